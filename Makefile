@@ -1,0 +1,58 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is a step they depend on.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+CSS := var/static-build/css/aligns.css
+
+.PHONY: run test install lint format constraints clean
+
+## run: the app with demo data on SQLite, plus a Celery worker and beat (Ctrl-C stops all)
+run: install
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "ALIGNS is starting on http://127.0.0.1:$(PORT)/ (sign in with a demo login above)"
+	@echo
+	DJANGO_DEBUG=true PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+
+## test: the whole suite (browser tests too when Chromium is installed)
+test: install
+	$(BIN)/pytest
+
+install: $(PY_STAMP) $(CSS)
+
+$(PY_STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CSS): $(NPM_STAMP) static/scss/aligns.scss
+	npm run --silent build:css
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## constraints: re-pin the versions the project is tested with
+constraints: install
+	$(BIN)/python -m pip install --quiet --upgrade -e '.[dev]'
+	{ echo "# Pinned versions known to work together; pyproject.toml holds the ranges."; \
+	  echo "# Refresh with: make constraints"; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt
+
+clean:
+	rm -rf var node_modules $(VENV)

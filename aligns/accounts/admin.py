@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from aligns.accounts.models import Hospital, Scheme, User, Ward
+
+
+class HospitalInline(admin.TabularInline):
+    model = Hospital
+    extra = 0
+
+
+class WardInline(admin.TabularInline):
+    model = Ward
+    extra = 0
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created_at"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [HospitalInline]
+
+
+@admin.register(Hospital)
+class HospitalAdmin(admin.ModelAdmin):
+    list_display = ["name", "scheme", "ods_code"]
+    list_filter = ["scheme"]
+    inlines = [WardInline]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "scheme", "is_active"]
+    list_filter = ["scheme", "role", "is_active"]
+    search_fields = ["email", "full_name"]
+    filter_horizontal = ["wards", "groups", "user_permissions"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["full_name", "phone"]}),
+        ("Scheme and role", {"fields": ["scheme", "role", "wards"]}),
+        (
+            "Administration",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "scheme", "role", "password1", "password2"],
+            },
+        )
+    ]

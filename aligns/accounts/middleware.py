@@ -1,0 +1,37 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from aligns.accounts.signals import SESSION_SIGNED_IN_AT
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """End a sign-in after SESSION_ABSOLUTE_LIFETIME_HOURS, however active it has been.
+
+    The idle timeout is Django's own (SESSION_COOKIE_AGE renewed on every request);
+    this adds the upper bound that a shared ward PC needs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and self._expired(request.session):
+            logout(request)
+            messages.info(
+                request, "For your security you have been signed out. Please sign in again."
+            )
+            return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+    @staticmethod
+    def _expired(session):
+        signed_in_at = session.get(SESSION_SIGNED_IN_AT)
+        if signed_in_at is None:
+            return True
+        lifetime = timedelta(hours=settings.SESSION_ABSOLUTE_LIFETIME_HOURS)
+        return timezone.now().timestamp() - signed_in_at > lifetime.total_seconds()

@@ -1,0 +1,175 @@
+"""Who uses ALIGNS: schemes (the tenants), their hospitals and wards, and users with one role."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
+
+
+class Scheme(models.Model):
+    """One charity's Home from Hospital service: the tenant. Nothing crosses schemes."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HospitalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(scheme_id=user.scheme_id) if user.scheme_id else self.none()
+
+
+class Hospital(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="hospitals")
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField(
+        "ODS code", max_length=10, blank=True, help_text="The NHS organisation code, if known."
+    )
+
+    objects = HospitalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "name"], name="hospital_name_unique_in_scheme"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WardQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.scheme_id:
+            return self.none()
+        return self.filter(hospital__scheme_id=user.scheme_id)
+
+
+class Ward(models.Model):
+    hospital = models.ForeignKey(Hospital, on_delete=models.PROTECT, related_name="wards")
+    name = models.CharField(max_length=200)
+
+    objects = WardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["hospital__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hospital", "name"], name="ward_name_unique_in_hospital"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.hospital.name}"
+
+
+class Role(models.TextChoices):
+    WARD_STAFF = "ward_staff", "Ward staff"
+    COORDINATOR = "coordinator", "Coordinator"
+    VOLUNTEER = "volunteer", "Volunteer"
+    MANAGER = "manager", "Manager"
+
+
+# Where each role lands after signing in: the page it needs first.
+ROLE_START_PAGES = {
+    Role.WARD_STAFF: "referrals:ward_list",
+    Role.COORDINATOR: "referrals:queue",
+    Role.VOLUNTEER: "visits:today",
+    Role.MANAGER: "reports:dashboard",
+}
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Scheme staff see their scheme's people; everyone else only themselves."""
+        if user.is_scheme_staff:
+            return self.filter(scheme_id=user.scheme_id)
+        return self.filter(pk=user.pk)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **fields):
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who signs in. Signs in with an email address; has exactly one role."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    scheme = models.ForeignKey(
+        Scheme,
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        help_text="Every user but a platform administrator belongs to one scheme.",
+    )
+    wards = models.ManyToManyField(
+        Ward,
+        blank=True,
+        related_name="staff",
+        help_text="For ward staff: the wards they refer from.",
+    )
+    phone = models.CharField(max_length=30, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_scheme_staff(self):
+        """Coordinators and managers run the scheme and see all of it."""
+        return bool(self.scheme_id) and self.role in (Role.COORDINATOR, Role.MANAGER)
+
+    @property
+    def start_page(self):
+        return ROLE_START_PAGES.get(self.role)

@@ -1,0 +1,28 @@
+from django.contrib.contenttypes.models import ContentType
+
+from aligns.audit.models import AccessLogEntry
+
+
+def access_log_record(*, by, subject, request):
+    """Record that `by` viewed `subject` (a person's record) on the page serving `request`."""
+    match = request.resolver_match
+    page = match.view_name if match else ""
+    return AccessLogEntry.objects.create(
+        user=by,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=str(subject.pk),
+        page=page[:100],
+        path=request.path[:500],
+    )
+
+
+def attribute_change(instance, *, by, reason=""):
+    """Name who is changing `instance` (and why) for its simple-history row.
+
+    Requests are attributed by simple-history's middleware; services call this with
+    their explicit `by=` so work done from Celery or a command is attributed too.
+    """
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason
+    return instance

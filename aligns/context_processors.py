@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from aligns.navigation import navigation_for
+
+
+def service(request):
+    return {
+        "service_name": settings.ALIGNS_SERVICE_NAME,
+        "navigation": navigation_for(request),
+        "password_reset_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+    }

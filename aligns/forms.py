@@ -1,0 +1,158 @@
+"""Form pieces shared across ALIGNS.
+
+``DateField`` asks for a date as three boxes – day, month and year – the way the NHS.UK
+date input pattern does, and gives back a ``datetime.date``. Use it for dates people
+know as numbers (date of birth, discharge date)::
+
+    class ClientForm(forms.Form):
+        date_of_birth = DateField(
+            label="Date of birth",
+            help_text="For example, 15 3 1984",
+            widget=DateInput(autocomplete="bday"),
+        )
+
+Its error messages follow the NHS.UK pattern and are built from the label:
+"Enter the date of birth", "Date of birth must include a month", "Date of birth must
+be a real date", "Year must include 4 numbers". If the label is a question, pass
+``error_label`` with the words to use instead ("date of birth").
+
+The ``nhsuk`` crispy template pack (templates/nhsuk/) renders ``DateInput`` as an
+NHS.UK date input; rules like "must be in the past" belong in validators or the form.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+_PARTS = ("day", "month", "year")
+
+
+def _date_problem(day, month, year):
+    """Say what is wrong with a typed day, month and year, if anything.
+
+    Returns ``(code, parts)``: ``code`` is None for a real date, otherwise one of
+    "required", "incomplete", "year_length" or "invalid"; ``parts`` names the boxes at
+    fault, so the date input can highlight just those.
+    """
+    typed = {"day": day, "month": month, "year": year}
+    missing = tuple(part for part in _PARTS if not typed[part])
+    if len(missing) == len(_PARTS):
+        return "required", _PARTS
+    if missing:
+        return "incomplete", missing
+    not_numbers = tuple(
+        part for part in _PARTS if not (typed[part].isascii() and typed[part].isdigit())
+    )
+    if not_numbers:
+        return "invalid", not_numbers
+    if len(year) != 4:
+        return "year_length", ("year",)
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return "invalid", _PARTS
+    return None, ()
+
+
+def _typed_parts(values):
+    """Three stripped strings from whatever a form or widget holds for the date."""
+    values = list(values or ())
+    values += [None] * (len(_PARTS) - len(values))
+    return tuple("" if value is None else str(value).strip() for value in values[: len(_PARTS)])
+
+
+class DateInput(forms.MultiWidget):
+    """Day, month and year text boxes (names ``<name>_day``, ``_month``, ``_year``).
+
+    Each box is a numeric text input; ids are ``<id>_0`` (day), ``<id>_1`` and ``<id>_2``.
+    ``autocomplete`` is the token for the whole date ("bday" gives bday-day, bday-month
+    and bday-year). The nhsuk pack draws the NHS.UK markup; rendered on its own the widget
+    falls back to Django's plain multi-widget markup.
+    """
+
+    nhsuk_date_input = True  # the nhsuk pack's field.html looks for this
+    part_labels = {"day": "Day", "month": "Month", "year": "Year"}
+    part_widths = {"day": 2, "month": 2, "year": 4}
+
+    def __init__(self, attrs=None, autocomplete=None):
+        widgets = {}
+        for part in _PARTS:
+            part_attrs = {"inputmode": "numeric"}
+            if autocomplete:
+                part_attrs["autocomplete"] = f"{autocomplete}-{part}"
+            widgets[part] = forms.TextInput(attrs=part_attrs)
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if value:
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        subwidgets = context["widget"]["subwidgets"]
+        typed = _typed_parts(subwidget["value"] for subwidget in subwidgets)
+        # If the parts make a real date, an error on the field (say, "must be in the
+        # past") is about the whole date, so every box is highlighted.
+        faulty = _date_problem(*typed)[1] or _PARTS
+        for part, subwidget in zip(_PARTS, subwidgets, strict=True):
+            subwidget["part"] = part
+            subwidget["label"] = self.part_labels[part]
+            subwidget["width"] = self.part_widths[part]
+            subwidget["highlight"] = part in faulty
+        return context
+
+
+class DateField(forms.MultiValueField):
+    """A date typed as day, month and year; cleans to ``datetime.date`` (or None).
+
+    Messages can be overridden through ``error_messages`` like any Django field; they may
+    use ``%(name)s`` (the label, starting lower case), ``%(Name)s`` (starting upper case)
+    and, for "incomplete", ``%(missing)s`` ("month", "day and year").
+    """
+
+    widget = DateInput
+    default_error_messages = {
+        "required": "Enter the %(name)s",
+        "incomplete": "%(Name)s must include a %(missing)s",
+        "invalid": "%(Name)s must be a real date",
+        "year_length": "Year must include 4 numbers",
+    }
+
+    def __init__(self, *, error_label=None, **kwargs):
+        self.error_label = error_label
+        fields = tuple(forms.CharField() for _ in _PARTS)
+        super().__init__(fields, **kwargs)
+
+    def _params(self, missing=()):
+        name = str(self.error_label or self.label or "date")
+        first_word = name.split(" ", 1)[0]
+        if not (len(first_word) > 1 and first_word.isupper()):  # keep "NHS" as it is
+            name = name[:1].lower() + name[1:]
+        return {
+            "name": name,
+            "Name": name[:1].upper() + name[1:],
+            "missing": " and ".join(missing),
+        }
+
+    def compress(self, data_list):
+        code, parts = _date_problem(*_typed_parts(data_list))
+        if code == "required":
+            return None
+        if code:
+            raise ValidationError(self.error_messages[code], code=code, params=self._params(parts))
+        day, month, year = _typed_parts(data_list)
+        return datetime.date(int(year), int(month), int(day))
+
+    def clean(self, value):
+        if self.disabled and not isinstance(value, list | tuple):
+            value = self.widget.decompress(value)
+        if _date_problem(*_typed_parts(value))[0] == "required" and self.required:
+            raise ValidationError(
+                self.error_messages["required"], code="required", params=self._params()
+            )
+        date = self.compress(value)
+        self.validate(date)
+        self.run_validators(date)
+        return date

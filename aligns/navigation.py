@@ -1,0 +1,22 @@
+"""The header navigation: one list, each link shown only to those allowed its page."""
+
+from django.urls import reverse
+
+NAVIGATION = [
+    ("Your wards' referrals", "referrals:ward_list", "referrals.view_ward_referrals"),
+    ("Triage queue", "referrals:queue", "referrals.view_triage_queue"),
+    ("Today", "visits:today", "visits.view_today"),
+    ("Dashboard", "reports:dashboard", "reports.view_dashboard"),
+    ("Team", "accounts:team_list", "accounts.view_team"),
+]
+
+
+def navigation_for(request):
+    if not request.user.is_authenticated:
+        return []
+    current = request.resolver_match.view_name if request.resolver_match else None
+    return [
+        {"label": label, "url": reverse(url_name), "current": url_name == current}
+        for label, url_name, permission in NAVIGATION
+        if request.user.has_perm(permission)
+    ]

@@ -1,0 +1,37 @@
+"""Checks on values people type, shared by every form that asks for them."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+
+
+def _acceptable(number):
+    """A number in use, or a full-length UK number in a range not yet allocated.
+
+    Ofcom's ranges for fiction (07700 900xxx, 01632 960xxx) are "not valid" to
+    libphonenumber, but synthetic demo and test data must use them, and a new range
+    may be allocated before the library knows of it. The length check still catches
+    the usual slips: a missing or extra digit.
+    """
+    if phonenumbers.is_valid_number(number):
+        return True
+    national = phonenumbers.national_significant_number(number)
+    return number.country_code == 44 and len(national) == 10 and national[0] in "123578"
+
+
+def normalise_uk_phone(value):
+    """Return a UK (or international, with +) phone number in its standard written form.
+
+    Raises ValidationError with a message a person can act on.
+    """
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not _acceptable(number):
+        raise ValidationError(
+            "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+            code="invalid_phone",
+        )
+    if number.country_code == 44:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

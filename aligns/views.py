@@ -1,0 +1,54 @@
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+
+from aligns.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    """Send each person to the page their role needs first."""
+    start_page = request.user.start_page
+    if start_page is None or not request.user.scheme_id:
+        # A platform administrator without a scheme: only the admin is theirs.
+        if request.user.is_staff:
+            return redirect("admin:index")
+        raise PermissionDenied("Your account has no role in a scheme yet. Ask your coordinator.")
+    return redirect(start_page)
+
+
+def _database_ok():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.exception("Health check: database unreachable")
+        return False
+
+
+def _broker_ok():
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+        return True
+    except Exception:
+        logger.exception("Health check: broker unreachable")
+        return False
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Database and broker reachability for load balancers. No personal data, no login."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({name: "ok" if ok else "unreachable" for name, ok in checks.items()})
+    return JsonResponse(body, status=200 if healthy else 503)

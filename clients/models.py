@@ -1,0 +1,1 @@
+"""Clients, their intake risk assessments and outcome measures (filled in by the Clients issue)."""

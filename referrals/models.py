@@ -1,0 +1,1 @@
+"""Referrals from ward staff and their triage (the Referrals issue)."""

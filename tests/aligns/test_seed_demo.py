@@ -1,0 +1,36 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from aligns.accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from aligns.accounts.models import Hospital, Scheme, User, Ward
+
+
+@pytest.mark.django_db
+def test_seed_demo_can_run_twice_without_duplicating_anything(capsys):
+    call_command("seed_demo", "--force")
+    counts = [m.objects.count() for m in (Scheme, Hospital, Ward, User)]
+
+    call_command("seed_demo", "--force")
+
+    assert [m.objects.count() for m in (Scheme, Hospital, Ward, User)] == counts
+    assert counts == [1, 2, 6, 4]
+    assert DEMO_PASSWORD in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_every_demo_login_works_with_the_printed_password():
+    call_command("seed_demo", "--force")
+
+    for email, _name, role, _wards in DEMO_USERS:
+        user = User.objects.get(email=email)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.role == role
+    assert User.objects.get(email="ward@example.org").wards.count() == 2
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_database_that_looks_live():
+    with pytest.raises(CommandError, match="Refusing to load demo data"):
+        call_command("seed_demo")
+
+    assert not User.objects.exists()

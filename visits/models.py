@@ -1,0 +1,1 @@
+"""Support episodes, scheduled calls, contacts and concerns (the Support episodes issue)."""

@@ -1,0 +1,1 @@
+"""Volunteer profiles, vetting, training, availability and matching (the Volunteers issue)."""
