@@ -18,7 +18,7 @@ run: install
 	@echo
 	@echo "ALIGNS is starting on http://127.0.0.1:$(PORT)/ (sign in with a demo login above)"
 	@echo
-	DJANGO_DEBUG=true PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_DEBUG=true PORT=$(PORT) honcho start -f Procfile.dev
 
 ## test: the whole suite (browser tests too when Chromium is installed)
 test: install
