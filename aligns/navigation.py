@@ -4,6 +4,7 @@ from django.urls import reverse
 
 NAVIGATION = [
     ("Your wards' referrals", "referrals:ward_list", "referrals.view_ward_referrals"),
+    ("Refer a patient", "referrals:create", "referrals.add_referral"),
     ("Triage queue", "referrals:queue", "referrals.view_triage_queue"),
     ("Today", "visits:today", "visits.view_today"),
     ("Dashboard", "reports:dashboard", "reports.view_dashboard"),

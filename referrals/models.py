@@ -1,1 +1,222 @@
-"""Referrals from ward staff and their triage (the Referrals issue)."""
+"""Referrals from ward staff, and their triage by the scheme's coordinators."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from aligns.accounts.models import Role
+from aligns.nhs import format_nhs_number
+
+
+class CatalogueItem(models.Model):
+    """A fixed list a scheme reports on (needs, risks): rows, so the database can count them."""
+
+    code = models.SlugField(max_length=40, primary_key=True)
+    label = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+
+class Need(CatalogueItem):
+    """What a patient needs help with; volunteers offer the same list as skills and activities."""
+
+    class Meta(CatalogueItem.Meta):
+        pass
+
+
+class KnownRisk(CatalogueItem):
+    """A risk the ward knows of that the scheme should plan for."""
+
+    OTHER = "other"
+
+    class Meta(CatalogueItem.Meta):
+        pass
+
+
+# A referral whose patient goes home within this many hours is urgent: the first call
+# must be made within 72 hours of discharge, so triage cannot wait.
+URGENT_DISCHARGE_HOURS = 72
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The only moves a referral can make; services.referral_transition enforces them.
+TRANSITIONS = {
+    Status.SUBMITTED: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
+    Status.ACCEPTED: set(),
+    Status.DECLINED: set(),
+    Status.WITHDRAWN: set(),
+}
+
+
+class DeclineReason(models.TextChoices):
+    OUT_OF_AREA = "out_of_area", "Out of the scheme's area"
+    BEYOND_SCOPE = "beyond_scope", "Needs are beyond the scheme's scope"
+    PATIENT_DECLINED = "patient_declined", "Patient declined support"
+    DUPLICATE = "duplicate", "Duplicate referral"
+    OTHER = "other", "Other reason"
+
+
+class DischargePathway(models.IntegerChoices):
+    PATHWAY_0 = 0, "Pathway 0: home, no new support from health or social care"
+    PATHWAY_1 = 1, "Pathway 1: home, with new or more support"
+    PATHWAY_2 = 2, "Pathway 2: short-term bed-based rehabilitation"
+    PATHWAY_3 = 3, "Pathway 3: long-term care in a care home"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators: the scheme's referrals. Ward staff: their wards' and their own."""
+        if not user.is_authenticated or not user.scheme_id:
+            return self.none()
+        in_scheme = self.filter(scheme_id=user.scheme_id)
+        if user.role == Role.COORDINATOR:
+            return in_scheme
+        if user.role == Role.WARD_STAFF:
+            return in_scheme.filter(Q(ward__in=user.wards.all()) | Q(referred_by=user)).distinct()
+        return self.none()
+
+    def open(self):
+        return self.filter(status=Status.SUBMITTED)
+
+    def with_discharge_on(self):
+        """Annotate `discharge_on`: the actual discharge date if known, else the expected one."""
+        return self.annotate(
+            discharge_on=Coalesce("actual_discharge_date", "expected_discharge_date")
+        )
+
+    def by_urgency(self):
+        """Discharged, or discharging soonest, first; then the longest waiting."""
+        return self.with_discharge_on().order_by("discharge_on", "submitted_at", "pk")
+
+    def for_nhs_number(self, scheme, nhs_number):
+        return self.filter(scheme=scheme, nhs_number=nhs_number)
+
+
+class Referral(models.Model):
+    scheme = models.ForeignKey(
+        "accounts.Scheme", on_delete=models.PROTECT, related_name="referrals"
+    )
+    hospital = models.ForeignKey(
+        "accounts.Hospital", on_delete=models.PROTECT, related_name="referrals"
+    )
+    ward = models.ForeignKey("accounts.Ward", on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    # The patient
+    given_name = models.CharField("first name", max_length=100)
+    family_name = models.CharField("last name", max_length=100)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField("NHS number", max_length=10, db_index=True)
+    nhs_number_verified = models.BooleanField(
+        "NHS number verified",
+        default=False,
+        help_text="Traced against the national record. Numbers typed on a referral are not.",
+    )
+    address_line_1 = models.CharField("address line 1", max_length=200)
+    address_line_2 = models.CharField("address line 2", max_length=200, blank=True)
+    town = models.CharField("town or city", max_length=100)
+    postcode = models.CharField(max_length=8)
+    phone = models.CharField(max_length=30, blank=True)
+    next_of_kin_name = models.CharField("next of kin or contact", max_length=200, blank=True)
+    next_of_kin_relationship = models.CharField("relationship", max_length=100, blank=True)
+    next_of_kin_phone = models.CharField("their phone", max_length=30, blank=True)
+
+    # Discharge
+    expected_discharge_date = models.DateField()
+    actual_discharge_date = models.DateField(null=True, blank=True)
+    discharge_pathway = models.PositiveSmallIntegerField(choices=DischargePathway.choices)
+
+    # Needs, risks and communication
+    needs = models.ManyToManyField(Need, related_name="referrals")
+    risks = models.ManyToManyField(KnownRisk, related_name="referrals", blank=True)
+    risk_notes = models.TextField(blank=True)
+    language = models.CharField("main language", max_length=100, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    communication_notes = models.TextField(
+        "hearing, sight or other communication needs", blank=True
+    )
+
+    # Consent
+    consent_to_referral = models.BooleanField(default=False)
+    consent_to_share = models.BooleanField(default=False)
+    consent_obtained_by = models.CharField(max_length=200)
+    consent_obtained_on = models.DateField()
+
+    # The referrer (from their account, editable on the form)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
+    )
+    referrer_name = models.CharField(max_length=200)
+    referrer_role = models.CharField("referrer's job title", max_length=100)
+    referrer_contact = models.CharField("referrer's phone or email", max_length=200)
+
+    # The decision
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
+    decline_note = models.TextField(blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords(m2m_fields=[needs, risks])
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["scheme", "status", "expected_discharge_date"])]
+
+    def __str__(self):
+        return f"Referral of {self.patient_name} ({self.get_status_display().lower()})"
+
+    @property
+    def patient_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self):
+        return format_nhs_number(self.nhs_number)
+
+    @property
+    def discharge_date(self):
+        return self.actual_discharge_date or self.expected_discharge_date
+
+    @property
+    def is_discharged(self):
+        return self.actual_discharge_date is not None
+
+    @property
+    def is_open(self):
+        return self.status == Status.SUBMITTED
+
+    def can_become(self, status):
+        return status in TRANSITIONS[Status(self.status)]
+
+    def discharge_is_imminent(self, today=None):
+        """Discharged already, or due home within 72 hours: the first call will soon be due."""
+        today = today or timezone.localdate()
+        return self.discharge_date <= today + timedelta(hours=URGENT_DISCHARGE_HOURS)

@@ -6,5 +6,11 @@ app_name = "referrals"
 
 urlpatterns = [
     path("", views.ward_list, name="ward_list"),
+    path("new/", views.referral_create, name="create"),
     path("queue/", views.queue, name="queue"),
+    path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/accept/", views.referral_accept_view, name="accept"),
+    path("<int:pk>/decline/", views.referral_decline_view, name="decline"),
+    path("<int:pk>/withdraw/", views.referral_withdraw_view, name="withdraw"),
+    path("<int:pk>/discharge/", views.referral_discharge_view, name="discharge"),
 ]

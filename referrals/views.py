@@ -1,15 +1,223 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aligns.audit.history import history_entries
+from aligns.audit.services import access_log_record
+from aligns.shortcuts import get_visible_or_404
+from referrals.forms import (
+    DeclineForm,
+    DischargeDatesForm,
+    QueueFilterForm,
+    ReferralForm,
+    WithdrawForm,
+)
+from referrals.models import Referral, Status
+from referrals.presenters import QueueRow
+from referrals.services import (
+    ReferralActionRefused,
+    referral_accept,
+    referral_decline,
+    referral_submit,
+    referral_update_discharge,
+    referral_withdraw,
+)
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @permission_required("referrals.view_ward_referrals", raise_exception=True)
 def ward_list(request):
-    """Ward staff's start page: referrals from the wards they work on."""
-    wards = request.user.wards.select_related("hospital")
-    return render(request, "referrals/ward_list.html", {"wards": wards})
+    """Ward staff's start page: referrals from the wards they work on, newest first."""
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .select_related("ward", "ward__hospital", "support_episode")
+        .order_by("-submitted_at", "-pk")
+    )
+    return render(
+        request,
+        "referrals/ward_list.html",
+        {"page": _page(request, referrals), "wards": request.user.wards.select_related("hospital")},
+    )
+
+
+@permission_required("referrals.add_referral", raise_exception=True)
+def referral_create(request):
+    form = ReferralForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        try:
+            referral = referral_submit(
+                by=request.user,
+                ward=fields.pop("ward"),
+                needs=fields.pop("needs"),
+                risks=fields.pop("risks"),
+                **fields,
+            )
+        except ReferralActionRefused as refused:
+            form.add_error("nhs_number", str(refused))
+        else:
+            messages.success(
+                request,
+                f"Referral sent for {referral.patient_name}. The scheme will accept or decline it "
+                "and you can follow it here.",
+            )
+            return redirect("referrals:ward_list")
+    return render(request, "referrals/referral_form.html", {"form": form})
 
 
 @permission_required("referrals.view_triage_queue", raise_exception=True)
 def queue(request):
-    """Coordinators' start page: the scheme's referrals waiting for a decision."""
-    return render(request, "referrals/queue.html")
+    """Coordinators' start page: referrals waiting for a decision, most urgent first."""
+    filters = QueueFilterForm(request.GET or None, user=request.user)
+    referrals = filters.apply(
+        Referral.objects.visible_to(request.user)
+        .select_related("scheme", "ward", "ward__hospital")
+        .by_urgency()
+    )
+    page = _page(request, referrals)
+    now = timezone.now()
+    rows = [QueueRow(referral, now) for referral in page]
+    return render(request, "referrals/queue.html", {"page": page, "rows": rows, "filters": filters})
+
+
+@permission_required("referrals.view_referral", raise_exception=True)
+def referral_detail(request, pk):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    access_log_record(by=request.user, subject=referral, request=request)
+    context = {
+        "referral": referral,
+        "history": history_entries(referral),
+        "can_decide": referral.is_open and request.user.has_perm("referrals.decide_referral"),
+        "can_withdraw": referral.is_open and request.user.has_perm("referrals.withdraw_referral"),
+        "can_update_discharge": referral.status in (Status.SUBMITTED, Status.ACCEPTED)
+        and request.user.has_perm("referrals.update_discharge"),
+        "is_coordinator": request.user.has_perm("referrals.decide_referral"),
+    }
+    return render(request, "referrals/referral_detail.html", context)
+
+
+@require_POST
+@permission_required("referrals.decide_referral", raise_exception=True)
+def referral_accept_view(request, pk):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+
+    def accepted_message(result):
+        _referral, episode = result
+        return (
+            f"Referral accepted. {episode.client} now has a support episode "
+            f"({episode.get_status_display().lower()})."
+        )
+
+    return _act(
+        request,
+        referral,
+        lambda: referral_accept(referral=referral, by=request.user),
+        accepted_message,
+    )
+
+
+@permission_required("referrals.decide_referral", raise_exception=True)
+def referral_decline_view(request, pk):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _act(
+            request,
+            referral,
+            lambda: referral_decline(
+                referral=referral,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            ),
+            "Referral declined. The ward can see the reason.",
+        )
+    return render(
+        request,
+        "referrals/referral_decline.html",
+        {
+            "form": form,
+            "referral": referral,
+            "heading": "Decline this referral",
+            "button": "Decline referral",
+        },
+    )
+
+
+@permission_required("referrals.withdraw_referral", raise_exception=True)
+def referral_withdraw_view(request, pk):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _act(
+            request,
+            referral,
+            lambda: referral_withdraw(
+                referral=referral, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            "Referral withdrawn.",
+        )
+    return render(
+        request,
+        "referrals/referral_withdraw.html",
+        {
+            "form": form,
+            "referral": referral,
+            "heading": "Withdraw this referral",
+            "button": "Withdraw referral",
+            "warning": True,
+        },
+    )
+
+
+@permission_required("referrals.update_discharge", raise_exception=True)
+def referral_discharge_view(request, pk):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    initial = {
+        "expected_discharge_date": referral.expected_discharge_date,
+        "actual_discharge_date": referral.actual_discharge_date,
+    }
+    form = DischargeDatesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        return _act(
+            request,
+            referral,
+            lambda: referral_update_discharge(
+                referral=referral, by=request.user, **form.cleaned_data
+            ),
+            "Discharge dates saved.",
+        )
+    return render(
+        request,
+        "referrals/referral_discharge.html",
+        {
+            "form": form,
+            "referral": referral,
+            "heading": "Update discharge dates",
+            "button": "Save dates",
+        },
+    )
+
+
+def _act(request, referral, action, success_message):
+    """Run `action` (a service call) and say it worked, or show why it was refused.
+
+    `success_message` is text, or a function of the service's result. Either way the
+    person goes back to the referral, where its new state shows.
+    """
+    try:
+        result = action()
+    except ReferralActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        text = success_message(result) if callable(success_message) else success_message
+        messages.success(request, text)
+    return redirect("referrals:detail", pk=referral.pk)

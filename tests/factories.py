@@ -10,26 +10,6 @@ TEST_PASSWORD = "a-long-test-password-1"  # noqa: S105
 _fake = Faker("en_GB")
 
 
-def nhs_number_999(seed):
-    """A 10-digit NHS number from the never-issued 999 range with a valid Modulus 11 check digit.
-
-    `seed` (an integer) picks the number, so tests get stable, distinct values. Seeds whose
-    check digit would be 10 (which is never issued) are skipped over.
-    """
-    body_number = seed
-    while True:
-        body = f"999{body_number % 1_000_000:06d}"
-        total = sum(
-            int(digit) * weight for digit, weight in zip(body, range(10, 1, -1), strict=True)
-        )
-        check = 11 - total % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return f"{body}{check}"
-        body_number += 1
-
-
 class SchemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Scheme

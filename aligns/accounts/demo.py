@@ -7,7 +7,12 @@ from aligns.accounts.services import user_create
 
 DEMO_PASSWORD = "home-from-hospital-demo"  # noqa: S105 - local demo only, printed and documented
 
-DEMO_SCHEME = {"name": "Riverside Home from Hospital", "slug": "riverside"}
+DEMO_SCHEME = {
+    "name": "Riverside Home from Hospital",
+    "slug": "riverside",
+    "contact_phone": "01632 960001",
+    "contact_email": "coordinators@riverside.example.org",
+}
 
 DEMO_HOSPITALS = {
     "Riverside General Hospital": (
@@ -32,6 +37,14 @@ DEMO_USERS = [
     ("volunteer@example.org", "Val Volunteer", Role.VOLUNTEER, []),
     ("manager@example.org", "Mina Manager", Role.MANAGER, []),
 ]
+
+
+DEMO_JOB_TITLES = {
+    Role.WARD_STAFF: "Staff nurse",
+    Role.COORDINATOR: "Scheme coordinator",
+    Role.VOLUNTEER: "Volunteer",
+    Role.MANAGER: "Service manager",
+}
 
 
 @transaction.atomic
@@ -61,7 +74,20 @@ def seed_demo():
                 scheme=scheme,
                 password=DEMO_PASSWORD,
                 wards=[wards[name] for name in ward_names],
+                job_title=DEMO_JOB_TITLES[role],
+                phone="07700 900" + str(100 + len(created)),
                 by=None,
             )
         )
+
+    # Each part of the journey adds its own demo records, once.
+    from referrals.demo import seed_referrals
+
+    by_email = {user.email: user for user in User.objects.filter(scheme=scheme)}
+    seed_referrals(
+        scheme=scheme,
+        wards=list(wards.values()),
+        ward_staff=by_email["ward@example.org"],
+        coordinator=by_email["coordinator@example.org"],
+    )
     return created

@@ -39,8 +39,8 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "phone"]
-        labels = {"full_name": "Full name", "phone": "Phone number"}
+        fields = ["full_name", "job_title", "phone"]
+        labels = {"full_name": "Full name", "job_title": "Job title", "phone": "Phone number"}
         help_texts = {"phone": "So your coordinator can reach you. Optional."}
         error_messages = {"full_name": {"required": "Enter your full name"}}
 

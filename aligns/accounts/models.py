@@ -1,6 +1,7 @@
 """Who uses ALIGNS: schemes (the tenants), their hospitals and wards, and users with one role."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
@@ -11,6 +12,20 @@ class Scheme(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    contact_phone = models.CharField(
+        max_length=30, blank=True, help_text="The coordinators' number that ward staff should call."
+    )
+    contact_email = models.EmailField(blank=True)
+    triage_target_hours = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
+        help_text="Working hours within which a new referral should be accepted or declined.",
+    )
+    first_contact_hours = models.PositiveSmallIntegerField(
+        default=72,
+        validators=[MinValueValidator(24), MaxValueValidator(72)],
+        help_text="Hours after discharge by which the first call must be made (24 to 72).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -18,6 +33,12 @@ class Scheme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def contact_text(self):
+        """How ward staff reach the coordinators, for messages such as duplicate warnings."""
+        ways = [way for way in (self.contact_phone, self.contact_email) if way]
+        return " or ".join(ways) if ways else "the scheme's coordinators"
 
 
 class HospitalQuerySet(models.QuerySet):
@@ -143,6 +164,9 @@ class User(AbstractUser):
         help_text="For ward staff: the wards they refer from.",
     )
     phone = models.CharField(max_length=30, blank=True)
+    job_title = models.CharField(
+        max_length=100, blank=True, help_text="For example: staff nurse, discharge coordinator."
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

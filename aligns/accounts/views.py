@@ -34,6 +34,7 @@ def account(request):
             user=request.user,
             full_name=form.cleaned_data["full_name"],
             phone=form.cleaned_data["phone"],
+            job_title=form.cleaned_data["job_title"],
             by=request.user,
         )
         messages.success(request, "Your details have been saved.")

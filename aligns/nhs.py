@@ -1,0 +1,38 @@
+"""NHS numbers: normalising what people type, and synthetic numbers for demo and test data."""
+
+import nhs_number
+
+# NHS England will never issue numbers starting 999: safe for synthetic patients.
+SYNTHETIC_PREFIX = "999"
+
+
+def normalise_nhs_number(value):
+    """Digits only: '999 000 0018' and '999-000-0018' become '9990000018'."""
+    return "".join(character for character in value if character.isdigit())
+
+
+def is_valid_nhs_number(value):
+    """Ten digits whose last is the Modulus 11 check digit of the other nine."""
+    digits = normalise_nhs_number(value)
+    return len(digits) == 10 and nhs_number.is_valid(digits)
+
+
+def format_nhs_number(value):
+    """The 3-3-4 grouping people read aloud: 999 000 0018."""
+    digits = normalise_nhs_number(value)
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}" if len(digits) == 10 else value
+
+
+def synthetic_nhs_number(seed):
+    """A valid NHS number from the never-issued 999 range, chosen by the integer `seed`.
+
+    Seeds whose check digit would be 10 (no such number exists) move on to the next seed,
+    so distinct seeds can share a number; callers wanting distinct numbers step by seed.
+    """
+    body_number = seed
+    while True:
+        body = f"{SYNTHETIC_PREFIX}{body_number % 1_000_000:06d}"
+        check = nhs_number.calculate_checksum(body)
+        if check is not None and check != 10:
+            return f"{body}{check}"
+        body_number += 1

@@ -1,0 +1,384 @@
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils import timezone
+from localflavor.gb.forms import GBPostcodeField
+
+from aligns.accounts.models import Hospital, Ward
+from aligns.forms import DateField, DateInput
+from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
+from aligns.validators import normalise_uk_phone
+from referrals.models import DeclineReason, DischargePathway, KnownRisk, Need, Referral, Status
+from referrals.services import referral_find_duplicate
+
+OLDEST_AGE_YEARS = 120
+# An expected discharge further back than this is almost certainly a typo in the year.
+DISCHARGE_PAST_LIMIT_DAYS = 7
+DISCHARGE_FUTURE_LIMIT_DAYS = 180
+# Recording that a patient went home is allowed later, but not months later.
+ACTUAL_DISCHARGE_PAST_LIMIT_DAYS = 60
+
+
+def _today():
+    return timezone.localdate()
+
+
+class NHSNumberField(forms.CharField):
+    """Ten digits, spaces or dashes allowed, with a valid Modulus 11 check digit."""
+
+    default_error_messages = {
+        "required": "Enter the patient's NHS number",
+        "length": "NHS number must be 10 digits, like 999 123 4567",
+        "checksum": (
+            "This is not a valid NHS number. Check each digit against the patient's "
+            "wristband or record"
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "NHS number")
+        kwargs.setdefault("help_text", "10 digits, for example 999 123 4567")
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "spellcheck": "false"})
+
+    def to_python(self, value):
+        return normalise_nhs_number(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        if len(value) != 10:
+            raise forms.ValidationError(self.error_messages["length"], code="length")
+        if not is_valid_nhs_number(value):
+            raise forms.ValidationError(self.error_messages["checksum"], code="checksum")
+
+
+class UKPhoneField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        return normalise_uk_phone(value) if value else value
+
+
+def ward_choices(scheme):
+    """The scheme's wards grouped by hospital, for a select with optgroups."""
+    groups = {}
+    for ward in Ward.objects.filter(hospital__scheme=scheme).select_related("hospital"):
+        groups.setdefault(ward.hospital.name, []).append((ward.pk, ward.name))
+    return [("", "Choose a ward")] + list(groups.items())
+
+
+class ReferralForm(forms.ModelForm):
+    """Everything ward staff tell the scheme about a patient, in one page."""
+
+    ward = forms.TypedChoiceField(
+        label="Ward", coerce=int, error_messages={"required": "Choose the ward"}
+    )
+    date_of_birth = DateField(
+        label="Date of birth",
+        help_text="For example, 15 3 1944",
+        widget=DateInput(autocomplete="off"),
+    )
+    nhs_number = NHSNumberField()
+    postcode = GBPostcodeField(
+        label="Postcode",
+        error_messages={
+            "required": "Enter the postcode",
+            "invalid": "Enter a real postcode, like AB1 2CD",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
+    )
+    phone = UKPhoneField(label="Patient's phone number", required=False)
+    next_of_kin_phone = UKPhoneField(label="Their phone number", required=False)
+    expected_discharge_date = DateField(
+        label="Expected discharge date", help_text="For example, 28 11 2026"
+    )
+    discharge_pathway = forms.TypedChoiceField(
+        label="Discharge pathway",
+        coerce=int,
+        choices=DischargePathway.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the discharge pathway"},
+    )
+    needs = forms.ModelMultipleChoiceField(
+        label="What does the patient need help with?",
+        help_text="Select all that apply.",
+        queryset=Need.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one thing the patient needs help with"},
+    )
+    risks = forms.ModelMultipleChoiceField(
+        label="Known risks",
+        help_text="Select all that apply, so the scheme can plan safe visits.",
+        queryset=KnownRisk.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent_to_referral = forms.BooleanField(
+        label="The patient agrees to be referred to the scheme",
+        error_messages={"required": "Confirm the patient agrees to be referred"},
+    )
+    consent_to_share = forms.BooleanField(
+        label="The patient agrees to their information being shared with the scheme",
+        error_messages={"required": "Confirm the patient agrees to their information being shared"},
+    )
+    consent_obtained_on = DateField(label="Date consent was given", error_label="consent date")
+
+    class Meta:
+        model = Referral
+        fields = [
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "nhs_number",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "phone",
+            "next_of_kin_name",
+            "next_of_kin_relationship",
+            "next_of_kin_phone",
+            "ward",
+            "expected_discharge_date",
+            "discharge_pathway",
+            "needs",
+            "risks",
+            "risk_notes",
+            "language",
+            "interpreter_needed",
+            "communication_notes",
+            "consent_to_referral",
+            "consent_to_share",
+            "consent_obtained_by",
+            "consent_obtained_on",
+            "referrer_name",
+            "referrer_role",
+            "referrer_contact",
+        ]
+        labels = {
+            "given_name": "First name",
+            "family_name": "Last name",
+            "next_of_kin_name": "Next of kin or main contact",
+            "interpreter_needed": "The patient needs an interpreter",
+            "consent_obtained_by": "Consent obtained by",
+            "referrer_name": "Your name",
+            "referrer_role": "Your job title",
+            "referrer_contact": "Your phone number or email",
+            "risk_notes": "Notes on risks",
+        }
+        help_texts = {
+            "risk_notes": "Required if you chose 'Other'. For example: key safe code held by son.",
+            "communication_notes": "For example: hard of hearing, uses large print.",
+            "referrer_contact": "So the scheme can ask you about this referral.",
+        }
+        error_messages = {
+            "given_name": {"required": "Enter the patient's first name"},
+            "family_name": {"required": "Enter the patient's last name"},
+            "address_line_1": {"required": "Enter the first line of the address"},
+            "town": {"required": "Enter the town or city"},
+            "language": {"required": "Enter the patient's main language"},
+            "consent_obtained_by": {"required": "Enter who obtained the patient's consent"},
+            "referrer_name": {"required": "Enter your name"},
+            "referrer_role": {"required": "Enter your job title"},
+            "referrer_contact": {"required": "Enter a phone number or email we can reach you on"},
+        }
+        widgets = {
+            "risk_notes": forms.Textarea(attrs={"rows": 3}),
+            "communication_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].choices = ward_choices(user.scheme)
+        if not self.is_bound:
+            first_ward = user.wards.first()
+            self.initial.update(
+                {
+                    "ward": first_ward.pk if first_ward else None,
+                    "consent_obtained_by": user.full_name,
+                    "consent_obtained_on": _today(),
+                    "referrer_name": user.full_name,
+                    "referrer_role": user.job_title,
+                    "referrer_contact": user.phone or user.email,
+                }
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Patient",
+                "given_name",
+                "family_name",
+                "date_of_birth",
+                "nhs_number",
+                "address_line_1",
+                "address_line_2",
+                "town",
+                "postcode",
+                "phone",
+            ),
+            Fieldset(
+                "Next of kin", "next_of_kin_name", "next_of_kin_relationship", "next_of_kin_phone"
+            ),
+            Fieldset("Discharge", "ward", "expected_discharge_date", "discharge_pathway"),
+            Fieldset("Needs and risks", "needs", "risks", "risk_notes"),
+            Fieldset("Communication", "language", "interpreter_needed", "communication_notes"),
+            Fieldset(
+                "Consent",
+                "consent_to_referral",
+                "consent_to_share",
+                "consent_obtained_by",
+                "consent_obtained_on",
+            ),
+            Fieldset("About you", "referrer_name", "referrer_role", "referrer_contact"),
+        )
+
+    def clean_ward(self):
+        ward = Ward.objects.filter(
+            pk=self.cleaned_data["ward"], hospital__scheme=self.user.scheme
+        ).select_related("hospital")
+        if not ward:
+            raise forms.ValidationError("Choose the ward")
+        return ward.get()
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        today = _today()
+        if born > today:
+            raise forms.ValidationError("Date of birth must be in the past")
+        if born < today.replace(year=today.year - OLDEST_AGE_YEARS):
+            raise forms.ValidationError(
+                f"Date of birth must be within the last {OLDEST_AGE_YEARS} years: check the year"
+            )
+        return born
+
+    def clean_nhs_number(self):
+        nhs_number = self.cleaned_data["nhs_number"]
+        duplicate = referral_find_duplicate(scheme=self.user.scheme, nhs_number=nhs_number)
+        if duplicate is not None:
+            raise forms.ValidationError(duplicate.message, code="duplicate")
+        return nhs_number
+
+    def clean_expected_discharge_date(self):
+        return clean_discharge_date(self.cleaned_data["expected_discharge_date"], "Expected")
+
+    def clean_consent_obtained_on(self):
+        given = self.cleaned_data["consent_obtained_on"]
+        if given > _today():
+            raise forms.ValidationError("Date consent was given must be today or in the past")
+        return given
+
+    def clean(self):
+        cleaned = super().clean()
+        risks = cleaned.get("risks") or []
+        if any(risk.code == KnownRisk.OTHER for risk in risks) and not cleaned.get("risk_notes"):
+            self.add_error("risk_notes", "Say what the other risk is")
+        return cleaned
+
+
+def clean_discharge_date(value, which, past_limit_days=DISCHARGE_PAST_LIMIT_DAYS):
+    today = _today()
+    if value < today - timedelta(days=past_limit_days):
+        raise forms.ValidationError(
+            f"{which} discharge date must be no more than {past_limit_days} days "
+            "ago: check the date, or call the scheme about a patient already home"
+        )
+    if value > today + timedelta(days=DISCHARGE_FUTURE_LIMIT_DAYS):
+        raise forms.ValidationError(
+            f"{which} discharge date must be within 6 months: check the year"
+        )
+    return value
+
+
+class DischargeDatesForm(forms.Form):
+    expected_discharge_date = DateField(
+        label="Expected discharge date", help_text="For example, 28 11 2026"
+    )
+    actual_discharge_date = DateField(
+        label="Date the patient went home",
+        required=False,
+        help_text="Leave blank until the patient has gone home.",
+        error_label="discharge date",
+    )
+
+    def clean_expected_discharge_date(self):
+        expected = self.cleaned_data["expected_discharge_date"]
+        if expected == self.initial.get("expected_discharge_date"):
+            return expected  # unchanged: an old date is history, not a typo
+        return clean_discharge_date(expected, "Expected")
+
+    def clean_actual_discharge_date(self):
+        went_home = self.cleaned_data["actual_discharge_date"]
+        if went_home is None:
+            return None
+        if went_home > _today():
+            raise forms.ValidationError(
+                "Date the patient went home must be today or in the past. "
+                "For a future date, change the expected discharge date"
+            )
+        return clean_discharge_date(
+            went_home, "Actual", past_limit_days=ACTUAL_DISCHARGE_PAST_LIMIT_DAYS
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing this referral?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you are withdrawing the referral"},
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why is the referral declined?",
+        choices=DeclineReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the referral is declined"},
+    )
+    note = forms.CharField(
+        label="Note for the ward",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The ward sees this. Required if you chose 'Other reason'.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == DeclineReason.OTHER and not cleaned.get("note"):
+            self.add_error("note", "Say why the referral is declined")
+        return cleaned
+
+
+class QueueFilterForm(forms.Form):
+    """Narrow the triage queue. Values that do not fit are ignored rather than refused."""
+
+    STATUS_CHOICES = [("", "Waiting for a decision"), *Status.choices, ("all", "All statuses")]
+
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    hospital = forms.ModelChoiceField(
+        label="Hospital", queryset=Hospital.objects.none(), required=False, empty_label="All"
+    )
+    ward = forms.ModelChoiceField(
+        label="Ward", queryset=Ward.objects.none(), required=False, empty_label="All"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hospital"].queryset = Hospital.objects.visible_to(user)
+        self.fields["ward"].queryset = Ward.objects.visible_to(user).select_related("hospital")
+
+    def apply(self, referrals):
+        chosen = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        status = chosen.get("status") or Status.SUBMITTED
+        if status != "all":
+            referrals = referrals.filter(status=status)
+        if chosen.get("hospital"):
+            referrals = referrals.filter(hospital=chosen["hospital"])
+        if chosen.get("ward"):
+            referrals = referrals.filter(ward=chosen["ward"])
+        return referrals

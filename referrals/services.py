@@ -1,0 +1,159 @@
+"""Everything that changes a referral. Views and tasks call these; nothing else writes."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from aligns.audit.services import attribute_change
+from clients.services import ClientMismatch, client_find_or_create
+from referrals.models import Referral, Status
+from visits.models import SupportEpisode
+from visits.services import episode_open, episode_record_discharge
+
+
+class ReferralActionRefused(Exception):
+    """A change that cannot be made now; the message says why, for the person who tried."""
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """Why a new referral for this NHS number would repeat one the scheme already holds."""
+
+    message: str
+
+
+def referral_find_duplicate(*, scheme, nhs_number, exclude=None):
+    """An open referral or open support episode for this NHS number in `scheme`, explained.
+
+    The message tells ward staff who to contact instead of referring again, without
+    showing anything of the existing record that they could not see already.
+    """
+    open_referrals = Referral.objects.for_nhs_number(scheme, nhs_number).open()
+    if exclude is not None:
+        open_referrals = open_referrals.exclude(pk=exclude.pk)
+    existing = open_referrals.select_related("ward", "ward__hospital").first()
+    if existing is not None:
+        return PossibleDuplicate(
+            f"This patient was already referred on {existing.submitted_at:%-d %B %Y} from "
+            f"{existing.ward} by {existing.referrer_name} ({existing.referrer_contact}). "
+            f"It is waiting for a decision: contact {scheme.contact_text} rather than refer again."
+        )
+    episode = (
+        SupportEpisode.objects.open().filter(scheme=scheme, client__nhs_number=nhs_number).exists()
+    )
+    if episode:
+        return PossibleDuplicate(
+            "The scheme is already supporting this patient. To tell them about a new admission "
+            f"or discharge, contact {scheme.contact_text} rather than refer again."
+        )
+    return None
+
+
+@transaction.atomic
+def referral_submit(*, by, ward, needs, risks, **fields):
+    """Record a new referral from ward staff. Refused if it repeats an open one."""
+    scheme = ward.hospital.scheme
+    duplicate = referral_find_duplicate(scheme=scheme, nhs_number=fields["nhs_number"])
+    if duplicate is not None:
+        raise ReferralActionRefused(duplicate.message)
+    referral = Referral(
+        scheme=scheme,
+        hospital=ward.hospital,
+        ward=ward,
+        referred_by=by,
+        status=Status.SUBMITTED,
+        nhs_number_verified=False,
+        **fields,
+    )
+    attribute_change(referral, by=by, reason="Referral submitted")
+    referral.save()
+    referral.needs.set(needs)
+    referral.risks.set(risks)
+    return referral
+
+
+def _lock_for_change(referral, to_status):
+    """Re-read the referral under a row lock and check the move is still allowed.
+
+    Two coordinators acting at once: the second waits for the first's lock, then sees
+    the new status here and is told who got there first, instead of overwriting it.
+    """
+    current = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("decided_by")
+        .get(pk=referral.pk)
+    )
+    if not current.can_become(to_status):
+        if current.status in (Status.ACCEPTED, Status.DECLINED) and current.decided_by:
+            when = timezone.localtime(current.decided_at)
+            raise ReferralActionRefused(
+                f"This referral was already {current.get_status_display().lower()} by "
+                f"{current.decided_by} at {when:%H:%M on %-d %B %Y}."
+            )
+        raise ReferralActionRefused(
+            f"A referral that is {current.get_status_display().lower()} cannot be "
+            f"{Status(to_status).label.lower()}."
+        )
+    return current
+
+
+@transaction.atomic
+def referral_accept(*, referral, by):
+    """Accept: find or create the client and open their support episode, all or nothing."""
+    referral = _lock_for_change(referral, Status.ACCEPTED)
+    try:
+        client, _created = client_find_or_create(scheme=referral.scheme, person=referral, by=by)
+    except ClientMismatch as mismatch:
+        raise ReferralActionRefused(str(mismatch)) from mismatch
+    referral.status = Status.ACCEPTED
+    referral.decided_by = by
+    referral.decided_at = timezone.now()
+    attribute_change(referral, by=by, reason="Referral accepted")
+    referral.save()
+    episode = episode_open(client=client, referral=referral, by=by)
+    return referral, episode
+
+
+@transaction.atomic
+def referral_decline(*, referral, by, reason, note=""):
+    referral = _lock_for_change(referral, Status.DECLINED)
+    referral.status = Status.DECLINED
+    referral.decided_by = by
+    referral.decided_at = timezone.now()
+    referral.decline_reason = reason
+    referral.decline_note = note
+    attribute_change(referral, by=by, reason="Referral declined")
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, referral, by, reason):
+    referral = _lock_for_change(referral, Status.WITHDRAWN)
+    referral.status = Status.WITHDRAWN
+    referral.withdrawn_reason = reason
+    attribute_change(referral, by=by, reason="Referral withdrawn")
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_update_discharge(*, referral, by, expected_discharge_date, actual_discharge_date):
+    """Correct the expected discharge date or record the actual one.
+
+    Recording the actual date of an accepted referral starts its support episode.
+    """
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status in (Status.DECLINED, Status.WITHDRAWN):
+        raise ReferralActionRefused(
+            f"This referral was {referral.get_status_display().lower()}, so its dates are closed."
+        )
+    referral.expected_discharge_date = expected_discharge_date
+    referral.actual_discharge_date = actual_discharge_date
+    attribute_change(referral, by=by, reason="Discharge date updated")
+    referral.save(update_fields=["expected_discharge_date", "actual_discharge_date"])
+    episode = SupportEpisode.objects.filter(referral=referral).first()
+    if episode is not None and actual_discharge_date is not None:
+        episode_record_discharge(episode=episode, discharged_on=actual_discharge_date, by=by)
+    return referral
