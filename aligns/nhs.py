@@ -7,14 +7,17 @@ SYNTHETIC_PREFIX = "999"
 
 
 def normalise_nhs_number(value):
-    """Digits only: '999 000 0018' and '999-000-0018' become '9990000018'."""
-    return "".join(character for character in value if character.isdigit())
+    """Without the spaces and dashes people type: '999 000 0018' becomes '9990000018'.
+
+    Anything else (a letter, say) is kept, so that validation can refuse it.
+    """
+    return "".join(character for character in value if not character.isspace() and character != "-")
 
 
 def is_valid_nhs_number(value):
     """Ten digits whose last is the Modulus 11 check digit of the other nine."""
     digits = normalise_nhs_number(value)
-    return len(digits) == 10 and nhs_number.is_valid(digits)
+    return len(digits) == 10 and digits.isdigit() and nhs_number.is_valid(digits)
 
 
 def format_nhs_number(value):

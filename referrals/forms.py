@@ -50,7 +50,7 @@ class NHSNumberField(forms.CharField):
         super().validate(value)
         if value in self.empty_values:
             return
-        if len(value) != 10:
+        if len(value) != 10 or not value.isdigit():
             raise forms.ValidationError(self.error_messages["length"], code="length")
         if not is_valid_nhs_number(value):
             raise forms.ValidationError(self.error_messages["checksum"], code="checksum")
@@ -74,7 +74,9 @@ class ReferralForm(forms.ModelForm):
     """Everything ward staff tell the scheme about a patient, in one page."""
 
     ward = forms.TypedChoiceField(
-        label="Ward", coerce=int, error_messages={"required": "Choose the ward"}
+        label="Ward",
+        coerce=int,
+        error_messages={"required": "Choose the ward", "invalid_choice": "Choose the ward"},
     )
     date_of_birth = DateField(
         label="Date of birth",
@@ -100,7 +102,10 @@ class ReferralForm(forms.ModelForm):
         coerce=int,
         choices=DischargePathway.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the discharge pathway"},
+        error_messages={
+            "required": "Choose the discharge pathway",
+            "invalid_choice": "Choose the discharge pathway",
+        },
     )
     needs = forms.ModelMultipleChoiceField(
         label="What does the patient need help with?",

@@ -183,7 +183,9 @@ class Referral(models.Model):
     decline_note = models.TextField(blank=True)
     withdrawn_reason = models.TextField(blank=True)
 
-    history = HistoricalRecords(m2m_fields=[needs, risks])
+    # Needs and risks are set once, on submission; nothing edits them afterwards yet.
+    # (Tracking them in history would write a history row per many-to-many change.)
+    history = HistoricalRecords()
     objects = ReferralQuerySet.as_manager()
 
     class Meta:

@@ -79,11 +79,9 @@ def _lock_for_change(referral, to_status):
     Two coordinators acting at once: the second waits for the first's lock, then sees
     the new status here and is told who got there first, instead of overwriting it.
     """
-    current = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related("decided_by")
-        .get(pk=referral.pk)
-    )
+    # No join here: under a lock PostgreSQL re-reads only the locked row, so a joined
+    # decided_by would still be the one from before the other coordinator's decision.
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
     if not current.can_become(to_status):
         if current.status in (Status.ACCEPTED, Status.DECLINED) and current.decided_by:
             when = timezone.localtime(current.decided_at)

@@ -1,9 +1,14 @@
 """Factories that make valid, synthetic domain objects. Never real people."""
 
+import datetime
+
 import factory
+from django.utils import timezone
 from faker import Faker
 
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
+from aligns.nhs import synthetic_nhs_number
+from referrals.models import Need, Referral
 
 TEST_PASSWORD = "a-long-test-password-1"  # noqa: S105
 
@@ -83,3 +88,39 @@ ROLE_FACTORIES = {
     Role.VOLUNTEER: VolunteerFactory,
     Role.MANAGER: ManagerFactory,
 }
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A submitted referral, discharge expected in two days, from a ward of its own scheme."""
+
+    class Meta:
+        model = Referral
+        skip_postgeneration_save = True
+
+    ward = factory.SubFactory(WardFactory)
+    hospital = factory.LazyAttribute(lambda o: o.ward.hospital)
+    scheme = factory.LazyAttribute(lambda o: o.ward.hospital.scheme)
+    referred_by = factory.LazyAttribute(lambda o: WardStaffFactory(scheme=o.scheme, wards=[o.ward]))
+    given_name = factory.LazyFunction(_fake.first_name)
+    family_name = factory.LazyFunction(_fake.last_name)
+    date_of_birth = datetime.date(1940, 5, 17)
+    nhs_number = factory.Sequence(lambda n: synthetic_nhs_number(20_000 + n))
+    address_line_1 = "1 Test Street"
+    town = "Testtown"
+    postcode = "RV1 1AA"
+    expected_discharge_date = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=2)
+    )
+    discharge_pathway = 1
+    consent_to_referral = True
+    consent_to_share = True
+    consent_obtained_by = "A Nurse"
+    consent_obtained_on = factory.LazyFunction(timezone.localdate)
+    referrer_name = "A Nurse"
+    referrer_role = "Staff nurse"
+    referrer_contact = "07700 900111"
+
+    @factory.post_generation
+    def needs(self, create, extracted, **kwargs):
+        if create:
+            self.needs.set(extracted or Need.objects.filter(code="shopping"))

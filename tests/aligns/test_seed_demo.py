@@ -3,6 +3,8 @@ from django.core.management import CommandError, call_command
 
 from aligns.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from aligns.accounts.models import Hospital, Scheme, User, Ward
+from aligns.nhs import is_valid_nhs_number
+from referrals.models import Referral, Status
 
 
 @pytest.mark.django_db
@@ -15,6 +17,19 @@ def test_seed_demo_can_run_twice_without_duplicating_anything(capsys):
     assert [m.objects.count() for m in (Scheme, Hospital, Ward, User)] == counts
     assert counts == [1, 2, 6, 4]
     assert DEMO_PASSWORD in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_referrals_in_every_status_with_synthetic_nhs_numbers():
+    call_command("seed_demo", "--force")
+    referral_count = Referral.objects.count()
+
+    call_command("seed_demo", "--force")
+
+    assert Referral.objects.count() == referral_count
+    assert set(Referral.objects.values_list("status", flat=True)) == set(Status.values)
+    for nhs_number in Referral.objects.values_list("nhs_number", flat=True):
+        assert nhs_number.startswith("999") and is_valid_nhs_number(nhs_number)
 
 
 @pytest.mark.django_db
