@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 
@@ -211,6 +212,15 @@ class ReferralForm(forms.ModelForm):
                     "referrer_contact": user.phone or user.email,
                 }
             )
+        # Warn about a duplicate as soon as the number is typed, not only on sending.
+        self.fields["nhs_number"].widget.attrs.update(
+            {
+                "hx-get": reverse("referrals:check_nhs_number"),
+                "hx-trigger": "change",
+                "hx-target": "#nhs-number-check",
+                "hx-swap": "innerHTML",
+            }
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -220,6 +230,7 @@ class ReferralForm(forms.ModelForm):
                 "family_name",
                 "date_of_birth",
                 "nhs_number",
+                HTML('<div id="nhs-number-check" aria-live="polite"></div>'),
                 "address_line_1",
                 "address_line_2",
                 "town",

@@ -7,6 +7,7 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.ward_list, name="ward_list"),
     path("new/", views.referral_create, name="create"),
+    path("new/check-nhs-number/", views.check_nhs_number, name="check_nhs_number"),
     path("queue/", views.queue, name="queue"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/accept/", views.referral_accept_view, name="accept"),

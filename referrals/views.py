@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from aligns.audit.history import history_entries
 from aligns.audit.services import access_log_record
+from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
 from aligns.shortcuts import get_visible_or_404
 from referrals.forms import (
     DeclineForm,
@@ -21,6 +22,7 @@ from referrals.services import (
     ReferralActionRefused,
     referral_accept,
     referral_decline,
+    referral_find_duplicate,
     referral_submit,
     referral_update_discharge,
     referral_withdraw,
@@ -71,6 +73,20 @@ def referral_create(request):
             )
             return redirect("referrals:ward_list")
     return render(request, "referrals/referral_form.html", {"form": form})
+
+
+@permission_required("referrals.add_referral", raise_exception=True)
+def check_nhs_number(request):
+    """While the form is filled in: say at once if this patient was already referred.
+
+    Answers only for a valid number in the user's own scheme, with the same words the
+    form gives on sending, so it reveals nothing the form would not.
+    """
+    typed = normalise_nhs_number(request.GET.get("nhs_number", ""))
+    duplicate = None
+    if is_valid_nhs_number(typed):
+        duplicate = referral_find_duplicate(scheme=request.user.scheme, nhs_number=typed)
+    return render(request, "referrals/_nhs_number_check.html", {"duplicate": duplicate})
 
 
 @permission_required("referrals.view_triage_queue", raise_exception=True)

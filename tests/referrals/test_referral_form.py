@@ -242,3 +242,33 @@ def test_the_same_nhs_number_in_another_scheme_is_not_a_duplicate(
 def test_catalogues_are_loaded_by_migration(db):
     assert Need.objects.count() == 11
     assert KnownRisk.objects.filter(code=KnownRisk.OTHER).exists()
+
+
+def test_typing_a_known_nhs_number_warns_before_sending(client, ward_staff, ward):
+    ReferralFactory(ward=ward, nhs_number=synthetic_nhs_number(7000))
+    client.force_login(ward_staff)
+    url = reverse("referrals:check_nhs_number")
+
+    known = client.get(url, {"nhs_number": synthetic_nhs_number(7000)})
+    unknown = client.get(url, {"nhs_number": synthetic_nhs_number(7007)})
+    invalid = client.get(url, {"nhs_number": "<script>"})
+
+    assert "Already known to the scheme" in known.content.decode()
+    assert "This patient was already referred on" in known.content.decode()
+    assert unknown.content.decode().strip() == ""
+    assert invalid.status_code == 200 and invalid.content.decode().strip() == ""
+
+
+def test_the_early_nhs_number_check_is_for_ward_staff_of_the_same_scheme_only(
+    client, make_user, ward, other_scheme
+):
+    ReferralFactory(ward=ward, nhs_number=synthetic_nhs_number(7000))
+    url = reverse("referrals:check_nhs_number")
+    client.force_login(make_user("coordinator"))
+    assert client.get(url, {"nhs_number": synthetic_nhs_number(7000)}).status_code == 403
+
+    client.force_login(make_user("ward_staff", scheme=other_scheme))
+    answer = client.get(url, {"nhs_number": synthetic_nhs_number(7000)})
+
+    assert answer.status_code == 200
+    assert answer.content.decode().strip() == ""
