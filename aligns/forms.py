@@ -79,7 +79,9 @@ class DateInput(forms.MultiWidget):
         widgets = {}
         for part in _PARTS:
             part_attrs = {"inputmode": "numeric"}
-            if autocomplete:
+            if autocomplete in ("on", "off"):
+                part_attrs["autocomplete"] = autocomplete
+            elif autocomplete:
                 part_attrs["autocomplete"] = f"{autocomplete}-{part}"
             widgets[part] = forms.TextInput(attrs=part_attrs)
         super().__init__(widgets, attrs)

@@ -81,7 +81,11 @@ def seed_demo():
         )
 
     # Each part of the journey adds its own demo records, once.
+    from referrals.catalogues import load_catalogues
     from referrals.demo import seed_referrals
+    from referrals.models import KnownRisk, Need
+
+    load_catalogues(Need, KnownRisk)
 
     by_email = {user.email: user for user in User.objects.filter(scheme=scheme)}
     seed_referrals(

@@ -1,6 +1,10 @@
 """A person-readable change history for any model with simple-history: who, when, what."""
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.formats import date_format
 
 KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -28,6 +32,10 @@ def _display(model_field, value):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j F Y, H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
     if isinstance(value, list):  # many-to-many: a list of through rows as dicts
         return ", ".join(str(list(row.values())[-1]) for row in value) or "(none)"
     return str(value)
