@@ -6,6 +6,7 @@ NAVIGATION = [
     ("Your wards' referrals", "referrals:ward_list", "referrals.view_ward_referrals"),
     ("Refer a patient", "referrals:create", "referrals.add_referral"),
     ("Triage queue", "referrals:queue", "referrals.view_triage_queue"),
+    ("Clients", "clients:list", "clients.view_client"),
     ("Today", "visits:today", "visits.view_today"),
     ("Dashboard", "reports:dashboard", "reports.view_dashboard"),
     ("Team", "accounts:team_list", "accounts.view_team"),

@@ -1,10 +1,15 @@
-"""Clients: the people the scheme supports. (Assessments and outcome measures come later.)"""
+"""Clients: the people the scheme supports, their consent, risk assessments, goals and
+outcome measures."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
 from aligns.nhs import format_nhs_number
+from clients.assessment import QUESTIONS, RiskLevel, flags, score
+from clients.instruments import INSTRUMENTS
 
 
 class ClientQuerySet(models.QuerySet):
@@ -15,6 +20,24 @@ class ClientQuerySet(models.QuerySet):
         if user.role in (Role.COORDINATOR, Role.MANAGER):
             return self.filter(scheme_id=user.scheme_id)
         return self.none()
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        digits = text.replace(" ", "")
+        if digits.isdigit():
+            return self.filter(nhs_number__startswith=digits)
+        query = models.Q()
+        for word in text.split():
+            query &= models.Q(given_name__icontains=word) | models.Q(family_name__icontains=word)
+        return self.filter(query)
+
+
+class VolunteerGender(models.TextChoices):
+    NO_PREFERENCE = "", "No preference"
+    WOMAN = "woman", "A woman"
+    MAN = "man", "A man"
 
 
 class Client(models.Model):
@@ -31,6 +54,28 @@ class Client(models.Model):
     town = models.CharField("town or city", max_length=100)
     postcode = models.CharField(max_length=8)
     phone = models.CharField(max_length=30, blank=True)
+    next_of_kin_name = models.CharField("next of kin or contact", max_length=200, blank=True)
+    next_of_kin_relationship = models.CharField("relationship", max_length=100, blank=True)
+    next_of_kin_phone = models.CharField("their phone", max_length=30, blank=True)
+    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    language = models.CharField("main language", max_length=100, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    communication_notes = models.TextField("communication needs", blank=True)
+    preferred_volunteer_gender = models.CharField(
+        "volunteer gender preferred", max_length=10, choices=VolunteerGender.choices, blank=True
+    )
+    preferred_volunteer_language = models.CharField(
+        "volunteer language preferred", max_length=100, blank=True
+    )
+    pets = models.CharField(max_length=200, blank=True)
+    access_notes = models.TextField(
+        "access instructions",
+        blank=True,
+        help_text="How a volunteer gets in. Never write a key safe code here.",
+    )
+    reassessment_required_reason = models.TextField(
+        blank=True, help_text="Set when a coordinator requires a new risk assessment."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -54,3 +99,206 @@ class Client(models.Model):
     @property
     def nhs_number_display(self):
         return format_nhs_number(self.nhs_number)
+
+
+class ConsentKind(models.TextChoices):
+    SUPPORT = "support", "To be supported by the scheme"
+    SHARE = "share", "To information being shared with NHS partners"
+
+
+class ConsentRecord(models.Model):
+    """Each time consent is given or withdrawn. The latest of each kind is what counts."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=10, choices=ConsentKind.choices)
+    given = models.BooleanField(help_text="False records a withdrawal.")
+    decided_on = models.DateField(help_text="The day the client gave or withdrew consent.")
+    obtained_by = models.CharField(
+        max_length=200, help_text="Who the client told, if not the person recording it."
+    )
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-recorded_at", "-pk"]
+
+    def __str__(self):
+        verb = "gave" if self.given else "withdrew"
+        return f"{self.client} {verb} consent {self.get_kind_display().lower()}"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_SECOND_SIGN_OFF = "awaiting_second", "Awaiting second sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+ASSESSMENT_TRANSITIONS = {
+    AssessmentStatus.DRAFT: {
+        AssessmentStatus.SIGNED_OFF,
+        AssessmentStatus.AWAITING_SECOND_SIGN_OFF,
+    },
+    AssessmentStatus.AWAITING_SECOND_SIGN_OFF: {AssessmentStatus.SIGNED_OFF},
+    AssessmentStatus.SIGNED_OFF: set(),
+}
+
+# Statuses in which an assessment has been signed off at least once and so governs.
+IN_FORCE_STATUSES = [AssessmentStatus.AWAITING_SECOND_SIGN_OFF, AssessmentStatus.SIGNED_OFF]
+
+
+class RiskAssessment(models.Model):
+    """The intake (or a later) risk assessment. A newer one in force supersedes older ones."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(
+        max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    # {question code: {"answer": value, "note": text}}; questions are in clients/assessment.py
+    answers = models.JSONField(default=dict)
+    level = models.CharField(
+        "overall risk", max_length=10, choices=RiskLevel.choices, blank=True,
+        help_text="Set at sign-off: the computed level, raised freely or lowered with a reason.",
+    )  # fmt: skip
+    level_reason = models.TextField("reason for changing the computed level", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    second_signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    second_signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Risk assessment of {self.client} ({self.get_status_display().lower()})"
+
+    @property
+    def computed_level(self):
+        return score(self.answer_values)
+
+    @property
+    def answer_values(self):
+        return {code: entry.get("answer") for code, entry in self.answers.items()}
+
+    @property
+    def flags(self):
+        return flags(self.answer_values)
+
+    def note_for(self, code):
+        return self.answers.get(code, {}).get("note", "")
+
+    def answered(self, code):
+        question = QUESTIONS[code]
+        return question.answer(self.answers.get(code, {}).get("answer"))
+
+    @property
+    def is_in_force(self):
+        return self.status in IN_FORCE_STATUSES
+
+
+class GoalCategory(models.TextChoices):
+    CONFIDENCE = "confidence", "Confidence"
+    GETTING_OUT = "getting_out", "Getting out"
+    MANAGING_AT_HOME = "managing_at_home", "Managing at home"
+    STAYING_CONNECTED = "staying_connected", "Staying connected"
+    OTHER = "other", "Something else"
+
+
+class GoalOutcome(models.TextChoices):
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+
+
+class Goal(models.Model):
+    """What the client wants from their time with the scheme, in their own words."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="goals")
+    category = models.CharField(max_length=20, choices=GoalCategory.choices)
+    description = models.TextField("the goal, in the client's words")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=GoalOutcome.choices, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["set_at", "pk"]
+
+    def __str__(self):
+        return self.description
+
+
+class Timepoint(models.TextChoices):
+    BASELINE = "baseline", "Baseline (at intake)"
+    END = "end", "End of support"
+
+
+class OutcomeMeasure(models.Model):
+    """One completed instrument for one client at one timepoint; answers are rows below."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="measures")
+    episode = models.ForeignKey(
+        "visits.SupportEpisode",
+        on_delete=models.PROTECT,
+        related_name="measures",
+        null=True,
+        blank=True,
+    )
+    instrument = models.CharField(max_length=20)
+    instrument_version = models.CharField(max_length=50)
+    timepoint = models.CharField(max_length=10, choices=Timepoint.choices)
+    taken_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["taken_on", "pk"]
+
+    def __str__(self):
+        return f"{self.definition.name}, {self.get_timepoint_display().lower()}"
+
+    @property
+    def definition(self):
+        return INSTRUMENTS[self.instrument]
+
+
+class OutcomeAnswer(models.Model):
+    """One item's answer. A missing answer is a row with no value: never counted as zero."""
+
+    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.CASCADE, related_name="answers")
+    item = models.CharField(max_length=40)
+    value = models.SmallIntegerField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "item"], name="one_answer_per_item")
+        ]
+
+    def __str__(self):
+        return f"{self.item}: {'missing' if self.value is None else self.value}"

@@ -1,7 +1,25 @@
-from django.db import transaction
+"""Everything that changes a client's record, consent, assessments, goals or measures."""
 
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from aligns.accounts.models import Role
 from aligns.audit.services import attribute_change
-from clients.models import Client
+from clients.assessment import LEVEL_ORDER, QUESTIONS, RiskLevel
+from clients.instruments import INSTRUMENTS
+from clients.models import (
+    ASSESSMENT_TRANSITIONS,
+    IN_FORCE_STATUSES,
+    AssessmentStatus,
+    Client,
+    ConsentKind,
+    ConsentRecord,
+    Goal,
+    OutcomeAnswer,
+    OutcomeMeasure,
+    RiskAssessment,
+)
 
 # The referral fields that describe the person, copied to a new client.
 PERSON_FIELDS = [
@@ -15,19 +33,34 @@ PERSON_FIELDS = [
     "town",
     "postcode",
     "phone",
+    "next_of_kin_name",
+    "next_of_kin_relationship",
+    "next_of_kin_phone",
+    "language",
+    "interpreter_needed",
+    "communication_notes",
 ]
 
 
-class ClientMismatch(Exception):
+class ClientActionRefused(Exception):
+    """A change that cannot be made; the message says why, for the person who tried."""
+
+
+class ClientMismatch(ClientActionRefused):
     """The NHS number belongs to a client whose date of birth differs: a person must check."""
+
+
+class HomeVisitNotAllowed(ClientActionRefused):
+    """No home visit for this client yet; phone calls are always allowed."""
 
 
 @transaction.atomic
 def client_find_or_create(*, scheme, person, by):
     """The scheme's client with `person`'s NHS number, or a new one made from `person`.
 
-    `person` is any object with PERSON_FIELDS (a referral). A known client keeps their
-    record; a different date of birth means one of the two is wrong, so nothing is guessed.
+    `person` is a referral. A known client keeps their record; a different date of birth
+    means one of the two is wrong, so nothing is guessed. A new client's consent comes from
+    what the ward recorded on the referral.
     """
     existing = (
         Client.objects.select_for_update()
@@ -45,4 +78,240 @@ def client_find_or_create(*, scheme, person, by):
     client = Client(scheme=scheme, **{field: getattr(person, field) for field in PERSON_FIELDS})
     attribute_change(client, by=by, reason="Client record opened from a referral")
     client.save()
+    for kind, given in (
+        (ConsentKind.SUPPORT, person.consent_to_referral),
+        (ConsentKind.SHARE, person.consent_to_share),
+    ):
+        consent_record(
+            client=client,
+            kind=kind,
+            given=given,
+            decided_on=person.consent_obtained_on,
+            obtained_by=person.consent_obtained_by,
+            note="Recorded on the ward's referral",
+            by=by,
+        )
     return client, True
+
+
+@transaction.atomic
+def client_update(*, client, by, **fields):
+    for name, value in fields.items():
+        setattr(client, name, value)
+    attribute_change(client, by=by, reason="Client details changed")
+    client.save()
+    return client
+
+
+@transaction.atomic
+def consent_record(*, client, kind, given, decided_on, obtained_by, note="", by):
+    """Record consent given or withdrawn; the newest record of each kind is what counts."""
+    record = ConsentRecord(
+        client=client,
+        kind=kind,
+        given=given,
+        decided_on=decided_on,
+        obtained_by=obtained_by,
+        note=note,
+        recorded_by=by,
+    )
+    verb = "given" if given else "withdrawn"
+    attribute_change(record, by=by, reason=f"Consent {verb}")
+    record.save()
+    return record
+
+
+def consent_current(client, kind):
+    """The record that counts for `kind` now, or None if none was ever recorded."""
+    return client.consents.filter(kind=kind).order_by("-decided_on", "-recorded_at", "-pk").first()
+
+
+# --- Risk assessment ---------------------------------------------------------------------
+
+
+def assessment_in_force(client):
+    """The newest assessment signed off at least once: it governs what volunteers may do."""
+    return (
+        client.assessments.filter(status__in=IN_FORCE_STATUSES)
+        .order_by("-signed_off_at", "-pk")
+        .first()
+    )
+
+
+def home_visit_refusal(client):
+    """Why a volunteer may not visit this client at home yet, or None if they may.
+
+    The gate for every service that plans or logs a home visit. Phone calls are always
+    allowed, so nothing stops a call.
+    """
+    if client.reassessment_required_reason:
+        return (
+            "A new risk assessment is required before any home visit: "
+            f"{client.reassessment_required_reason}"
+        )
+    assessment = assessment_in_force(client)
+    if assessment is None:
+        return "No home visit until a coordinator signs off a risk assessment. Phone calls only."
+    if assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF:
+        return (
+            "High risk: phone support only until a second coordinator or a manager "
+            "signs off the assessment."
+        )
+    return None
+
+
+def assert_home_visit_allowed(client):
+    refusal = home_visit_refusal(client)
+    if refusal:
+        raise HomeVisitNotAllowed(refusal)
+
+
+def _move(assessment, status, *, by, reason):
+    if status not in ASSESSMENT_TRANSITIONS[AssessmentStatus(assessment.status)]:
+        raise ClientActionRefused(
+            f"This assessment is {assessment.get_status_display().lower()}, so it cannot be "
+            f"{AssessmentStatus(status).label.lower()}."
+        )
+    assessment.status = status
+    attribute_change(assessment, by=by, reason=reason)
+
+
+@transaction.atomic
+def assessment_start(*, client, by):
+    """A new draft. A reassessment starts from the answers in force, to be checked again."""
+    existing = client.assessments.filter(status=AssessmentStatus.DRAFT).first()
+    if existing is not None:
+        return existing
+    previous = assessment_in_force(client)
+    assessment = RiskAssessment(
+        client=client, created_by=by, answers=dict(previous.answers) if previous else {}
+    )
+    attribute_change(assessment, by=by, reason="Assessment started")
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_save_answers(*, assessment, answers, by):
+    """Store the answers of a draft ({code: {"answer": value, "note": text}})."""
+    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise ClientActionRefused("This assessment has been signed off, so its answers are final.")
+    unknown = set(answers) - set(QUESTIONS)
+    if unknown:
+        raise ClientActionRefused(f"Unknown questions: {', '.join(sorted(unknown))}")
+    assessment.answers = answers
+    attribute_change(assessment, by=by, reason="Answers saved")
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_sign_off(*, assessment, level, reason, by):
+    """Sign off with the final level: the computed one, raised, or lowered with a reason.
+
+    A high-risk assessment then waits for a second sign-off before any home visit.
+    """
+    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if by.role != Role.COORDINATOR:
+        raise ClientActionRefused("Only a coordinator can sign off an assessment.")
+    missing = [code for code in QUESTIONS if not assessment.answered(code)]
+    if missing:
+        raise ClientActionRefused("Answer every question before signing off.")
+    computed = assessment.computed_level
+    if LEVEL_ORDER[RiskLevel(level)] < LEVEL_ORDER[computed] and not reason.strip():
+        raise ClientActionRefused(
+            f"The answers make this {computed.label.lower()} risk. To lower it, say why."
+        )
+    next_status = (
+        AssessmentStatus.AWAITING_SECOND_SIGN_OFF
+        if level == RiskLevel.HIGH
+        else AssessmentStatus.SIGNED_OFF
+    )
+    _move(assessment, next_status, by=by, reason="Signed off")
+    assessment.level = level
+    assessment.level_reason = reason.strip()
+    assessment.signed_off_by = by
+    assessment.signed_off_at = timezone.now()
+    assessment.save()
+    client = assessment.client
+    if client.reassessment_required_reason:
+        client_update(client=client, by=by, reassessment_required_reason="")
+    return assessment
+
+
+@transaction.atomic
+def assessment_second_sign_off(*, assessment, by):
+    """A different coordinator, or a manager, confirms a high-risk assessment."""
+    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if by.role not in (Role.COORDINATOR, Role.MANAGER):
+        raise ClientActionRefused("Only a coordinator or a manager can give the second sign-off.")
+    if by.pk == assessment.signed_off_by_id:
+        raise ClientActionRefused(
+            "The second sign-off must be by someone other than the coordinator who signed it off."
+        )
+    _move(assessment, AssessmentStatus.SIGNED_OFF, by=by, reason="Second sign-off")
+    assessment.second_signed_off_by = by
+    assessment.second_signed_off_at = timezone.now()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def client_require_reassessment(*, client, reason, by):
+    """After a concern or a readmission: no home visit until a new assessment is signed off."""
+    if not reason.strip():
+        raise ClientActionRefused("Say why a new assessment is needed.")
+    return client_update(client=client, by=by, reassessment_required_reason=reason.strip())
+
+
+# --- Goals and outcome measures ----------------------------------------------------------
+
+
+@transaction.atomic
+def goal_add(*, client, category, description, by):
+    goal = Goal(client=client, category=category, description=description, set_by=by)
+    attribute_change(goal, by=by, reason="Goal set")
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_review(*, goal, outcome, by):
+    goal.outcome = outcome
+    goal.reviewed_by = by
+    goal.reviewed_at = timezone.now()
+    attribute_change(goal, by=by, reason="Goal reviewed")
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def measure_record(*, client, instrument, timepoint, taken_on, values, by, episode=None):
+    """Record an instrument's answers ({item code: integer or None for missing})."""
+    definition = INSTRUMENTS[instrument]
+    for item in definition.items:
+        value = values.get(item.code)
+        if value is not None and value not in {choice for choice, _ in item.choices}:
+            raise ClientActionRefused(f"{value} is not an answer to '{item.text}'.")
+    measure = OutcomeMeasure(
+        client=client,
+        episode=episode,
+        instrument=definition.code,
+        instrument_version=definition.version,
+        timepoint=timepoint,
+        taken_on=taken_on,
+        recorded_by=by,
+    )
+    attribute_change(measure, by=by, reason="Outcome measure recorded")
+    measure.save()
+    bulk_create_with_history(
+        [
+            OutcomeAnswer(measure=measure, item=item.code, value=values.get(item.code))
+            for item in definition.items
+        ],
+        OutcomeAnswer,
+        default_user=by,
+        default_change_reason="Outcome measure recorded",
+    )
+    return measure

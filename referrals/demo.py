@@ -27,6 +27,8 @@ PATIENTS = [
     ("Doreen", "Achterberg", (1939, 12, 5), "Ward 7 (Elderly Care)", -3, 120, ["prescriptions", "befriending"], ["lives_alone"], "accept_home"),
     ("Leonard", "Fairbrother", (1952, 6, 21), "Acute Medical Unit", 3, 48, ["gardening"], [], "decline"),
     ("Ivy", "Castellano", (1948, 2, 11), "Rehabilitation Ward", 4, 26, ["shopping"], ["smoking"], "withdraw"),
+    ("Winifred", "Osei", (1943, 8, 3), "Frailty Unit", -6, 170, ["shopping", "befriending"], ["lives_alone"], "accept_home"),
+    ("Reginald", "Hartley", (1937, 5, 12), "Ward 7 (Elderly Care)", -2, 75, ["prescriptions", "meals"], ["falls"], "accept_home"),
 ]  # fmt: skip
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -162,6 +163,7 @@ def referral_decline_view(request, pk):
         {
             "form": form,
             "referral": referral,
+            **_back_to(referral),
             "heading": "Decline this referral",
             "button": "Decline referral",
         },
@@ -187,6 +189,7 @@ def referral_withdraw_view(request, pk):
         {
             "form": form,
             "referral": referral,
+            **_back_to(referral),
             "heading": "Withdraw this referral",
             "button": "Withdraw referral",
             "warning": True,
@@ -217,10 +220,19 @@ def referral_discharge_view(request, pk):
         {
             "form": form,
             "referral": referral,
+            **_back_to(referral),
             "heading": "Update discharge dates",
             "button": "Save dates",
         },
     )
+
+
+def _back_to(referral):
+    return {
+        "caption": referral.patient_name,
+        "back_url": reverse("referrals:detail", args=[referral.pk]),
+        "back_text": "Back to the referral",
+    }
 
 
 def _act(request, referral, action, success_message):

@@ -94,4 +94,11 @@ def seed_demo():
         ward_staff=by_email["ward@example.org"],
         coordinator=by_email["coordinator@example.org"],
     )
+    from clients.demo import seed_clients
+
+    seed_clients(
+        scheme=scheme,
+        coordinator=by_email["coordinator@example.org"],
+        manager=by_email["manager@example.org"],
+    )
     return created

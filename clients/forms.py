@@ -1,0 +1,251 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils import timezone
+from localflavor.gb.forms import GBPostcodeField
+
+from aligns.forms import DateField
+from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel
+from clients.instruments import INSTRUMENTS
+from clients.models import Client, ConsentKind, GoalCategory, GoalOutcome, Timepoint
+from referrals.forms import UKPhoneField
+
+
+def _not_in_future(value, name):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{name} must be today or in the past")
+    return value
+
+
+class ClientForm(forms.ModelForm):
+    postcode = GBPostcodeField(
+        label="Postcode",
+        error_messages={
+            "required": "Enter the postcode",
+            "invalid": "Enter a real postcode, like AB1 2CD",
+        },
+    )
+    phone = UKPhoneField(label="Phone number", required=False)
+    next_of_kin_phone = UKPhoneField(label="Their phone number", required=False)
+
+    class Meta:
+        model = Client
+        fields = [
+            "given_name", "family_name", "address_line_1", "address_line_2", "town", "postcode",
+            "phone", "next_of_kin_name", "next_of_kin_relationship", "next_of_kin_phone",
+            "gp_practice", "language", "interpreter_needed", "communication_notes",
+            "preferred_volunteer_gender", "preferred_volunteer_language", "pets", "access_notes",
+        ]  # fmt: skip
+        labels = {
+            "given_name": "First name",
+            "family_name": "Last name",
+            "next_of_kin_name": "Next of kin or main contact",
+            "interpreter_needed": "Needs an interpreter",
+            "preferred_volunteer_gender": "Would the client prefer a volunteer of a gender?",
+            "preferred_volunteer_language": "Language the volunteer should speak, if not English",
+        }
+        error_messages = {
+            "given_name": {"required": "Enter the client's first name"},
+            "family_name": {"required": "Enter the client's last name"},
+            "address_line_1": {"required": "Enter the first line of the address"},
+            "town": {"required": "Enter the town or city"},
+            "language": {"required": "Enter the client's main language"},
+        }
+        widgets = {
+            "communication_notes": forms.Textarea(attrs={"rows": 3}),
+            "access_notes": forms.Textarea(attrs={"rows": 3}),
+            "preferred_volunteer_gender": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("Name and address", "given_name", "family_name", "address_line_1",
+                     "address_line_2", "town", "postcode", "phone"),
+            Fieldset("Next of kin and GP", "next_of_kin_name", "next_of_kin_relationship",
+                     "next_of_kin_phone", "gp_practice"),
+            Fieldset("Communication", "language", "interpreter_needed", "communication_notes"),
+            Fieldset("For their volunteer", "preferred_volunteer_gender",
+                     "preferred_volunteer_language", "pets", "access_notes"),
+        )  # fmt: skip
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which consent?",
+        choices=ConsentKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which consent this is"},
+    )
+    given = forms.TypedChoiceField(
+        label="What did the client decide?",
+        choices=[("yes", "They give consent"), ("no", "They withdraw consent")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the client gives or withdraws consent"},
+    )
+    decided_on = DateField(label="Date the client decided", error_label="date")
+    obtained_by = forms.CharField(
+        label="Who did the client tell?",
+        max_length=200,
+        error_messages={"required": "Enter who the client told"},
+    )
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_decided_on(self):
+        return _not_in_future(self.cleaned_data["decided_on"], "The date")
+
+
+class AssessmentForm(forms.Form):
+    """Every question of clients/assessment.py, each with an optional note.
+
+    A red-flag answer needs a note: what a volunteer or coordinator must know about it.
+    """
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = []
+        layout = []
+        for section in SECTIONS:
+            names = []
+            for question in section.questions:
+                self.fields[question.code] = forms.ChoiceField(
+                    label=question.text,
+                    choices=[(answer.value, answer.label) for answer in question.answers],
+                    widget=forms.RadioSelect,
+                    error_messages={"required": f"Answer '{question.text}'"},
+                    initial=assessment.answers.get(question.code, {}).get("answer"),
+                )
+                self.fields[f"{question.code}_note"] = forms.CharField(
+                    label="Note",
+                    required=False,
+                    help_text=question.note_hint
+                    or "Anything a volunteer or coordinator should know.",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    initial=assessment.note_for(question.code),
+                )
+                names += [question.code, f"{question.code}_note"]
+            layout.append(Fieldset(section.title, *names))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        for section in SECTIONS:
+            for question in section.questions:
+                answer = question.answer(cleaned.get(question.code))
+                if answer and answer.flag == RED and not cleaned.get(f"{question.code}_note"):
+                    self.add_error(
+                        f"{question.code}_note",
+                        f"'{answer.label}' is a red flag: say what volunteers need to know",
+                    )
+        return cleaned
+
+    def answers(self):
+        return {
+            question.code: {
+                "answer": self.cleaned_data[question.code],
+                "note": self.cleaned_data[f"{question.code}_note"],
+            }
+            for section in SECTIONS
+            for question in section.questions
+        }
+
+
+class SignOffForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Overall risk level",
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the overall risk level"},
+    )
+    reason = forms.CharField(
+        label="Reason for changing the level",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to lower the level the answers give. Optional to raise it.",
+    )
+
+    def __init__(self, *args, computed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.computed = computed
+        self.fields["level"].initial = computed
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("level")
+        lowered = level and LEVEL_ORDER[RiskLevel(level)] < LEVEL_ORDER[self.computed]
+        if lowered and not cleaned.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                f"The answers make this {self.computed.label.lower()} risk: "
+                "say why it should be lower",
+            )
+        return cleaned
+
+
+class ReassessmentForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is a new assessment needed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: readmitted after a fall; concern raised by the volunteer.",
+        error_messages={"required": "Say why a new assessment is needed"},
+    )
+
+
+class GoalForm(forms.Form):
+    category = forms.ChoiceField(
+        label="What kind of goal?",
+        choices=GoalCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of goal this is"},
+    )
+    description = forms.CharField(
+        label="The goal, in the client's words",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: to walk to the corner shop on my own again.",
+        error_messages={"required": "Enter the goal"},
+    )
+
+
+class GoalReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Was the goal met?",
+        choices=GoalOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the goal was met"},
+    )
+
+
+class MeasureForm(forms.Form):
+    """One instrument's items; any item may be left unanswered (recorded as missing)."""
+
+    timepoint = forms.ChoiceField(
+        label="When is this?",
+        choices=Timepoint.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose baseline or end of support"},
+    )
+    taken_on = DateField(label="Date the client answered", error_label="date")
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = INSTRUMENTS[instrument]
+        for item in self.instrument.items:
+            self.fields[item.code] = forms.TypedChoiceField(
+                label=item.text,
+                choices=[("", "Not answered")] + [(str(v), label) for v, label in item.choices],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect if len(item.choices) <= 4 else forms.Select,
+            )
+
+    def clean_taken_on(self):
+        return _not_in_future(self.cleaned_data["taken_on"], "The date the client answered")
+
+    def values(self):
+        return {item.code: self.cleaned_data.get(item.code) for item in self.instrument.items}

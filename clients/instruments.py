@@ -1,0 +1,85 @@
+"""Outcome measure instruments, defined as data in one place.
+
+To add an instrument (for example SWEMWBS, once the scheme has registered to use it and
+can show its copyright line), add an Instrument here: no model or form changes are needed.
+"""
+
+from dataclasses import dataclass
+
+SUM, SEPARATE = "sum", "separate"
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    text: str
+    choices: tuple  # ((value, label), ...), values are integers
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    name: str
+    version: str
+    items: tuple
+    # SUM: the items add up to one total (only when every item is answered).
+    # SEPARATE: each item is reported on its own and never added up.
+    scoring: str
+    # Which direction is better, for saying whether a client improved.
+    lower_is_better: bool
+    copyright: str = ""
+    instructions: str = ""
+
+    def item(self, code):
+        return next(item for item in self.items if item.code == code)
+
+    @property
+    def total_range(self):
+        lowest = sum(min(value for value, _ in item.choices) for item in self.items)
+        highest = sum(max(value for value, _ in item.choices) for item in self.items)
+        return lowest, highest
+
+
+_UCLA_CHOICES = ((1, "Hardly ever"), (2, "Some of the time"), (3, "Often"))
+_ZERO_TO_TEN = tuple((value, str(value)) for value in range(11))
+
+UCLA3 = Instrument(
+    code="ucla3",
+    name="UCLA three-item loneliness scale",
+    version="Hughes et al. 2004",
+    scoring=SUM,
+    lower_is_better=True,
+    instructions="How often do you feel…",
+    items=(
+        Item("companionship", "…that you lack companionship?", _UCLA_CHOICES),
+        Item("left_out", "…left out?", _UCLA_CHOICES),
+        Item("isolated", "…isolated from others?", _UCLA_CHOICES),
+    ),
+)
+
+ONS4 = Instrument(
+    code="ons4",
+    name="ONS4 personal wellbeing",
+    version="ONS 2011",
+    scoring=SEPARATE,
+    lower_is_better=False,  # except anxiety: see ITEM_LOWER_IS_BETTER
+    instructions="On a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'…",
+    items=(
+        Item("life_satisfaction", "…how satisfied are you with your life nowadays?", _ZERO_TO_TEN),
+        Item("worthwhile", "…to what extent do you feel the things you do in your life are "
+                           "worthwhile?", _ZERO_TO_TEN),
+        Item("happiness", "…how happy did you feel yesterday?", _ZERO_TO_TEN),
+        Item("anxiety", "…how anxious did you feel yesterday?", _ZERO_TO_TEN),
+    ),
+)  # fmt: skip
+
+# Items where a lower score is the better one, overriding their instrument's direction.
+ITEM_LOWER_IS_BETTER = {("ons4", "anxiety")}
+
+INSTRUMENTS = {instrument.code: instrument for instrument in (UCLA3, ONS4)}
+
+
+def item_lower_is_better(instrument, item_code):
+    if (instrument.code, item_code) in ITEM_LOWER_IS_BETTER:
+        return True
+    return instrument.lower_is_better

@@ -1,0 +1,325 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from aligns.audit.services import access_log_record
+from aligns.shortcuts import get_visible_or_404
+from clients.assessment import QUESTIONS, SAFETY_SUMMARY_QUESTIONS, SECTIONS
+from clients.forms import (
+    AssessmentForm,
+    ClientForm,
+    ConsentForm,
+    GoalForm,
+    GoalReviewForm,
+    MeasureForm,
+    ReassessmentForm,
+    SignOffForm,
+)
+from clients.instruments import INSTRUMENTS
+from clients.models import AssessmentStatus, Client, ConsentKind
+from clients.outcomes import all_changes, scores
+from clients.services import (
+    ClientActionRefused,
+    assessment_in_force,
+    assessment_save_answers,
+    assessment_second_sign_off,
+    assessment_sign_off,
+    assessment_start,
+    client_require_reassessment,
+    client_update,
+    consent_current,
+    consent_record,
+    goal_add,
+    goal_review,
+    home_visit_refusal,
+    measure_record,
+)
+from clients.timeline import timeline
+
+PAGE_SIZE = 25
+
+
+def _client(request, pk):
+    return get_visible_or_404(Client, request.user, pk=pk)
+
+
+def _form_page(request, client, form, *, heading, button, on_valid, success, template=None):
+    """Bind, validate, call one service, and go back to the client; or show what is wrong.
+
+    A refusal from the service is shown at the top of the form with everything typed kept.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            on_valid(form)
+        except ClientActionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, success)
+            return redirect("clients:detail", pk=client.pk)
+    return render(
+        request,
+        template or "_form_page.html",
+        {
+            "form": form,
+            "client": client,
+            "caption": client.full_name,
+            "heading": heading,
+            "button": button,
+            "back_url": reverse("clients:detail", args=[client.pk]),
+            "back_text": "Back to the client",
+        },
+    )
+
+
+@permission_required("clients.view_client", raise_exception=True)
+def client_list(request):
+    query = request.GET.get("q", "")
+    clients = Client.objects.visible_to(request.user).search(query).order_by("family_name", "pk")
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clients/client_list.html",
+        {"page": page, "q": query, "query": f"q={query}" if query else ""},
+    )
+
+
+@permission_required("clients.view_client", raise_exception=True)
+def client_detail(request, pk):
+    client = _client(request, pk)
+    access_log_record(by=request.user, subject=client, request=request)
+    measures = list(
+        client.measures.select_related("recorded_by")
+        .prefetch_related("answers")
+        .order_by("taken_on", "pk")
+    )
+    in_force = assessment_in_force(client)
+    context = {
+        "client": client,
+        "consents": {kind.label: consent_current(client, kind) for kind in ConsentKind},
+        "home_visit_refusal": home_visit_refusal(client),
+        "assessment": in_force,
+        "draft": client.assessments.filter(status=AssessmentStatus.DRAFT).first(),
+        "safety": _safety_summary(in_force),
+        "goals": client.goals.select_related("set_by", "reviewed_by"),
+        "measures": [(measure, scores(measure)) for measure in measures],
+        "changes": {INSTRUMENTS[code]: rows for code, rows in all_changes(measures).items()},
+        "instruments": INSTRUMENTS.values(),
+        "events": timeline(client, request.user),
+        "can_change": request.user.has_perm("clients.change_client"),
+    }
+    return render(request, "clients/client_detail.html", context)
+
+
+def _safety_summary(assessment):
+    """The need-to-know answers for the volunteer: never the health answers."""
+    if assessment is None:
+        return []
+    rows = []
+    for code in SAFETY_SUMMARY_QUESTIONS:
+        answer = assessment.answered(code)
+        if answer is not None:
+            rows.append((QUESTIONS[code].text, answer.label, assessment.note_for(code)))
+    return rows
+
+
+@permission_required("clients.change_client", raise_exception=True)
+def client_edit(request, pk):
+    client = _client(request, pk)
+    form = ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk))
+    return _form_page(
+        request,
+        client,
+        form,
+        heading="Change the client's details",
+        button="Save details",
+        on_valid=lambda form: client_update(client=client, by=request.user, **form.cleaned_data),
+        success="Details saved.",
+    )
+
+
+@permission_required("clients.change_client", raise_exception=True)
+def consent_change(request, pk):
+    client = _client(request, pk)
+    form = ConsentForm(request.POST or None, initial={"obtained_by": request.user.full_name})
+    return _form_page(
+        request,
+        client,
+        form,
+        heading="Record consent given or withdrawn",
+        button="Record consent",
+        on_valid=lambda form: consent_record(client=client, by=request.user, **form.cleaned_data),
+        success="Consent recorded.",
+    )
+
+
+@require_POST
+@permission_required("clients.assess_client", raise_exception=True)
+def assessment_new(request, pk):
+    client = _client(request, pk)
+    assessment = assessment_start(client=client, by=request.user)
+    return redirect("clients:assessment_edit", pk=client.pk, assessment_pk=assessment.pk)
+
+
+def _assessment(client, assessment_pk):
+    # Through the client, which was fetched by scope: another client's id is a 404.
+    return get_object_or_404(client.assessments, pk=assessment_pk)
+
+
+@permission_required("clients.assess_client", raise_exception=True)
+def assessment_edit(request, pk, assessment_pk):
+    client = _client(request, pk)
+    assessment = _assessment(client, assessment_pk)
+    if assessment.status != AssessmentStatus.DRAFT:
+        messages.error(request, "This assessment has been signed off, so its answers are final.")
+        return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
+    form = AssessmentForm(request.POST or None, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        assessment_save_answers(assessment=assessment, answers=form.answers(), by=request.user)
+        messages.success(request, "Answers saved. Check the overall risk and sign off.")
+        return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
+    return render(
+        request,
+        "clients/assessment_form.html",
+        {"form": form, "client": client, "assessment": assessment},
+    )
+
+
+@permission_required("clients.view_client", raise_exception=True)
+def assessment_detail(request, pk, assessment_pk):
+    client = _client(request, pk)
+    assessment = _assessment(client, assessment_pk)
+    access_log_record(by=request.user, subject=client, request=request)
+    user = request.user
+    sign_off_form = None
+    complete = all(assessment.answered(q.code) for s in SECTIONS for q in s.questions)
+    if (
+        assessment.status == AssessmentStatus.DRAFT
+        and complete
+        and user.has_perm("clients.assess_client")
+    ):
+        sign_off_form = SignOffForm(request.POST or None, computed=assessment.computed_level)
+        if request.method == "POST" and sign_off_form.is_valid():
+            try:
+                assessment_sign_off(assessment=assessment, by=user, **sign_off_form.cleaned_data)
+            except ClientActionRefused as refused:
+                sign_off_form.add_error(None, str(refused))
+            else:
+                messages.success(request, "Assessment signed off.")
+                return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
+    can_second = (
+        assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF
+        and user.has_perm("clients.second_sign_off")
+        and user.pk != assessment.signed_off_by_id
+    )
+    return render(
+        request,
+        "clients/assessment_detail.html",
+        {
+            "client": client,
+            "assessment": assessment,
+            "sections": [
+                (
+                    section,
+                    [
+                        (q, assessment.answered(q.code), assessment.note_for(q.code))
+                        for q in section.questions
+                    ],
+                )
+                for section in SECTIONS
+            ],  # fmt: skip
+            "complete": complete,
+            "form": sign_off_form,
+            "can_second": can_second,
+            "can_edit": assessment.status == AssessmentStatus.DRAFT
+            and user.has_perm("clients.assess_client"),
+        },
+    )
+
+
+@require_POST
+@permission_required("clients.second_sign_off", raise_exception=True)
+def assessment_second(request, pk, assessment_pk):
+    client = _client(request, pk)
+    assessment = _assessment(client, assessment_pk)
+    try:
+        assessment_second_sign_off(assessment=assessment, by=request.user)
+    except ClientActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Second sign-off recorded. Home visits may now be planned.")
+    return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
+
+
+@permission_required("clients.assess_client", raise_exception=True)
+def reassessment_require(request, pk):
+    client = _client(request, pk)
+    return _form_page(
+        request,
+        client,
+        ReassessmentForm(request.POST or None),
+        heading="Require a new risk assessment",
+        button="Require reassessment",
+        on_valid=lambda form: client_require_reassessment(
+            client=client, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        success="Reassessment required. No home visit until a new assessment is signed off.",
+    )
+
+
+@permission_required("clients.change_client", raise_exception=True)
+def goal_new(request, pk):
+    client = _client(request, pk)
+    return _form_page(
+        request,
+        client,
+        GoalForm(request.POST or None),
+        heading="Add a goal",
+        button="Add goal",
+        on_valid=lambda form: goal_add(client=client, by=request.user, **form.cleaned_data),
+        success="Goal added.",
+    )
+
+
+@permission_required("clients.change_client", raise_exception=True)
+def goal_review_view(request, pk, goal_pk):
+    client = _client(request, pk)
+    goal = get_object_or_404(client.goals, pk=goal_pk)
+    return _form_page(
+        request,
+        client,
+        GoalReviewForm(request.POST or None),
+        heading=f"Review the goal: {goal.description}",
+        button="Save review",
+        on_valid=lambda form: goal_review(goal=goal, by=request.user, **form.cleaned_data),
+        success="Goal reviewed.",
+    )
+
+
+@permission_required("clients.change_client", raise_exception=True)
+def measure_new(request, pk, instrument):
+    client = _client(request, pk)
+    if instrument not in INSTRUMENTS:
+        return redirect("clients:detail", pk=client.pk)
+    form = MeasureForm(request.POST or None, instrument=instrument)
+    episode = client.support_episodes.order_by("-opened_at").first()
+    return _form_page(
+        request,
+        client,
+        form,
+        heading=f"Record {INSTRUMENTS[instrument].name}",
+        button="Record answers",
+        on_valid=lambda form: measure_record(
+            client=client,
+            instrument=instrument,
+            timepoint=form.cleaned_data["timepoint"],
+            taken_on=form.cleaned_data["taken_on"],
+            values=form.values(),
+            episode=episode,
+            by=request.user,
+        ),
+        success="Answers recorded. Unanswered items are kept as missing.",
+        template="clients/measure_form.html",
+    )
