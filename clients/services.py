@@ -133,6 +133,7 @@ def assessment_in_force(client):
     """The newest assessment signed off at least once: it governs what volunteers may do."""
     return (
         client.assessments.filter(status__in=IN_FORCE_STATUSES)
+        .select_related("signed_off_by")
         .order_by("-signed_off_at", "-pk")
         .first()
     )

@@ -8,6 +8,7 @@ from faker import Faker
 
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
 from aligns.nhs import synthetic_nhs_number
+from clients.models import Client
 from referrals.models import Need, Referral
 
 TEST_PASSWORD = "a-long-test-password-1"  # noqa: S105
@@ -124,3 +125,17 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     def needs(self, create, extracted, **kwargs):
         if create:
             self.needs.set(extracted or Need.objects.filter(code="shopping"))
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    scheme = factory.SubFactory(SchemeFactory)
+    nhs_number = factory.Sequence(lambda n: synthetic_nhs_number(40_000 + n))
+    given_name = factory.LazyFunction(_fake.first_name)
+    family_name = factory.LazyFunction(_fake.last_name)
+    date_of_birth = datetime.date(1941, 3, 9)
+    address_line_1 = "2 Test Road"
+    town = "Testtown"
+    postcode = "RV2 2BB"

@@ -1,0 +1,179 @@
+"""Sign-off, the second sign-off for high risk, and the gate on home visits."""
+
+import pytest
+
+from aligns.accounts.models import Role
+from clients.assessment import RiskLevel
+from clients.models import AssessmentStatus
+from clients.services import (
+    ClientActionRefused,
+    HomeVisitNotAllowed,
+    assert_home_visit_allowed,
+    assessment_save_answers,
+    assessment_second_sign_off,
+    assessment_sign_off,
+    assessment_start,
+    client_require_reassessment,
+    home_visit_refusal,
+)
+from tests.clients.conftest import answers
+
+
+def assessed(client, by, **changes):
+    assessment = assessment_start(client=client, by=by)
+    return assessment_save_answers(assessment=assessment, answers=answers(**changes), by=by)
+
+
+def test_no_home_visit_before_any_assessment_but_the_reason_says_phone_is_fine(client_record):
+    refusal = home_visit_refusal(client_record)
+
+    assert "No home visit until a coordinator signs off a risk assessment" in refusal
+    with pytest.raises(HomeVisitNotAllowed):
+        assert_home_visit_allowed(client_record)
+
+
+def test_a_draft_assessment_does_not_open_the_gate(client_record, coordinator):
+    assessed(client_record, coordinator)
+
+    assert home_visit_refusal(client_record) is not None
+
+
+def test_a_signed_off_low_risk_assessment_allows_home_visits(client_record, coordinator):
+    assessment = assessed(client_record, coordinator)
+
+    assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=coordinator)
+
+    assert home_visit_refusal(client_record) is None
+    assert_home_visit_allowed(client_record)  # does not raise
+
+
+def test_high_risk_means_phone_only_until_a_second_person_signs_off(
+    client_record, coordinator, make_user
+):
+    assessment = assessed(client_record, coordinator, aggression="yes")
+    assessment = assessment_sign_off(
+        assessment=assessment, level=RiskLevel.HIGH, reason="", by=coordinator
+    )
+
+    assert assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF
+    assert "phone support only" in home_visit_refusal(client_record)
+
+    assessment_second_sign_off(assessment=assessment, by=make_user(Role.COORDINATOR))
+
+    assert home_visit_refusal(client_record) is None
+
+
+def test_the_same_coordinator_cannot_give_both_sign_offs(client_record, coordinator):
+    assessment = assessed(client_record, coordinator, aggression="yes")
+    assessment_sign_off(assessment=assessment, level=RiskLevel.HIGH, reason="", by=coordinator)
+
+    with pytest.raises(ClientActionRefused, match="someone other than"):
+        assessment_second_sign_off(assessment=assessment, by=coordinator)
+
+    assert home_visit_refusal(client_record) is not None
+
+
+def test_a_manager_may_give_the_second_sign_off(client_record, coordinator, manager):
+    assessment = assessed(client_record, coordinator, pets="dangerous")
+    assessment_sign_off(assessment=assessment, level=RiskLevel.HIGH, reason="", by=coordinator)
+
+    done = assessment_second_sign_off(assessment=assessment, by=manager)
+
+    assert done.status == AssessmentStatus.SIGNED_OFF
+    assert done.second_signed_off_by == manager
+    assert done.history.latest().history_user == manager
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF])
+def test_no_one_else_may_give_the_second_sign_off(client_record, coordinator, make_user, role):
+    assessment = assessed(client_record, coordinator, pets="dangerous")
+    assessment_sign_off(assessment=assessment, level=RiskLevel.HIGH, reason="", by=coordinator)
+
+    with pytest.raises(ClientActionRefused):
+        assessment_second_sign_off(assessment=assessment, by=make_user(role))
+
+
+def test_only_a_coordinator_signs_off(client_record, coordinator, manager):
+    assessment = assessed(client_record, coordinator)
+
+    with pytest.raises(ClientActionRefused, match="Only a coordinator"):
+        assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=manager)
+
+
+def test_lowering_the_computed_level_needs_a_reason(client_record, coordinator):
+    assessment = assessed(client_record, coordinator, aggression="yes")
+
+    with pytest.raises(ClientActionRefused, match="To lower it, say why"):
+        assessment_sign_off(
+            assessment=assessment, level=RiskLevel.MEDIUM, reason=" ", by=coordinator
+        )
+
+    lowered = assessment_sign_off(
+        assessment=assessment,
+        level=RiskLevel.MEDIUM,
+        reason="Aggression was twenty years ago; GP confirms none since.",
+        by=coordinator,
+    )
+    assert lowered.level == RiskLevel.MEDIUM
+    assert lowered.status == AssessmentStatus.SIGNED_OFF
+
+
+def test_raising_the_level_needs_no_reason(client_record, coordinator):
+    assessment = assessed(client_record, coordinator)
+
+    raised = assessment_sign_off(
+        assessment=assessment, level=RiskLevel.HIGH, reason="", by=coordinator
+    )
+
+    assert raised.level == RiskLevel.HIGH
+    assert raised.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF
+
+
+def test_an_incomplete_assessment_cannot_be_signed_off(client_record, coordinator):
+    assessment = assessment_start(client=client_record, by=coordinator)
+    partial = answers()
+    partial.pop("falls")
+    assessment_save_answers(assessment=assessment, answers=partial, by=coordinator)
+
+    with pytest.raises(ClientActionRefused, match="Answer every question"):
+        assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=coordinator)
+
+
+def test_signed_off_answers_are_final(client_record, coordinator):
+    assessment = assessed(client_record, coordinator)
+    assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=coordinator)
+
+    with pytest.raises(ClientActionRefused, match="answers are final"):
+        assessment_save_answers(
+            assessment=assessment, answers=answers(falls="several"), by=coordinator
+        )
+
+
+def test_a_required_reassessment_closes_the_gate_until_a_new_one_is_signed_off(
+    client_record, coordinator
+):
+    first = assessed(client_record, coordinator)
+    assessment_sign_off(assessment=first, level=RiskLevel.LOW, reason="", by=coordinator)
+
+    client_require_reassessment(
+        client=client_record, reason="Readmitted after a fall", by=coordinator
+    )
+
+    assert "Readmitted after a fall" in home_visit_refusal(client_record)
+    second = assessment_start(client=client_record, by=coordinator)
+    assert second.answers == first.answers  # starts from the answers in force
+    assessment_sign_off(assessment=second, level=RiskLevel.LOW, reason="", by=coordinator)
+    client_record.refresh_from_db()
+    assert home_visit_refusal(client_record) is None
+
+
+def test_a_newer_high_risk_assessment_supersedes_an_older_low_one(client_record, coordinator):
+    first = assessed(client_record, coordinator)
+    assessment_sign_off(assessment=first, level=RiskLevel.LOW, reason="", by=coordinator)
+    second = assessment_start(client=client_record, by=coordinator)
+    assessment_save_answers(assessment=second, answers=answers(aggression="yes"), by=coordinator)
+
+    assessment_sign_off(assessment=second, level=RiskLevel.HIGH, reason="", by=coordinator)
+
+    assert "phone support only" in home_visit_refusal(client_record)
+    assert client_record.assessments.count() == 2  # every version kept

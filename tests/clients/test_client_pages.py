@@ -1,0 +1,213 @@
+"""Client pages: who may see and change what, and what they show."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from aligns.accounts.models import Role
+from aligns.audit.models import AccessLogEntry
+from clients.assessment import RiskLevel
+from clients.models import ConsentKind, Timepoint
+from clients.services import (
+    assessment_save_answers,
+    assessment_sign_off,
+    assessment_start,
+    consent_current,
+    goal_add,
+    measure_record,
+)
+from referrals.services import referral_accept
+from tests.clients.conftest import answers
+from tests.factories import ClientFactory, ReferralFactory
+
+
+def detail(client_record):
+    return reverse("clients:detail", args=[client_record.pk])
+
+
+@pytest.mark.parametrize("role", [Role.WARD_STAFF, Role.VOLUNTEER])
+def test_ward_staff_and_volunteers_cannot_open_client_records(
+    client, make_user, client_record, role
+):
+    client.force_login(make_user(role))
+
+    assert client.get(reverse("clients:list")).status_code == 403
+    assert client.get(detail(client_record)).status_code == 403
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.MANAGER])
+def test_another_schemes_staff_find_nothing(client, make_user, client_record, other_scheme, role):
+    client.force_login(make_user(role, scheme=other_scheme))
+
+    response = client.get(detail(client_record))
+
+    assert response.status_code == 404
+    assert client_record.family_name not in client.get(reverse("clients:list")).content.decode()
+
+
+def test_a_manager_may_read_but_not_change_a_client(client, manager, client_record):
+    client.force_login(manager)
+
+    assert client.get(detail(client_record)).status_code == 200
+    assert client.get(reverse("clients:edit", args=[client_record.pk])).status_code == 403
+    assert (
+        client.post(reverse("clients:assessment_new", args=[client_record.pk])).status_code == 403
+    )
+
+
+def test_opening_a_client_writes_the_access_log(client, coordinator, client_record):
+    client.force_login(coordinator)
+
+    client.get(detail(client_record))
+
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.subject, entry.page) == (coordinator, client_record, "clients:detail")
+
+
+def test_the_client_list_finds_by_name_or_nhs_number(client, coordinator, scheme):
+    wanted = ClientFactory(scheme=scheme, given_name="Ottoline", family_name="Zebedee")
+    ClientFactory(scheme=scheme, given_name="Other", family_name="Person")
+    client.force_login(coordinator)
+
+    by_name = client.get(reverse("clients:list"), {"q": "otto zeb"}).content.decode()
+    by_number = client.get(
+        reverse("clients:list"), {"q": wanted.nhs_number_display}
+    ).content.decode()
+
+    assert "Ottoline Zebedee" in by_name and "Other Person" not in by_name
+    assert "Ottoline Zebedee" in by_number and "Other Person" not in by_number
+
+
+def test_a_bad_postcode_on_the_edit_page_is_explained_and_nothing_typed_is_lost(
+    client, coordinator, client_record
+):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("clients:edit", args=[client_record.pk]),
+        {"given_name": "Renamed", "family_name": client_record.family_name,
+         "address_line_1": "9 New Road", "town": "Riverside", "postcode": "NOT A CODE",
+         "language": "English", "access_notes": "Side door"},
+    )  # fmt: skip
+
+    html = response.content.decode()
+    assert "Enter a real postcode" in html
+    assert 'value="Renamed"' in html and "Side door" in html
+    client_record.refresh_from_db()
+    assert client_record.given_name != "Renamed"
+
+
+def test_withdrawing_consent_to_share_is_recorded_and_shown(client, coordinator, client_record):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("clients:consent", args=[client_record.pk]),
+        {"kind": ConsentKind.SHARE, "given": "no", "decided_on_day": "20",
+         "decided_on_month": "11", "decided_on_year": "2026", "obtained_by": "Colin"},
+        follow=True,
+    )  # fmt: skip
+
+    record = consent_current(client_record, ConsentKind.SHARE)
+    assert record.given is False
+    assert record.recorded_by == coordinator
+    assert "Withdrawn" in response.content.decode()
+
+
+def test_a_client_made_from_a_referral_carries_its_consent(coordinator):
+    referral = ReferralFactory(consent_obtained_by="Nurse Nina")
+    _, episode = referral_accept(referral=referral, by=coordinator)
+
+    for kind in ConsentKind:
+        record = consent_current(episode.client, kind)
+        assert record.given is True
+        assert record.obtained_by == "Nurse Nina"
+
+
+def test_the_sign_off_form_refuses_to_lower_the_level_without_a_reason(
+    client, coordinator, client_record
+):
+    assessment = assessment_start(client=client_record, by=coordinator)
+    assessment_save_answers(assessment=assessment, answers=answers(area="unsafe"), by=coordinator)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("clients:assessment", args=[client_record.pk, assessment.pk]),
+        {"level": "low", "reason": ""},
+    )
+
+    assert (
+        "The answers make this high risk: say why it should be lower" in response.content.decode()
+    )
+    assessment.refresh_from_db()
+    assert assessment.status == "draft"
+
+
+def test_a_red_flag_needs_a_note_on_the_assessment_form(client, coordinator, client_record):
+    assessment = assessment_start(client=client_record, by=coordinator)
+    client.force_login(coordinator)
+    data = {code: entry["answer"] for code, entry in answers(pets="dangerous").items()}
+
+    response = client.post(
+        reverse("clients:assessment_edit", args=[client_record.pk, assessment.pk]), data
+    )
+
+    html = response.content.decode()
+    assert "is a red flag: say what volunteers need to know" in html
+    assert re.search(r'<input[^>]*value="dangerous"[^>]*checked', html), "the answer is kept"
+
+
+def test_the_timeline_needs_the_same_number_of_queries_however_long_it_is(
+    client, coordinator, scheme, django_assert_max_num_queries
+):
+    referral = ReferralFactory(ward__hospital__scheme=scheme)
+    _, episode = referral_accept(referral=referral, by=coordinator)
+    client_record = episode.client
+
+    def add_one_of_each(number):
+        assessment = assessment_start(client=client_record, by=coordinator)
+        assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
+        assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=coordinator)
+        goal_add(
+            client=client_record,
+            category="confidence",
+            description=f"Goal {number}",
+            by=coordinator,
+        )
+        measure_record(client=client_record, instrument="ucla3", timepoint=Timepoint.BASELINE,
+                       taken_on=datetime.date(2026, 11, 1), values={}, by=coordinator)  # fmt: skip
+
+    add_one_of_each(0)
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(60) as few:
+        client.get(detail(client_record))
+    for number in range(1, 7):
+        add_one_of_each(number)
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(detail(client_record))
+
+    html = response.content.decode()
+    assert html.count("Risk assessment signed off") == 7
+    assert "Referred from" in html
+
+
+def test_the_volunteer_summary_shows_safety_answers_but_never_health_answers(
+    client, coordinator, client_record
+):
+    assessment = assessment_start(client=client_record, by=coordinator)
+    marked = answers(pets="dangerous", memory="significant")
+    marked["pets"]["note"] = "Dog called Bruno"
+    marked["memory"]["note"] = "Diagnosed with dementia"
+    assessment_save_answers(assessment=assessment, answers=marked, by=coordinator)
+    assessment_sign_off(assessment=assessment, level=RiskLevel.HIGH, reason="", by=coordinator)
+    client.force_login(coordinator)
+
+    html = client.get(detail(client_record)).content.decode()
+    summary = html.split("What their volunteer will see")[1].split("<h2>")[0]
+
+    assert "Dog called Bruno" in summary
+    assert "dementia" not in summary
+    assert "Significant confusion" not in summary
