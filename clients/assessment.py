@@ -247,8 +247,3 @@ def score(answers):
     if AMBER in found:
         return RiskLevel.MEDIUM
     return RiskLevel.LOW
-
-
-# The answers a volunteer needs to know, for the safety summary. Never health answers.
-SAFETY_SUMMARY_QUESTIONS = ("access", "pets", "smoking", "others_in_home", "aggression",
-                            "infection", "area", "senses", "stairs")  # fmt: skip

@@ -14,6 +14,7 @@ class Item:
     code: str
     text: str
     choices: tuple  # ((value, label), ...), values are integers
+    short: str = ""  # a label for tables; the full text is what the client is asked
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,9 @@ UCLA3 = Instrument(
     lower_is_better=True,
     instructions="How often do you feel…",
     items=(
-        Item("companionship", "…that you lack companionship?", _UCLA_CHOICES),
-        Item("left_out", "…left out?", _UCLA_CHOICES),
-        Item("isolated", "…isolated from others?", _UCLA_CHOICES),
+        Item("companionship", "…that you lack companionship?", _UCLA_CHOICES, "Lack companionship"),
+        Item("left_out", "…left out?", _UCLA_CHOICES, "Left out"),
+        Item("isolated", "…isolated from others?", _UCLA_CHOICES, "Isolated"),
     ),
 )
 
@@ -65,11 +66,12 @@ ONS4 = Instrument(
     lower_is_better=False,  # except anxiety: see ITEM_LOWER_IS_BETTER
     instructions="On a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'…",
     items=(
-        Item("life_satisfaction", "…how satisfied are you with your life nowadays?", _ZERO_TO_TEN),
+        Item("life_satisfaction", "…how satisfied are you with your life nowadays?", _ZERO_TO_TEN,
+             "Life satisfaction"),
         Item("worthwhile", "…to what extent do you feel the things you do in your life are "
-                           "worthwhile?", _ZERO_TO_TEN),
-        Item("happiness", "…how happy did you feel yesterday?", _ZERO_TO_TEN),
-        Item("anxiety", "…how anxious did you feel yesterday?", _ZERO_TO_TEN),
+                           "worthwhile?", _ZERO_TO_TEN, "Worthwhile"),
+        Item("happiness", "…how happy did you feel yesterday?", _ZERO_TO_TEN, "Happiness"),
+        Item("anxiety", "…how anxious did you feel yesterday?", _ZERO_TO_TEN, "Anxiety"),
     ),
 )  # fmt: skip
 

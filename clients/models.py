@@ -201,9 +201,11 @@ class RiskAssessment(models.Model):
     def note_for(self, code):
         return self.answers.get(code, {}).get("note", "")
 
+    def question(self, code):
+        return QUESTIONS[code]
+
     def answered(self, code):
-        question = QUESTIONS[code]
-        return question.answer(self.answers.get(code, {}).get("answer"))
+        return QUESTIONS[code].answer(self.answers.get(code, {}).get("answer"))
 
     @property
     def is_in_force(self):

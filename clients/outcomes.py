@@ -26,7 +26,7 @@ def scores(measure):
         total = None if None in answered else sum(answered)
         return [Score("Total", total, definition.lower_is_better)]
     return [
-        Score(item.text, values.get(item.code), item_lower_is_better(definition, item.code))
+        Score(item.short, values.get(item.code), item_lower_is_better(definition, item.code))
         for item in definition.items
     ]
 

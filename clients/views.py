@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
 from aligns.shortcuts import get_visible_or_404
-from clients.assessment import QUESTIONS, SAFETY_SUMMARY_QUESTIONS, SECTIONS
+from clients.assessment import SECTIONS
 from clients.forms import (
     AssessmentForm,
     ClientForm,
@@ -21,6 +21,7 @@ from clients.forms import (
 from clients.instruments import INSTRUMENTS
 from clients.models import AssessmentStatus, Client, ConsentKind
 from clients.outcomes import all_changes, scores
+from clients.presenters import safety_summary
 from clients.services import (
     ClientActionRefused,
     assessment_in_force,
@@ -102,7 +103,7 @@ def client_detail(request, pk):
         "home_visit_refusal": home_visit_refusal(client),
         "assessment": in_force,
         "draft": client.assessments.filter(status=AssessmentStatus.DRAFT).first(),
-        "safety": _safety_summary(in_force),
+        "safety": safety_summary(client, in_force),
         "goals": client.goals.select_related("set_by", "reviewed_by"),
         "measures": [(measure, scores(measure)) for measure in measures],
         "changes": {INSTRUMENTS[code]: rows for code, rows in all_changes(measures).items()},
@@ -111,18 +112,6 @@ def client_detail(request, pk):
         "can_change": request.user.has_perm("clients.change_client"),
     }
     return render(request, "clients/client_detail.html", context)
-
-
-def _safety_summary(assessment):
-    """The need-to-know answers for the volunteer: never the health answers."""
-    if assessment is None:
-        return []
-    rows = []
-    for code in SAFETY_SUMMARY_QUESTIONS:
-        answer = assessment.answered(code)
-        if answer is not None:
-            rows.append((QUESTIONS[code].text, answer.label, assessment.note_for(code)))
-    return rows
 
 
 @permission_required("clients.change_client", raise_exception=True)
