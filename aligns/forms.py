@@ -25,6 +25,8 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
+from aligns import weekly_grid
+
 _PARTS = ("day", "month", "year")
 
 
@@ -158,3 +160,24 @@ class DateField(forms.MultiValueField):
         self.validate(date)
         self.run_validators(date)
         return date
+
+
+class WeeklyGridField(forms.MultipleChoiceField):
+    """Ticks on a week of mornings, afternoons and evenings; cleans to a weekly_grid bitmask."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            choices=[(slot, slot) for slot in weekly_grid.to_slots(2**21 - 1)], **kwargs
+        )
+
+    def prepare_value(self, value):
+        return weekly_grid.to_slots(value) if isinstance(value, int) else value
+
+    def clean(self, value):
+        return weekly_grid.to_mask(super().clean(value))
+
+    def has_changed(self, initial, data):
+        return self.prepare_value(initial) != data

@@ -8,6 +8,8 @@ NAVIGATION = [
     ("Triage queue", "referrals:queue", "referrals.view_triage_queue"),
     ("Clients", "clients:list", "clients.view_client"),
     ("Today", "visits:today", "visits.view_today"),
+    ("Your volunteering", "volunteers:me", "volunteers.view_own"),
+    ("Volunteers", "volunteers:list", "volunteers.view_volunteers"),
     ("Dashboard", "reports:dashboard", "reports.view_dashboard"),
     ("Team", "accounts:team_list", "accounts.view_team"),
 ]

@@ -217,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aligns.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "volunteer-expiry-reminders": {
+        "task": "volunteers.tasks.send_expiry_reminders_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------

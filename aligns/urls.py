@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("aligns.accounts.urls")),
     path("referrals/", include("referrals.urls")),
     path("clients/", include("clients.urls")),
+    path("volunteers/", include("volunteers.urls")),
     path("visits/", include("visits.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

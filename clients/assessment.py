@@ -33,6 +33,11 @@ class Answer:
     label: str
     flag: str = NONE
 
+    @property
+    def form_label(self):
+        """On the form, a red flag says so, so nobody learns of the required note by error."""
+        return f"{self.label} (red flag: add a note)" if self.flag == RED else self.label
+
 
 @dataclass(frozen=True)
 class Question:

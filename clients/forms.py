@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 
-from aligns.forms import DateField
+from aligns.forms import DateField, WeeklyGridField
 from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel
 from clients.instruments import INSTRUMENTS
 from clients.models import Client, ConsentKind, GoalCategory, GoalOutcome, Timepoint
@@ -26,6 +26,10 @@ class ClientForm(forms.ModelForm):
         },
     )
     phone = UKPhoneField(label="Phone number", required=False)
+    preferred_times = WeeklyGridField(
+        label="When would the client like calls or visits?",
+        help_text="Used to find a volunteer who is free then. Leave blank if any time suits.",
+    )
     next_of_kin_phone = UKPhoneField(label="Their phone number", required=False)
 
     class Meta:
@@ -34,7 +38,8 @@ class ClientForm(forms.ModelForm):
             "given_name", "family_name", "address_line_1", "address_line_2", "town", "postcode",
             "phone", "next_of_kin_name", "next_of_kin_relationship", "next_of_kin_phone",
             "gp_practice", "language", "interpreter_needed", "communication_notes",
-            "preferred_volunteer_gender", "preferred_volunteer_language", "pets", "access_notes",
+            "preferred_volunteer_gender", "preferred_volunteer_language", "preferred_times",
+            "pets", "access_notes",
         ]  # fmt: skip
         labels = {
             "given_name": "First name",
@@ -68,7 +73,7 @@ class ClientForm(forms.ModelForm):
                      "next_of_kin_phone", "gp_practice"),
             Fieldset("Communication", "language", "interpreter_needed", "communication_notes"),
             Fieldset("For their volunteer", "preferred_volunteer_gender",
-                     "preferred_volunteer_language", "pets", "access_notes"),
+                     "preferred_volunteer_language", "preferred_times", "pets", "access_notes"),
         )  # fmt: skip
 
 
@@ -113,13 +118,21 @@ class AssessmentForm(forms.Form):
             for question in section.questions:
                 self.fields[question.code] = forms.ChoiceField(
                     label=question.text,
-                    choices=[(answer.value, answer.label) for answer in question.answers],
+                    choices=[
+                        (
+                            answer.value,
+                            f"{answer.label} (red flag: add a note)"
+                            if answer.flag == RED
+                            else answer.label,
+                        )
+                        for answer in question.answers
+                    ],
                     widget=forms.RadioSelect,
                     error_messages={"required": f"Answer '{question.text}'"},
                     initial=assessment.answers.get(question.code, {}).get("answer"),
                 )
                 self.fields[f"{question.code}_note"] = forms.CharField(
-                    label="Note",
+                    label=f"Note on {question.text[0].lower()}{question.text[1:]}",
                     required=False,
                     help_text=question.note_hint
                     or "Anything a volunteer or coordinator should know.",

@@ -67,6 +67,10 @@ class Client(models.Model):
     preferred_volunteer_language = models.CharField(
         "volunteer language preferred", max_length=100, blank=True
     )
+    preferred_times = models.PositiveIntegerField(
+        default=0,
+        help_text="When the client would like calls or visits: see aligns/weekly_grid.py.",
+    )
     pets = models.CharField(max_length=200, blank=True)
     access_notes = models.TextField(
         "access instructions",

@@ -39,6 +39,7 @@ from clients.services import (
     measure_record,
 )
 from clients.timeline import timeline
+from volunteers.models import LIVE_ASSIGNMENT_STATUSES
 
 PAGE_SIZE = 25
 
@@ -97,6 +98,7 @@ def client_detail(request, pk):
         .order_by("taken_on", "pk")
     )
     in_force = assessment_in_force(client)
+    episode = client.support_episodes.open().order_by("-opened_at").first()
     context = {
         "client": client,
         "consents": {kind.label: consent_current(client, kind) for kind in ConsentKind},
@@ -110,6 +112,12 @@ def client_detail(request, pk):
         "instruments": INSTRUMENTS.values(),
         "events": timeline(client, request.user),
         "can_change": request.user.has_perm("clients.change_client"),
+        "episode": episode,
+        "assignment": episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES)
+        .select_related("volunteer")
+        .first()
+        if episode
+        else None,
     }
     return render(request, "clients/client_detail.html", context)
 
@@ -196,7 +204,7 @@ def assessment_detail(request, pk, assessment_pk):
             except ClientActionRefused as refused:
                 sign_off_form.add_error(None, str(refused))
             else:
-                messages.success(request, "Assessment signed off.")
+                messages.success(request, _signed_off_message(assessment))
                 return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
     can_second = (
         assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF
@@ -226,6 +234,16 @@ def assessment_detail(request, pk, assessment_pk):
             and user.has_perm("clients.assess_client"),
         },
     )
+
+
+def _signed_off_message(assessment):
+    assessment.refresh_from_db()
+    if assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF:
+        return (
+            "Signed off as high risk. Ask another coordinator or a manager to give the second "
+            "sign-off: until then the client has phone support only."
+        )
+    return "Assessment signed off. Home visits may now be planned."
 
 
 @require_POST

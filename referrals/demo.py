@@ -68,7 +68,7 @@ def seed_referrals(*, scheme, wards, ward_staff, coordinator):
             nhs_number=synthetic_nhs_number(1000 + number * 7),
             address_line_1=f"{number + 3} Riverside Court",
             town="Riverside",
-            postcode=f"RV{number % 4 + 1} {number + 1}AB",
+            postcode=f"RV{number % 9 + 1} {number % 3 + 1}AB",
             phone=f"07700 900{300 + number:03d}",
             next_of_kin_name="A. Relative",
             next_of_kin_relationship="Daughter",

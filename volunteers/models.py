@@ -1,1 +1,338 @@
-"""Volunteer profiles, vetting, training, availability and matching (the Volunteers issue)."""
+"""Volunteers: profiles, the pipeline from application to active, vetting, training,
+postcode locations for matching, and assignments to support episodes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from aligns.accounts.models import Role
+from aligns.weekly_grid import describe
+
+
+class Postcode(models.Model):
+    """A full postcode's centre, imported from the ONS Postcode Directory (see import_postcodes)."""
+
+    postcode = models.CharField(max_length=8, primary_key=True)
+    district = models.CharField(max_length=4, db_index=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    def __str__(self):
+        return self.postcode
+
+
+class PostcodeDistrict(models.Model):
+    """The centre of a postcode district (the part before the space), for unknown postcodes."""
+
+    district = models.CharField(max_length=4, primary_key=True)
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    def __str__(self):
+        return self.district
+
+
+class Stage(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    REFERENCES_RECEIVED = "references", "References received"
+    DBS_CHECKED = "dbs_checked", "DBS checked"
+    TRAINED = "trained", "Trained"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    LEFT = "left", "Left"
+
+
+# The pipeline's moves; services.volunteer_move enforces them.
+STAGE_TRANSITIONS = {
+    Stage.APPLIED: {Stage.REFERENCES_RECEIVED, Stage.LEFT},
+    Stage.REFERENCES_RECEIVED: {Stage.DBS_CHECKED, Stage.LEFT},
+    Stage.DBS_CHECKED: {Stage.TRAINED, Stage.LEFT},
+    Stage.TRAINED: {Stage.ACTIVE, Stage.LEFT},
+    Stage.ACTIVE: {Stage.PAUSED, Stage.LEFT},
+    Stage.PAUSED: {Stage.ACTIVE, Stage.LEFT},
+    Stage.LEFT: set(),
+}
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    OTHER = "other", "In another way"
+    NOT_SAID = "", "Prefers not to say"
+
+
+class VolunteerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators and managers: the scheme's volunteers. A volunteer: only themselves."""
+        if not user.is_authenticated or not user.scheme_id:
+            return self.none()
+        if user.role in (Role.COORDINATOR, Role.MANAGER):
+            return self.filter(scheme_id=user.scheme_id)
+        if user.role == Role.VOLUNTEER:
+            return self.filter(scheme_id=user.scheme_id, user=user)
+        return self.none()
+
+    def with_vetting(self, today=None):
+        """Annotate dbs_valid, training_current and active_clients, in the database."""
+        today = today or timezone.localdate()
+        valid_dbs = DbsCheck.objects.filter(volunteer=OuterRef("pk"), recheck_due__gte=today)
+        missing_training = TrainingCourse.objects.filter(
+            scheme=OuterRef("scheme"), mandatory=True
+        ).exclude(
+            Exists(
+                TrainingRecord.objects.filter(
+                    volunteer=OuterRef(OuterRef("pk")), course=OuterRef("pk")
+                ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+            )
+        )
+        return self.annotate(
+            dbs_valid=Exists(valid_dbs),
+            training_current=~Exists(missing_training),
+            active_clients=Count(
+                "assignments",
+                filter=Q(assignments__status__in=LIVE_ASSIGNMENT_STATUSES)
+                & Q(assignments__episode__status__in=["awaiting_discharge", "active"]),
+                distinct=True,
+            ),
+        )
+
+
+class Volunteer(models.Model):
+    scheme = models.ForeignKey(
+        "accounts.Scheme", on_delete=models.PROTECT, related_name="volunteers"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+        help_text="Their sign-in, once they have one.",
+    )
+    given_name = models.CharField("first name", max_length=100)
+    family_name = models.CharField("last name", max_length=100)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    postcode = models.CharField("home postcode", max_length=8)
+    gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
+    languages = models.CharField(
+        max_length=200, default="English", help_text="Comma-separated, for example: English, Polish"
+    )
+    skills = models.ManyToManyField("referrals.Need", blank=True, related_name="volunteers")
+    driver = models.BooleanField("drives and has a car", default=False)
+    car_insurance_confirmed = models.BooleanField(
+        default=False, help_text="Business use for volunteering confirmed by their insurer."
+    )
+    availability = models.PositiveIntegerField(
+        default=0, help_text="A weekly grid as a bitmask: see aligns/weekly_grid.py."
+    )
+    max_active_clients = models.PositiveSmallIntegerField(default=2)
+    preferences = models.TextField(blank=True)
+    lived_experience = models.CharField(
+        max_length=300, blank=True, help_text="Tags the volunteer chose to share, comma-separated."
+    )
+    experienced = models.BooleanField(
+        default=False, help_text="The scheme trusts them with high-risk clients."
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.APPLIED)
+    left_reason = models.TextField(blank=True)
+    # Where they live, from the postcode table; district centre if the postcode is unknown.
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    location_is_district = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(m2m_fields=[skills])
+    objects = VolunteerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [models.Index(fields=["scheme", "stage", "latitude", "longitude"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def language_list(self):
+        return [language.strip() for language in self.languages.split(",") if language.strip()]
+
+    @property
+    def availability_text(self):
+        return describe(self.availability)
+
+
+class StageChange(models.Model):
+    """Each move along the pipeline: when, by whom, and why (for leaving or pausing)."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="stage_changes")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    changed_on = models.DateField(default=timezone.localdate)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_on", "pk"]
+
+    def __str__(self):
+        return f"{self.volunteer}: {self.get_stage_display()} on {self.changed_on}"
+
+
+class DbsLevel(models.TextChoices):
+    BASIC = "basic", "Basic"
+    STANDARD = "standard", "Standard"
+    ENHANCED = "enhanced", "Enhanced"
+    ENHANCED_BARRED = "enhanced_barred", "Enhanced with adults' barred list"
+
+
+class DbsCheck(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="dbs_checks")
+    level = models.CharField(max_length=20, choices=DbsLevel.choices)
+    certificate_number = models.CharField(max_length=20)
+    issued_on = models.DateField()
+    update_service = models.BooleanField("on the DBS update service", default=False)
+    recheck_due = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_level_display()} DBS, issued {self.issued_on}"
+
+
+class Reference(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="references")
+    referee_name = models.CharField(max_length=200)
+    received_on = models.DateField()
+    satisfactory = models.BooleanField(default=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Reference from {self.referee_name}"
+
+
+class TrainingCourse(models.Model):
+    """The scheme's training catalogue; it marks which courses are mandatory."""
+
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.PROTECT, related_name="courses")
+    name = models.CharField(max_length=200)
+    mandatory = models.BooleanField(default=False)
+    valid_for_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave blank if it never expires."
+    )
+
+    class Meta:
+        ordering = ["-mandatory", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "name"], name="course_name_unique_in_scheme")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingRecord(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="training")
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="records")
+    completed_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.course} completed {self.completed_on}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder sent for one expiry date: the row makes sending it twice impossible."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="reminders")
+    subject = models.CharField(max_length=100, help_text="dbs:<id> or training:<id>")
+    expires_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "subject", "expires_on"], name="one_reminder_per_expiry"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder to {self.volunteer} about {self.subject} expiring {self.expires_on}"
+
+
+class AssignmentStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    ENDED = "ended", "Ended"
+
+
+# Assignments that take up a place in the volunteer's caseload.
+LIVE_ASSIGNMENT_STATUSES = [AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
+
+ASSIGNMENT_TRANSITIONS = {
+    AssignmentStatus.OFFERED: {AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED},
+    AssignmentStatus.ACCEPTED: {AssignmentStatus.ENDED},
+    AssignmentStatus.DECLINED: set(),
+    AssignmentStatus.ENDED: set(),
+}
+
+
+class Assignment(models.Model):
+    """A volunteer offered (and, once they accept, supporting) one support episode."""
+
+    episode = models.ForeignKey(
+        "visits.SupportEpisode", on_delete=models.PROTECT, related_name="assignments"
+    )
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(
+        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.OFFERED
+    )
+    phone_only = models.BooleanField(
+        default=False, help_text="Phone support only: no home visits (high risk, not yet cleared)."
+    )
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    offered_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-offered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=Q(status__in=["offered", "accepted"]),
+                name="one_live_assignment_per_episode",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} for {self.episode.client} ({self.get_status_display().lower()})"

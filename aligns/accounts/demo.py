@@ -95,6 +95,13 @@ def seed_demo():
         coordinator=by_email["coordinator@example.org"],
     )
     from clients.demo import seed_clients
+    from volunteers.demo import seed_volunteers
+
+    seed_volunteers(
+        scheme=scheme,
+        coordinator=by_email["coordinator@example.org"],
+        volunteer_user=by_email["volunteer@example.org"],
+    )
 
     seed_clients(
         scheme=scheme,

@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: viewports, the axe-core accessibility check."""
+"""Helpers for the browser tests: viewports, the axe-core accessibility check, signing in."""
 
 import json
 from pathlib import Path
@@ -70,3 +70,25 @@ def assert_accessible(page):
         f"axe found {len(violations)} accessibility violation(s) on {page.url}:\n"
         + "\n".join(_describe(violation) for violation in violations)
     )
+
+
+def sign_in(page, live_server, email, start_path, password=None):
+    """Sign in through the sign-in page and wait for the user's start page."""
+    # Imported here: conftest imports this module, possibly before Django is set up.
+    from django.urls import reverse
+
+    from aligns.accounts.demo import DEMO_PASSWORD
+
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password or DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + start_path)
+
+
+def sign_out(page, live_server):
+    """Sign out with the header's button and wait for the sign-in page."""
+    from django.urls import reverse
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(live_server.url + reverse("login"))

@@ -1,0 +1,154 @@
+from django import forms
+from localflavor.gb.forms import GBPostcodeField
+
+from aligns.forms import DateField, WeeklyGridField
+from referrals.forms import UKPhoneField
+from referrals.models import Need
+from volunteers.models import DbsLevel, Stage, TrainingCourse, Volunteer
+
+
+class VolunteerForm(forms.ModelForm):
+    phone = UKPhoneField(label="Phone number", required=False)
+    postcode = GBPostcodeField(
+        label="Home postcode",
+        error_messages={
+            "required": "Enter their home postcode",
+            "invalid": "Enter a real postcode, like AB1 2CD",
+        },
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label="What they offer",
+        queryset=Need.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    availability = WeeklyGridField(label="When they are usually free")
+
+    class Meta:
+        model = Volunteer
+        fields = [
+            "given_name",
+            "family_name",
+            "email",
+            "phone",
+            "postcode",
+            "gender",
+            "languages",
+            "skills",
+            "driver",
+            "car_insurance_confirmed",
+            "availability",
+            "max_active_clients",
+            "experienced",
+            "preferences",
+            "lived_experience",
+        ]
+        labels = {
+            "given_name": "First name",
+            "family_name": "Last name",
+            "max_active_clients": "Most clients at once",
+            "experienced": "Experienced: may support high-risk clients",
+            "lived_experience": "Lived experience they chose to share",
+        }
+        error_messages = {
+            "given_name": {"required": "Enter the volunteer's first name"},
+            "family_name": {"required": "Enter the volunteer's last name"},
+        }
+        widgets = {"preferences": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_postcode(self):
+        from localflavor.gb.forms import GBPostcodeField
+
+        return GBPostcodeField(
+            error_messages={"invalid": "Enter a real postcode, like AB1 2CD"}
+        ).clean(self.cleaned_data["postcode"])
+
+
+class AvailabilityForm(forms.Form):
+    availability = WeeklyGridField(
+        label="When are you usually free?",
+        help_text="Tick every part of the week you could call or visit.",
+    )
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(
+        label="Move to",
+        choices=Stage.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose where to move them"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when they leave.",
+    )
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(s, Stage(s).label) for s in Stage if s in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("stage") == Stage.LEFT and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the volunteer is leaving")
+        return cleaned
+
+
+class DbsForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Level",
+        choices=DbsLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the level of the check"},
+    )
+    certificate_number = forms.RegexField(
+        label="Certificate number",
+        regex=r"^\d{12}$",
+        error_messages={
+            "required": "Enter the certificate number",
+            "invalid": "Certificate number must be the 12 digits on the certificate",
+        },
+    )
+    issued_on = DateField(label="Date of issue")
+    update_service = forms.BooleanField(label="On the DBS update service", required=False)
+    recheck_due = DateField(label="Recheck due", help_text="The scheme's policy, often 3 years.")
+
+    def clean(self):
+        cleaned = super().clean()
+        issued, due = cleaned.get("issued_on"), cleaned.get("recheck_due")
+        if issued and due and due <= issued:
+            self.add_error("recheck_due", "Recheck due must be after the date of issue")
+        return cleaned
+
+
+class ReferenceForm(forms.Form):
+    referee_name = forms.CharField(
+        label="Referee's name",
+        max_length=200,
+        error_messages={"required": "Enter the referee's name"},
+    )
+    received_on = DateField(label="Date received")
+    satisfactory = forms.BooleanField(label="The reference is satisfactory", required=False)
+
+
+class TrainingForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label="Course",
+        queryset=TrainingCourse.objects.none(),
+        error_messages={"required": "Choose the course"},
+    )
+    completed_on = DateField(label="Date completed")
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = TrainingCourse.objects.filter(scheme=scheme)
+
+
+class DeclineOfferForm(forms.Form):
+    reason = forms.CharField(
+        label="Why can you not take this on?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you cannot take this on"},
+    )

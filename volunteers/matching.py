@@ -1,0 +1,222 @@
+"""Find a volunteer for a support episode: hard filters in the database, then an explained score.
+
+Hard filters (a volunteer failing any is never on the shortlist; the reason is shown on request):
+- active in the pipeline; a valid DBS check; every mandatory course current;
+- fewer live clients than their limit;
+- a high-risk client only to volunteers the scheme marks experienced;
+- the client's gender preference, if any;
+- a need for transport only to drivers with insurance confirmed;
+- not someone who already declined this episode.
+
+Score (higher is better), from WEIGHTS:
+- distance: full marks at the client's door, none at SEARCH_RADIUS_MILES or beyond;
+- availability: the share of the client's preferred times the volunteer is free;
+- skills: the share of the referral's needs the volunteer offers;
+- language: the client's preferred (or main, if not English) language is one they speak;
+- caseload: more for volunteers with fewer live clients, to spread the work;
+- continuity: the volunteer supported this client before.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F
+
+from aligns import weekly_grid
+from clients.assessment import RiskLevel
+from clients.services import assessment_in_force, home_visit_refusal
+from volunteers.geography import bounding_box, locate, miles_between
+from volunteers.models import Assignment, AssignmentStatus, Stage, Volunteer
+
+WEIGHTS = {
+    "distance": 30,
+    "skills": 25,
+    "availability": 20,
+    "continuity": 15,
+    "language": 10,
+    "caseload": 10,
+}
+SEARCH_RADIUS_MILES = 15
+SHORTLIST_SIZE = 10
+NEEDS_A_CAR = {"transport"}
+
+
+@dataclass
+class Candidate:
+    volunteer: Volunteer
+    score: float = 0.0
+    miles: float | None = None
+    matched: list = field(default_factory=list)
+    missed: list = field(default_factory=list)
+    refusals: list = field(default_factory=list)
+
+
+@dataclass
+class Match:
+    shortlist: list
+    ineligible: list
+    notes: list  # about the search itself (client location, phone-only support)
+    phone_only: bool
+
+
+def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):
+    """Why `volunteer` fails the hard filters (empty when they pass)."""
+    reasons = []
+    if volunteer.stage != Stage.ACTIVE:
+        reasons.append(f"Not active ({volunteer.get_stage_display().lower()})")
+    if not volunteer.dbs_valid:
+        reasons.append("No valid DBS check (lapsed or missing)")
+    if not volunteer.training_current:
+        reasons.append("Mandatory training missing or lapsed")
+    if volunteer.active_clients >= volunteer.max_active_clients:
+        reasons.append(
+            f"At their limit of {volunteer.max_active_clients} client"
+            f"{'s' if volunteer.max_active_clients != 1 else ''}"
+        )
+    if high_risk and not volunteer.experienced:
+        reasons.append("High-risk client: the scheme has not marked them experienced")
+    if gender and volunteer.gender != gender:
+        reasons.append(f"The client would prefer a volunteer who is a {gender}")
+    if needs_car and not (volunteer.driver and volunteer.car_insurance_confirmed):
+        reasons.append("Transport needed: not a driver with insurance confirmed")
+    if volunteer.pk in declined_ids:
+        reasons.append("Declined this client already")
+    return reasons
+
+
+def _filtered(queryset, *, high_risk, gender, needs_car, declined_ids):
+    """The same hard filters as _refusals, in the database."""
+    queryset = queryset.filter(
+        stage=Stage.ACTIVE,
+        dbs_valid=True,
+        training_current=True,
+        active_clients__lt=F("max_active_clients"),
+    ).exclude(pk__in=declined_ids)
+    if high_risk:
+        queryset = queryset.filter(experienced=True)
+    if gender:
+        queryset = queryset.filter(gender=gender)
+    if needs_car:
+        queryset = queryset.filter(driver=True, car_insurance_confirmed=True)
+    return queryset
+
+
+def _score(candidate, *, client, origin, needs, continuity_ids):
+    volunteer = candidate.volunteer
+    points = 0.0
+    if origin and volunteer.latitude is not None:
+        candidate.miles = miles_between(
+            origin[0], origin[1], volunteer.latitude, volunteer.longitude
+        )
+        closeness = max(0.0, 1 - candidate.miles / SEARCH_RADIUS_MILES)
+        points += WEIGHTS["distance"] * closeness
+        where = f"{candidate.miles:.1f} miles away"
+        if volunteer.location_is_district:
+            where += (
+                " (from the centre of their postcode district: their postcode is not in the table)"
+            )
+        candidate.matched.append(where)
+    else:
+        candidate.missed.append("Distance unknown: no location for their postcode")
+
+    if needs:
+        offered = {need.code for need in volunteer.skills.all()}
+        covered = [need.label for need in needs if need.code in offered]
+        points += WEIGHTS["skills"] * len(covered) / len(needs)
+        if covered:
+            candidate.matched.append(f"Offers {', '.join(covered).lower()}")
+        uncovered = [need.label for need in needs if need.code not in offered]
+        if uncovered:
+            candidate.missed.append(f"Does not offer {', '.join(uncovered).lower()}")
+
+    if client.preferred_times:
+        shared = client.preferred_times & volunteer.availability
+        wanted = weekly_grid.count(client.preferred_times)
+        points += WEIGHTS["availability"] * weekly_grid.count(shared) / wanted
+        if shared:
+            candidate.matched.append(f"Free {weekly_grid.describe(shared)}")
+        else:
+            candidate.missed.append("Not free at any of the client's preferred times")
+
+    language = client.preferred_volunteer_language or (
+        client.language if client.language.lower() != "english" else ""
+    )
+    if language:
+        if language.lower() in (spoken.lower() for spoken in volunteer.language_list):
+            points += WEIGHTS["language"]
+            candidate.matched.append(f"Speaks {language}")
+        else:
+            candidate.missed.append(f"Does not speak {language}")
+
+    spare = volunteer.max_active_clients - volunteer.active_clients
+    points += WEIGHTS["caseload"] * spare / max(volunteer.max_active_clients, 1)
+    candidate.matched.append(
+        f"Supporting {volunteer.active_clients} of up to {volunteer.max_active_clients} clients"
+    )
+
+    if volunteer.pk in continuity_ids:
+        points += WEIGHTS["continuity"]
+        candidate.matched.append("Supported this client before")
+    candidate.score = round(points, 1)
+
+
+def find_volunteers(episode, *, with_ineligible=False):
+    client = episode.client
+    assessment = assessment_in_force(client)
+    high_risk = assessment is not None and assessment.level == RiskLevel.HIGH
+    needs = list(episode.referral.needs.all())
+    needs_car = bool(NEEDS_A_CAR & {need.code for need in needs})
+    gender = client.preferred_volunteer_gender
+    declined_ids = set(
+        Assignment.objects.filter(episode=episode, status=AssignmentStatus.DECLINED).values_list(
+            "volunteer_id", flat=True
+        )
+    )
+    continuity_ids = set(
+        Assignment.objects.filter(
+            episode__client=client,
+            status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.ENDED],
+        )
+        .exclude(episode=episode)
+        .values_list("volunteer_id", flat=True)
+    )
+    notes = []
+    refusal = home_visit_refusal(client)
+    if refusal:
+        notes.append(refusal)
+
+    nearby = Volunteer.objects.filter(scheme=episode.scheme).with_vetting()
+    origin = locate(client.postcode)
+    if origin is None:
+        notes.append(
+            f"The client's postcode {client.postcode} is not in the postcode table, so distance "
+            "is not used: every volunteer in the scheme is considered."
+        )
+    else:
+        if origin[2]:
+            notes.append(
+                f"The client's postcode {client.postcode} is not in the postcode table: distances "
+                "are from the centre of its district."
+            )
+        (south, north), (west, east) = bounding_box(origin[0], origin[1], SEARCH_RADIUS_MILES)
+        nearby = nearby.filter(latitude__range=(south, north), longitude__range=(west, east))
+
+    rules = {"high_risk": high_risk, "gender": gender, "needs_car": needs_car,
+             "declined_ids": declined_ids}  # fmt: skip
+    eligible = list(_filtered(nearby, **rules).prefetch_related("skills"))
+    candidates = [Candidate(volunteer) for volunteer in eligible]
+    for candidate in candidates:
+        _score(candidate, client=client, origin=origin, needs=needs, continuity_ids=continuity_ids)
+    candidates.sort(key=lambda c: (-c.score, c.miles if c.miles is not None else 1e9,
+                                   c.volunteer.pk))  # fmt: skip
+    shortlist = [
+        c for c in candidates if origin is None or c.miles is None or c.miles <= SEARCH_RADIUS_MILES
+    ][:SHORTLIST_SIZE]
+
+    ineligible = []
+    if with_ineligible:
+        others = nearby.exclude(pk__in=[volunteer.pk for volunteer in eligible]).order_by(
+            "family_name", "pk"
+        )[:50]
+        for volunteer in others:
+            ineligible.append(Candidate(volunteer, refusals=_refusals(volunteer, **rules)))
+    return Match(shortlist=shortlist, ineligible=ineligible, notes=notes, phone_only=bool(refusal))

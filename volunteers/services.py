@@ -1,0 +1,273 @@
+"""Everything that changes a volunteer, their vetting and training, or an assignment."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from aligns.accounts.models import Role, User
+from aligns.audit.services import attribute_change
+from volunteers.geography import locate, normalise
+from volunteers.models import (
+    ASSIGNMENT_TRANSITIONS,
+    STAGE_TRANSITIONS,
+    Assignment,
+    AssignmentStatus,
+    DbsCheck,
+    ExpiryReminder,
+    Reference,
+    Stage,
+    StageChange,
+    TrainingRecord,
+    Volunteer,
+)
+
+# Reminders go out this many days before a DBS recheck or mandatory training expires.
+REMINDER_DAYS = 30
+
+
+class VolunteerActionRefused(Exception):
+    """A change that cannot be made; the message says why, for the person who tried."""
+
+
+def _place(volunteer):
+    where = locate(volunteer.postcode)
+    volunteer.postcode = normalise(volunteer.postcode)
+    if where is None:
+        volunteer.latitude = volunteer.longitude = None
+        volunteer.location_is_district = False
+    else:
+        volunteer.latitude, volunteer.longitude, volunteer.location_is_district = where
+
+
+@transaction.atomic
+def volunteer_create(*, scheme, by, skills=(), **fields):
+    volunteer = Volunteer(scheme=scheme, **fields)
+    _place(volunteer)
+    attribute_change(volunteer, by=by, reason="Application recorded")
+    volunteer.save()
+    volunteer.skills.set(skills)
+    StageChange.objects.create(volunteer=volunteer, stage=volunteer.stage, changed_by=by)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_update(*, volunteer, by, skills=None, **fields):
+    for name, value in fields.items():
+        setattr(volunteer, name, value)
+    _place(volunteer)
+    attribute_change(volunteer, by=by, reason="Profile changed")
+    volunteer.save()
+    if skills is not None:
+        volunteer.skills.set(skills)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_move(*, volunteer, stage, by, reason=""):
+    """Move along the pipeline; leaving needs a reason."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if stage not in STAGE_TRANSITIONS[Stage(volunteer.stage)]:
+        raise VolunteerActionRefused(
+            f"A volunteer who is {volunteer.get_stage_display().lower()} cannot move to "
+            f"{Stage(stage).label.lower()}."
+        )
+    if stage == Stage.LEFT and not reason.strip():
+        raise VolunteerActionRefused("Say why the volunteer is leaving.")
+    volunteer.stage = stage
+    if stage == Stage.LEFT:
+        volunteer.left_reason = reason.strip()
+    attribute_change(volunteer, by=by, reason=f"Moved to {Stage(stage).label.lower()}")
+    volunteer.save()
+    StageChange.objects.create(volunteer=volunteer, stage=stage, changed_by=by, reason=reason)
+    return volunteer
+
+
+@transaction.atomic
+def dbs_record(*, volunteer, by, **fields):
+    check = DbsCheck(volunteer=volunteer, recorded_by=by, **fields)
+    attribute_change(check, by=by, reason="DBS check recorded")
+    check.save()
+    return check
+
+
+@transaction.atomic
+def reference_record(*, volunteer, by, **fields):
+    reference = Reference(volunteer=volunteer, recorded_by=by, **fields)
+    attribute_change(reference, by=by, reason="Reference recorded")
+    reference.save()
+    return reference
+
+
+@transaction.atomic
+def training_record(*, volunteer, course, completed_on, by, expires_on=None):
+    """Record a completed course; its expiry follows from the course unless given."""
+    if expires_on is None and course.valid_for_months:
+        expires_on = completed_on + relativedelta(months=course.valid_for_months)
+    record = TrainingRecord(
+        volunteer=volunteer,
+        course=course,
+        completed_on=completed_on,
+        expires_on=expires_on,
+        recorded_by=by,
+    )
+    attribute_change(record, by=by, reason="Training recorded")
+    record.save()
+    return record
+
+
+# --- Reminders (Celery beat) --------------------------------------------------------------
+
+
+def _expiring(today):
+    """(volunteer, subject key, what, expires_on) for checks expiring within REMINDER_DAYS.
+
+    Only the latest DBS check and the latest record of each mandatory course count: an
+    older one superseded by a renewal needs no reminder.
+    """
+    horizon = today + timedelta(days=REMINDER_DAYS)
+    volunteers = (
+        Volunteer.objects.filter(stage__in=[Stage.ACTIVE, Stage.PAUSED, Stage.TRAINED])
+        .select_related("user", "scheme")
+        .prefetch_related("dbs_checks", "training__course")
+    )
+    for volunteer in volunteers:
+        latest_dbs = max(
+            volunteer.dbs_checks.all(), key=lambda c: (c.issued_on, c.pk), default=None
+        )
+        if latest_dbs and today <= latest_dbs.recheck_due <= horizon:
+            yield volunteer, f"dbs:{latest_dbs.pk}", "DBS recheck", latest_dbs.recheck_due
+        latest_by_course = {}
+        for record in volunteer.training.all():
+            if record.course.mandatory and record.expires_on:
+                current = latest_by_course.get(record.course_id)
+                if current is None or record.completed_on > current.completed_on:
+                    latest_by_course[record.course_id] = record
+        for record in latest_by_course.values():
+            if today <= record.expires_on <= horizon:
+                yield (
+                    volunteer,
+                    f"training:{record.pk}",
+                    f"{record.course} training",
+                    record.expires_on,
+                )
+
+
+def send_expiry_reminders(*, today=None):
+    """Email the volunteer and the scheme's coordinators about each coming expiry, once.
+
+    The ExpiryReminder row is written first under a unique constraint, so two workers (or
+    two runs) cannot both send the same reminder. Returns how many were sent.
+    """
+    today = today or timezone.localdate()
+    sent = 0
+    for volunteer, subject, what, expires_on in _expiring(today):
+        try:
+            with transaction.atomic():
+                ExpiryReminder.objects.create(
+                    volunteer=volunteer, subject=subject, expires_on=expires_on
+                )
+                _email_expiry(volunteer, what, expires_on)
+        except IntegrityError:
+            continue  # already reminded about this expiry
+        sent += 1
+    return sent
+
+
+def _email_expiry(volunteer, what, expires_on):
+    coordinators = User.objects.filter(
+        scheme=volunteer.scheme, role=Role.COORDINATOR, is_active=True
+    ).values_list("email", flat=True)
+    recipients = sorted({*coordinators, volunteer.email} - {""})
+    if not recipients:
+        return
+    context = {"volunteer": volunteer, "what": what, "expires_on": expires_on}
+    send_mail(
+        render_to_string("emails/expiry_reminder-subject.txt", context).strip(),
+        render_to_string("emails/expiry_reminder-body.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        recipients,
+    )
+
+
+# --- Assignments -------------------------------------------------------------------------
+
+
+def _assignment_move(assignment, status, *, by, reason):
+    if status not in ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)]:
+        raise VolunteerActionRefused(
+            f"This offer was already {assignment.get_status_display().lower()}."
+        )
+    assignment.status = status
+    assignment.responded_at = timezone.now()
+    attribute_change(assignment, by=by, reason=reason)
+
+
+@transaction.atomic
+def episode_assign_volunteer(*, episode, volunteer, by):
+    """Offer the episode to a volunteer who passes every hard filter now.
+
+    The filters are checked again here, not only on the shortlist, so a stale page or a
+    crafted request cannot assign someone ineligible.
+    """
+    from visits.models import SupportEpisode
+    from volunteers.matching import find_volunteers
+
+    episode = SupportEpisode.objects.select_for_update().get(pk=episode.pk)
+    if not episode.is_open:
+        raise VolunteerActionRefused("This support episode is closed.")
+    if episode.assignments.filter(
+        status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
+    ).exists():
+        raise VolunteerActionRefused("This episode already has a volunteer offered or assigned.")
+    match = find_volunteers(episode, with_ineligible=True)
+    if volunteer.pk not in {candidate.volunteer.pk for candidate in match.shortlist}:
+        reasons = next((c.refusals for c in match.ineligible if c.volunteer.pk == volunteer.pk), [])
+        raise VolunteerActionRefused(
+            f"{volunteer} cannot be assigned: "
+            + ("; ".join(reasons) if reasons else "not on the shortlist for this client")
+            + "."
+        )
+    assignment = Assignment(
+        episode=episode, volunteer=volunteer, offered_by=by, phone_only=match.phone_only
+    )
+    attribute_change(assignment, by=by, reason="Offered to the volunteer")
+    assignment.save()
+    return assignment
+
+
+def _own_offer(assignment, by):
+    assignment = (
+        Assignment.objects.select_for_update().select_related("volunteer").get(pk=assignment.pk)
+    )
+    if assignment.volunteer.user_id != by.pk:
+        raise VolunteerActionRefused("Only the volunteer it was offered to can answer this offer.")
+    return assignment
+
+
+@transaction.atomic
+def assignment_accept(*, assignment, by):
+    assignment = _own_offer(assignment, by)
+    _assignment_move(
+        assignment, AssignmentStatus.ACCEPTED, by=by, reason="Accepted by the volunteer"
+    )
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_decline(*, assignment, by, reason):
+    """The volunteer says no (with a reason): the episode goes back to matching."""
+    if not reason.strip():
+        raise VolunteerActionRefused("Say why you cannot take this on.")
+    assignment = _own_offer(assignment, by)
+    _assignment_move(
+        assignment, AssignmentStatus.DECLINED, by=by, reason="Declined by the volunteer"
+    )
+    assignment.decline_reason = reason.strip()
+    assignment.save()
+    return assignment

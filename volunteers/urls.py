@@ -1,0 +1,22 @@
+from django.urls import path
+
+from volunteers import views
+
+app_name = "volunteers"
+
+urlpatterns = [
+    path("", views.volunteer_list, name="list"),
+    path("new/", views.volunteer_new, name="new"),
+    path("<int:pk>/", views.volunteer_detail, name="detail"),
+    path("<int:pk>/edit/", views.volunteer_edit, name="edit"),
+    path("<int:pk>/stage/", views.volunteer_stage, name="stage"),
+    path("<int:pk>/dbs/", views.volunteer_dbs, name="dbs"),
+    path("<int:pk>/references/", views.volunteer_reference, name="reference"),
+    path("<int:pk>/training/", views.volunteer_training, name="training"),
+    path("match/<int:pk>/", views.find_for_episode, name="find"),
+    path("match/<int:pk>/assign/", views.assign, name="assign"),
+    path("me/", views.my_profile, name="me"),
+    path("me/availability/", views.my_availability, name="availability"),
+    path("me/offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),
+    path("me/offers/<int:pk>/decline/", views.offer_decline, name="offer_decline"),
+]

@@ -1,0 +1,356 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from aligns.shortcuts import get_visible_or_404
+from clients.presenters import safety_summary
+from clients.services import assessment_in_force
+from visits.models import SupportEpisode
+from volunteers.forms import (
+    AvailabilityForm,
+    DbsForm,
+    DeclineOfferForm,
+    ReferenceForm,
+    StageForm,
+    TrainingForm,
+    VolunteerForm,
+)
+from volunteers.matching import WEIGHTS, find_volunteers
+from volunteers.models import STAGE_TRANSITIONS, Assignment, AssignmentStatus, Stage, Volunteer
+from volunteers.services import (
+    VolunteerActionRefused,
+    assignment_accept,
+    assignment_decline,
+    dbs_record,
+    episode_assign_volunteer,
+    reference_record,
+    training_record,
+    volunteer_create,
+    volunteer_move,
+    volunteer_update,
+)
+
+
+def _form_page(
+    request, form, *, heading, button, caption="", back_url, on_valid, success, done_url
+):
+    """Bind, validate, call one service, go on; a refusal shows at the top, nothing lost."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            on_valid(form)
+        except VolunteerActionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, success)
+            return redirect(done_url)
+    return render(
+        request,
+        "_form_page.html",
+        {
+            "form": form,
+            "heading": heading,
+            "button": button,
+            "caption": caption,
+            "back_url": back_url,
+        },
+    )
+
+
+@permission_required("volunteers.view_volunteers", raise_exception=True)
+def volunteer_list(request):
+    stage = request.GET.get("stage", "")
+    volunteers = (
+        Volunteer.objects.visible_to(request.user).with_vetting().order_by("family_name", "pk")
+    )
+    if stage in Stage.values:
+        volunteers = volunteers.filter(stage=stage)
+    page = Paginator(volunteers, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "volunteers/volunteer_list.html",
+        {
+            "page": page,
+            "stage": stage,
+            "stages": Stage.choices,
+            "query": f"stage={stage}" if stage else "",
+        },
+    )
+
+
+@permission_required("volunteers.manage_volunteers", raise_exception=True)
+def volunteer_new(request):
+    form = VolunteerForm(request.POST or None)
+    created = {}
+
+    def create(form):
+        data = dict(form.cleaned_data)
+        created["volunteer"] = volunteer_create(
+            scheme=request.user.scheme, by=request.user, skills=data.pop("skills"), **data
+        )
+
+    if request.method == "POST" and form.is_valid():
+        create(form)
+        messages.success(request, "Volunteer added at the start of the pipeline.")
+        return redirect("volunteers:detail", pk=created["volunteer"].pk)
+    return render(
+        request,
+        "_form_page.html",
+        {
+            "form": form,
+            "heading": "Add a volunteer",
+            "button": "Add volunteer",
+            "back_url": reverse("volunteers:list"),
+        },
+    )
+
+
+def _volunteer(request, pk):
+    return get_visible_or_404(Volunteer, request.user, pk=pk)
+
+
+@permission_required("volunteers.view_volunteers", raise_exception=True)
+def volunteer_detail(request, pk):
+    volunteer = get_object_or_404(
+        Volunteer.objects.visible_to(request.user).with_vetting().prefetch_related("skills"), pk=pk
+    )
+    return render(
+        request,
+        "volunteers/volunteer_detail.html",
+        {
+            "volunteer": volunteer,
+            "stages": volunteer.stage_changes.select_related("changed_by"),
+            "dbs_checks": volunteer.dbs_checks.all(),
+            "references": volunteer.references.all(),
+            "training": volunteer.training.select_related("course"),
+            "assignments": volunteer.assignments.select_related("episode__client"),
+            "can_manage": request.user.has_perm("volunteers.manage_volunteers"),
+            "next_stages": STAGE_TRANSITIONS[Stage(volunteer.stage)],
+        },
+    )
+
+
+@permission_required("volunteers.manage_volunteers", raise_exception=True)
+def volunteer_edit(request, pk):
+    volunteer = _volunteer(request, pk)
+    form = VolunteerForm(request.POST or None, instance=Volunteer.objects.get(pk=volunteer.pk))
+
+    def save(form):
+        data = dict(form.cleaned_data)
+        volunteer_update(volunteer=volunteer, by=request.user, skills=data.pop("skills"), **data)
+
+    return _form_page(
+        request,
+        form,
+        heading="Change the volunteer's profile",
+        button="Save profile",
+        caption=volunteer.full_name,
+        on_valid=save,
+        success="Profile saved.",
+        **_back(volunteer),
+    )
+
+
+def _back(volunteer):
+    url = reverse("volunteers:detail", args=[volunteer.pk])
+    return {"back_url": url, "done_url": url}
+
+
+@permission_required("volunteers.manage_volunteers", raise_exception=True)
+def volunteer_stage(request, pk):
+    volunteer = _volunteer(request, pk)
+    form = StageForm(request.POST or None, allowed=STAGE_TRANSITIONS[Stage(volunteer.stage)])
+    return _form_page(
+        request,
+        form,
+        heading="Move along the pipeline",
+        button="Move",
+        caption=volunteer.full_name,
+        success="Pipeline updated.",
+        on_valid=lambda form: volunteer_move(
+            volunteer=volunteer, by=request.user, **form.cleaned_data
+        ),
+        **_back(volunteer),
+    )
+
+
+@permission_required("volunteers.manage_volunteers", raise_exception=True)
+def volunteer_dbs(request, pk):
+    volunteer = _volunteer(request, pk)
+    return _form_page(
+        request,
+        DbsForm(request.POST or None),
+        heading="Record a DBS check",
+        button="Record check",
+        caption=volunteer.full_name,
+        success="DBS check recorded.",
+        on_valid=lambda form: dbs_record(volunteer=volunteer, by=request.user, **form.cleaned_data),
+        **_back(volunteer),
+    )
+
+
+@permission_required("volunteers.manage_volunteers", raise_exception=True)
+def volunteer_reference(request, pk):
+    volunteer = _volunteer(request, pk)
+    return _form_page(
+        request,
+        ReferenceForm(request.POST or None),
+        heading="Record a reference",
+        button="Record reference",
+        caption=volunteer.full_name,
+        success="Reference recorded.",
+        on_valid=lambda form: reference_record(
+            volunteer=volunteer, by=request.user, **form.cleaned_data
+        ),
+        **_back(volunteer),
+    )
+
+
+@permission_required("volunteers.manage_volunteers", raise_exception=True)
+def volunteer_training(request, pk):
+    volunteer = _volunteer(request, pk)
+    form = TrainingForm(request.POST or None, scheme=volunteer.scheme)
+    return _form_page(
+        request,
+        form,
+        heading="Record training",
+        button="Record training",
+        caption=volunteer.full_name,
+        success="Training recorded.",
+        on_valid=lambda form: training_record(
+            volunteer=volunteer, by=request.user, **form.cleaned_data
+        ),
+        **_back(volunteer),
+    )
+
+
+# --- Matching ------------------------------------------------------------------------------
+
+
+def _episode(request, pk):
+    return get_visible_or_404(SupportEpisode, request.user, pk=pk)
+
+
+@permission_required("volunteers.match", raise_exception=True)
+def find_for_episode(request, pk):
+    episode = _episode(request, pk)
+    live = (
+        episode.assignments.filter(status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED])
+        .select_related("volunteer")
+        .first()
+    )
+    show_ineligible = request.GET.get("ineligible") == "1"
+    match = find_volunteers(episode, with_ineligible=show_ineligible)
+    return render(
+        request,
+        "volunteers/find.html",
+        {
+            "episode": episode,
+            "client": episode.client,
+            "match": match,
+            "live": live,
+            "show_ineligible": show_ineligible,
+            "weights": WEIGHTS,
+            "needs": episode.referral.needs.all(),
+            "assessment": assessment_in_force(episode.client),
+        },
+    )
+
+
+@require_POST
+@permission_required("volunteers.match", raise_exception=True)
+def assign(request, pk):
+    episode = _episode(request, pk)
+    volunteer = get_visible_or_404(Volunteer, request.user, pk=request.POST.get("volunteer") or 0)
+    try:
+        episode_assign_volunteer(episode=episode, volunteer=volunteer, by=request.user)
+    except VolunteerActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Offered to {volunteer}. They will see it when they sign in.")
+    return redirect("volunteers:find", pk=episode.pk)
+
+
+# --- The volunteer's own pages -----------------------------------------------------------
+
+
+def _me(request):
+    volunteer = Volunteer.objects.visible_to(request.user).first()
+    if volunteer is None:
+        raise Http404("No volunteer profile is linked to your account yet.")
+    return volunteer
+
+
+@permission_required("volunteers.view_own", raise_exception=True)
+def my_profile(request):
+    volunteer = _me(request)
+    volunteer = Volunteer.objects.with_vetting().get(pk=volunteer.pk)
+    offers = [
+        (offer, safety_summary(offer.episode.client, assessment_in_force(offer.episode.client)))
+        for offer in volunteer.assignments.filter(status=AssignmentStatus.OFFERED).select_related(
+            "episode__client", "episode__referral"
+        )
+    ]
+    return render(
+        request,
+        "volunteers/me.html",
+        {
+            "volunteer": volunteer,
+            "offers": offers,
+            "dbs": volunteer.dbs_checks.first(),
+            "training": volunteer.training.select_related("course"),
+        },
+    )
+
+
+@permission_required("volunteers.view_own", raise_exception=True)
+def my_availability(request):
+    volunteer = _me(request)
+    form = AvailabilityForm(request.POST or None, initial={"availability": volunteer.availability})
+    return _form_page(
+        request,
+        form,
+        heading="When you are free",
+        button="Save",
+        back_url=reverse("volunteers:me"),
+        done_url=reverse("volunteers:me"),
+        success="Availability saved.",
+        on_valid=lambda form: volunteer_update(
+            volunteer=volunteer, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+def _my_offer(request, pk):
+    return get_object_or_404(
+        Assignment, pk=pk, volunteer=_me(request), status=AssignmentStatus.OFFERED
+    )
+
+
+@require_POST
+@permission_required("volunteers.view_own", raise_exception=True)
+def offer_accept(request, pk):
+    offer = _my_offer(request, pk)
+    assignment_accept(assignment=offer, by=request.user)
+    messages.success(request, f"Thank you. {offer.episode.client.given_name} is now on your list.")
+    return redirect("volunteers:me")
+
+
+@permission_required("volunteers.view_own", raise_exception=True)
+def offer_decline(request, pk):
+    offer = _my_offer(request, pk)
+    return _form_page(
+        request,
+        DeclineOfferForm(request.POST or None),
+        heading="Say no to this offer",
+        button="Decline offer",
+        back_url=reverse("volunteers:me"),
+        done_url=reverse("volunteers:me"),
+        success="Offer declined. The coordinator will find someone else.",
+        on_valid=lambda form: assignment_decline(
+            assignment=offer, by=request.user, **form.cleaned_data
+        ),
+    )
