@@ -6,6 +6,7 @@ from simple_history.utils import bulk_create_with_history
 
 from aligns.accounts.models import Role
 from aligns.audit.services import attribute_change
+from aligns.pages import ActionRefused
 from clients.assessment import LEVEL_ORDER, QUESTIONS, RiskLevel
 from clients.instruments import INSTRUMENTS
 from clients.models import (
@@ -42,7 +43,7 @@ PERSON_FIELDS = [
 ]
 
 
-class ClientActionRefused(Exception):
+class ClientActionRefused(ActionRefused):
     """A change that cannot be made; the message says why, for the person who tried."""
 
 

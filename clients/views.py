@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
+from aligns.pages import form_page
 from aligns.shortcuts import get_visible_or_404
 from clients.assessment import SECTIONS
 from clients.forms import (
@@ -48,31 +49,18 @@ def _client(request, pk):
     return get_visible_or_404(Client, request.user, pk=pk)
 
 
-def _form_page(request, client, form, *, heading, button, on_valid, success, template=None):
-    """Bind, validate, call one service, and go back to the client; or show what is wrong.
-
-    A refusal from the service is shown at the top of the form with everything typed kept.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            on_valid(form)
-        except ClientActionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, success)
-            return redirect("clients:detail", pk=client.pk)
-    return render(
+def _form_page(request, client, form, **page):
+    """A one-form page about `client`: back to the client page when done."""
+    back = reverse("clients:detail", args=[client.pk])
+    return form_page(
         request,
-        template or "_form_page.html",
-        {
-            "form": form,
-            "client": client,
-            "caption": client.full_name,
-            "heading": heading,
-            "button": button,
-            "back_url": reverse("clients:detail", args=[client.pk]),
-            "back_text": "Back to the client",
-        },
+        form,
+        done_url=back,
+        back_url=back,
+        back_text="Back to the client",
+        caption=client.full_name,
+        client=client,
+        **page,
     )
 
 
@@ -226,7 +214,7 @@ def assessment_detail(request, pk, assessment_pk):
                     ],
                 )
                 for section in SECTIONS
-            ],  # fmt: skip
+            ],
             "complete": complete,
             "form": sign_off_form,
             "can_second": can_second,

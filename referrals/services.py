@@ -6,13 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from aligns.audit.services import attribute_change
+from aligns.pages import ActionRefused
 from clients.services import ClientMismatch, client_find_or_create
 from referrals.models import Referral, Status
 from visits.models import SupportEpisode
 from visits.services import episode_open, episode_record_discharge
 
 
-class ReferralActionRefused(Exception):
+class ReferralActionRefused(ActionRefused):
     """A change that cannot be made now; the message says why, for the person who tried."""
 
 

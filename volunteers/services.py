@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from aligns.accounts.models import Role, User
 from aligns.audit.services import attribute_change
+from aligns.pages import ActionRefused
 from volunteers.geography import locate, normalise
 from volunteers.models import (
     ASSIGNMENT_TRANSITIONS,
@@ -30,7 +31,7 @@ from volunteers.models import (
 REMINDER_DAYS = 30
 
 
-class VolunteerActionRefused(Exception):
+class VolunteerActionRefused(ActionRefused):
     """A change that cannot be made; the message says why, for the person who tried."""
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from aligns.pages import form_page
 from aligns.shortcuts import get_visible_or_404
 from clients.presenters import safety_summary
 from clients.services import assessment_in_force
@@ -35,31 +36,6 @@ from volunteers.services import (
 )
 
 
-def _form_page(
-    request, form, *, heading, button, caption="", back_url, on_valid, success, done_url
-):
-    """Bind, validate, call one service, go on; a refusal shows at the top, nothing lost."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            on_valid(form)
-        except VolunteerActionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, success)
-            return redirect(done_url)
-    return render(
-        request,
-        "_form_page.html",
-        {
-            "form": form,
-            "heading": heading,
-            "button": button,
-            "caption": caption,
-            "back_url": back_url,
-        },
-    )
-
-
 @permission_required("volunteers.view_volunteers", raise_exception=True)
 def volunteer_list(request):
     stage = request.GET.get("stage", "")
@@ -83,28 +59,21 @@ def volunteer_list(request):
 
 @permission_required("volunteers.manage_volunteers", raise_exception=True)
 def volunteer_new(request):
-    form = VolunteerForm(request.POST or None)
-    created = {}
-
     def create(form):
         data = dict(form.cleaned_data)
-        created["volunteer"] = volunteer_create(
+        return volunteer_create(
             scheme=request.user.scheme, by=request.user, skills=data.pop("skills"), **data
         )
 
-    if request.method == "POST" and form.is_valid():
-        create(form)
-        messages.success(request, "Volunteer added at the start of the pipeline.")
-        return redirect("volunteers:detail", pk=created["volunteer"].pk)
-    return render(
+    return form_page(
         request,
-        "_form_page.html",
-        {
-            "form": form,
-            "heading": "Add a volunteer",
-            "button": "Add volunteer",
-            "back_url": reverse("volunteers:list"),
-        },
+        VolunteerForm(request.POST or None),
+        heading="Add a volunteer",
+        button="Add volunteer",
+        back_url=reverse("volunteers:list"),
+        on_valid=create,
+        success="Volunteer added at the start of the pipeline.",
+        done_url=lambda volunteer: reverse("volunteers:detail", args=[volunteer.pk]),
     )
 
 
@@ -142,7 +111,7 @@ def volunteer_edit(request, pk):
         data = dict(form.cleaned_data)
         volunteer_update(volunteer=volunteer, by=request.user, skills=data.pop("skills"), **data)
 
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Change the volunteer's profile",
@@ -163,7 +132,7 @@ def _back(volunteer):
 def volunteer_stage(request, pk):
     volunteer = _volunteer(request, pk)
     form = StageForm(request.POST or None, allowed=STAGE_TRANSITIONS[Stage(volunteer.stage)])
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Move along the pipeline",
@@ -180,7 +149,7 @@ def volunteer_stage(request, pk):
 @permission_required("volunteers.manage_volunteers", raise_exception=True)
 def volunteer_dbs(request, pk):
     volunteer = _volunteer(request, pk)
-    return _form_page(
+    return form_page(
         request,
         DbsForm(request.POST or None),
         heading="Record a DBS check",
@@ -195,7 +164,7 @@ def volunteer_dbs(request, pk):
 @permission_required("volunteers.manage_volunteers", raise_exception=True)
 def volunteer_reference(request, pk):
     volunteer = _volunteer(request, pk)
-    return _form_page(
+    return form_page(
         request,
         ReferenceForm(request.POST or None),
         heading="Record a reference",
@@ -213,7 +182,7 @@ def volunteer_reference(request, pk):
 def volunteer_training(request, pk):
     volunteer = _volunteer(request, pk)
     form = TrainingForm(request.POST or None, scheme=volunteer.scheme)
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="Record training",
@@ -310,7 +279,7 @@ def my_profile(request):
 def my_availability(request):
     volunteer = _me(request)
     form = AvailabilityForm(request.POST or None, initial={"availability": volunteer.availability})
-    return _form_page(
+    return form_page(
         request,
         form,
         heading="When you are free",
@@ -342,7 +311,7 @@ def offer_accept(request, pk):
 @permission_required("volunteers.view_own", raise_exception=True)
 def offer_decline(request, pk):
     offer = _my_offer(request, pk)
-    return _form_page(
+    return form_page(
         request,
         DeclineOfferForm(request.POST or None),
         heading="Say no to this offer",
