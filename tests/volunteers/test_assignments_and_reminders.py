@@ -1,0 +1,203 @@
+"""Offers, acceptance and decline; and the reminders before checks expire."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from aligns.accounts.models import Role
+from volunteers.models import AssignmentStatus, DbsCheck, ExpiryReminder, TrainingRecord
+from volunteers.services import (
+    VolunteerActionRefused,
+    assignment_accept,
+    assignment_decline,
+    dbs_record,
+    episode_assign_volunteer,
+    send_expiry_reminders,
+    volunteer_move,
+)
+
+
+@pytest.fixture
+def volunteer_user(make_user):
+    return make_user(Role.VOLUNTEER)
+
+
+def test_a_coordinator_offers_and_the_volunteer_accepts(
+    make_volunteer, make_episode, coordinator, volunteer_user
+):
+    volunteer = make_volunteer(user=volunteer_user)
+    episode = make_episode()
+
+    offer = episode_assign_volunteer(episode=episode, volunteer=volunteer, by=coordinator)
+    accepted = assignment_accept(assignment=offer, by=volunteer_user)
+
+    assert offer.status == AssignmentStatus.OFFERED
+    assert accepted.status == AssignmentStatus.ACCEPTED
+    reasons = [row.history_change_reason for row in accepted.history.order_by("history_date")]
+    assert reasons == ["Offered to the volunteer", "Accepted by the volunteer"]
+    assert accepted.history.latest().history_user == volunteer_user
+
+
+def test_someone_else_cannot_answer_a_volunteers_offer(
+    make_volunteer, make_episode, coordinator, volunteer_user, make_user
+):
+    offer = episode_assign_volunteer(
+        episode=make_episode(), volunteer=make_volunteer(user=volunteer_user), by=coordinator
+    )
+
+    with pytest.raises(VolunteerActionRefused, match="Only the volunteer"):
+        assignment_accept(assignment=offer, by=make_user(Role.VOLUNTEER))
+
+
+def test_declining_needs_a_reason_and_frees_the_episode_for_someone_else(
+    make_volunteer, make_episode, coordinator, volunteer_user
+):
+    first = make_volunteer(user=volunteer_user, given_name="First")
+    second = make_volunteer(given_name="Second")
+    episode = make_episode()
+    offer = episode_assign_volunteer(episode=episode, volunteer=first, by=coordinator)
+
+    with pytest.raises(VolunteerActionRefused, match="Say why"):
+        assignment_decline(assignment=offer, by=volunteer_user, reason="  ")
+    assignment_decline(assignment=offer, by=volunteer_user, reason="Going away")
+    again = episode_assign_volunteer(episode=episode, volunteer=second, by=coordinator)
+
+    assert again.volunteer == second
+
+
+def test_an_episode_cannot_be_offered_twice_at_once(make_volunteer, make_episode, coordinator):
+    episode = make_episode()
+    episode_assign_volunteer(episode=episode, volunteer=make_volunteer(), by=coordinator)
+
+    with pytest.raises(VolunteerActionRefused, match="already has a volunteer"):
+        episode_assign_volunteer(
+            episode=episode, volunteer=make_volunteer(given_name="Other"), by=coordinator
+        )
+
+
+def test_an_ineligible_volunteer_cannot_be_assigned_even_by_a_crafted_request(
+    make_volunteer, make_episode, coordinator
+):
+    volunteer = make_volunteer()
+    volunteer_move(volunteer=volunteer, stage="paused", by=coordinator, reason="Unwell")
+
+    with pytest.raises(VolunteerActionRefused, match="Not active"):
+        episode_assign_volunteer(episode=make_episode(), volunteer=volunteer, by=coordinator)
+
+
+def test_an_offer_takes_a_place_in_the_volunteers_caseload(
+    make_volunteer, make_episode, coordinator
+):
+    volunteer = make_volunteer(max_active_clients=1)
+    episode_assign_volunteer(episode=make_episode(), volunteer=volunteer, by=coordinator)
+
+    with pytest.raises(VolunteerActionRefused, match="At their limit"):
+        episode_assign_volunteer(episode=make_episode(), volunteer=volunteer, by=coordinator)
+
+
+def test_leaving_the_pipeline_needs_a_reason_and_illegal_moves_are_refused(
+    make_volunteer, coordinator
+):
+    volunteer = make_volunteer()
+
+    with pytest.raises(VolunteerActionRefused, match="Say why"):
+        volunteer_move(volunteer=volunteer, stage="left", by=coordinator)
+    with pytest.raises(VolunteerActionRefused, match="cannot move to applied"):
+        volunteer_move(volunteer=volunteer, stage="applied", by=coordinator)
+    left = volunteer_move(volunteer=volunteer, stage="left", by=coordinator, reason="Moved away")
+
+    assert left.left_reason == "Moved away"
+    assert [change.stage for change in left.stage_changes.all()][-1] == "left"
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 7, 30), tick=False):
+        yield
+
+
+def test_a_dbs_recheck_due_within_30_days_is_reminded_once_however_often_the_task_runs(
+    frozen, make_volunteer, coordinator
+):
+    volunteer = make_volunteer(email="vol@example.org")
+    DbsCheck.objects.filter(volunteer=volunteer).update(
+        recheck_due=TODAY + datetime.timedelta(days=20)
+    )
+
+    first = send_expiry_reminders(today=TODAY)
+    second = send_expiry_reminders(today=TODAY)
+
+    assert (first, second) == (1, 0)
+    (message,) = mail.outbox
+    assert set(message.to) == {"vol@example.org", coordinator.email}
+    assert "DBS recheck" in message.subject
+    assert "13 December 2026" in message.subject
+
+
+def test_checks_far_off_or_already_lapsed_are_not_reminded(frozen, make_volunteer):
+    far = make_volunteer(given_name="Far")
+    lapsed = make_volunteer(given_name="Lapsed")
+    DbsCheck.objects.filter(volunteer=far).update(recheck_due=TODAY + datetime.timedelta(days=31))
+    DbsCheck.objects.filter(volunteer=lapsed).update(recheck_due=TODAY - datetime.timedelta(days=1))
+
+    assert send_expiry_reminders(today=TODAY) == 0
+    assert mail.outbox == []
+
+
+def test_a_renewed_dbs_check_stops_the_reminder_about_the_old_one(
+    frozen, make_volunteer, coordinator
+):
+    volunteer = make_volunteer()
+    DbsCheck.objects.filter(volunteer=volunteer).update(
+        recheck_due=TODAY + datetime.timedelta(days=10)
+    )
+    dbs_record(
+        volunteer=volunteer,
+        by=coordinator,
+        level="enhanced",
+        certificate_number="009876543210",
+        issued_on=TODAY,
+        recheck_due=TODAY + datetime.timedelta(days=1095),
+    )
+
+    assert send_expiry_reminders(today=TODAY) == 0
+
+
+def test_mandatory_training_expiring_soon_is_reminded(frozen, make_volunteer):
+    volunteer = make_volunteer()
+    TrainingRecord.objects.filter(volunteer=volunteer).update(
+        expires_on=TODAY + datetime.timedelta(days=5)
+    )
+
+    assert send_expiry_reminders(today=TODAY) == 1
+    assert "Safeguarding adults training" in mail.outbox[0].subject
+    assert ExpiryReminder.objects.get().expires_on == TODAY + datetime.timedelta(days=5)
+
+
+def test_a_lapsed_check_drops_the_volunteer_out_of_matching_until_renewed(
+    make_volunteer, make_episode, coordinator
+):
+    from volunteers.matching import find_volunteers
+
+    volunteer = make_volunteer()
+    episode = make_episode()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1001), tick=False):
+        assert find_volunteers(episode).shortlist == []
+        dbs_record(
+            volunteer=volunteer,
+            by=coordinator,
+            level="enhanced",
+            certificate_number="001111111111",
+            issued_on=timezone.localdate(),
+            recheck_due=timezone.localdate() + datetime.timedelta(days=1095),
+        )
+        # Training lasts 36 months: still current at 1001 days.
+        assert [c.volunteer for c in find_volunteers(episode).shortlist] == [volunteer]

@@ -1,0 +1,242 @@
+"""Find a volunteer: each hard filter, the ranking, and the explanation."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from aligns.accounts.models import Role
+from clients.assessment import RiskLevel
+from tests.volunteers.conftest import MORNINGS
+from volunteers.matching import find_volunteers
+from volunteers.models import Assignment, AssignmentStatus, DbsCheck, TrainingRecord
+from volunteers.services import (
+    assignment_decline,
+    episode_assign_volunteer,
+    volunteer_move,
+)
+
+
+def names(candidates):
+    return [candidate.volunteer.given_name for candidate in candidates]
+
+
+def refusals_for(match, volunteer):
+    return next(c.refusals for c in match.ineligible if c.volunteer.pk == volunteer.pk)
+
+
+def test_a_ready_volunteer_nearby_is_shortlisted_with_the_distance(make_volunteer, make_episode):
+    volunteer = make_volunteer(given_name="Ready")
+    match = find_volunteers(make_episode())
+
+    (candidate,) = match.shortlist
+    assert candidate.volunteer == volunteer
+    assert 0.9 < candidate.miles < 1.1
+    assert "1.0 miles away" in candidate.matched
+
+
+def _lapse_dbs(volunteer, **_):
+    DbsCheck.objects.filter(volunteer=volunteer).update(
+        recheck_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+
+def _lapse_training(volunteer, **_):
+    TrainingRecord.objects.filter(volunteer=volunteer).update(
+        expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+
+def _pause(volunteer, coordinator, **_):
+    volunteer_move(volunteer=volunteer, stage="paused", by=coordinator, reason="Holiday")
+
+
+def _fill(volunteer, coordinator, make_episode, **_):
+    volunteer.max_active_clients = 1
+    volunteer.save()
+    episode_assign_volunteer(episode=make_episode(), volunteer=volunteer, by=coordinator)
+
+
+HARD_FILTERS = [
+    # (what breaks it, what the episode needs, the reason shown)
+    ("paused", _pause, {}, "Not active (paused)"),
+    ("DBS lapsed", _lapse_dbs, {}, "No valid DBS check"),
+    ("training lapsed", _lapse_training, {}, "Mandatory training missing or lapsed"),
+    ("at their limit", _fill, {}, "At their limit of 1 client"),
+    ("not experienced", None, {"risk": RiskLevel.HIGH}, "High-risk client"),
+    (
+        "wrong gender",
+        None,
+        {"preferred_volunteer_gender": "woman"},
+        "would prefer a volunteer who is a woman",
+    ),
+    ("no car", None, {"needs": ("transport",)}, "Transport needed"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "breaker", "episode_needs", "reason"),
+    HARD_FILTERS,
+    ids=[case[0] for case in HARD_FILTERS],
+)
+def test_each_hard_filter_alone_keeps_a_volunteer_off_the_shortlist_with_its_reason(
+    make_volunteer, make_episode, coordinator, case, breaker, episode_needs, reason
+):
+    make_volunteer(
+        given_name="Passing",
+        gender="woman",
+        driver=True,
+        car_insurance_confirmed=True,
+        experienced=True,
+    )
+    # Like the passing volunteer in every way the case does not test.
+    failing = make_volunteer(
+        given_name="Failing", gender="man" if case == "wrong gender" else "woman"
+    )
+    if breaker is not None:
+        breaker(failing, coordinator=coordinator, make_episode=make_episode)
+    episode = make_episode(**episode_needs)
+
+    match = find_volunteers(episode, with_ineligible=True)
+
+    assert "Failing" not in names(match.shortlist)
+    assert "Passing" in names(match.shortlist)
+    assert any(reason in text for text in refusals_for(match, failing)), refusals_for(
+        match, failing
+    )
+
+
+def test_a_volunteer_who_declined_is_not_offered_the_same_client_again(
+    make_volunteer, make_episode, coordinator, make_user
+):
+    user = make_user(Role.VOLUNTEER)
+    declining = make_volunteer(given_name="Declining", user=user)
+    make_volunteer(given_name="Other")
+    episode = make_episode()
+    offer = episode_assign_volunteer(episode=episode, volunteer=declining, by=coordinator)
+
+    assignment_decline(assignment=offer, by=user, reason="Moving house")
+    match = find_volunteers(episode, with_ineligible=True)
+
+    assert names(match.shortlist) == ["Other"]
+    assert "Declined this client already" in refusals_for(match, declining)
+
+
+def test_volunteers_beyond_the_search_radius_are_not_listed(make_volunteer, make_episode):
+    make_volunteer(postcode="ZZ9 1AA", given_name="Faraway")
+
+    assert find_volunteers(make_episode(), with_ineligible=True).shortlist == []
+
+
+def test_the_ranking_weighs_distance_skills_availability_language_and_continuity(
+    make_volunteer, make_episode
+):
+    # Nearest, but offers nothing the client needs.
+    make_volunteer(postcode="AB1 2AA", skills=(), given_name="Near")
+    # Further, but offers both needs, is free when the client wants, and speaks Polish.
+    make_volunteer(
+        postcode="AB1 3AA",
+        skills=("shopping", "befriending"),
+        given_name="Fit",
+        availability=MORNINGS,
+        languages="English, Polish",
+    )
+    # Furthest, offers one need.
+    make_volunteer(postcode="AB2 1AA", skills=("shopping",), given_name="Far")
+    episode = make_episode(
+        needs=("shopping", "befriending"),
+        preferred_times=MORNINGS,
+        preferred_volunteer_language="Polish",
+    )
+
+    match = find_volunteers(episode)
+
+    assert names(match.shortlist) == ["Fit", "Far", "Near"]
+    best = match.shortlist[0]
+    assert "Offers shopping, befriending and phone calls" in best.matched
+    assert "Speaks Polish" in best.matched
+    assert any(text.startswith("Free Monday morning") for text in best.matched)
+    near = match.shortlist[-1]
+    assert "Does not offer shopping, befriending and phone calls" in near.missed
+    assert "Does not speak Polish" in near.missed
+
+
+def test_having_supported_the_client_before_counts_in_their_favour(
+    make_volunteer, make_episode, coordinator, make_user
+):
+    user = make_user(Role.VOLUNTEER)
+    returning = make_volunteer(postcode="AB1 3AA", given_name="Returning", user=user)
+    make_volunteer(postcode="AB1 3AA", given_name="New")
+    first = make_episode()
+    offer = episode_assign_volunteer(episode=first, volunteer=returning, by=coordinator)
+    Assignment.objects.filter(pk=offer.pk).update(status=AssignmentStatus.ENDED)
+    first.status = "closed"
+    first.save()
+    referral_again = first.referral
+    from referrals.services import referral_accept
+    from tests.factories import ReferralFactory
+
+    again = ReferralFactory(
+        ward=referral_again.ward,
+        nhs_number=first.client.nhs_number,
+        date_of_birth=first.client.date_of_birth,
+        postcode="AB1 1AA",
+    )
+    _, second = referral_accept(referral=again, by=coordinator)
+
+    match = find_volunteers(second)
+
+    assert names(match.shortlist)[0] == "Returning"
+    assert "Supported this client before" in match.shortlist[0].matched
+
+
+def test_an_unknown_postcode_falls_back_to_its_district_and_says_so(make_volunteer, make_episode):
+    make_volunteer(postcode="AB1 9ZZ", given_name="District")
+    episode = make_episode()
+
+    (candidate,) = find_volunteers(episode).shortlist
+
+    assert candidate.volunteer.location_is_district
+    assert any("from the centre of their postcode district" in text for text in candidate.matched)
+
+
+def test_a_client_whose_postcode_is_unknown_is_matched_by_district_with_a_note(
+    make_volunteer, make_episode
+):
+    make_volunteer(given_name="Anyone")
+    episode = make_episode()
+    episode.client.postcode = "AB2 9ZZ"
+    episode.client.save()
+
+    match = find_volunteers(episode)
+
+    assert any("distances are from the centre of its district" in note for note in match.notes)
+    assert names(match.shortlist) == ["Anyone"]
+
+
+def test_a_high_risk_client_awaiting_the_second_sign_off_is_phone_only(
+    make_volunteer, make_episode
+):
+    make_volunteer(given_name="Experienced", experienced=True)
+
+    match = find_volunteers(make_episode(risk=RiskLevel.HIGH, second_sign_off=False))
+
+    assert match.phone_only
+    assert any("phone support only" in note for note in match.notes)
+    assert names(match.shortlist) == ["Experienced"]
+
+
+def test_matching_needs_the_same_number_of_queries_however_many_volunteers(
+    make_volunteer, make_episode, django_assert_max_num_queries
+):
+    episode = make_episode()
+    make_volunteer(given_name="First")
+    with django_assert_max_num_queries(30) as few:
+        find_volunteers(episode, with_ineligible=True)
+    for number in range(12):
+        make_volunteer(given_name=f"More{number}")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        match = find_volunteers(episode, with_ineligible=True)
+
+    assert len(match.shortlist) == 10

@@ -1,0 +1,146 @@
+"""Who sees which volunteer pages; the volunteer's own pages; importing postcodes."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from aligns import weekly_grid
+from aligns.accounts.models import Role
+from tests.factories import CoordinatorFactory
+from volunteers.models import AssignmentStatus, Postcode, PostcodeDistrict
+from volunteers.services import episode_assign_volunteer
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF])
+def test_volunteers_and_ward_staff_cannot_see_the_volunteer_list_or_records(
+    client, make_user, make_volunteer, role
+):
+    other = make_volunteer()
+    client.force_login(make_user(role))
+
+    assert client.get(reverse("volunteers:list")).status_code == 403
+    assert client.get(reverse("volunteers:detail", args=[other.pk])).status_code == 403
+
+
+def test_another_schemes_coordinator_finds_neither_volunteer_nor_episode(
+    client, make_volunteer, make_episode, other_scheme
+):
+    volunteer, episode = make_volunteer(), make_episode()
+    client.force_login(CoordinatorFactory(scheme=other_scheme))
+
+    assert client.get(reverse("volunteers:detail", args=[volunteer.pk])).status_code == 404
+    assert client.get(reverse("volunteers:find", args=[episode.pk])).status_code == 404
+    response = client.post(
+        reverse("volunteers:assign", args=[episode.pk]), {"volunteer": volunteer.pk}
+    )
+    assert response.status_code == 404
+
+
+def test_a_manager_may_look_but_not_match(client, manager, make_episode):
+    client.force_login(manager)
+
+    assert client.get(reverse("volunteers:list")).status_code == 200
+    assert client.get(reverse("volunteers:find", args=[make_episode().pk])).status_code == 403
+
+
+def test_the_coordinator_sees_the_explained_shortlist_and_offers(
+    client, coordinator, make_volunteer, make_episode
+):
+    volunteer = make_volunteer(given_name="Shortlisted")
+    episode = make_episode()
+    client.force_login(coordinator)
+
+    page = client.get(reverse("volunteers:find", args=[episode.pk])).content.decode()
+    offered = client.post(
+        reverse("volunteers:assign", args=[episode.pk]), {"volunteer": volunteer.pk}, follow=True
+    )
+
+    assert "Shortlisted" in page and "1.0 miles away" in page and "Offers shopping" in page
+    assert "Offered to Shortlisted" in offered.content.decode()
+    assert episode.assignments.get().status == AssignmentStatus.OFFERED
+
+
+def test_a_volunteer_sees_only_their_own_profile_and_offers(
+    client, make_user, make_volunteer, make_episode, coordinator
+):
+    me = make_user(Role.VOLUNTEER)
+    make_volunteer(user=me, given_name="Mine")
+    theirs = make_volunteer(given_name="Theirs", user=make_user(Role.VOLUNTEER))
+    episode = make_episode()
+    their_offer = episode_assign_volunteer(episode=episode, volunteer=theirs, by=coordinator)
+    client.force_login(me)
+
+    page = client.get(reverse("volunteers:me")).content.decode()
+
+    assert "Your volunteering" in page and "Theirs" not in page
+    assert client.post(reverse("volunteers:offer_accept", args=[their_offer.pk])).status_code == 404
+    their_offer.refresh_from_db()
+    assert their_offer.status == AssignmentStatus.OFFERED
+
+
+def test_a_volunteer_changes_their_own_availability(client, make_user, make_volunteer):
+    me = make_user(Role.VOLUNTEER)
+    volunteer = make_volunteer(user=me)
+    client.force_login(me)
+
+    client.post(
+        reverse("volunteers:availability"), {"availability": ["Monday morning", "Friday evening"]}
+    )
+
+    volunteer.refresh_from_db()
+    assert weekly_grid.to_slots(volunteer.availability) == ["Monday morning", "Friday evening"]
+
+
+def test_a_volunteer_without_a_profile_is_told_so_not_shown_an_error(client, make_user):
+    client.force_login(make_user(Role.VOLUNTEER))
+
+    assert client.get(reverse("volunteers:me")).status_code == 404
+
+
+def test_a_bad_dbs_certificate_number_is_explained_and_kept(client, coordinator, make_volunteer):
+    volunteer = make_volunteer()
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("volunteers:dbs", args=[volunteer.pk]),
+        {
+            "level": "enhanced",
+            "certificate_number": "12AB",
+            "issued_on_day": "1",
+            "issued_on_month": "1",
+            "issued_on_year": "2026",
+            "recheck_due_day": "1",
+            "recheck_due_month": "1",
+            "recheck_due_year": "2025",
+        },
+    )
+
+    html = response.content.decode()
+    assert "Certificate number must be the 12 digits" in html
+    assert "Recheck due must be after the date of issue" in html
+    assert 'value="12AB"' in html
+
+
+def test_import_postcodes_reads_the_onspd_columns_and_skips_terminated_and_unplaced(tmp_path, db):
+    source = tmp_path / "onspd.csv"
+    source.write_text(
+        "pcd,pcds,doterm,lat,long\n"
+        "AB1 1AA,AB1 1AA,,52.000000,-1.000000\n"
+        "AB1 1AB,AB1 1AB,,52.010000,-1.020000\n"
+        "AB1 1ZZ,AB1 1ZZ,199901,52.5,-1.5\n"
+        "AB9 9AA,AB9 9AA,,99.999999,0.000000\n"
+    )
+
+    call_command("import_postcodes", str(source))
+
+    assert set(Postcode.objects.values_list("postcode", flat=True)) == {"AB1 1AA", "AB1 1AB"}
+    district = PostcodeDistrict.objects.get()
+    assert (district.district, district.latitude) == ("AB1", pytest.approx(52.005))
+
+
+def test_import_postcodes_refuses_a_file_without_the_columns(tmp_path, db):
+    source = tmp_path / "wrong.csv"
+    source.write_text("postcode,x,y\nAB1 1AA,1,2\n")
+
+    with pytest.raises(CommandError, match="lacks the columns"):
+        call_command("import_postcodes", str(source))
