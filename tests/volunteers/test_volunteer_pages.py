@@ -144,3 +144,16 @@ def test_import_postcodes_refuses_a_file_without_the_columns(tmp_path, db):
 
     with pytest.raises(CommandError, match="lacks the columns"):
         call_command("import_postcodes", str(source))
+
+
+def test_the_matching_benchmark_runs_and_leaves_nothing_behind(db):
+    from io import StringIO
+
+    from volunteers.models import Volunteer
+
+    out = StringIO()
+    call_command("benchmark_matching", sizes=[5, 20], repeat=1, stdout=out)
+
+    assert "5 volunteers: median" in out.getvalue()
+    assert "20 volunteers: median" in out.getvalue()
+    assert not Volunteer.objects.exists()
