@@ -157,3 +157,18 @@ def test_the_matching_benchmark_runs_and_leaves_nothing_behind(db):
     assert "5 volunteers: median" in out.getvalue()
     assert "20 volunteers: median" in out.getvalue()
     assert not Volunteer.objects.exists()
+
+
+def test_a_volunteers_start_page_points_to_a_new_offer(
+    client, make_user, make_volunteer, make_episode, coordinator
+):
+    me = make_user(Role.VOLUNTEER)
+    volunteer = make_volunteer(user=me)
+    client.force_login(me)
+    before = client.get(reverse("visits:today")).content.decode()
+
+    episode_assign_volunteer(episode=make_episode(), volunteer=volunteer, by=coordinator)
+    after = client.get(reverse("visits:today")).content.decode()
+
+    assert "new client" not in before
+    assert "You have 1 new client to say yes or no to" in after
