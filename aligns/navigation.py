@@ -6,6 +6,8 @@ NAVIGATION = [
     ("Your wards' referrals", "referrals:ward_list", "referrals.view_ward_referrals"),
     ("Refer a patient", "referrals:create", "referrals.add_referral"),
     ("Triage queue", "referrals:queue", "referrals.view_triage_queue"),
+    ("Alerts", "visits:work_queue", "visits.view_episodes"),
+    ("Episodes", "visits:board", "visits.view_episodes"),
     ("Clients", "clients:list", "clients.view_client"),
     ("Today", "visits:today", "visits.view_today"),
     ("Your volunteering", "volunteers:me", "volunteers.view_own"),

@@ -6,6 +6,7 @@ broker that needs no server. Production sets DJANGO_DEBUG=false, which makes a r
 DJANGO_SECRET_KEY compulsory and turns on HTTPS-only cookies and headers.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -216,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "aligns.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
+    },
+    "support-sweeps": {
+        "task": "visits.tasks.run_sweeps_task",
+        "schedule": timedelta(minutes=env_int("ALIGNS_SWEEP_MINUTES", 5, minimum=1)),
     },
     "volunteer-expiry-reminders": {
         "task": "volunteers.tasks.send_expiry_reminders_task",

@@ -1,4 +1,7 @@
-"""Support episodes: the weeks of help after discharge (calls and concerns come later)."""
+"""Support episodes: the weeks of help after discharge, their call schedule, contacts,
+concerns, alerts to coordinators, readmissions, and onward referrals."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -7,21 +10,59 @@ from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
 
+# No episode may be planned longer than this, whatever the extensions.
+MAX_EPISODE_WEEKS = 8
+# The week in which a coordinator is prompted to review the episode.
+REVIEW_WEEK = 6
+
 
 class EpisodeStatus(models.TextChoices):
     AWAITING_DISCHARGE = "awaiting_discharge", "Awaiting discharge"
     ACTIVE = "active", "Active"
+    IN_REVIEW = "in_review", "In review"
+    EXTENDED = "extended", "Extended"
+    SUSPENDED = "suspended", "Suspended (readmitted)"
     CLOSED = "closed", "Closed"
 
 
 # Statuses in which a client is the scheme's current responsibility.
-OPEN_EPISODE_STATUSES = [EpisodeStatus.AWAITING_DISCHARGE, EpisodeStatus.ACTIVE]
+OPEN_EPISODE_STATUSES = [
+    EpisodeStatus.AWAITING_DISCHARGE,
+    EpisodeStatus.ACTIVE,
+    EpisodeStatus.IN_REVIEW,
+    EpisodeStatus.EXTENDED,
+    EpisodeStatus.SUSPENDED,
+]
+# Statuses in which calls are made.
+RUNNING_STATUSES = [EpisodeStatus.ACTIVE, EpisodeStatus.IN_REVIEW, EpisodeStatus.EXTENDED]
 
 EPISODE_TRANSITIONS = {
     EpisodeStatus.AWAITING_DISCHARGE: {EpisodeStatus.ACTIVE, EpisodeStatus.CLOSED},
-    EpisodeStatus.ACTIVE: {EpisodeStatus.CLOSED},
+    EpisodeStatus.ACTIVE: {
+        EpisodeStatus.IN_REVIEW,
+        EpisodeStatus.EXTENDED,
+        EpisodeStatus.SUSPENDED,
+        EpisodeStatus.CLOSED,
+    },
+    EpisodeStatus.IN_REVIEW: {
+        EpisodeStatus.EXTENDED,
+        EpisodeStatus.SUSPENDED,
+        EpisodeStatus.CLOSED,
+    },
+    EpisodeStatus.EXTENDED: {EpisodeStatus.SUSPENDED, EpisodeStatus.CLOSED},
+    EpisodeStatus.SUSPENDED: {EpisodeStatus.ACTIVE, EpisodeStatus.EXTENDED, EpisodeStatus.CLOSED},
     EpisodeStatus.CLOSED: set(),
 }
+
+
+class ExitOutcome(models.TextChoices):
+    GOALS_MET = "goals_met", "Goals met"
+    LONGER_TERM_SUPPORT = "longer_term", "Moved to longer-term support"
+    READMITTED = "readmitted", "Readmitted"
+    DECLINED = "declined", "Declined further support"
+    MOVED_AWAY = "moved_away", "Moved away"
+    DIED = "died", "Died"
+    NO_CONTACT = "no_contact", "No contact"
 
 
 class SupportEpisodeQuerySet(models.QuerySet):
@@ -30,6 +71,14 @@ class SupportEpisodeQuerySet(models.QuerySet):
             return self.none()
         if user.role in (Role.COORDINATOR, Role.MANAGER):
             return self.filter(scheme_id=user.scheme_id)
+        if user.role == Role.VOLUNTEER:
+            # Only while they support it: access ends when the episode closes.
+            return self.filter(
+                scheme_id=user.scheme_id,
+                status__in=OPEN_EPISODE_STATUSES,
+                assignments__volunteer__user=user,
+                assignments__status="accepted",
+            )
         return self.none()
 
     def open(self):
@@ -52,10 +101,17 @@ class SupportEpisode(models.Model):
     start_date = models.DateField(
         null=True, blank=True, help_text="The day the client went home: support starts then."
     )
+    planned_weeks = models.PositiveSmallIntegerField(default=6)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="episodes_opened"
     )
     opened_at = models.DateTimeField(default=timezone.now)
+    exit_outcome = models.CharField(max_length=20, choices=ExitOutcome.choices, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    review_prompted_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
     objects = SupportEpisodeQuerySet.as_manager()
@@ -69,3 +125,255 @@ class SupportEpisode(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_EPISODE_STATUSES
+
+    @property
+    def planned_end(self):
+        """The last day of planned support."""
+        if self.start_date is None:
+            return None
+        return self.start_date + timedelta(weeks=self.planned_weeks) - timedelta(days=1)
+
+    @property
+    def review_due_on(self):
+        if self.start_date is None:
+            return None
+        return self.start_date + timedelta(weeks=REVIEW_WEEK) - timedelta(days=7)
+
+
+class Extension(models.Model):
+    episode = models.ForeignKey(SupportEpisode, on_delete=models.CASCADE, related_name="extensions")
+    weeks = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    extended_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["extended_at"]
+
+    def __str__(self):
+        return f"Extended by {self.weeks} weeks"
+
+
+class ReadmissionSource(models.TextChoices):
+    CLIENT = "client", "The client"
+    FAMILY = "family", "Family"
+    WARD = "ward", "The ward"
+    VOLUNTEER = "volunteer", "The volunteer"
+
+
+class Readmission(models.Model):
+    episode = models.ForeignKey(
+        SupportEpisode, on_delete=models.CASCADE, related_name="readmissions"
+    )
+    admitted_on = models.DateField()
+    source = models.CharField("who told us", max_length=20, choices=ReadmissionSource.choices)
+    reason = models.TextField(blank=True)
+    returned_home_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["admitted_on", "pk"]
+
+    def __str__(self):
+        return f"Readmitted on {self.admitted_on}"
+
+
+class CallKind(models.TextChoices):
+    CALL = "call", "Phone call"
+    VISIT = "visit", "Home visit"
+
+
+class CallStatus(models.TextChoices):
+    PENDING = "pending", "Due"
+    DONE = "done", "Done"
+    OVERDUE = "overdue", "Overdue"
+    PAUSED = "paused", "Paused (readmitted)"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# Calls still to be made: the sweeps look at these.
+OUTSTANDING_CALL_STATUSES = [CallStatus.PENDING, CallStatus.OVERDUE]
+
+
+class ScheduledCallQuerySet(models.QuerySet):
+    def outstanding(self):
+        return self.filter(status__in=OUTSTANDING_CALL_STATUSES)
+
+
+class ScheduledCall(models.Model):
+    """A call or visit that falls due: rows are the truth, so a lost message loses nothing."""
+
+    episode = models.ForeignKey(SupportEpisode, on_delete=models.CASCADE, related_name="calls")
+    kind = models.CharField(max_length=10, choices=CallKind.choices, default=CallKind.CALL)
+    due_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=10, choices=CallStatus.choices, default=CallStatus.PENDING)
+    is_first = models.BooleanField(default=False, help_text="The first call after discharge.")
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScheduledCallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Wellbeing(models.IntegerChoices):
+    VERY_LOW = 1, "Very low"
+    LOW = 2, "Low"
+    OK = 3, "Okay"
+    GOOD = 4, "Good"
+    VERY_GOOD = 5, "Very good"
+
+
+class Contact(models.Model):
+    """A call or visit as it happened, logged by the volunteer (or a coordinator)."""
+
+    episode = models.ForeignKey(SupportEpisode, on_delete=models.PROTECT, related_name="contacts")
+    scheduled_call = models.OneToOneField(
+        ScheduledCall, on_delete=models.SET_NULL, null=True, blank=True, related_name="contact"
+    )
+    kind = models.CharField(max_length=10, choices=CallKind.choices)
+    happened_at = models.DateTimeField()
+    answered = models.BooleanField(help_text="For a call: did the client answer?")
+    duration_minutes = models.PositiveSmallIntegerField(default=0)
+    activities = models.ManyToManyField("referrals.Need", blank=True, related_name="contacts")
+    wellbeing = models.PositiveSmallIntegerField(choices=Wellbeing.choices, null=True, blank=True)
+    notes = models.TextField(blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.happened_at:%Y-%m-%d}"
+
+
+class ConcernCategory(models.TextChoices):
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    HEALTH = "health", "Health getting worse"
+    NOT_COPING = "not_coping", "Not coping at home"
+    NO_ANSWER = "no_answer", "No answer"
+    OTHER = "other", "Something else"
+
+
+class Urgency(models.TextChoices):
+    TODAY = "today", "Needs action today"
+    SOON = "soon", "Needs action within 2 working days"
+
+
+# How long a concern may wait for acknowledgement before coordinators are told again.
+REALERT_AFTER = {Urgency.TODAY: timedelta(hours=1), Urgency.SOON: timedelta(hours=8)}
+
+
+class ConcernStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CLOSED = "closed", "Closed"
+
+
+class Concern(models.Model):
+    episode = models.ForeignKey(SupportEpisode, on_delete=models.PROTECT, related_name="concerns")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="concerns"
+    )
+    category = models.CharField(max_length=20, choices=ConcernCategory.choices)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.TODAY)
+    description = models.TextField()
+    status = models.CharField(
+        max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    last_alerted_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    action_taken = models.TextField(blank=True)
+    escalated_to = models.CharField("escalated to an NHS partner", max_length=200, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_category_display()} concern about {self.episode.client}"
+
+
+class AlertKind(models.TextChoices):
+    OVERDUE_CALL = "overdue_call", "Call overdue"
+    CONCERN = "concern", "Concern raised"
+    REVIEW_DUE = "review_due", "Week-6 review due"
+
+
+class AlertQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_authenticated and user.role in (Role.COORDINATOR, Role.MANAGER):
+            return self.filter(scheme_id=user.scheme_id)
+        return self.none()
+
+    def open(self):
+        return self.filter(acknowledged_at__isnull=True)
+
+
+class Alert(models.Model):
+    """Something a coordinator must act on, on their work queue until acknowledged."""
+
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20, choices=AlertKind.choices)
+    episode = models.ForeignKey(SupportEpisode, on_delete=models.CASCADE, related_name="alerts")
+    scheduled_call = models.ForeignKey(
+        ScheduledCall, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One alert per overdue call and per concern, however often the sweeps run.
+            models.UniqueConstraint(
+                fields=["kind", "scheduled_call"],
+                condition=models.Q(scheduled_call__isnull=False),
+                name="one_alert_per_call",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "concern"],
+                condition=models.Q(concern__isnull=False),
+                name="one_alert_per_concern",
+            ),
+        ]
+
+    def __str__(self):
+        return self.message

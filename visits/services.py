@@ -1,17 +1,50 @@
+"""Everything that changes a support episode: its lifecycle, its call schedule, contacts,
+concerns and alerts. Celery's sweeps (visits/sweeps.py) call these too."""
+
+from datetime import datetime, time, timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
 from aligns.audit.services import attribute_change
-from visits.models import EPISODE_TRANSITIONS, EpisodeStatus, SupportEpisode
+from aligns.pages import ActionRefused
+from visits.models import (
+    EPISODE_TRANSITIONS,
+    MAX_EPISODE_WEEKS,
+    OUTSTANDING_CALL_STATUSES,
+    RUNNING_STATUSES,
+    Alert,
+    AlertKind,
+    CallKind,
+    CallStatus,
+    Concern,
+    ConcernCategory,
+    ConcernStatus,
+    Contact,
+    EpisodeStatus,
+    Extension,
+    Readmission,
+    ScheduledCall,
+    SupportEpisode,
+    Urgency,
+)
 
 
-class EpisodeTransitionError(Exception):
+class EpisodeActionRefused(ActionRefused):
     pass
 
 
-def _episode_move(episode, status, *, by, reason):
+def _lock(episode):
+    return (
+        SupportEpisode.objects.select_for_update()
+        .select_related("scheme", "client")
+        .get(pk=episode.pk)
+    )
+
+
+def _move(episode, status, *, by, reason):
     if status not in EPISODE_TRANSITIONS[EpisodeStatus(episode.status)]:
-        raise EpisodeTransitionError(
+        raise EpisodeActionRefused(
             f"An episode that is {episode.get_status_display().lower()} cannot become "
             f"{EpisodeStatus(status).label.lower()}."
         )
@@ -19,33 +52,356 @@ def _episode_move(episode, status, *, by, reason):
     attribute_change(episode, by=by, reason=reason)
 
 
+# Discharge times are not recorded: a discharge is taken to be at midday.
+ASSUMED_DISCHARGE_TIME = time(12, 0)
+
+
+def _discharged_at(day):
+    return timezone.make_aware(datetime.combine(day, ASSUMED_DISCHARGE_TIME))
+
+
+# --- The schedule -----------------------------------------------------------------------
+
+
+def call_times(episode, *, anchor=None):
+    """When the calls fall due: the first within the scheme's window after `anchor` (the
+    discharge date, or the return home after a readmission), then weekly to the planned end.
+    """
+    anchor = anchor or episode.start_date
+    first = _discharged_at(anchor) + timedelta(hours=episode.scheme.first_contact_hours)
+    last = timezone.make_aware(datetime.combine(episode.planned_end, time.max))
+    times = []
+    due = first
+    while due < last:
+        times.append(due)
+        due += timedelta(weeks=1)
+    return times
+
+
+def _replan(episode, *, anchor=None, now=None):
+    """Cancel the calls still to make and plan them again. Done calls are never touched."""
+    now = now or timezone.now()
+    episode.calls.filter(kind=CallKind.CALL).exclude(status=CallStatus.DONE).update(
+        status=CallStatus.CANCELLED
+    )
+    if episode.status not in RUNNING_STATUSES:
+        return []
+    first_done = episode.calls.filter(is_first=True, status=CallStatus.DONE).exists()
+    rows = []
+    for number, due in enumerate(call_times(episode, anchor=anchor)):
+        is_first = number == 0 and anchor in (None, episode.start_date)
+        if is_first and first_done:
+            continue
+        if due <= now and not is_first:
+            continue  # a weekly call already past: not made up after the event
+        rows.append(ScheduledCall(episode=episode, due_at=due, is_first=is_first))
+    return ScheduledCall.objects.bulk_create(rows)
+
+
+# --- Lifecycle ---------------------------------------------------------------------------
+
+
 @transaction.atomic
 def episode_open(*, client, referral, by):
     """Open a support episode for an accepted referral.
 
-    It is active from the discharge date if the patient is already home, otherwise it
-    waits for the discharge to be recorded (episode_record_discharge).
+    It is active from the discharge date if the patient is already home (and its calls are
+    planned at once), otherwise it waits for the discharge to be recorded.
     """
-    episode = SupportEpisode(scheme=referral.scheme, client=client, referral=referral, opened_by=by)
+    episode = SupportEpisode(
+        scheme=referral.scheme,
+        client=client,
+        referral=referral,
+        opened_by=by,
+        planned_weeks=referral.scheme.episode_weeks,
+    )
     discharged = referral.actual_discharge_date
     if discharged is not None and discharged <= timezone.localdate():
         episode.status = EpisodeStatus.ACTIVE
         episode.start_date = discharged
     attribute_change(episode, by=by, reason="Opened on accepting the referral")
     episode.save()
+    _replan(episode)
     return episode
 
 
 @transaction.atomic
 def episode_record_discharge(*, episode, discharged_on, by):
-    """The client went home on `discharged_on`: support starts that day."""
-    episode = SupportEpisode.objects.select_for_update().get(pk=episode.pk)
+    """The client went home on `discharged_on`: support starts that day; calls are planned."""
+    episode = _lock(episode)
     if episode.status == EpisodeStatus.AWAITING_DISCHARGE:
-        _episode_move(episode, EpisodeStatus.ACTIVE, by=by, reason="Discharge recorded")
-    elif episode.status == EpisodeStatus.ACTIVE:
+        _move(episode, EpisodeStatus.ACTIVE, by=by, reason="Discharge recorded")
+    elif episode.status in RUNNING_STATUSES:
         attribute_change(episode, by=by, reason="Discharge date corrected")
     else:
         return episode
     episode.start_date = discharged_on
     episode.save()
+    _replan(episode)
     return episode
+
+
+@transaction.atomic
+def episode_extend(*, episode, weeks, reason, by):
+    """Add weeks, with a reason, up to MAX_EPISODE_WEEKS in total."""
+    episode = _lock(episode)
+    if not reason.strip():
+        raise EpisodeActionRefused("Say why the support is being extended.")
+    if episode.planned_weeks + weeks > MAX_EPISODE_WEEKS:
+        raise EpisodeActionRefused(
+            f"Support can last {MAX_EPISODE_WEEKS} weeks at most: this episode is planned for "
+            f"{episode.planned_weeks}, so it can be extended by "
+            f"{MAX_EPISODE_WEEKS - episode.planned_weeks} more at most."
+        )
+    if episode.status != EpisodeStatus.EXTENDED:
+        _move(episode, EpisodeStatus.EXTENDED, by=by, reason="Extended")
+    else:
+        attribute_change(episode, by=by, reason="Extended again")
+    episode.planned_weeks += weeks
+    episode.save()
+    Extension.objects.create(episode=episode, weeks=weeks, reason=reason.strip(), extended_by=by)
+    _replan(episode)
+    return episode
+
+
+@transaction.atomic
+def episode_readmit(*, episode, admitted_on, source, reason, by):
+    """The client is back in hospital: the episode is suspended and its calls paused."""
+    episode = _lock(episode)
+    _move(episode, EpisodeStatus.SUSPENDED, by=by, reason="Readmitted")
+    episode.save()
+    episode.calls.filter(status__in=OUTSTANDING_CALL_STATUSES).update(status=CallStatus.PAUSED)
+    return Readmission.objects.create(
+        episode=episode, admitted_on=admitted_on, source=source, reason=reason, recorded_by=by
+    )
+
+
+@transaction.atomic
+def episode_return_home(*, episode, returned_on, by):
+    """Home again within the planned period: support resumes with a call soon after."""
+    episode = _lock(episode)
+    readmission = episode.readmissions.filter(returned_home_on__isnull=True).last()
+    if episode.status != EpisodeStatus.SUSPENDED or readmission is None:
+        raise EpisodeActionRefused("This episode is not suspended for a readmission.")
+    if returned_on > episode.planned_end:
+        raise EpisodeActionRefused(
+            "The planned support ended while the client was in hospital: extend it or close it."
+        )
+    resumed = EpisodeStatus.EXTENDED if episode.extensions.exists() else EpisodeStatus.ACTIVE
+    _move(episode, resumed, by=by, reason="Returned home")
+    episode.save()
+    readmission.returned_home_on = returned_on
+    attribute_change(readmission, by=by, reason="Returned home")
+    readmission.save()
+    episode.calls.filter(status=CallStatus.PAUSED).update(status=CallStatus.CANCELLED)
+    _replan(episode, anchor=returned_on)
+    return episode
+
+
+@transaction.atomic
+def episode_close(*, episode, outcome, by, closed_on=None):
+    """Close with a coded exit outcome: future calls are cancelled and volunteer access ends."""
+    from volunteers.models import AssignmentStatus
+
+    episode = _lock(episode)
+    _move(episode, EpisodeStatus.CLOSED, by=by, reason="Closed")
+    episode.exit_outcome = outcome
+    episode.closed_on = closed_on or timezone.localdate()
+    episode.closed_by = by
+    episode.save()
+    episode.calls.exclude(status=CallStatus.DONE).update(status=CallStatus.CANCELLED)
+    for assignment in episode.assignments.filter(status__in=[AssignmentStatus.ACCEPTED]):
+        assignment.status = AssignmentStatus.ENDED
+        attribute_change(assignment, by=by, reason="Episode closed")
+        assignment.save()
+    episode.assignments.filter(status=AssignmentStatus.OFFERED).update(
+        status=AssignmentStatus.DECLINED, decline_reason="Episode closed before an answer"
+    )
+    return episode
+
+
+# --- Contacts, concerns, alerts -----------------------------------------------------------
+
+# A call made up to this long before it falls due still counts as that call.
+EARLY_ALLOWANCE = timedelta(days=3)
+
+
+def _visit_refusal(episode):
+    from clients.services import home_visit_refusal
+
+    refusal = home_visit_refusal(episode.client)
+    if refusal:
+        return refusal
+    if episode.assignments.filter(status="accepted", phone_only=True).exists():
+        return "This client has phone support only for now."
+    return None
+
+
+@transaction.atomic
+def visit_plan(*, episode, due_at, by):
+    """Plan a home visit: only once the risk assessment allows it."""
+    episode = _lock(episode)
+    if episode.status not in RUNNING_STATUSES:
+        raise EpisodeActionRefused("Visits can be planned only while support is running.")
+    refusal = _visit_refusal(episode)
+    if refusal:
+        raise EpisodeActionRefused(refusal)
+    return ScheduledCall.objects.create(episode=episode, kind=CallKind.VISIT, due_at=due_at)
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    episode,
+    by,
+    kind,
+    happened_at,
+    answered,
+    duration_minutes=0,
+    activities=(),
+    wellbeing=None,
+    notes="",
+    concern=None,
+):
+    """Log a call or visit as it happened. Returns (contact, concern or None).
+
+    A visit is refused unless the risk assessment allows home visits (phone calls always
+    are). The contact completes the earliest outstanding scheduled call of its kind; an
+    unanswered call does not. Two unanswered calls in a row raise a concern by themselves.
+    `concern` is an optional dict (category, urgency, description) the volunteer raised.
+    """
+    episode = _lock(episode)
+    if not episode.is_open:
+        raise EpisodeActionRefused("This client's support has ended.")
+    if kind == CallKind.VISIT:
+        refusal = _visit_refusal(episode)
+        if refusal:
+            raise EpisodeActionRefused(refusal)
+    contact = Contact(
+        episode=episode,
+        kind=kind,
+        happened_at=happened_at,
+        answered=answered,
+        duration_minutes=duration_minutes,
+        wellbeing=wellbeing,
+        notes=notes,
+        logged_by=by,
+    )
+    if answered or kind == CallKind.VISIT:
+        due = (
+            episode.calls.select_for_update()
+            .filter(
+                kind=kind,
+                status__in=OUTSTANDING_CALL_STATUSES,
+                due_at__lte=happened_at + EARLY_ALLOWANCE,
+            )
+            .order_by("due_at")
+            .first()
+        )
+        if due is not None:
+            due.status = CallStatus.DONE
+            due.save(update_fields=["status"])
+            contact.scheduled_call = due
+    attribute_change(contact, by=by, reason="Contact logged")
+    contact.save()
+    contact.activities.set(activities)
+
+    raised = None
+    if concern:
+        raised = concern_raise(episode=episode, by=by, contact=contact, **concern)
+    elif kind == CallKind.CALL and not answered and _second_unanswered(episode, contact):
+        raised = concern_raise(
+            episode=episode,
+            by=None,
+            contact=contact,
+            category=ConcernCategory.NO_ANSWER,
+            urgency=Urgency.TODAY,
+            description="No answer to two calls in a row. Check the client is safe.",
+        )
+    return contact, raised
+
+
+def _second_unanswered(episode, contact):
+    previous = (
+        episode.contacts.filter(kind=CallKind.CALL)
+        .exclude(pk=contact.pk)
+        .order_by("-happened_at", "-pk")
+        .first()
+    )
+    return previous is not None and not previous.answered
+
+
+@transaction.atomic
+def concern_raise(*, episode, by, category, urgency, description, contact=None):
+    """A concern reaches the scheme's coordinators at once: an alert, and an email."""
+    concern = Concern(
+        episode=episode,
+        contact=contact,
+        category=category,
+        urgency=urgency,
+        description=description,
+        raised_by=by,
+    )
+    attribute_change(concern, by=by, reason="Concern raised")
+    concern.save()
+    Alert.objects.create(
+        scheme_id=episode.scheme_id,
+        kind=AlertKind.CONCERN,
+        episode=episode,
+        concern=concern,
+        message=f"{concern.get_category_display()} concern about {episode.client}",
+    )
+    from visits.notify import notify_coordinators
+
+    transaction.on_commit(lambda: notify_coordinators(concern_id=concern.pk))
+    return concern
+
+
+@transaction.atomic
+def concern_acknowledge(*, concern, by):
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if concern.status != ConcernStatus.OPEN:
+        raise EpisodeActionRefused(
+            f"This concern was already {concern.get_status_display().lower()}"
+            + (f" by {concern.acknowledged_by}." if concern.acknowledged_by else ".")
+        )
+    concern.status = ConcernStatus.ACKNOWLEDGED
+    concern.acknowledged_by = by
+    concern.acknowledged_at = timezone.now()
+    attribute_change(concern, by=by, reason="Concern acknowledged")
+    concern.save()
+    concern.alerts.open().update(acknowledged_by=by, acknowledged_at=concern.acknowledged_at)
+    return concern
+
+
+@transaction.atomic
+def concern_close(*, concern, by, action_taken, escalated_to=""):
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if concern.status == ConcernStatus.CLOSED:
+        raise EpisodeActionRefused("This concern is already closed.")
+    if not action_taken.strip():
+        raise EpisodeActionRefused("Say what action was taken.")
+    now = timezone.now()
+    if concern.status == ConcernStatus.OPEN:
+        concern.acknowledged_by, concern.acknowledged_at = by, now
+    concern.status = ConcernStatus.CLOSED
+    concern.action_taken = action_taken.strip()
+    concern.escalated_to = escalated_to.strip()
+    concern.closed_by, concern.closed_at = by, now
+    attribute_change(concern, by=by, reason="Concern closed")
+    concern.save()
+    concern.alerts.open().update(acknowledged_by=by, acknowledged_at=now)
+    return concern
+
+
+@transaction.atomic
+def alert_acknowledge(*, alert, by):
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is not None:
+        raise EpisodeActionRefused(f"Already acknowledged by {alert.acknowledged_by}.")
+    if alert.concern_id:
+        concern_acknowledge(concern=alert.concern, by=by)
+        return Alert.objects.get(pk=alert.pk)
+    alert.acknowledged_by, alert.acknowledged_at = by, timezone.now()
+    alert.save()
+    return alert

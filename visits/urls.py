@@ -6,4 +6,15 @@ app_name = "visits"
 
 urlpatterns = [
     path("today/", views.today, name="today"),
+    path("episodes/", views.board, name="board"),
+    path("alerts/", views.work_queue, name="work_queue"),
+    path("alerts/<int:pk>/acknowledge/", views.alert_ack, name="alert_ack"),
+    path("episodes/<int:pk>/", views.episode_detail, name="episode"),
+    path("episodes/<int:pk>/log/", views.contact_new, name="log"),
+    path("episodes/<int:pk>/extend/", views.episode_extend_view, name="extend"),
+    path("episodes/<int:pk>/readmission/", views.episode_readmit_view, name="readmit"),
+    path("episodes/<int:pk>/home-again/", views.episode_return_view, name="return_home"),
+    path("episodes/<int:pk>/close/", views.episode_close_view, name="close"),
+    path("episodes/<int:pk>/visits/new/", views.visit_new, name="visit_new"),
+    path("concerns/<int:pk>/", views.concern_detail, name="concern"),
 ]

@@ -1,13 +1,331 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.db.models import Count, Min, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from aligns.audit.services import access_log_record
+from aligns.pages import ActionRefused, form_page
+from aligns.shortcuts import get_visible_or_404
+from clients.presenters import safety_summary
+from clients.services import assessment_in_force
+from visits.forms import (
+    CloseForm,
+    ConcernCloseForm,
+    ContactForm,
+    ExtendForm,
+    ReadmissionForm,
+    ReturnHomeForm,
+    VisitForm,
+)
+from visits.models import (
+    OUTSTANDING_CALL_STATUSES,
+    Alert,
+    CallStatus,
+    Concern,
+    ConcernStatus,
+    EpisodeStatus,
+    SupportEpisode,
+)
+from visits.services import (
+    alert_acknowledge,
+    concern_acknowledge,
+    concern_close,
+    contact_log,
+    episode_close,
+    episode_extend,
+    episode_readmit,
+    episode_return_home,
+    visit_plan,
+)
 from volunteers.models import Assignment, AssignmentStatus
 
 
 @permission_required("visits.view_today", raise_exception=True)
 def today(request):
-    """Volunteers' start page: today's calls and visits, overdue first."""
+    """Volunteers' start page: today's calls and visits, overdue first, with what they need."""
+    now = timezone.now()
+    end_of_today = timezone.make_aware(
+        timezone.datetime.combine(timezone.localdate(), timezone.datetime.max.time())
+    )
+    episodes = (
+        SupportEpisode.objects.visible_to(request.user)
+        .select_related("client")
+        .annotate(
+            next_due=Min("calls__due_at", filter=Q(calls__status__in=OUTSTANDING_CALL_STATUSES)),
+            overdue=Count("calls", filter=Q(calls__status=CallStatus.OVERDUE)),
+        )
+        .order_by("next_due")
+        .distinct()
+    )
+    rows = []
+    for episode in episodes:
+        rows.append(
+            {
+                "episode": episode,
+                "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
+                "late": episode.overdue
+                or (episode.next_due is not None and episode.next_due < now),
+                "summary": safety_summary(episode.client, assessment_in_force(episode.client)),
+            }
+        )
+    rows.sort(key=lambda row: (not row["late"], not row["due_today"]))
     offers = Assignment.objects.filter(
         volunteer__user=request.user, status=AssignmentStatus.OFFERED
     ).count()
-    return render(request, "visits/today.html", {"offers": offers})
+    return render(request, "visits/today.html", {"rows": rows, "offers": offers})
+
+
+@permission_required("visits.log_contact", raise_exception=True)
+def contact_new(request, pk):
+    episode = get_visible_or_404(SupportEpisode, request.user, pk=pk)
+    form = ContactForm(request.POST or None, initial={"happened_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        happened = timezone.make_aware(
+            timezone.datetime.combine(data["happened_on"], timezone.localtime().time())
+        )
+        try:
+            _contact, concern = contact_log(
+                episode=episode,
+                by=request.user,
+                kind=data["kind"],
+                happened_at=happened,
+                answered=data["answered"],
+                duration_minutes=data["duration_minutes"] or 0,
+                activities=data["activities"],
+                wellbeing=data["wellbeing"],
+                notes=data["notes"],
+                concern=form.concern(),
+            )
+        except ActionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            if concern is not None:
+                return render(request, "visits/concern_raised.html", {"concern": concern})
+            messages.success(
+                request, f"Saved. Thank you for supporting {episode.client.given_name}."
+            )
+            if request.user.has_perm("visits.manage_episodes"):
+                return redirect("visits:episode", pk=episode.pk)
+            return redirect("visits:today")
+    return render(request, "visits/contact_form.html", {"form": form, "episode": episode})
+
+
+# --- Coordinators -------------------------------------------------------------------------
+
+
+@permission_required("visits.view_episodes", raise_exception=True)
+def work_queue(request):
+    """Everything waiting for a coordinator: unacknowledged alerts, newest first."""
+    alerts = (
+        Alert.objects.visible_to(request.user)
+        .open()
+        .select_related("episode__client", "concern", "scheduled_call")
+        .order_by("-created_at")
+    )
+    return render(request, "visits/work_queue.html", {"alerts": alerts[:100]})
+
+
+@require_POST
+@permission_required("visits.manage_episodes", raise_exception=True)
+def alert_ack(request, pk):
+    alert = get_visible_or_404(Alert, request.user, pk=pk)
+    try:
+        alert_acknowledge(alert=alert, by=request.user)
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Acknowledged.")
+    return redirect("visits:work_queue")
+
+
+@permission_required("visits.view_episodes", raise_exception=True)
+def board(request):
+    """Open episodes, what needs action first: overdue calls, open concerns, reviews due."""
+    episodes = (
+        SupportEpisode.objects.visible_to(request.user)
+        .open()
+        .select_related("client")
+        .annotate(
+            overdue=Count("calls", filter=Q(calls__status=CallStatus.OVERDUE), distinct=True),
+            open_concerns=Count(
+                "concerns", filter=~Q(concerns__status=ConcernStatus.CLOSED), distinct=True
+            ),
+            next_due=Min("calls__due_at", filter=Q(calls__status=CallStatus.PENDING)),
+        )
+        .order_by("-overdue", "-open_concerns", "next_due", "pk")
+    )
+    return render(
+        request,
+        "visits/board.html",
+        {"episodes": episodes[:200], "in_review": EpisodeStatus.IN_REVIEW},
+    )
+
+
+def _episode(request, pk):
+    return get_visible_or_404(SupportEpisode, request.user, pk=pk)
+
+
+@permission_required("visits.view_episodes", raise_exception=True)
+def episode_detail(request, pk):
+    episode = _episode(request, pk)
+    access_log_record(by=request.user, subject=episode.client, request=request)
+    return render(
+        request,
+        "visits/episode_detail.html",
+        {
+            "episode": episode,
+            "client": episode.client,
+            "calls": episode.calls.exclude(status=CallStatus.CANCELLED),
+            "contacts": episode.contacts.select_related("logged_by").prefetch_related("activities"),
+            "concerns": episode.concerns.select_related("raised_by", "acknowledged_by"),
+            "readmissions": episode.readmissions.all(),
+            "extensions": episode.extensions.select_related("extended_by"),
+            "can_manage": request.user.has_perm("visits.manage_episodes"),
+            "statuses": EpisodeStatus,
+        },
+    )
+
+
+def _episode_form(request, pk, form_class, *, heading, button, service, success, **kwargs):
+    episode = _episode(request, pk)
+    back = reverse("visits:episode", args=[episode.pk])
+    return form_page(
+        request,
+        form_class(request.POST or None),
+        heading=heading,
+        button=button,
+        caption=episode.client.full_name,
+        back_url=back,
+        done_url=back,
+        success=success,
+        on_valid=lambda form: service(episode, form),
+        **kwargs,
+    )
+
+
+@permission_required("visits.manage_episodes", raise_exception=True)
+def episode_extend_view(request, pk):
+    return _episode_form(
+        request,
+        pk,
+        ExtendForm,
+        heading="Extend support",
+        button="Extend",
+        success="Extended.",
+        service=lambda episode, form: episode_extend(
+            episode=episode, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+@permission_required("visits.manage_episodes", raise_exception=True)
+def episode_readmit_view(request, pk):
+    return _episode_form(
+        request,
+        pk,
+        ReadmissionForm,
+        heading="Record a readmission",
+        button="Record readmission",
+        success="Readmission recorded: support is suspended and calls are paused.",
+        service=lambda episode, form: episode_readmit(
+            episode=episode, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+@permission_required("visits.manage_episodes", raise_exception=True)
+def episode_return_view(request, pk):
+    return _episode_form(
+        request,
+        pk,
+        ReturnHomeForm,
+        heading="Record the return home",
+        button="Resume support",
+        success="Support resumed: calls are planned again.",
+        service=lambda episode, form: episode_return_home(
+            episode=episode, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+@permission_required("visits.manage_episodes", raise_exception=True)
+def episode_close_view(request, pk):
+    return _episode_form(
+        request,
+        pk,
+        CloseForm,
+        heading="Close support",
+        button="Close support",
+        warning=True,
+        success="Support closed. Future calls are cancelled and the volunteer's access has ended.",
+        service=lambda episode, form: episode_close(
+            episode=episode, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+@permission_required("visits.manage_episodes", raise_exception=True)
+def visit_new(request, pk):
+    return _episode_form(
+        request,
+        pk,
+        VisitForm,
+        heading="Plan a home visit",
+        button="Plan visit",
+        success="Visit planned.",
+        service=lambda episode, form: visit_plan(
+            episode=episode, due_at=form.due_at(), by=request.user
+        ),
+    )
+
+
+@permission_required("visits.view_episodes", raise_exception=True)
+def concern_detail(request, pk):
+    concern = _concern(request, pk)
+    form = ConcernCloseForm(request.POST or None)
+    if request.method == "POST" and request.user.has_perm("visits.manage_episodes"):
+        if "acknowledge" in request.POST:
+            return _concern_act(
+                request,
+                concern,
+                lambda: concern_acknowledge(concern=concern, by=request.user),
+                "Acknowledged.",
+            )
+        if form.is_valid():
+            return _concern_act(
+                request,
+                concern,
+                lambda: concern_close(concern=concern, by=request.user, **form.cleaned_data),
+                "Concern closed.",
+            )
+    return render(
+        request,
+        "visits/concern_detail.html",
+        {
+            "concern": concern,
+            "form": form,
+            "can_manage": request.user.has_perm("visits.manage_episodes"),
+        },
+    )
+
+
+def _concern(request, pk):
+    """Through the episodes the user may see: a concern elsewhere is not found."""
+    episodes = SupportEpisode.objects.visible_to(request.user)
+    return get_object_or_404(
+        Concern.objects.select_related("episode__client", "raised_by"), pk=pk, episode__in=episodes
+    )
+
+
+def _concern_act(request, concern, action, success):
+    try:
+        action()
+    except ActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, success)
+    return redirect("visits:concern", pk=concern.pk)

@@ -103,9 +103,12 @@ def seed_demo():
         volunteer_user=by_email["volunteer@example.org"],
     )
 
+    from visits.demo import seed_episodes
+
     seed_clients(
         scheme=scheme,
         coordinator=by_email["coordinator@example.org"],
         manager=by_email["manager@example.org"],
     )
+    seed_episodes(scheme=scheme, coordinator=by_email["coordinator@example.org"])
     return created

@@ -26,6 +26,14 @@ class Scheme(models.Model):
         validators=[MinValueValidator(24), MaxValueValidator(72)],
         help_text="Hours after discharge by which the first call must be made (24 to 72).",
     )
+    episode_weeks = models.PositiveSmallIntegerField(
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+        help_text="Planned length of support in weeks; extensions may take it to 8 at most.",
+    )
+    overdue_grace_hours = models.PositiveSmallIntegerField(
+        default=4, help_text="How long after a call falls due it becomes overdue."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,72 @@
+"""Synthetic support in progress: calls done and overdue, a concern, an extension."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from clients.models import Client
+from visits.models import CallKind, ConcernCategory, Urgency
+from visits.services import concern_close, contact_log, episode_extend
+from visits.sweeps import run_sweeps
+from volunteers.models import Assignment, Volunteer
+from volunteers.services import assignment_accept, episode_assign_volunteer
+
+
+def seed_episodes(*, scheme, coordinator):
+    if Assignment.objects.filter(episode__scheme=scheme).exists():
+        return
+    val = Volunteer.objects.get(scheme=scheme, given_name="Val")
+    val.max_active_clients = 3
+    val.save()
+    clients = {client.given_name: client for client in Client.objects.filter(scheme=scheme)}
+    now = timezone.now()
+
+    doreen = clients["Doreen"].support_episodes.get()
+    offer = episode_assign_volunteer(episode=doreen, volunteer=val, by=coordinator)
+    assignment_accept(assignment=offer, by=val.user)
+    first = contact_log(
+        episode=doreen,
+        by=val.user,
+        kind=CallKind.CALL,
+        happened_at=now - timedelta(days=2),
+        answered=True,
+        duration_minutes=20,
+        notes="Settled at home; fridge stocked.",
+    )[0]
+    first.activities.set(doreen.referral.needs.all())
+    concern = contact_log(
+        episode=doreen,
+        by=val.user,
+        kind=CallKind.CALL,
+        happened_at=now - timedelta(days=1),
+        answered=True,
+        duration_minutes=15,
+        notes="A bit breathless on the stairs.",
+        concern={
+            "category": ConcernCategory.HEALTH,
+            "urgency": Urgency.SOON,
+            "description": "Breathless climbing the stairs, more than last week.",
+        },
+    )[1]
+    concern_close(
+        concern=concern,
+        by=coordinator,
+        action_taken="Called the GP practice, who will visit.",
+        escalated_to="Riverside Medical Centre",
+    )
+    episode_extend(
+        episode=doreen, weeks=1, reason="Waiting for the community physio to start.", by=coordinator
+    )
+
+    reginald = clients["Reginald"].support_episodes.get()
+    offer = episode_assign_volunteer(episode=reginald, volunteer=val, by=coordinator)
+    assignment_accept(assignment=offer, by=val.user)
+    for hours_ago in (30, 6):
+        contact_log(
+            episode=reginald,
+            by=val.user,
+            kind=CallKind.CALL,
+            happened_at=now - timedelta(hours=hours_ago),
+            answered=False,
+        )
+    run_sweeps(now)  # the first call to anyone not yet reached is overdue

@@ -1,0 +1,197 @@
+from django import forms
+from django.utils import timezone
+
+from aligns.forms import DateField
+from referrals.models import Need
+from visits.models import (
+    CallKind,
+    ConcernCategory,
+    ExitOutcome,
+    ReadmissionSource,
+    Urgency,
+    Wellbeing,
+)
+
+
+def _not_future(value, what):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{what} must be today or in the past")
+    return value
+
+
+class ContactForm(forms.Form):
+    """Log a call or visit in under a minute: everything but the first two is optional."""
+
+    kind = forms.ChoiceField(
+        label="What was it?",
+        choices=CallKind.choices,
+        widget=forms.RadioSelect,
+        initial=CallKind.CALL,
+        error_messages={"required": "Choose a phone call or a home visit"},
+    )
+    answered = forms.TypedChoiceField(
+        label="Did you speak with them?",
+        choices=[("yes", "Yes"), ("no", "No answer")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you spoke with them"},
+    )
+    happened_on = DateField(
+        label="When?", help_text="Today unless you are logging it late.", error_label="date"
+    )
+    duration_minutes = forms.IntegerField(
+        label="How long, in minutes?",
+        min_value=0,
+        max_value=600,
+        required=False,
+        error_messages={
+            "min_value": "Minutes must be 0 or more",
+            "max_value": "Minutes must be 600 or fewer",
+            "invalid": "Enter the minutes as a number, like 20",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
+    )
+    activities = forms.ModelMultipleChoiceField(
+        label="What did you do?",
+        queryset=Need.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    wellbeing = forms.TypedChoiceField(
+        label="How did they seem?",
+        choices=[("", "Did not say")] + list(Wellbeing.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Short, factual. Your coordinator reads these.",
+    )
+    raise_concern = forms.BooleanField(
+        label="I am worried about them: raise a concern", required=False
+    )
+    concern_category = forms.ChoiceField(
+        label="What kind of worry?",
+        required=False,
+        choices=[("", "Choose")] + list(ConcernCategory.choices),
+    )
+    concern_urgency = forms.ChoiceField(
+        label="How urgent?",
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        initial=Urgency.TODAY,
+        required=False,
+    )
+    concern_description = forms.CharField(
+        label="What happened?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_happened_on(self):
+        return _not_future(self.cleaned_data["happened_on"], "The date")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("raise_concern"):
+            if not cleaned.get("concern_category"):
+                self.add_error("concern_category", "Choose what kind of worry it is")
+            if not cleaned.get("concern_urgency"):
+                self.add_error("concern_urgency", "Choose how urgent it is")
+            if not cleaned.get("concern_description", "").strip():
+                self.add_error("concern_description", "Say what happened")
+        return cleaned
+
+    def concern(self):
+        if not self.cleaned_data.get("raise_concern"):
+            return None
+        return {
+            "category": self.cleaned_data["concern_category"],
+            "urgency": self.cleaned_data["concern_urgency"],
+            "description": self.cleaned_data["concern_description"].strip(),
+        }
+
+
+class ExtendForm(forms.Form):
+    weeks = forms.TypedChoiceField(
+        label="By how many weeks?",
+        coerce=int,
+        choices=[(1, "1 week"), (2, "2 weeks")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how many weeks"},
+    )
+    reason = forms.CharField(
+        label="Why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the support is being extended"},
+    )
+
+
+class ReadmissionForm(forms.Form):
+    admitted_on = DateField(label="Date readmitted", error_label="date")
+    source = forms.ChoiceField(
+        label="Who told us?",
+        choices=ReadmissionSource.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who told us"},
+    )
+    reason = forms.CharField(
+        label="Reason, if known", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_admitted_on(self):
+        return _not_future(self.cleaned_data["admitted_on"], "The date readmitted")
+
+
+class ReturnHomeForm(forms.Form):
+    returned_on = DateField(label="Date they went home again", error_label="date")
+
+    def clean_returned_on(self):
+        return _not_future(self.cleaned_data["returned_on"], "The date")
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Why is support ending?",
+        choices=ExitOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why support is ending"},
+    )
+
+
+class VisitForm(forms.Form):
+    day = DateField(label="Day of the visit", error_label="day")
+    part = forms.ChoiceField(
+        label="Time of day",
+        widget=forms.RadioSelect,
+        choices=[("10", "Morning"), ("14", "Afternoon"), ("18", "Evening")],
+        error_messages={"required": "Choose the time of day"},
+    )
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("The day of the visit must be today or later")
+        return day
+
+    def due_at(self):
+        return timezone.make_aware(
+            timezone.datetime.combine(
+                self.cleaned_data["day"],
+                timezone.datetime.min.time().replace(hour=int(self.cleaned_data["part"])),
+            )
+        )
+
+
+class ConcernCloseForm(forms.Form):
+    action_taken = forms.CharField(
+        label="What was done?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: called the GP; referred to adult social care; advised to call 999.",
+        error_messages={"required": "Say what was done"},
+    )
+    escalated_to = forms.CharField(
+        label="Escalated to an NHS partner (who)", required=False, max_length=200
+    )

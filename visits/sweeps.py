@@ -1,0 +1,150 @@
+"""The periodic sweeps: the database rows are the truth, the sweeps act on what is due.
+
+Each sweep claims its rows with select_for_update(skip_locked=True) (on PostgreSQL; SQLite
+serialises writes anyway) and marks them in the same transaction, so two workers running at
+once never act on the same row, a sweep run twice does nothing the second time, and a sweep
+after an outage catches up with everything that fell due meanwhile.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from visits.models import (
+    REALERT_AFTER,
+    RUNNING_STATUSES,
+    Alert,
+    AlertKind,
+    CallStatus,
+    Concern,
+    ConcernStatus,
+    EpisodeStatus,
+    ScheduledCall,
+    SupportEpisode,
+)
+from visits.notify import notify_coordinators, remind_volunteer
+
+BATCH = 200
+
+
+def _claim(queryset):
+    return list(queryset.select_for_update(skip_locked=True)[:BATCH])
+
+
+def sweep_reminders(now=None):
+    """Remind volunteers of calls and visits due today, once each."""
+    now = now or timezone.now()
+    end_of_today = timezone.make_aware(
+        timezone.datetime.combine(timezone.localdate(now), timezone.datetime.max.time())
+    )
+    sent = 0
+    with transaction.atomic():
+        due = _claim(
+            ScheduledCall.objects.filter(
+                status=CallStatus.PENDING,
+                reminded_at__isnull=True,
+                due_at__lte=end_of_today,
+                due_at__gte=now - timedelta(days=1),
+                episode__status__in=RUNNING_STATUSES,
+            )
+        )
+        for call in due:
+            call.reminded_at = now
+            call.save(update_fields=["reminded_at"])
+            transaction.on_commit(lambda call_id=call.pk: remind_volunteer(call_id=call_id))
+            sent += 1
+    return sent
+
+
+def sweep_overdue(now=None):
+    """A call not logged by its due time plus the scheme's grace becomes overdue, and the
+    coordinators get an alert (one per call)."""
+    now = now or timezone.now()
+    flagged = 0
+    with transaction.atomic():
+        calls = _claim(
+            ScheduledCall.objects.filter(
+                status=CallStatus.PENDING, due_at__lt=now, episode__status__in=RUNNING_STATUSES
+            ).select_related("episode__scheme", "episode__client")
+        )
+        for call in calls:
+            grace = timedelta(hours=call.episode.scheme.overdue_grace_hours)
+            if call.due_at + grace > now:
+                continue
+            call.status = CallStatus.OVERDUE
+            call.overdue_at = now
+            call.save(update_fields=["status", "overdue_at"])
+            try:
+                with transaction.atomic():
+                    Alert.objects.create(
+                        scheme_id=call.episode.scheme_id,
+                        kind=AlertKind.OVERDUE_CALL,
+                        episode=call.episode,
+                        scheduled_call=call,
+                        message=f"{call.get_kind_display()} to {call.episode.client} is overdue "
+                        f"(due {timezone.localtime(call.due_at):%-d %b %H:%M})",
+                    )
+            except IntegrityError:
+                continue
+            transaction.on_commit(lambda call_id=call.pk: notify_coordinators(call_id=call_id))
+            flagged += 1
+    return flagged
+
+
+def sweep_reviews(now=None):
+    """Episodes reaching week 6 go into review, with an alert to the coordinators."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    prompted = 0
+    with transaction.atomic():
+        episodes = _claim(
+            SupportEpisode.objects.filter(
+                status=EpisodeStatus.ACTIVE,
+                review_prompted_at__isnull=True,
+                start_date__isnull=False,
+            ).select_related("client")
+        )
+        for episode in episodes:
+            if episode.review_due_on > today:
+                continue
+            episode.status = EpisodeStatus.IN_REVIEW
+            episode.review_prompted_at = now
+            episode._change_reason = "Week-6 review due"
+            episode.save()
+            Alert.objects.create(
+                scheme_id=episode.scheme_id,
+                kind=AlertKind.REVIEW_DUE,
+                episode=episode,
+                message=f"Review the support of {episode.client}: extend it or plan to close",
+            )
+            transaction.on_commit(lambda pk=episode.pk: notify_coordinators(episode_id=pk))
+            prompted += 1
+    return prompted
+
+
+def sweep_concerns(now=None):
+    """Concerns nobody has acknowledged in time are sent to the coordinators again."""
+    now = now or timezone.now()
+    again = 0
+    with transaction.atomic():
+        concerns = _claim(Concern.objects.filter(status=ConcernStatus.OPEN))
+        for concern in concerns:
+            if concern.last_alerted_at + REALERT_AFTER[concern.urgency] > now:
+                continue
+            concern.last_alerted_at = now
+            concern.save(update_fields=["last_alerted_at"])
+            transaction.on_commit(
+                lambda pk=concern.pk: notify_coordinators(concern_id=pk, again=True)
+            )
+            again += 1
+    return again
+
+
+def run_sweeps(now=None):
+    return {
+        "reminders": sweep_reminders(now),
+        "overdue": sweep_overdue(now),
+        "reviews": sweep_reviews(now),
+        "concerns": sweep_concerns(now),
+    }
