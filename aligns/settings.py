@@ -6,6 +6,7 @@ broker that needs no server. Production sets DJANGO_DEBUG=false, which makes a r
 DJANGO_SECRET_KEY compulsory and turns on HTTPS-only cookies and headers.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -92,6 +93,10 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so a Celery worker in another process can share the test database;
+    # one per test run, so two runs side by side do not clash.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions ----------------------------------------------------------------

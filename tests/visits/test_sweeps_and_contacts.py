@@ -1,0 +1,266 @@
+"""The sweeps (reminders, overdue calls, reviews, concerns) and logging contacts."""
+
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection, connections
+
+from aligns.accounts.models import Role
+from clients.assessment import RiskLevel
+from clients.services import assessment_save_answers, assessment_sign_off, assessment_start
+from tests.clients.conftest import answers
+from tests.visits.conftest import at
+from visits.models import (
+    Alert,
+    AlertKind,
+    CallKind,
+    CallStatus,
+    ConcernCategory,
+    EpisodeStatus,
+    ScheduledCall,
+    SupportEpisode,
+)
+from visits.services import EpisodeActionRefused, contact_log, episode_close
+from visits.sweeps import run_sweeps, sweep_overdue, sweep_reminders, sweep_reviews
+
+MONDAY = at(2026, 11, 2, 8, 0)
+FIRST_DUE = at(2026, 11, 5, 12, 0)  # 72 hours after a midday discharge on Monday
+
+
+@pytest.fixture
+def episode(make_active_episode):
+    with time_machine.travel(MONDAY, tick=False):
+        return make_active_episode(went_home=datetime.date(2026, 11, 2))
+
+
+def test_a_call_becomes_overdue_only_after_its_grace_period_and_alerts_once(
+    episode, coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=3, minutes=59)) == 0
+        assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=4, minutes=1)) == 1
+        assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=9)) == 0
+
+    first = episode.calls.get(is_first=True)
+    assert first.status == CallStatus.OVERDUE
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.scheduled_call) == (AlertKind.OVERDUE_CALL, first)
+    (email,) = mail.outbox
+    assert coordinator.email in email.to
+    assert episode.client.family_name not in email.body  # emails never name the client
+
+
+def test_volunteers_are_reminded_of_calls_due_today_once(
+    episode, make_user, django_capture_on_commit_callbacks
+):
+    from volunteers.models import Assignment, Volunteer
+
+    user = make_user(Role.VOLUNTEER)
+    volunteer = Volunteer.objects.create(
+        scheme=episode.scheme,
+        user=user,
+        given_name="Vera",
+        family_name="Vol",
+        email="vera@example.org",
+        postcode="AB1 1AA",
+    )
+    Assignment.objects.create(
+        episode=episode, volunteer=volunteer, status="accepted", offered_by=episode.opened_by
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_reminders(at(2026, 11, 4, 7, 0)) == 0  # due tomorrow
+        assert sweep_reminders(at(2026, 11, 5, 7, 0)) == 1
+        assert sweep_reminders(at(2026, 11, 5, 7, 5)) == 0
+
+    (email,) = mail.outbox
+    assert email.to == ["vera@example.org"]
+    assert episode.client.given_name in email.subject
+    assert episode.client.family_name not in email.body
+
+
+def test_the_week_six_review_is_prompted_once(episode):
+    week_six = at(2026, 12, 7, 9, 0)
+
+    assert sweep_reviews(week_six - datetime.timedelta(days=1)) == 0
+    assert sweep_reviews(week_six) == 1
+    assert sweep_reviews(week_six + datetime.timedelta(hours=1)) == 0
+
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.IN_REVIEW
+    assert Alert.objects.get().kind == AlertKind.REVIEW_DUE
+
+
+def test_a_sweep_after_an_outage_handles_everything_due_once(episode):
+    # Nothing ran for three weeks: three calls fell due meanwhile.
+    three_weeks_on = at(2026, 11, 23, 9, 0)
+
+    first = run_sweeps(three_weeks_on)
+    again = run_sweeps(three_weeks_on)
+
+    assert first["overdue"] == 3
+    assert again == {"reminders": 0, "overdue": 0, "reviews": 0, "concerns": 0}
+    assert Alert.objects.filter(kind=AlertKind.OVERDUE_CALL).count() == 3
+
+
+def test_an_unacknowledged_concern_is_sent_again_until_someone_acknowledges_it(
+    episode, make_user, django_capture_on_commit_callbacks
+):
+    from visits.services import concern_acknowledge, concern_raise
+    from visits.sweeps import sweep_concerns
+
+    with (
+        time_machine.travel(at(2026, 11, 6, 10, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        concern = concern_raise(
+            episode=episode,
+            by=None,
+            category="health",
+            urgency="today",
+            description="Breathless",
+        )
+    assert len(mail.outbox) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_concerns(at(2026, 11, 6, 10, 30)) == 0
+        assert sweep_concerns(at(2026, 11, 6, 11, 1)) == 1
+        concern_acknowledge(concern=concern, by=make_user(Role.COORDINATOR))
+        assert sweep_concerns(at(2026, 11, 6, 14, 0)) == 0
+
+    assert "(reminder)" in mail.outbox[1].subject
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="skip_locked needs PostgreSQL (set DATABASE_URL)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_raise_each_overdue_alert_once(make_active_episode):
+    with time_machine.travel(MONDAY, tick=False):
+        for _ in range(5):
+            make_active_episode(went_home=datetime.date(2026, 11, 2))
+    start = threading.Barrier(2)
+    counts = []
+
+    def sweep():
+        try:
+            start.wait()
+            counts.append(sweep_overdue(at(2026, 11, 23, 9, 0)))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sum(counts) == 15  # three overdue calls in each of five episodes
+    assert Alert.objects.count() == 15
+    assert ScheduledCall.objects.filter(status=CallStatus.OVERDUE).count() == 15
+
+
+# --- Contacts ------------------------------------------------------------------------------
+
+
+def test_an_answered_call_completes_the_call_due(episode, coordinator):
+    contact, concern = contact_log(
+        episode=episode,
+        by=coordinator,
+        kind=CallKind.CALL,
+        happened_at=at(2026, 11, 4, 15, 0),
+        answered=True,
+        duration_minutes=20,
+    )
+
+    assert contact.scheduled_call == episode.calls.get(is_first=True)
+    assert contact.scheduled_call.status == CallStatus.DONE
+    assert concern is None
+
+
+def test_an_unanswered_call_does_not_and_two_in_a_row_raise_a_concern(episode, coordinator):
+    first, no_concern = contact_log(
+        episode=episode,
+        by=coordinator,
+        kind=CallKind.CALL,
+        happened_at=at(2026, 11, 4, 10, 0),
+        answered=False,
+    )
+    second, concern = contact_log(
+        episode=episode,
+        by=coordinator,
+        kind=CallKind.CALL,
+        happened_at=at(2026, 11, 4, 16, 0),
+        answered=False,
+    )
+
+    assert first.scheduled_call is None and no_concern is None
+    assert concern.category == ConcernCategory.NO_ANSWER
+    assert concern.raised_by is None
+    assert Alert.objects.filter(kind=AlertKind.CONCERN, concern=concern).exists()
+
+
+def test_an_answered_call_between_two_unanswered_ones_raises_nothing(episode, coordinator):
+    for hour, answered in ((9, False), (12, True), (15, False)):
+        _, concern = contact_log(
+            episode=episode,
+            by=coordinator,
+            kind=CallKind.CALL,
+            happened_at=at(2026, 11, 4, hour, 0),
+            answered=answered,
+        )
+
+    assert concern is None
+
+
+def test_a_home_visit_is_refused_until_the_assessment_allows_it(episode, coordinator):
+    with pytest.raises(EpisodeActionRefused, match="risk assessment"):
+        contact_log(
+            episode=episode,
+            by=coordinator,
+            kind=CallKind.VISIT,
+            happened_at=at(2026, 11, 4, 10, 0),
+            answered=True,
+        )
+    assessment = assessment_start(client=episode.client, by=coordinator)
+    assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
+    assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=coordinator)
+
+    contact, _ = contact_log(
+        episode=episode,
+        by=coordinator,
+        kind=CallKind.VISIT,
+        happened_at=at(2026, 11, 4, 10, 0),
+        answered=True,
+    )
+
+    assert contact.pk is not None
+
+
+def test_volunteer_access_ends_when_the_episode_closes(episode, coordinator, make_user):
+    from volunteers.models import Assignment, Volunteer
+
+    user = make_user(Role.VOLUNTEER)
+    volunteer = Volunteer.objects.create(
+        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA"
+    )
+    Assignment.objects.create(
+        episode=episode, volunteer=volunteer, status="accepted", offered_by=coordinator
+    )
+    assert list(SupportEpisode.objects.visible_to(user)) == [episode]
+
+    episode_close(episode=episode, outcome="goals_met", by=coordinator)
+
+    assert list(SupportEpisode.objects.visible_to(user)) == []
+    assert Assignment.objects.get().status == "ended"
+    with pytest.raises(EpisodeActionRefused, match="support has ended"):
+        contact_log(
+            episode=episode,
+            by=user,
+            kind=CallKind.CALL,
+            happened_at=at(2026, 11, 4, 10, 0),
+            answered=True,
+        )
