@@ -1,0 +1,191 @@
+"""Who may see and do what on the support pages; what they show; how many queries."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from aligns.accounts.models import Role
+from tests.factories import CoordinatorFactory
+from tests.visits.conftest import at
+from visits.models import Alert, CallStatus, Concern
+from visits.services import concern_raise
+from visits.sweeps import sweep_overdue
+from volunteers.models import Assignment, Volunteer
+
+MONDAY = at(2026, 11, 2, 8, 0)
+
+
+@pytest.fixture
+def episode(make_active_episode):
+    with time_machine.travel(MONDAY, tick=False):
+        return make_active_episode(went_home=datetime.date(2026, 11, 2))
+
+
+def supporting(episode, user, status="accepted"):
+    volunteer = Volunteer.objects.create(
+        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA"
+    )
+    Assignment.objects.create(
+        episode=episode, volunteer=volunteer, status=status, offered_by=episode.opened_by
+    )
+    return volunteer
+
+
+def log_data(**changes):
+    data = {
+        "kind": "call",
+        "answered": "yes",
+        "happened_on_day": "4",
+        "happened_on_month": "11",
+        "happened_on_year": "2026",
+        "duration_minutes": "15",
+        "notes": "All well",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_a_volunteer_sees_and_logs_only_for_clients_they_support(
+    client, episode, make_user, make_active_episode
+):
+    me = make_user(Role.VOLUNTEER)
+    supporting(episode, me)
+    with time_machine.travel(MONDAY, tick=False):
+        other = make_active_episode(went_home=datetime.date(2026, 11, 2))
+    client.force_login(me)
+
+    with time_machine.travel(at(2026, 11, 5, 9, 0), tick=False):
+        today = client.get(reverse("visits:today")).content.decode()
+        logged = client.post(reverse("visits:log", args=[episode.pk]), log_data())
+        refused = client.post(reverse("visits:log", args=[other.pk]), log_data())
+
+    assert episode.client.given_name in today and other.client.given_name not in today
+    assert episode.client.family_name not in today  # first names only for volunteers
+    assert logged.status_code == 302
+    assert refused.status_code == 404
+    assert episode.calls.get(is_first=True).status == CallStatus.DONE
+
+
+def test_an_offer_not_yet_accepted_gives_no_access(client, episode, make_user):
+    me = make_user(Role.VOLUNTEER)
+    supporting(episode, me, status="offered")
+    client.force_login(me)
+
+    assert client.get(reverse("visits:log", args=[episode.pk])).status_code == 404
+
+
+def test_a_concern_logged_with_a_call_tells_the_volunteer_what_to_do(client, episode, make_user):
+    me = make_user(Role.VOLUNTEER)
+    supporting(episode, me)
+    client.force_login(me)
+
+    missing = client.post(
+        reverse("visits:log", args=[episode.pk]), log_data(raise_concern="on", notes="Kept note")
+    )
+    raised = client.post(
+        reverse("visits:log", args=[episode.pk]),
+        log_data(
+            raise_concern="on",
+            concern_category="not_coping",
+            concern_urgency="today",
+            concern_description="No food in",
+        ),
+    )
+
+    assert "Say what happened" in missing.content.decode()
+    assert "Kept note" in missing.content.decode()
+    page = raised.content.decode()
+    assert "Your concern has been sent" in page and "Call 999" in page
+    concern = Concern.objects.get()
+    assert (concern.category, concern.raised_by) == ("not_coping", me)
+    assert Alert.objects.filter(concern=concern).exists()
+
+
+@pytest.mark.parametrize("role", [Role.WARD_STAFF, Role.VOLUNTEER])
+def test_ward_staff_and_volunteers_cannot_open_coordinator_pages(client, make_user, episode, role):
+    client.force_login(make_user(role))
+
+    for name in ("visits:board", "visits:work_queue"):
+        assert client.get(reverse(name)).status_code == 403
+    assert client.get(reverse("visits:episode", args=[episode.pk])).status_code == 403
+
+
+def test_a_manager_may_look_but_not_change(client, manager, episode):
+    client.force_login(manager)
+
+    assert client.get(reverse("visits:episode", args=[episode.pk])).status_code == 200
+    assert client.get(reverse("visits:close", args=[episode.pk])).status_code == 403
+    assert client.get(reverse("visits:log", args=[episode.pk])).status_code == 403
+
+
+def test_another_schemes_coordinator_finds_nothing(client, episode, other_scheme):
+    concern = concern_raise(
+        episode=episode, by=None, category="health", urgency="today", description="x"
+    )
+    client.force_login(CoordinatorFactory(scheme=other_scheme))
+
+    assert client.get(reverse("visits:episode", args=[episode.pk])).status_code == 404
+    assert client.get(reverse("visits:concern", args=[concern.pk])).status_code == 404
+    alert = Alert.objects.get()
+    assert client.post(reverse("visits:alert_ack", args=[alert.pk])).status_code == 404
+    queue = client.get(reverse("visits:work_queue")).content.decode()
+    assert episode.client.family_name not in queue
+    assert Alert.objects.open().count() == 1
+
+
+def test_a_coordinator_acknowledges_then_closes_a_concern(client, coordinator, episode):
+    concern = concern_raise(
+        episode=episode, by=None, category="health", urgency="today", description="Breathless"
+    )
+    client.force_login(coordinator)
+    url = reverse("visits:concern", args=[concern.pk])
+
+    client.post(url, {"acknowledge": "1"})
+    refused = client.post(url, {"action_taken": ""})
+    client.post(url, {"action_taken": "Called the GP", "escalated_to": "Riverside GP"})
+
+    assert "Say what was done" in refused.content.decode()
+    concern.refresh_from_db()
+    assert (concern.status, concern.acknowledged_by, concern.escalated_to) == (
+        "closed",
+        coordinator,
+        "Riverside GP",
+    )
+    assert not Alert.objects.open().exists()
+
+
+def test_extending_past_eight_weeks_is_explained_on_the_page(client, coordinator, episode):
+    client.force_login(coordinator)
+    url = reverse("visits:extend", args=[episode.pk])
+    client.post(url, {"weeks": "2", "reason": "Slow recovery"})
+
+    response = client.post(url, {"weeks": "1", "reason": "Still slow"})
+
+    assert "8 weeks at most" in response.content.decode()
+    assert "Still slow" in response.content.decode()
+
+
+def test_the_work_queue_and_board_need_the_same_queries_however_much_there_is(
+    client, coordinator, make_active_episode, django_assert_max_num_queries
+):
+    with time_machine.travel(MONDAY, tick=False):
+        make_active_episode(went_home=datetime.date(2026, 11, 2))
+    sweep_overdue(at(2026, 11, 23, 9, 0))
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(20) as few_queue:
+        client.get(reverse("visits:work_queue"))
+    with django_assert_max_num_queries(20) as few_board:
+        client.get(reverse("visits:board"))
+    with time_machine.travel(MONDAY, tick=False):
+        for _ in range(8):
+            make_active_episode(went_home=datetime.date(2026, 11, 2))
+    sweep_overdue(at(2026, 11, 23, 9, 0))
+
+    with django_assert_max_num_queries(len(few_queue.captured_queries)):
+        queue = client.get(reverse("visits:work_queue"))
+    with django_assert_max_num_queries(len(few_board.captured_queries)):
+        client.get(reverse("visits:board"))
+
+    assert queue.content.decode().count("/acknowledge/") == 27  # 3 overdue calls x 9 episodes
