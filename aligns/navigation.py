@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Alerts", "visits:work_queue", "visits.view_episodes"),
     ("Episodes", "visits:board", "visits.view_episodes"),
     ("Clients", "clients:list", "clients.view_client"),
+    ("Directory", "visits:directory", "visits.view_episodes"),
     ("Today", "visits:today", "visits.view_today"),
     ("Your volunteering", "volunteers:me", "volunteers.view_own"),
     ("Volunteers", "volunteers:list", "volunteers.view_volunteers"),

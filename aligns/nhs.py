@@ -27,15 +27,15 @@ def format_nhs_number(value):
 
 
 def synthetic_nhs_number(seed):
-    """A valid NHS number from the never-issued 999 range, chosen by the integer `seed`.
+    """A valid NHS number from the never-issued 999 range; distinct seeds give distinct numbers.
 
-    Seeds whose check digit would be 10 (no such number exists) move on to the next seed,
-    so distinct seeds can share a number; callers wanting distinct numbers step by seed.
+    Seed n tries the nine-digit body 999 followed by 2n, then 2n + 1: bodies differing by
+    one in the last place have different check digits, so at most one of the two is the
+    impossible check digit 10. Seeds from 0 to 499,999 are all distinct.
     """
-    body_number = seed
-    while True:
+    for body_number in (2 * seed, 2 * seed + 1):
         body = f"{SYNTHETIC_PREFIX}{body_number % 1_000_000:06d}"
         check = nhs_number.calculate_checksum(body)
         if check is not None and check != 10:
             return f"{body}{check}"
-        body_number += 1
+    raise AssertionError("unreachable: one of two neighbouring bodies always has a check digit")

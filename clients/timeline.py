@@ -122,6 +122,23 @@ def _measure_events(client):
         yield Event(_at(measure.taken_on), f"{measure} recorded", _name(measure.recorded_by))
 
 
+def _volunteer_events(client):
+    from volunteers.models import Assignment
+
+    offers = Assignment.objects.filter(episode__client=client).select_related(
+        "volunteer", "offered_by"
+    )
+    for offer in offers:
+        yield Event(offer.offered_at, f"Offered to {offer.volunteer}", _name(offer.offered_by))
+        if offer.responded_at:
+            yield Event(
+                offer.responded_at,
+                f"Volunteer offer {offer.get_status_display().lower()}",
+                str(offer.volunteer),
+                offer.decline_reason,
+            )
+
+
 SOURCES = [
     _referral_events,
     _episode_events,
@@ -129,6 +146,7 @@ SOURCES = [
     _consent_events,
     _goal_events,
     _measure_events,
+    _volunteer_events,
 ]
 
 

@@ -4,7 +4,9 @@ from django.utils import timezone
 from aligns.forms import DateField
 from referrals.models import Need
 from visits.models import (
+    MAX_EPISODE_WEEKS,
     CallKind,
+    CommunityService,
     ConcernCategory,
     ExitOutcome,
     ReadmissionSource,
@@ -95,6 +97,13 @@ class ContactForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        started = cleaned.get("concern_category") or cleaned.get("concern_description", "").strip()
+        if started and not cleaned.get("raise_concern"):
+            # Never let a worry written down go nowhere.
+            self.add_error(
+                "raise_concern",
+                "Tick 'I am worried about them' to send this concern, or clear the concern answers",
+            )
         if cleaned.get("raise_concern"):
             if not cleaned.get("concern_category"):
                 self.add_error("concern_category", "Choose what kind of worry it is")
@@ -117,6 +126,7 @@ class ContactForm(forms.Form):
 class ExtendForm(forms.Form):
     weeks = forms.TypedChoiceField(
         label="By how many weeks?",
+        help_text=f"Support lasts {MAX_EPISODE_WEEKS} weeks at most.",
         coerce=int,
         choices=[(1, "1 week"), (2, "2 weeks")],
         widget=forms.RadioSelect,
@@ -195,3 +205,39 @@ class ConcernCloseForm(forms.Form):
     escalated_to = forms.CharField(
         label="Escalated to an NHS partner (who)", required=False, max_length=200
     )
+
+
+class CommunityServiceForm(forms.ModelForm):
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address like https://example.org"},
+    )
+
+    class Meta:
+        model = CommunityService
+        fields = ["name", "category", "description", "area_covered", "phone", "email", "website"]
+        labels = {"area_covered": "Area covered"}
+        error_messages = {
+            "name": {"required": "Enter the service's name"},
+            "category": {"required": "Choose a category"},
+            "email": {"invalid": "Enter an email address like name@example.org"},
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class OnwardReferralForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label="Service",
+        queryset=CommunityService.objects.none(),
+        error_messages={"required": "Choose the service"},
+    )
+    referred_on = DateField(label="Date referred", error_label="date")
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = CommunityService.objects.filter(scheme=scheme)
+
+    def clean_referred_on(self):
+        return _not_future(self.cleaned_data["referred_on"], "The date referred")

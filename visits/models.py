@@ -377,3 +377,81 @@ class Alert(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class ServiceCategory(models.TextChoices):
+    TRANSPORT = "transport", "Community transport"
+    REPAIRS = "repairs", "Repairs and adaptations"
+    BENEFITS = "benefits", "Benefits advice"
+    BEFRIENDING = "befriending", "Befriending and good neighbours"
+    DAY_CENTRE = "day_centre", "Day centres"
+    CARERS = "carers", "Carers' support"
+    OTHER = "other", "Other"
+
+
+class CommunityServiceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if (
+            user.is_authenticated
+            and user.scheme_id
+            and user.role in (Role.COORDINATOR, Role.MANAGER)
+        ):
+            return self.filter(scheme_id=user.scheme_id)
+        return self.none()
+
+
+class CommunityService(models.Model):
+    """The scheme's directory of local services to signpost or refer clients to."""
+
+    scheme = models.ForeignKey(
+        "accounts.Scheme", on_delete=models.CASCADE, related_name="community_services"
+    )
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=20, choices=ServiceCategory.choices)
+    description = models.TextField(blank=True)
+    area_covered = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="The id in an Open Referral UK import, to update it."
+    )
+
+    history = HistoricalRecords()
+    objects = CommunityServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OnwardOutcome(models.TextChoices):
+    WAITING = "waiting", "Waiting"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class OnwardReferral(models.Model):
+    episode = models.ForeignKey(
+        SupportEpisode, on_delete=models.PROTECT, related_name="onward_referrals"
+    )
+    service = models.ForeignKey(
+        CommunityService, on_delete=models.PROTECT, related_name="onward_referrals"
+    )
+    referred_on = models.DateField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(
+        max_length=10, choices=OnwardOutcome.choices, default=OnwardOutcome.WAITING
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+
+    def __str__(self):
+        return f"Referred to {self.service} on {self.referred_on}"

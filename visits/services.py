@@ -405,3 +405,40 @@ def alert_acknowledge(*, alert, by):
     alert.acknowledged_by, alert.acknowledged_at = by, timezone.now()
     alert.save()
     return alert
+
+
+# --- Signposting --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def community_service_save(*, scheme, by, service=None, **fields):
+    from visits.models import CommunityService
+
+    service = service or CommunityService(scheme=scheme)
+    for name, value in fields.items():
+        setattr(service, name, value)
+    attribute_change(service, by=by, reason="Directory entry saved")
+    service.save()
+    return service
+
+
+@transaction.atomic
+def onward_referral_record(*, episode, service, referred_on, by, outcome="waiting"):
+    from visits.models import OnwardReferral
+
+    if service.scheme_id != episode.scheme_id:
+        raise EpisodeActionRefused("That service is not in this scheme's directory.")
+    referral = OnwardReferral(
+        episode=episode, service=service, referred_on=referred_on, made_by=by, outcome=outcome
+    )
+    attribute_change(referral, by=by, reason="Onward referral recorded")
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def onward_referral_update(*, referral, outcome, by):
+    referral.outcome = outcome
+    attribute_change(referral, by=by, reason="Onward referral outcome")
+    referral.save()
+    return referral

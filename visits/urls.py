@@ -17,4 +17,10 @@ urlpatterns = [
     path("episodes/<int:pk>/close/", views.episode_close_view, name="close"),
     path("episodes/<int:pk>/visits/new/", views.visit_new, name="visit_new"),
     path("concerns/<int:pk>/", views.concern_detail, name="concern"),
+    path("concerns/<int:pk>/sent/", views.concern_sent, name="concern_sent"),
+    path("episodes/<int:pk>/onward/new/", views.onward_new, name="onward_new"),
+    path("onward/<int:pk>/outcome/", views.onward_outcome, name="onward_outcome"),
+    path("directory/", views.directory, name="directory"),
+    path("directory/new/", views.service_edit, name="service_new"),
+    path("directory/<int:pk>/", views.service_edit, name="service_edit"),
 ]

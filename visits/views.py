@@ -13,9 +13,11 @@ from clients.presenters import safety_summary
 from clients.services import assessment_in_force
 from visits.forms import (
     CloseForm,
+    CommunityServiceForm,
     ConcernCloseForm,
     ContactForm,
     ExtendForm,
+    OnwardReferralForm,
     ReadmissionForm,
     ReturnHomeForm,
     VisitForm,
@@ -24,13 +26,17 @@ from visits.models import (
     OUTSTANDING_CALL_STATUSES,
     Alert,
     CallStatus,
+    CommunityService,
     Concern,
     ConcernStatus,
     EpisodeStatus,
+    OnwardOutcome,
+    OnwardReferral,
     SupportEpisode,
 )
 from visits.services import (
     alert_acknowledge,
+    community_service_save,
     concern_acknowledge,
     concern_close,
     contact_log,
@@ -38,6 +44,8 @@ from visits.services import (
     episode_extend,
     episode_readmit,
     episode_return_home,
+    onward_referral_record,
+    onward_referral_update,
     visit_plan,
 )
 from volunteers.models import Assignment, AssignmentStatus
@@ -104,7 +112,8 @@ def contact_new(request, pk):
             form.add_error(None, str(refused))
         else:
             if concern is not None:
-                return render(request, "visits/concern_raised.html", {"concern": concern})
+                # Redirect, so refreshing the page can never send the concern twice.
+                return redirect("visits:concern_sent", pk=concern.pk)
             messages.success(
                 request, f"Saved. Thank you for supporting {episode.client.given_name}."
             )
@@ -112,6 +121,15 @@ def contact_new(request, pk):
                 return redirect("visits:episode", pk=episode.pk)
             return redirect("visits:today")
     return render(request, "visits/contact_form.html", {"form": form, "episode": episode})
+
+
+@permission_required("visits.log_contact", raise_exception=True)
+def concern_sent(request, pk):
+    """What to do now, for whoever raised the concern."""
+    concern = get_object_or_404(
+        Concern.objects.select_related("episode__client"), pk=pk, raised_by=request.user
+    )
+    return render(request, "visits/concern_raised.html", {"concern": concern})
 
 
 # --- Coordinators -------------------------------------------------------------------------
@@ -126,7 +144,11 @@ def work_queue(request):
         .select_related("episode__client", "concern", "scheduled_call")
         .order_by("-created_at")
     )
-    return render(request, "visits/work_queue.html", {"alerts": alerts[:100]})
+    in_hand = Concern.objects.filter(
+        episode__in=SupportEpisode.objects.visible_to(request.user),
+        status=ConcernStatus.ACKNOWLEDGED,
+    ).select_related("episode__client", "acknowledged_by")
+    return render(request, "visits/work_queue.html", {"alerts": alerts[:100], "in_hand": in_hand})
 
 
 @require_POST
@@ -184,6 +206,8 @@ def episode_detail(request, pk):
             "concerns": episode.concerns.select_related("raised_by", "acknowledged_by"),
             "readmissions": episode.readmissions.all(),
             "extensions": episode.extensions.select_related("extended_by"),
+            "onward": episode.onward_referrals.select_related("service", "made_by"),
+            "onward_outcomes": OnwardOutcome.choices,
             "can_manage": request.user.has_perm("visits.manage_episodes"),
             "statuses": EpisodeStatus,
         },
@@ -329,3 +353,67 @@ def _concern_act(request, concern, action, success):
     else:
         messages.success(request, success)
     return redirect("visits:concern", pk=concern.pk)
+
+
+# --- Signposting --------------------------------------------------------------------------
+
+
+@permission_required("visits.view_episodes", raise_exception=True)
+def directory(request):
+    services = CommunityService.objects.visible_to(request.user)
+    return render(request, "visits/directory.html", {"services": services})
+
+
+@permission_required("visits.manage_episodes", raise_exception=True)
+def service_edit(request, pk=None):
+    service = get_visible_or_404(CommunityService, request.user, pk=pk) if pk else None
+    back = reverse("visits:directory")
+    return form_page(
+        request,
+        CommunityServiceForm(request.POST or None, instance=service),
+        heading="Change a service" if service else "Add a service",
+        button="Save service",
+        back_url=back,
+        done_url=back,
+        success="Directory saved.",
+        on_valid=lambda form: community_service_save(
+            scheme=request.user.scheme, by=request.user, service=service, **form.cleaned_data
+        ),
+    )
+
+
+@permission_required("visits.manage_episodes", raise_exception=True)
+def onward_new(request, pk):
+    episode = _episode(request, pk)
+    back = reverse("visits:episode", args=[episode.pk])
+    return form_page(
+        request,
+        OnwardReferralForm(
+            request.POST or None,
+            scheme=episode.scheme,
+            initial={"referred_on": timezone.localdate()},
+        ),
+        heading="Record an onward referral",
+        button="Record referral",
+        caption=episode.client.full_name,
+        back_url=back,
+        done_url=back,
+        success="Onward referral recorded.",
+        on_valid=lambda form: onward_referral_record(
+            episode=episode, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+@require_POST
+@permission_required("visits.manage_episodes", raise_exception=True)
+def onward_outcome(request, pk):
+    episodes = SupportEpisode.objects.visible_to(request.user)
+    referral = get_object_or_404(OnwardReferral, pk=pk, episode__in=episodes)
+    outcome = request.POST.get("outcome")
+    if outcome in OnwardOutcome.values:
+        onward_referral_update(referral=referral, outcome=outcome, by=request.user)
+        messages.success(request, "Outcome saved.")
+    else:
+        messages.error(request, "Choose an outcome.")
+    return redirect("visits:episode", pk=referral.episode_id)

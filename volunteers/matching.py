@@ -27,6 +27,7 @@ from clients.services import assessment_in_force, home_visit_refusal
 from volunteers.geography import bounding_box, locate, miles_between
 from volunteers.models import Assignment, AssignmentStatus, Stage, Volunteer
 
+# The most points a volunteer can score: the sum of the weights.
 WEIGHTS = {
     "distance": 30,
     "skills": 25,
@@ -62,7 +63,8 @@ def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):
     """Why `volunteer` fails the hard filters (empty when they pass)."""
     reasons = []
     if volunteer.stage != Stage.ACTIVE:
-        reasons.append(f"Not active ({volunteer.get_stage_display().lower()})")
+        stage = volunteer.get_stage_display()
+        reasons.append(f"Not active ({stage[0].lower()}{stage[1:]})")
     if not volunteer.dbs_valid:
         reasons.append("No valid DBS check (lapsed or missing)")
     if not volunteer.training_current:
@@ -123,10 +125,10 @@ def _score(candidate, *, client, origin, needs, continuity_ids):
         covered = [need.label for need in needs if need.code in offered]
         points += WEIGHTS["skills"] * len(covered) / len(needs)
         if covered:
-            candidate.matched.append(f"Offers {', '.join(covered).lower()}")
+            candidate.matched.append(f"Offers: {'; '.join(covered).lower()}")
         uncovered = [need.label for need in needs if need.code not in offered]
         if uncovered:
-            candidate.missed.append(f"Does not offer {', '.join(uncovered).lower()}")
+            candidate.missed.append(f"Does not offer: {'; '.join(uncovered).lower()}")
 
     if client.preferred_times:
         shared = client.preferred_times & volunteer.availability

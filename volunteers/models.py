@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
 from aligns.weekly_grid import describe
+from visits.models import OPEN_EPISODE_STATUSES
 
 
 class Postcode(models.Model):
@@ -93,7 +94,7 @@ class VolunteerQuerySet(models.QuerySet):
             active_clients=Count(
                 "assignments",
                 filter=Q(assignments__status__in=LIVE_ASSIGNMENT_STATUSES)
-                & Q(assignments__episode__status__in=["awaiting_discharge", "active"]),
+                & Q(assignments__episode__status__in=OPEN_EPISODE_STATUSES),
                 distinct=True,
             ),
         )
@@ -288,6 +289,7 @@ class AssignmentStatus(models.TextChoices):
     OFFERED = "offered", "Offered"
     ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn by the scheme"
     ENDED = "ended", "Ended"
 
 
@@ -295,7 +297,11 @@ class AssignmentStatus(models.TextChoices):
 LIVE_ASSIGNMENT_STATUSES = [AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
 
 ASSIGNMENT_TRANSITIONS = {
-    AssignmentStatus.OFFERED: {AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED},
+    AssignmentStatus.OFFERED: {
+        AssignmentStatus.ACCEPTED,
+        AssignmentStatus.DECLINED,
+        AssignmentStatus.WITHDRAWN,
+    },
     AssignmentStatus.ACCEPTED: {AssignmentStatus.ENDED},
     AssignmentStatus.DECLINED: set(),
     AssignmentStatus.ENDED: set(),

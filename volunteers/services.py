@@ -272,3 +272,15 @@ def assignment_decline(*, assignment, by, reason):
     assignment.decline_reason = reason.strip()
     assignment.save()
     return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment, by, reason):
+    """The scheme takes back an offer nobody has answered: the client goes back to matching."""
+    if not reason.strip():
+        raise VolunteerActionRefused("Say why the offer is withdrawn.")
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _assignment_move(assignment, AssignmentStatus.WITHDRAWN, by=by, reason="Offer withdrawn")
+    assignment.decline_reason = reason.strip()
+    assignment.save()
+    return assignment

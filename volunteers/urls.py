@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/training/", views.volunteer_training, name="training"),
     path("match/<int:pk>/", views.find_for_episode, name="find"),
     path("match/<int:pk>/assign/", views.assign, name="assign"),
+    path("match/<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
     path("me/", views.my_profile, name="me"),
     path("me/availability/", views.my_availability, name="availability"),
     path("me/offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),

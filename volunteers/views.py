@@ -26,6 +26,7 @@ from volunteers.services import (
     VolunteerActionRefused,
     assignment_accept,
     assignment_decline,
+    assignment_withdraw,
     dbs_record,
     episode_assign_volunteer,
     reference_record,
@@ -212,7 +213,8 @@ def find_for_episode(request, pk):
         .first()
     )
     show_ineligible = request.GET.get("ineligible") == "1"
-    match = find_volunteers(episode, with_ineligible=show_ineligible)
+    # Once someone is offered or supporting, the shortlist would only confuse.
+    match = None if live else find_volunteers(episode, with_ineligible=show_ineligible)
     return render(
         request,
         "volunteers/find.html",
@@ -223,6 +225,10 @@ def find_for_episode(request, pk):
             "live": live,
             "show_ineligible": show_ineligible,
             "weights": WEIGHTS,
+            "most_points": sum(WEIGHTS.values()),
+            "past": episode.assignments.exclude(
+                status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
+            ).select_related("volunteer"),
             "needs": episode.referral.needs.all(),
             "assessment": assessment_in_force(episode.client),
         },
@@ -308,12 +314,33 @@ def offer_accept(request, pk):
     return redirect("volunteers:me")
 
 
+@permission_required("volunteers.match", raise_exception=True)
+def offer_withdraw(request, pk):
+    episode = _episode(request, pk)
+    offer = get_object_or_404(episode.assignments, status=AssignmentStatus.OFFERED)
+    back = reverse("volunteers:find", args=[episode.pk])
+    return form_page(
+        request,
+        DeclineOfferForm(request.POST or None, label="Why are you withdrawing the offer?"),
+        heading=f"Withdraw the offer to {offer.volunteer}",
+        caption=episode.client.full_name,
+        button="Withdraw the offer",
+        back_url=back,
+        done_url=back,
+        success="Offer withdrawn. You can offer the client to someone else.",
+        on_valid=lambda form: assignment_withdraw(
+            assignment=offer, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
 @permission_required("volunteers.view_own", raise_exception=True)
 def offer_decline(request, pk):
     offer = _my_offer(request, pk)
     return form_page(
         request,
         DeclineOfferForm(request.POST or None),
+        caption=offer.episode.client.given_name,
         heading="Say no to this offer",
         button="Decline offer",
         back_url=reverse("volunteers:me"),

@@ -22,3 +22,12 @@ def test_it_accepts_uk_and_international_numbers_in_their_standard_form(typed, s
 def test_it_refuses_numbers_with_digits_missing_or_extra(typed):
     with pytest.raises(ValidationError, match="Enter a phone number"):
         normalise_uk_phone(typed)
+
+
+def test_synthetic_nhs_numbers_are_valid_distinct_and_never_issued():
+    from aligns.nhs import is_valid_nhs_number, synthetic_nhs_number
+
+    numbers = [synthetic_nhs_number(seed) for seed in range(3000)]
+
+    assert len(set(numbers)) == len(numbers)
+    assert all(number.startswith("999") and is_valid_nhs_number(number) for number in numbers)

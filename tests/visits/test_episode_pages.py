@@ -53,7 +53,7 @@ def test_a_volunteer_sees_and_logs_only_for_clients_they_support(
     me = make_user(Role.VOLUNTEER)
     supporting(episode, me)
     with time_machine.travel(MONDAY, tick=False):
-        other = make_active_episode(went_home=datetime.date(2026, 11, 2))
+        other = make_active_episode(went_home=datetime.date(2026, 11, 2), given_name="Otherperson")
     client.force_login(me)
 
     with time_machine.travel(at(2026, 11, 5, 9, 0), tick=False):
@@ -92,12 +92,14 @@ def test_a_concern_logged_with_a_call_tells_the_volunteer_what_to_do(client, epi
             concern_urgency="today",
             concern_description="No food in",
         ),
+        follow=True,
     )
 
     assert "Say what happened" in missing.content.decode()
     assert "Kept note" in missing.content.decode()
     page = raised.content.decode()
     assert "Your concern has been sent" in page and "Call 999" in page
+    assert "is saved too" in page
     concern = Concern.objects.get()
     assert (concern.category, concern.raised_by) == ("not_coping", me)
     assert Alert.objects.filter(concern=concern).exists()
@@ -189,3 +191,33 @@ def test_the_work_queue_and_board_need_the_same_queries_however_much_there_is(
         client.get(reverse("visits:board"))
 
     assert queue.content.decode().count("/acknowledge/") == 27  # 3 overdue calls x 9 episodes
+
+
+def test_a_written_worry_without_the_box_ticked_is_not_silently_dropped(client, episode, make_user):
+    me = make_user(Role.VOLUNTEER)
+    supporting(episode, me)
+    client.force_login(me)
+
+    response = client.post(
+        reverse("visits:log", args=[episode.pk]),
+        log_data(concern_category="health", concern_description="Breathless"),
+    )
+
+    assert (
+        "Tick &#x27;I am worried about them&#x27; to send this concern" in response.content.decode()
+    )
+    assert not Concern.objects.exists()
+    assert not episode.contacts.exists()
+
+
+def test_the_concern_confirmation_is_only_for_whoever_raised_it(client, episode, make_user):
+    concern = concern_raise(
+        episode=episode,
+        by=make_user(Role.VOLUNTEER),
+        category="health",
+        urgency="today",
+        description="x",
+    )
+    client.force_login(make_user(Role.VOLUNTEER))
+
+    assert client.get(reverse("visits:concern_sent", args=[concern.pk])).status_code == 404

@@ -201,3 +201,28 @@ def test_a_lapsed_check_drops_the_volunteer_out_of_matching_until_renewed(
         )
         # Training lasts 36 months: still current at 1001 days.
         assert [c.volunteer for c in find_volunteers(episode).shortlist] == [volunteer]
+
+
+def test_a_coordinator_withdraws_an_unanswered_offer_and_can_offer_again(
+    make_volunteer, make_episode, coordinator, client
+):
+    from django.urls import reverse
+
+    silent = make_volunteer(given_name="Silent")
+    other = make_volunteer(given_name="Other")
+    episode = make_episode()
+    offer = episode_assign_volunteer(episode=episode, volunteer=silent, by=coordinator)
+    client.force_login(coordinator)
+    url = reverse("volunteers:withdraw", args=[episode.pk])
+
+    refused = client.post(url, {"reason": ""})
+    client.post(url, {"reason": "No answer for a week"})
+    again = episode_assign_volunteer(episode=episode, volunteer=other, by=coordinator)
+
+    assert "Say why" in refused.content.decode()
+    offer.refresh_from_db()
+    assert (offer.status, offer.decline_reason) == (
+        AssignmentStatus.WITHDRAWN,
+        "No answer for a week",
+    )
+    assert again.volunteer == other

@@ -153,11 +153,11 @@ def test_the_ranking_weighs_distance_skills_availability_language_and_continuity
 
     assert names(match.shortlist) == ["Fit", "Far", "Near"]
     best = match.shortlist[0]
-    assert "Offers shopping, befriending and phone calls" in best.matched
+    assert "Offers: shopping; befriending and phone calls" in best.matched
     assert "Speaks Polish" in best.matched
     assert any(text.startswith("Free Monday morning") for text in best.matched)
     near = match.shortlist[-1]
-    assert "Does not offer shopping, befriending and phone calls" in near.missed
+    assert "Does not offer: shopping; befriending and phone calls" in near.missed
     assert "Does not speak Polish" in near.missed
 
 

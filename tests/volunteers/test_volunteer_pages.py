@@ -55,7 +55,7 @@ def test_the_coordinator_sees_the_explained_shortlist_and_offers(
         reverse("volunteers:assign", args=[episode.pk]), {"volunteer": volunteer.pk}, follow=True
     )
 
-    assert "Shortlisted" in page and "1.0 miles away" in page and "Offers shopping" in page
+    assert "Shortlisted" in page and "1.0 miles away" in page and "Offers: shopping" in page
     assert "Offered to Shortlisted" in offered.content.decode()
     assert episode.assignments.get().status == AssignmentStatus.OFFERED
 
