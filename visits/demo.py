@@ -6,10 +6,24 @@ from django.utils import timezone
 
 from clients.models import Client
 from visits.models import CallKind, ConcernCategory, Urgency
-from visits.services import concern_close, contact_log, episode_extend
+from visits.services import (
+    community_service_save,
+    concern_close,
+    contact_log,
+    episode_extend,
+    onward_referral_record,
+)
 from visits.sweeps import run_sweeps
 from volunteers.models import Assignment, Volunteer
 from volunteers.services import assignment_accept, episode_assign_volunteer
+
+DIRECTORY = [
+    ("Riverside Good Neighbours", "befriending", "01632 960200"),
+    ("Riverside Dial-a-Ride", "transport", "01632 960201"),
+    ("Citizens Advice Riverside (demo)", "benefits", "01632 960202"),
+    ("Handy Helpers repairs", "repairs", "01632 960203"),
+    ("Riverside Carers' Centre", "carers", "01632 960204"),
+]
 
 
 def seed_episodes(*, scheme, coordinator):
@@ -69,4 +83,18 @@ def seed_episodes(*, scheme, coordinator):
             happened_at=now - timedelta(hours=hours_ago),
             answered=False,
         )
+    services = [
+        community_service_save(
+            scheme=scheme,
+            by=coordinator,
+            name=name,
+            category=category,
+            area_covered="Riverside",
+            phone=phone,
+        )
+        for name, category, phone in DIRECTORY
+    ]
+    onward_referral_record(
+        episode=doreen, service=services[0], referred_on=now.date(), by=coordinator
+    )
     run_sweeps(now)  # the first call to anyone not yet reached is overdue
