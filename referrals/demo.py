@@ -29,6 +29,9 @@ PATIENTS = [
     ("Ivy", "Castellano", (1948, 2, 11), "Rehabilitation Ward", 4, 26, ["shopping"], ["smoking"], "withdraw"),
     ("Winifred", "Osei", (1943, 8, 3), "Frailty Unit", -6, 170, ["shopping", "befriending"], ["lives_alone"], "accept_home"),
     ("Reginald", "Hartley", (1937, 5, 12), "Ward 7 (Elderly Care)", -2, 75, ["prescriptions", "meals"], ["falls"], "accept_home"),
+    ("Beryl", "Ashworth", (1934, 10, 1), "Stroke Unit", -38, 930, ["befriending", "signposting"], ["lives_alone"], "accept_home"),
+    ("Norman", "Quigley", (1945, 4, 18), "Acute Medical Unit", -12, 300, ["shopping"], [], "accept_home"),
+    ("Pauline", "Greaves", (1940, 6, 9), "Frailty Unit", -50, 1220, ["meals", "befriending"], ["lives_alone"], "accept_home"),
 ]  # fmt: skip
 
 

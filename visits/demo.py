@@ -5,12 +5,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from clients.models import Client
-from visits.models import CallKind, ConcernCategory, Urgency
+from visits.models import CallKind, ConcernCategory, ExitOutcome, ReadmissionSource, Urgency
 from visits.services import (
     community_service_save,
     concern_close,
     contact_log,
+    episode_close,
     episode_extend,
+    episode_readmit,
     onward_referral_record,
 )
 from visits.sweeps import run_sweeps
@@ -83,6 +85,25 @@ def seed_episodes(*, scheme, coordinator):
             happened_at=now - timedelta(hours=hours_ago),
             answered=False,
         )
+    # Week six reached: the sweep below puts it into review.
+    # Readmitted after a fall: suspended, calls paused.
+    norman = clients["Norman"].support_episodes.get()
+    episode_readmit(
+        episode=norman,
+        admitted_on=now.date() - timedelta(days=2),
+        source=ReadmissionSource.FAMILY,
+        reason="Fall at home",
+        by=coordinator,
+    )
+    # Support finished: closed with its outcome.
+    pauline = clients["Pauline"].support_episodes.get()
+    episode_close(
+        episode=pauline,
+        outcome=ExitOutcome.GOALS_MET,
+        by=coordinator,
+        closed_on=now.date() - timedelta(days=8),
+    )
+
     services = [
         community_service_save(
             scheme=scheme,

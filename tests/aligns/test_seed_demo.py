@@ -49,3 +49,12 @@ def test_seed_demo_refuses_a_database_that_looks_live():
         call_command("seed_demo")
 
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_support_episodes_in_every_state():
+    from visits.models import EpisodeStatus, SupportEpisode
+
+    call_command("seed_demo", "--force")
+
+    assert set(SupportEpisode.objects.values_list("status", flat=True)) == set(EpisodeStatus.values)
