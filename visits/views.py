@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from visits.forms import (
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
     Alert,
+    CallKind,
     CallStatus,
     CommunityService,
     Concern,
@@ -32,6 +33,7 @@ from visits.models import (
     EpisodeStatus,
     OnwardOutcome,
     OnwardReferral,
+    ScheduledCall,
     SupportEpisode,
 )
 from visits.services import (
@@ -61,6 +63,15 @@ def today(request):
     episodes = (
         SupportEpisode.objects.visible_to(request.user)
         .select_related("client")
+        .prefetch_related(
+            Prefetch(
+                "calls",
+                queryset=ScheduledCall.objects.filter(
+                    kind=CallKind.VISIT, status=CallStatus.PENDING
+                ),
+                to_attr="planned_visits",
+            )
+        )
         .annotate(
             next_due=Min("calls__due_at", filter=Q(calls__status__in=OUTSTANDING_CALL_STATUSES)),
             overdue=Count("calls", filter=Q(calls__status=CallStatus.OVERDUE)),
@@ -73,6 +84,7 @@ def today(request):
         rows.append(
             {
                 "episode": episode,
+                "visits": episode.planned_visits,
                 "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
                 "late": episode.overdue
                 or (episode.next_due is not None and episode.next_due < now),
@@ -292,18 +304,23 @@ def episode_close_view(request, pk):
     )
 
 
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required("visits.log_contact", raise_exception=True)
 def visit_new(request, pk):
-    return _episode_form(
+    """Coordinators and the client's volunteer plan home visits (once the assessment allows)."""
+    episode = _episode(request, pk)
+    coordinator = request.user.has_perm("visits.manage_episodes")
+    back = reverse("visits:episode", args=[episode.pk]) if coordinator else reverse("visits:today")
+    return form_page(
         request,
-        pk,
-        VisitForm,
+        VisitForm(request.POST or None),
         heading="Plan a home visit",
         button="Plan visit",
+        caption=episode.client.full_name if coordinator else episode.client.given_name,
+        back_url=back,
+        done_url=back,
         success="Visit planned.",
-        service=lambda episode, form: visit_plan(
-            episode=episode, due_at=form.due_at(), by=request.user
-        ),
+        episode=episode,
+        on_valid=lambda form: visit_plan(episode=episode, due_at=form.due_at(), by=request.user),
     )
 
 

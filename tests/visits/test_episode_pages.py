@@ -221,3 +221,32 @@ def test_the_concern_confirmation_is_only_for_whoever_raised_it(client, episode,
     client.force_login(make_user(Role.VOLUNTEER))
 
     assert client.get(reverse("visits:concern_sent", args=[concern.pk])).status_code == 404
+
+
+def test_a_volunteer_plans_a_visit_only_once_the_assessment_allows(
+    client, episode, make_user, coordinator
+):
+    from clients.assessment import RiskLevel
+    from clients.services import assessment_save_answers, assessment_sign_off, assessment_start
+    from tests.clients.conftest import answers
+
+    me = make_user(Role.VOLUNTEER)
+    supporting(episode, me)
+    client.force_login(me)
+    url = reverse("visits:visit_new", args=[episode.pk])
+    data = {"day_day": "30", "day_month": "11", "day_year": "2026", "part": "10"}
+
+    with time_machine.travel(at(2026, 11, 23, 9, 0), tick=False):
+        refused = client.post(url, data)
+        assessment = assessment_start(client=episode.client, by=coordinator)
+        assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
+        assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=coordinator)
+        planned = client.post(url, data)
+        today = client.get(reverse("visits:today")).content.decode()
+
+    assert (
+        "No home visit until a coordinator signs off a risk assessment" in refused.content.decode()
+    )
+    assert planned.status_code == 302
+    assert episode.calls.filter(kind="visit").count() == 1
+    assert "Visits planned: Monday 30 November, 10:00" in today
