@@ -28,6 +28,7 @@ from referrals.services import (
     referral_update_discharge,
     referral_withdraw,
 )
+from visits.models import Alert
 
 PAGE_SIZE = 25
 
@@ -102,7 +103,16 @@ def queue(request):
     page = _page(request, referrals)
     now = timezone.now()
     rows = [QueueRow(referral, now) for referral in page]
-    return render(request, "referrals/queue.html", {"page": page, "rows": rows, "filters": filters})
+    params = request.GET.copy()
+    params.pop("page", None)  # pagination links keep the filters
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "query": params.urlencode(),
+        "alerts": Alert.objects.visible_to(request.user).open().count(),
+    }
+    return render(request, "referrals/queue.html", context)
 
 
 @permission_required("referrals.view_referral", raise_exception=True)

@@ -9,10 +9,12 @@ after an outage catches up with everything that fell due meanwhile.
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from visits.models import (
     REALERT_AFTER,
+    REVIEW_WEEK,
     RUNNING_STATUSES,
     Alert,
     AlertKind,
@@ -24,6 +26,7 @@ from visits.models import (
     SupportEpisode,
 )
 from visits.notify import notify_coordinators, remind_volunteer
+from visits.services import _move
 
 BATCH = 200
 
@@ -47,7 +50,7 @@ def sweep_reminders(now=None):
                 due_at__lte=end_of_today,
                 due_at__gte=now - timedelta(days=1),
                 episode__status__in=RUNNING_STATUSES,
-            )
+            ).order_by("due_at", "pk")
         )
         for call in due:
             call.reminded_at = now
@@ -66,7 +69,9 @@ def sweep_overdue(now=None):
         calls = _claim(
             ScheduledCall.objects.filter(
                 status=CallStatus.PENDING, due_at__lt=now, episode__status__in=RUNNING_STATUSES
-            ).select_related("episode__scheme", "episode__client")
+            )
+            .select_related("episode__scheme", "episode__client")
+            .order_by("due_at", "pk")  # oldest first: the overdue before those in their grace
         )
         for call in calls:
             grace = timedelta(hours=call.episode.scheme.overdue_grace_hours)
@@ -95,22 +100,22 @@ def sweep_overdue(now=None):
 def sweep_reviews(now=None):
     """Episodes reaching week 6 go into review, with an alert to the coordinators."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    review_from = timezone.localdate(now) - (timedelta(weeks=REVIEW_WEEK) - timedelta(days=7))
     prompted = 0
     with transaction.atomic():
+        # Filtered and ordered in the database, so a batch never fills with episodes not due.
         episodes = _claim(
             SupportEpisode.objects.filter(
                 status=EpisodeStatus.ACTIVE,
                 review_prompted_at__isnull=True,
-                start_date__isnull=False,
-            ).select_related("client")
+                start_date__lte=review_from,
+            )
+            .select_related("client")
+            .order_by("start_date", "pk")
         )
         for episode in episodes:
-            if episode.review_due_on > today:
-                continue
-            episode.status = EpisodeStatus.IN_REVIEW
+            _move(episode, EpisodeStatus.IN_REVIEW, by=None, reason="Week-6 review due")
             episode.review_prompted_at = now
-            episode._change_reason = "Week-6 review due"
             episode.save()
             Alert.objects.create(
                 scheme_id=episode.scheme_id,
@@ -126,12 +131,15 @@ def sweep_reviews(now=None):
 def sweep_concerns(now=None):
     """Concerns nobody has acknowledged in time are sent to the coordinators again."""
     now = now or timezone.now()
+    overdue = Q()
+    for urgency, wait in REALERT_AFTER.items():
+        overdue |= Q(urgency=urgency, last_alerted_at__lte=now - wait)
     again = 0
     with transaction.atomic():
-        concerns = _claim(Concern.objects.filter(status=ConcernStatus.OPEN))
+        concerns = _claim(
+            Concern.objects.filter(overdue, status=ConcernStatus.OPEN).order_by("last_alerted_at")
+        )
         for concern in concerns:
-            if concern.last_alerted_at + REALERT_AFTER[concern.urgency] > now:
-                continue
             concern.last_alerted_at = now
             concern.save(update_fields=["last_alerted_at"])
             transaction.on_commit(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from aligns.audit.services import access_log_record
 from aligns.pages import ActionRefused, form_page
 from aligns.shortcuts import get_visible_or_404
+from clients.instruments import INSTRUMENTS
 from clients.presenters import safety_summary
 from clients.services import assessment_in_force
 from visits.forms import (
@@ -239,6 +240,7 @@ def _episode_form(request, pk, form_class, *, heading, button, service, success,
         done_url=back,
         success=success,
         on_valid=lambda form: service(episode, form),
+        episode=episode,
         **kwargs,
     )
 
@@ -297,6 +299,8 @@ def episode_close_view(request, pk):
         heading="Close support",
         button="Close support",
         warning=True,
+        template="visits/episode_close.html",
+        instruments=[(code, instrument.name) for code, instrument in INSTRUMENTS.items()],
         success="Support closed. Future calls are cancelled and the volunteer's access has ended.",
         service=lambda episode, form: episode_close(
             episode=episode, by=request.user, **form.cleaned_data

@@ -136,3 +136,18 @@ def test_the_team_list_needs_the_same_number_of_queries_however_big_the_team(
         response = client.get(reverse("accounts:team_list"))
 
     assert response.status_code == 200
+
+
+def test_django_model_permissions_granted_in_the_admin_never_widen_a_role(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    volunteer = make_user(Role.VOLUNTEER)
+    volunteer.user_permissions.add(
+        Permission.objects.get(codename="add_referral"),
+        Permission.objects.get(codename="view_client"),
+        Permission.objects.get(codename="change_client"),
+    )
+    client.force_login(volunteer)
+
+    assert client.get(reverse("referrals:create")).status_code == 403
+    assert client.get(reverse("clients:list")).status_code == 403

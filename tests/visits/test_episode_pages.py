@@ -250,3 +250,41 @@ def test_a_volunteer_plans_a_visit_only_once_the_assessment_allows(
     assert planned.status_code == 302
     assert episode.calls.filter(kind="visit").count() == 1
     assert "Visits planned: Monday 30 November, 10:00" in today
+
+
+def test_the_close_page_lists_what_to_finish_first(client, coordinator, episode):
+    client.force_login(coordinator)
+
+    page = client.get(reverse("visits:close", args=[episode.pk])).content.decode()
+
+    assert "Review the client's goals" in page
+    assert reverse("clients:measure_new", args=[episode.client.pk, "ucla3"]) in page
+    assert reverse("visits:onward_new", args=[episode.pk]) in page
+
+
+def test_the_coordinators_start_page_counts_the_alerts_waiting(client, coordinator, episode):
+    client.force_login(coordinator)
+    before = client.get(reverse("referrals:queue")).content.decode()
+    sweep_overdue(at(2026, 11, 23, 9, 0))
+
+    after = client.get(reverse("referrals:queue")).content.decode()
+
+    assert "waiting: overdue calls" not in before
+    assert "3 alerts waiting" in after
+
+
+def test_the_alerts_page_title_names_no_client(client, coordinator, episode):
+    from visits.services import concern_acknowledge
+
+    concern = concern_raise(
+        episode=episode, by=None, category="health", urgency="today", description="x"
+    )
+    concern_acknowledge(concern=concern, by=coordinator)
+    client.force_login(coordinator)
+
+    html = client.get(reverse("visits:work_queue")).content.decode()
+
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert title.strip().startswith("Alerts")
+    assert episode.client.family_name not in title
+    assert "Concerns being dealt with" in html and episode.client.full_name in html
