@@ -28,13 +28,15 @@ from django.core.exceptions import ValidationError
 from aligns import weekly_grid
 
 _PARTS = ("day", "month", "year")
+# Dates outside these years are typing mistakes here, and far-off years break date arithmetic.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 
 def _date_problem(day, month, year):
     """Say what is wrong with a typed day, month and year, if anything.
 
     Returns ``(code, parts)``: ``code`` is None for a real date, otherwise one of
-    "required", "incomplete", "year_length" or "invalid"; ``parts`` names the boxes at
+    "required", "incomplete", "year_length", "year_range" or "invalid"; ``parts`` names the boxes at
     fault, so the date input can highlight just those.
     """
     typed = {"day": day, "month": month, "year": year}
@@ -50,6 +52,8 @@ def _date_problem(day, month, year):
         return "invalid", not_numbers
     if len(year) != 4:
         return "year_length", ("year",)
+    if not EARLIEST_YEAR <= int(year) <= LATEST_YEAR:
+        return "year_range", ("year",)
     try:
         datetime.date(int(year), int(month), int(day))
     except ValueError:
@@ -122,6 +126,7 @@ class DateField(forms.MultiValueField):
         "incomplete": "%(Name)s must include a %(missing)s",
         "invalid": "%(Name)s must be a real date",
         "year_length": "Year must include 4 numbers",
+        "year_range": f"Year must be between {EARLIEST_YEAR} and {LATEST_YEAR}",
     }
 
     def __init__(self, *, error_label=None, **kwargs):

@@ -22,7 +22,7 @@ class ClientQuerySet(models.QuerySet):
         return self.none()
 
     def search(self, text):
-        text = (text or "").strip()
+        text = (text or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL characters
         if not text:
             return self
         digits = text.replace(" ", "")

@@ -216,6 +216,14 @@ class ScheduledCall(models.Model):
     is_first = models.BooleanField(default=False, help_text="The first call after discharge.")
     reminded_at = models.DateTimeField(null=True, blank=True)
     overdue_at = models.DateTimeField(null=True, blank=True)
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Who planned a visit (calls are planned by the schedule).",
+    )
 
     objects = ScheduledCallQuerySet.as_manager()
 

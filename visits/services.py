@@ -183,6 +183,11 @@ def episode_return_home(*, episode, returned_on, by):
     readmission = episode.readmissions.filter(returned_home_on__isnull=True).last()
     if episode.status != EpisodeStatus.SUSPENDED or readmission is None:
         raise EpisodeActionRefused("This episode is not suspended for a readmission.")
+    if returned_on < readmission.admitted_on:
+        raise EpisodeActionRefused(
+            f"The client was readmitted on {readmission.admitted_on:%-d %B %Y}: "
+            "they cannot have gone home before that."
+        )
     if returned_on > episode.planned_end:
         raise EpisodeActionRefused(
             "The planned support ended while the client was in hospital: extend it or close it."
@@ -201,7 +206,7 @@ def episode_return_home(*, episode, returned_on, by):
 @transaction.atomic
 def episode_close(*, episode, outcome, by, closed_on=None):
     """Close with a coded exit outcome: future calls are cancelled and volunteer access ends."""
-    from volunteers.models import AssignmentStatus
+    from volunteers.services import assignments_end_for_episode
 
     episode = _lock(episode)
     _move(episode, EpisodeStatus.CLOSED, by=by, reason="Closed")
@@ -210,13 +215,7 @@ def episode_close(*, episode, outcome, by, closed_on=None):
     episode.closed_by = by
     episode.save()
     episode.calls.exclude(status=CallStatus.DONE).update(status=CallStatus.CANCELLED)
-    for assignment in episode.assignments.filter(status__in=[AssignmentStatus.ACCEPTED]):
-        assignment.status = AssignmentStatus.ENDED
-        attribute_change(assignment, by=by, reason="Episode closed")
-        assignment.save()
-    episode.assignments.filter(status=AssignmentStatus.OFFERED).update(
-        status=AssignmentStatus.DECLINED, decline_reason="Episode closed before an answer"
-    )
+    assignments_end_for_episode(episode=episode, by=by)
     return episode
 
 
@@ -246,7 +245,13 @@ def visit_plan(*, episode, due_at, by):
     refusal = _visit_refusal(episode)
     if refusal:
         raise EpisodeActionRefused(refusal)
-    return ScheduledCall.objects.create(episode=episode, kind=CallKind.VISIT, due_at=due_at)
+    if timezone.localtime(due_at).date() > episode.planned_end:
+        raise EpisodeActionRefused(
+            f"Support is planned until {episode.planned_end:%-d %B %Y}: plan the visit by then."
+        )
+    return ScheduledCall.objects.create(
+        episode=episode, kind=CallKind.VISIT, due_at=due_at, planned_by=by
+    )
 
 
 @transaction.atomic

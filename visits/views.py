@@ -10,8 +10,8 @@ from aligns.audit.services import access_log_record
 from aligns.pages import ActionRefused, form_page
 from aligns.shortcuts import get_visible_or_404
 from clients.instruments import INSTRUMENTS
+from clients.models import IN_FORCE_STATUSES, RiskAssessment
 from clients.presenters import safety_summary
-from clients.services import assessment_in_force
 from visits.forms import (
     CloseForm,
     CommunityServiceForm,
@@ -66,12 +66,19 @@ def today(request):
         .select_related("client")
         .prefetch_related(
             Prefetch(
+                "client__assessments",
+                queryset=RiskAssessment.objects.filter(status__in=IN_FORCE_STATUSES).order_by(
+                    "-signed_off_at", "-pk"
+                ),
+                to_attr="in_force",
+            ),
+            Prefetch(
                 "calls",
                 queryset=ScheduledCall.objects.filter(
                     kind=CallKind.VISIT, status=CallStatus.PENDING
                 ),
                 to_attr="planned_visits",
-            )
+            ),
         )
         .annotate(
             next_due=Min("calls__due_at", filter=Q(calls__status__in=OUTSTANDING_CALL_STATUSES)),
@@ -89,7 +96,10 @@ def today(request):
                 "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
                 "late": episode.overdue
                 or (episode.next_due is not None and episode.next_due < now),
-                "summary": safety_summary(episode.client, assessment_in_force(episode.client)),
+                # The assessment in force, from the prefetch: no query per client.
+                "summary": safety_summary(
+                    episode.client, next(iter(episode.client.in_force), None)
+                ),
             }
         )
     rows.sort(key=lambda row: (not row["late"], not row["due_today"]))

@@ -304,6 +304,7 @@ ASSIGNMENT_TRANSITIONS = {
     },
     AssignmentStatus.ACCEPTED: {AssignmentStatus.ENDED},
     AssignmentStatus.DECLINED: set(),
+    AssignmentStatus.WITHDRAWN: set(),
     AssignmentStatus.ENDED: set(),
 }
 

@@ -284,3 +284,20 @@ def assignment_withdraw(*, assignment, by, reason):
     assignment.decline_reason = reason.strip()
     assignment.save()
     return assignment
+
+
+@transaction.atomic
+def assignments_end_for_episode(*, episode, by):
+    """The episode closed: the supporting volunteer's access ends; unanswered offers lapse."""
+    for assignment in Assignment.objects.select_for_update().filter(
+        episode=episode, status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
+    ):
+        ended = (
+            AssignmentStatus.ENDED
+            if assignment.status == AssignmentStatus.ACCEPTED
+            else AssignmentStatus.WITHDRAWN
+        )
+        _assignment_move(assignment, ended, by=by, reason="Episode closed")
+        if ended == AssignmentStatus.WITHDRAWN:
+            assignment.decline_reason = "Support ended before an answer"
+        assignment.save()

@@ -239,7 +239,10 @@ def find_for_episode(request, pk):
 @permission_required("volunteers.match", raise_exception=True)
 def assign(request, pk):
     episode = _episode(request, pk)
-    volunteer = get_visible_or_404(Volunteer, request.user, pk=request.POST.get("volunteer") or 0)
+    chosen = request.POST.get("volunteer", "")
+    volunteer = get_visible_or_404(
+        Volunteer, request.user, pk=int(chosen) if chosen.isdigit() else 0
+    )
     try:
         episode_assign_volunteer(episode=episode, volunteer=volunteer, by=request.user)
     except VolunteerActionRefused as refused:
@@ -309,8 +312,14 @@ def _my_offer(request, pk):
 @permission_required("volunteers.view_own", raise_exception=True)
 def offer_accept(request, pk):
     offer = _my_offer(request, pk)
-    assignment_accept(assignment=offer, by=request.user)
-    messages.success(request, f"Thank you. {offer.episode.client.given_name} is now on your list.")
+    try:
+        assignment_accept(assignment=offer, by=request.user)
+    except VolunteerActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, f"Thank you. {offer.episode.client.given_name} is now on your list."
+        )
     return redirect("volunteers:me")
 
 

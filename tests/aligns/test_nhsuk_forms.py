@@ -571,3 +571,14 @@ def test_it_fills_in_autocomplete_tokens_for_each_part():
 
     tokens = [dom.by_id(f"id_dob_{i}").attrs["autocomplete"] for i in range(3)]
     assert tokens == ["bday-day", "bday-month", "bday-year"]
+
+
+def test_the_date_field_refuses_years_no_one_means():
+    from aligns.forms import DateField
+
+    field = DateField(label="Date completed")
+
+    for year in ("1899", "9999"):
+        with pytest.raises(ValidationError, match="Year must be between 1900 and 2100"):
+            field.clean(["31", "12", year])
+    assert field.clean(["31", "12", "2100"]).year == 2100

@@ -211,3 +211,28 @@ def test_the_volunteer_summary_shows_safety_answers_but_never_health_answers(
     assert "Dog called Bruno" in summary
     assert "dementia" not in summary
     assert "Significant confusion" not in summary
+
+
+@pytest.mark.parametrize("name", ["clients:goal_new", "clients:consent", "clients:reassessment"])
+def test_another_schemes_coordinator_cannot_change_a_client(
+    client, client_record, other_scheme, make_user, name
+):
+    client.force_login(make_user(Role.COORDINATOR, scheme=other_scheme))
+
+    assert client.post(reverse(name, args=[client_record.pk]), {}).status_code == 404
+
+
+def test_an_assessment_is_reached_only_through_its_own_client(
+    client, coordinator, scheme, client_record
+):
+    other_client = ClientFactory(scheme=scheme)
+    assessment = assessment_start(client=other_client, by=coordinator)
+    client.force_login(coordinator)
+
+    for name in ("clients:assessment", "clients:assessment_edit"):
+        url = reverse(name, args=[client_record.pk, assessment.pk])
+        assert client.get(url).status_code == 404
+    second = reverse("clients:assessment_second", args=[client_record.pk, assessment.pk])
+    assert client.post(second).status_code == 404
+    measure = reverse("clients:measure_new", args=[client_record.pk, "not-an-instrument"])
+    assert client.get(measure).status_code == 302

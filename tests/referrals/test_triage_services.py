@@ -8,7 +8,7 @@ import time_machine
 from django.db import connection, connections
 
 from clients.models import Client
-from referrals.models import TRANSITIONS, DeclineReason, Referral, Status
+from referrals.models import DeclineReason, Referral, Status
 from referrals.services import (
     ReferralActionRefused,
     referral_accept,
@@ -125,11 +125,6 @@ def test_a_decided_referral_cannot_be_decided_again(referral, decider, first, se
         actions[second]()
 
     assert Referral.objects.get().status == status_after_first
-
-
-def test_the_transition_table_allows_moves_only_from_submitted():
-    assert TRANSITIONS[Status.SUBMITTED] == {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN}
-    assert all(not moves for status, moves in TRANSITIONS.items() if status != Status.SUBMITTED)
 
 
 def test_the_second_coordinator_is_told_who_decided_first(referral, decider):

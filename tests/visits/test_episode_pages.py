@@ -288,3 +288,121 @@ def test_the_alerts_page_title_names_no_client(client, coordinator, episode):
     assert title.strip().startswith("Alerts")
     assert episode.client.family_name not in title
     assert "Concerns being dealt with" in html and episode.client.full_name in html
+
+
+def test_a_volunteers_today_page_needs_the_same_queries_however_many_clients(
+    client, make_user, make_active_episode, django_assert_max_num_queries
+):
+    me = make_user(Role.VOLUNTEER)
+    volunteer = None
+    with time_machine.travel(MONDAY, tick=False):
+        episodes = [make_active_episode(went_home=datetime.date(2026, 11, 2)) for _ in range(4)]
+    volunteer = supporting(episodes[0], me)
+    client.force_login(me)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("visits:today"))
+    for episode in episodes[1:]:
+        Assignment.objects.create(
+            episode=episode, volunteer=volunteer, status="accepted", offered_by=episode.opened_by
+        )
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("visits:today")).content.decode()
+
+    assert page.count("Log a call or visit") == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("visits:extend", {"weeks": "1", "reason": "x"}),
+        (
+            "visits:readmit",
+            {
+                "admitted_on_day": "3",
+                "admitted_on_month": "11",
+                "admitted_on_year": "2026",
+                "source": "ward",
+            },
+        ),
+        ("visits:close", {"outcome": "goals_met"}),
+        (
+            "visits:visit_new",
+            {"day_day": "30", "day_month": "11", "day_year": "2026", "part": "10"},
+        ),
+        (
+            "visits:log",
+            {
+                "kind": "call",
+                "answered": "yes",
+                "happened_on_day": "3",
+                "happened_on_month": "11",
+                "happened_on_year": "2026",
+            },
+        ),
+    ],
+)
+def test_another_schemes_coordinator_cannot_change_an_episode(
+    client, episode, other_scheme, name, data
+):
+    client.force_login(CoordinatorFactory(scheme=other_scheme))
+
+    assert client.post(reverse(name, args=[episode.pk]), data).status_code == 404
+
+    episode.refresh_from_db()
+    assert episode.status == "active" and episode.planned_weeks == 6
+    assert not episode.contacts.exists()
+
+
+def test_a_volunteer_who_does_not_support_the_client_cannot_plan_a_visit(
+    client, episode, make_user
+):
+    client.force_login(make_user(Role.VOLUNTEER))
+
+    assert client.get(reverse("visits:visit_new", args=[episode.pk])).status_code == 404
+
+
+def test_closing_withdraws_an_unanswered_offer_with_a_history_row(coordinator, episode):
+    from visits.services import episode_close
+    from volunteers.models import AssignmentStatus
+
+    volunteer = Volunteer.objects.create(
+        scheme=episode.scheme, given_name="Una", family_name="Answered", postcode="AB1 1AA"
+    )
+    offer = Assignment.objects.create(episode=episode, volunteer=volunteer, offered_by=coordinator)
+
+    episode_close(episode=episode, outcome="declined", by=coordinator)
+
+    offer.refresh_from_db()
+    assert offer.status == AssignmentStatus.WITHDRAWN
+    assert offer.responded_at is not None
+    assert offer.history.latest().history_change_reason == "Episode closed"
+
+
+def test_a_return_home_before_the_readmission_and_a_visit_after_support_are_refused(
+    coordinator, episode
+):
+    from clients.assessment import RiskLevel
+    from clients.services import assessment_save_answers, assessment_sign_off, assessment_start
+    from tests.clients.conftest import answers
+    from visits.services import (
+        EpisodeActionRefused,
+        episode_readmit,
+        episode_return_home,
+        visit_plan,
+    )
+
+    assessment = assessment_start(client=episode.client, by=coordinator)
+    assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
+    assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=coordinator)
+    with pytest.raises(EpisodeActionRefused, match="plan the visit by then"):
+        visit_plan(episode=episode, due_at=at(2027, 1, 20, 10, 0), by=coordinator)
+    episode_readmit(
+        episode=episode,
+        admitted_on=datetime.date(2026, 11, 10),
+        source="ward",
+        reason="",
+        by=coordinator,
+    )
+    with pytest.raises(EpisodeActionRefused, match="cannot have gone home before that"):
+        episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 1), by=coordinator)

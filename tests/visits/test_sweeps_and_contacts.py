@@ -237,7 +237,7 @@ def test_a_home_visit_is_refused_until_the_assessment_allows_it(episode, coordin
         answered=True,
     )
 
-    assert contact.pk is not None
+    assert contact.kind == CallKind.VISIT and contact.answered
 
 
 def test_volunteer_access_ends_when_the_episode_closes(episode, coordinator, make_user):

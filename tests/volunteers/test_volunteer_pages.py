@@ -172,3 +172,57 @@ def test_a_volunteers_start_page_points_to_a_new_offer(
 
     assert "new client" not in before
     assert "You have 1 new client to say yes or no to" in after
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "volunteers:edit",
+        "volunteers:stage",
+        "volunteers:dbs",
+        "volunteers:reference",
+        "volunteers:training",
+    ],
+)
+def test_another_schemes_coordinator_cannot_change_a_volunteer(
+    client, make_volunteer, other_scheme, name
+):
+    volunteer = make_volunteer()
+    client.force_login(CoordinatorFactory(scheme=other_scheme))
+
+    assert client.get(reverse(name, args=[volunteer.pk])).status_code == 404
+    assert client.post(reverse(name, args=[volunteer.pk]), {}).status_code == 404
+
+
+def test_an_episode_cannot_be_offered_to_another_schemes_volunteer_or_a_made_up_id(
+    client, coordinator, make_episode, other_scheme
+):
+    from volunteers.services import volunteer_create
+
+    foreign = volunteer_create(
+        scheme=other_scheme, by=None, given_name="Far", family_name="Away", postcode="AB1 2AA"
+    )
+    episode = make_episode()
+    client.force_login(coordinator)
+    url = reverse("volunteers:assign", args=[episode.pk])
+
+    assert client.post(url, {"volunteer": foreign.pk}).status_code == 404
+    assert client.post(url, {"volunteer": "abc"}).status_code == 404
+    assert client.post(url, {}).status_code == 404
+    assert not episode.assignments.exists()
+
+
+def test_a_volunteer_cannot_decline_someone_elses_offer(
+    client, make_user, make_volunteer, make_episode, coordinator
+):
+    theirs = make_volunteer(user=make_user(Role.VOLUNTEER))
+    offer = episode_assign_volunteer(episode=make_episode(), volunteer=theirs, by=coordinator)
+    me = make_user(Role.VOLUNTEER)
+    make_volunteer(user=me, given_name="Me")
+    client.force_login(me)
+
+    response = client.post(reverse("volunteers:offer_decline", args=[offer.pk]), {"reason": "x"})
+
+    assert response.status_code == 404
+    offer.refresh_from_db()
+    assert offer.status == AssignmentStatus.OFFERED
