@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -171,7 +172,8 @@ def work_queue(request):
         episode__in=SupportEpisode.objects.visible_to(request.user),
         status=ConcernStatus.ACKNOWLEDGED,
     ).select_related("episode__client", "acknowledged_by")
-    return render(request, "visits/work_queue.html", {"alerts": alerts[:100], "in_hand": in_hand})
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(request, "visits/work_queue.html", {"page": page, "in_hand": in_hand})
 
 
 @require_POST
@@ -203,10 +205,9 @@ def board(request):
         )
         .order_by("-overdue", "-open_concerns", "next_due", "pk")
     )
+    page = Paginator(episodes, 50).get_page(request.GET.get("page"))
     return render(
-        request,
-        "visits/board.html",
-        {"episodes": episodes[:200], "in_review": EpisodeStatus.IN_REVIEW},
+        request, "visits/board.html", {"page": page, "in_review": EpisodeStatus.IN_REVIEW}
     )
 
 
