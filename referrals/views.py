@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.db.models import Min, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +44,12 @@ def ward_list(request):
     referrals = (
         Referral.objects.visible_to(request.user)
         .select_related("ward", "ward__hospital", "support_episode")
+        .annotate(
+            first_contact_at=Min(
+                "support_episode__contacts__happened_at",
+                filter=Q(support_episode__contacts__answered=True),
+            )
+        )
         .order_by("-submitted_at", "-pk")
     )
     return render(

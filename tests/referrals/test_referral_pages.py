@@ -278,3 +278,31 @@ def test_the_ward_list_needs_the_same_number_of_queries_however_many_referrals(
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("referrals:ward_list"))
+
+
+def test_the_ward_sees_the_date_of_first_contact_once_made_but_no_case_notes(
+    client, referral, own_ward_staff
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from visits.services import contact_log
+
+    coordinator = CoordinatorFactory(scheme=referral.scheme)
+    _, episode = referral_accept(referral=referral, by=coordinator)
+    contact_log(
+        episode=episode,
+        by=coordinator,
+        kind="call",
+        answered=True,
+        happened_at=timezone.make_aware(datetime.datetime(2026, 11, 20, 10, 0)),
+        notes="Private case note: low mood",
+    )
+    client.force_login(own_ward_staff)
+
+    html = client.get(reverse("referrals:ward_list")).content.decode()
+    detail = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+
+    assert "20 Nov 2026" in html
+    assert "Private case note" not in html and "Private case note" not in detail
