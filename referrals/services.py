@@ -105,6 +105,11 @@ def referral_accept(*, referral, by):
         client, _created = client_find_or_create(scheme=referral.scheme, person=referral, by=by)
     except ClientMismatch as mismatch:
         raise ReferralActionRefused(str(mismatch)) from mismatch
+    if SupportEpisode.objects.open().filter(client=client).exists():
+        raise ReferralActionRefused(
+            f"{client} already has open support. Decline this referral as a duplicate, or "
+            "record the new discharge on the open episode."
+        )
     referral.status = Status.ACCEPTED
     referral.decided_by = by
     referral.decided_at = timezone.now()

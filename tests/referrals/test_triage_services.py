@@ -194,3 +194,17 @@ def test_a_declined_referrals_dates_cannot_be_changed(referral, decider):
             expected_discharge_date=referral.expected_discharge_date,
             actual_discharge_date=None,
         )
+
+
+def test_a_client_with_open_support_is_not_given_a_second_episode(referral, decider):
+    referral_accept(referral=referral, by=decider)
+    twin = ReferralFactory(
+        ward=referral.ward, nhs_number=referral.nhs_number, date_of_birth=referral.date_of_birth
+    )
+
+    with pytest.raises(ReferralActionRefused, match="already has open support"):
+        referral_accept(referral=twin, by=decider)
+
+    assert SupportEpisode.objects.count() == 1
+    twin.refresh_from_db()
+    assert twin.status == Status.SUBMITTED
