@@ -181,6 +181,7 @@ def _move(assessment, status, *, by, reason):
 @transaction.atomic
 def assessment_start(*, client, by):
     """A new draft. A reassessment starts from the answers in force, to be checked again."""
+    Client.objects.select_for_update().get(pk=client.pk)  # two clicks at once make one draft
     existing = client.assessments.filter(status=AssessmentStatus.DRAFT).first()
     if existing is not None:
         return existing

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from aligns.accounts.models import Scheme
 from aligns.audit.services import attribute_change
 from aligns.pages import ActionRefused
 from clients.services import ClientMismatch, client_find_or_create
@@ -54,7 +55,9 @@ def referral_find_duplicate(*, scheme, nhs_number, exclude=None):
 @transaction.atomic
 def referral_submit(*, by, ward, needs, risks, **fields):
     """Record a new referral from ward staff. Refused if it repeats an open one."""
-    scheme = ward.hospital.scheme
+    # Referrals in one scheme are recorded one at a time, so two sent at the same instant for
+    # the same patient cannot both pass the duplicate check.
+    scheme = Scheme.objects.select_for_update().get(pk=ward.hospital.scheme_id)
     duplicate = referral_find_duplicate(scheme=scheme, nhs_number=fields["nhs_number"])
     if duplicate is not None:
         raise ReferralActionRefused(duplicate.message)

@@ -219,6 +219,8 @@ def episode_assign_volunteer(*, episode, volunteer, by):
     from volunteers.matching import find_volunteers
 
     episode = SupportEpisode.objects.select_for_update().get(pk=episode.pk)
+    # Lock the volunteer too, so two offers at once cannot take them past their limit.
+    Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if not episode.is_open:
         raise VolunteerActionRefused("This support episode is closed.")
     if episode.assignments.filter(
