@@ -31,15 +31,6 @@ class Instrument:
     copyright: str = ""
     instructions: str = ""
 
-    def item(self, code):
-        return next(item for item in self.items if item.code == code)
-
-    @property
-    def total_range(self):
-        lowest = sum(min(value for value, _ in item.choices) for item in self.items)
-        highest = sum(max(value for value, _ in item.choices) for item in self.items)
-        return lowest, highest
-
 
 _UCLA_CHOICES = ((1, "Hardly ever"), (2, "Some of the time"), (3, "Often"))
 _ZERO_TO_TEN = tuple((value, str(value)) for value in range(11))

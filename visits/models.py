@@ -12,8 +12,9 @@ from aligns.accounts.models import Role
 
 # No episode may be planned longer than this, whatever the extensions.
 MAX_EPISODE_WEEKS = 8
-# The week in which a coordinator is prompted to review the episode.
+# The week in which a coordinator is prompted to review the episode: at its start.
 REVIEW_WEEK = 6
+REVIEW_AFTER = timedelta(weeks=REVIEW_WEEK - 1)
 
 
 class EpisodeStatus(models.TextChoices):
@@ -137,7 +138,7 @@ class SupportEpisode(models.Model):
     def review_due_on(self):
         if self.start_date is None:
             return None
-        return self.start_date + timedelta(weeks=REVIEW_WEEK) - timedelta(days=7)
+        return self.start_date + REVIEW_AFTER
 
 
 class Extension(models.Model):
@@ -201,11 +202,6 @@ class CallStatus(models.TextChoices):
 OUTSTANDING_CALL_STATUSES = [CallStatus.PENDING, CallStatus.OVERDUE]
 
 
-class ScheduledCallQuerySet(models.QuerySet):
-    def outstanding(self):
-        return self.filter(status__in=OUTSTANDING_CALL_STATUSES)
-
-
 class ScheduledCall(models.Model):
     """A call or visit that falls due: rows are the truth, so a lost message loses nothing."""
 
@@ -224,8 +220,6 @@ class ScheduledCall(models.Model):
         blank=True,
         help_text="Who planned a visit (calls are planned by the schedule).",
     )
-
-    objects = ScheduledCallQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "pk"]

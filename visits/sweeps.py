@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from visits.models import (
     REALERT_AFTER,
-    REVIEW_WEEK,
+    REVIEW_AFTER,
     RUNNING_STATUSES,
     Alert,
     AlertKind,
@@ -100,7 +100,7 @@ def sweep_overdue(now=None):
 def sweep_reviews(now=None):
     """Episodes reaching week 6 go into review, with an alert to the coordinators."""
     now = now or timezone.now()
-    review_from = timezone.localdate(now) - (timedelta(weeks=REVIEW_WEEK) - timedelta(days=7))
+    review_from = timezone.localdate(now) - REVIEW_AFTER
     prompted = 0
     with transaction.atomic():
         # Filtered and ordered in the database, so a batch never fills with episodes not due.
