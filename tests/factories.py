@@ -16,6 +16,14 @@ TEST_PASSWORD = "a-long-test-password-1"  # noqa: S105
 _fake = Faker("en_GB")
 
 
+def _plain(name):
+    """Names without apostrophes, so tests can look for them in HTML as typed.
+
+    (An apostrophe is escaped in HTML; that names like O'Donnell display correctly is the
+    template engine's job, tested in tests/aligns/test_html_escaping.py.)"""
+    return name.replace("'", "")
+
+
 class SchemeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Scheme
@@ -47,7 +55,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.LazyFunction(_fake.name)
+    full_name = factory.LazyFunction(lambda: _plain(_fake.name()))
     role = Role.COORDINATOR
     scheme = factory.SubFactory(SchemeFactory)
     password = factory.django.Password(TEST_PASSWORD)
@@ -102,8 +110,8 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     hospital = factory.LazyAttribute(lambda o: o.ward.hospital)
     scheme = factory.LazyAttribute(lambda o: o.ward.hospital.scheme)
     referred_by = factory.LazyAttribute(lambda o: WardStaffFactory(scheme=o.scheme, wards=[o.ward]))
-    given_name = factory.LazyFunction(_fake.first_name)
-    family_name = factory.LazyFunction(_fake.last_name)
+    given_name = factory.LazyFunction(lambda: _plain(_fake.first_name()))
+    family_name = factory.LazyFunction(lambda: _plain(_fake.last_name()))
     date_of_birth = datetime.date(1940, 5, 17)
     nhs_number = factory.Sequence(lambda n: synthetic_nhs_number(20_000 + n))
     address_line_1 = "1 Test Street"
@@ -133,8 +141,8 @@ class ClientFactory(factory.django.DjangoModelFactory):
 
     scheme = factory.SubFactory(SchemeFactory)
     nhs_number = factory.Sequence(lambda n: synthetic_nhs_number(40_000 + n))
-    given_name = factory.LazyFunction(_fake.first_name)
-    family_name = factory.LazyFunction(_fake.last_name)
+    given_name = factory.LazyFunction(lambda: _plain(_fake.first_name()))
+    family_name = factory.LazyFunction(lambda: _plain(_fake.last_name()))
     date_of_birth = datetime.date(1941, 3, 9)
     address_line_1 = "2 Test Road"
     town = "Testtown"
