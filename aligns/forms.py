@@ -24,6 +24,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from aligns import weekly_grid
 
@@ -66,6 +67,13 @@ def _typed_parts(values):
     values = list(values or ())
     values += [None] * (len(_PARTS) - len(values))
     return tuple("" if value is None else str(value).strip() for value in values[: len(_PARTS)])
+
+
+def not_in_future(value, what):
+    """For dates that have happened: "<what> must be today or in the past"."""
+    if value and value > timezone.localdate():
+        raise ValidationError(f"{what} must be today or in the past")
+    return value
 
 
 class DateInput(forms.MultiWidget):

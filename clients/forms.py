@@ -1,20 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
-from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 
-from aligns.forms import DateField, WeeklyGridField
+from aligns.forms import DateField, WeeklyGridField, not_in_future
 from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel
 from clients.instruments import INSTRUMENTS
 from clients.models import Client, ConsentKind, GoalCategory, GoalOutcome, Timepoint
 from referrals.forms import UKPhoneField
-
-
-def _not_in_future(value, name):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{name} must be today or in the past")
-    return value
 
 
 class ClientForm(forms.ModelForm):
@@ -100,7 +93,7 @@ class ConsentForm(forms.Form):
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_decided_on(self):
-        return _not_in_future(self.cleaned_data["decided_on"], "The date")
+        return not_in_future(self.cleaned_data["decided_on"], "The date")
 
 
 class AssessmentForm(forms.Form):
@@ -258,7 +251,7 @@ class MeasureForm(forms.Form):
             )
 
     def clean_taken_on(self):
-        return _not_in_future(self.cleaned_data["taken_on"], "The date the client answered")
+        return not_in_future(self.cleaned_data["taken_on"], "The date the client answered")
 
     def values(self):
         return {item.code: self.cleaned_data.get(item.code) for item in self.instrument.items}

@@ -8,7 +8,7 @@ from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.accounts.models import Hospital, Ward
-from aligns.forms import DateField, DateInput
+from aligns.forms import DateField, DateInput, not_in_future
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
 from aligns.validators import normalise_uk_phone
 from referrals.models import DeclineReason, DischargePathway, KnownRisk, Need, Referral, Status
@@ -283,10 +283,7 @@ class ReferralForm(forms.ModelForm):
         return clean_discharge_date(self.cleaned_data["expected_discharge_date"], "Expected")
 
     def clean_consent_obtained_on(self):
-        given = self.cleaned_data["consent_obtained_on"]
-        if given > _today():
-            raise forms.ValidationError("Date consent was given must be today or in the past")
-        return given
+        return not_in_future(self.cleaned_data["consent_obtained_on"], "Date consent was given")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from aligns.forms import DateField
+from aligns.forms import DateField, not_in_future
 from referrals.models import Need
 from visits.models import (
     MAX_EPISODE_WEEKS,
@@ -13,12 +13,6 @@ from visits.models import (
     Urgency,
     Wellbeing,
 )
-
-
-def _not_future(value, what):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(f"{what} must be today or in the past")
-    return value
 
 
 class ContactForm(forms.Form):
@@ -93,7 +87,7 @@ class ContactForm(forms.Form):
     )
 
     def clean_happened_on(self):
-        return _not_future(self.cleaned_data["happened_on"], "The date")
+        return not_in_future(self.cleaned_data["happened_on"], "The date")
 
     def clean(self):
         cleaned = super().clean()
@@ -152,14 +146,14 @@ class ReadmissionForm(forms.Form):
     )
 
     def clean_admitted_on(self):
-        return _not_future(self.cleaned_data["admitted_on"], "The date readmitted")
+        return not_in_future(self.cleaned_data["admitted_on"], "The date readmitted")
 
 
 class ReturnHomeForm(forms.Form):
     returned_on = DateField(label="Date they went home again", error_label="date")
 
     def clean_returned_on(self):
-        return _not_future(self.cleaned_data["returned_on"], "The date")
+        return not_in_future(self.cleaned_data["returned_on"], "The date")
 
 
 class CloseForm(forms.Form):
@@ -240,4 +234,4 @@ class OnwardReferralForm(forms.Form):
         self.fields["service"].queryset = CommunityService.objects.filter(scheme=scheme)
 
     def clean_referred_on(self):
-        return _not_future(self.cleaned_data["referred_on"], "The date referred")
+        return not_in_future(self.cleaned_data["referred_on"], "The date referred")
