@@ -1,5 +1,7 @@
 """Everything that changes a client's record, consent, assessments, goals or measures."""
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -7,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 from aligns.accounts.models import Role
 from aligns.audit.services import attribute_change
 from aligns.pages import ActionRefused
+from aligns.transitions import move
 from clients.assessment import LEVEL_ORDER, QUESTIONS, RiskLevel
 from clients.instruments import INSTRUMENTS
 from clients.models import (
@@ -168,14 +171,12 @@ def assert_home_visit_allowed(client):
         raise HomeVisitNotAllowed(refusal)
 
 
-def _move(assessment, status, *, by, reason):
-    if status not in ASSESSMENT_TRANSITIONS[AssessmentStatus(assessment.status)]:
-        raise ClientActionRefused(
-            f"This assessment is {assessment.get_status_display().lower()}, so it cannot be "
-            f"{AssessmentStatus(status).label.lower()}."
-        )
-    assessment.status = status
-    attribute_change(assessment, by=by, reason=reason)
+_move = partial(
+    move,
+    table=ASSESSMENT_TRANSITIONS,
+    refused=ClientActionRefused,
+    message="This assessment is {current}, so it cannot be {target}.",
+)
 
 
 @transaction.atomic

@@ -2,12 +2,14 @@
 concerns and alerts. Celery's sweeps (visits/sweeps.py) call these too."""
 
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from aligns.audit.services import attribute_change
 from aligns.pages import ActionRefused
+from aligns.transitions import move
 from visits.models import (
     EPISODE_TRANSITIONS,
     MAX_EPISODE_WEEKS,
@@ -42,14 +44,12 @@ def _lock(episode):
     )
 
 
-def _move(episode, status, *, by, reason):
-    if status not in EPISODE_TRANSITIONS[EpisodeStatus(episode.status)]:
-        raise EpisodeActionRefused(
-            f"An episode that is {episode.get_status_display().lower()} cannot become "
-            f"{EpisodeStatus(status).label.lower()}."
-        )
-    episode.status = status
-    attribute_change(episode, by=by, reason=reason)
+_move = partial(
+    move,
+    table=EPISODE_TRANSITIONS,
+    refused=EpisodeActionRefused,
+    message="An episode that is {current} cannot become {target}.",
+)
 
 
 # Discharge times are not recorded: a discharge is taken to be at midday.

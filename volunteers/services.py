@@ -12,6 +12,7 @@ from django.utils import timezone
 from aligns.accounts.models import Role, User
 from aligns.audit.services import attribute_change
 from aligns.pages import ActionRefused
+from aligns.transitions import move
 from volunteers.geography import locate, normalise
 from volunteers.models import (
     ASSIGNMENT_TRANSITIONS,
@@ -72,17 +73,20 @@ def volunteer_update(*, volunteer, by, skills=None, **fields):
 def volunteer_move(*, volunteer, stage, by, reason=""):
     """Move along the pipeline; leaving needs a reason."""
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
-    if stage not in STAGE_TRANSITIONS[Stage(volunteer.stage)]:
-        raise VolunteerActionRefused(
-            f"A volunteer who is {volunteer.get_stage_display().lower()} cannot move to "
-            f"{Stage(stage).label.lower()}."
-        )
     if stage == Stage.LEFT and not reason.strip():
         raise VolunteerActionRefused("Say why the volunteer is leaving.")
-    volunteer.stage = stage
+    move(
+        volunteer,
+        stage,
+        field="stage",
+        table=STAGE_TRANSITIONS,
+        refused=VolunteerActionRefused,
+        message="A volunteer who is {current} cannot move to {target}.",
+        by=by,
+        reason=f"Moved to {Stage(stage).label.lower()}",
+    )
     if stage == Stage.LEFT:
         volunteer.left_reason = reason.strip()
-    attribute_change(volunteer, by=by, reason=f"Moved to {Stage(stage).label.lower()}")
     volunteer.save()
     StageChange.objects.create(volunteer=volunteer, stage=stage, changed_by=by, reason=reason)
     return volunteer
@@ -199,13 +203,16 @@ def _email_expiry(volunteer, what, expires_on):
 
 
 def _assignment_move(assignment, status, *, by, reason):
-    if status not in ASSIGNMENT_TRANSITIONS[AssignmentStatus(assignment.status)]:
-        raise VolunteerActionRefused(
-            f"This offer was already {assignment.get_status_display().lower()}."
-        )
-    assignment.status = status
+    move(
+        assignment,
+        status,
+        table=ASSIGNMENT_TRANSITIONS,
+        refused=VolunteerActionRefused,
+        message="This offer was already {current}.",
+        by=by,
+        reason=reason,
+    )
     assignment.responded_at = timezone.now()
-    attribute_change(assignment, by=by, reason=reason)
 
 
 @transaction.atomic
