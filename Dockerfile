@@ -13,6 +13,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     ALIGNS_VAR_DIR=/app/var
 WORKDIR /app
+# Pango and a font for WeasyPrint (PDF reports).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 aligns
 COPY pyproject.toml constraints.txt README.md ./
 COPY aligns aligns
@@ -27,6 +31,7 @@ COPY templates templates
 COPY static static
 COPY --from=frontend /app/node_modules/nhsuk-frontend/dist node_modules/nhsuk-frontend/dist
 COPY --from=frontend /app/node_modules/htmx.org/dist node_modules/htmx.org/dist
+COPY --from=frontend /app/node_modules/chart.js/dist node_modules/chart.js/dist
 COPY --from=frontend /app/var/static-build var/static-build
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only \
     python manage.py collectstatic --noinput --verbosity 0 \

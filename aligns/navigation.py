@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Your volunteering", "volunteers:me", "volunteers.view_own"),
     ("Volunteers", "volunteers:list", "volunteers.view_volunteers"),
     ("Dashboard", "reports:dashboard", "reports.view_dashboard"),
+    ("Reports", "reports:report", "reports.view_report"),
     ("Team", "accounts:team_list", "accounts.view_team"),
 ]
 

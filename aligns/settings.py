@@ -162,6 +162,7 @@ STATICFILES_DIRS = [
     VAR_DIR / "static-build",
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -233,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Reports ------------------------------------------------------------------------------
+# A report counting more calls and visits than this is made by the worker, with progress
+# shown, rather than while the browser waits.
+REPORTS_DIRECT_EXPORT_MAX_CONTACTS = env_int("ALIGNS_REPORT_DIRECT_MAX_CONTACTS", 50_000, minimum=0)
+
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -241,7 +247,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("ALIGNS_LOG_LEVEL", "INFO")},
     # Replace Django's own console handler so each line is logged once.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint narrates every step of every PDF at INFO, and warns at every PDF when
+        # the optional HarfBuzz subsetting library is missing (fontTools does the same job).
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- The service --------------------------------------------------------------------------

@@ -43,12 +43,27 @@ NOTES = {
 }
 
 
+# Gender and ethnic category codes (NHS Data Dictionary) for the reports; blank: not asked yet.
+_ABOUT = {
+    "Doreen": ("2", "A"),
+    "Stanley": ("1", "A"),
+    "Reginald": ("1", "M"),
+    "Winifred": ("2", "Z"),
+    "Beryl": ("2", "A"),
+    "Norman": ("1", "C"),
+    "Pauline": ("2", "N"),
+}
+
+
 def seed_clients(*, scheme, coordinator, manager):
     """Assess the demo clients once: one of each risk level and state."""
     clients = {client.given_name: client for client in Client.objects.filter(scheme=scheme)}
     if not clients or any(client.assessments.exists() for client in clients.values()):
         return
     today = timezone.localdate()
+    for name, client in clients.items():
+        gender, ethnic_category = _ABOUT.get(name, ("", ""))
+        client_update(client=client, by=coordinator, gender=gender, ethnic_category=ethnic_category)
 
     # Low risk, signed off, with goals and a full set of measures.
     doreen = clients["Doreen"]

@@ -28,7 +28,8 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = [
-            "given_name", "family_name", "address_line_1", "address_line_2", "town", "postcode",
+            "given_name", "family_name", "gender", "ethnic_category", "address_line_1",
+            "address_line_2", "town", "postcode",
             "phone", "next_of_kin_name", "next_of_kin_relationship", "next_of_kin_phone",
             "gp_practice", "language", "interpreter_needed", "communication_notes",
             "preferred_volunteer_gender", "preferred_volunteer_language", "preferred_times",
@@ -41,6 +42,12 @@ class ClientForm(forms.ModelForm):
             "interpreter_needed": "Needs an interpreter",
             "preferred_volunteer_gender": "Would the client prefer a volunteer of a gender?",
             "preferred_volunteer_language": "Language the volunteer should speak, if not English",
+            "ethnic_category": "Ethnic group",
+        }
+        help_texts = {
+            "gender": "As the client describes it. For the scheme's reports only.",
+            "ethnic_category": "As the client describes it. Choose 'Not stated' if they would "
+            "rather not say; leave blank if nobody has asked yet.",
         }
         error_messages = {
             "given_name": {"required": "Enter the client's first name"},
@@ -62,6 +69,7 @@ class ClientForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset("Name and address", "given_name", "family_name", "address_line_1",
                      "address_line_2", "town", "postcode", "phone"),
+            Fieldset("About the client", "gender", "ethnic_category"),
             Fieldset("Next of kin and GP", "next_of_kin_name", "next_of_kin_relationship",
                      "next_of_kin_phone", "gp_practice"),
             Fieldset("Communication", "language", "interpreter_needed", "communication_notes"),

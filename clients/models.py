@@ -34,6 +34,37 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(query)
 
 
+class Gender(models.TextChoices):
+    """NHS Data Dictionary: Person Stated Gender Code. Blank: never asked."""
+
+    MALE = "1", "Male"
+    FEMALE = "2", "Female"
+    INDETERMINATE = "9", "Indeterminate (unable to be classified as male or female)"
+    NOT_KNOWN = "X", "Not known (not recorded)"
+
+
+class EthnicCategory(models.TextChoices):
+    """NHS Data Dictionary: Ethnic Category (2001 census categories). Blank: never asked."""
+
+    WHITE_BRITISH = "A", "White: British"
+    WHITE_IRISH = "B", "White: Irish"
+    WHITE_OTHER = "C", "White: any other White background"
+    MIXED_WHITE_BLACK_CARIBBEAN = "D", "Mixed: White and Black Caribbean"
+    MIXED_WHITE_BLACK_AFRICAN = "E", "Mixed: White and Black African"
+    MIXED_WHITE_ASIAN = "F", "Mixed: White and Asian"
+    MIXED_OTHER = "G", "Mixed: any other mixed background"
+    ASIAN_INDIAN = "H", "Asian or Asian British: Indian"
+    ASIAN_PAKISTANI = "J", "Asian or Asian British: Pakistani"
+    ASIAN_BANGLADESHI = "K", "Asian or Asian British: Bangladeshi"
+    ASIAN_OTHER = "L", "Asian or Asian British: any other Asian background"
+    BLACK_CARIBBEAN = "M", "Black or Black British: Caribbean"
+    BLACK_AFRICAN = "N", "Black or Black British: African"
+    BLACK_OTHER = "P", "Black or Black British: any other Black background"
+    CHINESE = "R", "Other ethnic groups: Chinese"
+    OTHER = "S", "Other ethnic groups: any other ethnic group"
+    NOT_STATED = "Z", "Not stated (the person chose not to say)"
+
+
 class VolunteerGender(models.TextChoices):
     NO_PREFERENCE = "", "No preference"
     WOMAN = "woman", "A woman"
@@ -49,6 +80,8 @@ class Client(models.Model):
     given_name = models.CharField("first name", max_length=100)
     family_name = models.CharField("last name", max_length=100)
     date_of_birth = models.DateField()
+    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+    ethnic_category = models.CharField(max_length=1, choices=EthnicCategory.choices, blank=True)
     address_line_1 = models.CharField("address line 1", max_length=200)
     address_line_2 = models.CharField("address line 2", max_length=200, blank=True)
     town = models.CharField("town or city", max_length=100)

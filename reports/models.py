@@ -1,1 +1,59 @@
-"""Reports hold no tables of their own: they aggregate the other apps' data."""
+"""Reports hold no figures of their own: they aggregate the other apps' data. The one table
+here holds report files built in the background for large schemes, until they are fetched."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+# Finished files are deleted after this long (see services.export_request).
+EXPORT_KEPT_FOR = timedelta(days=7)
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ReportExportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Each person sees only the files they asked for, in their own scheme."""
+        if not user.is_authenticated or not user.scheme_id:
+            return self.none()
+        return self.filter(scheme_id=user.scheme_id, requested_by=user)
+
+
+class ReportExport(models.Model):
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    suppress_small_numbers = models.BooleanField(default=False)
+    export_format = models.CharField(max_length=10)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    # Aggregates only (no personal data), and small: kept in the database so that the web
+    # and worker containers need no shared disk.
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    filename = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportExportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.export_format} report {self.period_start} to {self.period_end}"
+
+    @property
+    def is_finished(self):
+        return self.status in (ExportStatus.READY, ExportStatus.FAILED)

@@ -6,4 +6,9 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("report/", views.report, name="report"),
+    path("report/export/", views.export, name="export"),
+    path("report/exports/<int:pk>/", views.export_status, name="export_status"),
+    path("report/exports/<int:pk>/download/", views.export_download, name="export_download"),
+    path("settings/", views.report_settings, name="settings"),
 ]

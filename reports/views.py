@@ -1,8 +1,151 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aligns.audit.services import access_log_record
+from aligns.pages import form_page
+from aligns.shortcuts import get_visible_or_404
+from reports import exports
+from reports.figures import GENERAL_NOTES, build_report, compare_headlines
+from reports.forms import ExportForm, ReportForm, ReportSettingsForm
+from reports.models import ExportStatus, ReportExport
+from reports.period import Period
+from reports.services import export_is_large, export_request
+from visits.models import (
+    CallStatus,
+    Concern,
+    ConcernStatus,
+    ScheduledCall,
+    SupportEpisode,
+)
+from volunteers.models import Volunteer
+from volunteers.services import REMINDER_DAYS
 
 
 @permission_required("reports.view_dashboard", raise_exception=True)
 def dashboard(request):
-    """Managers' start page: the scheme's headline figures."""
-    return render(request, "reports/dashboard.html")
+    """Managers' start page: this quarter so far against last quarter, and what needs care."""
+    scheme = request.user.scheme
+    today = timezone.localdate()
+    quarter = Period.quarter_containing(today)
+    last_quarter = quarter.previous_quarter()
+    context = {
+        "quarter": quarter,
+        "last_quarter": last_quarter,
+        "headlines": compare_headlines(scheme, quarter.so_far(today), last_quarter),
+        "open_episodes": SupportEpisode.objects.filter(scheme=scheme).open().count(),
+        "overdue_calls": ScheduledCall.objects.filter(
+            episode__scheme=scheme, status=CallStatus.OVERDUE
+        ).count(),
+        "open_concerns": Concern.objects.filter(
+            episode__scheme=scheme, status__in=[ConcernStatus.OPEN, ConcernStatus.ACKNOWLEDGED]
+        ).count(),
+        "checks_expiring": Volunteer.objects.filter(scheme=scheme)
+        .with_checks_expiring(today, today + timedelta(days=REMINDER_DAYS))
+        .count(),
+        "reminder_days": REMINDER_DAYS,
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@permission_required("reports.view_report", raise_exception=True)
+def report(request):
+    """The commissioner report for a period, as tables and charts, with its exports."""
+    form = ReportForm(request.GET or None)
+    context = {"form": form, "formats": exports.FORMATS}
+    if form.is_bound and form.is_valid():
+        scheme = request.user.scheme
+        result = build_report(
+            scheme, form.period, suppress_small_numbers=form.cleaned_data["small_numbers"]
+        )
+        access_log_record(by=request.user, subject=scheme, request=request)
+        suppress = result.suppress_small_numbers
+        context |= {
+            "result": result,
+            "tables": [
+                (table, table.display_rows(suppress), table.chart_data(suppress))
+                for table in result.tables
+            ],
+            "notes": GENERAL_NOTES,
+            "query": request.GET.urlencode(),
+        }
+    return render(request, "reports/report.html", context)
+
+
+@require_POST
+@permission_required("reports.view_report", raise_exception=True)
+def export(request):
+    """A file of the report: sent at once if small, otherwise made by the worker."""
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        # The buttons come from a valid report page, so only a tampered request gets here.
+        return render(request, "reports/report.html", {"form": form}, status=400)
+    scheme = request.user.scheme
+    data = form.cleaned_data
+    if export_is_large(scheme=scheme, period=form.period):
+        queued = export_request(
+            scheme=scheme,
+            period=form.period,
+            export_format=data["export_format"],
+            suppress_small_numbers=data["small_numbers"],
+            by=request.user,
+        )
+        return redirect("reports:export_status", pk=queued.pk)
+    result = build_report(scheme, form.period, suppress_small_numbers=data["small_numbers"])
+    access_log_record(by=request.user, subject=scheme, request=request)
+    return _file_response(
+        exports.render(result, data["export_format"]),
+        data["export_format"],
+        exports.filename(result, data["export_format"]),
+    )
+
+
+def _file_response(content, export_format, filename):
+    response = HttpResponse(content, content_type=exports.FORMATS[export_format].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required("reports.view_report", raise_exception=True)
+def export_status(request, pk):
+    """Progress of a file being made; the page refreshes this part until it is ready."""
+    queued = get_visible_or_404(ReportExport, request.user, pk=pk)
+    template = (
+        "reports/_export_progress.html"
+        if request.headers.get("HX-Request")
+        else "reports/export_status.html"
+    )
+    return render(
+        request,
+        template,
+        {"export": queued, "period": Period(queued.period_start, queued.period_end),
+         "format": exports.FORMATS.get(queued.export_format)},
+    )  # fmt: skip
+
+
+@permission_required("reports.view_report", raise_exception=True)
+def export_download(request, pk):
+    queued = get_visible_or_404(ReportExport, request.user, pk=pk, status=ExportStatus.READY)
+    access_log_record(by=request.user, subject=request.user.scheme, request=request)
+    return _file_response(bytes(queued.content), queued.export_format, queued.filename)
+
+
+@permission_required("reports.change_report_settings", raise_exception=True)
+def report_settings(request):
+    form = ReportSettingsForm(request.POST or None, instance=request.user.scheme)
+    return form_page(
+        request,
+        form,
+        on_valid=lambda form: form.save(),
+        success="Report settings saved",
+        done_url=reverse("reports:report"),
+        heading="Report settings",
+        button="Save settings",
+        back_url=reverse("reports:report"),
+        back_text="Back to the report",
+    )

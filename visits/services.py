@@ -56,7 +56,8 @@ _move = partial(
 ASSUMED_DISCHARGE_TIME = time(12, 0)
 
 
-def _discharged_at(day):
+def discharged_at(day):
+    """The moment of discharge assumed for a discharge date (reports/expressions.py too)."""
     return timezone.make_aware(datetime.combine(day, ASSUMED_DISCHARGE_TIME))
 
 
@@ -68,7 +69,7 @@ def call_times(episode, *, anchor=None):
     discharge date, or the return home after a readmission), then weekly to the planned end.
     """
     anchor = anchor or episode.start_date
-    first = _discharged_at(anchor) + timedelta(hours=episode.scheme.first_contact_hours)
+    first = discharged_at(anchor) + timedelta(hours=episode.scheme.first_contact_hours)
     last = timezone.make_aware(datetime.combine(episode.planned_end, time.max))
     times = []
     due = first

@@ -75,6 +75,32 @@ class VolunteerQuerySet(models.QuerySet):
             return self.filter(scheme_id=user.scheme_id, user=user)
         return self.none()
 
+    def with_checks_expiring(self, today, horizon):
+        """Volunteers still volunteering whose latest DBS check is due for a recheck, or whose
+        latest record of a mandatory course expires, between `today` and `horizon`.
+
+        The same rule as the reminders (volunteers/services._expiring), counted in the
+        database for the dashboard.
+        """
+        newer_dbs = DbsCheck.objects.filter(volunteer=OuterRef("volunteer")).filter(
+            Q(issued_on__gt=OuterRef("issued_on"))
+            | Q(issued_on=OuterRef("issued_on"), pk__gt=OuterRef("pk"))
+        )
+        dbs_due = DbsCheck.objects.filter(
+            volunteer=OuterRef("pk"), recheck_due__range=(today, horizon)
+        ).exclude(Exists(newer_dbs))
+        newer_training = TrainingRecord.objects.filter(
+            volunteer=OuterRef("volunteer"),
+            course=OuterRef("course"),
+            completed_on__gt=OuterRef("completed_on"),
+        )
+        training_due = TrainingRecord.objects.filter(
+            volunteer=OuterRef("pk"), course__mandatory=True, expires_on__range=(today, horizon)
+        ).exclude(Exists(newer_training))
+        return self.filter(stage__in=[Stage.ACTIVE, Stage.PAUSED, Stage.TRAINED]).filter(
+            Exists(dbs_due) | Exists(training_due)
+        )
+
     def with_vetting(self, today=None):
         """Annotate dbs_valid, training_current and active_clients, in the database."""
         today = today or timezone.localdate()

@@ -34,6 +34,29 @@ class Scheme(models.Model):
     overdue_grace_hours = models.PositiveSmallIntegerField(
         default=4, help_text="How long after a call falls due it becomes overdue."
     )
+    # Reports
+    coordinators_see_reports = models.BooleanField(
+        "coordinators may see reports",
+        default=False,
+        help_text="Managers always can. Reports hold figures only, never names.",
+    )
+    readmission_comparison_30 = models.DecimalField(
+        "comparison figure: readmitted within 30 days (%)",
+        max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="For example the hospital trust's own rate, shown beside the scheme's.",
+    )  # fmt: skip
+    readmission_comparison_60 = models.DecimalField(
+        "comparison figure: readmitted within 60 days (%)",
+        max_digits=4, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    readmission_comparison_source = models.CharField(
+        "where the comparison figures come from",
+        max_length=200,
+        blank=True,
+        help_text="For example: Northgate Hospitals NHS Trust, all discharges aged 65+, 2025/26.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

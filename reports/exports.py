@@ -1,0 +1,188 @@
+"""The report as files: CSV (one per table, zipped), XLSX (a sheet per table and one of
+definitions) and PDF.
+
+Every text cell is neutralised: a value that begins with =, +, -, @, a tab or a carriage
+return is prefixed with an apostrophe, so no spreadsheet will ever run it as a formula.
+Numbers are written as numbers and need no such guard.
+"""
+
+import csv
+import io
+import mimetypes
+import zipfile
+from dataclasses import dataclass
+
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reports.figures import GENERAL_NOTES
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell value that no spreadsheet will treat as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Format:
+    code: str
+    label: str
+    extension: str
+    content_type: str
+
+
+FORMATS = {
+    "xlsx": Format(
+        "xlsx",
+        "Excel workbook (XLSX)",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "csv": Format("csv", "CSV files (zipped)", "zip", "application/zip"),
+    "pdf": Format("pdf", "PDF", "pdf", "application/pdf"),
+}
+
+
+def filename(report, export_format):
+    period = f"{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}"
+    return f"{slugify(report.scheme.name)}-report-{period}.{FORMATS[export_format].extension}"
+
+
+def render(report, export_format):
+    """The bytes of the report in `export_format` (a key of FORMATS)."""
+    return {"xlsx": to_xlsx, "csv": to_csv_zip, "pdf": to_pdf}[export_format](report)
+
+
+def _about_rows(report):
+    return [
+        ["Scheme", report.scheme.name],
+        ["Period", report.period.label],
+        ["From", report.period.start.isoformat()],
+        ["To", report.period.end.isoformat()],
+        ["Made at", f"{report.generated_at:%Y-%m-%d %H:%M} UTC"],
+        ["Small numbers suppressed", "Yes" if report.suppress_small_numbers else "No"],
+    ]
+
+
+def _definition_rows(report):
+    rows = [["Table", "What is counted"]]
+    rows += [[table.title, table.definition] for table in report.tables]
+    rows += [[term, meaning] for term, meaning in GENERAL_NOTES]
+    return rows
+
+
+def _write_csv(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([neutralise(value) for value in row])
+    # A byte-order mark so that Excel reads the file as UTF-8.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_csv_zip(report):
+    suppress = report.suppress_small_numbers
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("00-about.csv", _write_csv(_about_rows(report)))
+        bundle.writestr("00-definitions.csv", _write_csv(_definition_rows(report)))
+        for number, table in enumerate(report.tables, start=1):
+            rows = [table.header, *table.export_rows(suppress)]
+            bundle.writestr(f"{number:02d}-{table.key.replace('_', '-')}.csv", _write_csv(rows))
+    return archive.getvalue()
+
+
+def _sheet_title(title, used):
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, and unique."""
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()[:31]
+    name, number = cleaned, 2
+    while name.lower() in used:
+        suffix = f" ({number})"
+        name, number = cleaned[: 31 - len(suffix)] + suffix, number + 1
+    used.add(name.lower())
+    return name
+
+
+def _fill(sheet, rows, *, bold_first=True, widths=None):
+    for row in rows:
+        sheet.append([neutralise(value) for value in row])
+    if bold_first and rows:
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+    for index, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def to_xlsx(report):
+    suppress = report.suppress_small_numbers
+    workbook = Workbook()
+    about = workbook.active
+    about.title = "About"
+    _fill(about, _about_rows(report), bold_first=False, widths=[26, 60])
+    definitions = workbook.create_sheet("Definitions")
+    _fill(definitions, _definition_rows(report), widths=[40, 110])
+    for row in definitions.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    used = {"about", "definitions"}
+    for table in report.tables:
+        sheet = workbook.create_sheet(_sheet_title(table.title, used))
+        _fill(
+            sheet,
+            [table.header, *table.export_rows(suppress)],
+            widths=[max(14, min(50, len(str(heading)) + 4)) for heading in table.header],
+        )
+        sheet.freeze_panes = "A2"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+STATIC_PREFIX = "aligns-static:/"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """WeasyPrint's fetcher for the report: the project's own static files, nothing else."""
+
+    def fetch(self, url, headers=None):
+        if not url.startswith(STATIC_PREFIX):
+            raise ValueError(f"The report fetches only its own static files, not {url}")
+        try:
+            path = finders.find(url.removeprefix(STATIC_PREFIX))
+        except SuspiciousFileOperation:
+            path = None
+        if not path:
+            raise ValueError(f"No static file {url}")
+        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        with open(path, "rb") as handle:
+            return URLFetcherResponse(url, handle.read(), {"Content-Type": content_type})
+
+
+def pdf_document(report):
+    """The report laid out on pages (WeasyPrint), ready to write as a PDF."""
+    html = render_to_string(
+        "reports/report_pdf.html",
+        {
+            "report": report,
+            "tables": [
+                (table, table.display_rows(report.suppress_small_numbers))
+                for table in report.tables
+            ],
+            "notes": GENERAL_NOTES,
+        },
+    )
+    return HTML(string=html, url_fetcher=StaticOnlyFetcher(), base_url=STATIC_PREFIX).render()
+
+
+def to_pdf(report):
+    return pdf_document(report).write_pdf()

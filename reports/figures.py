@@ -1,0 +1,1084 @@
+"""The quarterly commissioner report: every figure, its definition, and how it is counted.
+
+Each figure is a database aggregate: the queries group and count, and Python only lays out
+the handful of rows they return. The number of queries is fixed whatever the data size
+(tests/reports assert it). A figure is a `Cell` that knows its kind and how many people (or
+records) it rests on, so small-number suppression can hide counts of 1 to 4 and any average
+or rate worked out from fewer than 5.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Left, Lower, StrIndex, Trim, TruncMonth, Upper
+from django.utils import timezone
+
+from aligns.accounts.models import Hospital, Role
+from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
+from clients.models import Client, EthnicCategory, Gender, OutcomeAnswer, OutcomeMeasure, Timepoint
+from referrals.models import DeclineReason, Need, Referral, Status
+from reports.expressions import AssumedDischargeAt, DaysBetween, Percentile, SecondsBetween
+from visits.models import (
+    CallKind,
+    Concern,
+    ConcernCategory,
+    Contact,
+    EpisodeStatus,
+    ExitOutcome,
+    Extension,
+    OnwardReferral,
+    Readmission,
+    ServiceCategory,
+    SupportEpisode,
+)
+from visits.services import discharged_at
+
+# Counts from 1 to SMALL_NUMBER - 1 are hidden when small numbers are suppressed.
+SMALL_NUMBER = 5
+FIRST_CONTACT_HOURS = 72
+READMISSION_WINDOWS = (30, 60)
+HOUR = 3600
+
+COUNT, HOURS, DAYS, PERCENT, MEAN, CHANGE = "count", "hours", "days", "percent", "mean", "change"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure. `base` is how many people or records an average or rate rests on."""
+
+    value: float | int | None
+    kind: str = COUNT
+    base: int | None = None
+
+    def is_suppressed(self, suppress):
+        if not suppress:
+            return False
+        if self.kind == COUNT:
+            return self.value is not None and 0 < self.value < SMALL_NUMBER
+        return self.base is not None and 0 < self.base < SMALL_NUMBER
+
+    def export_value(self, suppress):
+        """A number for a spreadsheet, a marker if suppressed, or '' for no data."""
+        if self.is_suppressed(suppress):
+            return "<5" if self.kind == COUNT else "n<5"
+        if self.value is None:
+            return ""
+        if self.kind == COUNT:
+            return int(self.value)
+        return round(float(self.value), 2 if self.kind == CHANGE else 1)
+
+    def display(self, suppress=False):
+        value = self.export_value(suppress)
+        if isinstance(value, str):
+            return value or "No data"
+        if self.kind == COUNT:
+            return f"{value:,}"
+        if self.kind == PERCENT:
+            return f"{value:.1f}%"
+        if self.kind == CHANGE:
+            return f"{value:+.2f}"
+        return f"{value:,.1f}"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    definition: str
+    header: list
+    rows: list = field(default_factory=list)
+    # For the web page: {"type": "bar" | "line", "column": index of the figure drawn}.
+    chart: dict | None = None
+
+    def display_rows(self, suppress):
+        """Each cell as (text, is_figure): figures are aligned right in tables."""
+        return [[_show(cell, suppress) for cell in row] for row in self.rows]
+
+    def figure_columns(self):
+        """The indexes of columns holding figures rather than labels (from the first row)."""
+        first = self.rows[0] if self.rows else []
+        return [index for index, cell in enumerate(first) if isinstance(cell, Cell)]
+
+    def export_rows(self, suppress):
+        return [
+            [cell.export_value(suppress) if isinstance(cell, Cell) else cell for cell in row]
+            for row in self.rows
+        ]
+
+    @property
+    def chart_id(self):
+        return f"chart-{self.key}"
+
+    def chart_data(self, suppress):
+        """Labels and values for the chart; a suppressed or missing figure is drawn as a gap."""
+        if not self.chart:
+            return None
+        column = self.chart["column"]
+        values = []
+        for row in self.rows:
+            value = row[column].export_value(suppress)
+            values.append(value if isinstance(value, int | float) else None)
+        return {
+            "type": self.chart["type"],
+            "label": self.header[column],
+            "labels": [str(row[0]) for row in self.rows],
+            "values": values,
+        }
+
+
+def _show(cell, suppress):
+    if isinstance(cell, Cell):
+        return cell.display(suppress), True
+    return cell, False
+
+
+@dataclass
+class Report:
+    scheme: object
+    period: object
+    generated_at: object
+    suppress_small_numbers: bool
+    tables: list
+
+    def table(self, key):
+        return next(table for table in self.tables if table.key == key)
+
+
+GENERAL_NOTES = [
+    (
+        "Period",
+        "Whole days from the first to the last day given, in UK time. A referral counts in "
+        "the period it was received; a contact, concern, extension or onward referral in the "
+        "period it happened; an episode of support in every period in which it was open.",
+    ),
+    (
+        "Discharge",
+        "The day the client went home (the start of their support). Times of discharge are "
+        "not recorded, so a discharge is taken to be at midday, as the call schedule assumes.",
+    ),
+    (
+        "Successful contact",
+        "A phone call or home visit in which the volunteer or coordinator spoke with the client.",
+    ),
+    (
+        "<5 and n<5",
+        "Shown only when small numbers are suppressed: '<5' is a count of 1 to 4; 'n<5' is "
+        "an average or rate worked out from fewer than 5 people or records.",
+    ),
+    ("No data", "Nothing was recorded that the figure could be worked out from."),
+    (
+        "Names",
+        "The report holds figures only: no names, NHS numbers, addresses or notes.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class _Context:
+    scheme: object
+    period: object
+    now: object
+
+    @property
+    def today(self):
+        return timezone.localdate(self.now)
+
+    def during(self, field_name):
+        """A filter for a datetime field falling within the period."""
+        return Q(
+            **{
+                f"{field_name}__gte": self.period.starts_at,
+                f"{field_name}__lt": self.period.ends_before,
+            }
+        )
+
+    def on_days(self, field_name):
+        """A filter for a date field falling within the period."""
+        return Q(**{f"{field_name}__range": (self.period.start, self.period.end)})
+
+
+def build_report(scheme, period, *, suppress_small_numbers=False, now=None, progress=None):
+    """The whole report. `progress(done, total)` is told after each section (for exports)."""
+    context = _Context(scheme, period, now or timezone.now())
+    tables = []
+    for done, section in enumerate(SECTIONS, start=1):
+        tables += section(context)
+        if progress:
+            progress(done, len(SECTIONS))
+    return Report(scheme, period, context.now, suppress_small_numbers, tables)
+
+
+# --- Referrals ----------------------------------------------------------------------------
+
+
+def _referrals(context):
+    return Referral.objects.filter(context.during("submitted_at"), scheme=context.scheme)
+
+
+def _referral_counts(prefix="", within=None):
+    """Referrals received, and by status. With `prefix` they are counted through a relation
+    (say, a hospital's referrals), `within` selecting which of them count."""
+
+    def count(**filters):
+        selected = Q(**{prefix + name: value for name, value in filters.items()})
+        return Count(f"{prefix}pk", filter=selected & within if within else selected)
+
+    return {
+        "received": Count(f"{prefix}pk", filter=within),
+        "accepted": count(status=Status.ACCEPTED),
+        "declined": count(status=Status.DECLINED),
+        "withdrawn": count(status=Status.WITHDRAWN),
+        "awaiting": count(status=Status.SUBMITTED),
+    }
+
+
+_OUTCOME_HEADER = ["Received", "Accepted", "Declined", "Withdrawn", "Awaiting a decision"]
+_OUTCOME_KEYS = ["received", "accepted", "declined", "withdrawn", "awaiting"]
+
+
+def referral_tables(context):
+    referrals = _referrals(context)
+    totals = referrals.aggregate(**_referral_counts())
+    declined = dict(
+        referrals.filter(status=Status.DECLINED)
+        .values_list("decline_reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_hospital = (
+        Hospital.objects.filter(scheme=context.scheme)
+        .annotate(
+            **_referral_counts("referrals__", within=context.during("referrals__submitted_at"))
+        )
+        .order_by("name")
+        .values("name", *_OUTCOME_KEYS)
+    )
+    by_ward = (
+        referrals.values("hospital__name", "ward__name")
+        .annotate(**_referral_counts())
+        .order_by("hospital__name", "ward__name")
+    )
+    by_role = (
+        referrals.annotate(role=Lower(Trim("referrer_role")))
+        .values("role")
+        .annotate(**_referral_counts())
+        .order_by("-received", "role")
+    )
+    by_month = {
+        (row["month"].year, row["month"].month): row
+        for row in referrals.annotate(month=TruncMonth("submitted_at"))
+        .values("month")
+        .annotate(**_referral_counts())
+        .order_by("month")
+    }
+
+    def counts(row):
+        return [Cell(row[key]) for key in _OUTCOME_KEYS]
+
+    months = []
+    month = context.period.start.replace(day=1)
+    while month <= context.period.end:
+        row = by_month.get((month.year, month.month), {})
+        months.append(
+            [f"{month:%B %Y}", Cell(row.get("received", 0)), Cell(row.get("accepted", 0))]
+        )
+        month += relativedelta(months=1)
+
+    return [
+        Table(
+            "referrals",
+            "Referrals",
+            "Referrals received from wards in the period, by what has happened to them since. "
+            "'Withdrawn' means the ward withdrew the referral before a decision.",
+            ["Referrals", "Number"],
+            [
+                [label, Cell(totals[key])]
+                for label, key in zip(
+                    [
+                        "Received",
+                        "Accepted",
+                        "Declined",
+                        "Withdrawn by the ward",
+                        "Awaiting a decision",
+                    ],
+                    _OUTCOME_KEYS,
+                    strict=True,
+                )
+            ],
+        ),  # fmt: skip
+        Table(
+            "decline_reasons",
+            "Referrals declined, by reason",
+            "Referrals received in the period and declined, by the reason the coordinator gave.",
+            ["Reason", "Referrals"],
+            [[label, Cell(declined.get(code, 0))] for code, label in DeclineReason.choices],
+        ),
+        Table(
+            "referrals_by_month",
+            "Referrals per month",
+            "Referrals received in each month of the period, and how many were accepted.",
+            ["Month", "Received", "Accepted"],
+            months,
+            chart={"type": "bar", "column": 1},
+        ),
+        Table(
+            "referrals_by_hospital",
+            "Referrals by hospital",
+            "Referrals received in the period from each of the scheme's hospitals.",
+            ["Hospital", *_OUTCOME_HEADER],
+            [[row["name"], *counts(row)] for row in by_hospital],
+        ),
+        Table(
+            "referrals_by_ward",
+            "Referrals by ward",
+            "Referrals received in the period from each ward that referred.",
+            ["Hospital", "Ward", *_OUTCOME_HEADER],
+            [[row["hospital__name"], row["ward__name"], *counts(row)] for row in by_ward],
+        ),
+        Table(
+            "referrals_by_role",
+            "Referrals by referrer's role",
+            "Referrals received in the period by the job title the referrer gave (as typed, "
+            "ignoring capitals and spaces around it).",
+            ["Referrer's job title", *_OUTCOME_HEADER],
+            [[(row["role"] or "Not given").capitalize(), *counts(row)] for row in by_role],
+        ),
+    ]
+
+
+# --- Timeliness ---------------------------------------------------------------------------
+
+
+def _first_contact_at():
+    return Subquery(
+        Contact.objects.filter(episode=OuterRef("pk"), answered=True)
+        .order_by("happened_at")
+        .values("happened_at")[:1]
+    )
+
+
+def _discharged(context):
+    """Episodes whose client went home in the period, with the time to first contact."""
+    return (
+        SupportEpisode.objects.filter(context.on_days("start_date"), scheme=context.scheme)
+        .annotate(first_contact_at=_first_contact_at())
+        .annotate(
+            first_contact_seconds=SecondsBetween(
+                AssumedDischargeAt("start_date"), "first_contact_at"
+            )
+        )
+    )
+
+
+def last_day_with_window_passed(now, hours=FIRST_CONTACT_HOURS):
+    """The last discharge day whose first-contact window had ended by `now`."""
+    day = timezone.localdate(now) - timedelta(days=hours // 24)
+    while discharged_at(day) + timedelta(hours=hours) > now:
+        day -= timedelta(days=1)
+    return day
+
+
+def _first_contact_figures(context):
+    window_passed = Q(start_date__lte=last_day_with_window_passed(context.now))
+    seconds = F("first_contact_seconds")
+    return {
+        "first_contact_median": Percentile(seconds, 0.5),
+        "first_contact_p90": Percentile(seconds, 0.9),
+        "first_contacts": Count("pk", filter=Q(first_contact_at__isnull=False)),
+        "window_passed": Count("pk", filter=window_passed),
+        "within_72": Count(
+            "pk",
+            filter=window_passed & Q(first_contact_seconds__lte=FIRST_CONTACT_HOURS * HOUR),
+        ),
+    }
+
+
+def _decision_figures():
+    decided = Q(decided_at__isnull=False, status__in=[Status.ACCEPTED, Status.DECLINED])
+    seconds = SecondsBetween("submitted_at", "decided_at")
+    return {
+        "decision_median": Percentile(seconds, 0.5, filter=decided),
+        "decision_p90": Percentile(seconds, 0.9, filter=decided),
+        "decisions": Count("pk", filter=decided),
+    }
+
+
+def _hours(seconds, base):
+    return Cell(None if seconds is None else seconds / HOUR, HOURS, base)
+
+
+def _percent(part, whole):
+    return Cell(100 * part / whole if whole else None, PERCENT, whole)
+
+
+def timeliness_tables(context):
+    decisions = {None: _referrals(context).aggregate(**_decision_figures())}
+    decisions |= {
+        row["hospital__name"]: row
+        for row in _referrals(context)
+        .values("hospital__name")
+        .annotate(**_decision_figures())
+        .order_by()
+    }
+    discharged = _discharged(context)
+    contacts = {None: discharged.aggregate(**_first_contact_figures(context))}
+    contacts |= {
+        row["referral__hospital__name"]: row
+        for row in discharged.values("referral__hospital__name")
+        .annotate(**_first_contact_figures(context))
+        .order_by()
+    }
+    buckets = discharged.aggregate(
+        within_24=Count("pk", filter=Q(first_contact_seconds__lte=24 * HOUR)),
+        within_48=Count(
+            "pk",
+            filter=Q(first_contact_seconds__gt=24 * HOUR, first_contact_seconds__lte=48 * HOUR),
+        ),
+        within_72=Count(
+            "pk",
+            filter=Q(first_contact_seconds__gt=48 * HOUR, first_contact_seconds__lte=72 * HOUR),
+        ),
+        later=Count("pk", filter=Q(first_contact_seconds__gt=72 * HOUR)),
+        none_yet=Count("pk", filter=Q(first_contact_at__isnull=True)),
+    )
+    hospitals = [None] + sorted(name for name in set(decisions) | set(contacts) if name)
+    empty_decisions = dict.fromkeys(_decision_figures(), None) | {"decisions": 0}
+    empty_contacts = dict.fromkeys(_first_contact_figures(context), None) | {
+        "first_contacts": 0,
+        "window_passed": 0,
+        "within_72": 0,
+    }
+    rows = []
+    contacted_rows = []
+    for name in hospitals:
+        decision = decisions.get(name, empty_decisions)
+        contact = contacts.get(name, empty_contacts)
+        label = name or "All hospitals"
+        rows.append(
+            [
+                label,
+                _hours(decision["decision_median"], decision["decisions"]),
+                _hours(decision["decision_p90"], decision["decisions"]),
+                Cell(decision["decisions"]),
+                _hours(contact["first_contact_median"], contact["first_contacts"]),
+                _hours(contact["first_contact_p90"], contact["first_contacts"]),
+                Cell(contact["first_contacts"]),
+            ]
+        )
+        contacted_rows.append(
+            [
+                label,
+                Cell(contact["window_passed"]),
+                Cell(contact["within_72"]),
+                _percent(contact["within_72"], contact["window_passed"]),
+            ]
+        )
+    return [
+        Table(
+            "timeliness",
+            "Timeliness",
+            "Hours from a referral being received to the coordinator's decision (accepted or "
+            "declined), for referrals received in the period; and hours from discharge to the "
+            "first successful contact, for clients who went home in the period. Median: half "
+            "took less. 90th percentile: nine in ten took less. Clock hours, not working hours.",
+            [
+                "Hospital",
+                "Referral to decision: median hours",
+                "Referral to decision: 90th percentile hours",
+                "Referrals decided",
+                "Discharge to first contact: median hours",
+                "Discharge to first contact: 90th percentile hours",
+                "Clients contacted",
+            ],
+            rows,
+        ),
+        Table(
+            "contacted_within_72_hours",
+            "Contacted within 72 hours of discharge",
+            "Clients who went home in the period and whose 72 hours after discharge had "
+            "passed when the report was made; how many had a successful contact within those "
+            "72 hours.",
+            ["Hospital", "Clients discharged", "Contacted within 72 hours", "Percentage"],
+            contacted_rows,
+        ),
+        Table(
+            "time_to_first_contact",
+            "Time from discharge to first successful contact",
+            "Clients who went home in the period, by how long after discharge the first "
+            "successful contact came.",
+            ["Time after discharge", "Clients"],
+            [
+                ["Within 24 hours", Cell(buckets["within_24"])],
+                ["24 to 48 hours", Cell(buckets["within_48"])],
+                ["48 to 72 hours", Cell(buckets["within_72"])],
+                ["More than 72 hours", Cell(buckets["later"])],
+                ["No successful contact yet", Cell(buckets["none_yet"])],
+            ],
+            chart={"type": "bar", "column": 1},
+        ),
+    ]
+
+
+# --- People supported ---------------------------------------------------------------------
+
+
+def supported_episodes(context):
+    """Episodes open on at least one day of the period, counted from discharge."""
+    return SupportEpisode.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=context.period.start),
+        scheme=context.scheme,
+        start_date__isnull=False,
+        start_date__lte=context.period.end,
+    )
+
+
+def _people_counts(context):
+    return {
+        "episodes": Count("pk"),
+        "clients": Count("client", distinct=True),
+        "new": Count("pk", filter=Q(start_date__gte=context.period.start)),
+        "continuing": Count("pk", filter=Q(start_date__lt=context.period.start)),
+    }
+
+
+AGE_BANDS = [(None, 50), (50, 65), (65, 75), (75, 85), (85, None)]
+
+
+def _age_band_label(low, high):
+    if low is None:
+        return f"Under {high}"
+    if high is None:
+        return f"{low} and over"
+    return f"{low} to {high - 1}"
+
+
+def people_tables(context):
+    episodes = supported_episodes(context)
+    totals = episodes.aggregate(**_people_counts(context))
+    clients = Client.objects.filter(pk__in=episodes.values("client_id"))
+    end = context.period.end
+
+    def born_before_age(age):
+        return end - relativedelta(years=age)
+
+    band = Case(
+        *[
+            When(
+                Q(
+                    *([Q(date_of_birth__lte=born_before_age(low))] if low else []),
+                    *([Q(date_of_birth__gt=born_before_age(high))] if high else []),
+                ),
+                then=Value(_age_band_label(low, high)),
+            )
+            for low, high in AGE_BANDS
+        ],
+        output_field=CharField(),
+    )
+    ages = dict(clients.annotate(band=band).values_list("band").annotate(n=Count("pk")).order_by())
+    genders = dict(clients.values_list("gender").annotate(n=Count("pk")).order_by())
+    ethnicities = dict(clients.values_list("ethnic_category").annotate(n=Count("pk")).order_by())
+    postcode = Upper(Trim("postcode"))
+    district = Case(
+        When(postcode__contains=" ", then=Left(postcode, StrIndex(postcode, Value(" ")) - 1)),
+        default=postcode,
+        output_field=CharField(),
+    )
+    districts = (
+        clients.annotate(district=district)
+        .values_list("district")
+        .annotate(n=Count("pk"))
+        .order_by("district")
+    )
+    by_ward = (
+        episodes.values("referral__hospital__name", "referral__ward__name")
+        .annotate(**_people_counts(context))
+        .order_by("referral__hospital__name", "referral__ward__name")
+    )
+    return [
+        Table(
+            "people_supported",
+            "People supported",
+            "Episodes of support open on at least one day of the period, from discharge to "
+            "closing. Unique clients counts each person once however many episodes they had. "
+            "New: the client went home in the period. Continuing: support began earlier.",
+            ["Figure", "Number"],
+            [
+                ["Episodes of support", Cell(totals["episodes"])],
+                ["Unique clients", Cell(totals["clients"])],
+                ["New episodes", Cell(totals["new"])],
+                ["Continuing episodes", Cell(totals["continuing"])],
+            ],
+        ),
+        Table(
+            "people_by_ward",
+            "People supported by referring ward",
+            "As 'People supported', by the ward that referred each episode.",
+            ["Hospital", "Ward", "Episodes", "Unique clients", "New", "Continuing"],
+            [
+                [
+                    row["referral__hospital__name"],
+                    row["referral__ward__name"],
+                    *(Cell(row[key]) for key in ("episodes", "clients", "new", "continuing")),
+                ]
+                for row in by_ward
+            ],
+        ),
+        Table(
+            "age_bands",
+            "Age",
+            "Unique clients supported in the period, by age on the last day of the period.",
+            ["Age band", "Clients"],
+            [
+                [_age_band_label(low, high), Cell(ages.get(_age_band_label(low, high), 0))]
+                for low, high in AGE_BANDS
+            ],
+        ),
+        Table(
+            "gender",
+            "Gender",
+            "Unique clients supported in the period, by gender as the client describes it "
+            "(NHS Data Dictionary: person stated gender). 'Not asked yet': nothing recorded.",
+            ["Gender", "Clients"],
+            [[label, Cell(genders.get(code, 0))] for code, label in Gender.choices]
+            + [["Not asked yet", Cell(genders.get("", 0))]],
+        ),
+        Table(
+            "ethnicity",
+            "Ethnic group",
+            "Unique clients supported in the period, by NHS ethnic category code. 'Not "
+            "stated': the client chose not to say. 'Not asked yet': nothing recorded.",
+            ["Code", "Ethnic group", "Clients"],
+            [
+                [code, label, Cell(ethnicities.get(code, 0))]
+                for code, label in EthnicCategory.choices
+            ]
+            + [["", "Not asked yet", Cell(ethnicities.get("", 0))]],
+        ),
+        Table(
+            "postcode_districts",
+            "Postcode district",
+            "Unique clients supported in the period, by the first half of their postcode.",
+            ["Postcode district", "Clients"],
+            [[name, Cell(count)] for name, count in districts],
+        ),
+    ]
+
+
+# --- Activity -----------------------------------------------------------------------------
+
+
+def _contacts(context):
+    return Contact.objects.filter(context.during("happened_at"), episode__scheme=context.scheme)
+
+
+def contacts_in_period(scheme, period):
+    """How many calls and visits the report counts: a measure of how long it takes to make."""
+    return _contacts(_Context(scheme, period, timezone.now())).count()
+
+
+def _activity_figures():
+    by_volunteer = Q(logged_by__role=Role.VOLUNTEER)
+    return {
+        "calls": Count("pk", filter=Q(kind=CallKind.CALL)),
+        "calls_answered": Count("pk", filter=Q(kind=CallKind.CALL, answered=True)),
+        "call_minutes": Sum("duration_minutes", filter=Q(kind=CallKind.CALL)),
+        "visits": Count("pk", filter=Q(kind=CallKind.VISIT)),
+        "visits_made": Count("pk", filter=Q(kind=CallKind.VISIT, answered=True)),
+        "visit_minutes": Sum("duration_minutes", filter=Q(kind=CallKind.VISIT)),
+        "contacts": Count("pk"),
+        "successful": Count("pk", filter=Q(answered=True)),
+        "minutes": Sum("duration_minutes"),
+        "volunteer_minutes": Sum("duration_minutes", filter=by_volunteer),
+        "active_volunteers": Count("logged_by", filter=by_volunteer, distinct=True),
+    }
+
+
+def _minutes_as_hours(minutes, base):
+    return Cell((minutes or 0) / 60, HOURS, base)
+
+
+def activity_tables(context):
+    totals = _contacts(context).aggregate(**_activity_figures())
+    in_period = Q(
+        contacts__happened_at__gte=context.period.starts_at,
+        contacts__happened_at__lt=context.period.ends_before,
+        contacts__episode__scheme=context.scheme,
+    )
+    activities = Need.objects.annotate(n=Count("contacts", filter=in_period)).order_by(
+        "position", "label"
+    )
+    return [
+        Table(
+            "activity",
+            "Calls and visits",
+            "Phone calls and home visits made in the period, as logged. Successful: the "
+            "client was spoken with. Hours: the length of each call or visit as logged, added "
+            "up.",
+            ["Contact", "Attempted", "Successful", "Hours"],
+            [
+                [
+                    "Phone calls",
+                    Cell(totals["calls"]),
+                    Cell(totals["calls_answered"]),
+                    _minutes_as_hours(totals["call_minutes"], totals["calls"]),
+                ],
+                [
+                    "Home visits",
+                    Cell(totals["visits"]),
+                    Cell(totals["visits_made"]),
+                    _minutes_as_hours(totals["visit_minutes"], totals["visits"]),
+                ],
+                [
+                    "All calls and visits",
+                    Cell(totals["contacts"]),
+                    Cell(totals["successful"]),
+                    _minutes_as_hours(totals["minutes"], totals["contacts"]),
+                ],
+            ],
+        ),
+        Table(
+            "volunteers",
+            "Volunteers",
+            "Active volunteers: volunteers who logged at least one call or visit in the "
+            "period. Volunteer hours: the hours of the calls and visits they logged (travel "
+            "and other time is not recorded).",
+            ["Figure", "Value"],
+            [
+                ["Active volunteers", Cell(totals["active_volunteers"])],
+                [
+                    "Volunteer hours",
+                    _minutes_as_hours(totals["volunteer_minutes"], totals["active_volunteers"]),
+                ],
+            ],
+        ),
+        Table(
+            "activity_types",
+            "Activities",
+            "Calls and visits in the period that included each activity (one call or visit "
+            "can include several).",
+            ["Activity", "Calls and visits"],
+            [[need.label, Cell(need.n)] for need in activities],
+        ),
+    ]
+
+
+# --- Episodes -----------------------------------------------------------------------------
+
+
+def episode_tables(context):
+    closed = SupportEpisode.objects.filter(
+        context.on_days("closed_on"), scheme=context.scheme, status=EpisodeStatus.CLOSED
+    )
+    outcomes = dict(closed.values_list("exit_outcome").annotate(n=Count("pk")).order_by())
+    started = Q(start_date__isnull=False)
+    length = DaysBetween("start_date", "closed_on") + 1
+    lengths = closed.aggregate(
+        closed=Count("pk"),
+        with_support=Count("pk", filter=started),
+        median_days=Percentile(length, 0.5, filter=started),
+    )
+    extensions = Extension.objects.filter(
+        context.during("extended_at"), episode__scheme=context.scheme
+    ).aggregate(granted=Count("pk"), episodes=Count("episode", distinct=True), weeks=Sum("weeks"))
+    return [
+        Table(
+            "episodes_closed",
+            "Episodes closed, by outcome",
+            "Episodes of support closed in the period, by the outcome the coordinator "
+            "recorded on closing.",
+            ["Outcome", "Episodes"],
+            [[label, Cell(outcomes.get(code, 0))] for code, label in ExitOutcome.choices],
+        ),
+        Table(
+            "episode_length",
+            "Length of support and extensions",
+            "Length: days from discharge to closing, both included, for episodes closed in "
+            "the period after support began. Extensions: extensions agreed in the period.",
+            ["Figure", "Value"],
+            [
+                ["Episodes closed", Cell(lengths["closed"])],
+                [
+                    "Median length of support (days)",
+                    Cell(lengths["median_days"], DAYS, lengths["with_support"]),
+                ],
+                ["Extensions agreed", Cell(extensions["granted"])],
+                ["Episodes extended", Cell(extensions["episodes"])],
+                ["Weeks added by extensions", Cell(extensions["weeks"] or 0)],
+            ],
+        ),
+    ]
+
+
+# --- Readmissions -------------------------------------------------------------------------
+
+
+def _readmitted_within(days):
+    return Exists(
+        Readmission.objects.filter(episode=OuterRef("pk"))
+        .alias(day=DaysBetween("episode__start_date", "admitted_on"))
+        .filter(day__gte=0, day__lte=days)
+    )
+
+
+def readmission_tables(context):
+    episodes = SupportEpisode.objects.filter(
+        context.on_days("start_date"), scheme=context.scheme
+    ).annotate(**{f"readmitted_{days}": _readmitted_within(days) for days in READMISSION_WINDOWS})
+    figures = {}
+    for days in READMISSION_WINDOWS:
+        followed = Q(start_date__lte=context.today - timedelta(days=days))
+        figures[f"followed_{days}"] = Count("pk", filter=followed)
+        figures[f"readmitted_{days}_n"] = Count(
+            "pk", filter=followed & Q(**{f"readmitted_{days}": True})
+        )
+    totals = episodes.aggregate(**figures)
+    scheme = context.scheme
+    comparisons = {
+        30: scheme.readmission_comparison_30,
+        60: scheme.readmission_comparison_60,
+    }
+    source = scheme.readmission_comparison_source or "No comparison figure set"
+    return [
+        Table(
+            "readmissions",
+            "Readmissions",
+            "As recorded by the scheme, not taken from hospital records. Clients who went "
+            "home in the period and for whom the whole 30 (or 60) days after discharge have "
+            "passed; how many were readmitted to hospital within that many days of discharge "
+            "(day 30 counts; day 31 does not). Each discharge is counted once. The "
+            f"comparison figure is set by the scheme: {source}.",
+            ["Within", "Discharges followed up", "Readmitted", "Percentage", "Comparison figure"],
+            [
+                [
+                    f"{days} days",
+                    Cell(totals[f"followed_{days}"]),
+                    Cell(totals[f"readmitted_{days}_n"]),
+                    _percent(totals[f"readmitted_{days}_n"], totals[f"followed_{days}"]),
+                    Cell(comparisons[days], PERCENT),
+                ]
+                for days in READMISSION_WINDOWS
+            ],
+        )
+    ]
+
+
+# --- Outcomes -----------------------------------------------------------------------------
+
+
+def _score(measure_ref, instrument, item=None):
+    """One item's value, or (item None) the instrument's total if every item was answered."""
+    answers = OutcomeAnswer.objects.filter(measure=measure_ref)
+    if item is not None:
+        return Subquery(answers.filter(item=item).values("value")[:1])
+    return Subquery(
+        answers.values("measure")
+        .annotate(total=Sum("value"), answered=Count("value"))
+        .filter(answered=len(instrument.items))
+        .values("total")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _outcome_row(context, instrument, item=None):
+    """Baseline and end pairs for one score; returns the aggregate's figures."""
+    ends = OutcomeMeasure.objects.filter(
+        context.on_days("taken_on"),
+        client__scheme=context.scheme,
+        instrument=instrument.code,
+        timepoint=Timepoint.END,
+    )
+    later_end = ends.filter(client=OuterRef("client")).filter(
+        Q(taken_on__gt=OuterRef("taken_on"))
+        | Q(taken_on=OuterRef("taken_on"), pk__gt=OuterRef("pk"))
+    )
+    baseline = (
+        OutcomeMeasure.objects.filter(
+            client=OuterRef("client"),
+            instrument=instrument.code,
+            timepoint=Timepoint.BASELINE,
+            taken_on__lte=OuterRef("taken_on"),
+        )
+        .order_by("-taken_on", "-pk")
+        .values("pk")[:1]
+    )
+    pairs = (
+        ends.exclude(Exists(later_end))
+        .annotate(baseline_id=Subquery(baseline))
+        .annotate(
+            end_score=_score(OuterRef("pk"), instrument, item),
+            base_score=_score(OuterRef("baseline_id"), instrument, item),
+        )
+    )
+    both = Q(end_score__isnull=False, base_score__isnull=False)
+    lower_is_better = (
+        instrument.lower_is_better if item is None else item_lower_is_better(instrument, item)
+    )
+    improved = (
+        Q(end_score__lt=F("base_score")) if lower_is_better else Q(end_score__gt=F("base_score"))
+    )
+    return lower_is_better, pairs.aggregate(
+        pairs=Count("pk", filter=both),
+        base=Avg("base_score", filter=both),
+        end=Avg("end_score", filter=both),
+        change=Avg(F("end_score") - F("base_score"), filter=both),
+        improved=Count("pk", filter=both & improved),
+    )
+
+
+def outcome_tables(context):
+    rows = []
+    for instrument in INSTRUMENTS.values():
+        scores = (
+            [(None, f"{instrument.name}: total")]
+            if instrument.scoring == SUM
+            else [(item.code, f"{instrument.name}: {item.short}") for item in instrument.items]
+        )
+        for item, label in scores:
+            lower_is_better, figures = _outcome_row(context, instrument, item)
+            pairs = figures["pairs"]
+            rows.append(
+                [
+                    label,
+                    "Lower" if lower_is_better else "Higher",
+                    Cell(pairs),
+                    Cell(figures["base"], MEAN, pairs),
+                    Cell(figures["end"], MEAN, pairs),
+                    Cell(figures["change"], CHANGE, pairs),
+                    Cell(figures["improved"]),
+                    _percent(figures["improved"], pairs),
+                ]
+            )
+    return [
+        Table(
+            "outcomes",
+            "Outcomes: loneliness and wellbeing",
+            "Clients whose end-of-support measure was taken in the period and who also have "
+            "a baseline measure taken before it (their latest end measure in the period, with "
+            "the latest baseline before it). A missing answer is never counted as zero: a pair "
+            "counts only where both scores exist, and a total only where every item was "
+            "answered. Change: end minus baseline. Improved: the score moved in the better "
+            "direction.",
+            [
+                "Measure",
+                "Better score is",
+                "Pairs",
+                "Mean at baseline",
+                "Mean at end",
+                "Mean change",
+                "Improved",
+                "Percentage improved",
+            ],
+            rows,
+            chart={"type": "bar", "column": 5},
+        )
+    ]
+
+
+# --- Concerns and onward referrals --------------------------------------------------------
+
+
+def concern_and_onward_tables(context):
+    concerns = dict(
+        Concern.objects.filter(context.during("raised_at"), episode__scheme=context.scheme)
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    onward = {
+        row["service__category"]: row
+        for row in OnwardReferral.objects.filter(
+            context.on_days("referred_on"), episode__scheme=context.scheme
+        )
+        .values("service__category")
+        .annotate(made=Count("pk"), accepted=Count("pk", filter=Q(outcome="accepted")))
+        .order_by()
+    }
+    none = {"made": 0, "accepted": 0}
+    return [
+        Table(
+            "concerns",
+            "Concerns raised",
+            "Concerns about a client's safety or wellbeing raised in the period (by volunteers, "
+            "coordinators, or automatically after two unanswered calls), by category.",
+            ["Category", "Concerns"],
+            [[label, Cell(concerns.get(code, 0))] for code, label in ConcernCategory.choices],
+        ),
+        Table(
+            "onward_referrals",
+            "Onward referrals",
+            "Referrals made in the period to other community services, by the kind of service, "
+            "and how many the service has accepted so far.",
+            ["Service", "Referrals made", "Accepted"],
+            [
+                [
+                    label,
+                    Cell(onward.get(code, none)["made"]),
+                    Cell(onward.get(code, none)["accepted"]),
+                ]
+                for code, label in ServiceCategory.choices
+            ],
+        ),
+    ]
+
+
+SECTIONS = [
+    referral_tables,
+    timeliness_tables,
+    people_tables,
+    activity_tables,
+    episode_tables,
+    readmission_tables,
+    outcome_tables,
+    concern_and_onward_tables,
+]
+
+
+# --- The manager's dashboard --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    this_period: Cell
+    last_period: Cell
+
+
+def headline_figures(scheme, period, *, now=None):
+    """The handful of figures a manager watches, from the same queries as the report."""
+    context = _Context(scheme, period, now or timezone.now())
+    referrals = _referrals(context).aggregate(**_referral_counts())
+    people = supported_episodes(context).aggregate(**_people_counts(context))
+    first = _discharged(context).aggregate(**_first_contact_figures(context))
+    activity = _contacts(context).aggregate(**_activity_figures())
+    return {
+        "Referrals received": Cell(referrals["received"]),
+        "Referrals accepted": Cell(referrals["accepted"]),
+        "Clients supported": Cell(people["clients"]),
+        "Contacted within 72 hours of discharge": _percent(
+            first["within_72"], first["window_passed"]
+        ),
+        "Successful calls and visits": Cell(activity["successful"]),
+        "Hours of calls and visits": _minutes_as_hours(activity["minutes"], activity["contacts"]),
+    }
+
+
+def compare_headlines(scheme, this_period, last_period, *, now=None):
+    this = headline_figures(scheme, this_period, now=now)
+    last = headline_figures(scheme, last_period, now=now)
+    return [Headline(label, this[label], last[label]) for label in this]

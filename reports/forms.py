@@ -1,0 +1,110 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from aligns.accounts.models import Scheme
+from aligns.forms import DateField
+from reports.exports import FORMATS
+from reports.period import Period
+
+OTHER_DATES = "other"
+# Longer ranges are a typing mistake more often than a report anyone wants.
+LONGEST_PERIOD_DAYS = 2 * 366
+
+
+class ReportForm(forms.Form):
+    """Which period to report on. Read from the query string so a report has an address."""
+
+    quarter = forms.ChoiceField(
+        label="Period",
+        error_messages={"invalid_choice": "Choose a quarter from the list, or other dates"},
+    )
+    start = DateField(label="From", required=False, error_label="start date")
+    end = DateField(label="To", required=False, error_label="end date")
+    small_numbers = forms.BooleanField(
+        label="Hide counts under 5, for sharing outside the scheme",
+        required=False,
+        help_text="Counts of 1 to 4 show as '<5', and any average or rate worked out from "
+        "fewer than 5 people as 'n<5'.",
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = today or timezone.localdate()
+        quarters = Period.recent_quarters(today)
+        self.fields["quarter"].choices = [(q.key, q.label) for q in quarters] + [
+            (OTHER_DATES, "Other dates (choose below)")
+        ]
+        self.fields["quarter"].initial = quarters[0].key
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("quarter") != OTHER_DATES:
+            return cleaned
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if "start" not in self.errors and start is None:
+            self.add_error("start", "Enter the start date")
+        if "end" not in self.errors and end is None:
+            self.add_error("end", "Enter the end date")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end date must be the same as or after the start date")
+            elif (end - start).days >= LONGEST_PERIOD_DAYS:
+                self.add_error("end", "A report can cover 2 years at most")
+        return cleaned
+
+    @property
+    def period(self):
+        data = self.cleaned_data
+        if data["quarter"] == OTHER_DATES:
+            return Period(data["start"], data["end"])
+        return Period.from_key(data["quarter"])
+
+
+class ExportForm(ReportForm):
+    export_format = forms.ChoiceField(
+        choices=[(code, spec.label) for code, spec in FORMATS.items()],
+        error_messages={"required": "Choose a format", "invalid_choice": "Choose a format"},
+    )
+
+
+class ReportSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Scheme
+        fields = [
+            "coordinators_see_reports",
+            "readmission_comparison_30",
+            "readmission_comparison_60",
+            "readmission_comparison_source",
+        ]
+        error_messages = {
+            field: {
+                "invalid": "Enter a percentage as a number, like 12.5",
+                "max_digits": "Enter a percentage between 0 and 100",
+                "max_decimal_places": "Use at most one decimal place, like 12.5",
+                "max_whole_digits": "Enter a percentage between 0 and 100",
+                "min_value": "Enter a percentage between 0 and 100",
+                "max_value": "Enter a percentage between 0 and 100",
+            }
+            for field in ("readmission_comparison_30", "readmission_comparison_60")
+        }
+        widgets = {
+            field: forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-4"})
+            for field in ("readmission_comparison_30", "readmission_comparison_60")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        has_figure = any(
+            cleaned.get(field) is not None
+            for field in ("readmission_comparison_30", "readmission_comparison_60")
+        )
+        if has_figure and not cleaned.get("readmission_comparison_source"):
+            self.add_error(
+                "readmission_comparison_source",
+                "Say where the comparison figures come from, so readers can judge them",
+            )
+        return cleaned

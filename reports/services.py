@@ -1,0 +1,78 @@
+"""Making report files: straight away for small schemes, in the background for large ones."""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from reports import exports
+from reports.figures import build_report, contacts_in_period
+from reports.models import EXPORT_KEPT_FOR, ExportStatus, ReportExport
+from reports.period import Period
+
+logger = logging.getLogger(__name__)
+
+
+def export_is_large(*, scheme, period):
+    """Whether a report is big enough to be made in the background rather than at once."""
+    return contacts_in_period(scheme, period) > settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS
+
+
+@transaction.atomic
+def export_request(*, scheme, period, export_format, suppress_small_numbers, by):
+    """Queue a report file to be made by the worker; old files are cleared out first."""
+    ReportExport.objects.filter(
+        scheme=scheme, requested_at__lt=timezone.now() - EXPORT_KEPT_FOR
+    ).delete()
+    export = ReportExport.objects.create(
+        scheme=scheme,
+        requested_by=by,
+        period_start=period.start,
+        period_end=period.end,
+        export_format=export_format,
+        suppress_small_numbers=suppress_small_numbers,
+    )
+    from reports.tasks import export_build_task
+
+    transaction.on_commit(lambda: export_build_task.delay(export.pk))
+    return export
+
+
+def export_build(*, export_id):
+    """Make the file for one request, telling the page how far it has got."""
+    export = ReportExport.objects.select_related("scheme").get(pk=export_id)
+    if export.is_finished:
+        return export
+
+    def progress(done, total):
+        # The last tenth is writing the file.
+        percent = int(90 * done / total)
+        ReportExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.RUNNING, progress=percent
+        )
+
+    progress(0, 1)
+    try:
+        report = build_report(
+            export.scheme,
+            Period(export.period_start, export.period_end),
+            suppress_small_numbers=export.suppress_small_numbers,
+            progress=progress,
+        )
+        content = exports.render(report, export.export_format)
+    except Exception:
+        logger.exception("Report export %s failed", export.pk)
+        ReportExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    ReportExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.READY,
+        progress=100,
+        content=content,
+        filename=exports.filename(report, export.export_format),
+        finished_at=timezone.now(),
+    )
+    export.refresh_from_db()
+    return export

@@ -1,0 +1,315 @@
+"""The report and dashboard pages: who may see them, what they log, bounded queries, and
+the files they offer."""
+
+import csv
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from aligns.accounts.models import Role, Scheme
+from aligns.audit.models import AccessLogEntry
+from reports.exports import STATIC_PREFIX, StaticOnlyFetcher, neutralise, pdf_document
+from reports.figures import build_report
+from reports.models import ExportStatus, ReportExport
+from reports.services import export_build
+from tests.reports.conftest import QUARTER
+
+pytestmark = pytest.mark.usefixtures("report_made_now")
+
+REPORT = reverse("reports:report")
+QUARTER_QUERY = {"quarter": QUARTER.key}
+
+
+def export(client, export_format, **extra):
+    return client.post(
+        reverse("reports:export"), {**QUARTER_QUERY, "export_format": export_format, **extra}
+    )
+
+
+def report_log_entries(user):
+    return AccessLogEntry.objects.filter(
+        user=user, subject_type=ContentType.objects.get_for_model(Scheme)
+    )
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF, Role.COORDINATOR])
+def test_only_managers_see_reports_by_default(client, make_user, role):
+    client.force_login(make_user(role))
+    assert client.get(REPORT, QUARTER_QUERY).status_code == 403
+    assert export(client, "csv").status_code == 403
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+
+
+def test_coordinators_see_reports_when_the_scheme_allows_it(client, scheme, coordinator):
+    scheme.coordinators_see_reports = True
+    scheme.save()
+    client.force_login(coordinator)
+    assert client.get(REPORT, QUARTER_QUERY).status_code == 200
+    assert client.get(reverse("reports:dashboard")).status_code == 403  # managers' page
+    assert client.get(reverse("reports:settings")).status_code == 403
+
+
+def test_signed_out_people_are_sent_to_sign_in(client):
+    response = client.get(REPORT)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_another_schemes_manager_sees_only_their_own_scheme(client, hand_built, make_user,
+                                                            other_scheme):  # fmt: skip
+    outsider = make_user(Role.MANAGER, scheme=other_scheme)
+    client.force_login(outsider)
+    response = client.get(REPORT, QUARTER_QUERY)
+    report = response.context["result"]
+    assert report.scheme == other_scheme
+    received = {row[0]: row[1] for row in report.table("referrals").export_rows(False)}
+    assert received["Received"] == 1  # their one referral, not the six of the other scheme
+    assert b"North Hospital" not in response.content
+
+
+def test_manager_sees_the_report_with_definitions_and_chart_data(client, hand_built, manager):
+    client.force_login(manager)
+    response = client.get(REPORT, QUARTER_QUERY)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Q3 2026/27: October to December 2026" in page
+    assert "day 30 counts; day 31 does not" in page
+    assert 'id="chart-referrals_by_month"' in page
+    # Markup typed as a job title is shown as text.
+    assert "=hyperlink(&quot;http://example.org&quot;,&quot;x&quot;)" in page
+
+
+def test_viewing_and_downloading_a_report_is_in_the_access_log(client, hand_built, manager):
+    client.force_login(manager)
+    client.get(REPORT, QUARTER_QUERY)
+    export(client, "xlsx")
+    pages = list(report_log_entries(manager).values_list("page", flat=True))
+    assert sorted(pages) == ["reports:export", "reports:report"]
+
+
+def test_the_form_alone_is_not_logged(client, manager):
+    client.force_login(manager)
+    assert client.get(REPORT).status_code == 200
+    assert not report_log_entries(manager).exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"quarter": "other"}, "start", "Enter the start date"),
+        (
+            {"quarter": "other", "start_day": "1", "start_month": "13", "start_year": "2026"},
+            "start",
+            "Start date must be a real date",
+        ),
+        (
+            {"quarter": "other", "start_day": "5", "start_month": "3", "start_year": "2026",
+             "end_day": "4", "end_month": "3", "end_year": "2026"},
+            "end",
+            "The end date must be the same as or after the start date",
+        ),
+        (
+            {"quarter": "other", "start_day": "1", "start_month": "1", "start_year": "2020",
+             "end_day": "1", "end_month": "1", "end_year": "2026"},
+            "end",
+            "A report can cover 2 years at most",
+        ),
+        ({"quarter": "1999-99-99"}, "quarter", "Choose a quarter from the list, or other dates"),
+    ],
+)  # fmt: skip
+def test_bad_periods_are_explained_beside_the_field_and_keep_what_was_typed(
+    client, manager, query, field, message
+):
+    client.force_login(manager)
+    response = client.get(REPORT, query)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [message]
+    page = response.content.decode()
+    assert "nhsuk-error-summary" in page
+    assert message in page
+    assert "result" not in response.context
+    for name, value in query.items():
+        if name != "quarter":
+            assert f'value="{value}"' in page
+
+
+def test_a_custom_date_range_is_reported(client, hand_built, manager):
+    client.force_login(manager)
+    response = client.get(
+        REPORT,
+        {"quarter": "other", "start_day": "1", "start_month": "11", "start_year": "2026",
+         "end_day": "30", "end_month": "11", "end_year": "2026"},
+    )  # fmt: skip
+    report = response.context["result"]
+    received = {row[0]: row[1] for row in report.table("referrals").export_rows(False)}
+    assert received["Received"] == 2  # r3 and r7
+
+
+def test_the_report_page_issues_the_same_number_of_queries_whatever_the_data(
+    client, hand_built, manager, make_user, other_scheme, django_assert_num_queries
+):
+    empty_scheme_manager = make_user(Role.MANAGER, scheme=other_scheme)
+    client.force_login(empty_scheme_manager)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(REPORT, QUARTER_QUERY)
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as larger:
+        client.get(REPORT, QUARTER_QUERY)
+    assert len(small.captured_queries) == len(larger.captured_queries)
+    assert len(larger.captured_queries) <= 40
+
+
+def test_dashboard_compares_this_quarter_so_far_with_last_quarter(client, hand_built, manager):
+    client.force_login(manager)
+    # 15 March 2027: this quarter is January to March 2027; last is the hand-built one.
+    response = client.get(reverse("reports:dashboard"))
+    headlines = {h.label: h for h in response.context["headlines"]}
+    assert headlines["Referrals received"].last_period.value == 6
+    assert headlines["Referrals received"].this_period.value == 1  # r5, on 1 January
+    assert headlines["Clients supported"].last_period.value == 3
+    assert response.context["open_episodes"] == 2  # e7 and e8
+    assert response.context["open_concerns"] == 3
+
+
+def test_dashboard_queries_are_bounded(client, hand_built, manager, django_assert_max_num_queries):
+    client.force_login(manager)
+    with django_assert_max_num_queries(25):
+        client.get(reverse("reports:dashboard"))
+
+
+# --- Files ------------------------------------------------------------------------------
+
+
+def test_xlsx_opens_with_a_sheet_per_table_and_the_definitions(client, hand_built, manager):
+    client.force_login(manager)
+    response = export(client, "xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:2] == ["About", "Definitions"]
+    assert "Readmissions" in book.sheetnames
+    definitions = [row[0] for row in book["Definitions"].iter_rows(values_only=True)]
+    assert "Contacted within 72 hours of discharge" in definitions
+    referrals = {row[0]: row[1] for row in book["Referrals"].iter_rows(values_only=True)}
+    assert referrals["Received"] == 6  # a number, not text
+    roles = [row[0] for row in book["Referrals by referrer's role"].iter_rows(values_only=True)]
+    assert '\'=hyperlink("http://example.org","x")' in roles
+
+
+def test_csv_zip_has_a_file_per_table_and_no_cell_starts_a_formula(client, hand_built, manager):
+    client.force_login(manager)
+    response = export(client, "csv")
+    bundle = zipfile.ZipFile(io.BytesIO(response.content))
+    names = bundle.namelist()
+    assert "00-definitions.csv" in names
+    roles_file = next(name for name in names if name.endswith("referrals-by-role.csv"))
+    rows = list(csv.reader(io.StringIO(bundle.read(roles_file).decode("utf-8-sig"))))
+    assert rows[0][0] == "Referrer's job title"
+    for name in names:
+        for row in csv.reader(io.StringIO(bundle.read(name).decode("utf-8-sig"))):
+            for value in row:
+                assert not value.startswith(("=", "+", "@", "\t", "\r")), (name, value)
+                if value.startswith("-"):
+                    float(value)  # only negative numbers may start with a minus
+
+
+def test_pdf_renders(client, hand_built, manager):
+    client.force_login(manager)
+    response = export(client, "pdf", small_numbers="on")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert response.content.rstrip().endswith(b"%%EOF")
+
+
+def test_pdf_lays_out_every_table_on_pages(hand_built):
+    report = build_report(hand_built.scheme, QUARTER, suppress_small_numbers=True)
+    document = pdf_document(report)
+    assert len(document.pages) >= 3
+
+
+def test_pdf_fetches_only_the_projects_own_static_files():
+    fetcher = StaticOnlyFetcher()
+    stylesheet = fetcher.fetch(STATIC_PREFIX + "css/report-pdf.css")
+    assert b"@page" in stylesheet.read()
+    for elsewhere in ("https://example.org/x.css", "file:///etc/passwd", STATIC_PREFIX + "../x"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 7700", "'+44 7700"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Ward 7", "Ward 7"),
+        (-2, -2),
+        (3.5, 3.5),
+    ],
+)
+def test_neutralise_text_that_a_spreadsheet_would_run(value, safe):
+    assert neutralise(value) == safe
+
+
+def test_a_large_report_is_made_by_the_worker_and_offered_when_ready(
+    client, hand_built, manager, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 2
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks() as queued:
+        response = export(client, "xlsx")
+    made = ReportExport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:export_status", args=[made.pk])
+    assert len(queued) == 1  # the task is sent once the request's transaction commits
+    waiting = client.get(response["Location"])
+    assert b"0% done" in waiting.content
+    assert client.get(reverse("reports:export_download", args=[made.pk])).status_code == 404
+
+    export_build(export_id=made.pk)  # what the worker does
+
+    made.refresh_from_db()
+    assert (made.status, made.progress) == (ExportStatus.READY, 100)
+    ready = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert b"Ready" in ready.content
+    download = client.get(reverse("reports:export_download", args=[made.pk]))
+    assert openpyxl.load_workbook(io.BytesIO(download.content)).sheetnames[1] == "Definitions"
+    assert list(report_log_entries(manager).values_list("page", flat=True)) == [
+        "reports:export_download"
+    ]
+
+
+def test_nobody_else_can_fetch_a_file_someone_asked_for(client, hand_built, manager, make_user):
+    made = ReportExport.objects.create(
+        scheme=hand_built.scheme, requested_by=manager, period_start=QUARTER.start,
+        period_end=QUARTER.end, export_format="csv",
+    )  # fmt: skip
+    export_build(export_id=made.pk)
+    client.force_login(make_user(Role.MANAGER))
+    assert client.get(reverse("reports:export_status", args=[made.pk])).status_code == 404
+    assert client.get(reverse("reports:export_download", args=[made.pk])).status_code == 404
+
+
+def test_report_settings_need_a_source_for_a_comparison_figure(client, scheme, manager):
+    client.force_login(manager)
+    url = reverse("reports:settings")
+    response = client.post(url, {"readmission_comparison_30": "12.5"})
+    assert response.context["form"].errors["readmission_comparison_source"]
+    response = client.post(url, {"readmission_comparison_30": "120"})
+    assert "Enter a percentage between 0 and 100" in response.content.decode()
+    client.post(url, {"readmission_comparison_30": "12.5",
+                      "readmission_comparison_source": "Trust figures",
+                      "coordinators_see_reports": "on"})  # fmt: skip
+    scheme.refresh_from_db()
+    assert scheme.coordinators_see_reports
+    assert str(scheme.readmission_comparison_30) == "12.5"
