@@ -226,3 +226,32 @@ def test_a_coordinator_withdraws_an_unanswered_offer_and_can_offer_again(
         "No answer for a week",
     )
     assert again.volunteer == other
+
+
+def test_the_dashboards_count_of_expiring_checks_follows_the_reminder_rule(
+    frozen, make_volunteer, coordinator
+):
+    from volunteers.models import Volunteer
+    from volunteers.services import REMINDER_DAYS, _expiring
+
+    due = make_volunteer(given_name="Due")
+    far = make_volunteer(given_name="Far")
+    renewed = make_volunteer(given_name="Renewed")
+    training = make_volunteer(given_name="Training")
+    for volunteer, days in ((due, 20), (far, 31), (renewed, 10)):
+        DbsCheck.objects.filter(volunteer=volunteer).update(
+            recheck_due=TODAY + datetime.timedelta(days=days)
+        )
+    dbs_record(
+        volunteer=renewed, by=coordinator, level="enhanced", certificate_number="009876543210",
+        issued_on=TODAY, recheck_due=TODAY + datetime.timedelta(days=1095),
+    )  # fmt: skip
+    TrainingRecord.objects.filter(volunteer=training).update(
+        expires_on=TODAY + datetime.timedelta(days=5)
+    )
+    horizon = TODAY + datetime.timedelta(days=REMINDER_DAYS)
+
+    counted = set(Volunteer.objects.with_checks_expiring(TODAY, horizon))
+
+    assert counted == {due, training}
+    assert counted == {volunteer for volunteer, *_ in _expiring(TODAY)}
