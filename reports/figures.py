@@ -985,7 +985,9 @@ def outcome_tables(context):
                 "Percentage improved",
             ],
             rows,
-            chart={"type": "bar", "column": 5},
+            # The share improved, not the mean change: "better" is down for some measures
+            # and up for others, so a chart of changes would point both ways.
+            chart={"type": "bar", "column": 7},
         )
     ]
 

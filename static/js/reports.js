@@ -2,6 +2,10 @@
 // nothing is lost without JavaScript or to a screen reader (the canvas is labelled).
 document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
   const data = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
+  // Counts are whole numbers: no axis marks at half a client.
+  const whole = data.values.every((value) => value === null || Number.isInteger(value));
+  // eslint-disable-next-line no-undef
+  Chart.defaults.font.size = 14;
   // eslint-disable-next-line no-undef
   new Chart(canvas, {
     type: data.type,
@@ -14,7 +18,34 @@ document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
       responsive: true,
       maintainAspectRatio: false,
       plugins: { legend: { display: false } },
-      scales: { y: { beginAtZero: true } },
+      scales: {
+        y: {
+          beginAtZero: true,
+          ticks: whole ? { precision: 0 } : {},
+          title: { display: true, text: data.label },
+        },
+      },
     },
   });
 });
+
+// A table too wide for the screen scrolls sideways inside its box. Such a box must take
+// the keyboard's focus, so that it can be scrolled without a mouse, and be named for
+// screen readers; a box whose table fits is left out of the tab order.
+const scrollBoxes = document.querySelectorAll(".aligns-table-scroll");
+const markScrollBoxes = () => {
+  scrollBoxes.forEach((box) => {
+    if (box.scrollWidth > box.clientWidth) {
+      const heading = box.closest("section")?.querySelector("h2");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      const name = heading ? heading.textContent : "Table";
+      box.setAttribute("aria-label", `${name}: table, scrolls sideways`);
+    } else {
+      ["tabindex", "role", "aria-label"].forEach((name) => box.removeAttribute(name));
+    }
+  });
+};
+markScrollBoxes();
+const resizes = new ResizeObserver(markScrollBoxes);
+scrollBoxes.forEach((box) => resizes.observe(box));
