@@ -57,7 +57,7 @@ def _date_problem(day, month, year):
         return "year_range", ("year",)
     try:
         datetime.date(int(year), int(month), int(day))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a month of 99999999999999999999
         return "invalid", _PARTS
     return None, ()
 

@@ -228,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "visits.tasks.run_sweeps_task",
         "schedule": timedelta(minutes=env_int("ALIGNS_SWEEP_MINUTES", 5, minimum=1)),
     },
+    "delete-expired-report-files": {
+        "task": "reports.tasks.delete_expired_exports_task",
+        "schedule": crontab(hour=3, minute=41),
+    },
     "volunteer-expiry-reminders": {
         "task": "volunteers.tasks.send_expiry_reminders_task",
         "schedule": crontab(hour=7, minute=30),

@@ -17,6 +17,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from weasyprint import HTML
@@ -114,9 +115,15 @@ def _sheet_title(title, used):
     return name
 
 
+def _xlsx_safe(value):
+    """Neutralised, and without the control characters an XLSX file cannot hold."""
+    value = neutralise(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _fill(sheet, rows, *, bold_first=True, widths=None):
     for row in rows:
-        sheet.append([neutralise(value) for value in row])
+        sheet.append([_xlsx_safe(value) for value in row])
     if bold_first and rows:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

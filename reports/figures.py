@@ -179,7 +179,9 @@ GENERAL_NOTES = [
     (
         "<5 and n<5",
         "Shown only when small numbers are suppressed: '<5' is a count of 1 to 4; 'n<5' is "
-        "an average or rate worked out from fewer than 5 people or records.",
+        "an average or rate worked out from fewer than 5 people or records, or one that "
+        "would give such a count away. Totals are exact: before sharing, check that no "
+        "hidden count can be worked out from a total and the other counts beside it.",
     ),
     ("No data", "Nothing was recorded that the figure could be worked out from."),
     (
@@ -424,7 +426,10 @@ def _hours(seconds, base):
 
 
 def _percent(part, whole):
-    return Cell(100 * part / whole if whole else None, PERCENT, whole)
+    """A percentage, hidden under suppression if it would give away a count of 1 to 4: its
+    numerator, its denominator, or the difference between them."""
+    counts = [count for count in (part, whole - part, whole) if count > 0]
+    return Cell(100 * part / whole if whole else None, PERCENT, min(counts, default=0))
 
 
 def timeliness_tables(context):
@@ -495,8 +500,9 @@ def timeliness_tables(context):
             "Timeliness",
             "Hours from a referral being received to the coordinator's decision (accepted or "
             "declined), for referrals received in the period; and hours from discharge to the "
-            "first successful contact, for clients who went home in the period. Median: half "
-            "took less. 90th percentile: nine in ten took less. Clock hours, not working hours.",
+            "first successful contact, for discharges in the period that have had one so far "
+            "(see the next table for those not yet reached). Median: half took less. 90th "
+            "percentile: nine in ten took less. Clock hours, not working hours.",
             [
                 "Hospital",
                 "Referral to decision: median hours",
@@ -504,25 +510,25 @@ def timeliness_tables(context):
                 "Referrals decided",
                 "Discharge to first contact: median hours",
                 "Discharge to first contact: 90th percentile hours",
-                "Clients contacted",
+                "Discharges contacted",
             ],
             rows,
         ),
         Table(
             "contacted_within_72_hours",
             "Contacted within 72 hours of discharge",
-            "Clients who went home in the period and whose 72 hours after discharge had "
-            "passed when the report was made; how many had a successful contact within those "
-            "72 hours.",
-            ["Hospital", "Clients discharged", "Contacted within 72 hours", "Percentage"],
+            "Discharges in the period whose 72 hours after discharge had passed when the "
+            "report was made (a client discharged twice counts twice); how many had a "
+            "successful contact within those 72 hours.",
+            ["Hospital", "Discharges", "Contacted within 72 hours", "Percentage"],
             contacted_rows,
         ),
         Table(
             "time_to_first_contact",
             "Time from discharge to first successful contact",
-            "Clients who went home in the period, by how long after discharge the first "
-            "successful contact came.",
-            ["Time after discharge", "Clients"],
+            "Discharges in the period, by how long after discharge the first successful "
+            "contact came.",
+            ["Time after discharge", "Discharges"],
             [
                 ["Within 24 hours", Cell(buckets["within_24"])],
                 ["24 to 48 hours", Cell(buckets["within_48"])],
@@ -842,7 +848,8 @@ def readmission_tables(context):
     ).annotate(**{f"readmitted_{days}": _readmitted_within(days) for days in READMISSION_WINDOWS})
     figures = {}
     for days in READMISSION_WINDOWS:
-        followed = Q(start_date__lte=context.today - timedelta(days=days))
+        # Followed up once the whole of day `days` after discharge is over.
+        followed = Q(start_date__lt=context.today - timedelta(days=days))
         figures[f"followed_{days}"] = Count("pk", filter=followed)
         figures[f"readmitted_{days}_n"] = Count(
             "pk", filter=followed & Q(**{f"readmitted_{days}": True})
@@ -969,9 +976,10 @@ def outcome_tables(context):
             "outcomes",
             "Outcomes: loneliness and wellbeing",
             "Clients whose end-of-support measure was taken in the period and who also have "
-            "a baseline measure taken before it (their latest end measure in the period, with "
-            "the latest baseline before it). A missing answer is never counted as zero: a pair "
-            "counts only where both scores exist, and a total only where every item was "
+            "a baseline measure taken on or before that day (their latest end measure in the "
+            "period, with the latest baseline up to it). A missing answer is never counted as "
+            "zero: a pair counts only where both scores exist, and a total only where every "
+            "item was "
             "answered. Change: end minus baseline. Improved: the score moved in the better "
             "direction.",
             [

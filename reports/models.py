@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-# Finished files are deleted after this long (see services.export_request).
+# Finished files are offered, then deleted, after this long (services.exports_delete_expired).
 EXPORT_KEPT_FOR = timedelta(days=7)
 
 
@@ -20,10 +20,14 @@ class ExportStatus(models.TextChoices):
 
 class ReportExportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Each person sees only the files they asked for, in their own scheme."""
+        """Each person sees only the files they asked for, in their own scheme, for a week."""
         if not user.is_authenticated or not user.scheme_id:
             return self.none()
-        return self.filter(scheme_id=user.scheme_id, requested_by=user)
+        return self.filter(
+            scheme_id=user.scheme_id,
+            requested_by=user,
+            requested_at__gte=timezone.now() - EXPORT_KEPT_FOR,
+        )
 
 
 class ReportExport(models.Model):

@@ -19,12 +19,17 @@ def export_is_large(*, scheme, period):
     return contacts_in_period(scheme, period) > settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS
 
 
+def exports_delete_expired():
+    """Delete report files older than a week (daily, from Celery beat)."""
+    deleted, _ = ReportExport.objects.filter(
+        requested_at__lt=timezone.now() - EXPORT_KEPT_FOR
+    ).delete()
+    return deleted
+
+
 @transaction.atomic
 def export_request(*, scheme, period, export_format, suppress_small_numbers, by):
-    """Queue a report file to be made by the worker; old files are cleared out first."""
-    ReportExport.objects.filter(
-        scheme=scheme, requested_at__lt=timezone.now() - EXPORT_KEPT_FOR
-    ).delete()
+    """Queue a report file to be made by the worker."""
     export = ReportExport.objects.create(
         scheme=scheme,
         requested_by=by,

@@ -1,9 +1,15 @@
 from celery import shared_task
 
-from reports.services import export_build
+from reports.services import export_build, exports_delete_expired
 
 
 @shared_task
 def export_build_task(export_id):
     """Build one requested report file in the background (large schemes)."""
     export_build(export_id=export_id)
+
+
+@shared_task
+def delete_expired_exports_task():
+    """Daily: report files are kept for a week."""
+    return exports_delete_expired()

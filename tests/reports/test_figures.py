@@ -221,3 +221,28 @@ def test_the_report_holds_no_names_or_nhs_numbers(report, hand_built):
     text = " ".join(cells)
     assert client.family_name not in text
     assert client.nhs_number not in text
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "hidden"),
+    [(1, 5, True), (4, 5, True), (5, 9, True), (5, 10, False), (0, 6, False), (6, 6, False)],
+    ids=["one-of-five", "four-of-five", "four-not", "five-of-ten", "none", "all"],
+)
+def test_a_percentage_is_hidden_when_it_would_give_away_a_small_count(part, whole, hidden):
+    from reports.figures import _percent
+
+    assert (_percent(part, whole).export_value(suppress=True) == "n<5") is hidden
+
+
+def test_a_discharge_is_followed_up_for_30_days_only_once_day_30_is_over(hand_built, time_machine):
+    from datetime import datetime
+
+    from reports.period import Period
+    from tests.reports.conftest import LONDON
+
+    episode = hand_built.records["e8"]  # discharged 29 December, not readmitted
+    period = Period(episode.start_date, episode.start_date)
+    time_machine.move_to(datetime(2027, 1, 28, 23, 30, tzinfo=LONDON))  # day 30
+    assert figures(build_report(hand_built.scheme, period), "readmissions")["30 days"][0] == 0
+    time_machine.move_to(datetime(2027, 1, 29, 0, 30, tzinfo=LONDON))  # day 31
+    assert figures(build_report(hand_built.scheme, period), "readmissions")["30 days"][0] == 1

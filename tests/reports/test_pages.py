@@ -119,6 +119,12 @@ def test_the_form_alone_is_not_logged(client, manager):
             "A report can cover 2 years at most",
         ),
         ({"quarter": "1999-99-99"}, "quarter", "Choose a quarter from the list, or other dates"),
+        (
+            {"quarter": "other", "start_day": "1", "start_month": "9" * 20, "start_year": "2026",
+             "end_day": "1", "end_month": "1", "end_year": "2027"},
+            "start",
+            "Start date must be a real date",
+        ),
     ],
 )  # fmt: skip
 def test_bad_periods_are_explained_beside_the_field_and_keep_what_was_typed(
@@ -313,3 +319,41 @@ def test_report_settings_need_a_source_for_a_comparison_figure(client, scheme, m
     scheme.refresh_from_db()
     assert scheme.coordinators_see_reports
     assert str(scheme.readmission_comparison_30) == "12.5"
+
+
+def test_control_characters_typed_in_a_job_title_do_not_break_the_workbook(
+    client, hand_built, manager
+):
+    from referrals.models import Referral
+
+    Referral.objects.filter(referrer_role="Discharge coordinator").update(
+        referrer_role="Discharge\x01 coordinator\x0b"
+    )
+    client.force_login(manager)
+    book = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx").content))
+    roles = [row[0] for row in book["Referrals by referrer's role"].iter_rows(values_only=True)]
+    assert "Discharge coordinator" in roles
+
+
+def test_report_files_are_offered_for_a_week_then_deleted(hand_built, manager, client,
+                                                          time_machine):  # fmt: skip
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.services import exports_delete_expired
+
+    made = ReportExport.objects.create(
+        scheme=hand_built.scheme, requested_by=manager, period_start=QUARTER.start,
+        period_end=QUARTER.end, export_format="csv",
+    )  # fmt: skip
+    export_build(export_id=made.pk)
+    download = reverse("reports:export_download", args=[made.pk])
+    time_machine.move_to(timezone.now() + timedelta(days=6, hours=23))
+    client.force_login(manager)  # sessions end after 12 hours
+    assert client.get(download).status_code == 200
+    assert exports_delete_expired() == 0
+    time_machine.move_to(timezone.now() + timedelta(hours=2))
+    client.force_login(manager)
+    assert client.get(download).status_code == 404
+    assert exports_delete_expired() == 1
