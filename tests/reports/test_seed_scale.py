@@ -1,0 +1,111 @@
+"""seed_scale makes counts in proportion to --scale, and benchmark_report's raw query agrees
+with the report (or stops loudly when it does not). Tiny scales: the real run is on PostgreSQL."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from aligns.accounts.models import Role, Scheme
+from aligns.nhs import is_valid_nhs_number
+from clients.models import Client, OutcomeAnswer
+from referrals.models import Referral, Status
+from reports.management.commands import benchmark_report
+from reports.management.commands.seed_scale import planned_counts
+from visits.models import Contact, SupportEpisode
+from volunteers.models import Volunteer
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 0.0002, 0.0004
+
+
+def seed(scale):
+    out = StringIO()
+    call_command("seed_scale", scale=scale, seed=7, stdout=out)
+    return out.getvalue()
+
+
+def counts(scheme):
+    return {
+        "referrals": Referral.objects.filter(scheme=scheme).count(),
+        "episodes": SupportEpisode.objects.filter(scheme=scheme).count(),
+        "contacts": Contact.objects.filter(episode__scheme=scheme).count(),
+        "volunteers": Volunteer.objects.filter(scheme=scheme).count(),
+    }
+
+
+def test_counts_follow_the_scale_in_new_schemes():
+    seed(SMALL)
+    output = seed(LARGE)
+    assert "Done in" in output
+
+    small, large = Scheme.objects.order_by("pk")
+    assert (small.slug, large.slug) == ("scale-test", "scale-test-2")
+    assert counts(small) == planned_counts(SMALL)
+    assert counts(large) == planned_counts(LARGE)
+    assert planned_counts(LARGE) == {
+        "referrals": 118,
+        "episodes": 100,
+        "contacts": 1000,
+        "volunteers": 8,
+    }
+
+    # Every accepted referral, and only those, has an episode; some clients came back.
+    referrals = Referral.objects.filter(scheme=large)
+    accepted = referrals.filter(status=Status.ACCEPTED)
+    assert accepted.count() == 100
+    assert SupportEpisode.objects.filter(referral__in=referrals).count() == 100
+    assert set(referrals.values_list("status", flat=True)) == set(Status.values)
+    clients = Client.objects.filter(scheme=large)
+    assert 80 <= clients.count() < 100
+    assert all(
+        number.startswith("999") and is_valid_nhs_number(number)
+        for number in clients.values_list("nhs_number", flat=True)
+    )
+
+    contacts = Contact.objects.filter(episode__scheme=large)
+    by_volunteers = contacts.filter(logged_by__role=Role.VOLUNTEER).count()
+    assert by_volunteers > 0.8 * contacts.count()
+    answers = OutcomeAnswer.objects.filter(measure__client__scheme=large)
+    assert answers.exists()
+
+
+def test_calls_and_visits_fall_within_support():
+    seed(LARGE)
+    now = timezone.now()
+    for contact in Contact.objects.select_related("episode"):
+        episode = contact.episode
+        day = timezone.localdate(contact.happened_at)
+        assert episode.start_date is not None
+        assert episode.start_date <= day
+        assert contact.happened_at <= now
+        assert episode.closed_on is None or day <= episode.closed_on
+
+
+def test_benchmark_cross_checks_and_gives_a_ratio():
+    seed(LARGE)
+    out = StringIO()
+    call_command("benchmark_report", repeat=1, stdout=out)
+    text = out.getvalue()
+
+    assert "Cross-check passed" in text
+    received = int(re.search(r"received ([\d,]+)", text).group(1).replace(",", ""))
+    assert received > 0
+    assert re.search(r"build_report: median [\d,.]+ ms", text)
+    assert re.search(r"Ratio report/raw: [\d,.]+", text)
+
+
+def test_benchmark_stops_when_the_raw_query_disagrees(monkeypatch):
+    seed(LARGE)
+    real = benchmark_report.raw_headline
+
+    def one_visit_too_many(scheme, period):
+        figures = real(scheme, period)
+        return figures | {"visits": figures["visits"] + 1}
+
+    monkeypatch.setattr(benchmark_report, "raw_headline", one_visit_too_many)
+    with pytest.raises(CommandError, match=r"visits: raw SQL \d+, report \d+"):
+        call_command("benchmark_report", repeat=1, stdout=StringIO())
