@@ -93,6 +93,11 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # PostgreSQL's JIT compiler spends seconds optimising the reports' aggregate queries
+    # (their subqueries inflate cost estimates) and gains nothing on queries this short:
+    # measured 32 s -> 20 s for a national year's quarterly report.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so a Celery worker in another process can share the test database;
     # one per test run, so two runs side by side do not clash.

@@ -421,6 +421,19 @@ def _decision_figures():
     }
 
 
+def _each_row_once(queryset):
+    """The queryset as a subquery PostgreSQL will not inline, so that a subquery annotation
+    used by several aggregates is worked out once per row, not once per aggregate.
+
+    The limit is never reached; it only stops the planner merging the subquery into the
+    outer query (measured: outcomes 5.9 s -> 1.9 s on a national year, same figures).
+    """
+    return queryset[:_NEVER_REACHED]
+
+
+_NEVER_REACHED = 10**12
+
+
 def _hours(seconds, base):
     return Cell(None if seconds is None else seconds / HOUR, HOURS, base)
 
@@ -442,14 +455,14 @@ def timeliness_tables(context):
         .order_by()
     }
     discharged = _discharged(context)
-    contacts = {None: discharged.aggregate(**_first_contact_figures(context))}
+    contacts = {None: _each_row_once(discharged).aggregate(**_first_contact_figures(context))}
     contacts |= {
         row["referral__hospital__name"]: row
         for row in discharged.values("referral__hospital__name")
         .annotate(**_first_contact_figures(context))
         .order_by()
     }
-    buckets = discharged.aggregate(
+    buckets = _each_row_once(discharged).aggregate(
         within_24=Count("pk", filter=Q(first_contact_seconds__lte=24 * HOUR)),
         within_48=Count(
             "pk",
@@ -721,13 +734,12 @@ def _minutes_as_hours(minutes, base):
 
 def activity_tables(context):
     totals = _contacts(context).aggregate(**_activity_figures())
-    in_period = Q(
-        contacts__happened_at__gte=context.period.starts_at,
-        contacts__happened_at__lt=context.period.ends_before,
-        contacts__episode__scheme=context.scheme,
-    )
-    activities = Need.objects.annotate(n=Count("contacts", filter=in_period)).order_by(
-        "position", "label"
+    # From the period's contacts to their activities, not from every activity ever logged.
+    done = dict(
+        Contact.activities.through.objects.filter(contact__in=_contacts(context))
+        .values_list("need")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     return [
         Table(
@@ -779,7 +791,7 @@ def activity_tables(context):
             "Calls and visits in the period that included each activity (one call or visit "
             "can include several).",
             ["Activity", "Calls and visits"],
-            [[need.label, Cell(need.n)] for need in activities],
+            [[need.label, Cell(done.get(need.pk, 0))] for need in Need.objects.all()],
         ),
     ]
 
@@ -939,7 +951,7 @@ def _outcome_row(context, instrument, item=None):
     improved = (
         Q(end_score__lt=F("base_score")) if lower_is_better else Q(end_score__gt=F("base_score"))
     )
-    return lower_is_better, pairs.aggregate(
+    return lower_is_better, _each_row_once(pairs).aggregate(
         pairs=Count("pk", filter=both),
         base=Avg("base_score", filter=both),
         end=Avg("end_score", filter=both),
@@ -1074,7 +1086,7 @@ def headline_figures(scheme, period, *, now=None):
     context = _Context(scheme, period, now or timezone.now())
     referrals = _referrals(context).aggregate(**_referral_counts())
     people = supported_episodes(context).aggregate(**_people_counts(context))
-    first = _discharged(context).aggregate(**_first_contact_figures(context))
+    first = _each_row_once(_discharged(context)).aggregate(**_first_contact_figures(context))
     activity = _contacts(context).aggregate(**_activity_figures())
     return {
         "Referrals received": Cell(referrals["received"]),

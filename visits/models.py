@@ -260,6 +260,14 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-happened_at", "-pk"]
+        indexes = [
+            # The first successful contact after discharge (the 72-hour figure in reports).
+            models.Index(
+                fields=["episode", "happened_at"],
+                condition=models.Q(answered=True),
+                name="contact_first_answered",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.happened_at:%Y-%m-%d}"
