@@ -15,6 +15,7 @@ NAVIGATION = [
     ("Volunteers", "volunteers:list", "volunteers.view_volunteers"),
     ("Dashboard", "reports:dashboard", "reports.view_dashboard"),
     ("Reports", "reports:report", "reports.view_report"),
+    ("Audit", "audit:access_log", "audit.view_logs"),
     ("Team", "accounts:team_list", "accounts.view_team"),
 ]
 

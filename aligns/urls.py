@@ -49,5 +49,6 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("visits/", include("visits.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("aligns.audit.urls")),
     path("admin/", admin.site.urls),
 ]

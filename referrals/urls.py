@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/decline/", views.referral_decline_view, name="decline"),
     path("<int:pk>/withdraw/", views.referral_withdraw_view, name="withdraw"),
     path("<int:pk>/discharge/", views.referral_discharge_view, name="discharge"),
+    path("<int:pk>/fhir/", views.referral_fhir_share, name="fhir"),
 ]

@@ -2,15 +2,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Min, Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aligns.audit.history import history_entries
+from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record
+from aligns.audit.sharing import sharing_record
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
 from aligns.shortcuts import get_visible_or_404
+from referrals import fhir
 from referrals.forms import (
     DeclineForm,
     DischargeDatesForm,
@@ -266,3 +270,40 @@ def _act(request, referral, action, success_message):
         text = success_message(result) if callable(success_message) else success_message
         messages.success(request, text)
     return redirect("referrals:detail", pk=referral.pk)
+
+
+@permission_required("referrals.share_referral", raise_exception=True)
+def referral_fhir_share(request, pk):
+    """Download the referral as FHIR (UK Core) for an NHS partner; the download is a share."""
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    client = getattr(getattr(referral, "support_episode", None), "client", None)
+
+    def share(**details):
+        return sharing_record(
+            by=request.user, subject=referral, client=client, referral=referral,
+            what="Referral as FHIR (UK Core Patient and ServiceRequest)",
+            fields_shared=fhir.FIELDS_SHARED, **details,
+        )  # fmt: skip
+
+    def download(entry):
+        response = JsonResponse(
+            fhir.referral_bundle(referral), content_type="application/fhir+json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="referral-{referral.pk}.fhir.json"'
+        return response
+
+    return share_page(
+        request,
+        what="this referral as a FHIR file",
+        fields_shared=fhir.FIELDS_SHARED,
+        initial={"recipient_organisation": referral.hospital.name,
+                 "purpose": "To pass the referral to an NHS partner's system"},
+        share=share,
+        on_shared=download,
+        client=client,
+        referral=referral,
+        heading="Share the referral as FHIR",
+        caption=referral.patient_name,
+        button="Log the share and download",
+        back_url=reverse("referrals:detail", args=[referral.pk]),
+    )  # fmt: skip

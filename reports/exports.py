@@ -8,21 +8,17 @@ Numbers are written as numbers and need no such guard.
 
 import csv
 import io
-import mimetypes
 import zipfile
 from dataclasses import dataclass
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from aligns.pdf import pdf_layout
 from reports.figures import GENERAL_NOTES
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -155,26 +151,6 @@ def to_xlsx(report):
     return output.getvalue()
 
 
-STATIC_PREFIX = "aligns-static:/"
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """WeasyPrint's fetcher for the report: the project's own static files, nothing else."""
-
-    def fetch(self, url, headers=None):
-        if not url.startswith(STATIC_PREFIX):
-            raise ValueError(f"The report fetches only its own static files, not {url}")
-        try:
-            path = finders.find(url.removeprefix(STATIC_PREFIX))
-        except SuspiciousFileOperation:
-            path = None
-        if not path:
-            raise ValueError(f"No static file {url}")
-        content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        with open(path, "rb") as handle:
-            return URLFetcherResponse(url, handle.read(), {"Content-Type": content_type})
-
-
 def pdf_document(report):
     """The report laid out on pages (WeasyPrint), ready to write as a PDF."""
     html = render_to_string(
@@ -188,7 +164,7 @@ def pdf_document(report):
             "notes": GENERAL_NOTES,
         },
     )
-    return HTML(string=html, url_fetcher=StaticOnlyFetcher(), base_url=STATIC_PREFIX).render()
+    return pdf_layout(html)
 
 
 def to_pdf(report):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from aligns.audit.forms import SharingForm
 from aligns.forms import DateField, not_in_future
 from referrals.models import Need
 from visits.models import (
@@ -235,3 +236,14 @@ class OnwardReferralForm(forms.Form):
 
     def clean_referred_on(self):
         return not_in_future(self.cleaned_data["referred_on"], "The date referred")
+
+
+class SummarySharingForm(SharingForm):
+    as_pdf = forms.TypedChoiceField(
+        label="How do you want the summary?",
+        choices=[("no", "A page to print"), ("yes", "A PDF file to send")],
+        coerce=lambda value: value == "yes",
+        initial="no",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a page to print or a PDF file"},
+    )

@@ -380,6 +380,31 @@ def concern_acknowledge(*, concern, by):
     return concern
 
 
+def _log_escalation(concern, by):
+    """An escalation shares the concern with an NHS partner: it goes in the sharing log.
+
+    Escalating does not wait for consent: where the client has withdrawn consent to share,
+    the entry rests on vital interests (safeguarding), with the action taken as its reason,
+    and is flagged as an override for review.
+    """
+    from aligns.audit.models import LawfulBasis
+    from aligns.audit.sharing import consent_to_share, sharing_record
+
+    client = concern.episode.client
+    _, given, _ = consent_to_share(client=client)
+    sharing_record(
+        by=by,
+        subject=concern.episode,
+        client=client,
+        what="Concern escalation",
+        fields_shared="The concern: its category, what was seen or heard, and the action taken",
+        recipient_organisation=concern.escalated_to,
+        purpose=f"{concern.get_category_display()} concern about the client",
+        lawful_basis=LawfulBasis.PUBLIC_TASK_HEALTH if given else LawfulBasis.VITAL_INTERESTS,
+        override_reason="" if given else f"Concern escalated: {concern.action_taken}",
+    )
+
+
 @transaction.atomic
 def concern_close(*, concern, by, action_taken, escalated_to=""):
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
@@ -396,6 +421,8 @@ def concern_close(*, concern, by, action_taken, escalated_to=""):
     concern.closed_by, concern.closed_at = by, now
     attribute_change(concern, by=by, reason="Concern closed")
     concern.save()
+    if concern.escalated_to:
+        _log_escalation(concern, by)
     concern.alerts.open().update(acknowledged_by=by, acknowledged_at=now)
     return concern
 

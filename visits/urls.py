@@ -15,6 +15,7 @@ urlpatterns = [
     path("episodes/<int:pk>/readmission/", views.episode_readmit_view, name="readmit"),
     path("episodes/<int:pk>/home-again/", views.episode_return_view, name="return_home"),
     path("episodes/<int:pk>/close/", views.episode_close_view, name="close"),
+    path("episodes/<int:pk>/share/", views.episode_share_summary, name="share_summary"),
     path("episodes/<int:pk>/visits/new/", views.visit_new, name="visit_new"),
     path("concerns/<int:pk>/", views.concern_detail, name="concern"),
     path("concerns/<int:pk>/sent/", views.concern_sent, name="concern_sent"),

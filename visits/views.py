@@ -2,17 +2,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record
+from aligns.audit.sharing import sharing_record
 from aligns.pages import ActionRefused, form_page
+from aligns.pdf import pdf_layout
 from aligns.shortcuts import get_visible_or_404
 from clients.instruments import INSTRUMENTS
 from clients.models import IN_FORCE_STATUSES, RiskAssessment
 from clients.presenters import safety_summary
+from visits import summary
 from visits.forms import (
     CloseForm,
     CommunityServiceForm,
@@ -22,6 +28,7 @@ from visits.forms import (
     OnwardReferralForm,
     ReadmissionForm,
     ReturnHomeForm,
+    SummarySharingForm,
     VisitForm,
 )
 from visits.models import (
@@ -449,3 +456,46 @@ def onward_outcome(request, pk):
     else:
         messages.error(request, "Choose an outcome.")
     return redirect("visits:episode", pk=referral.episode_id)
+
+
+@permission_required("visits.share_summary", raise_exception=True)
+def episode_share_summary(request, pk):
+    """Share the outcome summary with the referring ward or the GP; the share is logged."""
+    episode = _episode(request, pk)
+    client = episode.client
+    chosen = {}
+
+    def share(*, as_pdf, **details):
+        chosen["pdf"] = as_pdf
+        return sharing_record(
+            by=request.user, subject=episode, client=client, what="Outcome summary",
+            fields_shared=summary.FIELDS_SHARED, **details,
+        )  # fmt: skip
+
+    def show(entry):
+        context = {"summary": summary.outcome_summary(episode), "entry": entry}
+        if not chosen["pdf"]:
+            return render(request, "visits/outcome_summary.html", context)
+        html = render_to_string("visits/outcome_summary_pdf.html", context, request=request)
+        response = HttpResponse(pdf_layout(html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="summary-{episode.pk}.pdf"'
+        return response
+
+    referral = episode.referral
+    return share_page(
+        request,
+        what="the outcome summary",
+        fields_shared=summary.FIELDS_SHARED,
+        initial={
+            "recipient_organisation": client.gp_practice or referral.ward.name,
+            "purpose": "To tell the client's GP or ward how their support after discharge went",
+        },
+        share=share,
+        on_shared=show,
+        client=client,
+        heading="Share the outcome summary",
+        caption=client.full_name,
+        button="Log the share and show the summary",
+        back_url=reverse("visits:episode", args=[episode.pk]),
+        form_class=SummarySharingForm,
+    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aligns.audit.models import AccessLogEntry
+from aligns.audit.models import AccessLogEntry, SharingLogEntry
 
 
 @admin.register(AccessLogEntry)
@@ -20,3 +20,11 @@ class AccessLogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SharingLogEntry)
+class SharingLogEntryAdmin(AccessLogEntryAdmin):
+    list_display = ["shared_at", "shared_by", "what", "recipient_organisation", "is_override"]
+    list_filter = ["is_override", "lawful_basis"]
+    search_fields = ["shared_by__email", "recipient_organisation", "what"]
+    date_hierarchy = "shared_at"

@@ -58,3 +58,70 @@ class AccessLogEntry(AppendOnlyModel):
     def __str__(self):
         subject = f"{self.subject_type.name} {self.subject_id}"
         return f"{self.user} viewed {subject} at {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class LawfulBasis(models.TextChoices):
+    """The UK GDPR articles a scheme relies on when it shares health information."""
+
+    PUBLIC_TASK_HEALTH = (
+        "6(1)(e), 9(2)(h)",
+        "UK GDPR 6(1)(e) public task and 9(2)(h) health or social care",
+    )
+    CONSENT = "6(1)(a), 9(2)(a)", "UK GDPR 6(1)(a) and 9(2)(a) explicit consent"
+    VITAL_INTERESTS = (
+        "6(1)(d), 9(2)(c)",
+        "UK GDPR 6(1)(d) and 9(2)(c) vital interests (safeguarding)",
+    )
+
+
+class SharingLogEntryQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user):
+        if user.is_authenticated and user.is_scheme_staff:
+            return self.filter(scheme_id=user.scheme_id)
+        return self.none()
+
+
+class SharingLogEntry(AppendOnlyModel):
+    """Information about a person sent outside the scheme: what, to whom, why, on what basis.
+
+    An entry made although the person had withdrawn consent to share is an override, with
+    its reason, and is flagged for review.
+    """
+
+    shared_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sharing_log_entries"
+    )
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Whom the information is about (empty for a referral not yet accepted).",
+    )  # fmt: skip
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    subject_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    what = models.CharField("what was shared", max_length=200)
+    fields_shared = models.TextField(help_text="The fields or sections the document holds.")
+    recipient_organisation = models.CharField("shared with (organisation)", max_length=200)
+    recipient_person = models.CharField("shared with (person or team)", max_length=200, blank=True)
+    purpose = models.TextField("why")
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    consent = models.ForeignKey(
+        "clients.ConsentRecord", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text="The consent record in force when it was shared.",
+    )  # fmt: skip
+    consent_summary = models.CharField(max_length=200)
+    is_override = models.BooleanField(
+        default=False, help_text="Shared although consent to share had been withdrawn."
+    )
+    override_reason = models.TextField(blank=True)
+
+    objects = SharingLogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+        verbose_name = "information-sharing log entry"
+        verbose_name_plural = "information-sharing log"
+
+    def __str__(self):
+        return f"{self.what} shared with {self.recipient_organisation} by {self.shared_by}"

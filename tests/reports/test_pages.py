@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from aligns.accounts.models import Role, Scheme
 from aligns.audit.models import AccessLogEntry
-from reports.exports import STATIC_PREFIX, StaticOnlyFetcher, neutralise, pdf_document
+from aligns.pdf import STATIC_PREFIX, StaticOnlyFetcher
+from reports.exports import neutralise, pdf_document
 from reports.figures import build_report
 from reports.models import ExportStatus, ReportExport
 from reports.services import export_build

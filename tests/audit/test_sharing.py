@@ -1,0 +1,249 @@
+"""Sharing with NHS partners: the outcome summary, a referral as FHIR and concern
+escalations all go through one consent rule and into one append-only log."""
+
+import datetime
+import json
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from aligns.accounts.models import Role
+from aligns.audit.models import AppendOnlyError, LawfulBasis, SharingLogEntry
+from clients.models import ConsentKind
+from clients.services import consent_record
+from referrals import fhir
+from referrals.services import referral_accept
+from tests.factories import ReferralFactory
+from visits.services import concern_close, concern_raise
+
+SHARE = {
+    "recipient_organisation": "Riverside Medical Centre",
+    "recipient_person": "Dr Example",
+    "purpose": "Tell the GP how support went",
+    "lawful_basis": LawfulBasis.PUBLIC_TASK_HEALTH,
+    "as_pdf": "no",
+}
+
+
+@pytest.fixture
+def episode(scheme, coordinator):
+    referral = ReferralFactory(
+        ward__hospital__scheme=scheme, given_name="Ottoline", family_name="Brackenbury",
+        nhs_number_verified=True,
+    )  # fmt: skip
+    return referral_accept(referral=referral, by=coordinator)[1]
+
+
+def withdraw_consent(episode, coordinator):
+    consent_record(
+        client=episode.client, kind=ConsentKind.SHARE, given=False,
+        decided_on=datetime.date.today(), obtained_by="The client, by phone", by=coordinator,
+    )  # fmt: skip
+
+
+def test_sharing_the_outcome_summary_logs_what_with_whom_why_and_on_what_basis(
+    client, episode, coordinator
+):
+    client.force_login(coordinator)
+    response = client.post(reverse("visits:share_summary", args=[episode.pk]), SHARE)
+
+    assert response.status_code == 200
+    assert b"Summary of support after discharge" in response.content
+    assert b"Ottoline Brackenbury" in response.content
+    entry = SharingLogEntry.objects.get()
+    assert (entry.what, entry.recipient_organisation, entry.recipient_person) == (
+        "Outcome summary", "Riverside Medical Centre", "Dr Example",
+    )  # fmt: skip
+    assert entry.shared_by == coordinator
+    assert entry.client == episode.client
+    assert entry.lawful_basis == LawfulBasis.PUBLIC_TASK_HEALTH
+    assert entry.consent.given and not entry.is_override
+    assert "Client gave consent to share" in entry.consent_summary
+
+
+def test_the_outcome_summary_can_be_a_pdf(client, episode, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("visits:share_summary", args=[episode.pk]), {**SHARE, "as_pdf": "yes"}
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert SharingLogEntry.objects.count() == 1
+
+
+def test_sharing_is_refused_after_consent_is_withdrawn_unless_a_reason_is_given(
+    client, episode, coordinator
+):
+    withdraw_consent(episode, coordinator)
+    client.force_login(coordinator)
+    url = reverse("visits:share_summary", args=[episode.pk])
+
+    refused = client.post(url, SHARE)
+    assert refused.status_code == 200
+    assert "Client withdrew consent to share" in refused.content.decode()
+    assert 'value="Riverside Medical Centre"' in refused.content.decode()  # kept
+    assert not SharingLogEntry.objects.exists()
+
+    reason = "Safeguarding: the GP must know of the falls at once"
+    client.post(url, {**SHARE, "override_reason": reason,
+                      "lawful_basis": LawfulBasis.VITAL_INTERESTS})  # fmt: skip
+    entry = SharingLogEntry.objects.get()
+    assert entry.is_override
+    assert entry.override_reason == reason
+
+
+def test_consent_cannot_be_the_basis_once_it_is_withdrawn(client, episode, coordinator):
+    withdraw_consent(episode, coordinator)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("visits:share_summary", args=[episode.pk]),
+        {**SHARE, "override_reason": "Urgent", "lawful_basis": LawfulBasis.CONSENT},
+    )
+    assert "Consent cannot be the lawful basis" in response.content.decode()
+    assert not SharingLogEntry.objects.exists()
+
+
+def test_a_concern_escalated_to_an_nhs_partner_is_in_the_sharing_log(episode, coordinator):
+    concern = concern_raise(episode=episode, by=coordinator, category="health",
+                            urgency="today", description="Breathless")  # fmt: skip
+    concern_close(concern=concern, by=coordinator, action_taken="Called the GP",
+                  escalated_to="Riverside Medical Centre")  # fmt: skip
+    entry = SharingLogEntry.objects.get()
+    assert entry.what == "Concern escalation"
+    assert entry.recipient_organisation == "Riverside Medical Centre"
+    assert not entry.is_override
+
+
+def test_escalating_without_consent_is_logged_as_a_vital_interests_override(episode, coordinator):
+    withdraw_consent(episode, coordinator)
+    concern = concern_raise(episode=episode, by=coordinator, category="safeguarding",
+                            urgency="today", description="Bruises")  # fmt: skip
+    concern_close(concern=concern, by=coordinator, action_taken="Referred to adult social care",
+                  escalated_to="Adult safeguarding team")  # fmt: skip
+    entry = SharingLogEntry.objects.get()
+    assert entry.is_override
+    assert entry.lawful_basis == LawfulBasis.VITAL_INTERESTS
+    assert "Referred to adult social care" in entry.override_reason
+
+
+def test_closing_a_concern_without_escalating_shares_nothing(episode, coordinator):
+    concern = concern_raise(episode=episode, by=coordinator, category="health",
+                            urgency="soon", description="Tired")  # fmt: skip
+    concern_close(concern=concern, by=coordinator, action_taken="Chatted; fine")
+    assert not SharingLogEntry.objects.exists()
+
+
+# --- FHIR ----------------------------------------------------------------------------------
+
+
+def download_fhir(client, referral, **extra):
+    response = client.post(
+        reverse("referrals:fhir", args=[referral.pk]),
+        {**SHARE, "recipient_organisation": "Riverside Trust", **extra},
+    )
+    return response
+
+
+def test_a_referral_downloads_as_a_uk_core_fhir_bundle_and_the_download_is_logged(
+    client, episode, coordinator
+):
+    referral = episode.referral
+    client.force_login(coordinator)
+    response = download_fhir(client, referral)
+
+    assert response["Content-Type"] == "application/fhir+json"
+    bundle = json.loads(response.content)
+    assert bundle["resourceType"] == "Bundle"
+    assert bundle["type"] == "collection"
+    resources = {entry["resource"]["resourceType"]: entry for entry in bundle["entry"]}
+    assert set(resources) == {"Patient", "ServiceRequest"}
+    for entry in bundle["entry"]:
+        assert entry["fullUrl"].startswith("urn:uuid:")
+    patient = resources["Patient"]["resource"]
+    (identifier,) = patient["identifier"]
+    assert identifier["system"] == "https://fhir.nhs.uk/Id/nhs-number"
+    assert identifier["value"] == referral.nhs_number
+    (verification,) = identifier["extension"]
+    assert verification["url"] == fhir.VERIFICATION_EXTENSION
+    assert verification["valueCodeableConcept"]["coding"][0]["code"] == "01"  # verified
+    assert patient["name"][0]["family"] == "Brackenbury"
+    assert patient["birthDate"] == referral.date_of_birth.isoformat()
+    request = resources["ServiceRequest"]["resource"]
+    assert request["status"] == "active"
+    assert request["intent"] == "plan"
+    assert request["category"][0]["coding"][0] == {
+        "system": "http://snomed.info/sct", "code": "3457005", "display": "Patient referral",
+    }  # fmt: skip
+    assert request["subject"]["reference"] == resources["Patient"]["fullUrl"]
+    assert request["authoredOn"]
+    for profile, resource in (("Patient", patient), ("ServiceRequest", request)):
+        assert resource["meta"]["profile"] == [fhir.PROFILE.format(profile)]
+
+    entry = SharingLogEntry.objects.get()
+    assert entry.what.startswith("Referral as FHIR")
+    assert entry.subject == referral
+
+
+def test_an_unverified_nhs_number_is_marked_not_traced(scheme):
+    referral = ReferralFactory(ward__hospital__scheme=scheme, nhs_number_verified=False)
+    patient = fhir.referral_bundle(referral)["entry"][0]["resource"]
+    coding = patient["identifier"][0]["extension"][0]["valueCodeableConcept"]["coding"][0]
+    assert coding["code"] == "02"
+
+
+def test_a_referral_without_consent_to_share_is_not_sent_without_a_reason(
+    client, scheme, coordinator
+):
+    referral = ReferralFactory(ward__hospital__scheme=scheme, consent_to_share=False)
+    client.force_login(coordinator)
+    response = download_fhir(client, referral)
+    assert response["Content-Type"].startswith("text/html")
+    assert "did not give consent to share" in response.content.decode()
+    assert not SharingLogEntry.objects.exists()
+
+
+# --- Who may share -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF, Role.MANAGER])
+def test_only_coordinators_share(client, episode, make_user, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("visits:share_summary", args=[episode.pk])).status_code == 403
+    assert (
+        client.post(reverse("referrals:fhir", args=[episode.referral.pk]), SHARE).status_code == 403
+    )
+    assert not SharingLogEntry.objects.exists()
+
+
+def test_another_schemes_coordinator_cannot_share_this_schemes_records(
+    client, episode, make_user, other_scheme
+):
+    client.force_login(make_user(Role.COORDINATOR, scheme=other_scheme))
+    assert client.post(reverse("visits:share_summary", args=[episode.pk]), SHARE).status_code == 404
+    assert (
+        client.post(reverse("referrals:fhir", args=[episode.referral.pk]), SHARE).status_code == 404
+    )
+    assert not SharingLogEntry.objects.exists()
+
+
+# --- The log is evidence ---------------------------------------------------------------------
+
+
+def test_sharing_log_rows_cannot_be_changed_or_deleted(client, episode, coordinator):
+    client.force_login(coordinator)
+    client.post(reverse("visits:share_summary", args=[episode.pk]), SHARE)
+    entry = SharingLogEntry.objects.get()
+    entry.purpose = "Something else"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        SharingLogEntry.objects.update(purpose="x")
+    with pytest.raises(AppendOnlyError):
+        SharingLogEntry.objects.all().delete()
+    model_admin = admin.site._registry[SharingLogEntry]
+    assert not model_admin.has_change_permission(None, entry)
+    assert not model_admin.has_delete_permission(None, entry)
+    assert not model_admin.has_add_permission(None)

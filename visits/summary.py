@@ -1,0 +1,63 @@
+"""The outcome summary a coordinator shares with the referring ward or the client's GP:
+what support was given, what changed, where the client was referred on, and concerns
+escalated. Built from the records; nothing here is typed twice."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from clients.instruments import INSTRUMENTS
+from clients.outcomes import all_changes
+from referrals.models import Need
+from visits.models import CallKind
+
+FIELDS_SHARED = (
+    "Name, date of birth, NHS number; dates of support; calls and visits made and what "
+    "they helped with; goals and whether they were met; loneliness and wellbeing scores at "
+    "the start and end; onward referrals; concerns escalated to NHS partners, with the "
+    "action taken."
+)
+
+
+@dataclass
+class OutcomeSummary:
+    episode: object
+    client: object
+    calls: int
+    visits: int
+    hours: float
+    activities: list
+    goals: list
+    changes: dict
+    onward: list
+    escalations: list
+
+
+def outcome_summary(episode):
+    client = episode.client
+    answered = Q(answered=True)
+    counts = episode.contacts.aggregate(
+        calls=Count("pk", filter=answered & Q(kind=CallKind.CALL)),
+        visits=Count("pk", filter=answered & Q(kind=CallKind.VISIT)),
+        minutes=Sum("duration_minutes"),
+    )
+    activities = (
+        Need.objects.filter(contacts__episode=episode)
+        .annotate(times=Count("contacts"))
+        .order_by("position")
+    )
+    measures = client.measures.prefetch_related("answers")
+    return OutcomeSummary(
+        episode=episode,
+        client=client,
+        calls=counts["calls"],
+        visits=counts["visits"],
+        hours=(counts["minutes"] or 0) / 60,
+        activities=list(activities),
+        goals=list(client.goals.all()),
+        changes={
+            INSTRUMENTS[code]: rows for code, rows in all_changes(list(measures)).items() if rows
+        },
+        onward=list(episode.onward_referrals.select_related("service")),
+        escalations=list(episode.concerns.exclude(escalated_to="")),
+    )
