@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "visits.tasks.run_sweeps_task",
         "schedule": timedelta(minutes=env_int("ALIGNS_SWEEP_MINUTES", 5, minimum=1)),
     },
+    "anonymise-past-retention": {
+        "task": "clients.tasks.anonymise_past_retention_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=23),
+    },
     "delete-expired-report-files": {
         "task": "reports.tasks.delete_expired_exports_task",
         "schedule": crontab(hour=3, minute=41),

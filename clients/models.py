@@ -114,6 +114,9 @@ class Client(models.Model):
         blank=True, help_text="Set when a coordinator requires a new risk assessment."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When personal details were removed after retention."
+    )
 
     history = HistoricalRecords()
     objects = ClientQuerySet.as_manager()

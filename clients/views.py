@@ -1,12 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
 from aligns.pages import form_page
+from aligns.pdf import pdf_layout
 from aligns.shortcuts import get_visible_or_404
 from clients.assessment import SECTIONS
 from clients.forms import (
@@ -39,6 +43,7 @@ from clients.services import (
     home_visit_refusal,
     measure_record,
 )
+from clients.subject_access import as_json, subject_access
 from clients.timeline import timeline
 from volunteers.models import LIVE_ASSIGNMENT_STATUSES
 
@@ -318,3 +323,25 @@ def measure_new(request, pk, instrument):
         success="Answers recorded. Unanswered items are kept as missing.",
         template="clients/measure_form.html",
     )
+
+
+@permission_required("clients.subject_access", raise_exception=True)
+def subject_access_copy(request, pk):
+    """A copy of everything held about the client, as a readable PDF or a JSON file."""
+    client = get_visible_or_404(Client, request.user, pk=pk)
+    export_format = request.GET.get("format")
+    if export_format not in ("pdf", "json"):
+        return render(request, "clients/subject_access.html", {"client": client})
+    access_log_record(by=request.user, subject=client, request=request)
+    sections = subject_access(client)
+    if export_format == "json":
+        response = JsonResponse(as_json(sections), json_dumps_params={"indent": 2, "default": str})
+    else:
+        html = render_to_string(
+            "clients/subject_access_pdf.html",
+            {"client": client, "sections": sections, "made_at": timezone.now()},
+        )
+        response = HttpResponse(pdf_layout(html).write_pdf(), content_type="application/pdf")
+    name = f"subject-access-{client.pk}.{export_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

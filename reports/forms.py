@@ -79,6 +79,7 @@ class ReportSettingsForm(forms.ModelForm):
             "readmission_comparison_30",
             "readmission_comparison_60",
             "readmission_comparison_source",
+            "retention_years",
         ]
         error_messages = {
             field: {

@@ -34,6 +34,13 @@ class Scheme(models.Model):
     overdue_grace_hours = models.PositiveSmallIntegerField(
         default=4, help_text="How long after a call falls due it becomes overdue."
     )
+    retention_years = models.PositiveSmallIntegerField(
+        "keep personal data for (years)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="After a client's last support ends; then their personal details are "
+        "removed and only the figures for reports are kept.",
+    )
     # Reports
     coordinators_see_reports = models.BooleanField(
         "coordinators may see reports",

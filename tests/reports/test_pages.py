@@ -314,12 +314,15 @@ def test_report_settings_need_a_source_for_a_comparison_figure(client, scheme, m
     assert response.context["form"].errors["readmission_comparison_source"]
     response = client.post(url, {"readmission_comparison_30": "120"})
     assert "Enter a percentage between 0 and 100" in response.content.decode()
+    response = client.post(url, {"retention_years": "0"})
+    assert response.context["form"].errors["retention_years"]
     client.post(url, {"readmission_comparison_30": "12.5",
                       "readmission_comparison_source": "Trust figures",
-                      "coordinators_see_reports": "on"})  # fmt: skip
+                      "coordinators_see_reports": "on", "retention_years": "8"})  # fmt: skip
     scheme.refresh_from_db()
     assert scheme.coordinators_see_reports
     assert str(scheme.readmission_comparison_30) == "12.5"
+    assert scheme.retention_years == 8
 
 
 def test_control_characters_typed_in_a_job_title_do_not_break_the_workbook(

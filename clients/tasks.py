@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from clients.retention import anonymise, expired_clients
+
+
+@shared_task
+def anonymise_past_retention_task():
+    """Monthly: remove personal details of clients past their scheme's retention period."""
+    return anonymise(expired_clients())
