@@ -106,9 +106,12 @@ def hand_built(db, scheme, coordinator, make_user, other_scheme):
     v2 = make_user(Role.VOLUNTEER)
 
     # Clients: A (two episodes), B, C (an episode spanning two quarters), D (before).
+    # A distinctive surname, so that the test that no name reaches the report cannot pass or
+    # fail by chance on a random one.
     a = data.client(
-        date_of_birth=day(1941, 12, 31), gender="2", ethnic_category="A", postcode="RV1 1AA"
-    )  # 85 on the last day of the quarter
+        family_name="Quillfeather", date_of_birth=day(1941, 12, 31), gender="2",
+        ethnic_category="A", postcode="RV1 1AA",
+    )  # 85 on the last day of the quarter  # fmt: skip
     b = data.client(
         date_of_birth=day(1942, 1, 1), gender="1", ethnic_category="Z", postcode="RV1 2BB"
     )  # still 84
