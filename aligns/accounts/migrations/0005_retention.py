@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_reports_settings'),
+        ("accounts", "0004_reports_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scheme',
-            name='retention_years',
-            field=models.PositiveSmallIntegerField(default=6, help_text="After a client's last support ends; then their personal details are removed and only the figures for reports are kept.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)], verbose_name='keep personal data for (years)'),
+            model_name="scheme",
+            name="retention_years",
+            field=models.PositiveSmallIntegerField(
+                default=6,
+                help_text="After a client's last support ends; then their personal details are removed and only the figures for reports are kept.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(30),
+                ],
+                verbose_name="keep personal data for (years)",
+            ),
         ),
     ]
