@@ -12,13 +12,15 @@ CSS := var/static-build/css/aligns.css
 .PHONY: run test install lint format constraints clean
 
 ## run: the app with demo data on SQLite, plus a Celery worker and beat (Ctrl-C stops all)
+## (two-factor sign-in is optional in the demo, so the demo logins work with a password alone)
 run: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "ALIGNS is starting on http://127.0.0.1:$(PORT)/ (sign in with a demo login above)"
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_DEBUG=true PORT=$(PORT) honcho start -f Procfile.dev
+	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_DEBUG=true ALIGNS_REQUIRE_TWO_FACTOR=false PORT=$(PORT) \
+	  honcho start -f Procfile.dev
 
 ## test: the whole suite (browser tests too when Chromium is installed)
 test: install

@@ -40,7 +40,8 @@ INSTALLED_APPS = [
     "volunteers",
     "visits",
     "reports",
-    "django.contrib.admin",
+    # The admin, as django-otp's OTPAdminSite (a verified security code for staff).
+    "aligns.accounts.admin_apps.AlignsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +51,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -59,11 +64,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "aligns.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
+    "aligns.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the "try again at" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aligns.urls"
@@ -107,6 +116,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and sessions ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out email address and IP address before any password check.
+    # The standalone backend grants no permissions (SignInBackend decides those).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "aligns.accounts.backends.SignInBackend",
 ]
@@ -130,6 +142,26 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Absolute lifetime: however active, a sign-in lasts at most this long.
 SESSION_ABSOLUTE_LIFETIME_HOURS = env_int("ALIGNS_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 PASSWORD_RESET_TIMEOUT = env_int("ALIGNS_PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+
+# --- Two-factor sign-in and lockout -------------------------------------------------------
+# Coordinators, managers and admin staff must sign in with a code from an authenticator app
+# (or a backup code); everyone else may choose to (aligns/accounts/two_factor.py). Tests and
+# the local demo turn the requirement off; people who set up an app are asked either way.
+ALIGNS_REQUIRE_TWO_FACTOR = env_bool("ALIGNS_REQUIRE_TWO_FACTOR", True)
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows an app's secret key
+# django-axes: failed sign-ins (wrong passwords and wrong codes) are counted per email address
+# and IP address together; this many within the cool-off pause that pair for the cool-off.
+# Every failure is kept in AccessFailureLog and every sign-in in AccessLog, never a password.
+AXES_FAILURE_LIMIT = env_int("ALIGNS_SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ALIGNS_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's name for the email address
+AXES_USERNAME_CALLABLE = "aligns.accounts.lockout.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "aligns.accounts.lockout.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "aligns.accounts.lockout.locked_out_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrfmiddlewaretoken"]
 
 # --- HTTPS and security headers -----------------------------------------------------------
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

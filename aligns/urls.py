@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from aligns import views
-from aligns.accounts.forms import PasswordResetForm, SignInForm
+from aligns.accounts.forms import PasswordResetForm
+from aligns.accounts.views import SignInView
 
 admin.site.site_header = "ALIGNS administration"
 admin.site.site_title = "ALIGNS administration"
@@ -11,13 +12,7 @@ admin.site.site_title = "ALIGNS administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("sign-in/", SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from aligns.accounts.signals import SESSION_SIGNED_IN_AT
+from aligns.accounts.two_factor import sign_out_for_second_step, two_factor_required
 
 
 class AbsoluteSessionLifetimeMiddleware:
@@ -35,3 +37,28 @@ class AbsoluteSessionLifetimeMiddleware:
             return True
         lifetime = timedelta(hours=settings.SESSION_ABSOLUTE_LIFETIME_HOURS)
         return timezone.now().timestamp() - signed_in_at > lifetime.total_seconds()
+
+
+class TwoFactorMiddleware:
+    """Keep a signed-in person who must use a security code, but whose session was not verified
+    by one, from every page: they are signed out and sent to the code step (or to set up an app).
+
+    Signing in through the sign-in page never leaves such a session (the code step comes before
+    Django's login); this catches sessions from before ALIGNS_REQUIRE_TWO_FACTOR was turned on,
+    and a device removed in the admin. Needs django-otp's OTPMiddleware before it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            settings.ALIGNS_REQUIRE_TWO_FACTOR
+            and user.is_authenticated
+            and two_factor_required(user)
+            and not user.is_verified()
+            and request.path != reverse("logout")
+        ):
+            return redirect(sign_out_for_second_step(request))
+        return self.get_response(request)
