@@ -2,6 +2,8 @@
 
 import nhs_number
 
+from aligns.validators import is_plain_digits
+
 # NHS England will never issue numbers starting 999: safe for synthetic patients.
 SYNTHETIC_PREFIX = "999"
 
@@ -17,7 +19,7 @@ def normalise_nhs_number(value):
 def is_valid_nhs_number(value):
     """Ten digits whose last is the Modulus 11 check digit of the other nine."""
     digits = normalise_nhs_number(value)
-    return len(digits) == 10 and digits.isdigit() and nhs_number.is_valid(digits)
+    return len(digits) == 10 and is_plain_digits(digits) and nhs_number.is_valid(digits)
 
 
 def format_nhs_number(value):

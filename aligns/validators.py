@@ -35,3 +35,9 @@ def normalise_uk_phone(value):
     if number.country_code == 44:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def is_plain_digits(value):
+    """Only the digits 0 to 9. ``str.isdigit()`` alone also passes "²" and other scripts'
+    digits ("٣"), which ``int()`` refuses or reads differently from what a person meant."""
+    return value.isascii() and value.isdigit()

@@ -8,8 +8,12 @@ from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
 from aligns.nhs import format_nhs_number
+from aligns.validators import is_plain_digits
 from clients.assessment import QUESTIONS, RiskLevel, flags, score
 from clients.instruments import INSTRUMENTS
+
+# Words of a client search that count; the rest are ignored.
+SEARCH_WORDS = 5
 
 
 class ClientQuerySet(models.QuerySet):
@@ -26,10 +30,12 @@ class ClientQuerySet(models.QuerySet):
         if not text:
             return self
         digits = text.replace(" ", "")
-        if digits.isdigit():
+        if is_plain_digits(digits):
             return self.filter(nhs_number__startswith=digits)
         query = models.Q()
-        for word in text.split():
+        # A name is a few words: more is a paste gone wrong, and one condition per word
+        # would soon be a query too deep for the database.
+        for word in text.split()[:SEARCH_WORDS]:
             query &= models.Q(given_name__icontains=word) | models.Q(family_name__icontains=word)
         return self.filter(query)
 

@@ -10,7 +10,7 @@ from localflavor.gb.forms import GBPostcodeField
 from aligns.accounts.models import Hospital, Ward
 from aligns.forms import DateField, DateInput, not_in_future
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
-from aligns.validators import normalise_uk_phone
+from aligns.validators import is_plain_digits, normalise_uk_phone
 from referrals.models import DeclineReason, DischargePathway, KnownRisk, Need, Referral, Status
 from referrals.services import referral_find_duplicate
 
@@ -51,7 +51,7 @@ class NHSNumberField(forms.CharField):
         super().validate(value)
         if value in self.empty_values:
             return
-        if len(value) != 10 or not value.isdigit():
+        if len(value) != 10 or not is_plain_digits(value):
             raise forms.ValidationError(self.error_messages["length"], code="length")
         if not is_valid_nhs_number(value):
             raise forms.ValidationError(self.error_messages["checksum"], code="checksum")

@@ -105,7 +105,7 @@ class DbsForm(forms.Form):
     )
     certificate_number = forms.RegexField(
         label="Certificate number",
-        regex=r"^\d{12}$",
+        regex=r"^[0-9]{12}$",
         error_messages={
             "required": "Enter the certificate number",
             "invalid": "Certificate number must be the 12 digits on the certificate",

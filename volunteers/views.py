@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aligns.pages import form_page
-from aligns.shortcuts import get_visible_or_404
+from aligns.shortcuts import get_visible_or_404, posted_id
 from clients.presenters import safety_summary
 from clients.services import assessment_in_force
 from visits.models import SupportEpisode
@@ -239,9 +239,8 @@ def find_for_episode(request, pk):
 @permission_required("volunteers.match", raise_exception=True)
 def assign(request, pk):
     episode = _episode(request, pk)
-    chosen = request.POST.get("volunteer", "")
     volunteer = get_visible_or_404(
-        Volunteer, request.user, pk=int(chosen) if chosen.isdigit() else 0
+        Volunteer, request.user, pk=posted_id(request.POST.get("volunteer"))
     )
     try:
         episode_assign_volunteer(episode=episode, volunteer=volunteer, by=request.user)

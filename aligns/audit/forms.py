@@ -4,6 +4,7 @@ from django import forms
 from aligns.accounts.models import User
 from aligns.audit.models import LawfulBasis
 from aligns.forms import DateField
+from aligns.validators import is_plain_digits
 
 
 class SharingForm(forms.Form):
@@ -63,7 +64,7 @@ class LogFilterForm(forms.Form):
 
     def clean_nhs_number(self):
         digits = "".join(self.cleaned_data["nhs_number"].split())
-        if digits and not digits.isdigit():
+        if digits and not is_plain_digits(digits):
             raise forms.ValidationError("Enter an NHS number as 10 digits, like 999 123 4560")
         return digits
 

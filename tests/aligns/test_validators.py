@@ -31,3 +31,13 @@ def test_synthetic_nhs_numbers_are_valid_distinct_and_never_issued():
 
     assert len(set(numbers)) == len(numbers)
     assert all(number.startswith("999") and is_valid_nhs_number(number) for number in numbers)
+
+
+def test_an_nhs_number_in_another_scripts_digits_is_not_valid():
+    from aligns.nhs import is_valid_nhs_number
+
+    # 999 000 0018 in Arabic-Indic digits: str.isdigit() is true of each of them.
+    arabic_indic = "".join(chr(0x0660 + int(digit)) for digit in "9990000018")
+
+    assert is_valid_nhs_number("9990000018")
+    assert not is_valid_nhs_number(arabic_indic)

@@ -81,6 +81,16 @@ def test_the_client_list_finds_by_name_or_nhs_number(client, coordinator, scheme
     assert "Ottoline Zebedee" in by_number and "Other Person" not in by_number
 
 
+def test_a_search_of_a_thousand_words_is_answered_from_its_first_words(client, coordinator, scheme):
+    ClientFactory(scheme=scheme, given_name="Ottoline", family_name="Zebedee")
+    client.force_login(coordinator)
+
+    response = client.get(reverse("clients:list"), {"q": "otto zeb " + "line " * 1000})
+
+    assert response.status_code == 200
+    assert "Ottoline Zebedee" in response.content.decode()
+
+
 def test_a_bad_postcode_on_the_edit_page_is_explained_and_nothing_typed_is_lost(
     client, coordinator, client_record
 ):

@@ -121,6 +121,29 @@ def test_a_bad_dbs_certificate_number_is_explained_and_kept(client, coordinator,
     assert 'value="12AB"' in html
 
 
+def test_a_dbs_certificate_number_in_another_scripts_digits_is_refused(
+    client, coordinator, make_volunteer
+):
+    volunteer = make_volunteer()
+    checks_before = volunteer.dbs_checks.count()
+    client.force_login(coordinator)
+    arabic_indic = "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662"
+
+    response = client.post(
+        reverse("volunteers:dbs", args=[volunteer.pk]),
+        {
+            "level": "enhanced",
+            "certificate_number": arabic_indic,
+            "issued_on_day": "1",
+            "issued_on_month": "1",
+            "issued_on_year": "2026",
+        },
+    )
+
+    assert "Certificate number must be the 12 digits" in response.content.decode()
+    assert volunteer.dbs_checks.count() == checks_before
+
+
 def test_import_postcodes_reads_the_onspd_columns_and_skips_terminated_and_unplaced(tmp_path, db):
     source = tmp_path / "onspd.csv"
     source.write_text(
@@ -209,6 +232,9 @@ def test_an_episode_cannot_be_offered_to_another_schemes_volunteer_or_a_made_up_
     assert client.post(url, {"volunteer": foreign.pk}).status_code == 404
     assert client.post(url, {"volunteer": "abc"}).status_code == 404
     assert client.post(url, {}).status_code == 404
+    # Digits int() refuses or a database integer cannot hold: still "not found".
+    for made_up in ["\u00b2", "\u0663", "9" * 5000, str(2**63), "-1", "0"]:
+        assert client.post(url, {"volunteer": made_up}).status_code == 404, made_up
     assert not episode.assignments.exists()
 
 

@@ -1,0 +1,711 @@
+"""Every URL of the project, for every kind of person: who gets in, who is refused, what leaks.
+
+The URL patterns are discovered from the resolver, so a new URL is covered as soon as it is
+added, and fails here until it is classified in ACCESS (who may use it, and how its address
+is filled in). Each URL is requested by:
+
+- someone not signed in (sent to the sign-in page, unless the page is public);
+- a ward staff member, coordinator, volunteer and manager of scheme A, the scheme whose
+  records fill the URL ("ours"): each gets what ACCESS says, 403 if their role may not use
+  the page, 404 if it may but the record is not theirs;
+- the same four roles in scheme B ("theirs"), for scheme A's records: 404 (or 403 when the
+  permission is checked before the record is looked up), and nothing of scheme A in the page.
+
+No refused answer (403, 404, 405, or the redirect to sign in) names a patient or shows an NHS
+number, and none changes a row. Every answer, allowed or not, is free of the other scheme's
+patients, volunteers and staff; a volunteer's never shows a family name, an NHS number or a client
+they neither support nor were offered. POST-only views are also POSTed with no data.
+
+The two schemes are built once for the module (inside a transaction rolled back at its end);
+each case runs in its own savepoint, so what a case changes is undone before the next.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.db import connection, transaction
+from django.test import Client as Browser
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from aligns.accounts.models import Role
+from aligns.audit.models import AccessLogEntry, LawfulBasis
+from aligns.audit.sharing import sharing_record
+from aligns.nhs import synthetic_nhs_number
+from clients.models import ConsentKind, Timepoint
+from clients.services import (
+    assessment_save_answers,
+    assessment_start,
+    consent_record,
+    goal_add,
+    measure_record,
+)
+from referrals.models import Need
+from referrals.services import referral_accept
+from reports.models import ExportStatus, ReportExport
+from tests.clients.conftest import answers
+from tests.factories import (
+    CoordinatorFactory,
+    HospitalFactory,
+    ManagerFactory,
+    ReferralFactory,
+    SchemeFactory,
+    VolunteerFactory,
+    WardFactory,
+    WardStaffFactory,
+)
+from visits.models import CallKind
+from visits.services import (
+    community_service_save,
+    concern_raise,
+    contact_log,
+    onward_referral_record,
+)
+from volunteers.models import Assignment, AssignmentStatus, TrainingCourse
+from volunteers.services import dbs_record, reference_record, training_record, volunteer_create
+
+WARD_STAFF, COORDINATOR = Role.WARD_STAFF.value, Role.COORDINATOR.value
+VOLUNTEER, MANAGER = Role.VOLUNTEER.value, Role.MANAGER.value
+ROLES = (WARD_STAFF, COORDINATOR, VOLUNTEER, MANAGER)
+EVERYONE = frozenset(ROLES)
+ANONYMOUS = "anonymous"
+OURS, THEIRS = "A", "B"
+# Who asks: someone not signed in; each role of scheme A; each role of scheme B.
+WHOS = (ANONYMOUS, *ROLES, *(f"other_{role}" for role in ROLES))
+
+# Distinctive synthetic people, so that finding one in a page can only mean it leaked.
+PEOPLE = {
+    OURS: {
+        "supported": ("Zebedee", "Quartermaine"),
+        "offered": ("Araminta", "Fotheringay"),
+        "waiting": ("Philomena", "Wolstenholme"),
+        "unmatched": ("Hyacinth", "Pennyfeather"),
+        "volunteer": ("Ignatius", "Pumphrey"),
+        # The staff's full names (the volunteer's sign-in has the volunteer's name).
+        WARD_STAFF: "Eglantine Marchbanks",
+        COORDINATOR: "Percival Thistlewood",
+        MANAGER: "Griselda Ashcombe",
+    },
+    THEIRS: {
+        "supported": ("Ottoline", "Cholmondeley"),
+        "offered": ("Barnabas", "Featherstonehaugh"),
+        "waiting": ("Clementine", "Higginbottom"),
+        "unmatched": ("Cornelius", "Ravenscroft"),
+        "volunteer": ("Leopold", "Winterbottom"),
+        WARD_STAFF: "Tobias Dunwoody",
+        COORDINATOR: "Rosamund Everleigh",
+        MANAGER: "Ambrose Kittering",
+    },
+}
+NHS_BASE = {OURS: 91_000, THEIRS: 92_000}
+PATIENTS = ("supported", "offered", "waiting", "unmatched")
+
+
+# --- Classification ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a URL, read from its view's decorators and the apps' rules.py.
+
+    `ok`: the roles (of the record's own scheme) that get `status`. `not_found`: roles that
+    pass the permission but are refused this record (404). Every other role: 403.
+    `kwargs(world)` fills the address from a scheme's records; `query(world)` adds a query
+    string. `post_only`: a GET is 405 for everyone signed in, and an empty POST gets
+    `post_status` for the `ok` roles. `public`: (answer when not signed in, answer when
+    signed in) for pages that need no sign-in. `shows`: text the `ok` roles of the scheme
+    must see on the page and nobody else may (a sign that scheme A's record was found).
+    """
+
+    ok: frozenset = frozenset()
+    status: int = 200
+    not_found: frozenset = frozenset()
+    kwargs: object = None
+    query: object = None
+    post_only: bool = False
+    post_status: int = 302
+    public: tuple | None = None
+    shows: str = ""
+
+    @property
+    def is_object_url(self):
+        return self.kwargs is not None and self.public is None
+
+
+def roles(*names):
+    return frozenset(names)
+
+
+def pk(attribute):
+    return lambda w: {"pk": getattr(w, attribute).pk}
+
+
+def client_and(attribute, key):
+    return lambda w: {"pk": w.client.pk, key: getattr(w, attribute).pk}
+
+
+STAFF = roles(COORDINATOR, MANAGER)
+
+ACCESS = {
+    # The project's own pages.
+    "home": Access(ok=EVERYONE, status=302),  # sends each role to its start page
+    "healthz": Access(public=(200, 200)),
+    "login": Access(public=(200, 302)),  # redirect_authenticated_user=True
+    "logout": Access(ok=EVERYONE, post_only=True),  # POST signs out, then to the sign-in page
+    "password_reset": Access(public=(200, 200)),
+    "password_reset_done": Access(public=(200, 200)),
+    # A made-up link: the page says it is invalid.
+    "password_reset_confirm": Access(
+        public=(200, 200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}
+    ),
+    "password_reset_complete": Access(public=(200, 200)),
+    # aligns/accounts
+    "accounts:account": Access(ok=EVERYONE),
+    "accounts:team_list": Access(ok=STAFF),
+    "accounts:team_member_detail": Access(ok=STAFF, kwargs=pk("volunteer_user")),
+    # Two-factor sign-in (tests run with ALIGNS_REQUIRE_TWO_FACTOR=false; nobody has an app).
+    "accounts:sign_in_code": Access(public=(302, 302)),  # only between password and code
+    "accounts:two_factor_setup": Access(public=(302, 200)),  # pending sign-in, or signed in
+    "accounts:backup_codes": Access(ok=EVERYONE, status=302),  # no app yet: to the account
+    "accounts:two_factor_turn_off": Access(ok=EVERYONE, post_only=True),
+    # referrals
+    "referrals:ward_list": Access(ok=roles(WARD_STAFF)),
+    "referrals:create": Access(ok=roles(WARD_STAFF)),
+    # Typing the NHS number of a patient already referred: a warning, in one's own scheme only.
+    "referrals:check_nhs_number": Access(
+        ok=roles(WARD_STAFF),
+        query=lambda w: {"nhs_number": w.waiting_referral.nhs_number},
+        shows="already referred",
+    ),
+    "referrals:queue": Access(ok=roles(COORDINATOR)),
+    "referrals:detail": Access(ok=roles(WARD_STAFF, COORDINATOR), kwargs=pk("referral")),
+    "referrals:accept": Access(
+        ok=roles(COORDINATOR), kwargs=pk("waiting_referral"), post_only=True
+    ),
+    "referrals:decline": Access(ok=roles(COORDINATOR), kwargs=pk("waiting_referral")),
+    "referrals:withdraw": Access(ok=roles(WARD_STAFF), kwargs=pk("waiting_referral")),
+    "referrals:discharge": Access(ok=roles(WARD_STAFF, COORDINATOR), kwargs=pk("referral")),
+    "referrals:fhir": Access(ok=roles(COORDINATOR), kwargs=pk("referral")),
+    # clients
+    "clients:list": Access(ok=STAFF),
+    "clients:detail": Access(ok=STAFF, kwargs=pk("client")),
+    "clients:edit": Access(ok=roles(COORDINATOR), kwargs=pk("client")),
+    "clients:consent": Access(ok=roles(COORDINATOR), kwargs=pk("client")),
+    "clients:assessment_new": Access(
+        ok=roles(COORDINATOR), kwargs=pk("client"), post_only=True
+    ),  # to the draft's answers
+    "clients:assessment": Access(ok=STAFF, kwargs=client_and("assessment", "assessment_pk")),
+    "clients:assessment_edit": Access(
+        ok=roles(COORDINATOR), kwargs=client_and("assessment", "assessment_pk")
+    ),
+    "clients:assessment_second": Access(
+        ok=STAFF, kwargs=client_and("assessment", "assessment_pk"), post_only=True
+    ),  # a draft needs no second sign-off: refused with a message, back to the assessment
+    "clients:reassessment": Access(ok=roles(COORDINATOR), kwargs=pk("client")),
+    "clients:goal_new": Access(ok=roles(COORDINATOR), kwargs=pk("client")),
+    "clients:goal_review": Access(ok=roles(COORDINATOR), kwargs=client_and("goal", "goal_pk")),
+    # The page, and the copy as JSON (the PDF is the same data through WeasyPrint).
+    "clients:subject_access": Access(
+        ok=STAFF, kwargs=pk("client"), query=lambda w: {"format": "json"}
+    ),
+    "clients:measure_new": Access(
+        ok=roles(COORDINATOR), kwargs=lambda w: {"pk": w.client.pk, "instrument": "ucla3"}
+    ),
+    # volunteers
+    "volunteers:list": Access(ok=STAFF),
+    "volunteers:new": Access(ok=roles(COORDINATOR)),
+    "volunteers:detail": Access(ok=STAFF, kwargs=pk("volunteer")),
+    "volunteers:edit": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
+    "volunteers:stage": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
+    "volunteers:dbs": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
+    "volunteers:reference": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
+    "volunteers:training": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
+    # A client nobody is offered to yet, so the shortlist is worked out, ineligible shown too.
+    "volunteers:find": Access(
+        ok=roles(COORDINATOR),
+        kwargs=pk("unmatched_episode"),
+        query=lambda w: {"ineligible": "1"},
+    ),
+    # No volunteer chosen in the empty POST: get_visible_or_404(Volunteer, pk=0) is a 404.
+    "volunteers:assign": Access(
+        ok=roles(COORDINATOR), kwargs=pk("episode"), post_only=True, post_status=404
+    ),
+    "volunteers:withdraw": Access(ok=roles(COORDINATOR), kwargs=pk("offered_episode")),
+    "volunteers:me": Access(ok=roles(VOLUNTEER)),
+    "volunteers:availability": Access(ok=roles(VOLUNTEER)),
+    "volunteers:offer_accept": Access(
+        ok=roles(VOLUNTEER), kwargs=pk("offer"), post_only=True
+    ),  # the offer was made to scheme A's volunteer
+    "volunteers:offer_decline": Access(ok=roles(VOLUNTEER), kwargs=pk("offer")),
+    # visits
+    "visits:today": Access(ok=roles(VOLUNTEER)),
+    "visits:board": Access(ok=STAFF),
+    "visits:work_queue": Access(ok=STAFF),
+    "visits:alert_ack": Access(ok=roles(COORDINATOR), kwargs=pk("alert"), post_only=True),
+    "visits:episode": Access(ok=STAFF, kwargs=pk("episode")),
+    # The volunteer supports this episode (an accepted assignment).
+    "visits:log": Access(ok=roles(VOLUNTEER, COORDINATOR), kwargs=pk("episode")),
+    "visits:extend": Access(ok=roles(COORDINATOR), kwargs=pk("episode")),
+    "visits:readmit": Access(ok=roles(COORDINATOR), kwargs=pk("episode")),
+    "visits:return_home": Access(ok=roles(COORDINATOR), kwargs=pk("episode")),
+    "visits:close": Access(ok=roles(COORDINATOR), kwargs=pk("episode")),
+    "visits:share_summary": Access(ok=roles(COORDINATOR), kwargs=pk("episode")),
+    "visits:visit_new": Access(ok=roles(VOLUNTEER, COORDINATOR), kwargs=pk("episode")),
+    "visits:concern": Access(ok=STAFF, kwargs=pk("concern")),
+    # Only for whoever raised the concern (the volunteer): a coordinator passes the
+    # permission (visits.log_contact) but the lookup is by raised_by, so 404.
+    "visits:concern_sent": Access(
+        ok=roles(VOLUNTEER), not_found=roles(COORDINATOR), kwargs=pk("concern")
+    ),
+    "visits:onward_new": Access(ok=roles(COORDINATOR), kwargs=pk("episode")),
+    # No outcome in the empty POST: "Choose an outcome", back to the episode.
+    "visits:onward_outcome": Access(ok=roles(COORDINATOR), kwargs=pk("onward"), post_only=True),
+    "visits:directory": Access(ok=STAFF),
+    "visits:service_new": Access(ok=roles(COORDINATOR)),
+    "visits:service_edit": Access(ok=roles(COORDINATOR), kwargs=pk("service")),
+    # reports (both schemes let coordinators see reports: see build_world)
+    "reports:dashboard": Access(ok=roles(MANAGER)),
+    "reports:report": Access(ok=STAFF),
+    # An empty POST is an invalid export form: 400, the report page with its errors.
+    "reports:export": Access(ok=STAFF, post_only=True, post_status=400),
+    # A queued file is only for the person who asked (the manager): a coordinator may see
+    # reports but not this file.
+    "reports:export_status": Access(
+        ok=roles(MANAGER), not_found=roles(COORDINATOR), kwargs=pk("export")
+    ),
+    "reports:export_download": Access(
+        ok=roles(MANAGER), not_found=roles(COORDINATOR), kwargs=pk("export")
+    ),
+    "reports:settings": Access(ok=roles(MANAGER)),
+    # aligns/audit
+    "audit:access_log": Access(ok=roles(MANAGER)),
+    "audit:sharing_log": Access(ok=roles(MANAGER)),
+}
+
+# URL namespaces not walked here, with why. Nothing else may be left out.
+SKIPPED_NAMESPACES = {
+    # Django's admin: for platform administrators (is_staff), never a scheme role; that no
+    # role gets into it is test_no_role_gets_into_the_admin below.
+    "admin",
+}
+
+# Cases where what the app does today is a security hole: (url name, who) -> the hole.
+# Each is an xfail(strict=True), so fixing the hole makes the case pass and the test fail
+# until its entry is removed here.
+HOLES = {}
+
+
+# --- Discovering the URLs ------------------------------------------------------------------
+
+
+def _walk(patterns, namespace=None, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            if entry.name is None:
+                yield f"<unnamed: {route}>", route, entry
+            else:
+                yield (f"{namespace}:{entry.name}" if namespace else entry.name), route, entry
+
+
+def discovered_urls():
+    """{url name: (route, its path converters)} for every URL pattern of the project."""
+    found = {}
+    for name, route, pattern in _walk(get_resolver().url_patterns):
+        converters = set(getattr(pattern.pattern, "converters", {}))
+        found.setdefault(name, []).append((route, converters))
+    return found
+
+
+URLS = discovered_urls()
+
+
+# --- The two schemes -----------------------------------------------------------------------
+
+
+def build_world(side):
+    """A scheme with one record of every kind the URLs need; its people from PEOPLE[side]."""
+    names = PEOPLE[side]
+    today = timezone.localdate()
+    # Coordinators may see reports in both schemes, so the export-file rule is exercised.
+    scheme = SchemeFactory(coordinators_see_reports=True)
+    ward = WardFactory(hospital=HospitalFactory(scheme=scheme))
+    users = {
+        WARD_STAFF: WardStaffFactory(scheme=scheme, wards=[ward], full_name=names[WARD_STAFF]),
+        COORDINATOR: CoordinatorFactory(scheme=scheme, full_name=names[COORDINATOR]),
+        VOLUNTEER: VolunteerFactory(scheme=scheme, full_name=" ".join(names["volunteer"])),
+        MANAGER: ManagerFactory(scheme=scheme, full_name=names[MANAGER]),
+    }
+    coordinator, volunteer_user = users[COORDINATOR], users[VOLUNTEER]
+
+    def refer(key, number, went_home):
+        given, family = names[key]
+        return ReferralFactory(
+            ward=ward,
+            referred_by=users[WARD_STAFF],
+            given_name=given,
+            family_name=family,
+            nhs_number=synthetic_nhs_number(NHS_BASE[side] + number),
+            actual_discharge_date=went_home,
+            expected_discharge_date=went_home or today + datetime.timedelta(days=2),
+        )
+
+    yesterday = today - datetime.timedelta(days=1)
+    referral = refer("supported", 1, yesterday)
+    _, episode = referral_accept(referral=referral, by=coordinator)
+    _, offered_episode = referral_accept(referral=refer("offered", 2, yesterday), by=coordinator)
+    waiting_referral = refer("waiting", 3, None)  # still waiting for a decision
+    _, unmatched_episode = referral_accept(
+        referral=refer("unmatched", 4, yesterday), by=coordinator
+    )  # no volunteer offered yet
+    client = episode.client
+
+    consent_record(
+        client=client, kind=ConsentKind.SHARE, given=True, decided_on=today,
+        obtained_by=coordinator.full_name, by=coordinator,
+    )  # fmt: skip
+    assessment = assessment_start(client=client, by=coordinator)  # a draft, all answered
+    assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
+    goal = goal_add(
+        client=client, category="confidence", description="Walk to the shop", by=coordinator
+    )
+    measure_record(
+        client=client, instrument="ucla3", timepoint=Timepoint.BASELINE, taken_on=today,
+        values={"companionship": 2, "left_out": 2, "isolated": 1}, episode=episode,
+        by=coordinator,
+    )  # fmt: skip
+
+    given, family = names["volunteer"]
+    volunteer = volunteer_create(
+        scheme=scheme, by=coordinator, user=volunteer_user, given_name=given,
+        family_name=family, postcode="RV1 1AA", skills=Need.objects.filter(code="shopping"),
+    )  # fmt: skip
+    dbs_record(
+        volunteer=volunteer, by=coordinator, level="enhanced_barred",
+        certificate_number="001234567890", issued_on=today - datetime.timedelta(days=30),
+        recheck_due=today + datetime.timedelta(days=1000),
+    )  # fmt: skip
+    reference_record(volunteer=volunteer, by=coordinator, referee_name="A Referee",
+                     received_on=today)  # fmt: skip
+    course = TrainingCourse.objects.create(
+        scheme=scheme, name="Safeguarding adults", mandatory=True, valid_for_months=36
+    )
+    training_record(volunteer=volunteer, course=course, completed_on=today, by=coordinator)
+    # Supporting one client; offered another, not yet answered.
+    Assignment.objects.create(
+        episode=episode, volunteer=volunteer, status=AssignmentStatus.ACCEPTED,
+        offered_by=coordinator,
+    )  # fmt: skip
+    offer = Assignment.objects.create(
+        episode=offered_episode, volunteer=volunteer, status=AssignmentStatus.OFFERED,
+        offered_by=coordinator,
+    )  # fmt: skip
+
+    contact_log(
+        episode=episode, by=volunteer_user, kind=CallKind.CALL, happened_at=timezone.now(),
+        answered=True, duration_minutes=15, notes="All well",
+    )  # fmt: skip
+    concern = concern_raise(
+        episode=episode, by=volunteer_user, category="health", urgency="soon",
+        description="More tired than last week",
+    )  # fmt: skip
+    service = community_service_save(
+        scheme=scheme, by=coordinator, name="Ring and Ride", category="transport"
+    )
+    onward = onward_referral_record(
+        episode=episode, service=service, referred_on=today, by=coordinator
+    )
+    sharing_record(
+        by=coordinator, subject=episode, client=client, what="Outcome summary",
+        fields_shared="Name, NHS number", recipient_organisation="The GP practice",
+        purpose="To tell the GP", lawful_basis=LawfulBasis.PUBLIC_TASK_HEALTH,
+    )  # fmt: skip
+    AccessLogEntry.objects.create(
+        user=coordinator, subject=client, page="clients:detail", path=f"/clients/{client.pk}/"
+    )
+    export = ReportExport.objects.create(
+        scheme=scheme, requested_by=users[MANAGER], period_start=today.replace(day=1),
+        period_end=today, export_format="csv", status=ExportStatus.READY, progress=100,
+        content=b"figures only", filename="report.zip", finished_at=timezone.now(),
+    )  # fmt: skip
+
+    patients = [referral, offered_episode.referral, waiting_referral, unmatched_episode.referral]
+    nhs_numbers = [
+        form  # as typed, and as pages show it ("999 123 4567")
+        for p in patients
+        for form in (p.nhs_number, f"{p.nhs_number[:3]} {p.nhs_number[3:6]} {p.nhs_number[6:]}")
+    ]
+    return SimpleNamespace(
+        scheme=scheme,
+        users=users,
+        referral=referral,
+        waiting_referral=waiting_referral,
+        client=client,
+        assessment=assessment,
+        goal=goal,
+        episode=episode,
+        offered_episode=offered_episode,
+        unmatched_episode=unmatched_episode,
+        volunteer_user=volunteer_user,
+        volunteer=volunteer,
+        offer=offer,
+        concern=concern,
+        alert=concern.alerts.get(),
+        service=service,
+        onward=onward,
+        export=export,
+        # What must never reach anyone outside the scheme.
+        patient_names=[n for key in PATIENTS for n in names[key]],
+        nhs_numbers=nhs_numbers,
+        # Nor its volunteers and staff.
+        people=[*names["volunteer"], names[WARD_STAFF], names[COORDINATOR], names[MANAGER]],
+        # A volunteer sees the first names of the clients they support or are offered; never
+        # a family name, an NHS number or anyone else.
+        hidden_from_volunteer=[
+            n for key in PATIENTS for n in names[key][key in ("supported", "offered") :]
+        ]
+        + nhs_numbers,
+    )
+
+
+@pytest.fixture(scope="module")
+def worlds(django_db_setup, django_db_blocker):
+    """Schemes A and B, built once, inside a transaction undone after the module."""
+    fast = [f"{MD5PasswordHasher.__module__}.{MD5PasswordHasher.__name__}"]
+    # Hundreds of 403s and 404s on purpose: Django's warning for each (with a traceback) would
+    # only slow the module down. Errors (a 500) are still logged.
+    requests_log = logging.getLogger("django.request")
+    level = requests_log.level
+    requests_log.setLevel(logging.ERROR)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        built = {OURS: build_world(OURS), THEIRS: build_world(THEIRS)}
+        # Sign everyone in once: each case reuses the session (and undoes what it does to it).
+        for world in built.values():
+            world.sessions = {}
+            for role, user in world.users.items():
+                browser = Browser()
+                browser.force_login(user)
+                world.sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        yield built
+        transaction.set_rollback(True)
+    requests_log.setLevel(level)
+
+
+# --- Checking ------------------------------------------------------------------------------
+
+# Sessions change on every request (SESSION_SAVE_EVERY_REQUEST); everything else must not.
+NOT_SNAPSHOT = {"django_session"}
+
+
+def _tables():
+    names = set(connection.introspection.django_table_names(only_existing=True))
+    return [connection.ops.quote_name(name) for name in sorted(names - NOT_SNAPSHOT)]
+
+
+def snapshot(*, full):
+    """Every row of every table (history, access and sharing logs included), by raw SQL;
+    or, if not `full`, how many rows each has, in one query (enough for a GET: whatever
+    a GET might wrongly write, a log entry or a history row, is a new row)."""
+    with connection.cursor() as cursor:
+        tables = _tables()
+        if not full:
+            cursor.execute(
+                " UNION ALL ".join(f"SELECT {n}, COUNT(*) FROM {t}" for n, t in enumerate(tables))  # noqa: S608
+            )
+            return dict(cursor.fetchall())
+        rows = {}
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+            rows[table] = cursor.fetchall()
+        return rows
+
+
+def changed_tables(before, after):
+    tables = _tables()
+    return sorted(
+        str(tables[t]) if isinstance(t, int) else t for t in before if before[t] != after[t]
+    )
+
+
+def body(response):
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode("utf-8", errors="replace")
+
+
+def who_is(who):
+    """(scheme side, role) of a WHOS entry; (None, None) for someone not signed in."""
+    if who == ANONYMOUS:
+        return None, None
+    if who.startswith("other_"):
+        return THEIRS, who.removeprefix("other_")
+    return OURS, who
+
+
+def expected(access, who, method):
+    """The status `who` must get for `method` on a URL filled with scheme A's records."""
+    side, role = who_is(who)
+    if access.public is not None:
+        return access.public[0 if side is None else 1]
+    if side is None:
+        return 302  # to the sign-in page
+    if access.post_only and method == "GET":
+        return 405  # require_POST answers before anything else
+    allowed_status = access.post_status if method == "POST" else access.status
+    passes_permission = role in access.ok | access.not_found
+    if not passes_permission:
+        return 403
+    if side == THEIRS and access.is_object_url:
+        return 404  # another scheme's record is not found
+    if role in access.not_found:
+        return 404
+    return allowed_status
+
+
+def is_refused(status, who):
+    return who == ANONYMOUS or status in (403, 404, 405)
+
+
+def cases():
+    for name in sorted(URLS):
+        for who in WHOS:
+            marks = ()
+            if (name, who) in HOLES:
+                marks = pytest.mark.xfail(strict=True, reason=HOLES[name, who])
+            yield pytest.param(name, who, id=f"{name}|{who}", marks=marks)
+
+
+def _check(response, *, name, who, method, status, leaks):
+    """Check the status and that no secret is in the page; the page's text."""
+    text = body(response)
+    assert response.status_code == status, (
+        f"{method} {name} as {who}: {response.status_code}, expected {status}"
+    )
+    if status == 302 and who == ANONYMOUS:
+        assert response["Location"].startswith(reverse("login") + "?next="), response["Location"]
+    found = [secret for secret in leaks if secret in text]
+    assert not found, f"{method} {name} as {who} ({status}) shows {found}"
+    return text
+
+
+@pytest.mark.parametrize(("name", "who"), cases())
+def test_access(name, who, worlds, client, db):
+    if name not in ACCESS:
+        pytest.fail(
+            f"{name} ({URLS[name][0][0]}) is not classified: classify this URL in ACCESS "
+            "(who may use it and how its address is filled in)"
+        )
+    access = ACCESS[name]
+    ours, theirs = worlds[OURS], worlds[THEIRS]
+    for route, converters in URLS[name]:
+        if converters and access.kwargs is None:
+            pytest.fail(f"{name} ({route}) needs {sorted(converters)}: give it kwargs in ACCESS")
+    url = reverse(name, kwargs=access.kwargs(ours) if access.kwargs else None)
+    query = access.query(ours) if access.query else None
+
+    side, role = who_is(who)
+    if side is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = worlds[side].sessions[role]
+
+    # What must never appear: the other scheme's people; for someone not signed in, anyone's.
+    strangers = {OURS: [theirs], THEIRS: [ours], None: [ours, theirs]}[side]
+    other_people = [
+        secret
+        for world in strangers
+        for secret in (*world.patient_names, *world.nhs_numbers, *world.people)
+    ]
+    any_patient = [s for w in (ours, theirs) for s in (*w.patient_names, *w.nhs_numbers)]
+    if role == VOLUNTEER:
+        other_people += worlds[side].hidden_from_volunteer
+
+    methods = ("GET", "POST") if access.post_only else ("GET",)
+    for method in methods:
+        status = expected(access, who, method)
+        refused = is_refused(status, who) and access.public is None
+        before = snapshot(full=method == "POST") if refused else None
+        response = client.get(url, query) if method == "GET" else client.post(url, {})
+        text = _check(
+            response, name=name, who=who, method=method, status=status,
+            leaks=other_people + (any_patient if refused else []),
+        )  # fmt: skip
+        if access.shows:
+            shown = access.shows in text
+            should = side == OURS and role in access.ok and method == "GET"
+            assert shown == should, f"{method} {name} as {who}: '{access.shows}' shown: {shown}"
+        if refused:
+            changed = changed_tables(before, snapshot(full=method == "POST"))
+            assert not changed, f"{method} {name} as {who} was refused but changed {changed}"
+
+
+# --- The classification itself -------------------------------------------------------------
+
+
+def test_every_url_is_classified():
+    missing = sorted(name for name in URLS if name not in ACCESS)
+    assert not missing, f"classify this URL in ACCESS: {', '.join(missing)}"
+
+
+def test_every_classification_is_a_url():
+    stale = sorted(name for name in ACCESS if name not in URLS)
+    assert not stale, f"no such URL any more, remove from ACCESS: {', '.join(stale)}"
+
+
+def test_every_role_is_in_the_matrix():
+    assert set(ROLES) == set(Role.values), "a new role: add it to ROLES and classify it"
+
+
+def test_every_hole_is_a_case():
+    stale = sorted(case for case in HOLES if case[0] not in URLS or case[1] not in WHOS)
+    assert not stale, f"no such case, remove from HOLES: {stale}"
+
+
+def mixed_cases():
+    """URLs naming two records (a client and one of theirs): each role that may use it."""
+    for name in sorted(set(URLS) & set(ACCESS)):
+        if any(len(converters) > 1 for _route, converters in URLS[name]):
+            for role in sorted(ACCESS[name].ok):
+                yield pytest.param(name, role, id=f"{name}|{role}")
+
+
+@pytest.mark.parametrize(("name", "role"), mixed_cases())
+def test_our_record_with_another_schemes_inside_it_is_not_found(name, role, worlds, client, db):
+    """Our client's address with the other scheme's assessment or goal: 404, nothing changed."""
+    access = ACCESS[name]
+    ours, theirs = access.kwargs(worlds[OURS]), access.kwargs(worlds[THEIRS])
+    client.cookies[settings.SESSION_COOKIE_NAME] = worlds[OURS].sessions[role]
+    for key in ours.keys() - {"pk"}:
+        if ours[key] == theirs[key]:
+            continue  # not a record (the instrument's code)
+        url = reverse(name, kwargs={**ours, key: theirs[key]})
+        before = snapshot(full=True)
+        response = client.post(url, {}) if access.post_only else client.get(url)
+        assert response.status_code == 404, f"{url} as {role}: {response.status_code}"
+        assert not changed_tables(before, snapshot(full=True))
+        leaked = [s for s in worlds[THEIRS].patient_names if s in body(response)]
+        assert not leaked
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_gets_into_the_admin(client, make_user, role):
+    client.force_login(make_user(role))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
