@@ -38,4 +38,6 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only \
  && chown -R aligns:aligns var
 USER aligns
 EXPOSE 8000
-CMD ["gunicorn", "aligns.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The access log leaves out query strings and referrers: a search carries names and NHS numbers.
+CMD ["gunicorn", "aligns.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(M)sms"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from aligns.env import env_bool, env_int, env_list, env_str
@@ -27,7 +28,7 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", None)
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for a local run).")
-    SECRET_KEY = "local-development-only-never-use-this-key-in-production"  # noqa: S105
+    SECRET_KEY = "local-development-only-never-use-this-key-in-production"  # noqa: S105 # nosec B105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -55,10 +56,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aligns.context_processors.service",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -162,6 +167,9 @@ AXES_USERNAME_CALLABLE = "aligns.accounts.lockout.username_for_lockout"
 AXES_CLIENT_IP_CALLABLE = "aligns.accounts.lockout.client_ip_address"
 AXES_LOCKOUT_CALLABLE = "aligns.accounts.lockout.locked_out_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrfmiddlewaretoken"]
+# How long those records are kept: a year answers "who signed in, and who tried to", for
+# audits and incidents, without keeping people's addresses for ever.
+ALIGNS_SIGN_IN_RECORDS_DAYS = env_int("ALIGNS_SIGN_IN_RECORDS_DAYS", 365, minimum=30)
 
 # --- HTTPS and security headers -----------------------------------------------------------
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
@@ -182,6 +190,42 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): scripts only from our own files, each tag carrying the
+# request's nonce (templates: nonce="{{ CSP_NONCE }}"), never inline script or eval; styles,
+# images, fonts and requests only from ourselves; no plugins, no framing, forms post only
+# here. A page breaking this is caught by the browser tests (tests/browser/conftest.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Browser features no page of ALIGNS uses are turned off (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -261,6 +305,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aligns.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "delete-old-sign-in-records": {
+        "task": "aligns.accounts.tasks.delete_old_sign_in_records",
+        "schedule": crontab(hour=3, minute=29),
+    },
     "support-sweeps": {
         "task": "visits.tasks.run_sweeps_task",
         "schedule": timedelta(minutes=env_int("ALIGNS_SWEEP_MINUTES", 5, minimum=1)),
@@ -289,7 +337,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"without_query_strings": {"()": "aligns.log_filters.WithoutQueryStrings"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["without_query_strings"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("ALIGNS_LOG_LEVEL", "INFO")},
     # Replace Django's own console handler so each line is logged once.
     "loggers": {

@@ -43,7 +43,8 @@ def seed_referrals(*, scheme, wards, ward_staff, coordinator):
     """Create the demo referrals once; a scheme that already has referrals is left alone."""
     if Referral.objects.filter(scheme=scheme).exists():
         return []
-    assert ward_staff.role == Role.WARD_STAFF and coordinator.role == Role.COORDINATOR
+    if ward_staff.role != Role.WARD_STAFF or coordinator.role != Role.COORDINATOR:
+        raise ValueError("Demo referrals need a ward staff member and a coordinator")
     now = timezone.now()
     today = timezone.localdate()
     created = []

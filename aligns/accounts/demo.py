@@ -5,7 +5,7 @@ from django.db import transaction
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
 from aligns.accounts.services import user_create
 
-DEMO_PASSWORD = "home-from-hospital-demo"  # noqa: S105 - local demo only, printed and documented
+DEMO_PASSWORD = "home-from-hospital-demo"  # noqa: S105 - local demo only, printed and documented # nosec B105
 
 DEMO_SCHEME = {
     "name": "Riverside Home from Hospital",

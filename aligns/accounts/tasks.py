@@ -1,4 +1,6 @@
+from axes.handlers.proxy import AxesProxyHandler
 from celery import shared_task
+from django.conf import settings
 from django.core import management
 
 
@@ -9,6 +11,17 @@ def clear_expired_sessions():
 
 
 @shared_task
+def delete_old_sign_in_records():
+    """Every night: sign-in and failed sign-in records (email and IP addresses) older than
+    ALIGNS_SIGN_IN_RECORDS_DAYS. Returns how many went."""
+    days = settings.ALIGNS_SIGN_IN_RECORDS_DAYS
+    return AxesProxyHandler.reset_logs(age_days=days) + AxesProxyHandler.reset_failure_logs(
+        age_days=days
+    )
+
+
+@shared_task
 def ping():
     """Answer 'pong': proves a worker is consuming from the configured broker."""
     return "pong"
+

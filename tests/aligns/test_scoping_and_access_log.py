@@ -1,4 +1,5 @@
 import pytest
+from axes.models import AccessFailureLog, AccessLog
 from django.urls import reverse
 
 from aligns.accounts.models import Hospital, Role, User, Ward
@@ -102,6 +103,26 @@ def test_even_a_superuser_cannot_change_or_delete_access_log_rows_in_the_admin(
     assert delete.status_code == 403
     assert add.status_code == 403
     assert AccessLogEntry.objects.get().page == "accounts:team_member_detail"
+
+
+@pytest.mark.parametrize("model", [AccessLog, AccessFailureLog])
+def test_even_a_superuser_cannot_delete_sign_in_records_in_the_admin(client, db, model):
+    record = model.objects.create(username="someone@example.org", ip_address="192.0.2.1")
+    admin = User.objects.create_superuser("root@example.org", "a-long-admin-password-1")
+    client.force_login(admin)
+    name = f"admin:axes_{model._meta.model_name}"
+
+    listed = client.get(reverse(f"{name}_changelist"))
+    delete = client.post(reverse(f"{name}_delete", args=[record.pk]), {"post": "yes"})
+    bulk = client.post(
+        reverse(f"{name}_changelist"),
+        {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+    )
+
+    assert listed.status_code == 200
+    assert delete.status_code == 403
+    assert bulk.status_code in (200, 302)
+    assert model.objects.filter(pk=record.pk).exists()
 
 
 def test_scoped_querysets_never_cross_schemes(make_user, scheme, other_scheme):

@@ -147,3 +147,28 @@ def test_an_overlong_email_is_refused_by_the_form_before_anything_is_stored(clie
     assert response.status_code == 200
     assert "Email address must be 254 characters or fewer" in response.content.decode()
     assert not AccessAttempt.objects.exists()
+
+
+def test_sign_in_records_are_kept_for_the_set_number_of_days_then_deleted(settings, db):
+    from aligns.accounts.tasks import delete_old_sign_in_records
+
+    settings.ALIGNS_SIGN_IN_RECORDS_DAYS = 365
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        AccessLog.objects.create(username="old@example.org", ip_address="192.0.2.1")
+        AccessFailureLog.objects.create(username="old@example.org", ip_address="192.0.2.1")
+    with time_machine.travel(start + timedelta(days=200), tick=False):
+        AccessLog.objects.create(username="recent@example.org", ip_address="192.0.2.2")
+        AccessFailureLog.objects.create(username="recent@example.org", ip_address="192.0.2.2")
+
+    with time_machine.travel(start + timedelta(days=364), tick=False):
+        kept_a_year = delete_old_sign_in_records()
+    with time_machine.travel(start + timedelta(days=366), tick=False):
+        after_a_year = delete_old_sign_in_records()
+
+    assert kept_a_year == 0
+    assert after_a_year == 2
+    assert set(AccessLog.objects.values_list("username", flat=True)) == {"recent@example.org"}
+    assert set(AccessFailureLog.objects.values_list("username", flat=True)) == {
+        "recent@example.org"
+    }

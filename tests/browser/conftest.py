@@ -7,11 +7,14 @@ Screenshots of the pages visited are saved under test-artifacts/browser/ for peo
 look at; nothing asserts on them.
 """
 
+import logging
 import os
 import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.db import models
 
 from tests.browser.support import DESKTOP
 
@@ -95,7 +98,8 @@ def viewport():
 def page(browser, viewport):
     """A page in a fresh browser context (no cookies shared between tests).
 
-    Fails the test if a static file fails to load or the page throws a JavaScript error.
+    Fails the test if a static file fails to load, the page throws a JavaScript error or
+    the browser refuses something under the Content Security Policy.
     """
     context = browser.new_context(viewport=viewport, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(10_000)
@@ -114,6 +118,12 @@ def page(browser, viewport):
     def on_page_error(error):
         problems.append(f"JavaScript error: {error}")
 
+    def on_console(message):
+        # Chromium reports each refusal under the policy as a console error.
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"CSP: {message.text}")
+
+    page.on("console", on_console)
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
     page.on("pageerror", on_page_error)
@@ -121,6 +131,61 @@ def page(browser, viewport):
     reported = list(problems)  # before closing, which cancels whatever is still loading
     context.close()
     assert not reported, "The browser reported problems:\n" + "\n".join(reported)
+
+
+# --- What the journey logged ------------------------------------------------------------
+
+# The apps holding people's details, and the fields that name them.
+PERSONAL_APPS = ("referrals", "clients", "visits", "volunteers")
+NAME_FIELDS = ("given_name", "family_name", "nhs_number")
+
+
+def _personal_values():
+    """Names, NHS numbers and free-text notes in the database now (the demo's and the test's)."""
+    values = set()
+    for label in PERSONAL_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            fields = [
+                field.name
+                for field in model._meta.concrete_fields
+                if field.name in NAME_FIELDS or isinstance(field, models.TextField)
+            ]
+            for row in model.objects.values_list(*fields) if fields else ():
+                values.update(value for value in row if value and len(value) >= 4)
+    return values
+
+
+class _Collector(logging.Handler):
+    def __init__(self, filters):
+        super().__init__(level=logging.DEBUG)
+        self.lines = []
+        for log_filter in filters:
+            self.addFilter(log_filter)
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture(autouse=True)
+def logs_name_nobody(transactional_db):
+    """Whatever the app logs during a journey, through the filters of the configured console
+    handler, holds none of the names, NHS numbers or notes the journey left in the database.
+
+    The live server runs in this process, so its requests, services and tasks all log here.
+    """
+    root, django_logger = logging.getLogger(), logging.getLogger("django")
+    configured = [log_filter for handler in root.handlers for log_filter in handler.filters]
+    collector = _Collector(configured)
+    for logger in (root, django_logger):
+        logger.addHandler(collector)
+    yield
+    for logger in (root, django_logger):
+        logger.removeHandler(collector)
+    logged = "\n".join(collector.lines).lower()
+    leaked = sorted(value for value in _personal_values() if value.lower() in logged)
+    assert not leaked, f"The logs hold personal details: {leaked}\n{logged[:2000]}"
 
 
 # --- Demo data ---------------------------------------------------------------------------

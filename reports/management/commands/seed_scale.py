@@ -220,7 +220,7 @@ class Command(BaseCommand):
             + ", ".join(f"{number:,} {name}" for name, number in counts.items())
         )
         started = time.perf_counter()
-        rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+        rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets # nosec B311
         if not Need.objects.exists():
             load_catalogues(Need, KnownRisk)
         # Inside someone else's transaction (a test), rows already written there may have

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {connection.vendor}; {repeat} runs per size")
         medians = {}
         for size in sizes:
-            rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+            rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets # nosec B311
             medians[size] = self._measure(size, repeat, rng)
             ratio = medians[size] / medians[sizes[0]]
             self.stdout.write(
