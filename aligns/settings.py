@@ -147,6 +147,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Absolute lifetime: however active, a sign-in lasts at most this long.
 SESSION_ABSOLUTE_LIFETIME_HOURS = env_int("ALIGNS_SESSION_ABSOLUTE_HOURS", 12, minimum=1)
 PASSWORD_RESET_TIMEOUT = env_int("ALIGNS_PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+# Managing the team (aligns/accounts/tokens.py): how long the emailed link to set a first
+# password works, and how long a request for an account waits for its email address to be
+# confirmed before the link stops working and the request is deleted.
+ALIGNS_INVITE_DAYS = env_int("ALIGNS_INVITE_DAYS", 7, minimum=1, maximum=30)
+ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS = env_int(
+    "ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS", 24, minimum=1, maximum=24 * 7
+)
 
 # --- Two-factor sign-in and lockout -------------------------------------------------------
 # Coordinators, managers and admin staff must sign in with a code from an authenticator app
@@ -324,6 +331,11 @@ CELERY_BEAT_SCHEDULE = {
     "volunteer-expiry-reminders": {
         "task": "volunteers.tasks.send_expiry_reminders_task",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Requests for an account whose email address was never confirmed.
+    "delete-unconfirmed-account-requests": {
+        "task": "aligns.accounts.tasks.delete_unconfirmed_account_requests_task",
+        "schedule": crontab(minute=11),
     },
 }
 

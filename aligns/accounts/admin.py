@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from aligns.accounts.models import Hospital, Scheme, User, Ward
+from aligns.accounts.models import AccountRequest, Hospital, Scheme, User, Ward
 
 
 class HospitalInline(admin.TabularInline):
@@ -17,7 +17,7 @@ class WardInline(admin.TabularInline):
 
 @admin.register(Scheme)
 class SchemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "created_at"]
+    list_display = ["name", "slug", "account_request_domains", "created_at"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [HospitalInline]
 
@@ -44,7 +44,8 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
             "Administration",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        ("Deactivation", {"fields": ["deactivated_at", "deactivated_reason"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "invited_at"]}),
     ]
     add_fieldsets = [
         (
@@ -55,3 +56,18 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
             },
         )
     ]
+
+
+@admin.register(AccountRequest)
+class AccountRequestAdmin(SimpleHistoryAdmin):
+    """Read only: requests are decided by the scheme's coordinators and managers in ALIGNS."""
+
+    list_display = ["full_name", "email", "scheme", "status", "created_at", "decided_at"]
+    list_filter = ["scheme", "status"]
+    search_fields = ["email", "full_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -12,6 +12,8 @@ DEMO_SCHEME = {
     "slug": "riverside",
     "contact_phone": "01632 960001",
     "contact_email": "coordinators@riverside.example.org",
+    # Ward staff may ask for an account with an address at these domains.
+    "account_request_domains": "nhs.net",
 }
 
 DEMO_HOSPITALS = {

@@ -1,11 +1,14 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.validators import MaxLengthValidator
 
-from aligns.accounts.models import User
+from aligns.accounts.models import Role, Scheme, User, Ward
+from aligns.accounts.services import domain_refusal, email_has_account, user_accept_invitation
 from aligns.accounts.two_factor import APP_CODE_DIGITS, BACKUP_CODE_DIGITS, normalise_code
+from aligns.shortcuts import posted_id
 from aligns.validators import normalise_uk_phone
+from volunteers.models import Volunteer
 
 
 class SignInForm(AuthenticationForm):
@@ -112,3 +115,262 @@ class SecurityCodeForm(forms.Form):
     @property
     def is_backup_code(self):
         return len(self.cleaned_data.get("code", "")) == BACKUP_CODE_DIGITS
+
+
+# --- Managing the team ----------------------------------------------------------------------
+
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
+
+
+def _email_field(**kwargs):
+    return forms.EmailField(
+        label="Email address",
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        **kwargs,
+    )
+
+
+def _text_field(label, max_length, *, required=True, error=None, **kwargs):
+    messages = {"max_length": f"{label} must be {max_length} characters or fewer"}
+    if error:
+        messages["required"] = error
+    return forms.CharField(
+        label=label, max_length=max_length, required=required, error_messages=messages, **kwargs
+    )
+
+
+def _without_maxlength(form):
+    """No silent truncation in the browser: the form says when something is too long."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("maxlength", None)
+
+
+class WardsField(forms.ModelMultipleChoiceField):
+    """The wards of the person's scheme, as checkboxes labelled "Ward, Hospital"."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Wards")
+        kwargs.setdefault("help_text", "For ward staff: the wards whose referrals they see.")
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=Ward.objects.none(), **kwargs)
+        self.error_messages.update(
+            {
+                "required": "Choose the wards they work on",
+                "invalid_choice": "Choose wards from the list",
+                "invalid_pk_value": "Choose wards from the list",
+                "invalid_list": "Choose wards from the list",
+            }
+        )
+
+    def clean(self, value):
+        # Django looks up every id in one "in" query, where one too big for the database is
+        # an error rather than "not found": refuse anything no ward id can be, first.
+        if isinstance(value, list | tuple) and any(posted_id(str(v)) is None for v in value):
+            raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid")
+        return super().clean(value)
+
+    def for_scheme(self, user):
+        self.queryset = (
+            Ward.objects.visible_to(user)
+            .select_related("hospital")
+            .order_by("hospital__name", "name")
+        )
+
+
+def grantable_role_choices(user):
+    return [(role.value, role.label) for role in Role if user.has_perm("accounts.grant_role", role)]
+
+
+class RoleAndWardsMixin:
+    """A role the signed-in person may give, and wards when it is ward staff."""
+
+    def _set_up_role_and_wards(self, user):
+        self.fields["role"].choices = grantable_role_choices(user)
+        self.fields["wards"].for_scheme(user)
+
+    def _check_wards(self, cleaned):
+        if cleaned.get("role") == Role.WARD_STAFF and not cleaned.get("wards"):
+            if "wards" not in self.errors:
+                self.add_error("wards", "Choose the wards they work on")
+        elif cleaned.get("role") and cleaned.get("role") != Role.WARD_STAFF:
+            cleaned["wards"] = []
+
+
+def _role_field():
+    return forms.ChoiceField(
+        label="Role",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose their role", "invalid_choice": "Choose their role"},
+    )
+
+
+class InviteForm(RoleAndWardsMixin, forms.Form):
+    full_name = _text_field("Full name", 200, error="Enter their full name")
+    email = _email_field(
+        help_text="We email them a link to choose their password. It must be theirs alone."
+    )
+    role = _role_field()
+    wards = WardsField()
+    volunteer = forms.ModelChoiceField(
+        label="Their volunteer profile",
+        help_text="For a volunteer: the profile this account is for, so they see their "
+        "clients and offers. Optional.",
+        queryset=Volunteer.objects.none(),
+        required=False,
+        empty_label="None yet",
+        error_messages={"invalid_choice": "Choose a volunteer profile from the list"},
+    )
+    job_title = _text_field("Job title", 100, required=False, help_text="Optional.")
+    phone = forms.CharField(label="Phone number", required=False, help_text="Optional.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_up_role_and_wards(user)
+        profiles = Volunteer.objects.visible_to(user).filter(user__isnull=True)
+        self.fields["volunteer"].queryset = profiles.order_by("family_name", "given_name")
+        if not self.fields["volunteer"].queryset.exists():
+            del self.fields["volunteer"]
+        _without_maxlength(self)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        if email_has_account(email):
+            raise forms.ValidationError(
+                "An account already uses this email address. If they are in your scheme, "
+                "find them on the team page",
+                code="taken",
+            )
+        return email
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return normalise_uk_phone(phone) if phone else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_wards(cleaned)
+        if cleaned.get("volunteer") and cleaned.get("role") != Role.VOLUNTEER:
+            self.add_error("volunteer", "Only a volunteer's account can have a volunteer profile")
+        return cleaned
+
+
+class RoleForm(RoleAndWardsMixin, forms.Form):
+    role = _role_field()
+    wards = WardsField()
+
+    def __init__(self, *args, user, person, **kwargs):
+        wards = list(person.wards.values_list("pk", flat=True))
+        kwargs.setdefault("initial", {"role": person.role, "wards": wards})
+        super().__init__(*args, **kwargs)
+        self._set_up_role_and_wards(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_wards(cleaned)
+        return cleaned
+
+
+class DeactivateForm(forms.Form):
+    reason = _text_field(
+        "Why are you deactivating this account?",
+        500,
+        error="Say why you are deactivating this account",
+        help_text="For example: left the trust, stopped volunteering. Kept with the account's "
+        "history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _without_maxlength(self)
+
+
+# --- Requests for an account ----------------------------------------------------------------
+
+
+class AccountRequestForm(forms.Form):
+    full_name = _text_field(
+        "Full name",
+        200,
+        error="Enter your full name",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = _email_field(
+        help_text="Your work email address. We will email you a link to confirm it."
+    )
+    job_title = _text_field(
+        "Job title",
+        100,
+        error="Enter your job title",
+        help_text="For example: staff nurse, discharge coordinator.",
+    )
+    scheme = forms.ModelChoiceField(
+        label="Which scheme do you refer patients to?",
+        queryset=Scheme.objects.none(),
+        empty_label="Choose a scheme",
+        error_messages={
+            "required": "Choose the scheme",
+            "invalid_choice": "Choose a scheme from the list",
+        },
+    )
+    workplace = _text_field(
+        "Your ward and hospital",
+        200,
+        error="Enter your ward and hospital",
+        help_text="For example: Ward 7, Riverside General Hospital.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = Scheme.objects.taking_account_requests()
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        _without_maxlength(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        scheme, email = cleaned.get("scheme"), cleaned.get("email")
+        if scheme and email and not scheme.accepts_requests_from(email):
+            self.add_error("email", domain_refusal(scheme))
+        return cleaned
+
+
+class ApproveRequestForm(forms.Form):
+    wards = WardsField(
+        label="Which wards do they work on?",
+        help_text="They will see the referrals from these wards.",
+        required=True,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wards"].for_scheme(user)
+
+
+class DeclineRequestForm(forms.Form):
+    reason = _text_field(
+        "Why are you declining the request?",
+        1000,
+        error="Say why you are declining the request",
+        help_text="We email this to the person who asked, so write it for them.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _without_maxlength(self)
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """Django's form for a new password (and its validators), saved through the service."""
+
+    def save(self, commit=True):
+        return user_accept_invitation(user=self.user, password=self.cleaned_data["new_password1"])

@@ -1,10 +1,37 @@
 """Who uses ALIGNS: schemes (the tenants), their hospitals and wards, and users with one role."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+# A domain name as people write it after the @: labels of letters, digits and hyphens.
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def email_domain_list(text):
+    """The domains in `text` (commas, spaces or new lines between them), lower case, no "@"."""
+    return [d.lstrip("@").lower() for d in re.split(r"[\s,;]+", text or "") if d.lstrip("@")]
+
+
+def validate_email_domains(text):
+    wrong = [d for d in email_domain_list(text) if not _DOMAIN.match(d)]
+    if wrong:
+        raise ValidationError(
+            "These are not email domains: %(wrong)s. Write each like nhs.net",
+            params={"wrong": ", ".join(wrong[:5])},
+            code="domain",
+        )
+
+
+class SchemeQuerySet(models.QuerySet):
+    def taking_account_requests(self):
+        return self.exclude(account_request_domains="")
 
 
 class Scheme(models.Model):
@@ -64,13 +91,33 @@ class Scheme(models.Model):
         blank=True,
         help_text="For example: Northgate Hospitals NHS Trust, all discharges aged 65+, 2025/26.",
     )
+    # Ward staff asking for an account
+    account_request_domains = models.TextField(
+        "email domains that may ask for an account",
+        blank=True,
+        validators=[validate_email_domains],
+        help_text="Ward staff whose work email ends with one of these (exactly: not its "
+        "subdomains) may ask for an account, for example: nhs.net, example-trust.nhs.uk. "
+        "Separate them with commas or new lines. Empty: the scheme takes no requests.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SchemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def allowed_email_domains(self):
+        return email_domain_list(self.account_request_domains)
+
+    def accepts_requests_from(self, email):
+        """May someone with this email address ask this scheme for an account?"""
+        domain = email.rpartition("@")[2].lower()
+        return bool(domain) and domain in self.allowed_email_domains
 
     @property
     def contact_text(self):
@@ -205,8 +252,14 @@ class User(AbstractUser):
     job_title = models.CharField(
         max_length=100, blank=True, help_text="For example: staff nurse, discharge coordinator."
     )
+    invited_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last email inviting them to set a password went."
+    )
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    deactivated_reason = models.CharField("why deactivated", max_length=500, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Wards decide whose referrals ward staff see, so changes to them are history too.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[wards])
 
     objects = UserManager()
 
@@ -235,3 +288,88 @@ class User(AbstractUser):
     @property
     def start_page(self):
         return ROLE_START_PAGES.get(self.role)
+
+    @property
+    def invitation_pending(self):
+        """Invited, but no password set yet: they cannot sign in until they use the link."""
+        return self.is_active and not self.has_usable_password()
+
+
+# --- Ward staff asking for an account -------------------------------------------------------
+
+
+class RequestStatus(models.TextChoices):
+    UNVERIFIED = "unverified", "Email not yet confirmed"
+    WAITING = "waiting", "Waiting for a decision"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+REQUEST_TRANSITIONS = {
+    RequestStatus.UNVERIFIED: {RequestStatus.WAITING},
+    RequestStatus.WAITING: {RequestStatus.APPROVED, RequestStatus.DECLINED},
+    RequestStatus.APPROVED: set(),
+    RequestStatus.DECLINED: set(),
+}
+OPEN_REQUEST_STATUSES = (RequestStatus.UNVERIFIED, RequestStatus.WAITING)
+
+
+class AccountRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators and managers see their scheme's confirmed requests; nobody else any."""
+        if not (user.is_authenticated and user.is_scheme_staff):
+            return self.none()
+        return self.filter(scheme_id=user.scheme_id).exclude(status=RequestStatus.UNVERIFIED)
+
+    def waiting(self):
+        return self.filter(status=RequestStatus.WAITING)
+
+    def unverified_since(self, moment):
+        return self.filter(status=RequestStatus.UNVERIFIED, created_at__lt=moment)
+
+
+class AccountRequest(models.Model):
+    """Someone on a ward asking a scheme for an account, from the public request page."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="account_requests")
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField("email address")
+    job_title = models.CharField(max_length=100)
+    workplace = models.CharField(
+        "ward and hospital", max_length=200, help_text="As the person wrote it."
+    )
+    status = models.CharField(
+        max_length=20, choices=RequestStatus.choices, default=RequestStatus.UNVERIFIED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.TextField(blank=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account_requests",
+        help_text="The account made when the request was approved.",
+    )
+
+    history = HistoricalRecords()
+    objects = AccountRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["verified_at", "created_at"]
+        constraints = [
+            # One open request per email address: asking again cannot send more emails.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(status__in=OPEN_REQUEST_STATUSES),
+                name="account_request_one_open_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.email})"

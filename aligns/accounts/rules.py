@@ -30,5 +30,38 @@ def in_same_scheme(user, obj):
     return obj is not None and user.scheme_id is not None and obj.scheme_id == user.scheme_id
 
 
+# Which roles each role may give (inviting someone with it, or changing someone to or from it):
+# coordinators run the ward staff and volunteer accounts; managers every account in the scheme.
+GRANTABLE_ROLES = {
+    Role.COORDINATOR: frozenset({Role.WARD_STAFF, Role.VOLUNTEER}),
+    Role.MANAGER: frozenset(Role),
+}
+
+
+@rules.predicate
+def may_grant_role(user, role):
+    """`role` (a Role value) is one `user` may give."""
+    return role in GRANTABLE_ROLES.get(user.role, ())
+
+
+@rules.predicate
+def is_self(user, person):
+    return person is not None and person.pk == user.pk
+
+
+@rules.predicate
+def holds_grantable_role(user, person):
+    return person is not None and person.role in GRANTABLE_ROLES.get(user.role, ())
+
+
 rules.add_perm("accounts.view_team", is_scheme_staff)
 rules.add_perm("accounts.view_team_member", is_scheme_staff & in_same_scheme)
+# Invite people, and decide the requests for an account from ward staff.
+rules.add_perm("accounts.manage_team", is_scheme_staff)
+rules.add_perm("accounts.grant_role", is_scheme_staff & may_grant_role)
+# Change someone's role and wards, deactivate or reactivate them, invite them again: never
+# oneself, and only people holding a role one may give.
+rules.add_perm(
+    "accounts.manage_team_member",
+    is_scheme_staff & in_same_scheme & ~is_self & holds_grantable_role,
+)

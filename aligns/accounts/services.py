@@ -1,27 +1,74 @@
-from django.db import transaction
+"""Everything that changes a person's account, and the requests for an account from wards.
 
-from aligns.accounts.models import User
+Who may do what is decided in rules.py (`accounts.manage_team_member`, `accounts.grant_role`);
+these functions keep the accounts themselves right, whoever calls them.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from aligns.accounts.models import (
+    REQUEST_TRANSITIONS,
+    AccountRequest,
+    RequestStatus,
+    Role,
+    User,
+)
 from aligns.audit.services import attribute_change
+from aligns.pages import ActionRefused
+from aligns.transitions import move
+
+
+class AccountActionRefused(ActionRefused):
+    """A change to an account that cannot be made; the message says why."""
+
+
+def _normalised_email(email):
+    return User.objects.normalize_email(email).strip().lower()
+
+
+def email_has_account(email):
+    return User.objects.filter(email__iexact=_normalised_email(email)).exists()
 
 
 @transaction.atomic
 def user_create(
-    *, email, full_name, role, scheme, by, password=None, wards=(), phone="", job_title=""
+    *,
+    email,
+    full_name,
+    role,
+    scheme,
+    by,
+    password=None,
+    wards=(),
+    phone="",
+    job_title="",
+    invited=False,
 ):
-    """Create a user of `scheme` with one role; `by` is recorded as who created them."""
+    """Create a user of `scheme` with one role; `by` is recorded as who created them.
+
+    Without a password the account cannot be signed in to until one is set: `invited` says an
+    email with a link to set it is on its way (see `user_invite`).
+    """
     user = User(
-        email=User.objects.normalize_email(email).lower(),
+        email=_normalised_email(email),
         full_name=full_name,
         role=role,
         scheme=scheme,
         phone=phone,
         job_title=job_title,
+        invited_at=timezone.now() if invited else None,
     )
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    attribute_change(user, by=by, reason="Account created")
+    attribute_change(user, by=by, reason="Invited by email" if invited else "Account created")
     user.save()
     if wards:
         user.wards.set(wards)
@@ -38,3 +85,334 @@ def user_update_contact(*, user, full_name, phone, by, job_title=None):
     attribute_change(user, by=by, reason="Contact details changed")
     user.save(update_fields=["full_name", "phone", "job_title"])
     return user
+
+
+# --- Inviting people ------------------------------------------------------------------------
+
+
+def _check_wards(scheme, role, wards):
+    wards = list(wards or ())
+    if role != Role.WARD_STAFF:
+        return []
+    if not wards:
+        raise AccountActionRefused("Choose the wards they work on.")
+    if any(ward.hospital.scheme_id != scheme.pk for ward in wards):
+        raise AccountActionRefused("Choose wards of your own scheme.")
+    return wards
+
+
+@transaction.atomic
+def user_invite(
+    *, scheme, email, full_name, role, by, site, wards=(), phone="", job_title="", volunteer=None
+):
+    """Make an account without a password and email the person a link to set one.
+
+    `site` is the address the link starts with ("https://aligns.example.org"). `volunteer`, for a
+    volunteer, is their volunteer profile (without a sign-in yet), linked to the new account.
+    """
+    from volunteers.services import volunteer_update
+
+    if email_has_account(email):
+        raise AccountActionRefused("An account already uses this email address.")
+    wards = _check_wards(scheme, role, wards)
+    if volunteer is not None and (
+        role != Role.VOLUNTEER or volunteer.user_id or volunteer.scheme_id != scheme.pk
+    ):
+        raise AccountActionRefused("Only a volunteer's new account can be linked to a profile.")
+    try:
+        with transaction.atomic():
+            user = user_create(
+                email=email, full_name=full_name, role=role, scheme=scheme, by=by, wards=wards,
+                phone=phone, job_title=job_title, invited=True,
+            )  # fmt: skip
+    except IntegrityError:  # the same address, invited by someone else a moment ago
+        raise AccountActionRefused("An account already uses this email address.") from None
+    if volunteer is not None:
+        volunteer_update(volunteer=volunteer, by=by, user=user)
+    _email_invitation_after_commit(user, by=by, site=site)
+    return user
+
+
+def _email_invitation_after_commit(user, *, by, site):
+    from aligns.accounts.emails import email_invitation
+
+    transaction.on_commit(
+        lambda: email_invitation(user_id=user.pk, invited_by_id=by.pk if by else None, site=site)
+    )
+
+
+def _locked(user):
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+@transaction.atomic
+def user_invite_again(*, user, by, site):
+    """Send a new link to set a password; the last one stops working."""
+    user = _locked(user)
+    if not user.is_active:
+        raise AccountActionRefused(
+            f"{user} is deactivated. Reactivate them first, then send the invitation again."
+        )
+    if user.has_usable_password():
+        raise AccountActionRefused(
+            f"{user} has already set a password. If they have forgotten it, they can choose "
+            "“Forgotten your password?” on the sign-in page."
+        )
+    user.set_unusable_password()  # a new one: the old link no longer matches
+    user.invited_at = timezone.now()
+    attribute_change(user, by=by, reason="Invitation sent again")
+    user.save(update_fields=["password", "invited_at"])
+    _email_invitation_after_commit(user, by=by, site=site)
+    return user
+
+
+@transaction.atomic
+def user_accept_invitation(*, user, password):
+    """The invited person sets their first password (through the emailed link)."""
+    user.set_password(password)
+    attribute_change(user, by=user, reason="Password set from the invitation")
+    user.save(update_fields=["password"])
+    return user
+
+
+# --- Changing roles, deactivating -----------------------------------------------------------
+
+
+def _has_volunteer_profile(user):
+    from volunteers.models import Volunteer
+
+    return Volunteer.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def user_change_role(*, user, role, wards, by):
+    """Give `user` the role `role` and, for ward staff, the wards they refer from."""
+    user = _locked(user)
+    role = Role(role)
+    wards = _check_wards(user.scheme, role, wards)
+    if user.role == Role.VOLUNTEER and role != Role.VOLUNTEER and _has_volunteer_profile(user):
+        raise AccountActionRefused(
+            f"{user} has a volunteer profile (their vetting, training and clients) linked to "
+            "this account, so it stays a volunteer's account. To give them another role, ask "
+            f"the {settings.ALIGNS_SERVICE_NAME} administrator to unlink the profile first."
+        )
+    before = Role(user.role)
+    user.role = role
+    if before != role:
+        reason = f"Role changed from {before.label} to {role.label}"
+    else:
+        reason = "Wards changed" if role == Role.WARD_STAFF else "Role confirmed"
+    attribute_change(user, by=by, reason=reason)
+    user.save(update_fields=["role"])
+    current = set(user.wards.values_list("pk", flat=True))
+    if current != {ward.pk for ward in wards}:
+        user.wards.set(wards)
+    return user
+
+
+def user_sessions_end(user):
+    """Delete every session `user` is signed in with, or half-way through signing in with.
+
+    Sessions are rows in the database with their data encoded, so each live one is read.
+    """
+    from aligns.accounts.two_factor import PENDING_SESSION_KEY
+
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        pending = data.get(PENDING_SESSION_KEY) or {}
+        if str(data.get(SESSION_KEY)) == str(user.pk) or (
+            isinstance(pending, dict) and pending.get("user_id") == user.pk
+        ):
+            ended.append(session.session_key)
+    Session.objects.filter(session_key__in=ended).delete()
+    return len(ended)
+
+
+@transaction.atomic
+def user_deactivate(*, user, reason, by):
+    """Stop `user` signing in, at once: their sessions end. Nothing they recorded changes."""
+    user = _locked(user)
+    if not user.is_active:
+        raise AccountActionRefused(f"{user} is already deactivated.")
+    user.is_active = False
+    user.deactivated_at = timezone.now()
+    user.deactivated_reason = reason
+    fields = ["is_active", "deactivated_at", "deactivated_reason"]
+    if not user.has_usable_password():
+        # An invitation not yet used must not come back to life if they are reactivated.
+        user.set_unusable_password()
+        fields.append("password")
+    attribute_change(user, by=by, reason="Deactivated")
+    user.save(update_fields=fields)
+    user_sessions_end(user)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user, by):
+    user = _locked(user)
+    if user.is_active:
+        raise AccountActionRefused(f"{user} is already active.")
+    user.is_active = True
+    user.deactivated_at = None
+    user.deactivated_reason = ""
+    attribute_change(user, by=by, reason="Reactivated")
+    user.save(update_fields=["is_active", "deactivated_at", "deactivated_reason"])
+    return user
+
+
+# --- Requests for an account ----------------------------------------------------------------
+
+
+def account_request_expiry():
+    """Requests made before this and still unconfirmed have expired."""
+    return timezone.now() - timedelta(hours=settings.ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS)
+
+
+def domain_refusal(scheme):
+    domains = ", ".join(f"@{domain}" for domain in scheme.allowed_email_domains)
+    if not domains:
+        return f"{scheme} is not taking requests for an account"
+    return f"Use your work email address. {scheme} takes requests from addresses ending {domains}"
+
+
+@transaction.atomic
+def account_request_submit(*, scheme, full_name, email, job_title, workplace, site):
+    """Record a request and email a link to confirm the address; or quietly do nothing.
+
+    Nothing is sent, and nothing recorded, when the address already has an account or an open
+    request: the person sees the same page either way, so the page says nothing about who has
+    an account, and asking again cannot be used to fill someone's inbox. Nobody is signed in,
+    so the history records no user. Returns the new request, or None.
+    """
+    from aligns.accounts.emails import email_request_confirmation
+
+    email = _normalised_email(email)
+    if not scheme.accepts_requests_from(email):
+        raise AccountActionRefused(domain_refusal(scheme))
+    if email_has_account(email):
+        return None
+    open_requests = AccountRequest.objects.filter(
+        email__iexact=email, status__in=(RequestStatus.UNVERIFIED, RequestStatus.WAITING)
+    )
+    # An unconfirmed request past its time is as good as gone (the hourly task deletes it).
+    _delete_with_history(open_requests.unverified_since(account_request_expiry()))
+    if open_requests.exists():
+        return None
+    account_request = AccountRequest(
+        scheme=scheme, full_name=full_name, email=email, job_title=job_title, workplace=workplace
+    )
+    attribute_change(account_request, by=None, reason="Asked for an account")
+    try:
+        with transaction.atomic():
+            account_request.save()
+    except IntegrityError:  # the same address, a moment ago
+        return None
+    transaction.on_commit(
+        lambda: email_request_confirmation(account_request_id=account_request.pk, site=site)
+    )
+    return account_request
+
+
+def _request_move(account_request, status, *, by, reason):
+    move(
+        account_request,
+        status,
+        table=REQUEST_TRANSITIONS,
+        refused=AccountActionRefused,
+        message="This request is already {current}.",
+        by=by,
+        reason=reason,
+    )
+
+
+def _locked_request(account_request):
+    return AccountRequest.objects.select_for_update().get(pk=account_request.pk)
+
+
+@transaction.atomic
+def account_request_verify(*, account_request):
+    """The requester opened the emailed link: the request now waits for the coordinators.
+
+    Confirming again changes nothing (and returns False)."""
+    from aligns.accounts.emails import email_coordinators_request_waiting
+
+    account_request = _locked_request(account_request)
+    if account_request.status != RequestStatus.UNVERIFIED:
+        return False
+    _request_move(account_request, RequestStatus.WAITING, by=None, reason="Email address confirmed")
+    account_request.verified_at = timezone.now()
+    account_request.save()
+    transaction.on_commit(
+        lambda: email_coordinators_request_waiting(scheme_id=account_request.scheme_id)
+    )
+    return True
+
+
+def _already_decided(account_request):
+    if account_request.status in (RequestStatus.APPROVED, RequestStatus.DECLINED):
+        when = timezone.localtime(account_request.decided_at)
+        raise AccountActionRefused(
+            f"This request was already {account_request.get_status_display().lower()} by "
+            f"{account_request.decided_by} at {when:%H:%M on %-d %B %Y}."
+        )
+
+
+@transaction.atomic
+def account_request_approve(*, account_request, wards, by, site):
+    """Make the ward staff account asked for and email them the link to set a password."""
+    account_request = _locked_request(account_request)
+    _already_decided(account_request)
+    if email_has_account(account_request.email):
+        raise AccountActionRefused(
+            "An account already uses this email address, so no new one can be made. Decline "
+            "the request, saying so: they can reset their password from the sign-in page."
+        )
+    _request_move(account_request, RequestStatus.APPROVED, by=by, reason="Request approved")
+    account_request.user = user_invite(
+        scheme=account_request.scheme,
+        email=account_request.email,
+        full_name=account_request.full_name,
+        role=Role.WARD_STAFF,
+        wards=wards,
+        job_title=account_request.job_title,
+        by=by,
+        site=site,
+    )
+    account_request.decided_by = by
+    account_request.decided_at = timezone.now()
+    account_request.save()
+    return account_request
+
+
+@transaction.atomic
+def account_request_decline(*, account_request, reason, by):
+    """Say no, with a reason, which is emailed to the person who asked."""
+    from aligns.accounts.emails import email_request_declined
+
+    account_request = _locked_request(account_request)
+    _already_decided(account_request)
+    _request_move(account_request, RequestStatus.DECLINED, by=by, reason="Request declined")
+    account_request.decline_reason = reason
+    account_request.decided_by = by
+    account_request.decided_at = timezone.now()
+    account_request.save()
+    transaction.on_commit(lambda: email_request_declined(account_request_id=account_request.pk))
+    return account_request
+
+
+def _delete_with_history(requests):
+    """Unconfirmed requests may be anyone typing anyone's address: nothing of them is kept."""
+    ids = list(requests.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    AccountRequest.objects.filter(pk__in=ids).delete()
+    AccountRequest.history.filter(id__in=ids).delete()  # with the row the deletion wrote
+    return len(ids)
+
+
+@transaction.atomic
+def account_requests_delete_unconfirmed():
+    """Delete the requests whose email address was not confirmed in time; how many."""
+    return _delete_with_history(AccountRequest.objects.unverified_since(account_request_expiry()))

@@ -25,3 +25,10 @@ def ping():
     """Answer 'pong': proves a worker is consuming from the configured broker."""
     return "pong"
 
+
+@shared_task
+def delete_unconfirmed_account_requests_task():
+    """Every hour: requests for an account whose email address was not confirmed in time."""
+    from aligns.accounts.services import account_requests_delete_unconfirmed
+
+    return account_requests_delete_unconfirmed()

@@ -1,22 +1,47 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 
-from aligns.accounts import two_factor
-from aligns.accounts.forms import AccountForm, SecurityCodeForm, SignInForm
+from aligns.accounts import services, two_factor
+from aligns.accounts.forms import (
+    AccountForm,
+    AccountRequestForm,
+    ApproveRequestForm,
+    DeactivateForm,
+    DeclineRequestForm,
+    InvitationPasswordForm,
+    InviteForm,
+    RoleForm,
+    SecurityCodeForm,
+    SignInForm,
+)
 from aligns.accounts.lockout import is_locked_out, locked_out_response, record_failed_code
-from aligns.accounts.models import User
-from aligns.accounts.services import user_update_contact
+from aligns.accounts.models import AccountRequest, RequestStatus, User
+from aligns.accounts.services import (
+    AccountActionRefused,
+    account_request_approve,
+    account_request_decline,
+    account_request_submit,
+    user_change_role,
+    user_deactivate,
+    user_invite,
+    user_invite_again,
+    user_reactivate,
+    user_update_contact,
+)
+from aligns.accounts.tokens import account_request_from_token, invite_tokens
 from aligns.audit.services import access_log_record
+from aligns.pages import form_page
 from aligns.shortcuts import get_visible_or_404
 
 
@@ -24,18 +49,309 @@ from aligns.shortcuts import get_visible_or_404
 def team_list(request):
     people = (
         User.objects.visible_to(request.user)
-        .filter(is_active=True)
         .prefetch_related("wards__hospital")
         .order_by("role", "full_name")
     )
-    return render(request, "accounts/team_list.html", {"people": people})
+    context = {
+        "people": people.filter(is_active=True),
+        "deactivated": people.filter(is_active=False).order_by("-deactivated_at", "full_name"),
+        "can_manage": request.user.has_perm("accounts.manage_team"),
+    }
+    if context["can_manage"]:
+        context["requests_waiting"] = (
+            AccountRequest.objects.visible_to(request.user).waiting().count()
+        )
+    return render(request, "accounts/team_list.html", context)
 
 
 @permission_required("accounts.view_team", raise_exception=True)
 def team_member_detail(request, pk):
     person = get_visible_or_404(User, request.user, pk=pk)
     access_log_record(by=request.user, subject=person, request=request)
-    return render(request, "accounts/team_member_detail.html", {"person": person})
+    context = {
+        "person": person,
+        "can_manage": request.user.has_perm("accounts.manage_team_member", person),
+    }
+    return render(request, "accounts/team_member_detail.html", context)
+
+
+def _posted(request):
+    """The POST data, even when empty (nothing ticked is an answer too); None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _site(request):
+    """The address emailed links start with: the one this request came to."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+def _team_member_to_manage(request, pk):
+    """404 for anyone outside the scheme; 403 for oneself and roles one may not manage."""
+    person = get_visible_or_404(User, request.user, pk=pk)
+    if not request.user.has_perm("accounts.manage_team_member", person):
+        raise PermissionDenied("You cannot change this account.")
+    return person
+
+
+def _to_person(person):
+    return reverse("accounts:team_member_detail", args=[person.pk])
+
+
+@permission_required("accounts.manage_team", raise_exception=True)
+def team_invite(request):
+    form = InviteForm(_posted(request), user=request.user)
+
+    def invite(form):
+        data = form.cleaned_data
+        return user_invite(
+            scheme=request.user.scheme,
+            email=data["email"],
+            full_name=data["full_name"],
+            role=data["role"],
+            wards=data["wards"],
+            phone=data["phone"],
+            job_title=data["job_title"],
+            volunteer=data.get("volunteer"),
+            by=request.user,
+            site=_site(request),
+        )
+
+    return form_page(
+        request,
+        form,
+        template="accounts/team_invite.html",
+        heading="Invite someone",
+        button="Send the invitation",
+        back_url=reverse("accounts:team_list"),
+        back_text="Back to the team",
+        invite_days=settings.ALIGNS_INVITE_DAYS,
+        on_valid=invite,
+        success="Invitation sent. The link in it works once, for "
+        f"{settings.ALIGNS_INVITE_DAYS} days.",
+        done_url=_to_person,
+    )
+
+
+@permission_required("accounts.manage_team", raise_exception=True)
+def team_member_role(request, pk):
+    person = _team_member_to_manage(request, pk)
+    form = RoleForm(_posted(request), user=request.user, person=person)
+    return form_page(
+        request,
+        form,
+        heading="Change role and wards",
+        caption=person.full_name,
+        button="Save role and wards",
+        back_url=_to_person(person),
+        on_valid=lambda form: user_change_role(
+            user=person,
+            role=form.cleaned_data["role"],
+            wards=form.cleaned_data["wards"],
+            by=request.user,
+        ),
+        success="Role and wards saved.",
+        done_url=_to_person(person),
+    )
+
+
+@permission_required("accounts.manage_team", raise_exception=True)
+def team_member_deactivate(request, pk):
+    person = _team_member_to_manage(request, pk)
+    if not person.is_active:
+        messages.info(request, f"{person} is already deactivated.")
+        return redirect(_to_person(person))
+    return form_page(
+        request,
+        DeactivateForm(_posted(request)),
+        template="accounts/team_member_deactivate.html",
+        heading="Deactivate this account",
+        caption=person.full_name,
+        button="Deactivate account",
+        warning=True,
+        person=person,
+        back_url=_to_person(person),
+        on_valid=lambda form: user_deactivate(
+            user=person, reason=form.cleaned_data["reason"], by=request.user
+        ),
+        success=f"{person} can no longer sign in. Anywhere they were signed in, they have "
+        "been signed out.",
+        done_url=reverse("accounts:team_list"),
+    )
+
+
+def _act(request, person, action, success):
+    """Run a service for a button with no form; say it worked, or why it was refused."""
+    try:
+        action()
+    except AccountActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, success)
+    return redirect(_to_person(person))
+
+
+@require_POST
+@permission_required("accounts.manage_team", raise_exception=True)
+def team_member_reactivate(request, pk):
+    person = _team_member_to_manage(request, pk)
+    return _act(
+        request,
+        person,
+        lambda: user_reactivate(user=person, by=request.user),
+        f"{person} can sign in again.",
+    )
+
+
+@require_POST
+@permission_required("accounts.manage_team", raise_exception=True)
+def team_member_invite_again(request, pk):
+    person = _team_member_to_manage(request, pk)
+    return _act(
+        request,
+        person,
+        lambda: user_invite_again(user=person, by=request.user, site=_site(request)),
+        f"Invitation sent again to {person.email}. The link in the earlier one no longer works.",
+    )
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(PasswordResetConfirmView):
+    """The emailed link: Django's page for choosing a password, with the invitation's token.
+
+    Like Django's password reset, the token leaves the address at once (into the session), so
+    it is never sent on to other sites. Then the person signs in as anyone does, which is also
+    where coordinators and managers set up their authenticator app.
+    """
+
+    token_generator = invite_tokens
+    form_class = InvitationPasswordForm
+    template_name = "registration/invitation_accept.html"
+    success_url = reverse_lazy("login")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request, "Your password is set. Sign in with your email address and password."
+        )
+        return response
+
+
+# --- Requests for an account ----------------------------------------------------------------
+
+
+@login_not_required
+def account_request(request):
+    form = AccountRequestForm(_posted(request))
+    return form_page(
+        request,
+        form,
+        template="registration/account_request.html",
+        heading="Ask for an account",
+        button="Send the request",
+        back_url=reverse("login"),
+        back_text="Back to sign in",
+        on_valid=lambda form: account_request_submit(**form.cleaned_data, site=_site(request)),
+        success="Your request is on its way.",
+        done_url=reverse("accounts:account_request_sent"),
+    )
+
+
+@login_not_required
+def account_request_sent(request):
+    hours = settings.ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS
+    return render(request, "registration/account_request_sent.html", {"hours": hours})
+
+
+@login_not_required
+@never_cache
+def account_request_verify(request, token):
+    """The emailed link: a button to confirm (a link checker opening the email confirms
+    nothing), then the request waits for the coordinators."""
+    found = account_request_from_token(token)
+    account_request = None
+    if found is not None:
+        request_id, email = found
+        account_request = AccountRequest.objects.filter(pk=request_id, email__iexact=email).first()
+    if account_request is None:
+        return render(request, "registration/account_request_verify.html", {"valid": False})
+    if request.method == "POST":
+        services.account_request_verify(account_request=account_request)
+        return redirect("accounts:account_request_verify", token=token)
+    context = {
+        "valid": True,
+        "account_request": account_request,
+        "confirmed": account_request.status != RequestStatus.UNVERIFIED,
+    }
+    return render(request, "registration/account_request_verify.html", context)
+
+
+@permission_required("accounts.manage_team", raise_exception=True)
+def account_request_list(request):
+    requests = AccountRequest.objects.visible_to(request.user).select_related("decided_by")
+    context = {
+        "waiting": requests.waiting(),
+        "decided": requests.exclude(status=RequestStatus.WAITING).order_by("-decided_at")[:20],
+    }
+    return render(request, "accounts/account_request_list.html", context)
+
+
+@permission_required("accounts.manage_team", raise_exception=True)
+def account_request_review(request, pk):
+    """The request, and approving it: choose the wards, and the account is made."""
+    account_request = get_visible_or_404(AccountRequest, request.user, pk=pk)
+    form = ApproveRequestForm(_posted(request), user=request.user)
+    if account_request.status != RequestStatus.WAITING and request.method == "POST":
+        messages.error(
+            request, f"This request is already {account_request.get_status_display().lower()}."
+        )
+        return redirect("accounts:account_request_review", pk=account_request.pk)
+    return form_page(
+        request,
+        form,
+        template="accounts/account_request_review.html",
+        heading="Request for an account",
+        caption=account_request.full_name,
+        button="Approve and send the invitation",
+        account_request=account_request,
+        back_url=reverse("accounts:account_requests"),
+        back_text="Back to the requests",
+        on_valid=lambda form: account_request_approve(
+            account_request=account_request,
+            wards=form.cleaned_data["wards"],
+            by=request.user,
+            site=_site(request),
+        ),
+        success=f"Approved. {account_request.full_name} has been emailed a link to set a password.",
+        done_url=lambda approved: _to_person(approved.user),
+    )
+
+
+@permission_required("accounts.manage_team", raise_exception=True)
+def account_request_decline_view(request, pk):
+    account_request = get_visible_or_404(AccountRequest, request.user, pk=pk)
+    if account_request.status != RequestStatus.WAITING:
+        messages.info(
+            request, f"This request is already {account_request.get_status_display().lower()}."
+        )
+        return redirect("accounts:account_request_review", pk=account_request.pk)
+    return form_page(
+        request,
+        DeclineRequestForm(_posted(request)),
+        heading="Decline the request",
+        caption=account_request.full_name,
+        button="Decline and email them",
+        warning=True,
+        back_url=reverse("accounts:account_request_review", args=[account_request.pk]),
+        on_valid=lambda form: account_request_decline(
+            account_request=account_request, reason=form.cleaned_data["reason"], by=request.user
+        ),
+        success=f"Declined. {account_request.full_name} has been emailed your reason.",
+        done_url=reverse("accounts:account_requests"),
+    )
 
 
 def account(request):

@@ -1,4 +1,5 @@
-"""Managers' views of the access log and the information-sharing log, with CSV exports."""
+"""Managers' views of the access log and the information-sharing log, with CSV exports, and of
+any record's change history."""
 
 import csv
 
@@ -11,7 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from aligns.audit.forms import LogFilterForm
+from aligns.audit.kinds import record_history
 from aligns.audit.models import AccessLogEntry, SharingLogEntry
+from aligns.audit.services import access_log_record
 from clients.models import Client
 from referrals.models import Referral
 from reports.exports import neutralise
@@ -137,3 +140,13 @@ def sharing_log(request):
             .count(),
         },
     )
+
+
+@permission_required("audit.view_history", raise_exception=True)
+def history(request, kind, pk):
+    """One record's every change: who, when, why, each value before and after."""
+    found = record_history(kind=kind, pk=pk, viewer=request.user)
+    if found.person is not None:
+        # Reading how a person's record changed is reading their record.
+        access_log_record(by=request.user, subject=found.person, request=request)
+    return render(request, "audit/history.html", {"history": found})

@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from aligns.accounts.models import Role
+from aligns.accounts.services import account_request_submit, account_request_verify
 from aligns.audit.models import AccessLogEntry, LawfulBasis
 from aligns.audit.sharing import sharing_record
 from aligns.nhs import synthetic_nhs_number
@@ -91,6 +92,7 @@ PEOPLE = {
         WARD_STAFF: "Eglantine Marchbanks",
         COORDINATOR: "Percival Thistlewood",
         MANAGER: "Griselda Ashcombe",
+        "requester": "Wilhelmina Fairbrother",  # asked for an account: waiting for a decision
     },
     THEIRS: {
         "supported": ("Ottoline", "Cholmondeley"),
@@ -101,9 +103,11 @@ PEOPLE = {
         WARD_STAFF: "Tobias Dunwoody",
         COORDINATOR: "Rosamund Everleigh",
         MANAGER: "Ambrose Kittering",
+        "requester": "Evangeline Throckmorton",
     },
 }
 NHS_BASE = {OURS: 91_000, THEIRS: 92_000}
+STAFF_NAMES = (WARD_STAFF, COORDINATOR, MANAGER, "requester")
 PATIENTS = ("supported", "offered", "waiting", "unmatched")
 
 
@@ -169,6 +173,33 @@ ACCESS = {
     "accounts:account": Access(ok=EVERYONE),
     "accounts:team_list": Access(ok=STAFF),
     "accounts:team_member_detail": Access(ok=STAFF, kwargs=pk("volunteer_user")),
+    # Managing the team: coordinators manage ward staff and volunteers (managers everyone).
+    "accounts:team_invite": Access(ok=STAFF),
+    "accounts:team_member_role": Access(ok=STAFF, kwargs=pk("volunteer_user")),
+    "accounts:team_member_deactivate": Access(ok=STAFF, kwargs=pk("volunteer_user")),
+    # An active person: "already active", back to their page.
+    "accounts:team_member_reactivate": Access(
+        ok=STAFF, kwargs=pk("volunteer_user"), post_only=True
+    ),
+    # They have a password already: refused with a message, back to their page.
+    "accounts:team_member_invite_again": Access(
+        ok=STAFF, kwargs=pk("volunteer_user"), post_only=True
+    ),
+    # Requests for an account from ward staff, once their email address is confirmed.
+    "accounts:account_requests": Access(ok=STAFF, shows="Wilhelmina Fairbrother"),
+    "accounts:account_request_review": Access(
+        ok=STAFF, kwargs=pk("account_request"), shows="Wilhelmina Fairbrother"
+    ),
+    "accounts:account_request_decline": Access(ok=STAFF, kwargs=pk("account_request")),
+    # Public: a made-up invitation or confirmation link says it no longer works.
+    "accounts:invite_accept": Access(
+        public=(200, 200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}
+    ),
+    "accounts:account_request": Access(public=(200, 200)),
+    "accounts:account_request_sent": Access(public=(200, 200)),
+    "accounts:account_request_verify": Access(
+        public=(200, 200), kwargs=lambda w: {"token": "not-a-token"}
+    ),
     # Two-factor sign-in (tests run with ALIGNS_REQUIRE_TWO_FACTOR=false; nobody has an app).
     "accounts:sign_in_code": Access(public=(302, 302)),  # only between password and code
     "accounts:two_factor_setup": Access(public=(302, 200)),  # pending sign-in, or signed in
@@ -286,6 +317,11 @@ ACCESS = {
     # aligns/audit
     "audit:access_log": Access(ok=roles(MANAGER)),
     "audit:sharing_log": Access(ok=roles(MANAGER)),
+    # One record's change history: every kind is looked up the same way (its own tests are in
+    # tests/audit/test_history_view.py).
+    "audit:history": Access(
+        ok=roles(MANAGER), kwargs=lambda w: {"kind": "client", "pk": w.client.pk}
+    ),
 }
 
 # URL namespaces not walked here, with why. Nothing else may be left out.
@@ -341,7 +377,7 @@ def build_world(side):
     names = PEOPLE[side]
     today = timezone.localdate()
     # Coordinators may see reports in both schemes, so the export-file rule is exercised.
-    scheme = SchemeFactory(coordinators_see_reports=True)
+    scheme = SchemeFactory(coordinators_see_reports=True, account_request_domains="example.org")
     ward = WardFactory(hospital=HospitalFactory(scheme=scheme))
     users = {
         WARD_STAFF: WardStaffFactory(scheme=scheme, wards=[ward], full_name=names[WARD_STAFF]),
@@ -441,6 +477,11 @@ def build_world(side):
         period_end=today, export_format="csv", status=ExportStatus.READY, progress=100,
         content=b"figures only", filename="report.zip", finished_at=timezone.now(),
     )  # fmt: skip
+    account_request = account_request_submit(
+        scheme=scheme, full_name=names["requester"], email=f"requester-{side}@example.org",
+        job_title="Staff nurse", workplace="Ward 1", site="http://testserver",
+    )  # fmt: skip
+    account_request_verify(account_request=account_request)
 
     patients = [referral, offered_episode.referral, waiting_referral, unmatched_episode.referral]
     nhs_numbers = [
@@ -467,11 +508,12 @@ def build_world(side):
         service=service,
         onward=onward,
         export=export,
+        account_request=account_request,
         # What must never reach anyone outside the scheme.
         patient_names=[n for key in PATIENTS for n in names[key]],
         nhs_numbers=nhs_numbers,
         # Nor its volunteers and staff.
-        people=[*names["volunteer"], names[WARD_STAFF], names[COORDINATOR], names[MANAGER]],
+        people=[*names["volunteer"], *(names[k] for k in STAFF_NAMES)],
         # A volunteer sees the first names of the clients they support or are offered; never
         # a family name, an NHS number or anyone else.
         hidden_from_volunteer=[

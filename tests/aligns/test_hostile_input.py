@@ -69,6 +69,9 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from aligns.accounts import two_factor
+from aligns.accounts.models import Role
+from aligns.accounts.services import account_request_submit, account_request_verify, user_create
+from aligns.accounts.tokens import account_request_token, invite_link_parts
 from aligns.audit.models import LawfulBasis
 from aligns.audit.sharing import sharing_record
 from aligns.nhs import synthetic_nhs_number
@@ -410,7 +413,7 @@ def postgresql_integer_ranges():
 def build_world():
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
-    scheme = SchemeFactory(coordinators_see_reports=True)
+    scheme = SchemeFactory(coordinators_see_reports=True, account_request_domains="example.org")
     ward = WardFactory(hospital=HospitalFactory(scheme=scheme))
     users = SimpleNamespace(
         ward_staff=WardStaffFactory(scheme=scheme, wards=[ward]),
@@ -419,10 +422,27 @@ def build_world():
         manager=ManagerFactory(scheme=scheme),
         # Signs in with an authenticator app, and has backup codes.
         two_factor=VolunteerFactory(scheme=scheme),
+        # Someone to deactivate, and someone deactivated already.
+        leaver=VolunteerFactory(scheme=scheme),
+        deactivated=VolunteerFactory(scheme=scheme, is_active=False),
     )
     coordinator = users.coordinator
     TOTPDevice.objects.create(user=users.two_factor, name="Authenticator app", confirmed=True)
     two_factor.replace_backup_codes(users.two_factor)
+    # Invited by email, no password chosen yet.
+    users.invited = user_create(
+        email="invited@example.org", full_name="Ivy Invited", role=Role.VOLUNTEER,
+        scheme=scheme, by=coordinator, invited=True,
+    )  # fmt: skip
+    # Asked for an account: one confirmed (waiting for a decision), one not yet.
+    asked = {"job_title": "Staff nurse", "workplace": "Ward 1", "site": "http://testserver"}
+    account_request = account_request_submit(
+        scheme=scheme, full_name="Wren Waiting", email="waiting@example.org", **asked
+    )
+    account_request_verify(account_request=account_request)
+    unconfirmed = account_request_submit(
+        scheme=scheme, full_name="Una Unconfirmed", email="unconfirmed@example.org", **asked
+    )
 
     def accepted(number, went_home=yesterday):
         referral = ReferralFactory(
@@ -521,6 +541,8 @@ def build_world():
         readmitted_episode=readmitted_episode, volunteer=volunteer, offer=offer,
         concern=concern, alert=concern.alerts.get(), service=service, onward=onward,
         export=export, course=course, quarter=Period.quarter_containing(today).key,
+        ward=ward, account_request=account_request,
+        request_token=account_request_token(unconfirmed),
     )  # fmt: skip
 
 
@@ -613,6 +635,19 @@ def reset_link(client, world):
     return response["Location"]
 
 
+def invitation_link(client, world):
+    """The link in an invitation email: it leads to the page for a first password."""
+    response = client.get(
+        reverse("accounts:invite_accept", args=invite_link_parts(fresh(world.users.invited)))
+    )
+    assert response.status_code == 302, response
+    return response["Location"]
+
+
+def user_pk(name):
+    return lambda w: {"pk": getattr(w.users, name).pk}
+
+
 SIGN_IN_FAILURES = {
     "axes_accessattempt": "a failed sign-in is counted for the lockout",
     "axes_accessfailurelog": "and logged",
@@ -642,6 +677,51 @@ FORMS = {
     "accounts:backup_codes": Form("two_factor", valid={}),
     "accounts:two_factor_turn_off": Form(
         "two_factor", page=("accounts:account", None, None), valid={}
+    ),
+    # Managing the team; ward staff asking for an account.
+    "accounts:team_invite": Form(
+        "coordinator",
+        valid={"full_name": "Nia New", "email": "nia.new@example.org", "role": "volunteer"},
+    ),
+    "accounts:team_member_role": Form("coordinator", kwargs=user_pk("ward_staff"), valid={}),
+    "accounts:team_member_deactivate": Form(
+        "coordinator", kwargs=user_pk("leaver"), valid={"reason": "Moved away"}
+    ),
+    "accounts:team_member_reactivate": Form(
+        "coordinator",
+        kwargs=user_pk("deactivated"),
+        valid={},
+        page=("accounts:team_member_detail", user_pk("deactivated"), None),
+    ),
+    "accounts:team_member_invite_again": Form(
+        "coordinator",
+        kwargs=user_pk("invited"),
+        valid={},
+        page=("accounts:team_member_detail", user_pk("invited"), None),
+    ),
+    "accounts:invite_accept": Form(
+        None,
+        start=invitation_link,
+        valid={"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    ),
+    "accounts:account_request": Form(
+        None,
+        valid=lambda w: {
+            "full_name": "Hal Asking",
+            "email": "hal.asking@example.org",
+            "job_title": "Staff nurse",
+            "scheme": str(w.scheme.pk),
+            "workplace": "Ward 1",
+        },
+    ),
+    "accounts:account_request_verify": Form(
+        None, kwargs=lambda w: {"token": w.request_token}, valid={}
+    ),
+    "accounts:account_request_review": Form(
+        "coordinator", kwargs=pk("account_request"), valid=lambda w: {"wards": [str(w.ward.pk)]}
+    ),
+    "accounts:account_request_decline": Form(
+        "coordinator", kwargs=pk("account_request"), valid={"reason": "Not one of our wards"}
     ),
     # Referrals.
     "referrals:create": Form(
@@ -842,6 +922,8 @@ NOT_FORMS = {
         Form("coordinator", kwargs=pk("volunteer_user")),
         "a person's page",
     ),
+    "accounts:account_requests": (Form("coordinator"), "a list"),
+    "accounts:account_request_sent": (Form(None), "a message"),
     "referrals:ward_list": (Form("ward_staff"), "a list"),
     "referrals:check_nhs_number": (Form("ward_staff"), "a GET form (GET_FORMS)"),
     "referrals:queue": (Form("coordinator"), "a GET form (GET_FORMS)"),
@@ -877,6 +959,11 @@ NOT_FORMS = {
     "reports:export_download": (Form("manager", kwargs=pk("export")), "a file"),
     "audit:access_log": (Form("manager"), "a GET form (GET_FORMS)"),
     "audit:sharing_log": (Form("manager"), "a GET form (GET_FORMS)"),
+    # The client's: what the forms saved is shown again there, as old and new values.
+    "audit:history": (
+        Form("manager", kwargs=lambda w: {"kind": "client", "pk": w.client.pk}),
+        "a page",
+    ),
 }
 
 # Forms sent in the query string (filters, searches, pages of a list): `fields` are the

@@ -85,6 +85,13 @@ def _all_url_patterns(resolver=None, prefix=""):
 
 # Pages anyone may open without signing in.
 PUBLIC_PATHS = {"sign-in/", "healthz", "password-reset/", "password-reset/sent/"}
+# Choosing a first password from an invitation, and ward staff asking for an account.
+PUBLIC_PATHS |= {
+    "invitation/<uidb64>/<token>/",
+    "ask-for-an-account/",
+    "ask-for-an-account/sent/",
+    "ask-for-an-account/confirm/<str:token>/",
+}
 
 
 def _example_path(route):
