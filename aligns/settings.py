@@ -154,6 +154,9 @@ ALIGNS_INVITE_DAYS = env_int("ALIGNS_INVITE_DAYS", 7, minimum=1, maximum=30)
 ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS = env_int(
     "ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS", 24, minimum=1, maximum=24 * 7
 )
+# A declined request (a name, an email address, a reason) is kept this long, to answer a
+# question about it, then deleted with its history.
+ALIGNS_DECLINED_REQUEST_DAYS = env_int("ALIGNS_DECLINED_REQUEST_DAYS", 365, minimum=1)
 
 # --- Two-factor sign-in and lockout -------------------------------------------------------
 # Coordinators, managers and admin staff must sign in with a code from an authenticator app

@@ -403,7 +403,8 @@ def account_request_decline(*, account_request, reason, by):
 
 
 def _delete_with_history(requests):
-    """Unconfirmed requests may be anyone typing anyone's address: nothing of them is kept."""
+    """Unconfirmed requests may be anyone typing anyone's address, and declined ones are of no
+    more use once their time is up: nothing of them is kept."""
     ids = list(requests.values_list("pk", flat=True))
     if not ids:
         return 0
@@ -416,3 +417,13 @@ def _delete_with_history(requests):
 def account_requests_delete_unconfirmed():
     """Delete the requests whose email address was not confirmed in time; how many."""
     return _delete_with_history(AccountRequest.objects.unverified_since(account_request_expiry()))
+
+
+@transaction.atomic
+def account_requests_delete_declined():
+    """Delete the requests declined more than ALIGNS_DECLINED_REQUEST_DAYS ago; how many.
+    (An approved request stays: it records who let the account in.)"""
+    decided_before = timezone.now() - timedelta(days=settings.ALIGNS_DECLINED_REQUEST_DAYS)
+    return _delete_with_history(
+        AccountRequest.objects.filter(status=RequestStatus.DECLINED, decided_at__lt=decided_before)
+    )

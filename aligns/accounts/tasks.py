@@ -28,7 +28,11 @@ def ping():
 
 @shared_task
 def delete_unconfirmed_account_requests_task():
-    """Every hour: requests for an account whose email address was not confirmed in time."""
-    from aligns.accounts.services import account_requests_delete_unconfirmed
+    """Every hour: requests for an account whose email address was not confirmed in time, and
+    those declined longer ago than ALIGNS_DECLINED_REQUEST_DAYS."""
+    from aligns.accounts.services import (
+        account_requests_delete_declined,
+        account_requests_delete_unconfirmed,
+    )
 
-    return account_requests_delete_unconfirmed()
+    return account_requests_delete_unconfirmed() + account_requests_delete_declined()

@@ -71,10 +71,10 @@ def confirm(link, sent):
         return browser.post(link, follow=True)
 
 
-def confirmed_request(scheme, sent):
-    ask(scheme, sent)
+def confirmed_request(scheme, sent, **changes):
+    ask(scheme, sent, **changes)
     confirm(CONFIRM_LINK.search(mail.outbox[-1].body).group(1), sent)
-    return AccountRequest.objects.get()
+    return AccountRequest.objects.latest("pk")
 
 
 # --- Asking ---------------------------------------------------------------------------------
@@ -288,6 +288,33 @@ def test_a_confirmed_request_is_not_deleted_however_old(scheme, sent):
         clock.shift(datetime.timedelta(days=30))
 
         assert delete_unconfirmed_account_requests_task() == 0
+
+
+def test_a_declined_request_is_deleted_with_its_history_after_the_set_days(
+    scheme, ward, coordinator, settings, sent
+):
+    from aligns.accounts.services import account_request_approve, account_request_decline
+
+    settings.ALIGNS_DECLINED_REQUEST_DAYS = 365
+    with time_machine.travel(START, tick=False) as clock:
+        declined = confirmed_request(scheme, sent)
+        with sent():
+            account_request_decline(account_request=declined, reason="Not our ward", by=coordinator)
+        approved = confirmed_request(scheme, sent, email="other.nurse@nhs.net")
+        with sent():
+            account_request_approve(
+                account_request=approved, wards=[ward], by=coordinator, site="http://testserver"
+            )
+
+        clock.shift(datetime.timedelta(days=364))
+        within_the_year = delete_unconfirmed_account_requests_task()
+        clock.shift(datetime.timedelta(days=2))
+        after_it = delete_unconfirmed_account_requests_task()
+
+    assert within_the_year == 0
+    assert after_it == 1
+    assert list(AccountRequest.objects.values_list("pk", flat=True)) == [approved.pk]
+    assert not AccountRequest.history.filter(id=declined.pk).exists()
 
 
 # --- Deciding -------------------------------------------------------------------------------
