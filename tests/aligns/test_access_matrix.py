@@ -16,14 +16,13 @@ number, and none changes a row. Every answer, allowed or not, is free of the oth
 patients, volunteers and staff; a volunteer's never shows a family name, an NHS number or a client
 they neither support nor were offered. POST-only views are also POSTed with no data.
 
-The two schemes are built once for the module (inside a transaction rolled back at its end);
-each case runs in its own savepoint, so what a case changes is undone before the next.
+Each scheme is tests/world.py's one record of every kind, its people named from PEOPLE. The two
+are built once for the module (inside a transaction rolled back at its end); each case runs in
+its own savepoint, so what a case changes is undone before the next.
 """
 
-import datetime
 import logging
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -32,44 +31,9 @@ from django.db import connection, transaction
 from django.test import Client as Browser
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from aligns.accounts.models import Role
-from aligns.accounts.services import account_request_submit, account_request_verify
-from aligns.audit.models import AccessLogEntry, LawfulBasis
-from aligns.audit.sharing import sharing_record
-from aligns.nhs import synthetic_nhs_number
-from clients.models import ConsentKind, Timepoint
-from clients.services import (
-    assessment_save_answers,
-    assessment_start,
-    consent_record,
-    goal_add,
-    measure_record,
-)
-from referrals.models import Need
-from referrals.services import referral_accept
-from reports.models import ExportStatus, ReportExport
-from tests.clients.conftest import answers
-from tests.factories import (
-    CoordinatorFactory,
-    HospitalFactory,
-    ManagerFactory,
-    ReferralFactory,
-    SchemeFactory,
-    VolunteerFactory,
-    WardFactory,
-    WardStaffFactory,
-)
-from visits.models import CallKind
-from visits.services import (
-    community_service_save,
-    concern_raise,
-    contact_log,
-    onward_referral_record,
-)
-from volunteers.models import Assignment, AssignmentStatus, TrainingCourse
-from volunteers.services import dbs_record, reference_record, training_record, volunteer_create
+from tests.world import PATIENTS, one_of_everything
 
 WARD_STAFF, COORDINATOR = Role.WARD_STAFF.value, Role.COORDINATOR.value
 VOLUNTEER, MANAGER = Role.VOLUNTEER.value, Role.MANAGER.value
@@ -87,6 +51,7 @@ PEOPLE = {
         "offered": ("Araminta", "Fotheringay"),
         "waiting": ("Philomena", "Wolstenholme"),
         "unmatched": ("Hyacinth", "Pennyfeather"),
+        "readmitted": ("Peregrine", "Quigglesworth"),
         "volunteer": ("Ignatius", "Pumphrey"),
         # The staff's full names (the volunteer's sign-in has the volunteer's name).
         WARD_STAFF: "Eglantine Marchbanks",
@@ -99,6 +64,7 @@ PEOPLE = {
         "offered": ("Barnabas", "Featherstonehaugh"),
         "waiting": ("Clementine", "Higginbottom"),
         "unmatched": ("Cornelius", "Ravenscroft"),
+        "readmitted": ("Seraphina", "Blatherwick"),
         "volunteer": ("Leopold", "Winterbottom"),
         WARD_STAFF: "Tobias Dunwoody",
         COORDINATOR: "Rosamund Everleigh",
@@ -108,7 +74,6 @@ PEOPLE = {
 }
 NHS_BASE = {OURS: 91_000, THEIRS: 92_000}
 STAFF_NAMES = (WARD_STAFF, COORDINATOR, MANAGER, "requester")
-PATIENTS = ("supported", "offered", "waiting", "unmatched")
 
 
 # --- Classification ------------------------------------------------------------------------
@@ -300,7 +265,7 @@ ACCESS = {
     "visits:directory": Access(ok=STAFF),
     "visits:service_new": Access(ok=roles(COORDINATOR)),
     "visits:service_edit": Access(ok=roles(COORDINATOR), kwargs=pk("service")),
-    # reports (both schemes let coordinators see reports: see build_world)
+    # reports (both schemes let coordinators see reports: see tests/world.py)
     "reports:dashboard": Access(ok=roles(MANAGER)),
     "reports:report": Access(ok=STAFF),
     # An empty POST is an invalid export form: 400, the report page with its errors.
@@ -373,154 +338,26 @@ URLS = discovered_urls()
 
 
 def build_world(side):
-    """A scheme with one record of every kind the URLs need; its people from PEOPLE[side]."""
+    """Scheme `side`'s one of everything (tests/world.py), its people from PEOPLE[side], and
+    what of it must never reach anyone outside the scheme."""
     names = PEOPLE[side]
-    today = timezone.localdate()
-    # Coordinators may see reports in both schemes, so the export-file rule is exercised.
-    scheme = SchemeFactory(coordinators_see_reports=True, account_request_domains="example.org")
-    ward = WardFactory(hospital=HospitalFactory(scheme=scheme))
-    users = {
-        WARD_STAFF: WardStaffFactory(scheme=scheme, wards=[ward], full_name=names[WARD_STAFF]),
-        COORDINATOR: CoordinatorFactory(scheme=scheme, full_name=names[COORDINATOR]),
-        VOLUNTEER: VolunteerFactory(scheme=scheme, full_name=" ".join(names["volunteer"])),
-        MANAGER: ManagerFactory(scheme=scheme, full_name=names[MANAGER]),
-    }
-    coordinator, volunteer_user = users[COORDINATOR], users[VOLUNTEER]
-
-    def refer(key, number, went_home):
-        given, family = names[key]
-        return ReferralFactory(
-            ward=ward,
-            referred_by=users[WARD_STAFF],
-            given_name=given,
-            family_name=family,
-            nhs_number=synthetic_nhs_number(NHS_BASE[side] + number),
-            actual_discharge_date=went_home,
-            expected_discharge_date=went_home or today + datetime.timedelta(days=2),
-        )
-
-    yesterday = today - datetime.timedelta(days=1)
-    referral = refer("supported", 1, yesterday)
-    _, episode = referral_accept(referral=referral, by=coordinator)
-    _, offered_episode = referral_accept(referral=refer("offered", 2, yesterday), by=coordinator)
-    waiting_referral = refer("waiting", 3, None)  # still waiting for a decision
-    _, unmatched_episode = referral_accept(
-        referral=refer("unmatched", 4, yesterday), by=coordinator
-    )  # no volunteer offered yet
-    client = episode.client
-
-    consent_record(
-        client=client, kind=ConsentKind.SHARE, given=True, decided_on=today,
-        obtained_by=coordinator.full_name, by=coordinator,
-    )  # fmt: skip
-    assessment = assessment_start(client=client, by=coordinator)  # a draft, all answered
-    assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
-    goal = goal_add(
-        client=client, category="confidence", description="Walk to the shop", by=coordinator
-    )
-    measure_record(
-        client=client, instrument="ucla3", timepoint=Timepoint.BASELINE, taken_on=today,
-        values={"companionship": 2, "left_out": 2, "isolated": 1}, episode=episode,
-        by=coordinator,
-    )  # fmt: skip
-
-    given, family = names["volunteer"]
-    volunteer = volunteer_create(
-        scheme=scheme, by=coordinator, user=volunteer_user, given_name=given,
-        family_name=family, postcode="RV1 1AA", skills=Need.objects.filter(code="shopping"),
-    )  # fmt: skip
-    dbs_record(
-        volunteer=volunteer, by=coordinator, level="enhanced_barred",
-        certificate_number="001234567890", issued_on=today - datetime.timedelta(days=30),
-        recheck_due=today + datetime.timedelta(days=1000),
-    )  # fmt: skip
-    reference_record(volunteer=volunteer, by=coordinator, referee_name="A Referee",
-                     received_on=today)  # fmt: skip
-    course = TrainingCourse.objects.create(
-        scheme=scheme, name="Safeguarding adults", mandatory=True, valid_for_months=36
-    )
-    training_record(volunteer=volunteer, course=course, completed_on=today, by=coordinator)
-    # Supporting one client; offered another, not yet answered.
-    Assignment.objects.create(
-        episode=episode, volunteer=volunteer, status=AssignmentStatus.ACCEPTED,
-        offered_by=coordinator,
-    )  # fmt: skip
-    offer = Assignment.objects.create(
-        episode=offered_episode, volunteer=volunteer, status=AssignmentStatus.OFFERED,
-        offered_by=coordinator,
-    )  # fmt: skip
-
-    contact_log(
-        episode=episode, by=volunteer_user, kind=CallKind.CALL, happened_at=timezone.now(),
-        answered=True, duration_minutes=15, notes="All well",
-    )  # fmt: skip
-    concern = concern_raise(
-        episode=episode, by=volunteer_user, category="health", urgency="soon",
-        description="More tired than last week",
-    )  # fmt: skip
-    service = community_service_save(
-        scheme=scheme, by=coordinator, name="Ring and Ride", category="transport"
-    )
-    onward = onward_referral_record(
-        episode=episode, service=service, referred_on=today, by=coordinator
-    )
-    sharing_record(
-        by=coordinator, subject=episode, client=client, what="Outcome summary",
-        fields_shared="Name, NHS number", recipient_organisation="The GP practice",
-        purpose="To tell the GP", lawful_basis=LawfulBasis.PUBLIC_TASK_HEALTH,
-    )  # fmt: skip
-    AccessLogEntry.objects.create(
-        user=coordinator, subject=client, page="clients:detail", path=f"/clients/{client.pk}/"
-    )
-    export = ReportExport.objects.create(
-        scheme=scheme, requested_by=users[MANAGER], period_start=today.replace(day=1),
-        period_end=today, export_format="csv", status=ExportStatus.READY, progress=100,
-        content=b"figures only", filename="report.zip", finished_at=timezone.now(),
-    )  # fmt: skip
-    account_request = account_request_submit(
-        scheme=scheme, full_name=names["requester"], email=f"requester-{side}@example.org",
-        job_title="Staff nurse", workplace="Ward 1", site="http://testserver",
-    )  # fmt: skip
-    account_request_verify(account_request=account_request)
-
-    patients = [referral, offered_episode.referral, waiting_referral, unmatched_episode.referral]
+    world = one_of_everything(nhs_base=NHS_BASE[side], names=names)
     nhs_numbers = [
         form  # as typed, and as pages show it ("999 123 4567")
-        for p in patients
+        for p in world.referrals.values()
         for form in (p.nhs_number, f"{p.nhs_number[:3]} {p.nhs_number[3:6]} {p.nhs_number[6:]}")
     ]
-    return SimpleNamespace(
-        scheme=scheme,
-        users=users,
-        referral=referral,
-        waiting_referral=waiting_referral,
-        client=client,
-        assessment=assessment,
-        goal=goal,
-        episode=episode,
-        offered_episode=offered_episode,
-        unmatched_episode=unmatched_episode,
-        volunteer_user=volunteer_user,
-        volunteer=volunteer,
-        offer=offer,
-        concern=concern,
-        alert=concern.alerts.get(),
-        service=service,
-        onward=onward,
-        export=export,
-        account_request=account_request,
-        # What must never reach anyone outside the scheme.
-        patient_names=[n for key in PATIENTS for n in names[key]],
-        nhs_numbers=nhs_numbers,
-        # Nor its volunteers and staff.
-        people=[*names["volunteer"], *(names[k] for k in STAFF_NAMES)],
-        # A volunteer sees the first names of the clients they support or are offered; never
-        # a family name, an NHS number or anyone else.
-        hidden_from_volunteer=[
-            n for key in PATIENTS for n in names[key][key in ("supported", "offered") :]
-        ]
-        + nhs_numbers,
-    )
+    # Its patients.
+    world.patient_names = [n for key in PATIENTS for n in names[key]]
+    world.nhs_numbers = nhs_numbers
+    # Its volunteers and staff.
+    world.people = [*names["volunteer"], *(names[k] for k in STAFF_NAMES)]
+    # A volunteer sees the first names of the clients they support or are offered; never a
+    # family name, an NHS number or anyone else.
+    world.hidden_from_volunteer = [
+        n for key in PATIENTS for n in names[key][key in ("supported", "offered") :]
+    ] + nhs_numbers
+    return world
 
 
 @pytest.fixture(scope="module")

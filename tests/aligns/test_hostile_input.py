@@ -29,7 +29,8 @@ applied by hand: a query parameter with a NUL character raises, as psycopg2 does
 written must fit its column (varchar lengths, smallint and integer ranges); and model
 integer validators (which ModelForms run) use PostgreSQL's ranges rather than SQLite's.
 
-The world is built once for the module, inside a transaction rolled back at its end. Each
+The world (tests/world.py's one record of every kind, and the people and records only these
+forms need) is built once for the module, inside a transaction rolled back at its end. Each
 submission runs in a savepoint rolled back after it, with the same session cookies, so every
 example finds the same world; @given sits on a function inside each test, so no
 function-scoped fixture is shared between examples. Hypothesis runs derandomized, without
@@ -60,7 +61,6 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.functions import Length
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -70,47 +70,14 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from aligns.accounts import two_factor
 from aligns.accounts.models import Role
-from aligns.accounts.services import account_request_submit, account_request_verify, user_create
+from aligns.accounts.services import account_request_submit, user_create
 from aligns.accounts.tokens import account_request_token, invite_link_parts
-from aligns.audit.models import LawfulBasis
-from aligns.audit.sharing import sharing_record
-from aligns.nhs import synthetic_nhs_number
 from clients.assessment import RiskLevel
-from clients.models import ConsentKind, Timepoint
-from clients.services import (
-    assessment_save_answers,
-    assessment_sign_off,
-    assessment_start,
-    consent_record,
-    goal_add,
-    measure_record,
-)
-from referrals.models import Need
-from referrals.services import referral_accept
-from reports.models import ExportStatus, ReportExport
+from clients.services import assessment_save_answers, assessment_sign_off, assessment_start
 from reports.period import Period
 from tests.clients.conftest import answers
-from tests.factories import (
-    TEST_PASSWORD,
-    CoordinatorFactory,
-    HospitalFactory,
-    ManagerFactory,
-    ReferralFactory,
-    SchemeFactory,
-    VolunteerFactory,
-    WardFactory,
-    WardStaffFactory,
-)
-from visits.models import CallKind
-from visits.services import (
-    community_service_save,
-    concern_raise,
-    contact_log,
-    episode_readmit,
-    onward_referral_record,
-)
-from volunteers.models import Assignment, AssignmentStatus, TrainingCourse
-from volunteers.services import dbs_record, reference_record, training_record, volunteer_create
+from tests.factories import TEST_PASSWORD, VolunteerFactory
+from tests.world import one_of_everything
 
 # Examples per form (POST), per query-string form, and per page without a form.
 EXAMPLES = int(os.environ.get("ALIGNS_HOSTILE_EXAMPLES", "6"))
@@ -411,22 +378,18 @@ def postgresql_integer_ranges():
 
 
 def build_world():
-    today = timezone.localdate()
-    yesterday = today - datetime.timedelta(days=1)
-    scheme = SchemeFactory(coordinators_see_reports=True, account_request_domains="example.org")
-    ward = WardFactory(hospital=HospitalFactory(scheme=scheme))
-    users = SimpleNamespace(
-        ward_staff=WardStaffFactory(scheme=scheme, wards=[ward]),
-        coordinator=CoordinatorFactory(scheme=scheme),
-        volunteer=VolunteerFactory(scheme=scheme),
-        manager=ManagerFactory(scheme=scheme),
+    """One record of every kind (tests/world.py), and what only these forms need."""
+    world = one_of_everything(nhs_base=93_000)
+    scheme, today = world.scheme, world.today
+    coordinator = world.users[Role.COORDINATOR]
+    world.users = users = SimpleNamespace(
+        **world.users,
         # Signs in with an authenticator app, and has backup codes.
         two_factor=VolunteerFactory(scheme=scheme),
         # Someone to deactivate, and someone deactivated already.
         leaver=VolunteerFactory(scheme=scheme),
         deactivated=VolunteerFactory(scheme=scheme, is_active=False),
     )
-    coordinator = users.coordinator
     TOTPDevice.objects.create(user=users.two_factor, name="Authenticator app", confirmed=True)
     two_factor.replace_backup_codes(users.two_factor)
     # Invited by email, no password chosen yet.
@@ -434,116 +397,23 @@ def build_world():
         email="invited@example.org", full_name="Ivy Invited", role=Role.VOLUNTEER,
         scheme=scheme, by=coordinator, invited=True,
     )  # fmt: skip
-    # Asked for an account: one confirmed (waiting for a decision), one not yet.
-    asked = {"job_title": "Staff nurse", "workplace": "Ward 1", "site": "http://testserver"}
-    account_request = account_request_submit(
-        scheme=scheme, full_name="Wren Waiting", email="waiting@example.org", **asked
-    )
-    account_request_verify(account_request=account_request)
+    # Asked for an account, and not yet confirmed the address (the world's request has).
     unconfirmed = account_request_submit(
-        scheme=scheme, full_name="Una Unconfirmed", email="unconfirmed@example.org", **asked
-    )
-
-    def accepted(number, went_home=yesterday):
-        referral = ReferralFactory(
-            ward=ward, referred_by=users.ward_staff, nhs_number=synthetic_nhs_number(number),
-            actual_discharge_date=went_home, expected_discharge_date=went_home,
-        )  # fmt: skip
-        return referral_accept(referral=referral, by=coordinator)[1]
-
-    episode = accepted(93_001)  # the volunteer supports this client
-    offered_episode = accepted(93_002)  # offered to the volunteer, not yet answered
-    unmatched_episode = accepted(93_003)  # nobody offered yet; home visits allowed
-    readmitted_episode = accepted(93_004)  # back in hospital
-    waiting_referral = ReferralFactory(
-        ward=ward, referred_by=users.ward_staff, nhs_number=synthetic_nhs_number(93_005)
-    )
-    client = episode.client
-
-    consent_record(
-        client=client, kind=ConsentKind.SHARE, given=True, decided_on=today,
-        obtained_by=coordinator.full_name, by=coordinator,
+        scheme=scheme, full_name="Una Unconfirmed", email="unconfirmed@example.org",
+        job_title="Staff nurse", workplace="Ward 1", site="http://testserver",
     )  # fmt: skip
-    assessment = assessment_start(client=client, by=coordinator)  # a draft, all answered
-    assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
-    for other, level in ((unmatched_episode.client, RiskLevel.LOW),
-                         (offered_episode.client, RiskLevel.HIGH)):  # fmt: skip
+    world.request_token = account_request_token(unconfirmed)
+    # Signed-off risk assessments: one to reassess, and a high risk that waits for a second
+    # sign-off.
+    for other, level in ((world.unmatched_episode.client, RiskLevel.LOW),
+                         (world.offered_episode.client, RiskLevel.HIGH)):  # fmt: skip
         signed = assessment_start(client=other, by=coordinator)
         changes = {"aggression": "yes"} if level == RiskLevel.HIGH else {}
         assessment_save_answers(assessment=signed, answers=answers(**changes), by=coordinator)
         assessment_sign_off(assessment=signed, level=level, reason="", by=coordinator)
-    awaiting_second = signed  # high risk: waits for a second sign-off
-    goal = goal_add(
-        client=client, category="confidence", description="Walk to the shop", by=coordinator
-    )
-    measure_record(
-        client=client, instrument="ucla3", timepoint=Timepoint.BASELINE, taken_on=today,
-        values={"companionship": 2, "left_out": 2, "isolated": 1}, episode=episode,
-        by=coordinator,
-    )  # fmt: skip
-    episode_readmit(
-        episode=readmitted_episode, admitted_on=today, source="ward", reason="", by=coordinator
-    )
-
-    volunteer = volunteer_create(
-        scheme=scheme, by=coordinator, user=users.volunteer, given_name="Vera",
-        family_name="Volunteer", postcode="RV1 1AA", skills=Need.objects.filter(code="shopping"),
-    )  # fmt: skip
-    dbs_record(
-        volunteer=volunteer, by=coordinator, level="enhanced_barred",
-        certificate_number="001234567890", issued_on=today - datetime.timedelta(days=30),
-        recheck_due=today + datetime.timedelta(days=1000),
-    )  # fmt: skip
-    reference_record(volunteer=volunteer, by=coordinator, referee_name="A Referee",
-                     received_on=today)  # fmt: skip
-    course = TrainingCourse.objects.create(
-        scheme=scheme, name="Safeguarding adults", mandatory=True, valid_for_months=36
-    )
-    training_record(volunteer=volunteer, course=course, completed_on=today, by=coordinator)
-    Assignment.objects.create(
-        episode=episode, volunteer=volunteer, status=AssignmentStatus.ACCEPTED,
-        offered_by=coordinator,
-    )  # fmt: skip
-    offer = Assignment.objects.create(
-        episode=offered_episode, volunteer=volunteer, status=AssignmentStatus.OFFERED,
-        offered_by=coordinator,
-    )  # fmt: skip
-    contact_log(
-        episode=episode, by=users.volunteer, kind=CallKind.CALL, happened_at=timezone.now(),
-        answered=True, duration_minutes=15, notes="All well",
-    )  # fmt: skip
-    concern = concern_raise(
-        episode=episode, by=users.volunteer, category="health", urgency="soon",
-        description="More tired than last week",
-    )  # fmt: skip
-    service = community_service_save(
-        scheme=scheme, by=coordinator, name="Ring and Ride", category="transport"
-    )
-    onward = onward_referral_record(
-        episode=episode, service=service, referred_on=today, by=coordinator
-    )
-    sharing_record(
-        by=coordinator, subject=episode, client=client, what="Outcome summary",
-        fields_shared="Name, NHS number", recipient_organisation="The GP practice",
-        purpose="To tell the GP", lawful_basis=LawfulBasis.PUBLIC_TASK_HEALTH,
-    )  # fmt: skip
-    export = ReportExport.objects.create(
-        scheme=scheme, requested_by=users.manager, period_start=today.replace(day=1),
-        period_end=today, export_format="csv", status=ExportStatus.READY, progress=100,
-        content=b"figures only", filename="report.zip", finished_at=timezone.now(),
-    )  # fmt: skip
-    return SimpleNamespace(
-        today=today, scheme=scheme, users=users, volunteer_user=users.volunteer,
-        waiting_referral=waiting_referral,
-        referral=episode.referral, client=client, assessment=assessment,
-        awaiting_second=awaiting_second, goal=goal, episode=episode,
-        offered_episode=offered_episode, unmatched_episode=unmatched_episode,
-        readmitted_episode=readmitted_episode, volunteer=volunteer, offer=offer,
-        concern=concern, alert=concern.alerts.get(), service=service, onward=onward,
-        export=export, course=course, quarter=Period.quarter_containing(today).key,
-        ward=ward, account_request=account_request,
-        request_token=account_request_token(unconfirmed),
-    )  # fmt: skip
+    world.awaiting_second = signed
+    world.quarter = Period.quarter_containing(today).key
+    return world
 
 
 @pytest.fixture(scope="module")

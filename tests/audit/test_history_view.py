@@ -26,10 +26,10 @@ from clients.services import (
 )
 from referrals.models import Need
 from referrals.services import referral_accept
-from tests.aligns.test_access_matrix import OURS, THEIRS, build_world
 from tests.clients.conftest import answers
 from tests.factories import ReferralFactory, WardFactory
-from visits.services import community_service_save, episode_readmit
+from tests.world import one_of_everything
+from visits.services import community_service_save
 from volunteers.models import Volunteer
 from volunteers.services import volunteer_create, volunteer_update
 
@@ -421,15 +421,12 @@ def test_every_link_a_readable_record_holds_is_shown_by_name():
 
 @pytest.fixture
 def worlds(db):
-    built = {OURS: build_world(OURS), THEIRS: build_world(THEIRS)}
-    episode = built[OURS].episode
-    episode_readmit(episode=episode, admitted_on=timezone.localdate(), source="ward",
-                    reason="A fall", by=built[OURS].users[Role.COORDINATOR])  # fmt: skip
-    return built
+    """Two schemes with one record of every kind."""
+    return one_of_everything(nhs_base=94_000), one_of_everything(nhs_base=95_000)
 
 
 def test_every_kind_of_record_opens_for_its_schemes_manager_only(client, worlds):
-    ours, theirs = worlds[OURS], worlds[THEIRS]
+    ours, theirs = worlds
     for slug, kind in KINDS.items():
         in_scheme = kind.model_class.history.annotate(owner=F(kind.scheme)).filter(
             owner=ours.scheme.pk
