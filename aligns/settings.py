@@ -278,6 +278,9 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Seconds to wait on the mail server: one that never answers must not hold a worker for ever
+# (the email is tried again later; see aligns/mail.py).
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "ALIGNS <no-reply@localhost>")
 
 # --- Celery -------------------------------------------------------------------------------
@@ -296,6 +299,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Requests queue emails (aligns/mail.py): a broker that does not answer must cost them
+    # seconds, not the minutes the operating system waits for a connection by default.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 _default_result_backend = (
     CELERY_BROKER_URL
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))

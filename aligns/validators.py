@@ -1,5 +1,7 @@
 """Checks on values people type, shared by every form that asks for them."""
 
+import unicodedata
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 
@@ -41,3 +43,13 @@ def is_plain_digits(value):
     """Only the digits 0 to 9. ``str.isdigit()`` alone also passes "²" and other scripts'
     digits ("٣"), which ``int()`` refuses or reads differently from what a person meant."""
     return value.isascii() and value.isdigit()
+
+
+def validate_plain_line(value):
+    """One line of plain words, for what a stranger types on a public page that the service
+    then puts in an email: no line breaks (which could lay out a message of their own) and no
+    web addresses (which would arrive as the service's own links)."""
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in value):
+        raise ValidationError("Write it on one line, without line breaks", code="not_one_line")
+    if "://" in value or "www." in value.lower():
+        raise ValidationError("Leave out web addresses", code="web_address")

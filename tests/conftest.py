@@ -1,7 +1,65 @@
+import smtplib
+
 import pytest
+from django.core.mail.backends.base import BaseEmailBackend
 
 from aligns.accounts.models import Role
 from tests.factories import ROLE_FACTORIES, SchemeFactory
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(request):
+    """A task queued during a test runs at once, in this process (Celery's eager mode), as the
+    worker would run it: an email queued after commit lands in mail.outbox. Tests of the real
+    worker (marked celery_worker) go through the broker; `queued_tasks` turns this off to see
+    what a request queues."""
+    from aligns.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def queued_tasks(monkeypatch):
+    """The tasks queued, as (name, kwargs, options), instead of running them or reaching a
+    broker: what a request leaves for the worker. Run one as the worker would with
+    `task.apply(kwargs=kwargs)`."""
+    from celery.app.task import Task
+
+    from aligns.celery import app
+
+    queued = []
+
+    def apply_async(task, args=None, kwargs=None, **options):
+        queued.append((task.name, kwargs, options))
+
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    return queued
+
+
+class MailServerDown(BaseEmailBackend):
+    """An email backend whose server drops the connection, counting the emails tried."""
+
+    tried = 0
+
+    def send_messages(self, email_messages):
+        MailServerDown.tried += len(email_messages)
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """Every email fails as if the mail server were down; returns the backend's class, whose
+    `tried` counts the emails tried."""
+    settings.EMAIL_BACKEND = "tests.conftest.MailServerDown"
+    MailServerDown.tried = 0
+    return MailServerDown
 
 
 @pytest.fixture(autouse=True)

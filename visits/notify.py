@@ -1,23 +1,8 @@
-"""Emails to coordinators and volunteers. Called after commit, with ids, so a rollback
-never sends and a task can send from the ids alone."""
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+"""Emails to coordinators and volunteers, sent by the worker from ids (the tasks in
+visits/tasks.py, queued after commit, so a rollback never sends)."""
 
 from aligns.accounts.models import Role, User
-
-
-def _send(template, context, recipients):
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
-        return
-    send_mail(
-        render_to_string(f"emails/{template}-subject.txt", context).strip(),
-        render_to_string(f"emails/{template}-body.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
-    )
+from aligns.mail import send
 
 
 def coordinator_emails(scheme_id):
@@ -54,7 +39,7 @@ def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again
             "again": again,
         }
         scheme_id = episode.scheme_id
-    _send("coordinator_alert", context, coordinator_emails(scheme_id))
+    send("coordinator_alert", context, coordinator_emails(scheme_id))
 
 
 def remind_volunteer(*, call_id):
@@ -70,7 +55,7 @@ def remind_volunteer(*, call_id):
     )
     if assignment is None:
         return
-    _send(
+    send(
         "volunteer_reminder",
         {
             "call": call,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aligns.audit.services import attribute_change
+from aligns.mail import queue_email
 from aligns.pages import ActionRefused
 from aligns.transitions import move
 from visits.models import (
@@ -357,9 +358,9 @@ def concern_raise(*, episode, by, category, urgency, description, contact=None):
         concern=concern,
         message=f"{concern.get_category_display()} concern about {episode.client}",
     )
-    from visits.notify import notify_coordinators
+    from visits.tasks import notify_coordinators_task
 
-    transaction.on_commit(lambda: notify_coordinators(concern_id=concern.pk))
+    queue_email(notify_coordinators_task, concern_id=concern.pk)
     return concern
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from aligns.mail import queue_email
 from visits.models import (
     REALERT_AFTER,
     REVIEW_AFTER,
@@ -25,8 +26,8 @@ from visits.models import (
     ScheduledCall,
     SupportEpisode,
 )
-from visits.notify import notify_coordinators, remind_volunteer
 from visits.services import _move
+from visits.tasks import call_reminder_task, notify_coordinators_task
 
 BATCH = 200
 
@@ -55,7 +56,7 @@ def sweep_reminders(now=None):
         for call in due:
             call.reminded_at = now
             call.save(update_fields=["reminded_at"])
-            transaction.on_commit(lambda call_id=call.pk: remind_volunteer(call_id=call_id))
+            queue_email(call_reminder_task, call_id=call.pk)
             sent += 1
     return sent
 
@@ -92,7 +93,7 @@ def sweep_overdue(now=None):
                     )
             except IntegrityError:
                 continue
-            transaction.on_commit(lambda call_id=call.pk: notify_coordinators(call_id=call_id))
+            queue_email(notify_coordinators_task, call_id=call.pk)
             flagged += 1
     return flagged
 
@@ -123,7 +124,7 @@ def sweep_reviews(now=None):
                 episode=episode,
                 message=f"Review the support of {episode.client}: extend it or plan to close",
             )
-            transaction.on_commit(lambda pk=episode.pk: notify_coordinators(episode_id=pk))
+            queue_email(notify_coordinators_task, episode_id=episode.pk)
             prompted += 1
     return prompted
 
@@ -142,9 +143,7 @@ def sweep_concerns(now=None):
         for concern in concerns:
             concern.last_alerted_at = now
             concern.save(update_fields=["last_alerted_at"])
-            transaction.on_commit(
-                lambda pk=concern.pk: notify_coordinators(concern_id=pk, again=True)
-            )
+            queue_email(notify_coordinators_task, concern_id=concern.pk, again=True)
             again += 1
     return again
 

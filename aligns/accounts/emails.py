@@ -1,25 +1,15 @@
-"""Emails about accounts. Called after commit, with ids, so a rollback never sends."""
+"""Emails about accounts, sent by the worker from ids (the tasks in aligns/accounts/tasks.py,
+queued after commit by the services, so a rollback never sends)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from aligns.accounts.models import AccountRequest, Role, User
 from aligns.accounts.tokens import account_request_token, invite_link_parts
-
-
-def _send(template, context, recipients):
-    recipients = sorted({address for address in recipients if address})
-    if not recipients:
-        return
-    context = {"service_name": settings.ALIGNS_SERVICE_NAME, **context}
-    send_mail(
-        render_to_string(f"emails/{template}-subject.txt", context).strip(),
-        render_to_string(f"emails/{template}-body.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
-    )
+from aligns.mail import send
 
 
 def email_invitation(*, user_id, invited_by_id, site):
@@ -35,7 +25,7 @@ def email_invitation(*, user_id, invited_by_id, site):
         "days": settings.ALIGNS_INVITE_DAYS,
         "two_factor": user.role in (Role.COORDINATOR, Role.MANAGER),
     }
-    _send("invitation", context, [user.email])
+    send("invitation", context, [user.email])
 
 
 def email_request_confirmation(*, account_request_id, site):
@@ -46,7 +36,7 @@ def email_request_confirmation(*, account_request_id, site):
         "link": site + reverse("accounts:account_request_verify", args=[token]),
         "hours": settings.ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS,
     }
-    _send("account_request_confirm", context, [account_request.email])
+    send("account_request_confirm", context, [account_request.email])
 
 
 def email_coordinators_request_waiting(*, scheme_id):
@@ -54,9 +44,26 @@ def email_coordinators_request_waiting(*, scheme_id):
     coordinators = User.objects.filter(
         scheme_id=scheme_id, role=Role.COORDINATOR, is_active=True
     ).values_list("email", flat=True)
-    _send("account_request_waiting", {}, coordinators)
+    send("account_request_waiting", {}, coordinators)
 
 
 def email_request_declined(*, account_request_id):
     account_request = AccountRequest.objects.select_related("scheme").get(pk=account_request_id)
-    _send("account_request_declined", {"account_request": account_request}, [account_request.email])
+    send("account_request_declined", {"account_request": account_request}, [account_request.email])
+
+
+def email_password_reset(*, user_id, protocol, domain):
+    """The link to choose a new password, made when the email is sent (Django's reset token)."""
+    user = User.objects.get(pk=user_id)
+    if not (user.is_active and user.has_usable_password()):
+        return  # deactivated, or never chose a password, since asking: Django would not send
+    context = {
+        "email": user.email,
+        "site_name": settings.ALIGNS_SERVICE_NAME,
+        "protocol": protocol,
+        "domain": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "user": user,
+    }
+    send("password_reset", context, [user.email])

@@ -6,8 +6,9 @@ from django.core.validators import MaxLengthValidator
 from aligns.accounts.models import Role, Scheme, User, Ward
 from aligns.accounts.services import domain_refusal, email_has_account, user_accept_invitation
 from aligns.accounts.two_factor import APP_CODE_DIGITS, BACKUP_CODE_DIGITS, normalise_code
+from aligns.mail import queue_email
 from aligns.shortcuts import posted_id
-from aligns.validators import normalise_uk_phone
+from aligns.validators import normalise_uk_phone, validate_plain_line
 from volunteers.models import Volunteer
 
 
@@ -46,6 +47,19 @@ class PasswordResetForm(DjangoPasswordResetForm):
         )
         self.fields["email"].help_text = "We will email you a link to choose a new password."
 
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Queue the email for the worker (aligns/mail.py), which makes the link when it sends:
+        the page never waits for the mail server, nor takes longer for an address with an
+        account than for one without."""
+        from aligns.accounts.tasks import email_password_reset_task
+
+        queue_email(
+            email_password_reset_task,
+            user_id=context["user"].pk,
+            protocol=context["protocol"],
+            domain=context["domain"],
+        )
+
 
 class AccountForm(forms.ModelForm):
     """What people may change about themselves: how colleagues know and reach them."""
@@ -62,8 +76,37 @@ class AccountForm(forms.ModelForm):
         return normalise_uk_phone(phone) if phone else ""
 
 
-class SecurityCodeForm(forms.Form):
-    """One box for a 6-digit code from the app or, when allowed, a 10-digit backup code.
+class CurrentPasswordForm(forms.Form):
+    """The signed-in person's password, asked again before a change to how they sign in (a new
+    phone, new backup codes, two-factor off): a session left open on a shared ward computer
+    must not be enough to take over someone's second step. Without `user`, no password field.
+    """
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.wrong_password = False
+        if user is None:
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            self.wrong_password = True
+            raise forms.ValidationError("Your password is not right", code="wrong_password")
+        return password
+
+
+class SecurityCodeForm(CurrentPasswordForm):
+    """One box for a 6-digit code from the app or, when allowed, a 10-digit backup code (after
+    the password, when `user` is given).
 
     Nothing stops pasting or autofill: no maxlength (a pasted "123 456" is longer than 6),
     autocomplete="one-time-code" for phones and password managers, and a numeric keypad.
@@ -302,6 +345,7 @@ class AccountRequestForm(forms.Form):
         200,
         error="Enter your full name",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[validate_plain_line],
     )
     email = _email_field(
         help_text="Your work email address. We will email you a link to confirm it."
@@ -311,6 +355,7 @@ class AccountRequestForm(forms.Form):
         100,
         error="Enter your job title",
         help_text="For example: staff nurse, discharge coordinator.",
+        validators=[validate_plain_line],
     )
     scheme = forms.ModelChoiceField(
         label="Which scheme do you refer patients to?",
@@ -326,6 +371,7 @@ class AccountRequestForm(forms.Form):
         200,
         error="Enter your ward and hospital",
         help_text="For example: Ward 7, Riverside General Hospital.",
+        validators=[validate_plain_line],
     )
 
     def __init__(self, *args, **kwargs):

@@ -16,21 +16,30 @@ from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 
+from aligns.accounts.models import User
 from aligns.accounts.two_factor import clear_pending
 
 USERNAME_MAX_LENGTH = 255  # axes' AccessAttempt.username
 
 
 def username_for_lockout(request, credentials):
-    """The email address as typed, in any case: Person@x and person@x are one person."""
+    """The account's own email address when the typed one signs in to an account, in any case:
+    Person@x and person@x are one person. Matching as sign-in does (the database's
+    case-insensitive match, which on PostgreSQL also takes a dotless "ı" for an "i") means no
+    spelling of an address gets a count of failures of its own."""
     if credentials:
         username = credentials.get("username")
     else:
         username = getattr(request, "POST", {}).get("username")
     # Stored in axes' 255-character column: a NUL or a longer string would make PostgreSQL
     # refuse the row (and the sign-in page fail) rather than count the failure.
-    username = (username or "").replace("\x00", "").strip().lower()[:USERNAME_MAX_LENGTH]
-    return username or None
+    username = (username or "").replace("\x00", "").strip()[:USERNAME_MAX_LENGTH]
+    if not username:
+        return None
+    account_email = (
+        User.objects.filter(email__iexact=username).values_list("email", flat=True).first()
+    )
+    return (account_email or username).lower()
 
 
 def _valid_ip(value):

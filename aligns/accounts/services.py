@@ -20,6 +20,7 @@ from aligns.accounts.models import (
     User,
 )
 from aligns.audit.services import attribute_change
+from aligns.mail import queue_email
 from aligns.pages import ActionRefused
 from aligns.transitions import move
 
@@ -134,10 +135,10 @@ def user_invite(
 
 
 def _email_invitation_after_commit(user, *, by, site):
-    from aligns.accounts.emails import email_invitation
+    from aligns.accounts.tasks import email_invitation_task
 
-    transaction.on_commit(
-        lambda: email_invitation(user_id=user.pk, invited_by_id=by.pk if by else None, site=site)
+    queue_email(
+        email_invitation_task, user_id=user.pk, invited_by_id=by.pk if by else None, site=site
     )
 
 
@@ -286,7 +287,7 @@ def account_request_submit(*, scheme, full_name, email, job_title, workplace, si
     an account, and asking again cannot be used to fill someone's inbox. Nobody is signed in,
     so the history records no user. Returns the new request, or None.
     """
-    from aligns.accounts.emails import email_request_confirmation
+    from aligns.accounts.tasks import email_request_confirmation_task
 
     email = _normalised_email(email)
     if not scheme.accepts_requests_from(email):
@@ -309,9 +310,7 @@ def account_request_submit(*, scheme, full_name, email, job_title, workplace, si
             account_request.save()
     except IntegrityError:  # the same address, a moment ago
         return None
-    transaction.on_commit(
-        lambda: email_request_confirmation(account_request_id=account_request.pk, site=site)
-    )
+    queue_email(email_request_confirmation_task, account_request_id=account_request.pk, site=site)
     return account_request
 
 
@@ -336,7 +335,7 @@ def account_request_verify(*, account_request):
     """The requester opened the emailed link: the request now waits for the coordinators.
 
     Confirming again changes nothing (and returns False)."""
-    from aligns.accounts.emails import email_coordinators_request_waiting
+    from aligns.accounts.tasks import email_coordinators_request_waiting_task
 
     account_request = _locked_request(account_request)
     if account_request.status != RequestStatus.UNVERIFIED:
@@ -344,9 +343,7 @@ def account_request_verify(*, account_request):
     _request_move(account_request, RequestStatus.WAITING, by=None, reason="Email address confirmed")
     account_request.verified_at = timezone.now()
     account_request.save()
-    transaction.on_commit(
-        lambda: email_coordinators_request_waiting(scheme_id=account_request.scheme_id)
-    )
+    queue_email(email_coordinators_request_waiting_task, scheme_id=account_request.scheme_id)
     return True
 
 
@@ -389,7 +386,7 @@ def account_request_approve(*, account_request, wards, by, site):
 @transaction.atomic
 def account_request_decline(*, account_request, reason, by):
     """Say no, with a reason, which is emailed to the person who asked."""
-    from aligns.accounts.emails import email_request_declined
+    from aligns.accounts.tasks import email_request_declined_task
 
     account_request = _locked_request(account_request)
     _already_decided(account_request)
@@ -398,7 +395,7 @@ def account_request_decline(*, account_request, reason, by):
     account_request.decided_by = by
     account_request.decided_at = timezone.now()
     account_request.save()
-    transaction.on_commit(lambda: email_request_declined(account_request_id=account_request.pk))
+    queue_email(email_request_declined_task, account_request_id=account_request.pk)
     return account_request
 
 

@@ -10,7 +10,7 @@ ends the old link the same way. The confirmation link is a signed, timestamped r
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
@@ -56,23 +56,33 @@ def invite_link_parts(user):
 REQUEST_SALT = "aligns.accounts.tokens.account_request"
 
 
+def _email_digest(account_request):
+    """Ties a link to the address it was sent to, without the address itself: a signed value
+    is readable by anyone, and a link's path ends up in access logs."""
+    return salted_hmac(REQUEST_SALT, account_request.email.lower()).hexdigest()[:24]
+
+
 def account_request_token(account_request):
-    """Signed (with the time) id and email address of a request, for the confirmation link."""
-    return signing.dumps(
-        [account_request.pk, account_request.email.lower()], salt=REQUEST_SALT, compress=True
-    )
+    """Signed (with the time) id of a request and digest of its address, for the link."""
+    return signing.dumps([account_request.pk, _email_digest(account_request)], salt=REQUEST_SALT)
 
 
 def account_request_from_token(token):
-    """(id, email) from a confirmation link's token, or None if it is not one or has expired."""
+    """The request a confirmation link's token names, or None if it names none, has expired,
+    or was sent to another address."""
+    from aligns.accounts.models import AccountRequest
+
     try:
-        request_id, email = signing.loads(
+        request_id, digest = signing.loads(
             token,
             salt=REQUEST_SALT,
             max_age=settings.ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS * 60 * 60,
         )
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if not isinstance(request_id, int) or not isinstance(email, str):
+    if not isinstance(request_id, int) or not isinstance(digest, str):
         return None
-    return request_id, email
+    account_request = AccountRequest.objects.filter(pk=request_id).first()
+    if account_request is None or not constant_time_compare(digest, _email_digest(account_request)):
+        return None
+    return account_request

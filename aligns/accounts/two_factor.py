@@ -99,9 +99,15 @@ def _new_backup_code():
 
 @transaction.atomic
 def replace_backup_codes(user):
-    """Make `user` a fresh set of backup codes (any old ones stop working); return them."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    """Make `user` a fresh set of backup codes (any old ones stop working); return them.
+
+    The device itself is kept: a session verified by a backup code stays verified by it, so
+    someone signed in with one can make new codes without being signed out."""
+    device = StaticDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
     codes = set()
     while len(codes) < BACKUP_CODE_COUNT:
         codes.add(_new_backup_code())
@@ -261,8 +267,10 @@ def finish_sign_in(request, user, device):
 
 
 def sign_out_for_second_step(request):
-    """A signed-in person who now needs a code (a sign-in made before the requirement was on):
-    sign them out, keeping them pending, so the code step or setting up an app comes next."""
+    """A signed-in person who now needs a code (a sign-in made before the requirement was on,
+    or whose devices were deleted): sign them out. With an app, they stay pending, so the code
+    step comes next. Without one they start again from the password: setting up an app must
+    never rest on a session alone (left open on a shared ward computer, say)."""
     user = User.objects.get(pk=request.user.pk)
     backend = request.session.get(BACKEND_SESSION_KEY)
     if request.method == "GET":
@@ -270,8 +278,10 @@ def sign_out_for_second_step(request):
     else:
         next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
     logout(request)
+    if not has_authenticator(user):
+        return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': next_url})}"
     start_pending(request, user, backend=backend, next_url=next_url)
-    return "accounts:sign_in_code" if has_authenticator(user) else "accounts:two_factor_setup"
+    return "accounts:sign_in_code"
 
 
 def remember_new_backup_codes(request, codes, *, then):

@@ -17,6 +17,7 @@ from aligns.accounts.forms import (
     AccountForm,
     AccountRequestForm,
     ApproveRequestForm,
+    CurrentPasswordForm,
     DeactivateForm,
     DeclineRequestForm,
     InvitationPasswordForm,
@@ -126,7 +127,7 @@ def team_invite(request):
         back_text="Back to the team",
         invite_days=settings.ALIGNS_INVITE_DAYS,
         on_valid=invite,
-        success="Invitation sent. The link in it works once, for "
+        success="The invitation is on its way. The link in it works once, for "
         f"{settings.ALIGNS_INVITE_DAYS} days.",
         done_url=_to_person,
     )
@@ -210,7 +211,8 @@ def team_member_invite_again(request, pk):
         request,
         person,
         lambda: user_invite_again(user=person, by=request.user, site=_site(request)),
-        f"Invitation sent again to {person.email}. The link in the earlier one no longer works.",
+        f"A new invitation is on its way to {person.email}. "
+        "The link in the earlier one no longer works.",
     )
 
 
@@ -271,11 +273,7 @@ def account_request_sent(request):
 def account_request_verify(request, token):
     """The emailed link: a button to confirm (a link checker opening the email confirms
     nothing), then the request waits for the coordinators."""
-    found = account_request_from_token(token)
-    account_request = None
-    if found is not None:
-        request_id, email = found
-        account_request = AccountRequest.objects.filter(pk=request_id, email__iexact=email).first()
+    account_request = account_request_from_token(token)
     if account_request is None:
         return render(request, "registration/account_request_verify.html", {"valid": False})
     if request.method == "POST":
@@ -325,7 +323,7 @@ def account_request_review(request, pk):
             by=request.user,
             site=_site(request),
         ),
-        success=f"Approved. {account_request.full_name} has been emailed a link to set a password.",
+        success=f"Approved. A link to set a password is on its way to {account_request.full_name}.",
         done_url=lambda approved: _to_person(approved.user),
     )
 
@@ -349,7 +347,7 @@ def account_request_decline_view(request, pk):
         on_valid=lambda form: account_request_decline(
             account_request=account_request, reason=form.cleaned_data["reason"], by=request.user
         ),
-        success=f"Declined. {account_request.full_name} has been emailed your reason.",
+        success=f"Declined. Your reason is on its way to {account_request.full_name} by email.",
         done_url=reverse("accounts:account_requests"),
     )
 
@@ -460,7 +458,7 @@ def _code_refused_message(form, result):
 
 @login_not_required
 @never_cache
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "password")
 def two_factor_setup(request):
     """Set up an authenticator app: at first sign-in (pending) or from the account page."""
     signing_in = not request.user.is_authenticated
@@ -478,8 +476,10 @@ def two_factor_setup(request):
         backup_codes=False,
         label="Code from the app",
         help_text=f"The 6 numbers your authenticator app shows for {settings.ALIGNS_SERVICE_NAME}.",
+        # Signing in, the password was just given; from the account page, it is asked again.
+        user=None if signing_in else user,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _password_confirmed(request, form) and form.is_valid():
         result = two_factor.check_setup_code(device, form.cleaned_data["code"])
         if result.device:
             codes = two_factor.confirm_authenticator(device)
@@ -511,12 +511,30 @@ def two_factor_setup(request):
     return render(request, "registration/two_factor_setup.html", context)
 
 
+def _posted(request):
+    """The posted data, bound even when empty (a blank password is an error to show)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _password_confirmed(request, form):
+    """Is the form's password (if it asks for one) right? A wrong one is a failed sign-in,
+    counted towards the lockout like a wrong password at the sign-in page."""
+    if "password" not in form.fields:
+        return True
+    form.is_valid()
+    if form.wrong_password:
+        record_failed_code(request, request.user)
+    return "password" in form.cleaned_data
+
+
 @never_cache
+@sensitive_post_parameters("password")
 def backup_codes(request):
     """New backup codes, shown once; or how many are left, with a button to make new ones."""
     if not two_factor.has_authenticator(request.user):
         return redirect("accounts:account")
-    if request.method == "POST":
+    form = CurrentPasswordForm(_posted(request), user=request.user)
+    if request.method == "POST" and _password_confirmed(request, form):
         codes = two_factor.replace_backup_codes(request.user)
         two_factor.remember_new_backup_codes(request, codes, then=reverse("accounts:account"))
         return redirect("accounts:backup_codes")
@@ -525,17 +543,24 @@ def backup_codes(request):
         "codes": [two_factor.format_backup_code(code) for code in codes],
         "then": then or reverse("accounts:account"),
         "left": two_factor.backup_codes_left(request.user),
+        "form": form,
     }
     if codes:
         return render(request, "accounts/backup_codes_new.html", context)
     return render(request, "accounts/backup_codes.html", context)
 
 
-@require_POST
+@never_cache
+@sensitive_post_parameters("password")
 def two_factor_turn_off(request):
     if two_factor.two_factor_required(request.user):
         raise PermissionDenied("Your role must sign in with a security code.")
-    two_factor.remove_two_factor(request.user)
-    request.session.pop(DEVICE_ID_SESSION_KEY, None)
-    messages.success(request, "Two-factor sign-in is off. You sign in with your password only.")
-    return redirect("accounts:account")
+    if not two_factor.has_authenticator(request.user):
+        return redirect("accounts:account")
+    form = CurrentPasswordForm(_posted(request), user=request.user)
+    if request.method == "POST" and _password_confirmed(request, form):
+        two_factor.remove_two_factor(request.user)
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
+        messages.success(request, "Two-factor sign-in is off. You sign in with your password only.")
+        return redirect("accounts:account")
+    return render(request, "accounts/two_factor_turn_off.html", {"form": form})

@@ -169,7 +169,7 @@ ACCESS = {
     "accounts:sign_in_code": Access(public=(302, 302)),  # only between password and code
     "accounts:two_factor_setup": Access(public=(302, 200)),  # pending sign-in, or signed in
     "accounts:backup_codes": Access(ok=EVERYONE, status=302),  # no app yet: to the account
-    "accounts:two_factor_turn_off": Access(ok=EVERYONE, post_only=True),
+    "accounts:two_factor_turn_off": Access(ok=EVERYONE, status=302),  # no app yet: to the account
     # referrals
     "referrals:ward_list": Access(ok=roles(WARD_STAFF)),
     "referrals:create": Access(ok=roles(WARD_STAFF)),

@@ -544,9 +544,12 @@ FORMS = {
     "accounts:account": Form("volunteer", valid={}),
     "accounts:sign_in_code": Form(None, start=pending_sign_in, may_write=WRONG_CODES),
     "accounts:two_factor_setup": Form("volunteer", may_write=WRONG_CODES),
-    "accounts:backup_codes": Form("two_factor", valid={}),
+    # Changing how one signs in asks for the password again; a wrong one counts as a failure.
+    "accounts:backup_codes": Form(
+        "two_factor", valid={"password": TEST_PASSWORD}, may_write=SIGN_IN_FAILURES
+    ),
     "accounts:two_factor_turn_off": Form(
-        "two_factor", page=("accounts:account", None, None), valid={}
+        "two_factor", valid={"password": TEST_PASSWORD}, may_write=SIGN_IN_FAILURES
     ),
     # Managing the team; ward staff asking for an account.
     "accounts:team_invite": Form(

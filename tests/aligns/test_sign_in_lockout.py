@@ -172,3 +172,25 @@ def test_sign_in_records_are_kept_for_the_set_number_of_days_then_deleted(settin
     assert set(AccessFailureLog.objects.values_list("username", flat=True)) == {
         "recent@example.org"
     }
+
+
+def test_every_spelling_of_an_address_that_signs_in_shares_one_count(client, make_user):
+    from aligns.accounts.models import Role, User
+
+    person = make_user(Role.COORDINATOR, email="dispatch.coordinator@example.org")
+    spellings = [
+        "DISPATCH.COORDINATOR@EXAMPLE.ORG",
+        "Dispatch.Coordinator@example.org",
+        # PostgreSQL's case-insensitive match takes a dotless i for an i; SQLite's does not.
+        "d\u0131spatch.coord\u0131nator@example.org",
+        "dispatch.coord\u0131nator@example.org",
+        "dispatch.coordinator@EXAMPLE.org",
+    ]
+    signs_in = [s for s in spellings if User.objects.filter(email__iexact=s).exists()]
+    with time_machine.travel(START, tick=False):
+        for attempt in range(settings.AXES_FAILURE_LIMIT):
+            sign_in(client, signs_in[attempt % len(signs_in)], WRONG)
+
+        paused = sign_in(client, person.email, TEST_PASSWORD)
+
+    assert paused.status_code == 429

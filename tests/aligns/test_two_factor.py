@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from axes.models import AccessFailureLog
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -151,15 +152,37 @@ def test_a_wrong_code_at_set_up_is_refused_beside_the_field_and_in_the_summary(c
     assert not device.confirmed
 
 
-def test_a_session_from_before_the_requirement_is_sent_to_set_up_an_app(client, coordinator):
+def test_a_session_from_before_the_requirement_signs_in_again_then_sets_up_an_app(
+    client, coordinator
+):
     client.force_login(coordinator)  # signed in with a password only
 
     response = client.get(start_page(coordinator))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:two_factor_setup")
+    assert response["Location"].startswith(reverse("login") + "?next=")
     assert not signed_in(client)
-    assert client.get(start_page(coordinator)).status_code == 302
+    assert client.get(reverse("accounts:two_factor_setup"))["Location"].startswith(
+        reverse("login")
+    ), "setting up an app needs the password first"
+    assert password_step(client, coordinator)["Location"] == reverse("accounts:two_factor_setup")
+
+
+def test_a_session_whose_devices_were_deleted_cannot_set_up_a_new_app_without_the_password(
+    client, coordinator
+):
+    device, _codes = enrol(coordinator)
+    password_step(client, coordinator)
+    client.post(reverse("accounts:sign_in_code"), {"code": app_code(device)})
+    assert signed_in(client)
+    two_factor.remove_two_factor(coordinator)  # a lost phone: the administrator deletes them
+
+    response = client.get(start_page(coordinator))
+    setup = client.get(reverse("accounts:two_factor_setup"))
+
+    assert response["Location"].startswith(reverse("login"))
+    assert not signed_in(client)
+    assert setup.status_code == 302 and setup["Location"].startswith(reverse("login"))
 
 
 # --- Everyone else may choose to ---------------------------------------------------------
@@ -181,7 +204,9 @@ def test_volunteers_and_ward_staff_sign_in_without_a_code_but_may_set_up_an_app(
 
     client.get(reverse("accounts:two_factor_setup"))
     device = TOTPDevice.objects.get(user=user)
-    done = client.post(reverse("accounts:two_factor_setup"), {"code": app_code(device)})
+    done = client.post(
+        reverse("accounts:two_factor_setup"), {"password": TEST_PASSWORD, "code": app_code(device)}
+    )
     assert done["Location"] == reverse("accounts:backup_codes")
     assert "Save your backup codes" in client.get(done["Location"]).content.decode()
 
@@ -196,7 +221,7 @@ def test_a_volunteer_may_turn_two_factor_off_but_a_coordinator_may_not(
 ):
     enrol(volunteer)
     client.force_login(volunteer)
-    response = client.post(reverse("accounts:two_factor_turn_off"))
+    response = client.post(reverse("accounts:two_factor_turn_off"), {"password": TEST_PASSWORD})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=volunteer).exists()
     assert not StaticDevice.objects.filter(user=volunteer).exists()
@@ -206,8 +231,29 @@ def test_a_volunteer_may_turn_two_factor_off_but_a_coordinator_may_not(
     password_step(client, coordinator)
     client.post(reverse("accounts:sign_in_code"), {"code": app_code(device)})
     assert client.session["_auth_user_id"] == str(coordinator.pk)
-    assert client.post(reverse("accounts:two_factor_turn_off")).status_code == 403
+    refused = client.post(reverse("accounts:two_factor_turn_off"), {"password": TEST_PASSWORD})
+    assert refused.status_code == 403
     assert TOTPDevice.objects.filter(user=coordinator).exists()
+
+
+@pytest.mark.parametrize("page", ["two_factor_turn_off", "backup_codes", "two_factor_setup"])
+def test_changing_how_one_signs_in_needs_the_password_again(client, volunteer, page):
+    device, codes = enrol(volunteer)
+    client.force_login(volunteer)  # a session left open: the password is not known
+    url = reverse(f"accounts:{page}")
+    client.get(url)
+    new_app = TOTPDevice.objects.filter(user=volunteer, confirmed=False).first()
+    data = {"code": app_code(new_app)} if new_app else {}
+
+    blank = client.post(url, data)
+    wrong = client.post(url, {**data, "password": "not-the-password"})
+
+    assert "Enter your password" in blank.content.decode()
+    assert "Your password is not right" in wrong.content.decode()
+    assert TOTPDevice.objects.get(user=volunteer, confirmed=True) == device
+    stored = set(StaticToken.objects.filter(device__user=volunteer).values_list("token", flat=True))
+    assert stored == set(codes)
+    assert AccessFailureLog.objects.filter(username=volunteer.email).count() == 1
 
 
 # --- The code step -------------------------------------------------------------------------
@@ -314,11 +360,26 @@ def test_a_backup_code_works_once_only(client, manager):
     assert not signed_in(client)
 
 
+def test_someone_signed_in_with_a_backup_code_makes_new_ones_and_stays_signed_in(client, manager):
+    _device, codes = enrol(manager)
+    password_step(client, manager)
+    client.post(reverse("accounts:sign_in_code"), {"code": codes[0]})
+
+    client.post(reverse("accounts:backup_codes"), {"password": TEST_PASSWORD})
+    shown = client.get(reverse("accounts:backup_codes"))
+
+    assert shown.status_code == 200
+    new_codes = re.findall(r"<code>(\d{5} \d{5})</code>", shown.content.decode())
+    assert len(new_codes) == 10
+    assert signed_in(client)
+    assert client.get(start_page(manager)).status_code == 200
+
+
 def test_new_backup_codes_replace_the_old_ones(client, volunteer):
     _device, old_codes = enrol(volunteer)
     client.force_login(volunteer)
 
-    client.post(reverse("accounts:backup_codes"))
+    client.post(reverse("accounts:backup_codes"), {"password": TEST_PASSWORD})
     shown = client.get(reverse("accounts:backup_codes")).content.decode()
 
     new_codes = {c.replace(" ", "") for c in re.findall(r"<code>(\d{5} \d{5})</code>", shown)}

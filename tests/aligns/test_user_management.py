@@ -162,7 +162,7 @@ def test_sending_the_invitation_again_ends_the_earlier_link(client, coordinator,
             reverse("accounts:team_member_invite_again", args=[person.pk]), follow=True
         )
 
-    assert "Invitation sent again" in response.content.decode()
+    assert "A new invitation is on its way" in response.content.decode()
     second = invitation_link(mail.outbox[1])
     assert open_link(first) is None
     set_password(second)

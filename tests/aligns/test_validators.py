@@ -41,3 +41,38 @@ def test_an_nhs_number_in_another_scripts_digits_is_not_valid():
 
     assert is_valid_nhs_number("9990000018")
     assert not is_valid_nhs_number(arabic_indic)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("Ann\n\nYour password expires today", "without line breaks"),
+        ("Ann\u2028Smith", "without line breaks"),
+        ("Ann see https://example.org", "Leave out web addresses"),
+        ("Ann at WWW.example.org", "Leave out web addresses"),
+    ],
+)
+def test_a_request_for_an_account_refuses_a_name_that_would_write_its_own_email(db, typed, message):
+    from aligns.accounts.forms import AccountRequestForm
+    from tests.factories import SchemeFactory
+
+    scheme = SchemeFactory(account_request_domains="nhs.net")
+    form = AccountRequestForm(
+        {
+            "full_name": typed,
+            "email": "ann.smith@nhs.net",
+            "job_title": "Staff nurse",
+            "scheme": str(scheme.pk),
+            "workplace": "Ward 7",
+        }
+    )
+
+    assert not form.is_valid()
+    assert message in form.errors["full_name"][0]
+    assert set(form.errors) == {"full_name"}
+
+
+def test_an_ordinary_name_with_accents_and_apostrophes_is_one_plain_line():
+    from aligns.validators import validate_plain_line
+
+    validate_plain_line("Siobhán O'Neill-Ó Dálaigh")  # raises if refused

@@ -33,7 +33,7 @@ def test_a_coordinator_invites_a_nurse_who_chooses_a_password_and_signs_in(
     page.get_by_label("Ward 7 (Elderly Care), Riverside General Hospital").check()
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nadia Newcomer")
-    expect(page.get_by_text("Invitation sent")).to_be_visible()
+    expect(page.get_by_text("The invitation is on its way")).to_be_visible()
     screenshot(page, "2-invited")
     assert_accessible(page)
     sign_out(page, live_server)

@@ -406,3 +406,30 @@ def test_a_return_home_before_the_readmission_and_a_visit_after_support_are_refu
     )
     with pytest.raises(EpisodeActionRefused, match="cannot have gone home before that"):
         episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 1), by=coordinator)
+
+
+def test_a_concern_raised_while_the_mail_server_is_down_is_saved_and_its_email_queued(
+    client, episode, make_user, mail_server_down, queued_tasks, django_capture_on_commit_callbacks
+):
+    me = make_user(Role.VOLUNTEER)
+    supporting(episode, me)
+    client.force_login(me)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("visits:log", args=[episode.pk]),
+            log_data(
+                raise_concern="on",
+                concern_category="not_coping",
+                concern_urgency="today",
+                concern_description="No food in",
+            ),
+        )
+
+    concern = Concern.objects.get()
+    assert response["Location"] == reverse("visits:concern_sent", args=[concern.pk])
+    assert Alert.objects.filter(concern=concern).exists()  # on the coordinators' work queue
+    assert [(name, kwargs) for name, kwargs, _options in queued_tasks] == [
+        ("visits.tasks.notify_coordinators_task", {"concern_id": concern.pk})
+    ]
+    assert mail_server_down.tried == 0
