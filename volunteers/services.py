@@ -3,14 +3,12 @@
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from aligns.accounts.models import Role, User
 from aligns.audit.services import attribute_change
+from aligns.mail import queue_email, send
 from aligns.pages import ActionRefused
 from aligns.transitions import move
 from volunteers.geography import locate, normalise
@@ -145,7 +143,7 @@ def _expiring(today):
             volunteer.dbs_checks.all(), key=lambda c: (c.issued_on, c.pk), default=None
         )
         if latest_dbs and today <= latest_dbs.recheck_due <= horizon:
-            yield volunteer, f"dbs:{latest_dbs.pk}", "DBS recheck", latest_dbs.recheck_due
+            yield volunteer, f"dbs:{latest_dbs.pk}", latest_dbs.recheck_due
         latest_by_course = {}
         for record in volunteer.training.all():
             if record.course.mandatory and record.expires_on:
@@ -157,7 +155,6 @@ def _expiring(today):
                 yield (
                     volunteer,
                     f"training:{record.pk}",
-                    f"{record.course} training",
                     record.expires_on,
                 )
 
@@ -166,37 +163,40 @@ def send_expiry_reminders(*, today=None):
     """Email the volunteer and the scheme's coordinators about each coming expiry, once.
 
     The ExpiryReminder row is written first under a unique constraint, so two workers (or
-    two runs) cannot both send the same reminder. Returns how many were sent.
+    two runs) cannot both send the same reminder; each email is then queued on its own
+    (aligns/mail.py), so one the mail server refuses holds up no other. Returns how many.
     """
+    from volunteers.tasks import email_expiry_reminder_task
+
     today = today or timezone.localdate()
     sent = 0
-    for volunteer, subject, what, expires_on in _expiring(today):
+    for volunteer, subject, expires_on in _expiring(today):
         try:
             with transaction.atomic():
-                ExpiryReminder.objects.create(
+                reminder = ExpiryReminder.objects.create(
                     volunteer=volunteer, subject=subject, expires_on=expires_on
                 )
-                _email_expiry(volunteer, what, expires_on)
+                queue_email(email_expiry_reminder_task, reminder_id=reminder.pk)
         except IntegrityError:
             continue  # already reminded about this expiry
         sent += 1
     return sent
 
 
-def _email_expiry(volunteer, what, expires_on):
+def email_expiry_reminder(*, reminder_id):
+    """The worker's half: what expires, to the volunteer and the scheme's coordinators."""
+    reminder = ExpiryReminder.objects.select_related("volunteer__scheme").get(pk=reminder_id)
+    volunteer = reminder.volunteer
+    kind, _, record_id = reminder.subject.partition(":")
+    what = "DBS recheck"
+    if kind == "training":
+        record = TrainingRecord.objects.select_related("course").get(pk=record_id)
+        what = f"{record.course} training"
     coordinators = User.objects.filter(
         scheme=volunteer.scheme, role=Role.COORDINATOR, is_active=True
     ).values_list("email", flat=True)
-    recipients = sorted({*coordinators, volunteer.email} - {""})
-    if not recipients:
-        return
-    context = {"volunteer": volunteer, "what": what, "expires_on": expires_on}
-    send_mail(
-        render_to_string("emails/expiry_reminder-subject.txt", context).strip(),
-        render_to_string("emails/expiry_reminder-body.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        recipients,
-    )
+    context = {"volunteer": volunteer, "what": what, "expires_on": reminder.expires_on}
+    send("expiry_reminder", context, [*coordinators, volunteer.email])
 
 
 # --- Assignments -------------------------------------------------------------------------

@@ -124,16 +124,27 @@ def frozen():
         yield
 
 
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    """The daily task, with the emails it queues sent as they would be once it commits."""
+
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_expiry_reminders(today=TODAY)
+
+    return run
+
+
 def test_a_dbs_recheck_due_within_30_days_is_reminded_once_however_often_the_task_runs(
-    frozen, make_volunteer, coordinator
+    frozen, remind, make_volunteer, coordinator
 ):
     volunteer = make_volunteer(email="vol@example.org")
     DbsCheck.objects.filter(volunteer=volunteer).update(
         recheck_due=TODAY + datetime.timedelta(days=20)
     )
 
-    first = send_expiry_reminders(today=TODAY)
-    second = send_expiry_reminders(today=TODAY)
+    first = remind()
+    second = remind()
 
     assert (first, second) == (1, 0)
     (message,) = mail.outbox
@@ -142,18 +153,18 @@ def test_a_dbs_recheck_due_within_30_days_is_reminded_once_however_often_the_tas
     assert "13 December 2026" in message.subject
 
 
-def test_checks_far_off_or_already_lapsed_are_not_reminded(frozen, make_volunteer):
+def test_checks_far_off_or_already_lapsed_are_not_reminded(frozen, remind, make_volunteer):
     far = make_volunteer(given_name="Far")
     lapsed = make_volunteer(given_name="Lapsed")
     DbsCheck.objects.filter(volunteer=far).update(recheck_due=TODAY + datetime.timedelta(days=31))
     DbsCheck.objects.filter(volunteer=lapsed).update(recheck_due=TODAY - datetime.timedelta(days=1))
 
-    assert send_expiry_reminders(today=TODAY) == 0
+    assert remind() == 0
     assert mail.outbox == []
 
 
 def test_a_renewed_dbs_check_stops_the_reminder_about_the_old_one(
-    frozen, make_volunteer, coordinator
+    frozen, remind, make_volunteer, coordinator
 ):
     volunteer = make_volunteer()
     DbsCheck.objects.filter(volunteer=volunteer).update(
@@ -168,16 +179,16 @@ def test_a_renewed_dbs_check_stops_the_reminder_about_the_old_one(
         recheck_due=TODAY + datetime.timedelta(days=1095),
     )
 
-    assert send_expiry_reminders(today=TODAY) == 0
+    assert remind() == 0
 
 
-def test_mandatory_training_expiring_soon_is_reminded(frozen, make_volunteer):
+def test_mandatory_training_expiring_soon_is_reminded(frozen, remind, make_volunteer):
     volunteer = make_volunteer()
     TrainingRecord.objects.filter(volunteer=volunteer).update(
         expires_on=TODAY + datetime.timedelta(days=5)
     )
 
-    assert send_expiry_reminders(today=TODAY) == 1
+    assert remind() == 1
     assert "Safeguarding adults training" in mail.outbox[0].subject
     assert ExpiryReminder.objects.get().expires_on == TODAY + datetime.timedelta(days=5)
 
@@ -255,3 +266,19 @@ def test_the_dashboards_count_of_expiring_checks_follows_the_reminder_rule(
 
     assert counted == {due, training}
     assert counted == {volunteer for volunteer, *_ in _expiring(TODAY)}
+
+
+def test_a_reminder_the_mail_server_refuses_holds_up_no_other(
+    frozen, remind, make_volunteer, coordinator, settings
+):
+    first, second = make_volunteer(given_name="First"), make_volunteer(given_name="Second")
+    DbsCheck.objects.filter(volunteer__in=[first, second]).update(
+        recheck_due=TODAY + datetime.timedelta(days=20)
+    )
+    settings.EMAIL_BACKEND = "tests.aligns.test_password_reset.RefusingBackend"
+
+    reminded = remind()
+
+    assert reminded == 2
+    assert ExpiryReminder.objects.count() == 2
+    assert mail.outbox == []
