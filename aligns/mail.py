@@ -18,8 +18,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
+
+from aligns.queueing import queue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +34,6 @@ TRY_AGAIN_ON = (smtplib.SMTPException, OSError)
 RETRY_BACKOFF_SECONDS = 60
 RETRY_BACKOFF_MAX_SECONDS = 30 * 60
 MAX_RETRIES = 10
-
-# Putting a task on the queue: two more tries within half a second, then give up and log it.
-# Celery's default policy keeps a request waiting longer, for an email that is lost anyway.
-QUEUE_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.3,
-}
 
 
 class EmailNotSent(Exception):
@@ -97,14 +89,6 @@ def email_task(function):
 
 def queue_email(task, **ids):
     """Once the current transaction commits, put the email task `task` on the queue with
-    `ids`. Inside `transaction.atomic`, so a rolled-back change never sends."""
-    transaction.on_commit(lambda: _queue(task, ids))
-
-
-def _queue(task, ids):
-    try:
-        task.apply_async(kwargs=ids, retry=True, retry_policy=QUEUE_RETRY_POLICY)
-    except Exception as error:
-        # The change is saved and the person must be told so: a broker that cannot be
-        # reached costs this email, not the request. Ids only: no address in the log.
-        logger.error("Email %s %s not queued: %s", task.name, ids, type(error).__name__)
+    `ids` (aligns/queueing.py: a broker that cannot be reached costs this email, logged by id,
+    never the request). Inside `transaction.atomic`, so a rolled-back change never sends."""
+    queue_after_commit(task, **ids)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from aligns.queueing import queue_after_commit
 from reports import exports
 from reports.figures import build_report, contacts_in_period
 from reports.models import EXPORT_KEPT_FOR, ExportStatus, ReportExport
@@ -40,7 +41,14 @@ def export_request(*, scheme, period, export_format, suppress_small_numbers, by)
     )
     from reports.tasks import export_build_task
 
-    transaction.on_commit(lambda: export_build_task.delay(export.pk))
+    queue_after_commit(
+        export_build_task,
+        export_id=export.pk,
+        # Unqueued, the file would be "waiting to start" for ever: the page says it failed.
+        on_failure=lambda: ReportExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now()
+        ),
+    )
     return export
 
 

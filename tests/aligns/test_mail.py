@@ -18,7 +18,8 @@ from kombu.exceptions import OperationalError
 from aligns.accounts.models import AccountRequest, Role, User
 from aligns.accounts.services import user_invite
 from aligns.accounts.tasks import email_invitation_task, email_request_declined_task
-from aligns.mail import MAX_RETRIES, QUEUE_RETRY_POLICY, EmailNotSent, _queue
+from aligns.mail import MAX_RETRIES, EmailNotSent
+from aligns.queueing import QUEUE_RETRY_POLICY, queue_now
 from tests.factories import SchemeFactory
 
 INVITATION = "aligns.accounts.tasks.email_invitation_task"
@@ -147,12 +148,12 @@ def test_a_broker_that_cannot_be_reached_costs_the_email_not_the_request(
     monkeypatch.setattr(Task, "apply_async", broker_down)
     client.force_login(coordinator)
 
-    with caplog.at_level(logging.ERROR, logger="aligns.mail"), sent():
+    with caplog.at_level(logging.ERROR, logger="aligns.queueing"), sent():
         response = client.post(reverse("accounts:team_invite"), INVITEE)
 
     person = User.objects.get(email=INVITEE["email"])
     assert response["Location"] == reverse("accounts:team_member_detail", args=[person.pk])
-    [line] = [record.getMessage() for record in caplog.records if record.name == "aligns.mail"]
+    [line] = [record.getMessage() for record in caplog.records if record.name == "aligns.queueing"]
     assert INVITATION in line and f"'user_id': {person.pk}" in line
     assert "not queued: OperationalError" in line
     assert person.email not in caplog.text and person.full_name not in caplog.text
@@ -171,8 +172,8 @@ def test_queueing_gives_up_quickly_on_a_broker_that_refuses_connections(caplog, 
         pass
 
     started = time.monotonic()
-    with caplog.at_level(logging.ERROR, logger="aligns.mail"):
-        _queue(nothing, {"user_id": 1})
+    with caplog.at_level(logging.ERROR, logger="aligns.queueing"):
+        queue_now(nothing, {"user_id": 1})
     waited = time.monotonic() - started
     unreachable.close()
 

@@ -296,6 +296,28 @@ def test_a_large_report_is_made_by_the_worker_and_offered_when_ready(
     ]
 
 
+def test_a_large_report_that_cannot_be_queued_says_so_rather_than_wait_for_ever(
+    client, hand_built, manager, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    def broker_down(task, *args, **kwargs):
+        raise OperationalError("Error 111 connecting. Connection refused.")
+
+    monkeypatch.setattr(Task, "apply_async", broker_down)
+    settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 2
+    client.force_login(manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = export(client, "xlsx")
+
+    assert response.status_code == 302
+    assert ReportExport.objects.get().status == ExportStatus.FAILED
+    page = client.get(response["Location"]).content.decode()
+    assert "The file could not be made" in page
+
+
 def test_nobody_else_can_fetch_a_file_someone_asked_for(client, hand_built, manager, make_user):
     made = ReportExport.objects.create(
         scheme=hand_built.scheme, requested_by=manager, period_start=QUARTER.start,
