@@ -522,6 +522,12 @@ def _password_confirmed(request, form):
     if "password" not in form.fields:
         return True
     form.is_valid()
+    if is_locked_out(request, request.user):
+        # Not even checked: a right guess after too many wrong ones must not get through.
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        form.errors.pop("password", None)
+        form.add_error("password", f"Too many wrong passwords. Try again in {minutes} minutes")
+        return False
     if form.wrong_password:
         record_failed_code(request, request.user)
     return "password" in form.cleaned_data

@@ -447,3 +447,19 @@ def test_the_admin_is_open_to_staff_without_a_code_when_not_required(
     client.force_login(platform_admin)
 
     assert client.get("/admin/").status_code == 200
+
+
+def test_after_too_many_wrong_passwords_even_the_right_one_changes_nothing(
+    client, volunteer, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    enrol(volunteer)
+    client.force_login(volunteer)
+    url = reverse("accounts:two_factor_turn_off")
+    for _ in range(3):
+        client.post(url, {"password": "not-the-password"})
+
+    right = client.post(url, {"password": TEST_PASSWORD})
+
+    assert "Too many wrong passwords" in right.content.decode()
+    assert TOTPDevice.objects.filter(user=volunteer).exists()
