@@ -41,6 +41,15 @@ class EmailNotSent(Exception):
     an SMTP error's own text can hold addresses, and Celery logs the error a task retries on."""
 
 
+def coordinator_addresses(scheme_id):
+    """Where an email for "the coordinators" of a scheme goes: its active coordinators."""
+    from aligns.accounts.models import Role, User
+
+    return User.objects.filter(
+        scheme_id=scheme_id, role=Role.COORDINATOR, is_active=True
+    ).values_list("email", flat=True)
+
+
 def send(template, context, recipients):
     """Render templates/emails/<template>-subject.txt and -body.txt and send them, once, to
     each distinct address in `recipients` (blank ones skipped). Called by the worker."""

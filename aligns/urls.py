@@ -6,9 +6,6 @@ from aligns import views
 from aligns.accounts.forms import PasswordResetForm
 from aligns.accounts.views import SignInView
 
-admin.site.site_header = "ALIGNS administration"
-admin.site.site_title = "ALIGNS administration"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,14 +1,7 @@
 """Emails to coordinators and volunteers, sent by the worker from ids (the tasks in
 visits/tasks.py, queued after commit, so a rollback never sends)."""
 
-from aligns.accounts.models import Role, User
-from aligns.mail import send
-
-
-def coordinator_emails(scheme_id):
-    return User.objects.filter(
-        scheme_id=scheme_id, role=Role.COORDINATOR, is_active=True
-    ).values_list("email", flat=True)
+from aligns.mail import coordinator_addresses, send
 
 
 def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again=False):
@@ -39,7 +32,7 @@ def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again
             "again": again,
         }
         scheme_id = episode.scheme_id
-    send("coordinator_alert", context, coordinator_emails(scheme_id))
+    send("coordinator_alert", context, coordinator_addresses(scheme_id))
 
 
 def remind_volunteer(*, call_id):

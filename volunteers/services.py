@@ -6,9 +6,8 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from aligns.accounts.models import Role, User
 from aligns.audit.services import attribute_change
-from aligns.mail import queue_email, send
+from aligns.mail import coordinator_addresses, queue_email, send
 from aligns.pages import ActionRefused
 from aligns.transitions import move
 from volunteers.geography import locate, normalise
@@ -192,11 +191,8 @@ def email_expiry_reminder(*, reminder_id):
     if kind == "training":
         record = TrainingRecord.objects.select_related("course").get(pk=record_id)
         what = f"{record.course} training"
-    coordinators = User.objects.filter(
-        scheme=volunteer.scheme, role=Role.COORDINATOR, is_active=True
-    ).values_list("email", flat=True)
     context = {"volunteer": volunteer, "what": what, "expires_on": reminder.expires_on}
-    send("expiry_reminder", context, [*coordinators, volunteer.email])
+    send("expiry_reminder", context, [*coordinator_addresses(volunteer.scheme_id), volunteer.email])
 
 
 # --- Assignments -------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from aligns.accounts.models import AccountRequest, Role, User
+from aligns.accounts.models import AccountRequest, User
 from aligns.accounts.tokens import account_request_token, invite_link_parts
-from aligns.mail import send
+from aligns.accounts.two_factor import two_factor_required
+from aligns.mail import coordinator_addresses, send
 
 
 def email_invitation(*, user_id, invited_by_id, site):
@@ -23,7 +24,7 @@ def email_invitation(*, user_id, invited_by_id, site):
         "invited_by": User.objects.filter(pk=invited_by_id).first(),
         "link": site + reverse("accounts:invite_accept", args=[uidb64, token]),
         "days": settings.ALIGNS_INVITE_DAYS,
-        "two_factor": user.role in (Role.COORDINATOR, Role.MANAGER),
+        "two_factor": two_factor_required(user),
     }
     send("invitation", context, [user.email])
 
@@ -41,10 +42,7 @@ def email_request_confirmation(*, account_request_id, site):
 
 def email_coordinators_request_waiting(*, scheme_id):
     """Tell the coordinators a request waits for them; no name in the email."""
-    coordinators = User.objects.filter(
-        scheme_id=scheme_id, role=Role.COORDINATOR, is_active=True
-    ).values_list("email", flat=True)
-    send("account_request_waiting", {}, coordinators)
+    send("account_request_waiting", {}, coordinator_addresses(scheme_id))
 
 
 def email_request_declined(*, account_request_id):

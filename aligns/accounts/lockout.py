@@ -1,7 +1,7 @@
 """Pausing sign-in after repeated failures (django-axes), and the page that says until when.
 
 Axes counts failed sign-ins per email address and IP address together (settings: AXES_*).
-A wrong password counts, and so does a wrong security code (`record_failed_code`). Axes keeps
+A wrong password counts, and so does a wrong security code (`record_failed_sign_in`). Axes keeps
 each failure in AccessFailureLog and each success in AccessLog; passwords and codes are
 masked before anything is stored (AXES_SENSITIVE_PARAMETERS).
 """
@@ -69,8 +69,9 @@ def is_locked_out(request, user):
     return not AxesProxyHandler.is_allowed(request, credentials_for(user))
 
 
-def record_failed_code(request, user):
-    """A wrong security code is a failed sign-in too: axes counts and logs it."""
+def record_failed_sign_in(request, user):
+    """A wrong security code, or a wrong password asked again before a two-factor change, is a
+    failed sign-in too: axes counts and logs it."""
     user_login_failed.send(sender=__name__, credentials=credentials_for(user), request=request)
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aligns.accounts.models import (
+    OPEN_REQUEST_STATUSES,
     REQUEST_TRANSITIONS,
     AccountRequest,
     RequestStatus,
@@ -203,11 +204,16 @@ def user_change_role(*, user, role, wards, by):
         reason = f"Role changed from {before.label} to {role.label}"
     else:
         reason = "Wards changed" if role == Role.WARD_STAFF else "Role confirmed"
+    # The wards first, unrecorded: set() removes then adds, and each step alone would be a
+    # history row of its own, one showing a moment with no wards that never was. The save
+    # below then records role and wards together, in one row.
+    user.skip_history_when_saving = True
+    try:
+        user.wards.set(wards)
+    finally:
+        del user.skip_history_when_saving
     attribute_change(user, by=by, reason=reason)
     user.save(update_fields=["role"])
-    current = set(user.wards.values_list("pk", flat=True))
-    if current != {ward.pk for ward in wards}:
-        user.wards.set(wards)
     return user
 
 
@@ -295,7 +301,7 @@ def account_request_submit(*, scheme, full_name, email, job_title, workplace, si
     if email_has_account(email):
         return None
     open_requests = AccountRequest.objects.filter(
-        email__iexact=email, status__in=(RequestStatus.UNVERIFIED, RequestStatus.WAITING)
+        email__iexact=email, status__in=OPEN_REQUEST_STATUSES
     )
     # An unconfirmed request past its time is as good as gone (the hourly task deletes it).
     _delete_with_history(open_requests.unverified_since(account_request_expiry()))

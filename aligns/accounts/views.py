@@ -26,7 +26,12 @@ from aligns.accounts.forms import (
     SecurityCodeForm,
     SignInForm,
 )
-from aligns.accounts.lockout import is_locked_out, locked_out_response, record_failed_code
+from aligns.accounts.lockout import (
+    credentials_for,
+    is_locked_out,
+    locked_out_response,
+    record_failed_sign_in,
+)
 from aligns.accounts.models import AccountRequest, RequestStatus, User
 from aligns.accounts.services import (
     AccountActionRefused,
@@ -422,7 +427,7 @@ def sign_in_code(request):
     if not two_factor.has_authenticator(user):  # removed in the admin meanwhile
         return redirect("accounts:two_factor_setup")
     if is_locked_out(request, user):
-        return locked_out_response(request, credentials={"username": user.get_username()})
+        return locked_out_response(request, credentials=credentials_for(user))
     form = SecurityCodeForm(
         request.POST or None,
         help_text="If you cannot use your app, enter one of your 10-digit backup codes instead.",
@@ -441,7 +446,7 @@ def sign_in_code(request):
             return redirect(next_url)
         form.add_error("code", _code_refused_message(form, result))
         if not result.wait_until:
-            record_failed_code(request, user)  # may lock out: axes' middleware then answers
+            record_failed_sign_in(request, user)  # may lock out: axes' middleware then answers
     return render(request, "registration/sign_in_code.html", {"form": form})
 
 
@@ -511,11 +516,6 @@ def two_factor_setup(request):
     return render(request, "registration/two_factor_setup.html", context)
 
 
-def _posted(request):
-    """The posted data, bound even when empty (a blank password is an error to show)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _password_confirmed(request, form):
     """Is the form's password (if it asks for one) right? A wrong one is a failed sign-in,
     counted towards the lockout like a wrong password at the sign-in page."""
@@ -529,7 +529,7 @@ def _password_confirmed(request, form):
         form.add_error("password", f"Too many wrong passwords. Try again in {minutes} minutes")
         return False
     if form.wrong_password:
-        record_failed_code(request, request.user)
+        record_failed_sign_in(request, request.user)
     return "password" in form.cleaned_data
 
 
