@@ -67,7 +67,7 @@ def client_find_or_create(*, scheme, person, by):
     what the ward recorded on the referral.
     """
     existing = (
-        Client.objects.select_for_update()
+        Client.objects.select_for_update(of=("self",))
         .filter(scheme=scheme, nhs_number=person.nhs_number)
         .first()
     )
@@ -182,7 +182,8 @@ _move = partial(
 @transaction.atomic
 def assessment_start(*, client, by):
     """A new draft. A reassessment starts from the answers in force, to be checked again."""
-    Client.objects.select_for_update().get(pk=client.pk)  # two clicks at once make one draft
+    # Two clicks at once make one draft.
+    Client.objects.select_for_update(of=("self",)).get(pk=client.pk)
     existing = client.assessments.filter(status=AssessmentStatus.DRAFT).first()
     if existing is not None:
         return existing
@@ -198,7 +199,7 @@ def assessment_start(*, client, by):
 @transaction.atomic
 def assessment_save_answers(*, assessment, answers, by):
     """Store the answers of a draft ({code: {"answer": value, "note": text}})."""
-    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     if assessment.status != AssessmentStatus.DRAFT:
         raise ClientActionRefused("This assessment has been signed off, so its answers are final.")
     unknown = set(answers) - set(QUESTIONS)
@@ -216,7 +217,7 @@ def assessment_sign_off(*, assessment, level, reason, by):
 
     A high-risk assessment then waits for a second sign-off before any home visit.
     """
-    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     if by.role != Role.COORDINATOR:
         raise ClientActionRefused("Only a coordinator can sign off an assessment.")
     missing = [code for code in QUESTIONS if not assessment.answered(code)]
@@ -247,7 +248,7 @@ def assessment_sign_off(*, assessment, level, reason, by):
 @transaction.atomic
 def assessment_second_sign_off(*, assessment, by):
     """A different coordinator, or a manager, confirms a high-risk assessment."""
-    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     if by.role not in (Role.COORDINATOR, Role.MANAGER):
         raise ClientActionRefused("Only a coordinator or a manager can give the second sign-off.")
     if by.pk == assessment.signed_off_by_id:

@@ -57,7 +57,7 @@ def referral_submit(*, by, ward, needs, risks, **fields):
     """Record a new referral from ward staff. Refused if it repeats an open one."""
     # Referrals in one scheme are recorded one at a time, so two sent at the same instant for
     # the same patient cannot both pass the duplicate check.
-    scheme = Scheme.objects.select_for_update().get(pk=ward.hospital.scheme_id)
+    scheme = Scheme.objects.select_for_update(of=("self",)).get(pk=ward.hospital.scheme_id)
     duplicate = referral_find_duplicate(scheme=scheme, nhs_number=fields["nhs_number"])
     if duplicate is not None:
         raise ReferralActionRefused(duplicate.message)
@@ -85,7 +85,7 @@ def _lock_for_change(referral, to_status):
     """
     # No join here: under a lock PostgreSQL re-reads only the locked row, so a joined
     # decided_by would still be the one from before the other coordinator's decision.
-    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    current = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if not current.can_become(to_status):
         if current.status in (Status.ACCEPTED, Status.DECLINED) and current.decided_by:
             when = timezone.localtime(current.decided_at)
@@ -151,7 +151,7 @@ def referral_update_discharge(*, referral, by, expected_discharge_date, actual_d
 
     Recording the actual date of an accepted referral starts its support episode.
     """
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if referral.status in (Status.DECLINED, Status.WITHDRAWN):
         raise ReferralActionRefused(
             f"This referral was {referral.get_status_display().lower()}, so its dates are closed."

@@ -38,11 +38,9 @@ class EpisodeActionRefused(ActionRefused):
 
 
 def _lock(episode):
-    return (
-        SupportEpisode.objects.select_for_update()
-        .select_related("scheme", "client")
-        .get(pk=episode.pk)
-    )
+    """The episode, re-read under its row lock, alone: its client and scheme are read after
+    the lock is held, so they are as fresh as the episode (docs/adr/0004)."""
+    return SupportEpisode.objects.select_for_update(of=("self",)).get(pk=episode.pk)
 
 
 _move = partial(
@@ -296,7 +294,7 @@ def contact_log(
     )
     if answered or kind == CallKind.VISIT:
         due = (
-            episode.calls.select_for_update()
+            episode.calls.select_for_update(of=("self",))
             .filter(
                 kind=kind,
                 status__in=OUTSTANDING_CALL_STATUSES,
@@ -366,7 +364,7 @@ def concern_raise(*, episode, by, category, urgency, description, contact=None):
 
 @transaction.atomic
 def concern_acknowledge(*, concern, by):
-    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
     if concern.status != ConcernStatus.OPEN:
         raise EpisodeActionRefused(
             f"This concern was already {concern.get_status_display().lower()}"
@@ -408,7 +406,7 @@ def _log_escalation(concern, by):
 
 @transaction.atomic
 def concern_close(*, concern, by, action_taken, escalated_to=""):
-    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
     if concern.status == ConcernStatus.CLOSED:
         raise EpisodeActionRefused("This concern is already closed.")
     if not action_taken.strip():
@@ -430,7 +428,7 @@ def concern_close(*, concern, by, action_taken, escalated_to=""):
 
 @transaction.atomic
 def alert_acknowledge(*, alert, by):
-    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    alert = Alert.objects.select_for_update(of=("self",)).get(pk=alert.pk)
     if alert.acknowledged_at is not None:
         raise EpisodeActionRefused(f"Already acknowledged by {alert.acknowledged_by}.")
     if alert.concern_id:

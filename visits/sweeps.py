@@ -1,9 +1,10 @@
 """The periodic sweeps: the database rows are the truth, the sweeps act on what is due.
 
-Each sweep claims its rows with select_for_update(skip_locked=True) (on PostgreSQL; SQLite
-serialises writes anyway) and marks them in the same transaction, so two workers running at
-once never act on the same row, a sweep run twice does nothing the second time, and a sweep
-after an outage catches up with everything that fell due meanwhile.
+Each sweep claims its rows with select_for_update(skip_locked=True, of=("self",)) (on
+PostgreSQL; SQLite serialises writes anyway), which locks the claimed rows alone, never the
+episodes or schemes read with them, and marks them in the same transaction, so two workers
+running at once never act on the same row, a sweep run twice does nothing the second time,
+and a sweep after an outage catches up with everything that fell due meanwhile.
 """
 
 from datetime import timedelta
@@ -33,7 +34,7 @@ BATCH = 200
 
 
 def _claim(queryset):
-    return list(queryset.select_for_update(skip_locked=True)[:BATCH])
+    return list(queryset.select_for_update(skip_locked=True, of=("self",))[:BATCH])
 
 
 def sweep_reminders(now=None):

@@ -69,7 +69,7 @@ def volunteer_update(*, volunteer, by, skills=None, **fields):
 @transaction.atomic
 def volunteer_move(*, volunteer, stage, by, reason=""):
     """Move along the pipeline; leaving needs a reason."""
-    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
     if stage == Stage.LEFT and not reason.strip():
         raise VolunteerActionRefused("Say why the volunteer is leaving.")
     move(
@@ -221,9 +221,9 @@ def episode_assign_volunteer(*, episode, volunteer, by):
     from visits.models import SupportEpisode
     from volunteers.matching import find_volunteers
 
-    episode = SupportEpisode.objects.select_for_update().get(pk=episode.pk)
+    episode = SupportEpisode.objects.select_for_update(of=("self",)).get(pk=episode.pk)
     # Lock the volunteer too, so two offers at once cannot take them past their limit.
-    Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
     if not episode.is_open:
         raise VolunteerActionRefused("This support episode is closed.")
     if episode.assignments.filter(
@@ -248,7 +248,9 @@ def episode_assign_volunteer(*, episode, volunteer, by):
 
 def _own_offer(assignment, by):
     assignment = (
-        Assignment.objects.select_for_update().select_related("volunteer").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("volunteer")
+        .get(pk=assignment.pk)
     )
     if assignment.volunteer.user_id != by.pk:
         raise VolunteerActionRefused("Only the volunteer it was offered to can answer this offer.")
@@ -284,7 +286,7 @@ def assignment_withdraw(*, assignment, by, reason):
     """The scheme takes back an offer nobody has answered: the client goes back to matching."""
     if not reason.strip():
         raise VolunteerActionRefused("Say why the offer is withdrawn.")
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
     _assignment_move(assignment, AssignmentStatus.WITHDRAWN, by=by, reason="Offer withdrawn")
     assignment.decline_reason = reason.strip()
     assignment.save()
@@ -294,7 +296,7 @@ def assignment_withdraw(*, assignment, by, reason):
 @transaction.atomic
 def assignments_end_for_episode(*, episode, by):
     """The episode closed: the supporting volunteer's access ends; unanswered offers lapse."""
-    for assignment in Assignment.objects.select_for_update().filter(
+    for assignment in Assignment.objects.select_for_update(of=("self",)).filter(
         episode=episode, status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
     ):
         ended = (

@@ -144,7 +144,7 @@ def _email_invitation_after_commit(user, *, by, site):
 
 
 def _locked(user):
-    return User.objects.select_for_update().get(pk=user.pk)
+    return User.objects.select_for_update(of=("self",)).get(pk=user.pk)
 
 
 @transaction.atomic
@@ -333,7 +333,7 @@ def _request_move(account_request, status, *, by, reason):
 
 
 def _locked_request(account_request):
-    return AccountRequest.objects.select_for_update().get(pk=account_request.pk)
+    return AccountRequest.objects.select_for_update(of=("self",)).get(pk=account_request.pk)
 
 
 @transaction.atomic

@@ -166,14 +166,16 @@ def check_code(user, code):
     """Check a 6-digit app code or a 10-digit backup code (a backup code works once)."""
     model = TOTPDevice if len(code) == APP_CODE_DIGITS else StaticDevice
     with transaction.atomic():
-        devices = model.objects.devices_for_user(user, confirmed=True).select_for_update()
+        devices = model.objects.devices_for_user(user, confirmed=True).select_for_update(
+            of=("self",)
+        )
         return _verify(devices, code)
 
 
 def check_setup_code(device, code):
     """Check the first code from an app being set up."""
     with transaction.atomic():
-        devices = TOTPDevice.objects.filter(pk=device.pk).select_for_update()
+        devices = TOTPDevice.objects.filter(pk=device.pk).select_for_update(of=("self",))
         return _verify(devices, code)
 
 

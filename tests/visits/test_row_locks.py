@@ -1,0 +1,123 @@
+"""Row locks take only the row they mean: a change to one episode never waits for another.
+
+On PostgreSQL a `SELECT ... FOR UPDATE` joined to other tables locks the joined rows too, so
+locking an episode read with its scheme would lock the scheme row, and every episode write in
+the scheme would queue behind every other. These tests hold one episode's lock in one
+connection and change another episode of the same scheme in a second connection that refuses
+to wait. They need PostgreSQL: SQLite has no row locks (it serialises every write instead).
+"""
+
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.db import OperationalError, connection, connections, transaction
+
+from tests.visits.conftest import at
+from visits.models import CallStatus, ScheduledCall
+from visits.services import contact_log, episode_extend
+from visits.sweeps import sweep_overdue
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="row locks need PostgreSQL (set DATABASE_URL)"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+MONDAY = at(2026, 11, 2, 8, 0)
+
+
+def _holding(change):
+    """Run `change` in a transaction in another connection and keep it open (and its locks
+    held) until the returned `release` is called."""
+    held, release, failures = threading.Event(), threading.Event(), []
+
+    def run():
+        try:
+            with transaction.atomic():
+                change()
+                held.set()
+                release.wait(timeout=30)
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            failures.append(error)
+            held.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert held.wait(timeout=30)
+    assert not failures, failures
+
+    def done():
+        release.set()
+        thread.join(timeout=30)
+
+    return done
+
+
+def _without_waiting(change):
+    """Run `change` in this connection, failing instead of waiting more than a moment for a lock."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '500ms'")
+        return change()
+
+
+@pytest.fixture
+def two_episodes(make_active_episode):
+    with time_machine.travel(MONDAY, tick=False):
+        return (
+            make_active_episode(went_home=datetime.date(2026, 11, 2)),
+            make_active_episode(went_home=datetime.date(2026, 11, 2)),
+        )
+
+
+def test_changing_one_episode_does_not_wait_for_a_change_to_another_in_the_same_scheme(
+    two_episodes, coordinator
+):
+    first, second = two_episodes
+    assert first.scheme_id == second.scheme_id
+    release = _holding(
+        lambda: episode_extend(episode=first, weeks=1, reason="Settling in", by=coordinator)
+    )
+    try:
+        extended = _without_waiting(
+            lambda: episode_extend(episode=second, weeks=2, reason="Falls", by=coordinator)
+        )
+    except OperationalError as waited:
+        pytest.fail(f"The second episode's change waited for the first one's lock: {waited}")
+    finally:
+        release()
+    assert extended.planned_weeks == 8
+
+
+def test_logging_a_call_does_not_wait_for_the_overdue_sweep_of_another_episode(
+    make_active_episode, coordinator
+):
+    with time_machine.travel(MONDAY, tick=False):
+        first = make_active_episode(went_home=datetime.date(2026, 11, 2))
+    with time_machine.travel(at(2026, 11, 5, 8, 0), tick=False):
+        # Home on Thursday: its first call is not due, so the sweep below does not claim it.
+        second = make_active_episode(went_home=datetime.date(2026, 11, 5))
+    # The sweep holds the overdue call it claimed (read with its episode, scheme and client).
+    release = _holding(lambda: sweep_overdue(at(2026, 11, 6, 9, 0)))
+    try:
+        contact, _ = _without_waiting(
+            lambda: contact_log(
+                episode=second,
+                by=coordinator,
+                kind="call",
+                happened_at=at(2026, 11, 6, 9, 5),
+                answered=True,
+                duration_minutes=10,
+            )  # fmt: skip
+        )
+    except OperationalError as waited:
+        pytest.fail(f"Logging a call waited for the sweep's locks: {waited}")
+    finally:
+        release()
+    assert contact.scheduled_call.status == CallStatus.DONE
+    assert ScheduledCall.objects.filter(episode=first, status=CallStatus.OVERDUE).count() == 1
