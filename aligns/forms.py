@@ -27,6 +27,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from aligns import weekly_grid
+from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
+from aligns.validators import is_plain_digits, normalise_uk_phone
 
 _PARTS = ("day", "month", "year")
 # Dates outside these years are typing mistakes here, and far-off years break date arithmetic.
@@ -194,3 +196,40 @@ class WeeklyGridField(forms.MultipleChoiceField):
 
     def has_changed(self, initial, data):
         return self.prepare_value(initial) != data
+
+
+class NHSNumberField(forms.CharField):
+    """Ten digits, spaces or dashes allowed, with a valid Modulus 11 check digit."""
+
+    default_error_messages = {
+        "required": "Enter the patient's NHS number",
+        "length": "NHS number must be 10 digits, like 999 123 4567",
+        "checksum": (
+            "This is not a valid NHS number. Check each digit against the patient's "
+            "wristband or record"
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "NHS number")
+        kwargs.setdefault("help_text", "10 digits, for example 999 123 4567")
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "spellcheck": "false"})
+
+    def to_python(self, value):
+        return normalise_nhs_number(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        if len(value) != 10 or not is_plain_digits(value):
+            raise forms.ValidationError(self.error_messages["length"], code="length")
+        if not is_valid_nhs_number(value):
+            raise forms.ValidationError(self.error_messages["checksum"], code="checksum")
+
+
+class UKPhoneField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        return normalise_uk_phone(value) if value else value

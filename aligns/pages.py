@@ -3,9 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-
-class ActionRefused(Exception):
-    """A service refused a change; its message is written for the person who tried."""
+from aligns.errors import ActionRefused
 
 
 def form_page(request, form, *, on_valid, success, done_url, template="_form_page.html", **context):

@@ -22,3 +22,8 @@ def posted_id(value):
         return None
     number = int(value)
     return number if 0 < number <= LARGEST_ID else None
+
+
+def site_address(request):
+    """The address emailed links start with: the one this request came to."""
+    return f"{request.scheme}://{request.get_host()}"

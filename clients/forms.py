@@ -3,11 +3,10 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from localflavor.gb.forms import GBPostcodeField
 
-from aligns.forms import DateField, WeeklyGridField, not_in_future
+from aligns.forms import DateField, UKPhoneField, WeeklyGridField, not_in_future
 from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel
 from clients.instruments import INSTRUMENTS
 from clients.models import Client, ConsentKind, GoalCategory, GoalOutcome, Timepoint
-from referrals.forms import UKPhoneField
 
 
 class ClientForm(forms.ModelForm):

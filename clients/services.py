@@ -8,7 +8,8 @@ from simple_history.utils import bulk_create_with_history
 
 from aligns.accounts.models import Role
 from aligns.audit.services import attribute_change
-from aligns.pages import ActionRefused
+from aligns.audit.sharing import ShareConsent
+from aligns.errors import ActionRefused
 from aligns.transitions import move
 from clients.assessment import LEVEL_ORDER, QUESTIONS, RiskLevel
 from clients.instruments import INSTRUMENTS
@@ -128,6 +129,22 @@ def consent_record(*, client, kind, given, decided_on, obtained_by, note="", by)
 def consent_current(client, kind):
     """The record that counts for `kind` now, or None if none was ever recorded."""
     return client.consents.filter(kind=kind).order_by("-decided_on", "-recorded_at", "-pk").first()
+
+
+def consent_to_share(*, client=None, referral=None):
+    """The one consent rule for sharing with NHS partners, as a ShareConsent: the client's
+    latest consent to share; for a referral not yet a client, what the ward recorded on it."""
+    if client is not None:
+        record = consent_current(client, ConsentKind.SHARE)
+        if record is None:
+            return ShareConsent(None, False, "No consent to share has been recorded")
+        verb = "gave" if record.given else "withdrew"
+        return ShareConsent(
+            record, record.given, f"Client {verb} consent to share on {record.decided_on:%-d %B %Y}"
+        )
+    given = bool(referral and referral.consent_to_share)
+    state = "gave" if given else "did not give"
+    return ShareConsent(None, given, f"Patient {state} consent to share on the ward's referral")
 
 
 # --- Risk assessment ---------------------------------------------------------------------

@@ -8,9 +8,7 @@ from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.accounts.models import Hospital, Ward
-from aligns.forms import DateField, DateInput, not_in_future
-from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
-from aligns.validators import is_plain_digits, normalise_uk_phone
+from aligns.forms import DateField, DateInput, NHSNumberField, UKPhoneField, not_in_future
 from referrals.models import DeclineReason, DischargePathway, KnownRisk, Need, Referral, Status
 from referrals.services import referral_find_duplicate
 
@@ -24,43 +22,6 @@ ACTUAL_DISCHARGE_PAST_LIMIT_DAYS = 60
 
 def _today():
     return timezone.localdate()
-
-
-class NHSNumberField(forms.CharField):
-    """Ten digits, spaces or dashes allowed, with a valid Modulus 11 check digit."""
-
-    default_error_messages = {
-        "required": "Enter the patient's NHS number",
-        "length": "NHS number must be 10 digits, like 999 123 4567",
-        "checksum": (
-            "This is not a valid NHS number. Check each digit against the patient's "
-            "wristband or record"
-        ),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "NHS number")
-        kwargs.setdefault("help_text", "10 digits, for example 999 123 4567")
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "spellcheck": "false"})
-
-    def to_python(self, value):
-        return normalise_nhs_number(super().to_python(value))
-
-    def validate(self, value):
-        super().validate(value)
-        if value in self.empty_values:
-            return
-        if len(value) != 10 or not is_plain_digits(value):
-            raise forms.ValidationError(self.error_messages["length"], code="length")
-        if not is_valid_nhs_number(value):
-            raise forms.ValidationError(self.error_messages["checksum"], code="checksum")
-
-
-class UKPhoneField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        return normalise_uk_phone(value) if value else value
 
 
 def ward_choices(scheme):

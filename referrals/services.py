@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from aligns.accounts.models import Scheme
 from aligns.audit.services import attribute_change
-from aligns.pages import ActionRefused
+from aligns.errors import ActionRefused
 from clients.services import ClientMismatch, client_find_or_create
 from referrals.models import Referral, Status
 from visits.models import SupportEpisode

@@ -14,6 +14,7 @@ from aligns.audit.services import access_log_record
 from aligns.audit.sharing import sharing_record
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
 from aligns.shortcuts import get_visible_or_404
+from clients.services import consent_to_share
 from referrals import fhir
 from referrals.forms import (
     DeclineForm,
@@ -280,7 +281,8 @@ def referral_fhir_share(request, pk):
 
     def share(**details):
         return sharing_record(
-            by=request.user, subject=referral, client=client, referral=referral,
+            by=request.user, subject=referral, client=client,
+            consent=consent_to_share(client=client, referral=referral),
             what="Referral as FHIR (UK Core Patient and ServiceRequest)",
             fields_shared=fhir.FIELDS_SHARED, **details,
         )  # fmt: skip
@@ -298,10 +300,9 @@ def referral_fhir_share(request, pk):
         fields_shared=fhir.FIELDS_SHARED,
         initial={"recipient_organisation": referral.hospital.name,
                  "purpose": "To pass the referral to an NHS partner's system"},
+        consent=consent_to_share(client=client, referral=referral),
         share=share,
         on_shared=download,
-        client=client,
-        referral=referral,
         heading="Share the referral as FHIR",
         caption=referral.patient_name,
         button="Log the share and download",

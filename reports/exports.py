@@ -1,9 +1,8 @@
 """The report as files: CSV (one per table, zipped), XLSX (a sheet per table and one of
 definitions) and PDF.
 
-Every text cell is neutralised: a value that begins with =, +, -, @, a tab or a carriage
-return is prefixed with an apostrophe, so no spreadsheet will ever run it as a formula.
-Numbers are written as numbers and need no such guard.
+Every text cell is neutralised (aligns/spreadsheets.py), so no spreadsheet will ever run it as
+a formula. Numbers are written as numbers and need no such guard.
 """
 
 import csv
@@ -14,21 +13,12 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from aligns.pdf import pdf_layout
+from aligns.spreadsheets import neutralise, xlsx_safe
 from reports.figures import GENERAL_NOTES
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A cell value that no spreadsheet will treat as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)
@@ -111,15 +101,9 @@ def _sheet_title(title, used):
     return name
 
 
-def _xlsx_safe(value):
-    """Neutralised, and without the control characters an XLSX file cannot hold."""
-    value = neutralise(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def _fill(sheet, rows, *, bold_first=True, widths=None):
     for row in rows:
-        sheet.append([_xlsx_safe(value) for value in row])
+        sheet.append([xlsx_safe(value) for value in row])
     if bold_first and rows:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

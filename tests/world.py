@@ -28,6 +28,7 @@ from clients.services import (
     assessment_save_answers,
     assessment_start,
     consent_record,
+    consent_to_share,
     goal_add,
     measure_record,
 )
@@ -67,16 +68,21 @@ PATIENTS = (
     "unmatched",  # accepted; nobody offered yet
     "readmitted",  # accepted, then back in hospital
 )
-# Names no factory gives: the volunteer record's, and the person's asking for an account.
-NAMES = {"volunteer": ("Vera", "Volunteer"), "requester": "Wren Waiting"}
+# Names no factory gives: the volunteer record's, the applicant's (a volunteer on the books
+# without a sign-in), and the person's asking for an account.
+NAMES = {
+    "volunteer": ("Vera", "Volunteer"),
+    "applicant": ("Abel", "Applicant"),
+    "requester": "Wren Waiting",
+}
 
 
 def one_of_everything(*, nhs_base, names=None):
     """A scheme with one record of every kind, and the people who work in it.
 
-    `names`: {patient key (PATIENTS) or "volunteer": (given name, family name); a role or
-    "requester" (who asked for an account): full name}. Whoever it leaves out has a name from
-    the factories, or from NAMES.
+    `names`: {patient key (PATIENTS), "volunteer" or "applicant": (given name, family name);
+    a role or "requester" (who asked for an account): full name}. Whoever it leaves out has a
+    name from the factories, or from NAMES.
 
     Returns a namespace of the records: `users` ({role: the one person of that role}),
     `referrals` ({patient key: referral}), and each record by its part.
@@ -153,6 +159,11 @@ def one_of_everything(*, nhs_base, names=None):
         scheme=scheme, name="Safeguarding adults", mandatory=True, valid_for_months=36
     )
     training_record(volunteer=volunteer, course=course, completed_on=today, by=coordinator)
+    given, family = names["applicant"]
+    applicant = volunteer_create(
+        scheme=scheme, by=coordinator, given_name=given, family_name=family, postcode="RV1 1AB",
+        email=f"applicant-{scheme.pk}@example.org",
+    )  # fmt: skip
     # Supporting one client; offered another, not yet answered.
     Assignment.objects.create(
         episode=episode, volunteer=volunteer, status=AssignmentStatus.ACCEPTED,
@@ -179,6 +190,7 @@ def one_of_everything(*, nhs_base, names=None):
     )
     sharing_record(
         by=coordinator, subject=episode, client=client, what="Outcome summary",
+        consent=consent_to_share(client=client),
         fields_shared="Name, NHS number", recipient_organisation="The GP practice",
         purpose="To tell the GP", lawful_basis=LawfulBasis.PUBLIC_TASK_HEALTH,
     )  # fmt: skip
@@ -204,7 +216,7 @@ def one_of_everything(*, nhs_base, names=None):
         waiting_referral=referrals["waiting"], client=client, assessment=assessment,
         goal=goal, episode=episode, offered_episode=offered_episode,
         unmatched_episode=unmatched_episode, readmitted_episode=readmitted_episode,
-        volunteer=volunteer, course=course, offer=offer, concern=concern,
+        volunteer=volunteer, applicant=applicant, course=course, offer=offer, concern=concern,
         alert=concern.alerts.get(), service=service, onward=onward, export=export,
         account_request=account_request,
     )  # fmt: skip

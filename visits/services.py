@@ -7,10 +7,13 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from aligns.audit.models import LawfulBasis
 from aligns.audit.services import attribute_change
+from aligns.audit.sharing import sharing_record
+from aligns.errors import ActionRefused
 from aligns.mail import queue_email
-from aligns.pages import ActionRefused
 from aligns.transitions import move
+from clients.services import consent_to_share, home_visit_refusal
 from visits.models import (
     EPISODE_TRANSITIONS,
     MAX_EPISODE_WEEKS,
@@ -226,8 +229,6 @@ EARLY_ALLOWANCE = timedelta(days=3)
 
 
 def _visit_refusal(episode):
-    from clients.services import home_visit_refusal
-
     refusal = home_visit_refusal(episode.client)
     if refusal:
         return refusal
@@ -386,15 +387,14 @@ def _log_escalation(concern, by):
     the entry rests on vital interests (safeguarding), with the action taken as its reason,
     and is flagged as an override for review.
     """
-    from aligns.audit.models import LawfulBasis
-    from aligns.audit.sharing import consent_to_share, sharing_record
-
     client = concern.episode.client
-    _, given, _ = consent_to_share(client=client)
+    consent = consent_to_share(client=client)
+    given = consent.given
     sharing_record(
         by=by,
         subject=concern.episode,
         client=client,
+        consent=consent,
         what="Concern escalation",
         fields_shared="The concern: its category, what was seen or heard, and the action taken",
         recipient_organisation=concern.escalated_to,

@@ -12,12 +12,14 @@ from django.views.decorators.http import require_POST
 from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record
 from aligns.audit.sharing import sharing_record
-from aligns.pages import ActionRefused, form_page
+from aligns.errors import ActionRefused
+from aligns.pages import form_page
 from aligns.pdf import pdf_layout
 from aligns.shortcuts import get_visible_or_404
 from clients.instruments import INSTRUMENTS
 from clients.models import IN_FORCE_STATUSES, RiskAssessment
 from clients.presenters import safety_summary
+from clients.services import consent_to_share
 from visits import summary
 from visits.forms import (
     CloseForm,
@@ -468,7 +470,8 @@ def episode_share_summary(request, pk):
     def share(*, as_pdf, **details):
         chosen["pdf"] = as_pdf
         return sharing_record(
-            by=request.user, subject=episode, client=client, what="Outcome summary",
+            by=request.user, subject=episode, client=client,
+            consent=consent_to_share(client=client), what="Outcome summary",
             fields_shared=summary.FIELDS_SHARED, **details,
         )  # fmt: skip
 
@@ -490,9 +493,9 @@ def episode_share_summary(request, pk):
             "recipient_organisation": client.gp_practice or referral.ward.name,
             "purpose": "To tell the client's GP or ward how their support after discharge went",
         },
+        consent=consent_to_share(client=client),
         share=share,
         on_shared=show,
-        client=client,
         heading="Share the outcome summary",
         caption=client.full_name,
         button="Log the share and show the summary",

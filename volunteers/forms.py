@@ -1,8 +1,8 @@
 from django import forms
 from localflavor.gb.forms import GBPostcodeField
 
-from aligns.forms import DateField, WeeklyGridField
-from referrals.forms import UKPhoneField
+from aligns.accounts.forms import InvitationEmailForm
+from aligns.forms import DateField, UKPhoneField, WeeklyGridField
 from referrals.models import Need
 from volunteers.models import DbsLevel, Stage, TrainingCourse, Volunteer
 
@@ -160,3 +160,7 @@ class DeclineOfferForm(forms.Form):
             self.fields["reason"].label = label
             self.fields["reason"].help_text = ""
             self.fields["reason"].error_messages["required"] = "Say why"
+
+
+class VolunteerInviteForm(InvitationEmailForm):
+    """The address a volunteer's invitation to sign in goes to (their profile's, to start)."""

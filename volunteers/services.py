@@ -6,9 +6,11 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from aligns.accounts.models import Role
+from aligns.accounts.services import AccountActionRefused, user_invite
 from aligns.audit.services import attribute_change
+from aligns.errors import ActionRefused
 from aligns.mail import coordinator_addresses, queue_email, send
-from aligns.pages import ActionRefused
 from aligns.transitions import move
 from volunteers.geography import locate, normalise
 from volunteers.models import (
@@ -64,6 +66,24 @@ def volunteer_update(*, volunteer, by, skills=None, **fields):
     if skills is not None:
         volunteer.skills.set(skills)
     return volunteer
+
+
+@transaction.atomic
+def volunteer_invite(*, volunteer, email, by, site):
+    """Give a volunteer on the scheme's books a sign-in: an account with the volunteer role,
+    linked to their profile (so they see their clients and offers), and an emailed link to
+    choose a password (aligns.accounts.services.user_invite)."""
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
+    if volunteer.user_id is not None:
+        raise VolunteerActionRefused(f"{volunteer} already has a sign-in.")
+    try:
+        user = user_invite(
+            scheme=volunteer.scheme, email=email, full_name=volunteer.full_name,
+            role=Role.VOLUNTEER, phone=volunteer.phone, job_title="Volunteer", by=by, site=site,
+        )  # fmt: skip
+    except AccountActionRefused as refused:
+        raise VolunteerActionRefused(str(refused)) from refused
+    return volunteer_update(volunteer=volunteer, by=by, user=user)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.volunteer_detail, name="detail"),
     path("<int:pk>/edit/", views.volunteer_edit, name="edit"),
     path("<int:pk>/stage/", views.volunteer_stage, name="stage"),
+    path("<int:pk>/invite/", views.volunteer_invite_view, name="invite"),
     path("<int:pk>/dbs/", views.volunteer_dbs, name="dbs"),
     path("<int:pk>/references/", views.volunteer_reference, name="reference"),
     path("<int:pk>/training/", views.volunteer_training, name="training"),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aligns.pages import form_page
-from aligns.shortcuts import get_visible_or_404, posted_id
+from aligns.shortcuts import get_visible_or_404, posted_id, site_address
 from clients.presenters import safety_summary
 from clients.services import assessment_in_force
 from visits.models import SupportEpisode
@@ -19,6 +19,7 @@ from volunteers.forms import (
     StageForm,
     TrainingForm,
     VolunteerForm,
+    VolunteerInviteForm,
 )
 from volunteers.matching import WEIGHTS, find_volunteers
 from volunteers.models import STAGE_TRANSITIONS, Assignment, AssignmentStatus, Stage, Volunteer
@@ -32,6 +33,7 @@ from volunteers.services import (
     reference_record,
     training_record,
     volunteer_create,
+    volunteer_invite,
     volunteer_move,
     volunteer_update,
 )
@@ -85,7 +87,11 @@ def _volunteer(request, pk):
 @permission_required("volunteers.view_volunteers", raise_exception=True)
 def volunteer_detail(request, pk):
     volunteer = get_object_or_404(
-        Volunteer.objects.visible_to(request.user).with_vetting().prefetch_related("skills"), pk=pk
+        Volunteer.objects.visible_to(request.user)
+        .with_vetting()
+        .select_related("user")
+        .prefetch_related("skills"),
+        pk=pk,
     )
     return render(
         request,
@@ -142,6 +148,28 @@ def volunteer_stage(request, pk):
         success="Pipeline updated.",
         on_valid=lambda form: volunteer_move(
             volunteer=volunteer, by=request.user, **form.cleaned_data
+        ),
+        **_back(volunteer),
+    )
+
+
+@permission_required("volunteers.manage_volunteers", raise_exception=True)
+def volunteer_invite_view(request, pk):
+    volunteer = _volunteer(request, pk)
+    if volunteer.user_id is not None:
+        raise Http404("This volunteer already has a sign-in.")
+    form = VolunteerInviteForm(request.POST or None, initial={"email": volunteer.email})
+    return form_page(
+        request,
+        form,
+        heading="Invite them to sign in",
+        button="Send the invitation",
+        caption=volunteer.full_name,
+        intro="We email them a link to choose a password. Once they sign in they see the "
+        "clients they support, their offers, and their checks and training.",
+        success="The invitation is on its way.",
+        on_valid=lambda form: volunteer_invite(
+            volunteer=volunteer, by=request.user, site=site_address(request), **form.cleaned_data
         ),
         **_back(volunteer),
     )

@@ -9,7 +9,6 @@ from aligns.accounts.two_factor import APP_CODE_DIGITS, BACKUP_CODE_DIGITS, norm
 from aligns.mail import queue_email
 from aligns.shortcuts import posted_id
 from aligns.validators import normalise_uk_phone, validate_plain_line
-from volunteers.models import Volunteer
 
 
 class SignInForm(AuthenticationForm):
@@ -255,33 +254,12 @@ def _role_field():
     )
 
 
-class InviteForm(RoleAndWardsMixin, forms.Form):
-    full_name = _text_field("Full name", 200, error="Enter their full name")
+class InvitationEmailForm(forms.Form):
+    """The address an invitation goes to: it must not belong to an account already."""
+
     email = _email_field(
         help_text="We email them a link to choose their password. It must be theirs alone."
     )
-    role = _role_field()
-    wards = WardsField()
-    volunteer = forms.ModelChoiceField(
-        label="Their volunteer profile",
-        help_text="For a volunteer: the profile this account is for, so they see their "
-        "clients and offers. Optional.",
-        queryset=Volunteer.objects.none(),
-        required=False,
-        empty_label="None yet",
-        error_messages={"invalid_choice": "Choose a volunteer profile from the list"},
-    )
-    job_title = _text_field("Job title", 100, required=False, help_text="Optional.")
-    phone = forms.CharField(label="Phone number", required=False, help_text="Optional.")
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._set_up_role_and_wards(user)
-        profiles = Volunteer.objects.visible_to(user).filter(user__isnull=True)
-        self.fields["volunteer"].queryset = profiles.order_by("family_name", "given_name")
-        if not self.fields["volunteer"].queryset.exists():
-            del self.fields["volunteer"]
-        _without_maxlength(self)
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
@@ -293,6 +271,21 @@ class InviteForm(RoleAndWardsMixin, forms.Form):
             )
         return email
 
+
+class InviteForm(RoleAndWardsMixin, InvitationEmailForm):
+    full_name = _text_field("Full name", 200, error="Enter their full name")
+    role = _role_field()
+    wards = WardsField()
+    job_title = _text_field("Job title", 100, required=False, help_text="Optional.")
+    phone = forms.CharField(label="Phone number", required=False, help_text="Optional.")
+
+    field_order = ["full_name", "email", "role", "wards", "job_title", "phone"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_up_role_and_wards(user)
+        _without_maxlength(self)
+
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         return normalise_uk_phone(phone) if phone else ""
@@ -300,8 +293,6 @@ class InviteForm(RoleAndWardsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         self._check_wards(cleaned)
-        if cleaned.get("volunteer") and cleaned.get("role") != Role.VOLUNTEER:
-            self.add_error("volunteer", "Only a volunteer's account can have a volunteer profile")
         return cleaned
 
 

@@ -21,8 +21,8 @@ from aligns.accounts.models import (
     User,
 )
 from aligns.audit.services import attribute_change
+from aligns.errors import ActionRefused
 from aligns.mail import queue_email
-from aligns.pages import ActionRefused
 from aligns.transitions import move
 
 
@@ -104,23 +104,15 @@ def _check_wards(scheme, role, wards):
 
 
 @transaction.atomic
-def user_invite(
-    *, scheme, email, full_name, role, by, site, wards=(), phone="", job_title="", volunteer=None
-):
+def user_invite(*, scheme, email, full_name, role, by, site, wards=(), phone="", job_title=""):
     """Make an account without a password and email the person a link to set one.
 
-    `site` is the address the link starts with ("https://aligns.example.org"). `volunteer`, for a
-    volunteer, is their volunteer profile (without a sign-in yet), linked to the new account.
+    `site` is the address the link starts with ("https://aligns.example.org"). (A volunteer
+    already on the scheme's books is invited from their profile: volunteers.services.)
     """
-    from volunteers.services import volunteer_update
-
     if email_has_account(email):
         raise AccountActionRefused("An account already uses this email address.")
     wards = _check_wards(scheme, role, wards)
-    if volunteer is not None and (
-        role != Role.VOLUNTEER or volunteer.user_id or volunteer.scheme_id != scheme.pk
-    ):
-        raise AccountActionRefused("Only a volunteer's new account can be linked to a profile.")
     try:
         with transaction.atomic():
             user = user_create(
@@ -129,8 +121,6 @@ def user_invite(
             )  # fmt: skip
     except IntegrityError:  # the same address, invited by someone else a moment ago
         raise AccountActionRefused("An account already uses this email address.") from None
-    if volunteer is not None:
-        volunteer_update(volunteer=volunteer, by=by, user=user)
     _email_invitation_after_commit(user, by=by, site=site)
     return user
 
@@ -181,9 +171,9 @@ def user_accept_invitation(*, user, password):
 
 
 def _has_volunteer_profile(user):
-    from volunteers.models import Volunteer
-
-    return Volunteer.objects.filter(user=user).exists()
+    # Read through the relation's name (volunteers.Volunteer.user, related_name "volunteer"):
+    # the foundation imports no domain app (docs/adr/0009).
+    return User.objects.filter(pk=user.pk, volunteer__isnull=False).exists()
 
 
 @transaction.atomic

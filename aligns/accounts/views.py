@@ -48,7 +48,7 @@ from aligns.accounts.services import (
 from aligns.accounts.tokens import account_request_from_token, invite_tokens
 from aligns.audit.services import access_log_record
 from aligns.pages import form_page
-from aligns.shortcuts import get_visible_or_404
+from aligns.shortcuts import get_visible_or_404, site_address
 
 
 @permission_required("accounts.view_team", raise_exception=True)
@@ -86,11 +86,6 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _site(request):
-    """The address emailed links start with: the one this request came to."""
-    return f"{request.scheme}://{request.get_host()}"
-
-
 def _team_member_to_manage(request, pk):
     """404 for anyone outside the scheme; 403 for oneself and roles one may not manage."""
     person = get_visible_or_404(User, request.user, pk=pk)
@@ -117,9 +112,8 @@ def team_invite(request):
             wards=data["wards"],
             phone=data["phone"],
             job_title=data["job_title"],
-            volunteer=data.get("volunteer"),
             by=request.user,
-            site=_site(request),
+            site=site_address(request),
         )
 
     return form_page(
@@ -215,7 +209,7 @@ def team_member_invite_again(request, pk):
     return _act(
         request,
         person,
-        lambda: user_invite_again(user=person, by=request.user, site=_site(request)),
+        lambda: user_invite_again(user=person, by=request.user, site=site_address(request)),
         f"A new invitation is on its way to {person.email}. "
         "The link in the earlier one no longer works.",
     )
@@ -261,7 +255,9 @@ def account_request(request):
         button="Send the request",
         back_url=reverse("login"),
         back_text="Back to sign in",
-        on_valid=lambda form: account_request_submit(**form.cleaned_data, site=_site(request)),
+        on_valid=lambda form: account_request_submit(
+            **form.cleaned_data, site=site_address(request)
+        ),
         success="Your request is on its way.",
         done_url=reverse("accounts:account_request_sent"),
     )
@@ -326,7 +322,7 @@ def account_request_review(request, pk):
             account_request=account_request,
             wards=form.cleaned_data["wards"],
             by=request.user,
-            site=_site(request),
+            site=site_address(request),
         ),
         success=f"Approved. A link to set a password is on its way to {account_request.full_name}.",
         done_url=lambda approved: _to_person(approved.user),

@@ -3,14 +3,15 @@
 from django.shortcuts import render
 
 from aligns.audit.forms import SharingForm
-from aligns.audit.sharing import SharingRefused, consent_to_share
+from aligns.audit.sharing import SharingRefused
 
 
-def share_page(request, *, what, fields_shared, initial, share, on_shared, client=None,
-               referral=None, form_class=SharingForm, **context):  # fmt: skip
-    """Show the sharing form; on a valid POST call `share(**cleaned_data)` (which logs the
-    share through sharing_record) and answer with `on_shared(entry)`. A refusal (consent
-    withdrawn, no override reason) appears at the top of the form with everything kept."""
+def share_page(request, *, what, fields_shared, initial, consent, share, on_shared,
+               form_class=SharingForm, **context):  # fmt: skip
+    """Show the sharing form, saying what `consent` (a ShareConsent) allows; on a valid POST
+    call `share(**cleaned_data)` (which logs the share through sharing_record) and answer with
+    `on_shared(entry)`. A refusal (consent withdrawn, no override reason) appears at the top
+    of the form with everything kept."""
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -19,7 +20,6 @@ def share_page(request, *, what, fields_shared, initial, share, on_shared, clien
             form.add_error(None, str(refusal))
         else:
             return on_shared(entry)
-    _, consented, consent_summary = consent_to_share(client=client, referral=referral)
     return render(
         request,
         "audit/share.html",
@@ -27,8 +27,8 @@ def share_page(request, *, what, fields_shared, initial, share, on_shared, clien
             "form": form,
             "what": what,
             "fields_shared": fields_shared,
-            "consented": consented,
-            "consent_summary": consent_summary,
+            "consented": consent.given,
+            "consent_summary": consent.summary,
             **context,
         },
     )

@@ -1,54 +1,47 @@
-"""Sharing information with NHS partners: one rule for consent, one log for every share.
+"""Sharing information with NHS partners: one log for every share.
 
 Whatever is shared (an outcome summary, a referral as FHIR, a concern escalated), it goes
-through `sharing_record`, which refuses when the client has withdrawn consent to share unless
+through `sharing_record`, with what consent allows worked out by the one consent rule
+(`clients.services.consent_to_share`). It refuses when consent to share was not given unless
 the person sharing records a safeguarding or vital-interests reason. That entry is flagged
 as an override for the manager's review.
 """
+
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from aligns.audit.models import LawfulBasis, SharingLogEntry
-from aligns.pages import ActionRefused
+from aligns.errors import ActionRefused
 
 
 class SharingRefused(ActionRefused):
     """Sharing that consent does not allow, without an override reason."""
 
 
-def consent_to_share(*, client=None, referral=None):
-    """(consent record or None, whether sharing is consented to, a sentence saying so)."""
-    if client is not None:
-        from clients.models import ConsentKind
-        from clients.services import consent_current
+@dataclass(frozen=True)
+class ShareConsent:
+    """What consent allows for one share: the consent record that counts (if any), whether
+    sharing is consented to, and a sentence saying so for the log and the page."""
 
-        record = consent_current(client, ConsentKind.SHARE)
-        if record is None:
-            return None, False, "No consent to share has been recorded"
-        verb = "gave" if record.given else "withdrew"
-        return (
-            record,
-            record.given,
-            f"Client {verb} consent to share on {record.decided_on:%-d %B %Y}",
-        )
-    given = bool(referral and referral.consent_to_share)
-    state = "gave" if given else "did not give"
-    return None, given, f"Patient {state} consent to share on the ward's referral"
+    record: object
+    given: bool
+    summary: str
 
 
 @transaction.atomic
 def sharing_record(
-    *, by, subject, what, fields_shared, recipient_organisation, purpose, lawful_basis,
-    client=None, referral=None, recipient_person="", override_reason="",
+    *, by, subject, consent, what, fields_shared, recipient_organisation, purpose,
+    lawful_basis, client=None, recipient_person="", override_reason="",
 ):  # fmt: skip
-    """Log one share, or refuse it. Returns the log entry."""
-    consent, given, summary = consent_to_share(client=client, referral=referral)
+    """Log one share, or refuse it. `consent` is a ShareConsent. Returns the log entry."""
     override_reason = (override_reason or "").strip()
-    if not given:
+    if not consent.given:
         if not override_reason:
             raise SharingRefused(
-                f"{summary}. To share anyway, give the safeguarding or vital-interests reason."
+                f"{consent.summary}. To share anyway, give the safeguarding or vital-interests "
+                "reason."
             )
         if lawful_basis == LawfulBasis.CONSENT:
             raise SharingRefused("Consent cannot be the lawful basis: it has not been given.")
@@ -66,8 +59,8 @@ def sharing_record(
         recipient_person=recipient_person.strip(),
         purpose=purpose.strip(),
         lawful_basis=lawful_basis,
-        consent=consent,
-        consent_summary=summary,
-        is_override=not given,
-        override_reason=override_reason if not given else "",
+        consent=consent.record,
+        consent_summary=consent.summary,
+        is_override=not consent.given,
+        override_reason=override_reason if not consent.given else "",
     )

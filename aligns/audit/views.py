@@ -15,9 +15,9 @@ from aligns.audit.forms import LogFilterForm
 from aligns.audit.kinds import record_history
 from aligns.audit.models import AccessLogEntry, SharingLogEntry
 from aligns.audit.services import access_log_record
+from aligns.spreadsheets import neutralise
 from clients.models import Client
 from referrals.models import Referral
-from reports.exports import neutralise
 
 PAGE_SIZE = 50
 

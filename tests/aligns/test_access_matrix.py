@@ -53,6 +53,7 @@ PEOPLE = {
         "unmatched": ("Hyacinth", "Pennyfeather"),
         "readmitted": ("Peregrine", "Quigglesworth"),
         "volunteer": ("Ignatius", "Pumphrey"),
+        "applicant": ("Octavia", "Brocklehurst"),
         # The staff's full names (the volunteer's sign-in has the volunteer's name).
         WARD_STAFF: "Eglantine Marchbanks",
         COORDINATOR: "Percival Thistlewood",
@@ -66,6 +67,7 @@ PEOPLE = {
         "unmatched": ("Cornelius", "Ravenscroft"),
         "readmitted": ("Seraphina", "Blatherwick"),
         "volunteer": ("Leopold", "Winterbottom"),
+        "applicant": ("Lysander", "Tattersall"),
         WARD_STAFF: "Tobias Dunwoody",
         COORDINATOR: "Rosamund Everleigh",
         MANAGER: "Ambrose Kittering",
@@ -222,6 +224,8 @@ ACCESS = {
     "volunteers:dbs": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
     "volunteers:reference": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
     "volunteers:training": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
+    # A volunteer on the books without a sign-in (the linked one's page is a 404).
+    "volunteers:invite": Access(ok=roles(COORDINATOR), kwargs=pk("applicant")),
     # A client nobody is offered to yet, so the shortlist is worked out, ineligible shown too.
     "volunteers:find": Access(
         ok=roles(COORDINATOR),
@@ -351,7 +355,7 @@ def build_world(side):
     world.patient_names = [n for key in PATIENTS for n in names[key]]
     world.nhs_numbers = nhs_numbers
     # Its volunteers and staff.
-    world.people = [*names["volunteer"], *(names[k] for k in STAFF_NAMES)]
+    world.people = [*names["volunteer"], *names["applicant"], *(names[k] for k in STAFF_NAMES)]
     # A volunteer sees the first names of the clients they support or are offered; never a
     # family name, an NHS number or anyone else.
     world.hidden_from_volunteer = [

@@ -685,6 +685,9 @@ FORMS = {
     ),
     "volunteers:edit": Form("coordinator", kwargs=pk("volunteer"), valid={}),
     "volunteers:stage": Form("coordinator", kwargs=pk("volunteer"), valid={"stage": "references"}),
+    "volunteers:invite": Form(
+        "coordinator", kwargs=pk("applicant"), valid={"email": "new.volunteer@example.org"}
+    ),
     "volunteers:dbs": Form(
         "coordinator",
         kwargs=pk("volunteer"),

@@ -279,22 +279,6 @@ def test_where_two_factor_sign_in_is_optional_the_invitation_does_not_demand_it(
     assert "authenticator app" not in mail.outbox[0].body
 
 
-def test_an_invited_volunteer_is_linked_to_the_profile_chosen(client, coordinator, sent):
-    from volunteers.services import volunteer_create
-
-    profile = volunteer_create(
-        scheme=coordinator.scheme, by=coordinator, given_name="Imogen", family_name="Invitee",
-        postcode="RV1 1AA",
-    )  # fmt: skip
-    client.force_login(coordinator)
-
-    with sent():
-        client.post(reverse("accounts:team_invite"), invite_form(volunteer=profile.pk))
-
-    profile.refresh_from_db()
-    assert profile.user == User.objects.get(email="imogen.invitee@example.org")
-
-
 # --- Who may do what ------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from aligns.accounts.models import Role
 from aligns.audit.models import LawfulBasis
 from aligns.audit.sharing import sharing_record
+from clients.services import consent_to_share
 from referrals.services import referral_accept
 from tests.factories import ReferralFactory
 
@@ -80,6 +81,7 @@ def test_manager_sees_only_their_schemes_sharing_and_can_show_only_overrides(
     for reason in ("", "Safeguarding: urgent"):
         sharing_record(
             by=coordinator, subject=amos, client=amos.client, what="Outcome summary",
+            consent=consent_to_share(client=amos.client),
             fields_shared="Summary", recipient_organisation="=GP surgery", purpose="Update",
             lawful_basis=LawfulBasis.VITAL_INTERESTS if reason else LawfulBasis.PUBLIC_TASK_HEALTH,
             override_reason=reason,

@@ -13,7 +13,8 @@ from django.urls import reverse
 from aligns.accounts.models import Role, Scheme
 from aligns.audit.models import AccessLogEntry
 from aligns.pdf import STATIC_PREFIX, StaticOnlyFetcher
-from reports.exports import neutralise, pdf_document
+from aligns.spreadsheets import neutralise
+from reports.exports import pdf_document
 from reports.figures import build_report
 from reports.models import ExportStatus, ReportExport
 from reports.services import export_build

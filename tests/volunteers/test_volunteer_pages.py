@@ -1,6 +1,7 @@
 """Who sees which volunteer pages; the volunteer's own pages; importing postcodes."""
 
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -8,7 +9,11 @@ from aligns import weekly_grid
 from aligns.accounts.models import Role
 from tests.factories import CoordinatorFactory
 from volunteers.models import AssignmentStatus, Postcode, PostcodeDistrict
-from volunteers.services import episode_assign_volunteer
+from volunteers.services import (
+    VolunteerActionRefused,
+    episode_assign_volunteer,
+    volunteer_invite,
+)
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF])
@@ -252,3 +257,84 @@ def test_a_volunteer_cannot_decline_someone_elses_offer(
     assert response.status_code == 404
     offer.refresh_from_db()
     assert offer.status == AssignmentStatus.OFFERED
+
+
+# --- A sign-in for a volunteer on the books ---------------------------------------------------
+
+
+def test_a_volunteer_on_the_books_is_invited_from_their_page_and_linked_to_their_profile(
+    client, coordinator, make_volunteer, django_capture_on_commit_callbacks
+):
+    profile = make_volunteer(given_name="Imogen", email="imogen@example.org", phone="07700900123")
+    client.force_login(coordinator)
+    page = client.get(reverse("volunteers:detail", args=[profile.pk])).content.decode()
+    form = client.get(reverse("volunteers:invite", args=[profile.pk])).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("volunteers:invite", args=[profile.pk]), {"email": "Imogen@Example.org"}
+        )
+
+    assert "Invite them to sign in" in page
+    assert 'value="imogen@example.org"' in form  # their profile's address, to start with
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.user.email == "imogen@example.org"
+    assert profile.user.role == Role.VOLUNTEER
+    assert profile.user.full_name == profile.full_name
+    assert profile.user.scheme == coordinator.scheme
+    assert mail.outbox[0].to == ["imogen@example.org"]
+    assert profile.history.latest().history_user == coordinator
+    linked = client.get(reverse("volunteers:detail", args=[profile.pk])).content.decode()
+    assert "Invite them to sign in" not in linked and "imogen@example.org" in linked
+    assert client.get(reverse("volunteers:invite", args=[profile.pk])).status_code == 404
+
+
+def test_an_address_with_an_account_is_refused_next_to_the_field_and_kept(
+    client, coordinator, make_volunteer, make_user
+):
+    taken = make_user(Role.WARD_STAFF)
+    profile = make_volunteer()
+    client.force_login(coordinator)
+
+    response = client.post(reverse("volunteers:invite", args=[profile.pk]), {"email": taken.email})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"][0].startswith("An account already uses")
+    assert f'value="{taken.email}"' in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.user is None
+
+
+def test_a_volunteer_already_signing_in_cannot_be_given_a_second_sign_in(
+    coordinator, make_volunteer, volunteer
+):
+    profile = make_volunteer(user=volunteer)
+
+    with pytest.raises(VolunteerActionRefused, match="already has a sign-in"):
+        volunteer_invite(volunteer=profile, email="x@example.org", by=coordinator, site="http://x")
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.VOLUNTEER, Role.WARD_STAFF])
+def test_only_coordinators_invite_volunteers_to_sign_in(client, make_user, make_volunteer, role):
+    profile = make_volunteer()
+    client.force_login(make_user(role))
+
+    response = client.post(reverse("volunteers:invite", args=[profile.pk]), {"email": "a@b.org"})
+
+    assert response.status_code == 403
+    profile.refresh_from_db()
+    assert profile.user is None
+
+
+def test_another_schemes_coordinator_cannot_invite_this_schemes_volunteer(
+    client, make_volunteer, other_scheme
+):
+    profile = make_volunteer()
+    client.force_login(CoordinatorFactory(scheme=other_scheme))
+
+    response = client.post(reverse("volunteers:invite", args=[profile.pk]), {"email": "a@b.org"})
+
+    assert response.status_code == 404
+    profile.refresh_from_db()
+    assert profile.user is None
