@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "aligns.accounts",
     "aligns.audit",
+    "aligns.catalogues",
     "referrals",
     "clients",
     "volunteers",

@@ -5,8 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from aligns.accounts.models import Role
+from aligns.catalogues.models import KnownRisk, Need
 from aligns.nhs import synthetic_nhs_number
-from referrals.models import DeclineReason, KnownRisk, Need, Referral
+from referrals.models import DeclineReason, Referral
 from referrals.services import (
     referral_accept,
     referral_decline,

@@ -8,8 +8,9 @@ from django.utils import timezone
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.accounts.models import Hospital, Ward
+from aligns.catalogues.models import KnownRisk, Need
 from aligns.forms import DateField, DateInput, NHSNumberField, UKPhoneField, not_in_future
-from referrals.models import DeclineReason, DischargePathway, KnownRisk, Need, Referral, Status
+from referrals.models import DeclineReason, DischargePathway, Referral, Status
 from referrals.services import referral_find_duplicate
 
 OLDEST_AGE_YEARS = 120

@@ -10,39 +10,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
+from aligns.catalogues.models import KnownRisk, Need
 from aligns.nhs import format_nhs_number
-
-
-class CatalogueItem(models.Model):
-    """A fixed list a scheme reports on (needs, risks): rows, so the database can count them."""
-
-    code = models.SlugField(max_length=40, primary_key=True)
-    label = models.CharField(max_length=100)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "label"]
-
-    def __str__(self):
-        return self.label
-
-
-class Need(CatalogueItem):
-    """What a patient needs help with; volunteers offer the same list as skills and activities."""
-
-    class Meta(CatalogueItem.Meta):
-        pass
-
-
-class KnownRisk(CatalogueItem):
-    """A risk the ward knows of that the scheme should plan for."""
-
-    OTHER = "other"
-
-    class Meta(CatalogueItem.Meta):
-        pass
-
 
 # A referral whose patient goes home within this many hours is urgent: the first call
 # must be made within 72 hours of discharge, so triage cannot wait.

@@ -30,9 +30,10 @@ from django.db.models.functions import Left, Lower, StrIndex, Trim, TruncMonth, 
 from django.utils import timezone
 
 from aligns.accounts.models import Hospital, Role
+from aligns.catalogues.models import Need
 from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
 from clients.models import Client, EthnicCategory, Gender, OutcomeAnswer, OutcomeMeasure, Timepoint
-from referrals.models import DeclineReason, Need, Referral, Status
+from referrals.models import DeclineReason, Referral, Status
 from reports.expressions import AssumedDischargeAt, DaysBetween, Percentile, SecondsBetween
 from visits.models import (
     CallKind,

@@ -7,9 +7,10 @@ from django.utils import timezone
 from faker import Faker
 
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
+from aligns.catalogues.models import Need
 from aligns.nhs import synthetic_nhs_number
 from clients.models import Client
-from referrals.models import Need, Referral
+from referrals.models import Referral
 
 TEST_PASSWORD = "a-long-test-password-1"  # noqa: S105
 

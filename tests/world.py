@@ -22,6 +22,7 @@ from aligns.accounts.models import Role
 from aligns.accounts.services import account_request_submit, account_request_verify
 from aligns.audit.models import AccessLogEntry, LawfulBasis
 from aligns.audit.sharing import sharing_record
+from aligns.catalogues.models import Need
 from aligns.nhs import synthetic_nhs_number
 from clients.models import ConsentKind, Timepoint
 from clients.services import (
@@ -32,7 +33,6 @@ from clients.services import (
     goal_add,
     measure_record,
 )
-from referrals.models import Need
 from referrals.services import referral_accept
 from reports.models import ExportStatus, ReportExport
 from tests.clients.conftest import answers

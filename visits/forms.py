@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 
 from aligns.audit.forms import SharingForm
+from aligns.catalogues.models import Need
 from aligns.forms import DateField, not_in_future
-from referrals.models import Need
 from visits.models import (
     MAX_EPISODE_WEEKS,
     CallKind,

@@ -248,7 +248,7 @@ class Contact(models.Model):
     happened_at = models.DateTimeField()
     answered = models.BooleanField(help_text="For a call: did the client answer?")
     duration_minutes = models.PositiveSmallIntegerField(default=0)
-    activities = models.ManyToManyField("referrals.Need", blank=True, related_name="contacts")
+    activities = models.ManyToManyField("catalogues.Need", blank=True, related_name="contacts")
     wellbeing = models.PositiveSmallIntegerField(choices=Wellbeing.choices, null=True, blank=True)
     notes = models.TextField(blank=True)
     logged_by = models.ForeignKey(

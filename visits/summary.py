@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
+from aligns.catalogues.models import Need
 from clients.instruments import INSTRUMENTS
 from clients.outcomes import all_changes
-from referrals.models import Need
 from visits.models import CallKind
 
 FIELDS_SHARED = (

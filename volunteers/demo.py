@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from aligns import weekly_grid
-from referrals.models import Need
+from aligns.catalogues.models import Need
 from volunteers.models import Postcode, Stage, TrainingCourse, Volunteer
 from volunteers.services import (
     dbs_record,

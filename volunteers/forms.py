@@ -2,8 +2,8 @@ from django import forms
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.accounts.forms import InvitationEmailForm
+from aligns.catalogues.models import Need
 from aligns.forms import DateField, UKPhoneField, WeeklyGridField
-from referrals.models import Need
 from volunteers.models import DbsLevel, Stage, TrainingCourse, Volunteer
 
 

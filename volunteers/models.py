@@ -147,7 +147,7 @@ class Volunteer(models.Model):
     languages = models.CharField(
         max_length=200, default="English", help_text="Comma-separated, for example: English, Polish"
     )
-    skills = models.ManyToManyField("referrals.Need", blank=True, related_name="volunteers")
+    skills = models.ManyToManyField("catalogues.Need", blank=True, related_name="volunteers")
     driver = models.BooleanField("drives and has a car", default=False)
     car_insurance_confirmed = models.BooleanField(
         default=False, help_text="Business use for volunteering confirmed by their insurer."

@@ -83,9 +83,9 @@ def seed_demo():
         )
 
     # Each part of the journey adds its own demo records, once.
-    from referrals.catalogues import load_catalogues
+    from aligns.catalogues.lists import load_catalogues
+    from aligns.catalogues.models import KnownRisk, Need
     from referrals.demo import seed_referrals
-    from referrals.models import KnownRisk, Need
 
     load_catalogues(Need, KnownRisk)
 

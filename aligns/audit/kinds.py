@@ -92,8 +92,8 @@ NAMERS = {
     "accounts.Hospital": Namer(lambda hospital: hospital.name, "scheme_id"),
     "accounts.Ward": Namer(str, "hospital__scheme_id", ("hospital",)),
     "accounts.User": Namer(str, "scheme_id"),
-    "referrals.Need": Namer(str, ""),
-    "referrals.KnownRisk": Namer(str, ""),
+    "catalogues.Need": Namer(str, ""),
+    "catalogues.KnownRisk": Namer(str, ""),
     "referrals.Referral": Namer(
         lambda r: f"{r.patient_name}, submitted {_day(r.submitted_at)}", "scheme_id"
     ),

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from referrals.catalogues import load_catalogues
+from aligns.catalogues.lists import load_catalogues
 
 
 def load(apps, schema_editor):

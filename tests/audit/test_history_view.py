@@ -16,6 +16,7 @@ from aligns.audit.history import SECRET_FIELD
 from aligns.audit.kinds import KINDS, NAMERS
 from aligns.audit.models import AccessLogEntry
 from aligns.audit.services import attribute_change
+from aligns.catalogues.models import Need
 from clients.models import Client
 from clients.services import (
     assessment_save_answers,
@@ -24,7 +25,6 @@ from clients.services import (
     goal_add,
     goal_review,
 )
-from referrals.models import Need
 from referrals.services import referral_accept
 from tests.clients.conftest import answers
 from tests.factories import ReferralFactory, WardFactory

@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from aligns.catalogues.models import KnownRisk, Need
 from aligns.nhs import synthetic_nhs_number
-from referrals.models import KnownRisk, Need, Referral
+from referrals.models import Referral
 from tests.factories import ReferralFactory
 
 TODAY = datetime.date(2026, 11, 23)

@@ -12,9 +12,10 @@ import time_machine
 from django.utils import timezone
 
 from aligns.accounts.models import Role
+from aligns.catalogues.models import Need
 from clients.models import Timepoint
 from clients.services import measure_record
-from referrals.models import DeclineReason, Need, Status
+from referrals.models import DeclineReason, Status
 from reports.period import Period
 from tests.factories import ClientFactory, HospitalFactory, ReferralFactory, WardFactory
 from visits.models import (

@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from aligns import weekly_grid
+from aligns.catalogues.models import Need
 from clients.assessment import RiskLevel
 from clients.services import assessment_save_answers, assessment_sign_off, assessment_start
-from referrals.models import Need
 from referrals.services import referral_accept
 from tests.clients.conftest import answers
 from tests.factories import ReferralFactory

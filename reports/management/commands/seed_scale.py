@@ -35,11 +35,12 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
+from aligns.catalogues.lists import load_catalogues
+from aligns.catalogues.models import KnownRisk, Need
 from aligns.nhs import synthetic_nhs_number
 from clients.instruments import INSTRUMENTS, item_lower_is_better
 from clients.models import Client, EthnicCategory, OutcomeAnswer, OutcomeMeasure, Timepoint
-from referrals.catalogues import load_catalogues
-from referrals.models import DeclineReason, KnownRisk, Need, Referral, Status
+from referrals.models import DeclineReason, Referral, Status
 from visits.models import (
     CallKind,
     CommunityService,

@@ -18,8 +18,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
+from aligns.catalogues.models import Need
 from clients.models import Client
-from referrals.models import Need, Referral
+from referrals.models import Referral
 from visits.models import EpisodeStatus, SupportEpisode
 from volunteers.matching import find_volunteers
 from volunteers.models import DbsCheck, Postcode, Stage, TrainingCourse, TrainingRecord, Volunteer

@@ -1,6 +1,6 @@
 """The needs and known-risks catalogues: the lists every scheme reports against.
 
-The data migration loads them; seed_demo loads them again (harmlessly) so that a
+The data migration loads them; the demo data loads them again (harmlessly) so that a
 database emptied by a test run, or made without migrations, still has them.
 """
 
