@@ -123,7 +123,7 @@ def _measure_events(client):
 
 
 def _volunteer_events(client):
-    from volunteers.models import Assignment
+    from visits.models import Assignment
 
     offers = Assignment.objects.filter(episode__client=client).select_related(
         "volunteer", "offered_by"

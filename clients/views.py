@@ -45,7 +45,7 @@ from clients.services import (
 )
 from clients.subject_access import as_json, subject_access
 from clients.timeline import timeline
-from volunteers.models import LIVE_ASSIGNMENT_STATUSES
+from visits.models import LIVE_ASSIGNMENT_STATUSES
 
 PAGE_SIZE = 25
 

@@ -46,7 +46,7 @@ from tests.factories import (
     WardFactory,
     WardStaffFactory,
 )
-from visits.models import CallKind
+from visits.models import Assignment, AssignmentStatus, CallKind
 from visits.services import (
     community_service_save,
     concern_raise,
@@ -54,7 +54,7 @@ from visits.services import (
     episode_readmit,
     onward_referral_record,
 )
-from volunteers.models import Assignment, AssignmentStatus, TrainingCourse
+from volunteers.models import TrainingCourse
 from volunteers.services import dbs_record, reference_record, training_record, volunteer_create
 
 WARD_STAFF, COORDINATOR = Role.WARD_STAFF.value, Role.COORDINATOR.value

@@ -5,19 +5,27 @@ from datetime import timedelta
 from django.utils import timezone
 
 from clients.models import Client
-from visits.models import CallKind, ConcernCategory, ExitOutcome, ReadmissionSource, Urgency
+from visits.models import (
+    Assignment,
+    CallKind,
+    ConcernCategory,
+    ExitOutcome,
+    ReadmissionSource,
+    Urgency,
+)
 from visits.services import (
+    assignment_accept,
     community_service_save,
     concern_close,
     contact_log,
+    episode_assign_volunteer,
     episode_close,
     episode_extend,
     episode_readmit,
     onward_referral_record,
 )
 from visits.sweeps import run_sweeps
-from volunteers.models import Assignment, Volunteer
-from volunteers.services import assignment_accept, episode_assign_volunteer
+from volunteers.models import Volunteer
 
 DIRECTORY = [
     ("Riverside Good Neighbours", "befriending", "01632 960200"),

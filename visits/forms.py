@@ -247,3 +247,19 @@ class SummarySharingForm(SharingForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a page to print or a PDF file"},
     )
+
+
+class DeclineOfferForm(forms.Form):
+    reason = forms.CharField(
+        label="Why can you not take this on?",
+        help_text="Your coordinator sees this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why you cannot take this on"},
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+            self.fields["reason"].help_text = ""
+            self.fields["reason"].error_messages["required"] = "Say why"

@@ -1,10 +1,11 @@
-"""Support episodes: the weeks of help after discharge, their call schedule, contacts,
-concerns, alerts to coordinators, readmissions, and onward referrals."""
+"""Support episodes: the weeks of help after discharge, the volunteer assigned to each, their
+call schedule, contacts, concerns, alerts to coordinators, readmissions, and onward referrals."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -78,7 +79,7 @@ class SupportEpisodeQuerySet(models.QuerySet):
                 scheme_id=user.scheme_id,
                 status__in=OPEN_EPISODE_STATUSES,
                 assignments__volunteer__user=user,
-                assignments__status="accepted",
+                assignments__status=AssignmentStatus.ACCEPTED,
             )
         return self.none()
 
@@ -139,6 +140,93 @@ class SupportEpisode(models.Model):
         if self.start_date is None:
             return None
         return self.start_date + REVIEW_AFTER
+
+
+class AssignmentStatus(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn by the scheme"
+    ENDED = "ended", "Ended"
+
+
+# Assignments that take up a place in the volunteer's caseload.
+LIVE_ASSIGNMENT_STATUSES = [AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def live(self):
+        """Offered or accepted, on an open episode: a place in the volunteer's caseload."""
+        return self.filter(
+            status__in=LIVE_ASSIGNMENT_STATUSES, episode__status__in=OPEN_EPISODE_STATUSES
+        )
+
+
+def with_caseload(volunteers):
+    """`volunteers` (a Volunteer queryset) annotated with active_clients: how many clients each
+    is offered or supporting now."""
+    return volunteers.annotate(
+        active_clients=Count(
+            "assignments",
+            filter=Q(assignments__status__in=LIVE_ASSIGNMENT_STATUSES)
+            & Q(assignments__episode__status__in=OPEN_EPISODE_STATUSES),
+            distinct=True,
+        )
+    )
+
+
+ASSIGNMENT_TRANSITIONS = {
+    AssignmentStatus.OFFERED: {
+        AssignmentStatus.ACCEPTED,
+        AssignmentStatus.DECLINED,
+        AssignmentStatus.WITHDRAWN,
+    },
+    AssignmentStatus.ACCEPTED: {AssignmentStatus.ENDED},
+    AssignmentStatus.DECLINED: set(),
+    AssignmentStatus.WITHDRAWN: set(),
+    AssignmentStatus.ENDED: set(),
+}
+
+
+class Assignment(models.Model):
+    """A volunteer offered (and, once they accept, supporting) one support episode."""
+
+    episode = models.ForeignKey(
+        SupportEpisode, on_delete=models.PROTECT, related_name="assignments"
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="assignments"
+    )
+    status = models.CharField(
+        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.OFFERED
+    )
+    phone_only = models.BooleanField(
+        default=False, help_text="Phone support only: no home visits (high risk, not yet cleared)."
+    )
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    offered_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    # The tables keep the names they had when assignments lived with volunteers.
+    history = HistoricalRecords(table_name="volunteers_historicalassignment")
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        db_table = "volunteers_assignment"
+        ordering = ["-offered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=models.Q(status__in=LIVE_ASSIGNMENT_STATUSES),
+                name="one_live_assignment_per_episode",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} for {self.episode.client} ({self.get_status_display().lower()})"
 
 
 class Extension(models.Model):

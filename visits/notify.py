@@ -37,8 +37,7 @@ def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again
 
 def remind_volunteer(*, call_id):
     """Remind the assigned volunteer of a call or visit due today (first name only)."""
-    from visits.models import ScheduledCall
-    from volunteers.models import AssignmentStatus
+    from visits.models import AssignmentStatus, ScheduledCall
 
     call = ScheduledCall.objects.select_related("episode__client").get(pk=call_id)
     assignment = (

@@ -1,6 +1,8 @@
-"""Everything that changes a support episode: its lifecycle, its call schedule, contacts,
-concerns and alerts. Celery's sweeps (visits/sweeps.py) call these too."""
+"""Everything that changes a support episode: its lifecycle, the volunteer offered and
+assigned, its call schedule, contacts, concerns and alerts. Celery's sweeps (visits/sweeps.py)
+call these too."""
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from functools import partial
 
@@ -13,14 +15,19 @@ from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
 from aligns.mail import queue_email
 from aligns.transitions import move
-from clients.services import consent_to_share, home_visit_refusal
+from clients.assessment import RiskLevel
+from clients.services import assessment_in_force, consent_to_share, home_visit_refusal
 from visits.models import (
+    ASSIGNMENT_TRANSITIONS,
     EPISODE_TRANSITIONS,
+    LIVE_ASSIGNMENT_STATUSES,
     MAX_EPISODE_WEEKS,
     OUTSTANDING_CALL_STATUSES,
     RUNNING_STATUSES,
     Alert,
     AlertKind,
+    Assignment,
+    AssignmentStatus,
     CallKind,
     CallStatus,
     Concern,
@@ -33,7 +40,10 @@ from visits.models import (
     ScheduledCall,
     SupportEpisode,
     Urgency,
+    with_caseload,
 )
+from volunteers.matching import Wanted, rank
+from volunteers.models import Volunteer
 
 
 class EpisodeActionRefused(ActionRefused):
@@ -209,8 +219,6 @@ def episode_return_home(*, episode, returned_on, by):
 @transaction.atomic
 def episode_close(*, episode, outcome, by, closed_on=None):
     """Close with a coded exit outcome: future calls are cancelled and volunteer access ends."""
-    from volunteers.services import assignments_end_for_episode
-
     episode = _lock(episode)
     _move(episode, EpisodeStatus.CLOSED, by=by, reason="Closed")
     episode.exit_outcome = outcome
@@ -218,8 +226,147 @@ def episode_close(*, episode, outcome, by, closed_on=None):
     episode.closed_by = by
     episode.save()
     episode.calls.exclude(status=CallStatus.DONE).update(status=CallStatus.CANCELLED)
-    assignments_end_for_episode(episode=episode, by=by)
+    _assignments_end(episode, by=by)
     return episode
+
+
+# --- The volunteer: matching, offers, assignments ------------------------------------------
+
+
+def episode_shortlist(episode, *, with_ineligible=False):
+    """The volunteers who could support this episode's client, ranked and explained
+    (volunteers.matching.rank), from what the episode knows: the client's needs on the
+    referral, the risk assessment in force, who declined already, who supported them before.
+    """
+    client = episode.client
+    assessment = assessment_in_force(client)
+    earlier = Assignment.objects.filter(episode__client=client).values_list("volunteer_id")
+    wanted = Wanted(
+        client=client,
+        needs=tuple(episode.referral.needs.all()),
+        high_risk=assessment is not None and assessment.level == RiskLevel.HIGH,
+        declined_ids=frozenset(
+            pk for (pk,) in earlier.filter(episode=episode, status=AssignmentStatus.DECLINED)
+        ),
+        continuity_ids=frozenset(
+            pk
+            for (pk,) in earlier.exclude(episode=episode).filter(
+                status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.ENDED]
+            )
+        ),
+    )
+    volunteers = with_caseload(Volunteer.objects.filter(scheme=episode.scheme).with_vetting())
+    match = rank(wanted, volunteers, with_ineligible=with_ineligible)
+    refusal = home_visit_refusal(client)
+    if refusal:
+        match = replace(match, notes=[refusal, *match.notes], phone_only=True)
+    return match
+
+
+def _assignment_move(assignment, status, *, by, reason):
+    move(
+        assignment,
+        status,
+        table=ASSIGNMENT_TRANSITIONS,
+        refused=EpisodeActionRefused,
+        message="This offer was already {current}.",
+        by=by,
+        reason=reason,
+    )
+    assignment.responded_at = timezone.now()
+
+
+@transaction.atomic
+def episode_assign_volunteer(*, episode, volunteer, by):
+    """Offer the episode to a volunteer who passes every hard filter now.
+
+    The filters are checked again here, not only on the shortlist, so a stale page or a
+    crafted request cannot assign someone ineligible.
+    """
+    episode = _lock(episode)
+    # Lock the volunteer too, so two offers at once cannot take them past their limit.
+    Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
+    if not episode.is_open:
+        raise EpisodeActionRefused("This support episode is closed.")
+    if episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES).exists():
+        raise EpisodeActionRefused("This episode already has a volunteer offered or assigned.")
+    match = episode_shortlist(episode, with_ineligible=True)
+    if volunteer.pk not in {candidate.volunteer.pk for candidate in match.shortlist}:
+        reasons = next((c.refusals for c in match.ineligible if c.volunteer.pk == volunteer.pk), [])
+        raise EpisodeActionRefused(
+            f"{volunteer} cannot be assigned: "
+            + ("; ".join(reasons) if reasons else "not on the shortlist for this client")
+            + "."
+        )
+    assignment = Assignment(
+        episode=episode, volunteer=volunteer, offered_by=by, phone_only=match.phone_only
+    )
+    attribute_change(assignment, by=by, reason="Offered to the volunteer")
+    assignment.save()
+    return assignment
+
+
+def _own_offer(assignment, by):
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("volunteer")
+        .get(pk=assignment.pk)
+    )
+    if assignment.volunteer.user_id != by.pk:
+        raise EpisodeActionRefused("Only the volunteer it was offered to can answer this offer.")
+    return assignment
+
+
+@transaction.atomic
+def assignment_accept(*, assignment, by):
+    assignment = _own_offer(assignment, by)
+    _assignment_move(
+        assignment, AssignmentStatus.ACCEPTED, by=by, reason="Accepted by the volunteer"
+    )
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_decline(*, assignment, by, reason):
+    """The volunteer says no (with a reason): the episode goes back to matching."""
+    if not reason.strip():
+        raise EpisodeActionRefused("Say why you cannot take this on.")
+    assignment = _own_offer(assignment, by)
+    _assignment_move(
+        assignment, AssignmentStatus.DECLINED, by=by, reason="Declined by the volunteer"
+    )
+    assignment.decline_reason = reason.strip()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment, by, reason):
+    """The scheme takes back an offer nobody has answered: the client goes back to matching."""
+    if not reason.strip():
+        raise EpisodeActionRefused("Say why the offer is withdrawn.")
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
+    _assignment_move(assignment, AssignmentStatus.WITHDRAWN, by=by, reason="Offer withdrawn")
+    assignment.decline_reason = reason.strip()
+    assignment.save()
+    return assignment
+
+
+def _assignments_end(episode, *, by):
+    """The episode closed: the supporting volunteer's access ends; unanswered offers lapse."""
+    for assignment in Assignment.objects.select_for_update(of=("self",)).filter(
+        episode=episode, status__in=LIVE_ASSIGNMENT_STATUSES
+    ):
+        ended = (
+            AssignmentStatus.ENDED
+            if assignment.status == AssignmentStatus.ACCEPTED
+            else AssignmentStatus.WITHDRAWN
+        )
+        _assignment_move(assignment, ended, by=by, reason="Episode closed")
+        if ended == AssignmentStatus.WITHDRAWN:
+            assignment.decline_reason = "Support ended before an answer"
+        assignment.save()
 
 
 # --- Contacts, concerns, alerts -----------------------------------------------------------
@@ -232,7 +379,7 @@ def _visit_refusal(episode):
     refusal = home_visit_refusal(episode.client)
     if refusal:
         return refusal
-    if episode.assignments.filter(status="accepted", phone_only=True).exists():
+    if episode.assignments.filter(status=AssignmentStatus.ACCEPTED, phone_only=True).exists():
         return "This client has phone support only for now."
     return None
 

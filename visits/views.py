@@ -15,17 +15,18 @@ from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
 from aligns.pages import form_page
 from aligns.pdf import pdf_layout
-from aligns.shortcuts import get_visible_or_404
+from aligns.shortcuts import get_visible_or_404, posted_id
 from clients.instruments import INSTRUMENTS
 from clients.models import IN_FORCE_STATUSES, RiskAssessment
 from clients.presenters import safety_summary
-from clients.services import consent_to_share
+from clients.services import assessment_in_force, consent_to_share
 from visits import summary
 from visits.forms import (
     CloseForm,
     CommunityServiceForm,
     ConcernCloseForm,
     ContactForm,
+    DeclineOfferForm,
     ExtendForm,
     OnwardReferralForm,
     ReadmissionForm,
@@ -34,8 +35,11 @@ from visits.forms import (
     VisitForm,
 )
 from visits.models import (
+    LIVE_ASSIGNMENT_STATUSES,
     OUTSTANDING_CALL_STATUSES,
     Alert,
+    Assignment,
+    AssignmentStatus,
     CallKind,
     CallStatus,
     CommunityService,
@@ -48,20 +52,27 @@ from visits.models import (
     SupportEpisode,
 )
 from visits.services import (
+    EpisodeActionRefused,
     alert_acknowledge,
+    assignment_accept,
+    assignment_decline,
+    assignment_withdraw,
     community_service_save,
     concern_acknowledge,
     concern_close,
     contact_log,
+    episode_assign_volunteer,
     episode_close,
     episode_extend,
     episode_readmit,
     episode_return_home,
+    episode_shortlist,
     onward_referral_record,
     onward_referral_update,
     visit_plan,
 )
-from volunteers.models import Assignment, AssignmentStatus
+from volunteers.matching import WEIGHTS
+from volunteers.models import Volunteer
 
 
 @permission_required("visits.view_today", raise_exception=True)
@@ -113,9 +124,7 @@ def today(request):
             }
         )
     rows.sort(key=lambda row: (not row["late"], not row["due_today"]))
-    offers = Assignment.objects.filter(
-        volunteer__user=request.user, status=AssignmentStatus.OFFERED
-    ).count()
+    offers = _my_offers(request).count()
     return render(request, "visits/today.html", {"rows": rows, "offers": offers})
 
 
@@ -501,4 +510,122 @@ def episode_share_summary(request, pk):
         button="Log the share and show the summary",
         back_url=reverse("visits:episode", args=[episode.pk]),
         form_class=SummarySharingForm,
+    )
+
+
+# --- Finding a volunteer, and the volunteer's answer -----------------------------------------
+
+
+@permission_required("volunteers.match", raise_exception=True)
+def volunteer_match(request, pk):
+    episode = _episode(request, pk)
+    live = episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES)
+    live = live.select_related("volunteer").first()
+    show_ineligible = request.GET.get("ineligible") == "1"
+    # Once someone is offered or supporting, the shortlist would only confuse.
+    match = None if live else episode_shortlist(episode, with_ineligible=show_ineligible)
+    return render(
+        request,
+        "visits/volunteer_match.html",
+        {
+            "episode": episode,
+            "client": episode.client,
+            "match": match,
+            "live": live,
+            "show_ineligible": show_ineligible,
+            "weights": WEIGHTS,
+            "most_points": sum(WEIGHTS.values()),
+            "past": episode.assignments.exclude(status__in=LIVE_ASSIGNMENT_STATUSES).select_related(
+                "volunteer"
+            ),
+            "needs": episode.referral.needs.all(),
+            "assessment": assessment_in_force(episode.client),
+        },
+    )
+
+
+@require_POST
+@permission_required("volunteers.match", raise_exception=True)
+def volunteer_offer(request, pk):
+    episode = _episode(request, pk)
+    volunteer = get_visible_or_404(
+        Volunteer, request.user, pk=posted_id(request.POST.get("volunteer"))
+    )
+    try:
+        episode_assign_volunteer(episode=episode, volunteer=volunteer, by=request.user)
+    except EpisodeActionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Offered to {volunteer}. They will see it when they sign in.")
+    return redirect("visits:match", pk=episode.pk)
+
+
+@permission_required("volunteers.match", raise_exception=True)
+def offer_withdraw(request, pk):
+    episode = _episode(request, pk)
+    offer = get_object_or_404(episode.assignments, status=AssignmentStatus.OFFERED)
+    back = reverse("visits:match", args=[episode.pk])
+    return form_page(
+        request,
+        DeclineOfferForm(request.POST or None, label="Why are you withdrawing the offer?"),
+        heading=f"Withdraw the offer to {offer.volunteer}",
+        caption=episode.client.full_name,
+        button="Withdraw the offer",
+        back_url=back,
+        done_url=back,
+        success="Offer withdrawn. You can offer the client to someone else.",
+        on_valid=lambda form: assignment_withdraw(
+            assignment=offer, by=request.user, **form.cleaned_data
+        ),
+    )
+
+
+def _my_offers(request):
+    """The offers made to the signed-in volunteer that wait for their answer."""
+    return Assignment.objects.filter(
+        volunteer__user=request.user, status=AssignmentStatus.OFFERED
+    ).select_related("episode__client", "episode__referral")
+
+
+@permission_required("volunteers.view_own", raise_exception=True)
+def offer_list(request):
+    offers = [
+        (offer, safety_summary(offer.episode.client, assessment_in_force(offer.episode.client)))
+        for offer in _my_offers(request)
+    ]
+    return render(request, "visits/offer_list.html", {"offers": offers})
+
+
+def _my_offer(request, pk):
+    return get_object_or_404(_my_offers(request), pk=pk)
+
+
+@require_POST
+@permission_required("volunteers.view_own", raise_exception=True)
+def offer_accept(request, pk):
+    offer = _my_offer(request, pk)
+    try:
+        assignment_accept(assignment=offer, by=request.user)
+    except EpisodeActionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("visits:offers")
+    messages.success(request, f"Thank you. {offer.episode.client.given_name} is now on your list.")
+    return redirect("visits:today")
+
+
+@permission_required("volunteers.view_own", raise_exception=True)
+def offer_decline(request, pk):
+    offer = _my_offer(request, pk)
+    return form_page(
+        request,
+        DeclineOfferForm(request.POST or None),
+        caption=offer.episode.client.given_name,
+        heading="Say no to this offer",
+        button="Decline offer",
+        back_url=reverse("visits:offers"),
+        done_url=reverse("visits:offers"),
+        success="Offer declined. The coordinator will find someone else.",
+        on_valid=lambda form: assignment_decline(
+            assignment=offer, by=request.user, **form.cleaned_data
+        ),
     )

@@ -1,4 +1,8 @@
-"""Find a volunteer for a support episode: hard filters in the database, then an explained score.
+"""Rank volunteers for a client: hard filters in the database, then an explained score.
+
+The facts come in from the caller (visits.services.episode_shortlist): the client, what
+they need, whether the assessment in force makes them high risk, who declined them already,
+who supported them before, and the scheme's volunteers with their vetting and caseload.
 
 Hard filters (a volunteer failing any is never on the shortlist; the reason is shown on request):
 - active in the pipeline; a valid DBS check; every mandatory course current;
@@ -22,10 +26,8 @@ from dataclasses import dataclass, field
 from django.db.models import F
 
 from aligns import weekly_grid
-from clients.assessment import RiskLevel
-from clients.services import assessment_in_force, home_visit_refusal
 from volunteers.geography import bounding_box, locate, miles_between
-from volunteers.models import Assignment, AssignmentStatus, Stage, Volunteer
+from volunteers.models import Stage, Volunteer
 
 # The most points a volunteer can score: the sum of the weights.
 WEIGHTS = {
@@ -51,12 +53,29 @@ class Candidate:
     refusals: list = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Wanted:
+    """Whom a volunteer is wanted for: the facts the hard filters and the score work from.
+
+    `client`: the client (their home, preferences and languages). `needs`: what they need
+    help with (catalogue rows). `high_risk`: the assessment in force says so.
+    `declined_ids`: volunteers who declined this client already. `continuity_ids`:
+    volunteers who supported this client before.
+    """
+
+    client: object
+    needs: tuple = ()
+    high_risk: bool = False
+    declined_ids: frozenset = frozenset()
+    continuity_ids: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
 class Match:
     shortlist: list
     ineligible: list
     notes: list  # about the search itself (client location, phone-only support)
-    phone_only: bool
+    phone_only: bool = False
 
 
 def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):
@@ -161,32 +180,22 @@ def _score(candidate, *, client, origin, needs, continuity_ids):
     candidate.score = round(points, 1)
 
 
-def find_volunteers(episode, *, with_ineligible=False):
-    client = episode.client
-    assessment = assessment_in_force(client)
-    high_risk = assessment is not None and assessment.level == RiskLevel.HIGH
-    needs = list(episode.referral.needs.all())
-    needs_car = bool(NEEDS_A_CAR & {need.code for need in needs})
-    gender = client.preferred_volunteer_gender
-    declined_ids = set(
-        Assignment.objects.filter(episode=episode, status=AssignmentStatus.DECLINED).values_list(
-            "volunteer_id", flat=True
-        )
-    )
-    continuity_ids = set(
-        Assignment.objects.filter(
-            episode__client=client,
-            status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.ENDED],
-        )
-        .exclude(episode=episode)
-        .values_list("volunteer_id", flat=True)
-    )
-    notes = []
-    refusal = home_visit_refusal(client)
-    if refusal:
-        notes.append(refusal)
+def rank(wanted, volunteers, *, with_ineligible=False):
+    """The shortlist for `wanted`, best first, each with what matched and what did not.
 
-    nearby = Volunteer.objects.filter(scheme=episode.scheme).with_vetting()
+    `volunteers`: the scheme's volunteers, annotated with dbs_valid and training_current
+    (Volunteer.objects.with_vetting()) and active_clients (how many clients each has now).
+    `with_ineligible`: also list up to 50 volunteers nearby who fail a hard filter, and why.
+    """
+    client, needs = wanted.client, list(wanted.needs)
+    rules = {
+        "high_risk": wanted.high_risk,
+        "gender": client.preferred_volunteer_gender,
+        "needs_car": bool(NEEDS_A_CAR & {need.code for need in needs}),
+        "declined_ids": wanted.declined_ids,
+    }
+    notes = []
+    nearby = volunteers
     origin = locate(client.postcode)
     if origin is None:
         notes.append(
@@ -202,12 +211,13 @@ def find_volunteers(episode, *, with_ineligible=False):
         (south, north), (west, east) = bounding_box(origin[0], origin[1], SEARCH_RADIUS_MILES)
         nearby = nearby.filter(latitude__range=(south, north), longitude__range=(west, east))
 
-    rules = {"high_risk": high_risk, "gender": gender, "needs_car": needs_car,
-             "declined_ids": declined_ids}  # fmt: skip
     eligible = list(_filtered(nearby, **rules).prefetch_related("skills"))
     candidates = [Candidate(volunteer) for volunteer in eligible]
     for candidate in candidates:
-        _score(candidate, client=client, origin=origin, needs=needs, continuity_ids=continuity_ids)
+        _score(
+            candidate, client=client, origin=origin, needs=needs,
+            continuity_ids=wanted.continuity_ids,
+        )  # fmt: skip
     candidates.sort(key=lambda c: (-c.score, c.miles if c.miles is not None else 1e9,
                                    c.volunteer.pk))  # fmt: skip
     shortlist = [
@@ -221,4 +231,4 @@ def find_volunteers(episode, *, with_ineligible=False):
         )[:50]
         for volunteer in others:
             ineligible.append(Candidate(volunteer, refusals=_refusals(volunteer, **rules)))
-    return Match(shortlist=shortlist, ineligible=ineligible, notes=notes, phone_only=bool(refusal))
+    return Match(shortlist=shortlist, ineligible=ineligible, notes=notes)

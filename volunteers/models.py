@@ -1,15 +1,14 @@
-"""Volunteers: profiles, the pipeline from application to active, vetting, training,
-postcode locations for matching, and assignments to support episodes."""
+"""Volunteers: profiles, the pipeline from application to active, vetting, training, and
+postcode locations for matching. (Their assignments to support episodes are visits'.)"""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
 from aligns.weekly_grid import describe
-from visits.models import OPEN_EPISODE_STATUSES
 
 
 class Postcode(models.Model):
@@ -102,7 +101,8 @@ class VolunteerQuerySet(models.QuerySet):
         )
 
     def with_vetting(self, today=None):
-        """Annotate dbs_valid, training_current and active_clients, in the database."""
+        """Annotate dbs_valid and training_current, in the database. (How many clients each
+        supports is the episodes' to say: visits.models.with_caseload.)"""
         today = today or timezone.localdate()
         valid_dbs = DbsCheck.objects.filter(volunteer=OuterRef("pk"), recheck_due__gte=today)
         missing_training = TrainingCourse.objects.filter(
@@ -115,14 +115,7 @@ class VolunteerQuerySet(models.QuerySet):
             )
         )
         return self.annotate(
-            dbs_valid=Exists(valid_dbs),
-            training_current=~Exists(missing_training),
-            active_clients=Count(
-                "assignments",
-                filter=Q(assignments__status__in=LIVE_ASSIGNMENT_STATUSES)
-                & Q(assignments__episode__status__in=OPEN_EPISODE_STATUSES),
-                distinct=True,
-            ),
+            dbs_valid=Exists(valid_dbs), training_current=~Exists(missing_training)
         )
 
 
@@ -309,63 +302,3 @@ class ExpiryReminder(models.Model):
 
     def __str__(self):
         return f"Reminder to {self.volunteer} about {self.subject} expiring {self.expires_on}"
-
-
-class AssignmentStatus(models.TextChoices):
-    OFFERED = "offered", "Offered"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn by the scheme"
-    ENDED = "ended", "Ended"
-
-
-# Assignments that take up a place in the volunteer's caseload.
-LIVE_ASSIGNMENT_STATUSES = [AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
-
-ASSIGNMENT_TRANSITIONS = {
-    AssignmentStatus.OFFERED: {
-        AssignmentStatus.ACCEPTED,
-        AssignmentStatus.DECLINED,
-        AssignmentStatus.WITHDRAWN,
-    },
-    AssignmentStatus.ACCEPTED: {AssignmentStatus.ENDED},
-    AssignmentStatus.DECLINED: set(),
-    AssignmentStatus.WITHDRAWN: set(),
-    AssignmentStatus.ENDED: set(),
-}
-
-
-class Assignment(models.Model):
-    """A volunteer offered (and, once they accept, supporting) one support episode."""
-
-    episode = models.ForeignKey(
-        "visits.SupportEpisode", on_delete=models.PROTECT, related_name="assignments"
-    )
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="assignments")
-    status = models.CharField(
-        max_length=10, choices=AssignmentStatus.choices, default=AssignmentStatus.OFFERED
-    )
-    phone_only = models.BooleanField(
-        default=False, help_text="Phone support only: no home visits (high risk, not yet cleared)."
-    )
-    offered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    offered_at = models.DateTimeField(default=timezone.now)
-    responded_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-offered_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["episode"],
-                condition=Q(status__in=["offered", "accepted"]),
-                name="one_live_assignment_per_episode",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.volunteer} for {self.episode.client} ({self.get_status_display().lower()})"

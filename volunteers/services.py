@@ -1,4 +1,4 @@
-"""Everything that changes a volunteer, their vetting and training, or an assignment."""
+"""Everything that changes a volunteer, their vetting and training, or their sign-in."""
 
 from datetime import timedelta
 
@@ -14,10 +14,7 @@ from aligns.mail import coordinator_addresses, queue_email, send
 from aligns.transitions import move
 from volunteers.geography import locate, normalise
 from volunteers.models import (
-    ASSIGNMENT_TRANSITIONS,
     STAGE_TRANSITIONS,
-    Assignment,
-    AssignmentStatus,
     DbsCheck,
     ExpiryReminder,
     Reference,
@@ -213,118 +210,3 @@ def email_expiry_reminder(*, reminder_id):
         what = f"{record.course} training"
     context = {"volunteer": volunteer, "what": what, "expires_on": reminder.expires_on}
     send("expiry_reminder", context, [*coordinator_addresses(volunteer.scheme_id), volunteer.email])
-
-
-# --- Assignments -------------------------------------------------------------------------
-
-
-def _assignment_move(assignment, status, *, by, reason):
-    move(
-        assignment,
-        status,
-        table=ASSIGNMENT_TRANSITIONS,
-        refused=VolunteerActionRefused,
-        message="This offer was already {current}.",
-        by=by,
-        reason=reason,
-    )
-    assignment.responded_at = timezone.now()
-
-
-@transaction.atomic
-def episode_assign_volunteer(*, episode, volunteer, by):
-    """Offer the episode to a volunteer who passes every hard filter now.
-
-    The filters are checked again here, not only on the shortlist, so a stale page or a
-    crafted request cannot assign someone ineligible.
-    """
-    from visits.models import SupportEpisode
-    from volunteers.matching import find_volunteers
-
-    episode = SupportEpisode.objects.select_for_update(of=("self",)).get(pk=episode.pk)
-    # Lock the volunteer too, so two offers at once cannot take them past their limit.
-    Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
-    if not episode.is_open:
-        raise VolunteerActionRefused("This support episode is closed.")
-    if episode.assignments.filter(
-        status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
-    ).exists():
-        raise VolunteerActionRefused("This episode already has a volunteer offered or assigned.")
-    match = find_volunteers(episode, with_ineligible=True)
-    if volunteer.pk not in {candidate.volunteer.pk for candidate in match.shortlist}:
-        reasons = next((c.refusals for c in match.ineligible if c.volunteer.pk == volunteer.pk), [])
-        raise VolunteerActionRefused(
-            f"{volunteer} cannot be assigned: "
-            + ("; ".join(reasons) if reasons else "not on the shortlist for this client")
-            + "."
-        )
-    assignment = Assignment(
-        episode=episode, volunteer=volunteer, offered_by=by, phone_only=match.phone_only
-    )
-    attribute_change(assignment, by=by, reason="Offered to the volunteer")
-    assignment.save()
-    return assignment
-
-
-def _own_offer(assignment, by):
-    assignment = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("volunteer")
-        .get(pk=assignment.pk)
-    )
-    if assignment.volunteer.user_id != by.pk:
-        raise VolunteerActionRefused("Only the volunteer it was offered to can answer this offer.")
-    return assignment
-
-
-@transaction.atomic
-def assignment_accept(*, assignment, by):
-    assignment = _own_offer(assignment, by)
-    _assignment_move(
-        assignment, AssignmentStatus.ACCEPTED, by=by, reason="Accepted by the volunteer"
-    )
-    assignment.save()
-    return assignment
-
-
-@transaction.atomic
-def assignment_decline(*, assignment, by, reason):
-    """The volunteer says no (with a reason): the episode goes back to matching."""
-    if not reason.strip():
-        raise VolunteerActionRefused("Say why you cannot take this on.")
-    assignment = _own_offer(assignment, by)
-    _assignment_move(
-        assignment, AssignmentStatus.DECLINED, by=by, reason="Declined by the volunteer"
-    )
-    assignment.decline_reason = reason.strip()
-    assignment.save()
-    return assignment
-
-
-@transaction.atomic
-def assignment_withdraw(*, assignment, by, reason):
-    """The scheme takes back an offer nobody has answered: the client goes back to matching."""
-    if not reason.strip():
-        raise VolunteerActionRefused("Say why the offer is withdrawn.")
-    assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
-    _assignment_move(assignment, AssignmentStatus.WITHDRAWN, by=by, reason="Offer withdrawn")
-    assignment.decline_reason = reason.strip()
-    assignment.save()
-    return assignment
-
-
-@transaction.atomic
-def assignments_end_for_episode(*, episode, by):
-    """The episode closed: the supporting volunteer's access ends; unanswered offers lapse."""
-    for assignment in Assignment.objects.select_for_update(of=("self",)).filter(
-        episode=episode, status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
-    ):
-        ended = (
-            AssignmentStatus.ENDED
-            if assignment.status == AssignmentStatus.ACCEPTED
-            else AssignmentStatus.WITHDRAWN
-        )
-        _assignment_move(assignment, ended, by=by, reason="Episode closed")
-        if ended == AssignmentStatus.WITHDRAWN:
-            assignment.decline_reason = "Support ended before an answer"
-        assignment.save()

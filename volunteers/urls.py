@@ -14,11 +14,6 @@ urlpatterns = [
     path("<int:pk>/dbs/", views.volunteer_dbs, name="dbs"),
     path("<int:pk>/references/", views.volunteer_reference, name="reference"),
     path("<int:pk>/training/", views.volunteer_training, name="training"),
-    path("match/<int:pk>/", views.find_for_episode, name="find"),
-    path("match/<int:pk>/assign/", views.assign, name="assign"),
-    path("match/<int:pk>/withdraw/", views.offer_withdraw, name="withdraw"),
     path("me/", views.my_profile, name="me"),
     path("me/availability/", views.my_availability, name="availability"),
-    path("me/offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),
-    path("me/offers/<int:pk>/decline/", views.offer_decline, name="offer_decline"),
 ]

@@ -1,35 +1,24 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from aligns.pages import form_page
-from aligns.shortcuts import get_visible_or_404, posted_id, site_address
-from clients.presenters import safety_summary
-from clients.services import assessment_in_force
-from visits.models import SupportEpisode
+from aligns.shortcuts import get_visible_or_404, site_address
+from visits.models import with_caseload
 from volunteers.forms import (
     AvailabilityForm,
     DbsForm,
-    DeclineOfferForm,
     ReferenceForm,
     StageForm,
     TrainingForm,
     VolunteerForm,
     VolunteerInviteForm,
 )
-from volunteers.matching import WEIGHTS, find_volunteers
-from volunteers.models import STAGE_TRANSITIONS, Assignment, AssignmentStatus, Stage, Volunteer
+from volunteers.models import STAGE_TRANSITIONS, Stage, Volunteer
 from volunteers.services import (
-    VolunteerActionRefused,
-    assignment_accept,
-    assignment_decline,
-    assignment_withdraw,
     dbs_record,
-    episode_assign_volunteer,
     reference_record,
     training_record,
     volunteer_create,
@@ -42,8 +31,8 @@ from volunteers.services import (
 @permission_required("volunteers.view_volunteers", raise_exception=True)
 def volunteer_list(request):
     stage = request.GET.get("stage", "")
-    volunteers = (
-        Volunteer.objects.visible_to(request.user).with_vetting().order_by("family_name", "pk")
+    volunteers = with_caseload(Volunteer.objects.visible_to(request.user).with_vetting()).order_by(
+        "family_name", "pk"
     )
     if stage in Stage.values:
         volunteers = volunteers.filter(stage=stage)
@@ -87,8 +76,7 @@ def _volunteer(request, pk):
 @permission_required("volunteers.view_volunteers", raise_exception=True)
 def volunteer_detail(request, pk):
     volunteer = get_object_or_404(
-        Volunteer.objects.visible_to(request.user)
-        .with_vetting()
+        with_caseload(Volunteer.objects.visible_to(request.user).with_vetting())
         .select_related("user")
         .prefetch_related("skills"),
         pk=pk,
@@ -225,60 +213,6 @@ def volunteer_training(request, pk):
     )
 
 
-# --- Matching ------------------------------------------------------------------------------
-
-
-def _episode(request, pk):
-    return get_visible_or_404(SupportEpisode, request.user, pk=pk)
-
-
-@permission_required("volunteers.match", raise_exception=True)
-def find_for_episode(request, pk):
-    episode = _episode(request, pk)
-    live = (
-        episode.assignments.filter(status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED])
-        .select_related("volunteer")
-        .first()
-    )
-    show_ineligible = request.GET.get("ineligible") == "1"
-    # Once someone is offered or supporting, the shortlist would only confuse.
-    match = None if live else find_volunteers(episode, with_ineligible=show_ineligible)
-    return render(
-        request,
-        "volunteers/find.html",
-        {
-            "episode": episode,
-            "client": episode.client,
-            "match": match,
-            "live": live,
-            "show_ineligible": show_ineligible,
-            "weights": WEIGHTS,
-            "most_points": sum(WEIGHTS.values()),
-            "past": episode.assignments.exclude(
-                status__in=[AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED]
-            ).select_related("volunteer"),
-            "needs": episode.referral.needs.all(),
-            "assessment": assessment_in_force(episode.client),
-        },
-    )
-
-
-@require_POST
-@permission_required("volunteers.match", raise_exception=True)
-def assign(request, pk):
-    episode = _episode(request, pk)
-    volunteer = get_visible_or_404(
-        Volunteer, request.user, pk=posted_id(request.POST.get("volunteer"))
-    )
-    try:
-        episode_assign_volunteer(episode=episode, volunteer=volunteer, by=request.user)
-    except VolunteerActionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, f"Offered to {volunteer}. They will see it when they sign in.")
-    return redirect("volunteers:find", pk=episode.pk)
-
-
 # --- The volunteer's own pages -----------------------------------------------------------
 
 
@@ -291,20 +225,12 @@ def _me(request):
 
 @permission_required("volunteers.view_own", raise_exception=True)
 def my_profile(request):
-    volunteer = _me(request)
-    volunteer = Volunteer.objects.with_vetting().get(pk=volunteer.pk)
-    offers = [
-        (offer, safety_summary(offer.episode.client, assessment_in_force(offer.episode.client)))
-        for offer in volunteer.assignments.filter(status=AssignmentStatus.OFFERED).select_related(
-            "episode__client", "episode__referral"
-        )
-    ]
+    volunteer = Volunteer.objects.with_vetting().get(pk=_me(request).pk)
     return render(
         request,
         "volunteers/me.html",
         {
             "volunteer": volunteer,
-            "offers": offers,
             "dbs": volunteer.dbs_checks.first(),
             "training": volunteer.training.select_related("course"),
         },
@@ -325,64 +251,5 @@ def my_availability(request):
         success="Availability saved.",
         on_valid=lambda form: volunteer_update(
             volunteer=volunteer, by=request.user, **form.cleaned_data
-        ),
-    )
-
-
-def _my_offer(request, pk):
-    return get_object_or_404(
-        Assignment, pk=pk, volunteer=_me(request), status=AssignmentStatus.OFFERED
-    )
-
-
-@require_POST
-@permission_required("volunteers.view_own", raise_exception=True)
-def offer_accept(request, pk):
-    offer = _my_offer(request, pk)
-    try:
-        assignment_accept(assignment=offer, by=request.user)
-    except VolunteerActionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request, f"Thank you. {offer.episode.client.given_name} is now on your list."
-        )
-    return redirect("volunteers:me")
-
-
-@permission_required("volunteers.match", raise_exception=True)
-def offer_withdraw(request, pk):
-    episode = _episode(request, pk)
-    offer = get_object_or_404(episode.assignments, status=AssignmentStatus.OFFERED)
-    back = reverse("volunteers:find", args=[episode.pk])
-    return form_page(
-        request,
-        DeclineOfferForm(request.POST or None, label="Why are you withdrawing the offer?"),
-        heading=f"Withdraw the offer to {offer.volunteer}",
-        caption=episode.client.full_name,
-        button="Withdraw the offer",
-        back_url=back,
-        done_url=back,
-        success="Offer withdrawn. You can offer the client to someone else.",
-        on_valid=lambda form: assignment_withdraw(
-            assignment=offer, by=request.user, **form.cleaned_data
-        ),
-    )
-
-
-@permission_required("volunteers.view_own", raise_exception=True)
-def offer_decline(request, pk):
-    offer = _my_offer(request, pk)
-    return form_page(
-        request,
-        DeclineOfferForm(request.POST or None),
-        caption=offer.episode.client.given_name,
-        heading="Say no to this offer",
-        button="Decline offer",
-        back_url=reverse("volunteers:me"),
-        done_url=reverse("volunteers:me"),
-        success="Offer declined. The coordinator will find someone else.",
-        on_valid=lambda form: assignment_decline(
-            assignment=offer, by=request.user, **form.cleaned_data
         ),
     )

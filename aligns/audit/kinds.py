@@ -274,7 +274,7 @@ KINDS = _register(
         person="volunteer_id", person_model="volunteers.Volunteer", parents=("volunteer",),
     ),
     Kind(
-        "assignment", "volunteers.Assignment", "Volunteer assignment", "Volunteer assignments",
+        "assignment", "visits.Assignment", "Volunteer assignment", "Volunteer assignments",
         scheme="episode__scheme_id",
         describe=lambda r: f"Offered {_day(r.offered_at)}",
         person="episode__client_id", person_model="clients.Client",

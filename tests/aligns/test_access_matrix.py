@@ -227,24 +227,26 @@ ACCESS = {
     # A volunteer on the books without a sign-in (the linked one's page is a 404).
     "volunteers:invite": Access(ok=roles(COORDINATOR), kwargs=pk("applicant")),
     # A client nobody is offered to yet, so the shortlist is worked out, ineligible shown too.
-    "volunteers:find": Access(
+    "visits:match": Access(
         ok=roles(COORDINATOR),
         kwargs=pk("unmatched_episode"),
         query=lambda w: {"ineligible": "1"},
     ),
     # No volunteer chosen in the empty POST: get_visible_or_404(Volunteer, pk=0) is a 404.
-    "volunteers:assign": Access(
+    "visits:offer": Access(
         ok=roles(COORDINATOR), kwargs=pk("episode"), post_only=True, post_status=404
     ),
-    "volunteers:withdraw": Access(ok=roles(COORDINATOR), kwargs=pk("offered_episode")),
+    "visits:offer_withdraw": Access(ok=roles(COORDINATOR), kwargs=pk("offered_episode")),
     "volunteers:me": Access(ok=roles(VOLUNTEER)),
     "volunteers:availability": Access(ok=roles(VOLUNTEER)),
-    "volunteers:offer_accept": Access(
+    "visits:offer_accept": Access(
         ok=roles(VOLUNTEER), kwargs=pk("offer"), post_only=True
     ),  # the offer was made to scheme A's volunteer
-    "volunteers:offer_decline": Access(ok=roles(VOLUNTEER), kwargs=pk("offer")),
+    "visits:offer_decline": Access(ok=roles(VOLUNTEER), kwargs=pk("offer")),
     # visits
     "visits:today": Access(ok=roles(VOLUNTEER)),
+    # Scheme A's volunteer is offered the "offered" client: only they see it.
+    "visits:offers": Access(ok=roles(VOLUNTEER)),
     "visits:board": Access(ok=STAFF),
     "visits:work_queue": Access(ok=STAFF),
     "visits:alert_ack": Access(ok=roles(COORDINATOR), kwargs=pk("alert"), post_only=True),

@@ -708,21 +708,21 @@ FORMS = {
         valid=merged(lambda w: {"course": str(w.course.pk)}, today_parts("completed_on")),
     ),
     # The shortlist shows no one here (nobody is eligible), so the field is named.
-    "volunteers:assign": Form(
+    "visits:offer": Form(
         "coordinator",
         kwargs=pk("unmatched_episode"),
         fields=("volunteer",),
-        page=("volunteers:find", pk("unmatched_episode"), None),
+        page=("visits:match", pk("unmatched_episode"), None),
         valid=lambda w: {"volunteer": str(w.volunteer.pk)},
     ),
-    "volunteers:withdraw": Form(
+    "visits:offer_withdraw": Form(
         "coordinator", kwargs=pk("offered_episode"), valid={"reason": "Client moved away"}
     ),
     "volunteers:availability": Form("volunteer", valid={"availability": ["Monday morning"]}),
-    "volunteers:offer_accept": Form(
-        "volunteer", kwargs=pk("offer"), valid={}, page=("volunteers:me", None, None)
+    "visits:offer_accept": Form(
+        "volunteer", kwargs=pk("offer"), valid={}, page=("visits:offers", None, None)
     ),
-    "volunteers:offer_decline": Form(
+    "visits:offer_decline": Form(
         "volunteer", kwargs=pk("offer"), valid={"reason": "Away for a month"}
     ),
     # Support episodes.
@@ -815,11 +815,12 @@ NOT_FORMS = {
     "clients:subject_access": (Form("coordinator", kwargs=pk("client")), "a GET form (GET_FORMS)"),
     "volunteers:list": (Form("coordinator"), "a GET form (GET_FORMS)"),
     "volunteers:detail": (Form("coordinator", kwargs=pk("volunteer")), "a page"),
-    "volunteers:find": (
+    "visits:match": (
         Form("coordinator", kwargs=pk("unmatched_episode")),
         "a GET form (GET_FORMS); the shortlist's buttons post to assign",
     ),
-    "volunteers:me": (Form("volunteer"), "a page; the offer buttons post elsewhere"),
+    "volunteers:me": (Form("volunteer"), "a page"),
+    "visits:offers": (Form("volunteer"), "a page; the offer buttons post elsewhere"),
     "visits:today": (Form("volunteer"), "a page"),
     "visits:board": (Form("coordinator"), "a list"),
     "visits:work_queue": (Form("coordinator"), "a list; the buttons post to alert_ack"),
@@ -851,7 +852,7 @@ GET_FORMS = {
     "clients:list": Form("coordinator", fields=("q", "page")),
     "clients:subject_access": Form("coordinator", kwargs=pk("client"), fields=("format",)),
     "volunteers:list": Form("coordinator", fields=("stage", "page")),
-    "volunteers:find": Form("coordinator", kwargs=pk("unmatched_episode"), fields=("ineligible",)),
+    "visits:match": Form("coordinator", kwargs=pk("unmatched_episode"), fields=("ineligible",)),
     "visits:board": Form("coordinator", fields=("page",)),
     "visits:work_queue": Form("coordinator", fields=("page",)),
     "reports:report": Form(

@@ -20,9 +20,9 @@ from clients.models import Client
 from clients.presenters import safety_summary
 from clients.services import assessment_in_force
 from tests.browser.support import DESKTOP, PHONE, assert_accessible, sign_in, sign_out
-from volunteers.matching import find_volunteers
-from volunteers.models import Assignment, AssignmentStatus, Volunteer
-from volunteers.services import episode_assign_volunteer
+from visits.models import Assignment, AssignmentStatus
+from visits.services import episode_assign_volunteer, episode_shortlist
+from volunteers.models import Volunteer
 
 COORDINATOR = "coordinator@example.org"
 VOLUNTEER = "volunteer@example.org"
@@ -76,7 +76,7 @@ def open_episode(client):
 
 
 def find_path(episode):
-    return reverse("volunteers:find", args=[episode.pk])
+    return reverse("visits:match", args=[episode.pk])
 
 
 def follow_header_link(page, name):
@@ -154,11 +154,11 @@ def offer_buttons(page):
     return page.get_by_role("main").get_by_role("button", name=re.compile(r"^Offer to "))
 
 
-def go_to_your_volunteering(page, live_server):
-    """The header link, as a volunteer on a phone would follow it."""
-    follow_header_link(page, "Your volunteering")
-    page.wait_for_url(live_server.url + reverse("volunteers:me"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your volunteering")
+def go_to_offers(page, live_server):
+    """The pointer on the volunteer's start page, as they would follow it on a phone."""
+    page.get_by_role("main").get_by_role("link", name=TODAY_POINTER).click()
+    page.wait_for_url(live_server.url + reverse("visits:offers"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("New clients offered to you")
 
 
 def offer_card(page):
@@ -175,7 +175,7 @@ def test_a_coordinator_offers_a_client_to_the_best_match_who_accepts_on_their_ph
     val = Volunteer.objects.get(user__email=VOLUNTEER)
     assert val.full_name == VOLUNTEER_NAME
     assert not episode.assignments.exists()
-    expected_order = [c.volunteer.full_name for c in find_volunteers(episode).shortlist]
+    expected_order = [c.volunteer.full_name for c in episode_shortlist(episode).shortlist]
     assert expected_order[0] == VOLUNTEER_NAME, expected_order
 
     # --- Coordinator: Clients, then Winifred, who has no volunteer yet -------------------
@@ -275,7 +275,7 @@ def test_a_coordinator_offers_a_client_to_the_best_match_who_accepts_on_their_ph
     expect(page.get_by_role("main").get_by_role("link", name=TODAY_POINTER)).to_be_visible()
     screenshot(page, "6-volunteer-today-phone")
     assert_accessible(page)
-    go_to_your_volunteering(page, live_server)
+    go_to_offers(page, live_server)
 
     card = offer_card(page)
     expect(card).to_have_count(1)
@@ -303,21 +303,16 @@ def test_a_coordinator_offers_a_client_to_the_best_match_who_accepts_on_their_ph
 
     card.get_by_role("button", name=ACCEPT_BUTTON).click()
 
-    page.wait_for_url(live_server.url + reverse("volunteers:me"))
+    # Back on their start page: Winifred is on their list now, nothing waits for an answer.
+    page.wait_for_url(live_server.url + reverse("visits:today"))
     expect(message(page)).to_have_text(ACCEPTED)
-    expect(offer_card(page)).to_have_count(0)
     expect(page.get_by_role("button", name=ACCEPT_BUTTON)).to_have_count(0)
     offer.refresh_from_db()
     assert offer.status == AssignmentStatus.ACCEPTED
-    screenshot(page, "8-volunteer-accepted-phone")
-    assert_accessible(page)
-    # Winifred is on their Today list now, and nothing is waiting for an answer.
-    follow_header_link(page, "Today")
-    page.wait_for_url(live_server.url + reverse("visits:today"))
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", name=CLIENT_GIVEN_NAME, exact=True)).to_be_visible()
     expect(main.get_by_role("link", name=TODAY_POINTER)).to_have_count(0)
-    screenshot(page, "9-volunteer-today-with-client-phone")
+    screenshot(page, "8-volunteer-accepted-today-phone")
     assert_accessible(page)
 
     sign_out(page, live_server)
@@ -350,13 +345,11 @@ def test_a_volunteer_declines_with_a_reason_and_the_coordinator_offers_to_someon
     offer = episode_assign_volunteer(episode=episode, volunteer=val, by=coordinator)
 
     # --- The volunteer, on a phone, says no without a reason ----------------------------
-    # This time from the pointer on their start page.
     sign_in(page, live_server, VOLUNTEER, reverse("visits:today"))
-    page.get_by_role("main").get_by_role("link", name=TODAY_POINTER).click()
-    page.wait_for_url(live_server.url + reverse("volunteers:me"))
+    go_to_offers(page, live_server)
     offer_card(page).get_by_role("link", name=DECLINE_LINK).click()
 
-    decline_path = reverse("volunteers:offer_decline", args=[offer.pk])
+    decline_path = reverse("visits:offer_decline", args=[offer.pk])
     page.wait_for_url(live_server.url + decline_path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Say no to this offer")
     reason = page.get_by_label(DECLINE_LABEL)
@@ -388,7 +381,7 @@ def test_a_volunteer_declines_with_a_reason_and_the_coordinator_offers_to_someon
     reason.fill(DECLINE_REASON)
     page.get_by_role("button", name="Decline offer").click()
 
-    page.wait_for_url(live_server.url + reverse("volunteers:me"))
+    page.wait_for_url(live_server.url + reverse("visits:offers"))
     expect(message(page)).to_have_text(DECLINED)
     expect(offer_card(page)).to_have_count(0)
     offer.refresh_from_db()

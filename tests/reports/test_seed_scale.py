@@ -1,5 +1,6 @@
-"""seed_scale makes counts in proportion to --scale, and benchmark_report's raw query agrees
-with the report (or stops loudly when it does not). Tiny scales: the real run is on PostgreSQL."""
+"""seed_scale makes counts in proportion to --scale, benchmark_report's raw query agrees
+with the report (or stops loudly when it does not), and benchmark_matching leaves nothing
+behind. Tiny scales: the real runs are on PostgreSQL."""
 
 import re
 from io import StringIO
@@ -109,3 +110,12 @@ def test_benchmark_stops_when_the_raw_query_disagrees(monkeypatch):
     monkeypatch.setattr(benchmark_report, "raw_headline", one_visit_too_many)
     with pytest.raises(CommandError, match=r"visits: raw SQL \d+, report \d+"):
         call_command("benchmark_report", repeat=1, stdout=StringIO())
+
+
+def test_the_matching_benchmark_runs_and_leaves_nothing_behind(db):
+    out = StringIO()
+    call_command("benchmark_matching", sizes=[5, 20], repeat=1, stdout=out)
+
+    assert "5 volunteers: median" in out.getvalue()
+    assert "20 volunteers: median" in out.getvalue()
+    assert not Volunteer.objects.exists()

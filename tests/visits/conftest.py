@@ -6,6 +6,14 @@ from django.utils import timezone
 from referrals.services import referral_accept
 from tests.factories import ReferralFactory
 
+# Volunteers ready to be matched, and episodes to match them to.
+from tests.volunteers.conftest import (  # noqa: F401
+    make_episode,
+    make_volunteer,
+    mandatory_course,
+    postcodes,
+)
+
 LONDON = timezone.get_default_timezone()
 
 

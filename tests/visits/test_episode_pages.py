@@ -9,10 +9,10 @@ from django.urls import reverse
 from aligns.accounts.models import Role
 from tests.factories import CoordinatorFactory
 from tests.visits.conftest import at
-from visits.models import Alert, CallStatus, Concern
+from visits.models import Alert, Assignment, CallStatus, Concern
 from visits.services import concern_raise
 from visits.sweeps import sweep_overdue
-from volunteers.models import Assignment, Volunteer
+from volunteers.models import Volunteer
 
 MONDAY = at(2026, 11, 2, 8, 0)
 
@@ -363,8 +363,8 @@ def test_a_volunteer_who_does_not_support_the_client_cannot_plan_a_visit(
 
 
 def test_closing_withdraws_an_unanswered_offer_with_a_history_row(coordinator, episode):
+    from visits.models import AssignmentStatus
     from visits.services import episode_close
-    from volunteers.models import AssignmentStatus
 
     volunteer = Volunteer.objects.create(
         scheme=episode.scheme, given_name="Una", family_name="Answered", postcode="AB1 1AA"

@@ -16,6 +16,7 @@ from tests.visits.conftest import at
 from visits.models import (
     Alert,
     AlertKind,
+    Assignment,
     CallKind,
     CallStatus,
     ConcernCategory,
@@ -25,6 +26,7 @@ from visits.models import (
 )
 from visits.services import EpisodeActionRefused, contact_log, episode_close
 from visits.sweeps import run_sweeps, sweep_overdue, sweep_reminders, sweep_reviews
+from volunteers.models import Volunteer
 
 MONDAY = at(2026, 11, 2, 8, 0)
 FIRST_DUE = at(2026, 11, 5, 12, 0)  # 72 hours after a midday discharge on Monday
@@ -56,7 +58,6 @@ def test_a_call_becomes_overdue_only_after_its_grace_period_and_alerts_once(
 def test_volunteers_are_reminded_of_calls_due_today_once(
     episode, make_user, django_capture_on_commit_callbacks
 ):
-    from volunteers.models import Assignment, Volunteer
 
     user = make_user(Role.VOLUNTEER)
     volunteer = Volunteer.objects.create(
@@ -241,7 +242,6 @@ def test_a_home_visit_is_refused_until_the_assessment_allows_it(episode, coordin
 
 
 def test_volunteer_access_ends_when_the_episode_closes(episode, coordinator, make_user):
-    from volunteers.models import Assignment, Volunteer
 
     user = make_user(Role.VOLUNTEER)
     volunteer = Volunteer.objects.create(

@@ -8,13 +8,10 @@ from django.utils import timezone
 from aligns.accounts.models import Role
 from clients.assessment import RiskLevel
 from tests.volunteers.conftest import MORNINGS
-from volunteers.matching import find_volunteers
-from volunteers.models import Assignment, AssignmentStatus, DbsCheck, TrainingRecord
-from volunteers.services import (
-    assignment_decline,
-    episode_assign_volunteer,
-    volunteer_move,
-)
+from visits.models import Assignment, AssignmentStatus
+from visits.services import assignment_decline, episode_assign_volunteer, episode_shortlist
+from volunteers.models import DbsCheck, TrainingRecord
+from volunteers.services import volunteer_move
 
 
 def names(candidates):
@@ -27,7 +24,7 @@ def refusals_for(match, volunteer):
 
 def test_a_ready_volunteer_nearby_is_shortlisted_with_the_distance(make_volunteer, make_episode):
     volunteer = make_volunteer(given_name="Ready")
-    match = find_volunteers(make_episode())
+    match = episode_shortlist(make_episode())
 
     (candidate,) = match.shortlist
     assert candidate.volunteer == volunteer
@@ -97,7 +94,7 @@ def test_each_hard_filter_alone_keeps_a_volunteer_off_the_shortlist_with_its_rea
         breaker(failing, coordinator=coordinator, make_episode=make_episode)
     episode = make_episode(**episode_needs)
 
-    match = find_volunteers(episode, with_ineligible=True)
+    match = episode_shortlist(episode, with_ineligible=True)
 
     assert "Failing" not in names(match.shortlist)
     assert "Passing" in names(match.shortlist)
@@ -116,7 +113,7 @@ def test_a_volunteer_who_declined_is_not_offered_the_same_client_again(
     offer = episode_assign_volunteer(episode=episode, volunteer=declining, by=coordinator)
 
     assignment_decline(assignment=offer, by=user, reason="Moving house")
-    match = find_volunteers(episode, with_ineligible=True)
+    match = episode_shortlist(episode, with_ineligible=True)
 
     assert names(match.shortlist) == ["Other"]
     assert "Declined this client already" in refusals_for(match, declining)
@@ -125,7 +122,7 @@ def test_a_volunteer_who_declined_is_not_offered_the_same_client_again(
 def test_volunteers_beyond_the_search_radius_are_not_listed(make_volunteer, make_episode):
     make_volunteer(postcode="ZZ9 1AA", given_name="Faraway")
 
-    assert find_volunteers(make_episode(), with_ineligible=True).shortlist == []
+    assert episode_shortlist(make_episode(), with_ineligible=True).shortlist == []
 
 
 def test_the_ranking_weighs_distance_skills_availability_language_and_continuity(
@@ -149,7 +146,7 @@ def test_the_ranking_weighs_distance_skills_availability_language_and_continuity
         preferred_volunteer_language="Polish",
     )
 
-    match = find_volunteers(episode)
+    match = episode_shortlist(episode)
 
     assert names(match.shortlist) == ["Fit", "Far", "Near"]
     best = match.shortlist[0]
@@ -184,7 +181,7 @@ def test_having_supported_the_client_before_counts_in_their_favour(
     )
     _, second = referral_accept(referral=again, by=coordinator)
 
-    match = find_volunteers(second)
+    match = episode_shortlist(second)
 
     assert names(match.shortlist)[0] == "Returning"
     assert "Supported this client before" in match.shortlist[0].matched
@@ -194,7 +191,7 @@ def test_an_unknown_postcode_falls_back_to_its_district_and_says_so(make_volunte
     make_volunteer(postcode="AB1 9ZZ", given_name="District")
     episode = make_episode()
 
-    (candidate,) = find_volunteers(episode).shortlist
+    (candidate,) = episode_shortlist(episode).shortlist
 
     assert candidate.volunteer.location_is_district
     assert any("from the centre of their postcode district" in text for text in candidate.matched)
@@ -208,7 +205,7 @@ def test_a_client_whose_postcode_is_unknown_is_matched_by_district_with_a_note(
     episode.client.postcode = "AB2 9ZZ"
     episode.client.save()
 
-    match = find_volunteers(episode)
+    match = episode_shortlist(episode)
 
     assert any("distances are from the centre of its district" in note for note in match.notes)
     assert names(match.shortlist) == ["Anyone"]
@@ -219,7 +216,7 @@ def test_a_high_risk_client_awaiting_the_second_sign_off_is_phone_only(
 ):
     make_volunteer(given_name="Experienced", experienced=True)
 
-    match = find_volunteers(make_episode(risk=RiskLevel.HIGH, second_sign_off=False))
+    match = episode_shortlist(make_episode(risk=RiskLevel.HIGH, second_sign_off=False))
 
     assert match.phone_only
     assert any("phone support only" in note for note in match.notes)
@@ -232,11 +229,11 @@ def test_matching_needs_the_same_number_of_queries_however_many_volunteers(
     episode = make_episode()
     make_volunteer(given_name="First")
     with django_assert_max_num_queries(30) as few:
-        find_volunteers(episode, with_ineligible=True)
+        episode_shortlist(episode, with_ineligible=True)
     for number in range(12):
         make_volunteer(given_name=f"More{number}")
 
     with django_assert_max_num_queries(len(few.captured_queries)):
-        match = find_volunteers(episode, with_ineligible=True)
+        match = episode_shortlist(episode, with_ineligible=True)
 
     assert len(match.shortlist) == 10

@@ -22,7 +22,7 @@ from aligns.catalogues.models import Need
 from clients.models import Client
 from referrals.models import Referral
 from visits.models import EpisodeStatus, SupportEpisode
-from volunteers.matching import find_volunteers
+from visits.services import episode_shortlist
 from volunteers.models import DbsCheck, Postcode, Stage, TrainingCourse, TrainingRecord, Volunteer
 
 # Roughly Great Britain.
@@ -63,10 +63,10 @@ class Command(BaseCommand):
                     # Fresh bulk inserts have no planner statistics yet; a live database does.
                     with connection.cursor() as cursor:
                         cursor.execute("ANALYZE")
-                find_volunteers(episode)  # warm caches and connections
+                episode_shortlist(episode)  # warm caches and connections
                 for _ in range(repeat):
                     start = time.perf_counter()
-                    match = find_volunteers(episode)
+                    match = episode_shortlist(episode)
                     timings.append(time.perf_counter() - start)
                 self.stdout.write(
                     f"  {size}: {len(match.shortlist)} shortlisted, best "
