@@ -12,10 +12,10 @@ NAVIGATION = [
     ("Directory", "visits:directory", "visits.view_episodes"),
     ("Today", "visits:today", "visits.view_today"),
     ("Your volunteering", "volunteers:me", "volunteers.view_own"),
-    ("Volunteers", "volunteers:list", "volunteers.view_volunteers"),
+    ("Volunteers", "records:volunteers", "volunteers.view_volunteers"),
     ("Dashboard", "reports:dashboard", "reports.view_dashboard"),
     ("Reports", "reports:report", "reports.view_report"),
-    ("Audit", "audit:access_log", "audit.view_logs"),
+    ("Audit", "records:access_log", "audit.view_logs"),
     ("Team", "accounts:team_list", "accounts.view_team"),
 ]
 

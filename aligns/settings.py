@@ -34,14 +34,16 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Lowest layer first: each imports only from those above it in this list (docs/adr/0009).
     "aligns.accounts",
     "aligns.audit",
     "aligns.catalogues",
-    "referrals",
     "clients",
     "volunteers",
     "visits",
+    "referrals",
     "reports",
+    "records",
     # The admin, as django-otp's OTPAdminSite (a verified security code for staff).
     "aligns.accounts.admin_apps.AlignsAdminConfig",
     "django.contrib.auth",
@@ -332,7 +334,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=env_int("ALIGNS_SWEEP_MINUTES", 5, minimum=1)),
     },
     "anonymise-past-retention": {
-        "task": "clients.tasks.anonymise_past_retention_task",
+        "task": "records.tasks.anonymise_past_retention_task",
         "schedule": crontab(day_of_month=1, hour=2, minute=23),
     },
     "delete-expired-report-files": {

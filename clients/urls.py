@@ -6,9 +6,7 @@ app_name = "clients"
 
 urlpatterns = [
     path("", views.client_list, name="list"),
-    path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
-    path("<int:pk>/subject-access/", views.subject_access_copy, name="subject_access"),
     path("<int:pk>/consent/", views.consent_change, name="consent"),
     path("<int:pk>/assessments/new/", views.assessment_new, name="assessment_new"),
     path("<int:pk>/assessments/<int:assessment_pk>/", views.assessment_detail, name="assessment"),

@@ -1,16 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
 from aligns.pages import form_page
-from aligns.pdf import pdf_layout
 from aligns.shortcuts import get_visible_or_404
 from clients.assessment import SECTIONS
 from clients.forms import (
@@ -24,28 +20,20 @@ from clients.forms import (
     SignOffForm,
 )
 from clients.instruments import INSTRUMENTS
-from clients.models import AssessmentStatus, Client, ConsentKind
-from clients.outcomes import all_changes, scores
-from clients.presenters import safety_summary
+from clients.models import AssessmentStatus, Client
 from clients.services import (
     ClientActionRefused,
-    assessment_in_force,
     assessment_save_answers,
     assessment_second_sign_off,
     assessment_sign_off,
     assessment_start,
     client_require_reassessment,
     client_update,
-    consent_current,
     consent_record,
     goal_add,
     goal_review,
-    home_visit_refusal,
     measure_record,
 )
-from clients.subject_access import as_json, subject_access
-from clients.timeline import timeline
-from visits.models import LIVE_ASSIGNMENT_STATUSES
 
 PAGE_SIZE = 25
 
@@ -56,7 +44,7 @@ def _client(request, pk):
 
 def _form_page(request, client, form, **page):
     """A one-form page about `client`: back to the client page when done."""
-    back = reverse("clients:detail", args=[client.pk])
+    back = reverse("records:client", args=[client.pk])
     return form_page(
         request,
         form,
@@ -79,40 +67,6 @@ def client_list(request):
         "clients/client_list.html",
         {"page": page, "q": query, "query": f"q={query}" if query else ""},
     )
-
-
-@permission_required("clients.view_client", raise_exception=True)
-def client_detail(request, pk):
-    client = _client(request, pk)
-    access_log_record(by=request.user, subject=client, request=request)
-    measures = list(
-        client.measures.select_related("recorded_by")
-        .prefetch_related("answers")
-        .order_by("taken_on", "pk")
-    )
-    in_force = assessment_in_force(client)
-    episode = client.support_episodes.open().order_by("-opened_at").first()
-    context = {
-        "client": client,
-        "consents": {kind.label: consent_current(client, kind) for kind in ConsentKind},
-        "home_visit_refusal": home_visit_refusal(client),
-        "assessment": in_force,
-        "draft": client.assessments.filter(status=AssessmentStatus.DRAFT).first(),
-        "safety": safety_summary(client, in_force),
-        "goals": client.goals.select_related("set_by", "reviewed_by"),
-        "measures": [(measure, scores(measure)) for measure in measures],
-        "changes": {INSTRUMENTS[code]: rows for code, rows in all_changes(measures).items()},
-        "instruments": INSTRUMENTS.values(),
-        "events": timeline(client, request.user),
-        "can_change": request.user.has_perm("clients.change_client"),
-        "episode": episode,
-        "assignment": episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES)
-        .select_related("volunteer")
-        .first()
-        if episode
-        else None,
-    }
-    return render(request, "clients/client_detail.html", context)
 
 
 @permission_required("clients.change_client", raise_exception=True)
@@ -302,7 +256,7 @@ def goal_review_view(request, pk, goal_pk):
 def measure_new(request, pk, instrument):
     client = _client(request, pk)
     if instrument not in INSTRUMENTS:
-        return redirect("clients:detail", pk=client.pk)
+        return redirect("records:client", pk=client.pk)
     form = MeasureForm(request.POST or None, instrument=instrument)
     episode = client.support_episodes.order_by("-opened_at").first()
     return _form_page(
@@ -323,25 +277,3 @@ def measure_new(request, pk, instrument):
         success="Answers recorded. Unanswered items are kept as missing.",
         template="clients/measure_form.html",
     )
-
-
-@permission_required("clients.subject_access", raise_exception=True)
-def subject_access_copy(request, pk):
-    """A copy of everything held about the client, as a readable PDF or a JSON file."""
-    client = get_visible_or_404(Client, request.user, pk=pk)
-    export_format = request.GET.get("format")
-    if export_format not in ("pdf", "json"):
-        return render(request, "clients/subject_access.html", {"client": client})
-    access_log_record(by=request.user, subject=client, request=request)
-    sections = subject_access(client)
-    if export_format == "json":
-        response = JsonResponse(as_json(sections), json_dumps_params={"indent": 2, "default": str})
-    else:
-        html = render_to_string(
-            "clients/subject_access_pdf.html",
-            {"client": client, "sections": sections, "made_at": timezone.now()},
-        )
-        response = HttpResponse(pdf_layout(html).write_pdf(), content_type="application/pdf")
-    name = f"subject-access-{client.pk}.{export_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -195,7 +195,7 @@ def one_of_everything(*, nhs_base, names=None):
         purpose="To tell the GP", lawful_basis=LawfulBasis.PUBLIC_TASK_HEALTH,
     )  # fmt: skip
     AccessLogEntry.objects.create(
-        user=coordinator, subject=client, page="clients:detail", path=f"/clients/{client.pk}/"
+        user=coordinator, subject=client, page="records:client", path=f"/clients/{client.pk}/"
     )
     export = ReportExport.objects.create(
         scheme=scheme, requested_by=users[MANAGER], period_start=today.replace(day=1),

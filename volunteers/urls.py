@@ -5,9 +5,7 @@ from volunteers import views
 app_name = "volunteers"
 
 urlpatterns = [
-    path("", views.volunteer_list, name="list"),
     path("new/", views.volunteer_new, name="new"),
-    path("<int:pk>/", views.volunteer_detail, name="detail"),
     path("<int:pk>/edit/", views.volunteer_edit, name="edit"),
     path("<int:pk>/stage/", views.volunteer_stage, name="stage"),
     path("<int:pk>/invite/", views.volunteer_invite_view, name="invite"),

@@ -1,12 +1,10 @@
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from aligns.pages import form_page
 from aligns.shortcuts import get_visible_or_404, site_address
-from visits.models import with_caseload
 from volunteers.forms import (
     AvailabilityForm,
     DbsForm,
@@ -28,27 +26,6 @@ from volunteers.services import (
 )
 
 
-@permission_required("volunteers.view_volunteers", raise_exception=True)
-def volunteer_list(request):
-    stage = request.GET.get("stage", "")
-    volunteers = with_caseload(Volunteer.objects.visible_to(request.user).with_vetting()).order_by(
-        "family_name", "pk"
-    )
-    if stage in Stage.values:
-        volunteers = volunteers.filter(stage=stage)
-    page = Paginator(volunteers, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "volunteers/volunteer_list.html",
-        {
-            "page": page,
-            "stage": stage,
-            "stages": Stage.choices,
-            "query": f"stage={stage}" if stage else "",
-        },
-    )
-
-
 @permission_required("volunteers.manage_volunteers", raise_exception=True)
 def volunteer_new(request):
     def create(form):
@@ -62,39 +39,15 @@ def volunteer_new(request):
         VolunteerForm(request.POST or None),
         heading="Add a volunteer",
         button="Add volunteer",
-        back_url=reverse("volunteers:list"),
+        back_url=reverse("records:volunteers"),
         on_valid=create,
         success="Volunteer added at the start of the pipeline.",
-        done_url=lambda volunteer: reverse("volunteers:detail", args=[volunteer.pk]),
+        done_url=lambda volunteer: reverse("records:volunteer", args=[volunteer.pk]),
     )
 
 
 def _volunteer(request, pk):
     return get_visible_or_404(Volunteer, request.user, pk=pk)
-
-
-@permission_required("volunteers.view_volunteers", raise_exception=True)
-def volunteer_detail(request, pk):
-    volunteer = get_object_or_404(
-        with_caseload(Volunteer.objects.visible_to(request.user).with_vetting())
-        .select_related("user")
-        .prefetch_related("skills"),
-        pk=pk,
-    )
-    return render(
-        request,
-        "volunteers/volunteer_detail.html",
-        {
-            "volunteer": volunteer,
-            "stages": volunteer.stage_changes.select_related("changed_by"),
-            "dbs_checks": volunteer.dbs_checks.all(),
-            "references": volunteer.references.all(),
-            "training": volunteer.training.select_related("course"),
-            "assignments": volunteer.assignments.select_related("episode__client"),
-            "can_manage": request.user.has_perm("volunteers.manage_volunteers"),
-            "next_stages": STAGE_TRANSITIONS[Stage(volunteer.stage)],
-        },
-    )
 
 
 @permission_required("volunteers.manage_volunteers", raise_exception=True)
@@ -119,7 +72,7 @@ def volunteer_edit(request, pk):
 
 
 def _back(volunteer):
-    url = reverse("volunteers:detail", args=[volunteer.pk])
+    url = reverse("records:volunteer", args=[volunteer.pk])
     return {"back_url": url, "done_url": url}
 
 

@@ -1,7 +1,5 @@
 """The synthetic demo scheme used by `make run` and the browser tests. Never real people."""
 
-from django.db import transaction
-
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
 from aligns.accounts.services import user_create
 
@@ -49,11 +47,10 @@ DEMO_JOB_TITLES = {
 }
 
 
-@transaction.atomic
-def seed_demo():
-    """Create the demo scheme and its users if missing. Safe to run any number of times.
+def seed_scheme_and_people():
+    """The demo scheme, its hospitals and wards, and its four demo users, made if missing.
 
-    Returns the users created this time (empty when everything already existed).
+    Returns (scheme, {ward name: ward}, the users created this time).
     """
     scheme, _ = Scheme.objects.get_or_create(slug=DEMO_SCHEME["slug"], defaults=DEMO_SCHEME)
     wards = {}
@@ -81,36 +78,4 @@ def seed_demo():
                 by=None,
             )
         )
-
-    # Each part of the journey adds its own demo records, once.
-    from aligns.catalogues.lists import load_catalogues
-    from aligns.catalogues.models import KnownRisk, Need
-    from referrals.demo import seed_referrals
-
-    load_catalogues(Need, KnownRisk)
-
-    by_email = {user.email: user for user in User.objects.filter(scheme=scheme)}
-    seed_referrals(
-        scheme=scheme,
-        wards=list(wards.values()),
-        ward_staff=by_email["ward@example.org"],
-        coordinator=by_email["coordinator@example.org"],
-    )
-    from clients.demo import seed_clients
-    from volunteers.demo import seed_volunteers
-
-    seed_volunteers(
-        scheme=scheme,
-        coordinator=by_email["coordinator@example.org"],
-        volunteer_user=by_email["volunteer@example.org"],
-    )
-
-    from visits.demo import seed_episodes
-
-    seed_clients(
-        scheme=scheme,
-        coordinator=by_email["coordinator@example.org"],
-        manager=by_email["manager@example.org"],
-    )
-    seed_episodes(scheme=scheme, coordinator=by_email["coordinator@example.org"])
-    return created
+    return scheme, wards, created

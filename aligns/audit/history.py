@@ -1,7 +1,7 @@
 """A person-readable change history for any model with simple-history: who, when, what.
 
 `history_entries(instance)` is the history shown on a page about one record. The managers'
-change-history page (aligns/audit/kinds.py) builds on the same `entries_from_records`, giving
+change-history page (records/kinds.py) builds on the same `entries_from_records`, giving
 it the names of linked records and asking for the values each record was created with.
 """
 

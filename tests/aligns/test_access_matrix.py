@@ -192,7 +192,7 @@ ACCESS = {
     "referrals:fhir": Access(ok=roles(COORDINATOR), kwargs=pk("referral")),
     # clients
     "clients:list": Access(ok=STAFF),
-    "clients:detail": Access(ok=STAFF, kwargs=pk("client")),
+    "records:client": Access(ok=STAFF, kwargs=pk("client")),
     "clients:edit": Access(ok=roles(COORDINATOR), kwargs=pk("client")),
     "clients:consent": Access(ok=roles(COORDINATOR), kwargs=pk("client")),
     "clients:assessment_new": Access(
@@ -209,16 +209,16 @@ ACCESS = {
     "clients:goal_new": Access(ok=roles(COORDINATOR), kwargs=pk("client")),
     "clients:goal_review": Access(ok=roles(COORDINATOR), kwargs=client_and("goal", "goal_pk")),
     # The page, and the copy as JSON (the PDF is the same data through WeasyPrint).
-    "clients:subject_access": Access(
+    "records:subject_access": Access(
         ok=STAFF, kwargs=pk("client"), query=lambda w: {"format": "json"}
     ),
     "clients:measure_new": Access(
         ok=roles(COORDINATOR), kwargs=lambda w: {"pk": w.client.pk, "instrument": "ucla3"}
     ),
     # volunteers
-    "volunteers:list": Access(ok=STAFF),
+    "records:volunteers": Access(ok=STAFF),
     "volunteers:new": Access(ok=roles(COORDINATOR)),
-    "volunteers:detail": Access(ok=STAFF, kwargs=pk("volunteer")),
+    "records:volunteer": Access(ok=STAFF, kwargs=pk("volunteer")),
     "volunteers:edit": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
     "volunteers:stage": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
     "volunteers:dbs": Access(ok=roles(COORDINATOR), kwargs=pk("volunteer")),
@@ -286,11 +286,11 @@ ACCESS = {
     ),
     "reports:settings": Access(ok=roles(MANAGER)),
     # aligns/audit
-    "audit:access_log": Access(ok=roles(MANAGER)),
-    "audit:sharing_log": Access(ok=roles(MANAGER)),
+    "records:access_log": Access(ok=roles(MANAGER)),
+    "records:sharing_log": Access(ok=roles(MANAGER)),
     # One record's change history: every kind is looked up the same way (its own tests are in
     # tests/audit/test_history_view.py).
-    "audit:history": Access(
+    "records:history": Access(
         ok=roles(MANAGER), kwargs=lambda w: {"kind": "client", "pk": w.client.pk}
     ),
 }

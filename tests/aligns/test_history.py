@@ -1,8 +1,8 @@
 from django.urls import reverse
 
-from aligns.accounts.demo import seed_demo
 from aligns.accounts.models import Role
 from aligns.accounts.services import user_create, user_update_contact
+from records.demo import seed_demo
 
 
 def test_a_change_made_through_a_page_is_attributed_to_the_signed_in_user(client, volunteer):

@@ -642,7 +642,7 @@ FORMS = {
         "coordinator",
         kwargs=lambda w: {"pk": w.unmatched_episode.client.pk},
         valid={},
-        page=("clients:detail", lambda w: {"pk": w.unmatched_episode.client.pk}, None),
+        page=("records:client", lambda w: {"pk": w.unmatched_episode.client.pk}, None),
     ),
     "clients:assessment": Form(
         "coordinator", kwargs=client_and("assessment", "assessment_pk"), valid={}
@@ -808,13 +808,13 @@ NOT_FORMS = {
         "a page; its buttons post elsewhere",
     ),
     "clients:list": (Form("coordinator"), "a GET form (GET_FORMS)"),
-    "clients:detail": (
+    "records:client": (
         Form("coordinator", kwargs=pk("client")),
         "a page; its buttons post elsewhere",
     ),
-    "clients:subject_access": (Form("coordinator", kwargs=pk("client")), "a GET form (GET_FORMS)"),
-    "volunteers:list": (Form("coordinator"), "a GET form (GET_FORMS)"),
-    "volunteers:detail": (Form("coordinator", kwargs=pk("volunteer")), "a page"),
+    "records:subject_access": (Form("coordinator", kwargs=pk("client")), "a GET form (GET_FORMS)"),
+    "records:volunteers": (Form("coordinator"), "a GET form (GET_FORMS)"),
+    "records:volunteer": (Form("coordinator", kwargs=pk("volunteer")), "a page"),
     "visits:match": (
         Form("coordinator", kwargs=pk("unmatched_episode")),
         "a GET form (GET_FORMS); the shortlist's buttons post to assign",
@@ -834,10 +834,10 @@ NOT_FORMS = {
     "reports:report": (Form("manager"), "a GET form (GET_FORMS)"),
     "reports:export_status": (Form("manager", kwargs=pk("export")), "a progress page"),
     "reports:export_download": (Form("manager", kwargs=pk("export")), "a file"),
-    "audit:access_log": (Form("manager"), "a GET form (GET_FORMS)"),
-    "audit:sharing_log": (Form("manager"), "a GET form (GET_FORMS)"),
+    "records:access_log": (Form("manager"), "a GET form (GET_FORMS)"),
+    "records:sharing_log": (Form("manager"), "a GET form (GET_FORMS)"),
     # The client's: what the forms saved is shown again there, as old and new values.
-    "audit:history": (
+    "records:history": (
         Form("manager", kwargs=lambda w: {"kind": "client", "pk": w.client.pk}),
         "a page",
     ),
@@ -850,8 +850,8 @@ GET_FORMS = {
     "referrals:check_nhs_number": Form("ward_staff", fields=("nhs_number",)),
     "referrals:ward_list": Form("ward_staff", fields=("page",)),
     "clients:list": Form("coordinator", fields=("q", "page")),
-    "clients:subject_access": Form("coordinator", kwargs=pk("client"), fields=("format",)),
-    "volunteers:list": Form("coordinator", fields=("stage", "page")),
+    "records:subject_access": Form("coordinator", kwargs=pk("client"), fields=("format",)),
+    "records:volunteers": Form("coordinator", fields=("stage", "page")),
     "visits:match": Form("coordinator", kwargs=pk("unmatched_episode"), fields=("ineligible",)),
     "visits:board": Form("coordinator", fields=("page",)),
     "visits:work_queue": Form("coordinator", fields=("page",)),
@@ -870,7 +870,7 @@ GET_FORMS = {
         valid=lambda w: {"quarter": w.quarter},
     ),
     "reports:export_status": Form("manager", kwargs=pk("export")),
-    "audit:access_log": Form(
+    "records:access_log": Form(
         "manager",
         fields=(
             "nhs_number",
@@ -885,7 +885,7 @@ GET_FORMS = {
             "format",
         ),
     ),
-    "audit:sharing_log": Form(
+    "records:sharing_log": Form(
         "manager",
         fields=(
             "nhs_number",

@@ -199,7 +199,8 @@ def demo_users(transactional_db, settings):
     this process, so it sees the same settings.
     """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from aligns.accounts.demo import DEMO_USERS, seed_demo
+    from aligns.accounts.demo import DEMO_USERS
+    from records.demo import seed_demo
 
     seed_demo()
     return DEMO_USERS

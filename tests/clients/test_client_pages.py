@@ -24,7 +24,7 @@ from tests.factories import ClientFactory, ReferralFactory
 
 
 def detail(client_record):
-    return reverse("clients:detail", args=[client_record.pk])
+    return reverse("records:client", args=[client_record.pk])
 
 
 @pytest.mark.parametrize("role", [Role.WARD_STAFF, Role.VOLUNTEER])
@@ -67,7 +67,7 @@ def test_opening_a_client_writes_the_access_log(client, coordinator, client_reco
     client.get(detail(client_record))
 
     entry = AccessLogEntry.objects.get()
-    assert (entry.user, entry.subject, entry.page) == (coordinator, client_record, "clients:detail")
+    assert (entry.user, entry.subject, entry.page) == (coordinator, client_record, "records:client")
 
 
 def test_the_client_list_finds_by_name_or_nhs_number(client, coordinator, scheme):

@@ -14,7 +14,7 @@ def test_another_schemes_coordinator_finds_neither_volunteer_nor_episode(
     volunteer, episode = make_volunteer(), make_episode()
     client.force_login(CoordinatorFactory(scheme=other_scheme))
 
-    assert client.get(reverse("volunteers:detail", args=[volunteer.pk])).status_code == 404
+    assert client.get(reverse("records:volunteer", args=[volunteer.pk])).status_code == 404
     assert client.get(reverse("visits:match", args=[episode.pk])).status_code == 404
     response = client.post(reverse("visits:offer", args=[episode.pk]), {"volunteer": volunteer.pk})
     assert response.status_code == 404
@@ -23,7 +23,7 @@ def test_another_schemes_coordinator_finds_neither_volunteer_nor_episode(
 def test_a_manager_may_look_but_not_match(client, manager, make_episode):
     client.force_login(manager)
 
-    assert client.get(reverse("volunteers:list")).status_code == 200
+    assert client.get(reverse("records:volunteers")).status_code == 200
     assert client.get(reverse("visits:match", args=[make_episode().pk])).status_code == 403
 
 

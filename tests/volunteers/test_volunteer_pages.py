@@ -19,8 +19,8 @@ def test_volunteers_and_ward_staff_cannot_see_the_volunteer_list_or_records(
     other = make_volunteer()
     client.force_login(make_user(role))
 
-    assert client.get(reverse("volunteers:list")).status_code == 403
-    assert client.get(reverse("volunteers:detail", args=[other.pk])).status_code == 403
+    assert client.get(reverse("records:volunteers")).status_code == 403
+    assert client.get(reverse("records:volunteer", args=[other.pk])).status_code == 403
 
 
 def test_a_volunteer_changes_their_own_availability(client, make_user, make_volunteer):
@@ -142,7 +142,7 @@ def test_a_volunteer_on_the_books_is_invited_from_their_page_and_linked_to_their
 ):
     profile = make_volunteer(given_name="Imogen", email="imogen@example.org", phone="07700900123")
     client.force_login(coordinator)
-    page = client.get(reverse("volunteers:detail", args=[profile.pk])).content.decode()
+    page = client.get(reverse("records:volunteer", args=[profile.pk])).content.decode()
     form = client.get(reverse("volunteers:invite", args=[profile.pk])).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -160,7 +160,7 @@ def test_a_volunteer_on_the_books_is_invited_from_their_page_and_linked_to_their
     assert profile.user.scheme == coordinator.scheme
     assert mail.outbox[0].to == ["imogen@example.org"]
     assert profile.history.latest().history_user == coordinator
-    linked = client.get(reverse("volunteers:detail", args=[profile.pk])).content.decode()
+    linked = client.get(reverse("records:volunteer", args=[profile.pk])).content.decode()
     assert "Invite them to sign in" not in linked and "imogen@example.org" in linked
     assert client.get(reverse("volunteers:invite", args=[profile.pk])).status_code == 404
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from clients.retention import anonymise, expired_clients
+from records.retention import anonymise, expired_clients
 
 
 class Command(BaseCommand):

@@ -151,7 +151,7 @@ class Kind:
         return apps.get_model(self.model)
 
     def url(self, pk):
-        return reverse("audit:history", args=[self.slug, pk])
+        return reverse("records:history", args=[self.slug, pk])
 
 
 def _register(*kinds):
@@ -166,7 +166,7 @@ KINDS = _register(
         person="id", person_model="clients.Client",
         children=(("consent", "client_id"), ("assessment", "client_id"), ("goal", "client_id"),
                   ("outcome-measure", "client_id"), ("episode", "client_id")),
-        expanders={"preferred_times": _grid, "nhs_number": _nhs_number}, page="clients:detail",
+        expanders={"preferred_times": _grid, "nhs_number": _nhs_number}, page="records:client",
     ),
     Kind(
         "consent", "clients.ConsentRecord", "Consent record", "Consent records",
@@ -254,7 +254,7 @@ KINDS = _register(
                   ("training-record", "volunteer_id"), ("assignment", "volunteer_id")),
         # Where they live, worked out from the postcode (which is shown): no news to a reader.
         hidden=("latitude", "longitude", "location_is_district"),
-        expanders={"availability": _grid}, page="volunteers:detail",
+        expanders={"availability": _grid}, page="records:volunteer",
     ),
     Kind(
         "dbs-check", "volunteers.DbsCheck", "DBS check", "DBS checks",

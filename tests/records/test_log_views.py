@@ -31,7 +31,7 @@ def two_people(scheme, coordinator):
 def view_client(client, user, episode, when):
     with time_machine.travel(when, tick=False):
         client.force_login(user)
-        client.get(reverse("clients:detail", args=[episode.client.pk]))
+        client.get(reverse("records:client", args=[episode.client.pk]))
 
 
 def rows(response):
@@ -48,7 +48,7 @@ def test_manager_filters_the_access_log_by_person_user_and_date(
     view_client(client, other, amos, datetime.datetime(2026, 11, 5, 10, tzinfo=LONDON))
     view_client(client, coordinator, beatrix, datetime.datetime(2026, 11, 9, 10, tzinfo=LONDON))
     client.force_login(manager)
-    url = reverse("audit:access_log")
+    url = reverse("records:access_log")
 
     by_person = client.get(url, {"nhs_number": amos.client.nhs_number})
     assert len(by_person.context["page"]) == 2
@@ -67,7 +67,7 @@ def test_manager_filters_the_access_log_by_person_user_and_date(
 
 def test_bad_filters_are_explained_and_kept(client, manager):
     client.force_login(manager)
-    response = client.get(reverse("audit:access_log"), {"nhs_number": "abc", "user": "999999"})
+    response = client.get(reverse("records:access_log"), {"nhs_number": "abc", "user": "999999"})
     errors = response.context["form"].errors
     assert errors["nhs_number"] == ["Enter an NHS number as 10 digits, like 999 123 4560"]
     assert errors["user"] == ["Choose someone from the list"]
@@ -94,7 +94,7 @@ def test_manager_sees_only_their_schemes_sharing_and_can_show_only_overrides(
                            decided_on=datetime.date.today(), obtained_by="Client",
                            by=coordinator)  # fmt: skip
     client.force_login(manager)
-    url = reverse("audit:sharing_log")
+    url = reverse("records:sharing_log")
     response = client.get(url)
     assert len(response.context["page"]) == 2
     assert response.context["overrides"] == 1
@@ -110,8 +110,8 @@ def test_manager_sees_only_their_schemes_sharing_and_can_show_only_overrides(
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.VOLUNTEER, Role.WARD_STAFF])
 def test_only_managers_read_the_logs(client, make_user, role):
     client.force_login(make_user(role))
-    assert client.get(reverse("audit:access_log")).status_code == 403
-    assert client.get(reverse("audit:sharing_log")).status_code == 403
+    assert client.get(reverse("records:access_log")).status_code == 403
+    assert client.get(reverse("records:sharing_log")).status_code == 403
 
 
 def test_the_log_pages_issue_a_bounded_number_of_queries(
@@ -122,6 +122,6 @@ def test_the_log_pages_issue_a_bounded_number_of_queries(
         view_client(client, coordinator, episode, timezone.now())
     client.force_login(manager)
     with django_assert_max_num_queries(12):
-        client.get(reverse("audit:access_log"))
+        client.get(reverse("records:access_log"))
     with django_assert_max_num_queries(12):
-        client.get(reverse("audit:sharing_log"))
+        client.get(reverse("records:sharing_log"))

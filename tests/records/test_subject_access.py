@@ -39,7 +39,7 @@ def test_the_json_copy_holds_every_part_of_the_record(client, episode, coordinat
     referral_accept(referral=other, by=coordinator)
     client.force_login(coordinator)
     response = client.get(
-        reverse("clients:subject_access", args=[episode.client.pk]), {"format": "json"}
+        reverse("records:subject_access", args=[episode.client.pk]), {"format": "json"}
     )
     data = json.loads(response.content)
     assert data["Client record"][0]["First name"] == "Perpetua"
@@ -50,7 +50,7 @@ def test_the_json_copy_holds_every_part_of_the_record(client, episode, coordinat
     assert data["Concerns"][0]["Description"] == "Coughing a lot"
     assert "Someone" not in response.content.decode()
     logged = AccessLogEntry.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Client), page="clients:subject_access"
+        subject_type=ContentType.objects.get_for_model(Client), page="records:subject_access"
     )
     assert logged.count() == 1
 
@@ -58,7 +58,7 @@ def test_the_json_copy_holds_every_part_of_the_record(client, episode, coordinat
 def test_the_pdf_copy_renders(client, episode, manager):
     client.force_login(manager)
     response = client.get(
-        reverse("clients:subject_access", args=[episode.client.pk]), {"format": "pdf"}
+        reverse("records:subject_access", args=[episode.client.pk]), {"format": "pdf"}
     )
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
@@ -66,19 +66,19 @@ def test_the_pdf_copy_renders(client, episode, manager):
 
 def test_the_page_itself_is_not_logged_until_a_copy_is_made(client, episode, manager):
     client.force_login(manager)
-    page = client.get(reverse("clients:subject_access", args=[episode.client.pk]))
+    page = client.get(reverse("records:subject_access", args=[episode.client.pk]))
     assert page.status_code == 200
-    assert not AccessLogEntry.objects.filter(page="clients:subject_access").exists()
+    assert not AccessLogEntry.objects.filter(page="records:subject_access").exists()
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF])
 def test_only_scheme_staff_make_copies(client, episode, make_user, role):
     client.force_login(make_user(role))
-    url = reverse("clients:subject_access", args=[episode.client.pk])
+    url = reverse("records:subject_access", args=[episode.client.pk])
     assert client.get(url, {"format": "json"}).status_code == 403
 
 
 def test_another_scheme_cannot_ask_for_this_client(client, episode, make_user, other_scheme):
     client.force_login(make_user(Role.MANAGER, scheme=other_scheme))
-    url = reverse("clients:subject_access", args=[episode.client.pk])
+    url = reverse("records:subject_access", args=[episode.client.pk])
     assert client.get(url, {"format": "json"}).status_code == 404

@@ -12,10 +12,27 @@ from django.db import models
 
 from aligns.audit.models import SharingLogEntry
 from referrals.models import Referral
-from visits.models import SupportEpisode
+from visits.models import (
+    Concern,
+    Contact,
+    Extension,
+    OnwardReferral,
+    Readmission,
+    SupportEpisode,
+)
 
 # Internal bookkeeping, not information about the person.
 _SKIPPED = {"id", "scheme", "client", "episode", "measure", "preferred_times", "availability"}
+
+
+# What happened during support, each kind in its own section.
+EPISODE_PARTS = [
+    ("Calls and visits", Contact),
+    ("Concerns", Concern),
+    ("Readmissions", Readmission),
+    ("Extensions", Extension),
+    ("Onward referrals", OnwardReferral),
+]
 
 
 @dataclass
@@ -76,21 +93,9 @@ def subject_access(client):
         _section("Support episodes", episodes),
         *[
             _section(title, model.objects.filter(episode__in=episodes).order_by("pk"))
-            for title, model in _episode_parts()
+            for title, model in EPISODE_PARTS
         ],
         _section("Information shared about them", SharingLogEntry.objects.filter(client=client)),
-    ]
-
-
-def _episode_parts():
-    from visits.models import Concern, Contact, Extension, OnwardReferral, Readmission
-
-    return [
-        ("Calls and visits", Contact),
-        ("Concerns", Concern),
-        ("Readmissions", Readmission),
-        ("Extensions", Extension),
-        ("Onward referrals", OnwardReferral),
     ]
 
 

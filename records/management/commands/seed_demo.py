@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from aligns.accounts.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from aligns.accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from records.demo import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from clients.retention import anonymise, expired_clients
+from records.retention import anonymise, expired_clients
 
 
 @shared_task

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from aligns.accounts.models import Role
 from aligns.audit.history import SECRET_FIELD
-from aligns.audit.kinds import KINDS, NAMERS
 from aligns.audit.models import AccessLogEntry
 from aligns.audit.services import attribute_change
 from aligns.catalogues.models import Need
@@ -25,6 +24,7 @@ from clients.services import (
     goal_add,
     goal_review,
 )
+from records.kinds import KINDS, NAMERS
 from referrals.services import referral_accept
 from tests.clients.conftest import answers
 from tests.factories import ReferralFactory, WardFactory
@@ -43,7 +43,7 @@ LEFT_OUT = {
 
 
 def history_url(kind, pk):
-    return reverse("audit:history", args=[kind, pk])
+    return reverse("records:history", args=[kind, pk])
 
 
 def newest(response):
@@ -323,7 +323,7 @@ def test_reading_the_history_of_a_clients_record_is_logged_as_reading_the_client
     assert entry.user == manager
     assert entry.subject_type == ContentType.objects.get_for_model(Client)
     assert entry.subject_id == str(episode.client.pk)
-    assert entry.page == "audit:history"
+    assert entry.page == "records:history"
     assert entry.path == history_url("goal", goal.pk)
 
 
@@ -347,8 +347,8 @@ def test_reading_a_volunteers_history_is_logged_and_a_services_is_not(
 
 @pytest.mark.parametrize(
     ("page", "kind"),
-    [("clients:detail", "client"), ("visits:episode", "episode"),
-     ("volunteers:detail", "volunteer"), ("accounts:team_member_detail", "user")],
+    [("records:client", "client"), ("visits:episode", "episode"),
+     ("records:volunteer", "volunteer"), ("accounts:team_member_detail", "user")],
 )  # fmt: skip
 def test_managers_find_the_change_history_on_a_records_page(
     client, manager, coordinator, episode, a_volunteer, page, kind
@@ -402,7 +402,7 @@ def test_every_model_with_a_history_can_be_read_or_is_left_out_on_purpose():
 
     missing = sorted(set(_models_with_history()) - viewable - set(LEFT_OUT))
 
-    assert not missing, f"add these to aligns/audit/kinds.py (or LEFT_OUT, with why): {missing}"
+    assert not missing, f"add these to records/kinds.py (or LEFT_OUT, with why): {missing}"
 
 
 def test_every_link_a_readable_record_holds_is_shown_by_name():
@@ -416,7 +416,7 @@ def test_every_link_a_readable_record_holds_is_shown_by_name():
             f"{kind.slug}.{f.name}" for f in links if f.related_model._meta.label not in NAMERS
         }
 
-    assert not unnamed, f"give these a name in aligns/audit/kinds.py NAMERS: {sorted(unnamed)}"
+    assert not unnamed, f"give these a name in records/kinds.py NAMERS: {sorted(unnamed)}"
 
 
 @pytest.fixture

@@ -1,0 +1,312 @@
+"""One client's story on one page, newest first: a fixed number of queries, whatever its length.
+
+Every kind of event of the client: referrals and their decisions, consent, risk assessments,
+goals, outcome measures, support episodes (opened, started, extended, readmissions, home
+again, closed), volunteers offered, calls and visits, concerns, onward referrals, and what
+was shared with NHS partners. Each source is read once (with the people involved joined in)
+and the events are merged in Python.
+
+What the timeline shows is for the scheme's staff who may open the client's record. It
+names what happened and its outcome, never what a volunteer wrote in a note: a call shows
+whether it was answered, how long it took and what was done, and a concern its category and
+urgency, with a link to the page that holds the rest for those allowed to open it.
+"""
+
+from dataclasses import dataclass, replace
+from datetime import datetime, time
+
+from django.urls import reverse
+from django.utils import timezone
+
+from aligns.audit.models import SharingLogEntry
+from referrals.models import Referral
+from visits.models import (
+    Assignment,
+    CallKind,
+    Concern,
+    Contact,
+    Extension,
+    OnwardReferral,
+    Readmission,
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    when: datetime
+    title: str
+    who: str = ""
+    detail: str = ""
+    url: str = ""
+    # The permission needed to follow `url`; without it the event shows without a link.
+    permission: str = ""
+
+
+def _at(value):
+    """Dates become the start of their day, so they sort among times."""
+    if isinstance(value, datetime):
+        return value
+    return timezone.make_aware(datetime.combine(value, time.min))
+
+
+def _name(user):
+    return str(user) if user else "the system"
+
+
+def _plural(count, word):
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _referral_events(client):
+    referrals = Referral.objects.filter(
+        scheme_id=client.scheme_id, nhs_number=client.nhs_number
+    ).select_related("ward__hospital", "decided_by")
+    for referral in referrals:
+        url = reverse("referrals:detail", args=[referral.pk])
+        link = {"url": url, "permission": "referrals.view_referral"}
+        yield Event(
+            referral.submitted_at, f"Referred from {referral.ward}", referral.referrer_name, **link
+        )
+        if referral.decided_at:
+            yield Event(
+                referral.decided_at,
+                f"Referral {referral.get_status_display().lower()}",
+                _name(referral.decided_by),
+                referral.get_decline_reason_display(),
+                **link,
+            )
+
+
+def _episode_link(episode_id):
+    return {
+        "url": reverse("visits:episode", args=[episode_id]),
+        "permission": "visits.view_episodes",
+    }
+
+
+def _episode_events(client):
+    for episode in client.support_episodes.select_related("opened_by", "closed_by"):
+        link = _episode_link(episode.pk)
+        yield Event(episode.opened_at, "Support episode opened", _name(episode.opened_by), **link)
+        if episode.start_date:
+            yield Event(_at(episode.start_date), "Went home: support started", **link)
+        if episode.closed_on:
+            yield Event(
+                _at(episode.closed_on),
+                "Support closed",
+                _name(episode.closed_by),
+                episode.get_exit_outcome_display(),
+                **link,
+            )
+
+
+def _extension_events(client):
+    extensions = Extension.objects.filter(episode__client=client).select_related("extended_by")
+    for extension in extensions:
+        yield Event(
+            extension.extended_at,
+            f"Support extended by {_plural(extension.weeks, 'week')}",
+            _name(extension.extended_by),
+            **_episode_link(extension.episode_id),
+        )
+
+
+def _readmission_events(client):
+    readmissions = Readmission.objects.filter(episode__client=client).select_related("recorded_by")
+    for readmission in readmissions:
+        link = _episode_link(readmission.episode_id)
+        yield Event(
+            _at(readmission.admitted_on),
+            "Readmitted to hospital: calls paused",
+            _name(readmission.recorded_by),
+            f"Told by {readmission.get_source_display().lower()}",
+            **link,
+        )
+        if readmission.returned_home_on:
+            yield Event(_at(readmission.returned_home_on), "Home again: calls resumed", **link)
+
+
+def _volunteer_events(client):
+    offers = Assignment.objects.filter(episode__client=client).select_related(
+        "volunteer", "offered_by"
+    )
+    for offer in offers:
+        yield Event(offer.offered_at, f"Offered to {offer.volunteer}", _name(offer.offered_by))
+        if offer.responded_at:
+            yield Event(
+                offer.responded_at,
+                f"Volunteer offer {offer.get_status_display().lower()}",
+                str(offer.volunteer),
+                offer.decline_reason,
+            )
+
+
+def _contact_events(client):
+    """Calls and visits as they happened: the outcome, never the note."""
+    contacts = (
+        Contact.objects.filter(episode__client=client)
+        .select_related("logged_by")
+        .prefetch_related("activities")
+    )
+    for contact in contacts:
+        if contact.answered or contact.kind == CallKind.VISIT:
+            outcome = (
+                _plural(contact.duration_minutes, "minute") if contact.duration_minutes else ""
+            )
+        else:
+            outcome = "not answered"
+        done = ", ".join(str(need).lower() for need in contact.activities.all())
+        yield Event(
+            contact.happened_at,
+            f"{contact.get_kind_display()}{': ' + outcome if outcome else ''}",
+            _name(contact.logged_by),
+            f"Helped with: {done}" if done else "",
+            **_episode_link(contact.episode_id),
+        )
+
+
+def _concern_events(client):
+    """Concerns raised and dealt with: the category and urgency; the rest is on its page."""
+    concerns = Concern.objects.filter(episode__client=client).select_related(
+        "raised_by", "acknowledged_by", "closed_by"
+    )
+    for concern in concerns:
+        link = {
+            "url": reverse("visits:concern", args=[concern.pk]),
+            "permission": "visits.view_episodes",
+        }
+        category = concern.get_category_display()
+        yield Event(
+            concern.raised_at,
+            f"Concern raised: {category.lower()}",
+            _name(concern.raised_by),
+            concern.get_urgency_display(),
+            **link,
+        )
+        if concern.acknowledged_at and concern.acknowledged_at != concern.closed_at:
+            yield Event(
+                concern.acknowledged_at,
+                f"Concern acknowledged: {category.lower()}",
+                _name(concern.acknowledged_by),
+                **link,
+            )
+        if concern.closed_at:
+            escalated = f"Escalated to {concern.escalated_to}" if concern.escalated_to else ""
+            yield Event(
+                concern.closed_at,
+                f"Concern closed: {category.lower()}",
+                _name(concern.closed_by),
+                escalated,
+                **link,
+            )
+
+
+def _onward_events(client):
+    onward = OnwardReferral.objects.filter(episode__client=client).select_related(
+        "service", "made_by"
+    )
+    for referral in onward:
+        yield Event(
+            _at(referral.referred_on),
+            f"Referred on to {referral.service}",
+            _name(referral.made_by),
+            f"Outcome: {referral.get_outcome_display().lower()}",
+            **_episode_link(referral.episode_id),
+        )
+
+
+def _consent_events(client):
+    for record in client.consents.select_related("recorded_by"):
+        verb = "given" if record.given else "withdrawn"
+        yield Event(
+            _at(record.decided_on),
+            f"Consent {verb}: {record.get_kind_display().lower()}",
+            record.obtained_by,
+            record.note,
+        )
+
+
+def _assessment_events(client):
+    assessments = client.assessments.select_related(
+        "created_by", "signed_off_by", "second_signed_off_by"
+    )
+    for assessment in assessments:
+        url = reverse("clients:assessment", args=[client.pk, assessment.pk])
+        yield Event(
+            assessment.created_at, "Risk assessment started", _name(assessment.created_by), url=url
+        )
+        if assessment.signed_off_at:
+            yield Event(
+                assessment.signed_off_at,
+                "Risk assessment signed off",
+                _name(assessment.signed_off_by),
+                f"{assessment.get_level_display()} risk",
+                url,
+            )
+        if assessment.second_signed_off_at:
+            yield Event(
+                assessment.second_signed_off_at,
+                "Second sign-off of the risk assessment",
+                _name(assessment.second_signed_off_by),
+                url=url,
+            )
+
+
+def _goal_events(client):
+    for goal in client.goals.select_related("set_by", "reviewed_by"):
+        yield Event(
+            goal.set_at,
+            f"Goal set: {goal.get_category_display()}",
+            _name(goal.set_by),
+            goal.description,
+        )
+        if goal.reviewed_at:
+            yield Event(
+                goal.reviewed_at,
+                f"Goal reviewed: {goal.get_outcome_display()}",
+                _name(goal.reviewed_by),
+                goal.description,
+            )
+
+
+def _measure_events(client):
+    for measure in client.measures.select_related("recorded_by"):
+        yield Event(_at(measure.taken_on), f"{measure} recorded", _name(measure.recorded_by))
+
+
+def _share_events(client):
+    for entry in SharingLogEntry.objects.filter(client=client).select_related("shared_by"):
+        yield Event(
+            entry.shared_at,
+            f"Shared with {entry.recipient_organisation}: {entry.what.lower()}",
+            _name(entry.shared_by),
+            f"Without consent: {entry.override_reason}" if entry.is_override else entry.purpose,
+        )
+
+
+SOURCES = [
+    _referral_events,
+    _episode_events,
+    _extension_events,
+    _readmission_events,
+    _volunteer_events,
+    _contact_events,
+    _concern_events,
+    _onward_events,
+    _consent_events,
+    _assessment_events,
+    _goal_events,
+    _measure_events,
+    _share_events,
+]
+
+
+def timeline(client, user):
+    events = [event for source in SOURCES for event in source(client)]
+    events = [
+        replace(event, url="")
+        if event.permission and not user.has_perm(event.permission)
+        else event
+        for event in events
+    ]
+    return sorted(events, key=lambda event: event.when, reverse=True)
