@@ -20,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from aligns.accounts.models import Role, User
 from aligns.queueing import queue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,6 @@ class EmailNotSent(Exception):
 
 def coordinator_addresses(scheme_id):
     """Where an email for "the coordinators" of a scheme goes: its active coordinators."""
-    from aligns.accounts.models import Role, User
-
     return User.objects.filter(
         scheme_id=scheme_id, role=Role.COORDINATOR, is_active=True
     ).values_list("email", flat=True)

@@ -2,21 +2,23 @@
 
 from django.urls import reverse
 
+from aligns.permissions import Permission
+
 NAVIGATION = [
-    ("Your wards' referrals", "referrals:ward_list", "referrals.view_ward_referrals"),
-    ("Refer a patient", "referrals:create", "referrals.add_referral"),
-    ("Triage queue", "referrals:queue", "referrals.view_triage_queue"),
-    ("Alerts", "visits:work_queue", "visits.view_episodes"),
-    ("Episodes", "visits:board", "visits.view_episodes"),
-    ("Clients", "clients:list", "clients.view_client"),
-    ("Directory", "visits:directory", "visits.view_episodes"),
-    ("Today", "visits:today", "visits.view_today"),
-    ("Your volunteering", "volunteers:me", "volunteers.view_own"),
-    ("Volunteers", "records:volunteers", "volunteers.view_volunteers"),
-    ("Dashboard", "reports:dashboard", "reports.view_dashboard"),
-    ("Reports", "reports:report", "reports.view_report"),
-    ("Audit", "records:access_log", "audit.view_logs"),
-    ("Team", "accounts:team_list", "accounts.view_team"),
+    ("Your wards' referrals", "referrals:ward_list", Permission.VIEW_WARD_REFERRALS),
+    ("Refer a patient", "referrals:create", Permission.ADD_REFERRAL),
+    ("Triage queue", "referrals:queue", Permission.VIEW_TRIAGE_QUEUE),
+    ("Alerts", "visits:work_queue", Permission.VIEW_EPISODES),
+    ("Episodes", "visits:board", Permission.VIEW_EPISODES),
+    ("Clients", "clients:list", Permission.VIEW_CLIENT),
+    ("Directory", "visits:directory", Permission.VIEW_EPISODES),
+    ("Today", "visits:today", Permission.VIEW_TODAY),
+    ("Your volunteering", "volunteers:me", Permission.VIEW_OWN_VOLUNTEERING),
+    ("Volunteers", "records:volunteers", Permission.VIEW_VOLUNTEERS),
+    ("Dashboard", "reports:dashboard", Permission.VIEW_DASHBOARD),
+    ("Reports", "reports:report", Permission.VIEW_REPORT),
+    ("Audit", "records:access_log", Permission.VIEW_LOGS),
+    ("Team", "accounts:team_list", Permission.VIEW_TEAM),
 ]
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
 from aligns.pages import form_page
+from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
 from clients.assessment import SECTIONS
 from clients.forms import (
@@ -57,7 +58,7 @@ def _form_page(request, client, form, **page):
     )
 
 
-@permission_required("clients.view_client", raise_exception=True)
+@permission_required(Permission.VIEW_CLIENT, raise_exception=True)
 def client_list(request):
     query = request.GET.get("q", "")
     clients = Client.objects.visible_to(request.user).search(query).order_by("family_name", "pk")
@@ -69,7 +70,7 @@ def client_list(request):
     )
 
 
-@permission_required("clients.change_client", raise_exception=True)
+@permission_required(Permission.CHANGE_CLIENT, raise_exception=True)
 def client_edit(request, pk):
     client = _client(request, pk)
     form = ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk))
@@ -84,7 +85,7 @@ def client_edit(request, pk):
     )
 
 
-@permission_required("clients.change_client", raise_exception=True)
+@permission_required(Permission.CHANGE_CLIENT, raise_exception=True)
 def consent_change(request, pk):
     client = _client(request, pk)
     form = ConsentForm(request.POST or None, initial={"obtained_by": request.user.full_name})
@@ -100,7 +101,7 @@ def consent_change(request, pk):
 
 
 @require_POST
-@permission_required("clients.assess_client", raise_exception=True)
+@permission_required(Permission.ASSESS_CLIENT, raise_exception=True)
 def assessment_new(request, pk):
     client = _client(request, pk)
     assessment = assessment_start(client=client, by=request.user)
@@ -112,7 +113,7 @@ def _assessment(client, assessment_pk):
     return get_object_or_404(client.assessments, pk=assessment_pk)
 
 
-@permission_required("clients.assess_client", raise_exception=True)
+@permission_required(Permission.ASSESS_CLIENT, raise_exception=True)
 def assessment_edit(request, pk, assessment_pk):
     client = _client(request, pk)
     assessment = _assessment(client, assessment_pk)
@@ -131,7 +132,7 @@ def assessment_edit(request, pk, assessment_pk):
     )
 
 
-@permission_required("clients.view_client", raise_exception=True)
+@permission_required(Permission.VIEW_CLIENT, raise_exception=True)
 def assessment_detail(request, pk, assessment_pk):
     client = _client(request, pk)
     assessment = _assessment(client, assessment_pk)
@@ -142,7 +143,7 @@ def assessment_detail(request, pk, assessment_pk):
     if (
         assessment.status == AssessmentStatus.DRAFT
         and complete
-        and user.has_perm("clients.assess_client")
+        and user.has_perm(Permission.ASSESS_CLIENT)
     ):
         sign_off_form = SignOffForm(request.POST or None, computed=assessment.computed_level)
         if request.method == "POST" and sign_off_form.is_valid():
@@ -155,7 +156,7 @@ def assessment_detail(request, pk, assessment_pk):
                 return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
     can_second = (
         assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF
-        and user.has_perm("clients.second_sign_off")
+        and user.has_perm(Permission.SECOND_SIGN_OFF)
         and user.pk != assessment.signed_off_by_id
     )
     return render(
@@ -178,7 +179,7 @@ def assessment_detail(request, pk, assessment_pk):
             "form": sign_off_form,
             "can_second": can_second,
             "can_edit": assessment.status == AssessmentStatus.DRAFT
-            and user.has_perm("clients.assess_client"),
+            and user.has_perm(Permission.ASSESS_CLIENT),
         },
     )
 
@@ -194,7 +195,7 @@ def _signed_off_message(assessment):
 
 
 @require_POST
-@permission_required("clients.second_sign_off", raise_exception=True)
+@permission_required(Permission.SECOND_SIGN_OFF, raise_exception=True)
 def assessment_second(request, pk, assessment_pk):
     client = _client(request, pk)
     assessment = _assessment(client, assessment_pk)
@@ -207,7 +208,7 @@ def assessment_second(request, pk, assessment_pk):
     return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
 
 
-@permission_required("clients.assess_client", raise_exception=True)
+@permission_required(Permission.ASSESS_CLIENT, raise_exception=True)
 def reassessment_require(request, pk):
     client = _client(request, pk)
     return _form_page(
@@ -223,7 +224,7 @@ def reassessment_require(request, pk):
     )
 
 
-@permission_required("clients.change_client", raise_exception=True)
+@permission_required(Permission.CHANGE_CLIENT, raise_exception=True)
 def goal_new(request, pk):
     client = _client(request, pk)
     return _form_page(
@@ -237,7 +238,7 @@ def goal_new(request, pk):
     )
 
 
-@permission_required("clients.change_client", raise_exception=True)
+@permission_required(Permission.CHANGE_CLIENT, raise_exception=True)
 def goal_review_view(request, pk, goal_pk):
     client = _client(request, pk)
     goal = get_object_or_404(client.goals, pk=goal_pk)
@@ -252,7 +253,7 @@ def goal_review_view(request, pk, goal_pk):
     )
 
 
-@permission_required("clients.change_client", raise_exception=True)
+@permission_required(Permission.CHANGE_CLIENT, raise_exception=True)
 def measure_new(request, pk, instrument):
     client = _client(request, pk)
     if instrument not in INSTRUMENTS:

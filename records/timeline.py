@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aligns.audit.models import SharingLogEntry
+from aligns.permissions import Permission
 from referrals.models import Referral
 from visits.models import (
     Assignment,
@@ -63,7 +64,7 @@ def _referral_events(client):
     ).select_related("ward__hospital", "decided_by")
     for referral in referrals:
         url = reverse("referrals:detail", args=[referral.pk])
-        link = {"url": url, "permission": "referrals.view_referral"}
+        link = {"url": url, "permission": Permission.VIEW_REFERRAL}
         yield Event(
             referral.submitted_at, f"Referred from {referral.ward}", referral.referrer_name, **link
         )
@@ -80,7 +81,7 @@ def _referral_events(client):
 def _episode_link(episode_id):
     return {
         "url": reverse("visits:episode", args=[episode_id]),
-        "permission": "visits.view_episodes",
+        "permission": Permission.VIEW_EPISODES,
     }
 
 
@@ -173,7 +174,7 @@ def _concern_events(client):
     for concern in concerns:
         link = {
             "url": reverse("visits:concern", args=[concern.pk]),
-            "permission": "visits.view_episodes",
+            "permission": Permission.VIEW_EPISODES,
         }
         category = concern.get_category_display()
         yield Event(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from aligns.audit.models import AccessLogEntry, SharingLogEntry
 from aligns.audit.services import access_log_record
 from aligns.pdf import pdf_layout
+from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
 from aligns.spreadsheets import neutralise
 from clients.instruments import INSTRUMENTS
@@ -38,7 +39,7 @@ PAGE_SIZE = 50
 # --- Clients ------------------------------------------------------------------------------
 
 
-@permission_required("clients.view_client", raise_exception=True)
+@permission_required(Permission.VIEW_CLIENT, raise_exception=True)
 def client_record(request, pk):
     """One client on one page: their details, support, volunteer, risk, consent, goals,
     measures and everything that happened, newest first."""
@@ -63,7 +64,7 @@ def client_record(request, pk):
         "changes": {INSTRUMENTS[code]: rows for code, rows in all_changes(measures).items()},
         "instruments": INSTRUMENTS.values(),
         "events": timeline(client, request.user),
-        "can_change": request.user.has_perm("clients.change_client"),
+        "can_change": request.user.has_perm(Permission.CHANGE_CLIENT),
         "episode": episode,
         "assignment": episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES)
         .select_related("volunteer")
@@ -74,7 +75,7 @@ def client_record(request, pk):
     return render(request, "records/client_detail.html", context)
 
 
-@permission_required("clients.subject_access", raise_exception=True)
+@permission_required(Permission.SUBJECT_ACCESS, raise_exception=True)
 def subject_access_copy(request, pk):
     """A copy of everything held about the client, as a readable PDF or a JSON file."""
     client = get_visible_or_404(Client, request.user, pk=pk)
@@ -99,7 +100,7 @@ def subject_access_copy(request, pk):
 # --- Volunteers ---------------------------------------------------------------------------
 
 
-@permission_required("volunteers.view_volunteers", raise_exception=True)
+@permission_required(Permission.VIEW_VOLUNTEERS, raise_exception=True)
 def volunteer_list(request):
     """The scheme's volunteers: where each is in the pipeline, and how many clients each has."""
     stage = request.GET.get("stage", "")
@@ -121,7 +122,7 @@ def volunteer_list(request):
     )
 
 
-@permission_required("volunteers.view_volunteers", raise_exception=True)
+@permission_required(Permission.VIEW_VOLUNTEERS, raise_exception=True)
 def volunteer_record(request, pk):
     volunteer = get_object_or_404(
         with_caseload(Volunteer.objects.visible_to(request.user).with_vetting())
@@ -139,7 +140,7 @@ def volunteer_record(request, pk):
             "references": volunteer.references.all(),
             "training": volunteer.training.select_related("course"),
             "assignments": volunteer.assignments.select_related("episode__client"),
-            "can_manage": request.user.has_perm("volunteers.manage_volunteers"),
+            "can_manage": request.user.has_perm(Permission.MANAGE_VOLUNTEERS),
             "next_stages": STAGE_TRANSITIONS[Stage(volunteer.stage)],
         },
     )
@@ -184,7 +185,7 @@ def _query(request):
     return params.urlencode()
 
 
-@permission_required("audit.view_logs", raise_exception=True)
+@permission_required(Permission.VIEW_LOGS, raise_exception=True)
 def access_log(request):
     """Who viewed whose record, when, and on which page."""
     scheme = request.user.scheme
@@ -221,7 +222,7 @@ def access_log(request):
     )
 
 
-@permission_required("audit.view_logs", raise_exception=True)
+@permission_required(Permission.VIEW_LOGS, raise_exception=True)
 def sharing_log(request):
     """What was shared with whom, why, on what basis; overrides highlighted."""
     scheme = request.user.scheme
@@ -268,7 +269,7 @@ def sharing_log(request):
     )
 
 
-@permission_required("audit.view_history", raise_exception=True)
+@permission_required(Permission.VIEW_HISTORY, raise_exception=True)
 def history(request, kind, pk):
     """One record's every change: who, when, why, each value before and after."""
     found = record_history(kind=kind, pk=pk, viewer=request.user)

@@ -13,6 +13,7 @@ from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record
 from aligns.audit.sharing import sharing_record
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
+from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
 from clients.services import consent_to_share
 from referrals import fhir
@@ -43,7 +44,7 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-@permission_required("referrals.view_ward_referrals", raise_exception=True)
+@permission_required(Permission.VIEW_WARD_REFERRALS, raise_exception=True)
 def ward_list(request):
     """Ward staff's start page: referrals from the wards they work on, newest first."""
     referrals = (
@@ -64,7 +65,7 @@ def ward_list(request):
     )
 
 
-@permission_required("referrals.add_referral", raise_exception=True)
+@permission_required(Permission.ADD_REFERRAL, raise_exception=True)
 def referral_create(request):
     form = ReferralForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +90,7 @@ def referral_create(request):
     return render(request, "referrals/referral_form.html", {"form": form})
 
 
-@permission_required("referrals.add_referral", raise_exception=True)
+@permission_required(Permission.ADD_REFERRAL, raise_exception=True)
 def check_nhs_number(request):
     """While the form is filled in: say at once if this patient was already referred.
 
@@ -103,7 +104,7 @@ def check_nhs_number(request):
     return render(request, "referrals/_nhs_number_check.html", {"duplicate": duplicate})
 
 
-@permission_required("referrals.view_triage_queue", raise_exception=True)
+@permission_required(Permission.VIEW_TRIAGE_QUEUE, raise_exception=True)
 def queue(request):
     """Coordinators' start page: referrals waiting for a decision, most urgent first."""
     filters = QueueFilterForm(request.GET or None, user=request.user)
@@ -127,24 +128,24 @@ def queue(request):
     return render(request, "referrals/queue.html", context)
 
 
-@permission_required("referrals.view_referral", raise_exception=True)
+@permission_required(Permission.VIEW_REFERRAL, raise_exception=True)
 def referral_detail(request, pk):
     referral = get_visible_or_404(Referral, request.user, pk=pk)
     access_log_record(by=request.user, subject=referral, request=request)
     context = {
         "referral": referral,
         "history": history_entries(referral),
-        "can_decide": referral.is_open and request.user.has_perm("referrals.decide_referral"),
-        "can_withdraw": referral.is_open and request.user.has_perm("referrals.withdraw_referral"),
+        "can_decide": referral.is_open and request.user.has_perm(Permission.DECIDE_REFERRAL),
+        "can_withdraw": referral.is_open and request.user.has_perm(Permission.WITHDRAW_REFERRAL),
         "can_update_discharge": referral.status in (Status.SUBMITTED, Status.ACCEPTED)
-        and request.user.has_perm("referrals.update_discharge"),
-        "is_coordinator": request.user.has_perm("referrals.decide_referral"),
+        and request.user.has_perm(Permission.UPDATE_DISCHARGE),
+        "is_coordinator": request.user.has_perm(Permission.DECIDE_REFERRAL),
     }
     return render(request, "referrals/referral_detail.html", context)
 
 
 @require_POST
-@permission_required("referrals.decide_referral", raise_exception=True)
+@permission_required(Permission.DECIDE_REFERRAL, raise_exception=True)
 def referral_accept_view(request, pk):
     referral = get_visible_or_404(Referral, request.user, pk=pk)
 
@@ -163,7 +164,7 @@ def referral_accept_view(request, pk):
     )
 
 
-@permission_required("referrals.decide_referral", raise_exception=True)
+@permission_required(Permission.DECIDE_REFERRAL, raise_exception=True)
 def referral_decline_view(request, pk):
     referral = get_visible_or_404(Referral, request.user, pk=pk)
     form = DeclineForm(request.POST or None)
@@ -192,7 +193,7 @@ def referral_decline_view(request, pk):
     )
 
 
-@permission_required("referrals.withdraw_referral", raise_exception=True)
+@permission_required(Permission.WITHDRAW_REFERRAL, raise_exception=True)
 def referral_withdraw_view(request, pk):
     referral = get_visible_or_404(Referral, request.user, pk=pk)
     form = WithdrawForm(request.POST or None)
@@ -219,7 +220,7 @@ def referral_withdraw_view(request, pk):
     )
 
 
-@permission_required("referrals.update_discharge", raise_exception=True)
+@permission_required(Permission.UPDATE_DISCHARGE, raise_exception=True)
 def referral_discharge_view(request, pk):
     referral = get_visible_or_404(Referral, request.user, pk=pk)
     initial = {
@@ -273,7 +274,7 @@ def _act(request, referral, action, success_message):
     return redirect("referrals:detail", pk=referral.pk)
 
 
-@permission_required("referrals.share_referral", raise_exception=True)
+@permission_required(Permission.SHARE_REFERRAL, raise_exception=True)
 def referral_fhir_share(request, pk):
     """Download the referral as FHIR (UK Core) for an NHS partner; the download is a share."""
     referral = get_visible_or_404(Referral, request.user, pk=pk)

@@ -3,6 +3,7 @@
 import rules
 
 from aligns.accounts.rules import is_coordinator, is_manager
+from aligns.permissions import Permission
 
 
 @rules.predicate
@@ -12,6 +13,6 @@ def scheme_shares_reports(user):
 
 can_view_reports = is_manager | (is_coordinator & scheme_shares_reports)
 
-rules.add_perm("reports.view_dashboard", is_manager)
-rules.add_perm("reports.view_report", can_view_reports)
-rules.add_perm("reports.change_report_settings", is_manager)
+rules.add_perm(Permission.VIEW_DASHBOARD, is_manager)
+rules.add_perm(Permission.VIEW_REPORT, can_view_reports)
+rules.add_perm(Permission.CHANGE_REPORT_SETTINGS, is_manager)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
 from aligns.pages import form_page
+from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
 from reports import exports
 from reports.figures import GENERAL_NOTES, build_report, compare_headlines
@@ -27,7 +28,7 @@ from volunteers.models import Volunteer
 from volunteers.services import REMINDER_DAYS
 
 
-@permission_required("reports.view_dashboard", raise_exception=True)
+@permission_required(Permission.VIEW_DASHBOARD, raise_exception=True)
 def dashboard(request):
     """Managers' start page: this quarter so far against last quarter, and what needs care."""
     scheme = request.user.scheme
@@ -53,7 +54,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
-@permission_required("reports.view_report", raise_exception=True)
+@permission_required(Permission.VIEW_REPORT, raise_exception=True)
 def report(request):
     """The commissioner report for a period, as tables and charts, with its exports."""
     form = ReportForm(request.GET or None)
@@ -78,7 +79,7 @@ def report(request):
 
 
 @require_POST
-@permission_required("reports.view_report", raise_exception=True)
+@permission_required(Permission.VIEW_REPORT, raise_exception=True)
 def export(request):
     """A file of the report: sent at once if small, otherwise made by the worker."""
     form = ExportForm(request.POST)
@@ -111,7 +112,7 @@ def _file_response(content, export_format, filename):
     return response
 
 
-@permission_required("reports.view_report", raise_exception=True)
+@permission_required(Permission.VIEW_REPORT, raise_exception=True)
 def export_status(request, pk):
     """Progress of a file being made; the page refreshes this part until it is ready."""
     queued = get_visible_or_404(ReportExport, request.user, pk=pk)
@@ -128,14 +129,14 @@ def export_status(request, pk):
     )  # fmt: skip
 
 
-@permission_required("reports.view_report", raise_exception=True)
+@permission_required(Permission.VIEW_REPORT, raise_exception=True)
 def export_download(request, pk):
     queued = get_visible_or_404(ReportExport, request.user, pk=pk, status=ExportStatus.READY)
     access_log_record(by=request.user, subject=request.user.scheme, request=request)
     return _file_response(bytes(queued.content), queued.export_format, queued.filename)
 
 
-@permission_required("reports.change_report_settings", raise_exception=True)
+@permission_required(Permission.CHANGE_REPORT_SETTINGS, raise_exception=True)
 def report_settings(request):
     form = ReportSettingsForm(request.POST or None, instance=request.user.scheme)
     return form_page(

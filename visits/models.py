@@ -289,6 +289,21 @@ class CallStatus(models.TextChoices):
 # Calls still to be made: the sweeps look at these.
 OUTSTANDING_CALL_STATUSES = [CallStatus.PENDING, CallStatus.OVERDUE]
 
+# A call is made (done), missed (overdue, still to make), paused while the client is back in
+# hospital, or cancelled when the plan changes. Done and cancelled are final.
+CALL_TRANSITIONS = {
+    CallStatus.PENDING: {
+        CallStatus.DONE,
+        CallStatus.OVERDUE,
+        CallStatus.PAUSED,
+        CallStatus.CANCELLED,
+    },
+    CallStatus.OVERDUE: {CallStatus.DONE, CallStatus.PAUSED, CallStatus.CANCELLED},
+    CallStatus.PAUSED: {CallStatus.CANCELLED},
+    CallStatus.DONE: set(),
+    CallStatus.CANCELLED: set(),
+}
+
 
 class ScheduledCall(models.Model):
     """A call or visit that falls due: rows are the truth, so a lost message loses nothing."""
@@ -382,6 +397,13 @@ class ConcernStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     CLOSED = "closed", "Closed"
+
+
+CONCERN_TRANSITIONS = {
+    ConcernStatus.OPEN: {ConcernStatus.ACKNOWLEDGED, ConcernStatus.CLOSED},
+    ConcernStatus.ACKNOWLEDGED: {ConcernStatus.CLOSED},
+    ConcernStatus.CLOSED: set(),
+}
 
 
 class Concern(models.Model):

@@ -2,6 +2,7 @@
 visits/tasks.py, queued after commit, so a rollback never sends)."""
 
 from aligns.mail import coordinator_addresses, send
+from visits.models import AssignmentStatus, Concern, ScheduledCall, SupportEpisode
 
 
 def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again=False):
@@ -10,8 +11,6 @@ def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again
     Emails name no client: they say what kind of thing needs action and link to ALIGNS,
     where the details are behind sign-in.
     """
-    from visits.models import Concern, ScheduledCall, SupportEpisode
-
     if concern_id:
         concern = Concern.objects.select_related("episode").get(pk=concern_id)
         context = {
@@ -37,8 +36,6 @@ def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again
 
 def remind_volunteer(*, call_id):
     """Remind the assigned volunteer of a call or visit due today (first name only)."""
-    from visits.models import AssignmentStatus, ScheduledCall
-
     call = ScheduledCall.objects.select_related("episode__client").get(pk=call_id)
     assignment = (
         call.episode.assignments.filter(status=AssignmentStatus.ACCEPTED)

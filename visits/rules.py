@@ -1,10 +1,11 @@
 import rules
 
 from aligns.accounts.rules import is_coordinator, is_manager, is_volunteer
+from aligns.permissions import Permission
 
-rules.add_perm("visits.view_today", is_volunteer)
+rules.add_perm(Permission.VIEW_TODAY, is_volunteer)
 # Which episodes each may log against is SupportEpisode.objects.visible_to(user).
-rules.add_perm("visits.log_contact", is_volunteer | is_coordinator)
-rules.add_perm("visits.view_episodes", is_coordinator | is_manager)
-rules.add_perm("visits.manage_episodes", is_coordinator)
-rules.add_perm("visits.share_summary", is_coordinator)
+rules.add_perm(Permission.LOG_CONTACT, is_volunteer | is_coordinator)
+rules.add_perm(Permission.VIEW_EPISODES, is_coordinator | is_manager)
+rules.add_perm(Permission.MANAGE_EPISODES, is_coordinator)
+rules.add_perm(Permission.SHARE_SUMMARY, is_coordinator)

@@ -14,11 +14,13 @@ from aligns.audit.services import attribute_change
 from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
 from aligns.mail import queue_email
-from aligns.transitions import move
+from aligns.transitions import move, move_all
 from clients.assessment import RiskLevel
 from clients.services import assessment_in_force, consent_to_share, home_visit_refusal
 from visits.models import (
     ASSIGNMENT_TRANSITIONS,
+    CALL_TRANSITIONS,
+    CONCERN_TRANSITIONS,
     EPISODE_TRANSITIONS,
     LIVE_ASSIGNMENT_STATUSES,
     MAX_EPISODE_WEEKS,
@@ -30,12 +32,14 @@ from visits.models import (
     AssignmentStatus,
     CallKind,
     CallStatus,
+    CommunityService,
     Concern,
     ConcernCategory,
     ConcernStatus,
     Contact,
     EpisodeStatus,
     Extension,
+    OnwardReferral,
     Readmission,
     ScheduledCall,
     SupportEpisode,
@@ -56,12 +60,21 @@ def _lock(episode):
     return SupportEpisode.objects.select_for_update(of=("self",)).get(pk=episode.pk)
 
 
-_move = partial(
+# The one way each status of an episode, a call and a concern changes (docs/adr/0004).
+episode_move = partial(
     move,
     table=EPISODE_TRANSITIONS,
     refused=EpisodeActionRefused,
     message="An episode that is {current} cannot become {target}.",
 )
+call_move = partial(
+    move,
+    table=CALL_TRANSITIONS,
+    refused=EpisodeActionRefused,
+    message="A call that is {current} cannot become {target}.",
+)
+calls_move = partial(move_all, table=CALL_TRANSITIONS)
+concern_move = partial(move, table=CONCERN_TRANSITIONS, refused=EpisodeActionRefused)
 
 
 # Discharge times are not recorded: a discharge is taken to be at midday.
@@ -94,9 +107,7 @@ def call_times(episode, *, anchor=None):
 def _replan(episode, *, anchor=None, now=None):
     """Cancel the calls still to make and plan them again. Done calls are never touched."""
     now = now or timezone.now()
-    episode.calls.filter(kind=CallKind.CALL).exclude(status=CallStatus.DONE).update(
-        status=CallStatus.CANCELLED
-    )
+    calls_move(episode.calls.filter(kind=CallKind.CALL), CallStatus.CANCELLED)
     if episode.status not in RUNNING_STATUSES:
         return []
     first_done = episode.calls.filter(is_first=True, status=CallStatus.DONE).exists()
@@ -143,7 +154,7 @@ def episode_record_discharge(*, episode, discharged_on, by):
     """The client went home on `discharged_on`: support starts that day; calls are planned."""
     episode = _lock(episode)
     if episode.status == EpisodeStatus.AWAITING_DISCHARGE:
-        _move(episode, EpisodeStatus.ACTIVE, by=by, reason="Discharge recorded")
+        episode_move(episode, EpisodeStatus.ACTIVE, by=by, reason="Discharge recorded")
     elif episode.status in RUNNING_STATUSES:
         attribute_change(episode, by=by, reason="Discharge date corrected")
     else:
@@ -167,7 +178,7 @@ def episode_extend(*, episode, weeks, reason, by):
             f"{MAX_EPISODE_WEEKS - episode.planned_weeks} more at most."
         )
     if episode.status != EpisodeStatus.EXTENDED:
-        _move(episode, EpisodeStatus.EXTENDED, by=by, reason="Extended")
+        episode_move(episode, EpisodeStatus.EXTENDED, by=by, reason="Extended")
     else:
         attribute_change(episode, by=by, reason="Extended again")
     episode.planned_weeks += weeks
@@ -181,9 +192,9 @@ def episode_extend(*, episode, weeks, reason, by):
 def episode_readmit(*, episode, admitted_on, source, reason, by):
     """The client is back in hospital: the episode is suspended and its calls paused."""
     episode = _lock(episode)
-    _move(episode, EpisodeStatus.SUSPENDED, by=by, reason="Readmitted")
+    episode_move(episode, EpisodeStatus.SUSPENDED, by=by, reason="Readmitted")
     episode.save()
-    episode.calls.filter(status__in=OUTSTANDING_CALL_STATUSES).update(status=CallStatus.PAUSED)
+    calls_move(episode.calls, CallStatus.PAUSED)
     return Readmission.objects.create(
         episode=episode, admitted_on=admitted_on, source=source, reason=reason, recorded_by=by
     )
@@ -206,12 +217,12 @@ def episode_return_home(*, episode, returned_on, by):
             "The planned support ended while the client was in hospital: extend it or close it."
         )
     resumed = EpisodeStatus.EXTENDED if episode.extensions.exists() else EpisodeStatus.ACTIVE
-    _move(episode, resumed, by=by, reason="Returned home")
+    episode_move(episode, resumed, by=by, reason="Returned home")
     episode.save()
     readmission.returned_home_on = returned_on
     attribute_change(readmission, by=by, reason="Returned home")
     readmission.save()
-    episode.calls.filter(status=CallStatus.PAUSED).update(status=CallStatus.CANCELLED)
+    calls_move(episode.calls.filter(status=CallStatus.PAUSED), CallStatus.CANCELLED)
     _replan(episode, anchor=returned_on)
     return episode
 
@@ -220,12 +231,12 @@ def episode_return_home(*, episode, returned_on, by):
 def episode_close(*, episode, outcome, by, closed_on=None):
     """Close with a coded exit outcome: future calls are cancelled and volunteer access ends."""
     episode = _lock(episode)
-    _move(episode, EpisodeStatus.CLOSED, by=by, reason="Closed")
+    episode_move(episode, EpisodeStatus.CLOSED, by=by, reason="Closed")
     episode.exit_outcome = outcome
     episode.closed_on = closed_on or timezone.localdate()
     episode.closed_by = by
     episode.save()
-    episode.calls.exclude(status=CallStatus.DONE).update(status=CallStatus.CANCELLED)
+    calls_move(episode.calls, CallStatus.CANCELLED)
     _assignments_end(episode, by=by)
     return episode
 
@@ -452,7 +463,7 @@ def contact_log(
             .first()
         )
         if due is not None:
-            due.status = CallStatus.DONE
+            call_move(due, CallStatus.DONE, by=by, reason="Contact logged")
             due.save(update_fields=["status"])
             contact.scheduled_call = due
     attribute_change(contact, by=by, reason="Contact logged")
@@ -513,15 +524,15 @@ def concern_raise(*, episode, by, category, urgency, description, contact=None):
 @transaction.atomic
 def concern_acknowledge(*, concern, by):
     concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
-    if concern.status != ConcernStatus.OPEN:
-        raise EpisodeActionRefused(
+    concern_move(
+        concern, ConcernStatus.ACKNOWLEDGED, by=by, reason="Concern acknowledged",
+        message=lambda concern: (
             f"This concern was already {concern.get_status_display().lower()}"
             + (f" by {concern.acknowledged_by}." if concern.acknowledged_by else ".")
-        )
-    concern.status = ConcernStatus.ACKNOWLEDGED
+        ),
+    )  # fmt: skip
     concern.acknowledged_by = by
     concern.acknowledged_at = timezone.now()
-    attribute_change(concern, by=by, reason="Concern acknowledged")
     concern.save()
     concern.alerts.open().update(acknowledged_by=by, acknowledged_at=concern.acknowledged_at)
     return concern
@@ -554,18 +565,19 @@ def _log_escalation(concern, by):
 @transaction.atomic
 def concern_close(*, concern, by, action_taken, escalated_to=""):
     concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
-    if concern.status == ConcernStatus.CLOSED:
-        raise EpisodeActionRefused("This concern is already closed.")
-    if not action_taken.strip():
+    if not action_taken.strip() and concern.status != ConcernStatus.CLOSED:
         raise EpisodeActionRefused("Say what action was taken.")
     now = timezone.now()
-    if concern.status == ConcernStatus.OPEN:
+    was_open = concern.status == ConcernStatus.OPEN
+    concern_move(
+        concern, ConcernStatus.CLOSED, by=by, reason="Concern closed",
+        message="This concern is already closed.",
+    )  # fmt: skip
+    if was_open:
         concern.acknowledged_by, concern.acknowledged_at = by, now
-    concern.status = ConcernStatus.CLOSED
     concern.action_taken = action_taken.strip()
     concern.escalated_to = escalated_to.strip()
     concern.closed_by, concern.closed_at = by, now
-    attribute_change(concern, by=by, reason="Concern closed")
     concern.save()
     if concern.escalated_to:
         _log_escalation(concern, by)
@@ -591,8 +603,6 @@ def alert_acknowledge(*, alert, by):
 
 @transaction.atomic
 def community_service_save(*, scheme, by, service=None, **fields):
-    from visits.models import CommunityService
-
     service = service or CommunityService(scheme=scheme)
     for name, value in fields.items():
         setattr(service, name, value)
@@ -603,8 +613,6 @@ def community_service_save(*, scheme, by, service=None, **fields):
 
 @transaction.atomic
 def onward_referral_record(*, episode, service, referred_on, by, outcome="waiting"):
-    from visits.models import OnwardReferral
-
     if service.scheme_id != episode.scheme_id:
         raise EpisodeActionRefused("That service is not in this scheme's directory.")
     referral = OnwardReferral(

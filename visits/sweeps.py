@@ -27,7 +27,7 @@ from visits.models import (
     ScheduledCall,
     SupportEpisode,
 )
-from visits.services import _move
+from visits.services import call_move, episode_move
 from visits.tasks import call_reminder_task, notify_coordinators_task
 
 BATCH = 200
@@ -79,7 +79,7 @@ def sweep_overdue(now=None):
             grace = timedelta(hours=call.episode.scheme.overdue_grace_hours)
             if call.due_at + grace > now:
                 continue
-            call.status = CallStatus.OVERDUE
+            call_move(call, CallStatus.OVERDUE, by=None, reason="Not logged in time")
             call.overdue_at = now
             call.save(update_fields=["status", "overdue_at"])
             try:
@@ -116,7 +116,7 @@ def sweep_reviews(now=None):
             .order_by("start_date", "pk")
         )
         for episode in episodes:
-            _move(episode, EpisodeStatus.IN_REVIEW, by=None, reason="Week-6 review due")
+            episode_move(episode, EpisodeStatus.IN_REVIEW, by=None, reason="Week-6 review due")
             episode.review_prompted_at = now
             episode.save()
             Alert.objects.create(

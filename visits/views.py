@@ -15,6 +15,7 @@ from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
 from aligns.pages import form_page
 from aligns.pdf import pdf_layout
+from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404, posted_id
 from clients.instruments import INSTRUMENTS
 from clients.models import IN_FORCE_STATUSES, RiskAssessment
@@ -75,7 +76,7 @@ from volunteers.matching import WEIGHTS
 from volunteers.models import Volunteer
 
 
-@permission_required("visits.view_today", raise_exception=True)
+@permission_required(Permission.VIEW_TODAY, raise_exception=True)
 def today(request):
     """Volunteers' start page: today's calls and visits, overdue first, with what they need."""
     now = timezone.now()
@@ -128,7 +129,7 @@ def today(request):
     return render(request, "visits/today.html", {"rows": rows, "offers": offers})
 
 
-@permission_required("visits.log_contact", raise_exception=True)
+@permission_required(Permission.LOG_CONTACT, raise_exception=True)
 def contact_new(request, pk):
     episode = get_visible_or_404(SupportEpisode, request.user, pk=pk)
     form = ContactForm(request.POST or None, initial={"happened_on": timezone.localdate()})
@@ -159,13 +160,13 @@ def contact_new(request, pk):
             messages.success(
                 request, f"Saved. Thank you for supporting {episode.client.given_name}."
             )
-            if request.user.has_perm("visits.manage_episodes"):
+            if request.user.has_perm(Permission.MANAGE_EPISODES):
                 return redirect("visits:episode", pk=episode.pk)
             return redirect("visits:today")
     return render(request, "visits/contact_form.html", {"form": form, "episode": episode})
 
 
-@permission_required("visits.log_contact", raise_exception=True)
+@permission_required(Permission.LOG_CONTACT, raise_exception=True)
 def concern_sent(request, pk):
     """What to do now, for whoever raised the concern."""
     concern = get_object_or_404(
@@ -177,7 +178,7 @@ def concern_sent(request, pk):
 # --- Coordinators -------------------------------------------------------------------------
 
 
-@permission_required("visits.view_episodes", raise_exception=True)
+@permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def work_queue(request):
     """Everything waiting for a coordinator: unacknowledged alerts, newest first."""
     alerts = (
@@ -195,7 +196,7 @@ def work_queue(request):
 
 
 @require_POST
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def alert_ack(request, pk):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
     try:
@@ -207,7 +208,7 @@ def alert_ack(request, pk):
     return redirect("visits:work_queue")
 
 
-@permission_required("visits.view_episodes", raise_exception=True)
+@permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def board(request):
     """Open episodes, what needs action first: overdue calls, open concerns, reviews due."""
     episodes = (
@@ -233,7 +234,7 @@ def _episode(request, pk):
     return get_visible_or_404(SupportEpisode, request.user, pk=pk)
 
 
-@permission_required("visits.view_episodes", raise_exception=True)
+@permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def episode_detail(request, pk):
     episode = _episode(request, pk)
     access_log_record(by=request.user, subject=episode.client, request=request)
@@ -250,7 +251,7 @@ def episode_detail(request, pk):
             "extensions": episode.extensions.select_related("extended_by"),
             "onward": episode.onward_referrals.select_related("service", "made_by"),
             "onward_outcomes": OnwardOutcome.choices,
-            "can_manage": request.user.has_perm("visits.manage_episodes"),
+            "can_manage": request.user.has_perm(Permission.MANAGE_EPISODES),
             "statuses": EpisodeStatus,
         },
     )
@@ -274,7 +275,7 @@ def _episode_form(request, pk, form_class, *, heading, button, service, success,
     )
 
 
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def episode_extend_view(request, pk):
     return _episode_form(
         request,
@@ -289,7 +290,7 @@ def episode_extend_view(request, pk):
     )
 
 
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def episode_readmit_view(request, pk):
     return _episode_form(
         request,
@@ -304,7 +305,7 @@ def episode_readmit_view(request, pk):
     )
 
 
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def episode_return_view(request, pk):
     return _episode_form(
         request,
@@ -319,7 +320,7 @@ def episode_return_view(request, pk):
     )
 
 
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def episode_close_view(request, pk):
     return _episode_form(
         request,
@@ -337,11 +338,11 @@ def episode_close_view(request, pk):
     )
 
 
-@permission_required("visits.log_contact", raise_exception=True)
+@permission_required(Permission.LOG_CONTACT, raise_exception=True)
 def visit_new(request, pk):
     """Coordinators and the client's volunteer plan home visits (once the assessment allows)."""
     episode = _episode(request, pk)
-    coordinator = request.user.has_perm("visits.manage_episodes")
+    coordinator = request.user.has_perm(Permission.MANAGE_EPISODES)
     back = reverse("visits:episode", args=[episode.pk]) if coordinator else reverse("visits:today")
     return form_page(
         request,
@@ -357,11 +358,11 @@ def visit_new(request, pk):
     )
 
 
-@permission_required("visits.view_episodes", raise_exception=True)
+@permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def concern_detail(request, pk):
     concern = _concern(request, pk)
     form = ConcernCloseForm(request.POST or None)
-    if request.method == "POST" and request.user.has_perm("visits.manage_episodes"):
+    if request.method == "POST" and request.user.has_perm(Permission.MANAGE_EPISODES):
         if "acknowledge" in request.POST:
             return _concern_act(
                 request,
@@ -382,7 +383,7 @@ def concern_detail(request, pk):
         {
             "concern": concern,
             "form": form,
-            "can_manage": request.user.has_perm("visits.manage_episodes"),
+            "can_manage": request.user.has_perm(Permission.MANAGE_EPISODES),
         },
     )
 
@@ -408,13 +409,13 @@ def _concern_act(request, concern, action, success):
 # --- Signposting --------------------------------------------------------------------------
 
 
-@permission_required("visits.view_episodes", raise_exception=True)
+@permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def directory(request):
     services = CommunityService.objects.visible_to(request.user)
     return render(request, "visits/directory.html", {"services": services})
 
 
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def service_edit(request, pk=None):
     service = get_visible_or_404(CommunityService, request.user, pk=pk) if pk else None
     back = reverse("visits:directory")
@@ -432,7 +433,7 @@ def service_edit(request, pk=None):
     )
 
 
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def onward_new(request, pk):
     episode = _episode(request, pk)
     back = reverse("visits:episode", args=[episode.pk])
@@ -456,7 +457,7 @@ def onward_new(request, pk):
 
 
 @require_POST
-@permission_required("visits.manage_episodes", raise_exception=True)
+@permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def onward_outcome(request, pk):
     episodes = SupportEpisode.objects.visible_to(request.user)
     referral = get_object_or_404(OnwardReferral, pk=pk, episode__in=episodes)
@@ -469,7 +470,7 @@ def onward_outcome(request, pk):
     return redirect("visits:episode", pk=referral.episode_id)
 
 
-@permission_required("visits.share_summary", raise_exception=True)
+@permission_required(Permission.SHARE_SUMMARY, raise_exception=True)
 def episode_share_summary(request, pk):
     """Share the outcome summary with the referring ward or the GP; the share is logged."""
     episode = _episode(request, pk)
@@ -516,7 +517,7 @@ def episode_share_summary(request, pk):
 # --- Finding a volunteer, and the volunteer's answer -----------------------------------------
 
 
-@permission_required("volunteers.match", raise_exception=True)
+@permission_required(Permission.MATCH_VOLUNTEERS, raise_exception=True)
 def volunteer_match(request, pk):
     episode = _episode(request, pk)
     live = episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES)
@@ -545,7 +546,7 @@ def volunteer_match(request, pk):
 
 
 @require_POST
-@permission_required("volunteers.match", raise_exception=True)
+@permission_required(Permission.MATCH_VOLUNTEERS, raise_exception=True)
 def volunteer_offer(request, pk):
     episode = _episode(request, pk)
     volunteer = get_visible_or_404(
@@ -560,7 +561,7 @@ def volunteer_offer(request, pk):
     return redirect("visits:match", pk=episode.pk)
 
 
-@permission_required("volunteers.match", raise_exception=True)
+@permission_required(Permission.MATCH_VOLUNTEERS, raise_exception=True)
 def offer_withdraw(request, pk):
     episode = _episode(request, pk)
     offer = get_object_or_404(episode.assignments, status=AssignmentStatus.OFFERED)
@@ -587,7 +588,7 @@ def _my_offers(request):
     ).select_related("episode__client", "episode__referral")
 
 
-@permission_required("volunteers.view_own", raise_exception=True)
+@permission_required(Permission.VIEW_OWN_VOLUNTEERING, raise_exception=True)
 def offer_list(request):
     offers = [
         (offer, safety_summary(offer.episode.client, assessment_in_force(offer.episode.client)))
@@ -601,7 +602,7 @@ def _my_offer(request, pk):
 
 
 @require_POST
-@permission_required("volunteers.view_own", raise_exception=True)
+@permission_required(Permission.VIEW_OWN_VOLUNTEERING, raise_exception=True)
 def offer_accept(request, pk):
     offer = _my_offer(request, pk)
     try:
@@ -613,7 +614,7 @@ def offer_accept(request, pk):
     return redirect("visits:today")
 
 
-@permission_required("volunteers.view_own", raise_exception=True)
+@permission_required(Permission.VIEW_OWN_VOLUNTEERING, raise_exception=True)
 def offer_decline(request, pk):
     offer = _my_offer(request, pk)
     return form_page(

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from aligns.pages import form_page
+from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404, site_address
 from volunteers.forms import (
     AvailabilityForm,
@@ -26,7 +27,7 @@ from volunteers.services import (
 )
 
 
-@permission_required("volunteers.manage_volunteers", raise_exception=True)
+@permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_new(request):
     def create(form):
         data = dict(form.cleaned_data)
@@ -50,7 +51,7 @@ def _volunteer(request, pk):
     return get_visible_or_404(Volunteer, request.user, pk=pk)
 
 
-@permission_required("volunteers.manage_volunteers", raise_exception=True)
+@permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_edit(request, pk):
     volunteer = _volunteer(request, pk)
     form = VolunteerForm(request.POST or None, instance=Volunteer.objects.get(pk=volunteer.pk))
@@ -76,7 +77,7 @@ def _back(volunteer):
     return {"back_url": url, "done_url": url}
 
 
-@permission_required("volunteers.manage_volunteers", raise_exception=True)
+@permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_stage(request, pk):
     volunteer = _volunteer(request, pk)
     form = StageForm(request.POST or None, allowed=STAGE_TRANSITIONS[Stage(volunteer.stage)])
@@ -94,7 +95,7 @@ def volunteer_stage(request, pk):
     )
 
 
-@permission_required("volunteers.manage_volunteers", raise_exception=True)
+@permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_invite_view(request, pk):
     volunteer = _volunteer(request, pk)
     if volunteer.user_id is not None:
@@ -116,7 +117,7 @@ def volunteer_invite_view(request, pk):
     )
 
 
-@permission_required("volunteers.manage_volunteers", raise_exception=True)
+@permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_dbs(request, pk):
     volunteer = _volunteer(request, pk)
     return form_page(
@@ -131,7 +132,7 @@ def volunteer_dbs(request, pk):
     )
 
 
-@permission_required("volunteers.manage_volunteers", raise_exception=True)
+@permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_reference(request, pk):
     volunteer = _volunteer(request, pk)
     return form_page(
@@ -148,7 +149,7 @@ def volunteer_reference(request, pk):
     )
 
 
-@permission_required("volunteers.manage_volunteers", raise_exception=True)
+@permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_training(request, pk):
     volunteer = _volunteer(request, pk)
     form = TrainingForm(request.POST or None, scheme=volunteer.scheme)
@@ -176,7 +177,7 @@ def _me(request):
     return volunteer
 
 
-@permission_required("volunteers.view_own", raise_exception=True)
+@permission_required(Permission.VIEW_OWN_VOLUNTEERING, raise_exception=True)
 def my_profile(request):
     volunteer = Volunteer.objects.with_vetting().get(pk=_me(request).pk)
     return render(
@@ -190,7 +191,7 @@ def my_profile(request):
     )
 
 
-@permission_required("volunteers.view_own", raise_exception=True)
+@permission_required(Permission.VIEW_OWN_VOLUNTEERING, raise_exception=True)
 def my_availability(request):
     volunteer = _me(request)
     form = AvailabilityForm(request.POST or None, initial={"availability": volunteer.availability})

@@ -7,6 +7,7 @@ from aligns.accounts.models import Role, Scheme, User, Ward
 from aligns.accounts.services import domain_refusal, email_has_account, user_accept_invitation
 from aligns.accounts.two_factor import APP_CODE_DIGITS, BACKUP_CODE_DIGITS, normalise_code
 from aligns.mail import queue_email
+from aligns.permissions import Permission
 from aligns.shortcuts import posted_id
 from aligns.validators import normalise_uk_phone, validate_plain_line
 
@@ -228,7 +229,7 @@ class WardsField(forms.ModelMultipleChoiceField):
 
 
 def grantable_role_choices(user):
-    return [(role.value, role.label) for role in Role if user.has_perm("accounts.grant_role", role)]
+    return [(role.value, role.label) for role in Role if user.has_perm(Permission.GRANT_ROLE, role)]
 
 
 class RoleAndWardsMixin:

@@ -6,6 +6,7 @@ Other apps build their permissions from these predicates in their own rules.py.
 import rules
 
 from aligns.accounts.models import Role
+from aligns.permissions import Permission
 
 
 def _has_role(role):
@@ -54,14 +55,14 @@ def holds_grantable_role(user, person):
     return person is not None and person.role in GRANTABLE_ROLES.get(user.role, ())
 
 
-rules.add_perm("accounts.view_team", is_scheme_staff)
-rules.add_perm("accounts.view_team_member", is_scheme_staff & in_same_scheme)
+rules.add_perm(Permission.VIEW_TEAM, is_scheme_staff)
+rules.add_perm(Permission.VIEW_TEAM_MEMBER, is_scheme_staff & in_same_scheme)
 # Invite people, and decide the requests for an account from ward staff.
-rules.add_perm("accounts.manage_team", is_scheme_staff)
-rules.add_perm("accounts.grant_role", is_scheme_staff & may_grant_role)
+rules.add_perm(Permission.MANAGE_TEAM, is_scheme_staff)
+rules.add_perm(Permission.GRANT_ROLE, is_scheme_staff & may_grant_role)
 # Change someone's role and wards, deactivate or reactivate them, invite them again: never
 # oneself, and only people holding a role one may give.
 rules.add_perm(
-    "accounts.manage_team_member",
+    Permission.MANAGE_TEAM_MEMBER,
     is_scheme_staff & in_same_scheme & ~is_self & holds_grantable_role,
 )

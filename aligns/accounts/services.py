@@ -20,6 +20,7 @@ from aligns.accounts.models import (
     Role,
     User,
 )
+from aligns.accounts.two_factor import PENDING_SESSION_KEY
 from aligns.audit.services import attribute_change
 from aligns.errors import ActionRefused
 from aligns.mail import queue_email
@@ -212,8 +213,6 @@ def user_sessions_end(user):
 
     Sessions are rows in the database with their data encoded, so each live one is read.
     """
-    from aligns.accounts.two_factor import PENDING_SESSION_KEY
-
     ended = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         data = session.get_decoded()

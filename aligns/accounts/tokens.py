@@ -14,6 +14,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
+from aligns.accounts.models import AccountRequest
+
 DAY_SECONDS = 24 * 60 * 60
 
 
@@ -70,8 +72,6 @@ def account_request_token(account_request):
 def account_request_from_token(token):
     """The request a confirmation link's token names, or None if it names none, has expired,
     or was sent to another address."""
-    from aligns.accounts.models import AccountRequest
-
     try:
         request_id, digest = signing.loads(
             token,

@@ -48,10 +48,11 @@ from aligns.accounts.services import (
 from aligns.accounts.tokens import account_request_from_token, invite_tokens
 from aligns.audit.services import access_log_record
 from aligns.pages import form_page
+from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404, site_address
 
 
-@permission_required("accounts.view_team", raise_exception=True)
+@permission_required(Permission.VIEW_TEAM, raise_exception=True)
 def team_list(request):
     people = (
         User.objects.visible_to(request.user)
@@ -61,7 +62,7 @@ def team_list(request):
     context = {
         "people": people.filter(is_active=True),
         "deactivated": people.filter(is_active=False).order_by("-deactivated_at", "full_name"),
-        "can_manage": request.user.has_perm("accounts.manage_team"),
+        "can_manage": request.user.has_perm(Permission.MANAGE_TEAM),
     }
     if context["can_manage"]:
         context["requests_waiting"] = (
@@ -70,13 +71,13 @@ def team_list(request):
     return render(request, "accounts/team_list.html", context)
 
 
-@permission_required("accounts.view_team", raise_exception=True)
+@permission_required(Permission.VIEW_TEAM, raise_exception=True)
 def team_member_detail(request, pk):
     person = get_visible_or_404(User, request.user, pk=pk)
     access_log_record(by=request.user, subject=person, request=request)
     context = {
         "person": person,
-        "can_manage": request.user.has_perm("accounts.manage_team_member", person),
+        "can_manage": request.user.has_perm(Permission.MANAGE_TEAM_MEMBER, person),
     }
     return render(request, "accounts/team_member_detail.html", context)
 
@@ -89,7 +90,7 @@ def _posted(request):
 def _team_member_to_manage(request, pk):
     """404 for anyone outside the scheme; 403 for oneself and roles one may not manage."""
     person = get_visible_or_404(User, request.user, pk=pk)
-    if not request.user.has_perm("accounts.manage_team_member", person):
+    if not request.user.has_perm(Permission.MANAGE_TEAM_MEMBER, person):
         raise PermissionDenied("You cannot change this account.")
     return person
 
@@ -98,7 +99,7 @@ def _to_person(person):
     return reverse("accounts:team_member_detail", args=[person.pk])
 
 
-@permission_required("accounts.manage_team", raise_exception=True)
+@permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def team_invite(request):
     form = InviteForm(_posted(request), user=request.user)
 
@@ -132,7 +133,7 @@ def team_invite(request):
     )
 
 
-@permission_required("accounts.manage_team", raise_exception=True)
+@permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def team_member_role(request, pk):
     person = _team_member_to_manage(request, pk)
     form = RoleForm(_posted(request), user=request.user, person=person)
@@ -154,7 +155,7 @@ def team_member_role(request, pk):
     )
 
 
-@permission_required("accounts.manage_team", raise_exception=True)
+@permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def team_member_deactivate(request, pk):
     person = _team_member_to_manage(request, pk)
     if not person.is_active:
@@ -191,7 +192,7 @@ def _act(request, person, action, success):
 
 
 @require_POST
-@permission_required("accounts.manage_team", raise_exception=True)
+@permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def team_member_reactivate(request, pk):
     person = _team_member_to_manage(request, pk)
     return _act(
@@ -203,7 +204,7 @@ def team_member_reactivate(request, pk):
 
 
 @require_POST
-@permission_required("accounts.manage_team", raise_exception=True)
+@permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def team_member_invite_again(request, pk):
     person = _team_member_to_manage(request, pk)
     return _act(
@@ -288,7 +289,7 @@ def account_request_verify(request, token):
     return render(request, "registration/account_request_verify.html", context)
 
 
-@permission_required("accounts.manage_team", raise_exception=True)
+@permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def account_request_list(request):
     requests = AccountRequest.objects.visible_to(request.user).select_related("decided_by")
     context = {
@@ -298,7 +299,7 @@ def account_request_list(request):
     return render(request, "accounts/account_request_list.html", context)
 
 
-@permission_required("accounts.manage_team", raise_exception=True)
+@permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def account_request_review(request, pk):
     """The request, and approving it: choose the wards, and the account is made."""
     account_request = get_visible_or_404(AccountRequest, request.user, pk=pk)
@@ -329,7 +330,7 @@ def account_request_review(request, pk):
     )
 
 
-@permission_required("accounts.manage_team", raise_exception=True)
+@permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def account_request_decline_view(request, pk):
     account_request = get_visible_or_404(AccountRequest, request.user, pk=pk)
     if account_request.status != RequestStatus.WAITING:

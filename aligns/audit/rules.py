@@ -3,7 +3,8 @@
 import rules
 
 from aligns.accounts.rules import is_manager
+from aligns.permissions import Permission
 
-rules.add_perm("audit.view_logs", is_manager)
+rules.add_perm(Permission.VIEW_LOGS, is_manager)
 # Every change to a record, with old and new values, deleted records too: the audit trail.
-rules.add_perm("audit.view_history", is_manager)
+rules.add_perm(Permission.VIEW_HISTORY, is_manager)
