@@ -44,6 +44,7 @@ $(CSS): $(NPM_STAMP) static/scss/aligns.scss
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
