@@ -1,7 +1,5 @@
 """Referrals from ward staff, and their triage by the scheme's coordinators."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,13 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from aligns.accounts.models import Role
+from aligns.accounts.models import Role, discharged_at
 from aligns.catalogues.models import KnownRisk, Need
 from aligns.nhs import format_nhs_number
-
-# A referral whose patient goes home within this many hours is urgent: the first call
-# must be made within 72 hours of discharge, so triage cannot wait.
-URGENT_DISCHARGE_HOURS = 72
 
 
 class Status(models.TextChoices):
@@ -25,7 +19,7 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-# The only moves a referral can make; services.referral_transition enforces them.
+# The only moves a referral can make; services._lock_for_change enforces them.
 TRANSITIONS = {
     Status.SUBMITTED: {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN},
     Status.ACCEPTED: set(),
@@ -188,6 +182,9 @@ class Referral(models.Model):
         return status in TRANSITIONS[Status(self.status)]
 
     def discharge_is_imminent(self, today=None):
-        """Discharged already, or due home within 72 hours: the first call will soon be due."""
+        """Discharged already, or due home within the scheme's first-contact window (72 hours
+        unless the scheme says otherwise): the first call will soon be due, so triage cannot
+        wait."""
         today = today or timezone.localdate()
-        return self.discharge_date <= today + timedelta(hours=URGENT_DISCHARGE_HOURS)
+        window = self.scheme.first_contact_window
+        return discharged_at(self.discharge_date) <= discharged_at(today) + window

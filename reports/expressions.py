@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import NotSupportedError
 from django.db.models import Aggregate, DateTimeField, FloatField, Func
 
-from visits.services import ASSUMED_DISCHARGE_TIME
+from aligns.accounts.models import ASSUMED_DISCHARGE_TIME
 
 
 class Percentile(Aggregate):

@@ -48,11 +48,9 @@ from visits.models import (
     ServiceCategory,
     SupportEpisode,
 )
-from visits.services import discharged_at
 
 # Counts from 1 to SMALL_NUMBER - 1 are hidden when small numbers are suppressed.
 SMALL_NUMBER = 5
-FIRST_CONTACT_HOURS = 72
 READMISSION_WINDOWS = (30, 60)
 HOUR = 3600
 
@@ -389,27 +387,32 @@ def _discharged(context):
     )
 
 
-def last_day_with_window_passed(now, hours=FIRST_CONTACT_HOURS):
-    """The last discharge day whose first-contact window had ended by `now`."""
-    day = timezone.localdate(now) - timedelta(days=hours // 24)
-    while discharged_at(day) + timedelta(hours=hours) > now:
+def last_day_with_window_passed(now, scheme):
+    """The last discharge day whose first call (Scheme.first_call_due) had fallen due by
+    `now`: discharges up to then have had their whole first-contact window."""
+    day = timezone.localdate(now)
+    while scheme.first_call_due(day) > now:
         day -= timedelta(days=1)
     return day
 
 
 def _first_contact_figures(context):
-    window_passed = Q(start_date__lte=last_day_with_window_passed(context.now))
+    scheme = context.scheme
+    window_passed = Q(start_date__lte=last_day_with_window_passed(context.now, scheme))
+    in_time = Q(first_contact_seconds__lte=scheme.first_contact_window.total_seconds())
     seconds = F("first_contact_seconds")
     return {
         "first_contact_median": Percentile(seconds, 0.5),
         "first_contact_p90": Percentile(seconds, 0.9),
         "first_contacts": Count("pk", filter=Q(first_contact_at__isnull=False)),
         "window_passed": Count("pk", filter=window_passed),
-        "within_72": Count(
-            "pk",
-            filter=window_passed & Q(first_contact_seconds__lte=FIRST_CONTACT_HOURS * HOUR),
-        ),
+        "within_72": Count("pk", filter=window_passed & in_time),
     }
+
+
+def contacted_in_time_label(scheme):
+    """What the first-contact figure is called: the scheme's own window, 72 hours by default."""
+    return f"Contacted within {scheme.first_contact_hours} hours of discharge"
 
 
 def _decision_figures():
@@ -447,6 +450,7 @@ def _percent(part, whole):
 
 
 def timeliness_tables(context):
+    hours = context.scheme.first_contact_hours
     decisions = {None: _referrals(context).aggregate(**_decision_figures())}
     decisions |= {
         row["hospital__name"]: row
@@ -530,11 +534,12 @@ def timeliness_tables(context):
         ),
         Table(
             "contacted_within_72_hours",
-            "Contacted within 72 hours of discharge",
-            "Discharges in the period whose 72 hours after discharge had passed when the "
-            "report was made (a client discharged twice counts twice); how many had a "
-            "successful contact within those 72 hours.",
-            ["Hospital", "Discharges", "Contacted within 72 hours", "Percentage"],
+            contacted_in_time_label(context.scheme),
+            f"Discharges in the period whose {hours} hours after discharge (the scheme's "
+            "first-contact window) had passed when the report was made (a client discharged "
+            "twice counts twice); how many had a successful contact within those "
+            f"{hours} hours.",
+            ["Hospital", "Discharges", f"Contacted within {hours} hours", "Percentage"],
             contacted_rows,
         ),
         Table(
@@ -1093,9 +1098,7 @@ def headline_figures(scheme, period, *, now=None):
         "Referrals received": Cell(referrals["received"]),
         "Referrals accepted": Cell(referrals["accepted"]),
         "Clients supported": Cell(people["clients"]),
-        "Contacted within 72 hours of discharge": _percent(
-            first["within_72"], first["window_passed"]
-        ),
+        contacted_in_time_label(scheme): _percent(first["within_72"], first["window_passed"]),
         "Successful calls and visits": Cell(activity["successful"]),
         "Hours of calls and visits": _minutes_as_hours(activity["minutes"], activity["contacts"]),
     }

@@ -77,15 +77,6 @@ calls_move = partial(move_all, table=CALL_TRANSITIONS)
 concern_move = partial(move, table=CONCERN_TRANSITIONS, refused=EpisodeActionRefused)
 
 
-# Discharge times are not recorded: a discharge is taken to be at midday.
-ASSUMED_DISCHARGE_TIME = time(12, 0)
-
-
-def discharged_at(day):
-    """The moment of discharge assumed for a discharge date (reports/expressions.py too)."""
-    return timezone.make_aware(datetime.combine(day, ASSUMED_DISCHARGE_TIME))
-
-
 # --- The schedule -----------------------------------------------------------------------
 
 
@@ -94,7 +85,7 @@ def call_times(episode, *, anchor=None):
     discharge date, or the return home after a readmission), then weekly to the planned end.
     """
     anchor = anchor or episode.start_date
-    first = discharged_at(anchor) + timedelta(hours=episode.scheme.first_contact_hours)
+    first = episode.scheme.first_call_due(anchor)
     last = timezone.make_aware(datetime.combine(episode.planned_end, time.max))
     times = []
     due = first

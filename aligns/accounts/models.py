@@ -1,6 +1,7 @@
 """Who uses ALIGNS: schemes (the tenants), their hospitals and wards, and users with one role."""
 
 import re
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -27,6 +28,15 @@ def validate_email_domains(text):
             params={"wrong": ", ".join(wrong[:5])},
             code="domain",
         )
+
+
+# Discharge times are not recorded: a discharge is taken to be at midday.
+ASSUMED_DISCHARGE_TIME = time(12, 0)
+
+
+def discharged_at(day):
+    """The moment of discharge assumed for a discharge date (reports/expressions.py too)."""
+    return timezone.make_aware(datetime.combine(day, ASSUMED_DISCHARGE_TIME))
 
 
 class SchemeQuerySet(models.QuerySet):
@@ -109,6 +119,17 @@ class Scheme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def first_contact_window(self):
+        """How soon after discharge the first call must be made: the scheme's 24 to 72 hours."""
+        return timedelta(hours=self.first_contact_hours)
+
+    def first_call_due(self, discharged_on):
+        """When the first call after a discharge on `discharged_on` falls due. The one rule
+        for it: the schedule plans the call then, the report counts a contact by then as in
+        time, and the triage queue flags a patient going home within one window of today."""
+        return discharged_at(discharged_on) + self.first_contact_window
 
     @property
     def allowed_email_domains(self):

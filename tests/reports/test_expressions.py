@@ -69,4 +69,13 @@ def test_discharge_is_taken_as_local_midday_in_the_database(day, utc_hour):
     ],
 )
 def test_the_72_hour_window_has_passed_only_from_midday_three_days_on(now, last_day):
-    assert last_day_with_window_passed(now) == last_day
+    assert last_day_with_window_passed(now, Scheme(first_contact_hours=72)) == last_day
+
+
+def test_a_48_hour_window_has_passed_from_midday_two_days_on():
+    scheme = Scheme(first_contact_hours=48)
+    midday = datetime.datetime(2026, 11, 23, 12, 0, tzinfo=LONDON)
+
+    assert last_day_with_window_passed(midday, scheme) == datetime.date(2026, 11, 21)
+    before = midday - datetime.timedelta(minutes=1)
+    assert last_day_with_window_passed(before, scheme) == datetime.date(2026, 11, 20)
