@@ -40,6 +40,50 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(query)
 
 
+class Person(models.Model):
+    """Who a person is and how to reach them: the same fields, named the same, on the
+    referral the ward sends (as the ward typed them) and on the client record the scheme
+    keeps. A new client is made from a referral's (PERSON_FIELDS); retention removes them."""
+
+    given_name = models.CharField("first name", max_length=100)
+    family_name = models.CharField("last name", max_length=100)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField("NHS number", max_length=10)
+    nhs_number_verified = models.BooleanField(
+        "NHS number verified",
+        default=False,
+        help_text="Traced against the national record. Numbers typed on a referral are not.",
+    )
+    address_line_1 = models.CharField("address line 1", max_length=200)
+    address_line_2 = models.CharField("address line 2", max_length=200, blank=True)
+    town = models.CharField("town or city", max_length=100)
+    postcode = models.CharField(max_length=8)
+    phone = models.CharField(max_length=30, blank=True)
+    next_of_kin_name = models.CharField("next of kin or contact", max_length=200, blank=True)
+    next_of_kin_relationship = models.CharField("relationship", max_length=100, blank=True)
+    next_of_kin_phone = models.CharField("their phone", max_length=30, blank=True)
+    language = models.CharField("main language", max_length=100, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    communication_notes = models.TextField(
+        "hearing, sight or other communication needs", blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self):
+        return format_nhs_number(self.nhs_number)
+
+
+# The fields a person has wherever they are recorded, in the order of the Person model.
+PERSON_FIELDS = [field.name for field in Person._meta.fields]
+
+
 class Gender(models.TextChoices):
     """NHS Data Dictionary: Person Stated Gender Code. Blank: never asked."""
 
@@ -77,29 +121,13 @@ class VolunteerGender(models.TextChoices):
     MAN = "man", "A man"
 
 
-class Client(models.Model):
+class Client(Person):
     """One person in one scheme, found again by NHS number when they are referred again."""
 
     scheme = models.ForeignKey("accounts.Scheme", on_delete=models.PROTECT, related_name="clients")
-    nhs_number = models.CharField("NHS number", max_length=10)
-    nhs_number_verified = models.BooleanField("NHS number verified", default=False)
-    given_name = models.CharField("first name", max_length=100)
-    family_name = models.CharField("last name", max_length=100)
-    date_of_birth = models.DateField()
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
     ethnic_category = models.CharField(max_length=1, choices=EthnicCategory.choices, blank=True)
-    address_line_1 = models.CharField("address line 1", max_length=200)
-    address_line_2 = models.CharField("address line 2", max_length=200, blank=True)
-    town = models.CharField("town or city", max_length=100)
-    postcode = models.CharField(max_length=8)
-    phone = models.CharField(max_length=30, blank=True)
-    next_of_kin_name = models.CharField("next of kin or contact", max_length=200, blank=True)
-    next_of_kin_relationship = models.CharField("relationship", max_length=100, blank=True)
-    next_of_kin_phone = models.CharField("their phone", max_length=30, blank=True)
     gp_practice = models.CharField("GP practice", max_length=200, blank=True)
-    language = models.CharField("main language", max_length=100, default="English")
-    interpreter_needed = models.BooleanField(default=False)
-    communication_notes = models.TextField("communication needs", blank=True)
     preferred_volunteer_gender = models.CharField(
         "volunteer gender preferred", max_length=10, choices=VolunteerGender.choices, blank=True
     )
@@ -137,14 +165,6 @@ class Client(models.Model):
 
     def __str__(self):
         return self.full_name
-
-    @property
-    def full_name(self):
-        return f"{self.given_name} {self.family_name}"
-
-    @property
-    def nhs_number_display(self):
-        return format_nhs_number(self.nhs_number)
 
 
 class ConsentKind(models.TextChoices):
@@ -252,10 +272,6 @@ class RiskAssessment(models.Model):
 
     def answered(self, code):
         return QUESTIONS[code].answer(self.answers.get(code, {}).get("answer"))
-
-    @property
-    def is_in_force(self):
-        return self.status in IN_FORCE_STATUSES
 
 
 class GoalCategory(models.TextChoices):

@@ -16,6 +16,7 @@ from clients.instruments import INSTRUMENTS
 from clients.models import (
     ASSESSMENT_TRANSITIONS,
     IN_FORCE_STATUSES,
+    PERSON_FIELDS,
     AssessmentStatus,
     Client,
     ConsentKind,
@@ -25,26 +26,6 @@ from clients.models import (
     OutcomeMeasure,
     RiskAssessment,
 )
-
-# The referral fields that describe the person, copied to a new client.
-PERSON_FIELDS = [
-    "nhs_number",
-    "nhs_number_verified",
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "phone",
-    "next_of_kin_name",
-    "next_of_kin_relationship",
-    "next_of_kin_phone",
-    "language",
-    "interpreter_needed",
-    "communication_notes",
-]
 
 
 class ClientActionRefused(ActionRefused):

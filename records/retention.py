@@ -8,8 +8,6 @@ next of kin, and every free-text note are removed. Updates go straight to the da
 no new history row records the old values.
 """
 
-from dataclasses import dataclass
-
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Case, CharField, Max, Q, Value, When
@@ -17,7 +15,7 @@ from django.db.models.functions import Cast, Concat, Left, StrIndex, TruncYear
 from django.utils import timezone
 
 from aligns.accounts.models import Scheme
-from clients.models import Client, ConsentRecord, Goal, RiskAssessment
+from clients.models import PERSON_FIELDS, Client, ConsentRecord, Goal, RiskAssessment
 from referrals.models import Referral
 from visits.models import (
     OPEN_EPISODE_STATUSES,
@@ -36,12 +34,8 @@ _DISTRICT = Case(
     default=Value(""),
     output_field=CharField(),
 )
-_ADDRESS = {
-    "address_line_1": "", "address_line_2": "", "town": "", "postcode": _DISTRICT, "phone": "",
-    "next_of_kin_name": "", "next_of_kin_relationship": "", "next_of_kin_phone": "",
-    "date_of_birth": TruncYear("date_of_birth"), "communication_notes": "",
-    "nhs_number_verified": False,
-}  # fmt: skip
+# Of a person's fields (clients.models.Person), the reports keep these as they are.
+KEPT_FOR_REPORTS = {"language", "interpreter_needed"}
 
 
 def _pseudonym(prefix):
@@ -49,11 +43,19 @@ def _pseudonym(prefix):
     return Concat(Value(prefix), Cast("id", CharField()), output_field=CharField())
 
 
-@dataclass(frozen=True)
-class Expired:
-    client_id: int
-    scheme: str
-    last_support_ended: object
+def _person(*, family_name, prefix):
+    """What each of a person's fields becomes: a placeholder name, a pseudonym for the NHS
+    number, the postcode district, the year of birth; every other field is emptied, unless
+    the reports keep it. A field added to Person is emptied too, until someone decides."""
+    replaced = {
+        "given_name": "Former",
+        "family_name": family_name,
+        "nhs_number": _pseudonym(prefix),
+        "nhs_number_verified": False,
+        "postcode": _DISTRICT,
+        "date_of_birth": TruncYear("date_of_birth"),
+    }
+    return {name: replaced.get(name, "") for name in PERSON_FIELDS if name not in KEPT_FOR_REPORTS}
 
 
 def expired_clients(today=None):
@@ -99,9 +101,8 @@ def anonymise(clients):
             same_person |= Q(scheme_id=scheme_id, nhs_number=nhs_number)
         referrals = Referral.objects.filter(same_person)
         _scrub(
-            Referral, referrals, given_name="Former", family_name="patient",
-            nhs_number=_pseudonym("R"), risk_notes="", decline_note="", withdrawn_reason="",
-            consent_obtained_by=REMOVED, **_ADDRESS,
+            Referral, referrals, **_person(family_name="patient", prefix="R"), risk_notes="",
+            decline_note="", withdrawn_reason="", consent_obtained_by=REMOVED,
         )  # fmt: skip
         episodes = SupportEpisode.objects.filter(client_id__in=client_ids)
         _scrub(Contact, Contact.objects.filter(episode__in=episodes), notes="")
@@ -116,10 +117,9 @@ def anonymise(clients):
         _scrub(ConsentRecord, ConsentRecord.objects.filter(client_id__in=client_ids),
                note="", obtained_by=REMOVED)  # fmt: skip
         _scrub(
-            Client, Client.objects.filter(pk__in=client_ids), given_name="Former",
-            family_name="client", nhs_number=_pseudonym("X"), gp_practice="", pets="",
+            Client, Client.objects.filter(pk__in=client_ids),
+            **_person(family_name="client", prefix="X"), gp_practice="", pets="",
             access_notes="", reassessment_required_reason="", preferred_volunteer_language="",
-            **_ADDRESS,
         )  # fmt: skip
         Client.objects.filter(pk__in=client_ids).update(anonymised_at=timezone.now())
     return len(client_ids)

@@ -10,6 +10,7 @@ from localflavor.gb.forms import GBPostcodeField
 from aligns.accounts.models import Hospital, Ward
 from aligns.catalogues.models import KnownRisk, Need
 from aligns.forms import DateField, DateInput, NHSNumberField, UKPhoneField, not_in_future
+from clients.models import PERSON_FIELDS
 from referrals.models import DeclineReason, DischargePathway, Referral, Status
 from referrals.services import referral_find_duplicate
 
@@ -96,28 +97,16 @@ class ReferralForm(forms.ModelForm):
 
     class Meta:
         model = Referral
+        # Everything about the person that a ward can know (a typed NHS number is never
+        # verified), and the referral's own. The page's layout below gives their order.
         fields = [
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "nhs_number",
-            "address_line_1",
-            "address_line_2",
-            "town",
-            "postcode",
-            "phone",
-            "next_of_kin_name",
-            "next_of_kin_relationship",
-            "next_of_kin_phone",
+            *(name for name in PERSON_FIELDS if name != "nhs_number_verified"),
             "ward",
             "expected_discharge_date",
             "discharge_pathway",
             "needs",
             "risks",
             "risk_notes",
-            "language",
-            "interpreter_needed",
-            "communication_notes",
             "consent_to_referral",
             "consent_to_share",
             "consent_obtained_by",
@@ -214,6 +203,8 @@ class ReferralForm(forms.ModelForm):
             ),
             Fieldset("About you", "referrer_name", "referrer_role", "referrer_contact"),
         )
+        # The error summary lists problems in the order the page shows the fields.
+        self.order_fields([pointer.name for pointer in self.helper.layout.get_field_names()])
 
     def clean_ward(self):
         ward = Ward.objects.filter(

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role, discharged_at
 from aligns.catalogues.models import KnownRisk, Need
-from aligns.nhs import format_nhs_number
+from clients.models import Person
 
 
 class Status(models.TextChoices):
@@ -72,7 +72,7 @@ class ReferralQuerySet(models.QuerySet):
         return self.filter(scheme=scheme, nhs_number=nhs_number)
 
 
-class Referral(models.Model):
+class Referral(Person):
     scheme = models.ForeignKey(
         "accounts.Scheme", on_delete=models.PROTECT, related_name="referrals"
     )
@@ -85,24 +85,8 @@ class Referral(models.Model):
     )
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    # The patient
-    given_name = models.CharField("first name", max_length=100)
-    family_name = models.CharField("last name", max_length=100)
-    date_of_birth = models.DateField()
+    # The patient (the rest of their fields are a Person's): referrals are found by NHS number.
     nhs_number = models.CharField("NHS number", max_length=10, db_index=True)
-    nhs_number_verified = models.BooleanField(
-        "NHS number verified",
-        default=False,
-        help_text="Traced against the national record. Numbers typed on a referral are not.",
-    )
-    address_line_1 = models.CharField("address line 1", max_length=200)
-    address_line_2 = models.CharField("address line 2", max_length=200, blank=True)
-    town = models.CharField("town or city", max_length=100)
-    postcode = models.CharField(max_length=8)
-    phone = models.CharField(max_length=30, blank=True)
-    next_of_kin_name = models.CharField("next of kin or contact", max_length=200, blank=True)
-    next_of_kin_relationship = models.CharField("relationship", max_length=100, blank=True)
-    next_of_kin_phone = models.CharField("their phone", max_length=30, blank=True)
 
     # Discharge
     expected_discharge_date = models.DateField()
@@ -113,11 +97,6 @@ class Referral(models.Model):
     needs = models.ManyToManyField(Need, related_name="referrals")
     risks = models.ManyToManyField(KnownRisk, related_name="referrals", blank=True)
     risk_notes = models.TextField(blank=True)
-    language = models.CharField("main language", max_length=100, default="English")
-    interpreter_needed = models.BooleanField(default=False)
-    communication_notes = models.TextField(
-        "hearing, sight or other communication needs", blank=True
-    )
 
     # Consent
     consent_to_referral = models.BooleanField(default=False)
@@ -160,11 +139,7 @@ class Referral(models.Model):
 
     @property
     def patient_name(self):
-        return f"{self.given_name} {self.family_name}"
-
-    @property
-    def nhs_number_display(self):
-        return format_nhs_number(self.nhs_number)
+        return self.full_name
 
     @property
     def discharge_date(self):

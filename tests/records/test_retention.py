@@ -9,7 +9,8 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from clients.models import Client
+from clients.models import PERSON_FIELDS, Client
+from records.retention import KEPT_FOR_REPORTS
 from referrals.models import Referral
 from referrals.services import referral_accept
 from reports.figures import build_report
@@ -112,3 +113,34 @@ def test_the_scheme_sets_how_long(scheme, old_and_recent):
     with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=LONDON)):
         call_command("anonymise_past_retention", stdout=StringIO())
     assert Client.objects.get(pk=recent.client_id).given_name == "Former"
+
+
+def test_every_person_field_of_a_client_and_their_referral_is_removed_or_kept_for_reports(
+    scheme, old_and_recent
+):
+    old, _ = old_and_recent
+    Client.objects.filter(pk=old.client_id).update(
+        phone="07700 900123", address_line_2="Flat 2", next_of_kin_name="Daughter",
+        next_of_kin_relationship="Daughter", next_of_kin_phone="07700 900456",
+        communication_notes="Hard of hearing", nhs_number_verified=True, language="Welsh",
+    )  # fmt: skip
+    before = {
+        "client": Client.objects.get(pk=old.client_id),
+        "referral": Referral.objects.get(pk=old.referral_id),
+    }
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=LONDON)):
+        call_command("anonymise_past_retention", stdout=StringIO())
+    after = {
+        "client": Client.objects.get(pk=old.client_id),
+        "referral": Referral.objects.get(pk=old.referral_id),
+    }
+
+    for kind, record in after.items():
+        for name in PERSON_FIELDS:
+            was, now = getattr(before[kind], name), getattr(record, name)
+            if name in KEPT_FOR_REPORTS:
+                assert now == was, (kind, name)
+            elif name == "nhs_number_verified":
+                assert now is False, (kind, name)
+            elif was not in ("", None):
+                assert now != was, f"the {kind}'s {name} is still {was!r}"

@@ -273,3 +273,17 @@ def test_the_early_nhs_number_check_is_for_ward_staff_of_the_same_scheme_only(
 
     assert answer.status_code == 200
     assert answer.content.decode().strip() == ""
+
+
+def test_the_error_summary_lists_problems_in_the_order_the_page_shows_the_fields(
+    client, ward_staff, ward
+):
+    response = submit(
+        client, ward_staff,
+        valid_post(ward, given_name="", ward="999999", language="", referrer_name=""),
+    )  # fmt: skip
+
+    summary = response.content.decode().split('class="nhsuk-error-summary"')[1].split("</ul>")[0]
+    messages = ["first name", "Choose the ward", "main language", "Enter your name"]
+    positions = [summary.index(message) for message in messages]
+    assert positions == sorted(positions), summary
