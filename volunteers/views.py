@@ -107,8 +107,8 @@ def volunteer_invite_view(request, pk):
         heading="Invite them to sign in",
         button="Send the invitation",
         caption=volunteer.full_name,
-        intro="We email them a link to choose a password. Once they sign in they see the "
-        "clients they support, their offers, and their checks and training.",
+        intro="Once they sign in they see the clients they support, their offers, and their "
+        "checks and training.",
         success="The invitation is on its way.",
         on_valid=lambda form: volunteer_invite(
             volunteer=volunteer, by=request.user, site=site_address(request), **form.cleaned_data
