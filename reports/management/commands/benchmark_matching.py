@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
 from aligns.catalogues.models import Need
 from clients.models import Client
-from referrals.models import Referral
+from referrals.models import Referral, Status
 from visits.models import EpisodeStatus, SupportEpisode
 from visits.services import episode_shortlist
 from volunteers.models import DbsCheck, Postcode, Stage, TrainingCourse, TrainingRecord, Volunteer
@@ -164,7 +164,7 @@ class Command(BaseCommand):
             referrer_name="x",
             referrer_role="x",
             referrer_contact="x",
-            status="accepted",
+            status=Status.ACCEPTED,
         )
         referral.needs.set(skills[:2])
         return SupportEpisode.objects.create(
