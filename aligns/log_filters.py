@@ -1,4 +1,5 @@
-"""What the logs may not keep: application logs never hold names, NHS numbers or notes.
+"""What the logs may not keep: application logs never hold names, NHS numbers or notes; and a
+refusal is one line, not a traceback.
 
 ALIGNS's own log lines name records by id only. The one way personal data could reach a log
 is a request line: a client search (``?q=``) or a duplicate check (``?nhs_number=``) carries
@@ -19,4 +20,17 @@ class WithoutQueryStrings(logging.Filter):
         redacted = QUERY_STRING.sub("?[query removed]", message)
         if redacted != message:
             record.msg, record.args = redacted, ()
+        return True
+
+
+class RefusalsInOneLine(logging.Filter):
+    """A 4xx answer (a 403 to someone without the role, a 404 outside their scheme) is an
+    expected refusal: Django logs it with the exception's traceback, which buries the real
+    errors. Keep its one line; a 5xx keeps its traceback."""
+
+    def filter(self, record):
+        status = getattr(record, "status_code", None)
+        if status is not None and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
         return True

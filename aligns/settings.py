@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "aligns.accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "aligns.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "aligns.accounts.middleware.NoStoreWhenSignedInMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the "try again at" page.
     "axes.middleware.AxesMiddleware",
@@ -362,12 +363,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"without_query_strings": {"()": "aligns.log_filters.WithoutQueryStrings"}},
+    "filters": {
+        "without_query_strings": {"()": "aligns.log_filters.WithoutQueryStrings"},
+        "refusals_in_one_line": {"()": "aligns.log_filters.RefusalsInOneLine"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["without_query_strings"],
+            "filters": ["without_query_strings", "refusals_in_one_line"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("ALIGNS_LOG_LEVEL", "INFO")},

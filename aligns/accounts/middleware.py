@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils import timezone
 
 from aligns.accounts.signals import SESSION_SIGNED_IN_AT
@@ -62,3 +63,20 @@ class TwoFactorMiddleware:
         ):
             return redirect(sign_out_for_second_step(request))
         return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Nothing shown to a signed-in person is kept by the browser or anything between: client
+    records, the triage queue, subject-access copies and audit CSVs on a shared ward PC must
+    not come back from its cache after sign-out. (Static files never reach this: WhiteNoise
+    serves them first, cacheable.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

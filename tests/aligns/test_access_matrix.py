@@ -78,6 +78,10 @@ NHS_BASE = {OURS: 91_000, THEIRS: 92_000}
 STAFF_NAMES = (WARD_STAFF, COORDINATOR, MANAGER, "requester")
 
 
+# The pages whose answer is given to someone no longer signed in.
+SIGNS_OUT = {"logout"}
+
+
 # --- Classification ------------------------------------------------------------------------
 
 
@@ -529,6 +533,10 @@ def test_access(name, who, worlds, client, db):
             response, name=name, who=who, method=method, status=status,
             leaks=other_people + (any_patient if refused else []),
         )  # fmt: skip
+        if side is not None and name not in SIGNS_OUT:
+            # Nothing a signed-in person is shown stays in a shared PC's browser cache.
+            cache = response.get("Cache-Control", "")
+            assert "no-store" in cache and "private" in cache, f"{method} {name} as {who}: {cache}"
         if access.shows:
             shown = access.shows in text
             should = side == OURS and role in access.ok and method == "GET"

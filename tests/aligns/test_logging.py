@@ -39,3 +39,42 @@ def test_a_line_without_a_query_string_is_left_as_it_was():
     handler.filter(record)
 
     assert handler.format(record).endswith("ERROR reports Report export 42 failed")
+
+
+def test_a_refusal_is_logged_in_one_line_without_a_traceback(client, make_user, scheme):
+    from io import StringIO
+
+    from django.urls import reverse
+
+    from aligns.accounts.models import Role
+
+    client.force_login(make_user(Role.VOLUNTEER))
+    handler = _console_handler()
+    written = StringIO()
+    previous = handler.setStream(written)
+    try:
+        forbidden = client.get(reverse("referrals:queue"))
+    finally:
+        handler.setStream(previous)
+
+    lines = written.getvalue().splitlines()
+    assert forbidden.status_code == 403
+    refusals = [line for line in lines if "Forbidden" in line]
+    assert len(refusals) == 1, lines
+    assert "Traceback" not in written.getvalue()
+
+
+def test_a_server_error_keeps_its_traceback():
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as error:
+        record = logging.LogRecord(
+            "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s",
+            ("/x/",), (type(error), error, error.__traceback__),
+        )  # fmt: skip
+    record.status_code = 500
+
+    handler = _console_handler()
+    handler.filter(record)
+
+    assert "Traceback" in handler.format(record)
