@@ -158,6 +158,31 @@ def test_a_coordinator_acknowledges_then_closes_a_concern(client, coordinator, e
     assert not Alert.objects.open().exists()
 
 
+def test_the_concern_page_gives_the_coordinator_the_numbers_to_phone(
+    client, coordinator, episode, make_user
+):
+    from clients.services import client_update
+
+    client_update(
+        client=episode.client, by=coordinator, phone="01632 960111",
+        next_of_kin_name="Rosa Pike", next_of_kin_relationship="Daughter",
+        next_of_kin_phone="07700 900222",
+    )  # fmt: skip
+    volunteer = make_user(Role.VOLUNTEER, phone="07700 900333")
+    supporting(episode, volunteer)
+    concern = concern_raise(
+        episode=episode, by=volunteer, category="health", urgency="today", description="Dizzy"
+    )
+    client.force_login(coordinator)
+
+    page = client.get(reverse("visits:concern", args=[concern.pk])).content.decode()
+
+    section = page.split("Who to phone")[1].split("</dl>")[0]
+    assert 'href="tel:01632960111"' in section
+    assert "Rosa Pike (Daughter)" in section and 'href="tel:07700900222"' in section
+    assert 'href="tel:07700900333"' in section
+
+
 def test_extending_past_eight_weeks_is_explained_on_the_page(client, coordinator, episode):
     client.force_login(coordinator)
     url = reverse("visits:extend", args=[episode.pk])
