@@ -4,7 +4,12 @@ from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetFo
 from django.core.validators import MaxLengthValidator
 
 from aligns.accounts.models import Role, Scheme, User, Ward
-from aligns.accounts.services import domain_refusal, email_has_account, user_accept_invitation
+from aligns.accounts.services import (
+    domain_refusal,
+    email_has_account,
+    schemes_taking_requests_from,
+    user_accept_invitation,
+)
 from aligns.accounts.two_factor import APP_CODE_DIGITS, BACKUP_CODE_DIGITS, normalise_code
 from aligns.mail import queue_email
 from aligns.permissions import Permission
@@ -349,15 +354,6 @@ class AccountRequestForm(forms.Form):
         help_text="For example: staff nurse, discharge coordinator.",
         validators=[validate_plain_line],
     )
-    scheme = forms.ModelChoiceField(
-        label="Which scheme do you refer patients to?",
-        queryset=Scheme.objects.none(),
-        empty_label="Choose a scheme",
-        error_messages={
-            "required": "Choose the scheme",
-            "invalid_choice": "Choose a scheme from the list",
-        },
-    )
     workplace = _text_field(
         "Your ward and hospital",
         200,
@@ -365,19 +361,41 @@ class AccountRequestForm(forms.Form):
         help_text="For example: Ward 7, Riverside General Hospital.",
         validators=[validate_plain_line],
     )
+    # Only when more than one scheme takes requests from the address's domain, and then only
+    # those schemes: the public page never lists the schemes on ALIGNS.
+    scheme = forms.ModelChoiceField(
+        label="Which scheme do you refer patients to?",
+        queryset=Scheme.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        required=False,
+        error_messages={"invalid_choice": "Choose the scheme you refer patients to"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].queryset = Scheme.objects.taking_account_requests()
         self.fields["email"].error_messages["required"] = "Enter your email address"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.schemes = schemes_taking_requests_from(self.data.get("email", "")) if self.data else []
+        if len(self.schemes) > 1:
+            self.fields["scheme"].queryset = Scheme.objects.filter(
+                pk__in=[scheme.pk for scheme in self.schemes]
+            )
+        else:
+            del self.fields["scheme"]
         _without_maxlength(self)
 
     def clean(self):
         cleaned = super().clean()
-        scheme, email = cleaned.get("scheme"), cleaned.get("email")
-        if scheme and email and not scheme.accepts_requests_from(email):
-            self.add_error("email", domain_refusal(scheme))
+        email = cleaned.get("email")
+        if not email:
+            return cleaned
+        if not self.schemes:
+            self.add_error("email", domain_refusal(email))
+        elif len(self.schemes) == 1:
+            cleaned["scheme"] = self.schemes[0]
+        elif not cleaned.get("scheme") and "scheme" not in self.errors:
+            self.add_error("scheme", "Choose the scheme you refer patients to")
         return cleaned
 
 

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from aligns.accounts.signals import SESSION_SIGNED_IN_AT
 from aligns.accounts.two_factor import sign_out_for_second_step, two_factor_required

@@ -18,6 +18,7 @@ from aligns.accounts.models import (
     AccountRequest,
     RequestStatus,
     Role,
+    Scheme,
     User,
 )
 from aligns.accounts.two_factor import PENDING_SESSION_KEY
@@ -266,11 +267,21 @@ def account_request_expiry():
     return timezone.now() - timedelta(hours=settings.ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS)
 
 
-def domain_refusal(scheme):
-    domains = ", ".join(f"@{domain}" for domain in scheme.allowed_email_domains)
-    if not domains:
-        return f"{scheme} is not taking requests for an account"
-    return f"Use your work email address. {scheme} takes requests from addresses ending {domains}"
+def schemes_taking_requests_from(email):
+    """The schemes that take requests for an account from this address's domain."""
+    return [
+        scheme
+        for scheme in Scheme.objects.taking_account_requests().order_by("name")
+        if scheme.accepts_requests_from(email)
+    ]
+
+
+def domain_refusal(email):
+    domain = email.rpartition("@")[2].lower()
+    return (
+        "Use your work email address. No scheme here takes requests for an account from "
+        f"addresses ending @{domain}"
+    )
 
 
 @transaction.atomic
@@ -286,7 +297,7 @@ def account_request_submit(*, scheme, full_name, email, job_title, workplace, si
 
     email = _normalised_email(email)
     if not scheme.accepts_requests_from(email):
-        raise AccountActionRefused(domain_refusal(scheme))
+        raise AccountActionRefused(domain_refusal(email))
     if email_has_account(email):
         return None
     open_requests = AccountRequest.objects.filter(

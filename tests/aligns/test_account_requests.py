@@ -47,13 +47,16 @@ def ward(scheme):
 
 
 def request_form(scheme, **changes):
+    """The form as posted; `scheme` is the one chosen, only asked for when the address's
+    domain is taken by several (None: none chosen)."""
     data = {
         "full_name": "Rhiannon Requester",
         "email": "rhiannon.requester@nhs.net",
         "job_title": "Staff nurse",
-        "scheme": str(scheme.pk),
         "workplace": "Ward 7, Northgate General",
     }
+    if scheme is not None:
+        data["scheme"] = str(scheme.pk)
     data.update(changes)
     return data
 
@@ -150,7 +153,8 @@ def test_an_address_outside_the_schemes_domains_is_refused_and_nothing_is_sent(s
     assert response.status_code == 200
     assert "Use your work email address" in html
     assert 'href="#id_email"' in html  # the summary leads to the message beside the field
-    assert "@nhs.net, @example-trust.nhs.uk" in html
+    assert "addresses ending @nhs.net.example.org" in html
+    assert "Northgate Home" not in html  # no scheme is named to someone it does not know
     assert 'value="rhiannon@nhs.net.example.org"' in html
     assert 'value="Rhiannon Requester"' in html
     assert not AccountRequest.objects.exists()
@@ -171,15 +175,41 @@ def test_the_admin_refuses_a_domain_list_with_something_that_is_not_a_domain():
         validate_email_domains("nhs.net, ward_7, nhs")
 
 
-def test_a_scheme_without_domains_is_not_offered_and_cannot_be_chosen(client, scheme, sent):
-    closed = SchemeFactory(name="Closed Home from Hospital", account_request_domains="")
+def test_the_public_page_names_no_scheme_and_the_address_chooses_one(client, scheme, sent):
+    SchemeFactory(name="Closed Home from Hospital", account_request_domains="")
+    SchemeFactory(name="Southport Home from Hospital", account_request_domains="south.nhs.uk")
 
     page = client.get(reverse("accounts:account_request")).content.decode()
-    response = ask(closed, sent)
+    ask(None, sent)
 
-    assert "Northgate Home from Hospital" in page
-    assert "Closed Home from Hospital" not in page
-    assert "Choose a scheme from the list" in response.content.decode()
+    for name in ("Northgate", "Closed", "Southport"):
+        assert name not in page
+    assert AccountRequest.objects.get().scheme == scheme
+
+
+def test_when_several_schemes_take_the_domain_only_those_are_offered(client, scheme, sent):
+    other = SchemeFactory(name="Westbury Home from Hospital", account_request_domains="nhs.net")
+    SchemeFactory(name="Southport Home from Hospital", account_request_domains="south.nhs.uk")
+
+    first = ask(None, sent)
+    chosen = ask(other, sent)
+
+    html = first.content.decode()
+    assert "Choose the scheme you refer patients to" in html
+    assert "Northgate Home from Hospital" in html and "Westbury Home from Hospital" in html
+    assert "Southport" not in html
+    assert 'value="Rhiannon Requester"' in html  # nothing typed is lost
+    assert chosen.status_code == 302
+    assert AccountRequest.objects.get().scheme == other
+
+
+def test_a_scheme_that_does_not_take_the_domain_cannot_be_chosen(scheme, sent):
+    SchemeFactory(name="Westbury Home from Hospital", account_request_domains="nhs.net")
+    southport = SchemeFactory(name="Southport", account_request_domains="south.nhs.uk")
+
+    response = ask(southport, sent)
+
+    assert "Choose the scheme you refer patients to" in response.content.decode()
     assert not AccountRequest.objects.exists()
 
 
@@ -195,7 +225,6 @@ def test_missing_answers_are_explained_and_what_was_typed_is_kept(scheme, sent):
     ):
         assert message in html
     assert 'value="nope"' in html
-    assert re.search(rf'<option value="{scheme.pk}"[^>]*selected', html)
 
 
 def test_an_address_with_an_account_gets_the_same_answer_and_no_email(scheme, make_user, sent):
