@@ -385,5 +385,21 @@ LOGGING = {
     },
 }
 
+# --- Cache -------------------------------------------------------------------------------
+# Rate limits count in the cache (aligns/ratelimit.py). Several web processes must share it:
+# in production point DJANGO_CACHE_URL at Redis (redis://host:6379/1). Locally, this process's
+# memory is enough.
+CACHE_URL = env_str("DJANGO_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# How many NHS numbers one person may check as they type, per 10 minutes (the form still
+# checks on sending).
+ALIGNS_NHS_NUMBER_CHECKS = env_int("ALIGNS_NHS_NUMBER_CHECKS", 30, minimum=1)
+
 # --- The service --------------------------------------------------------------------------
 ALIGNS_SERVICE_NAME = env_str("ALIGNS_SERVICE_NAME", "ALIGNS")

@@ -26,30 +26,25 @@ class PossibleDuplicate:
 
 
 def referral_find_duplicate(*, scheme, nhs_number, exclude=None):
-    """An open referral or open support episode for this NHS number in `scheme`, explained.
+    """Whether this NHS number already has an open referral or open support in `scheme`.
 
-    The message tells ward staff who to contact instead of referring again, without
-    showing anything of the existing record that they could not see already.
+    The message tells ward staff who to contact instead of referring again, and nothing
+    more: not when, from which ward or by whom the patient was referred, which the person
+    typing the number may have no reason to know.
     """
     open_referrals = Referral.objects.for_nhs_number(scheme, nhs_number).open()
     if exclude is not None:
         open_referrals = open_referrals.exclude(pk=exclude.pk)
-    existing = open_referrals.select_related("ward", "ward__hospital").first()
-    if existing is not None:
-        return PossibleDuplicate(
-            f"This patient was already referred on {existing.submitted_at:%-d %B %Y} from "
-            f"{existing.ward} by {existing.referrer_name} ({existing.referrer_contact}). "
-            f"It is waiting for a decision: contact {scheme.contact_text} rather than refer again."
-        )
-    episode = (
+    known = open_referrals.exists() or (
         SupportEpisode.objects.open().filter(scheme=scheme, client__nhs_number=nhs_number).exists()
     )
-    if episode:
-        return PossibleDuplicate(
-            "The scheme is already supporting this patient. To tell them about a new admission "
-            f"or discharge, contact {scheme.contact_text} rather than refer again."
-        )
-    return None
+    if not known:
+        return None
+    return PossibleDuplicate(
+        "The scheme already has a referral for this patient or is supporting them. To tell "
+        f"the scheme about a new admission or discharge, contact {scheme.contact_text} rather "
+        "than refer again."
+    )
 
 
 @transaction.atomic

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from aligns.audit.services import access_log_record
 from aligns.audit.sharing import sharing_record
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
 from aligns.permissions import Permission
+from aligns.ratelimit import over_limit
 from aligns.shortcuts import get_visible_or_404
 from clients.services import consent_to_share
 from referrals import fhir
@@ -98,9 +100,13 @@ def check_nhs_number(request):
     form gives on sending, so it reveals nothing the form would not.
     """
     typed = normalise_nhs_number(request.GET.get("nhs_number", ""))
-    duplicate = None
-    if is_valid_nhs_number(typed):
-        duplicate = referral_find_duplicate(scheme=request.user.scheme, nhs_number=typed)
+    if not is_valid_nhs_number(typed):
+        return render(request, "referrals/_nhs_number_check.html", {})
+    if over_limit(
+        "nhs-number-check", request.user.pk, limit=settings.ALIGNS_NHS_NUMBER_CHECKS, seconds=600
+    ):
+        return render(request, "referrals/_nhs_number_check.html", {"paused": True})
+    duplicate = referral_find_duplicate(scheme=request.user.scheme, nhs_number=typed)
     return render(request, "referrals/_nhs_number_check.html", {"duplicate": duplicate})
 
 

@@ -63,6 +63,14 @@ def mail_server_down(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no rate-limit counts left by another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Production's PBKDF2 is slow on purpose; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -183,7 +183,7 @@ ACCESS = {
     "referrals:check_nhs_number": Access(
         ok=roles(WARD_STAFF),
         query=lambda w: {"nhs_number": w.waiting_referral.nhs_number},
-        shows="already referred",
+        shows="already has a referral",
     ),
     "referrals:queue": Access(ok=roles(COORDINATOR)),
     "referrals:detail": Access(ok=roles(WARD_STAFF, COORDINATOR), kwargs=pk("referral")),

@@ -199,7 +199,7 @@ def test_a_ward_of_another_scheme_cannot_be_chosen(client, ward_staff, other_sch
     assert not Referral.objects.exists()
 
 
-def test_an_nhs_number_with_an_open_referral_is_flagged_with_who_to_contact(
+def test_an_nhs_number_with_an_open_referral_is_flagged_with_only_who_to_contact(
     client, ward_staff, ward
 ):
     scheme = ward.hospital.scheme
@@ -210,9 +210,10 @@ def test_an_nhs_number_with_an_open_referral_is_flagged_with_who_to_contact(
     response = submit(client, ward_staff, valid_post(ward))
 
     html = response.content.decode()
-    assert "This patient was already referred on" in html
-    assert earlier.referrer_name in html
+    assert "The scheme already has a referral for this patient" in html
     assert "01632 960001" in html
+    # Nothing about the earlier referral: not who made it, nor from where, nor when.
+    assert earlier.referrer_name not in html and earlier.referrer_contact not in html
     assert Referral.objects.count() == 1
 
 
@@ -255,7 +256,7 @@ def test_typing_a_known_nhs_number_warns_before_sending(client, ward_staff, ward
     invalid = client.get(url, {"nhs_number": "<script>"})
 
     assert "Already known to the scheme" in known.content.decode()
-    assert "This patient was already referred on" in known.content.decode()
+    assert "The scheme already has a referral for this patient" in known.content.decode()
     assert unknown.content.decode().strip() == ""
     assert invalid.status_code == 200 and invalid.content.decode().strip() == ""
 
@@ -287,3 +288,22 @@ def test_the_error_summary_lists_problems_in_the_order_the_page_shows_the_fields
     messages = ["first name", "Choose the ward", "main language", "Enter your name"]
     positions = [summary.index(message) for message in messages]
     assert positions == sorted(positions), summary
+
+
+def test_the_early_nhs_number_check_pauses_after_many_numbers_and_the_form_still_checks(
+    client, ward_staff, ward, settings
+):
+    settings.ALIGNS_NHS_NUMBER_CHECKS = 3
+    ReferralFactory(ward=ward, nhs_number=synthetic_nhs_number(7000))
+    client.force_login(ward_staff)
+    url = reverse("referrals:check_nhs_number")
+    for number in (7007, 7014, 7021):
+        client.get(url, {"nhs_number": synthetic_nhs_number(number)})
+
+    paused = client.get(url, {"nhs_number": synthetic_nhs_number(7000)}).content.decode()
+    sent = submit(client, ward_staff, valid_post(ward)).content.decode()
+
+    assert "Already known" not in paused
+    assert "checked when you send the referral" in paused
+    assert "The scheme already has a referral for this patient" in sent
+    assert Referral.objects.count() == 1
