@@ -400,6 +400,11 @@ CACHES = {
 # How many NHS numbers one person may check as they type, per 10 minutes (the form still
 # checks on sending).
 ALIGNS_NHS_NUMBER_CHECKS = env_int("ALIGNS_NHS_NUMBER_CHECKS", 30, minimum=1)
+# How many emails the public pages (a password reset, asking for an account) may send to one
+# address, and be asked for from one IP address, per hour. Beyond that the page answers the
+# same and sends nothing.
+ALIGNS_EMAILS_PER_ADDRESS = env_int("ALIGNS_EMAILS_PER_ADDRESS", 3, minimum=1)
+ALIGNS_EMAILS_PER_IP = env_int("ALIGNS_EMAILS_PER_IP", 20, minimum=1)
 
 # --- The service --------------------------------------------------------------------------
 ALIGNS_SERVICE_NAME = env_str("ALIGNS_SERVICE_NAME", "ALIGNS")

@@ -19,7 +19,11 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from aligns.accounts.models import Role
-from aligns.accounts.services import account_request_submit, account_request_verify
+from aligns.accounts.services import (
+    account_request_receive,
+    account_request_submit,
+    account_request_verify,
+)
 from aligns.audit.models import AccessLogEntry, LawfulBasis
 from aligns.audit.sharing import sharing_record
 from aligns.catalogues.models import Need
@@ -208,6 +212,7 @@ def one_of_everything(*, nhs_base, names=None):
         scheme=scheme, full_name=names["requester"], email=f"requester-{scheme.pk}@example.org",
         job_title="Staff nurse", workplace="Ward 1", site="http://testserver",
     )  # fmt: skip
+    account_request = account_request_receive(account_request_id=account_request.pk)  # worker
     account_request_verify(account_request=account_request)
 
     return SimpleNamespace(

@@ -8,6 +8,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from aligns.accounts.models import AccountRequest, User
+from aligns.accounts.services import account_request_receive
 from aligns.accounts.tokens import account_request_token, invite_link_parts
 from aligns.accounts.two_factor import two_factor_required
 from aligns.mail import coordinator_addresses, send
@@ -30,7 +31,10 @@ def email_invitation(*, user_id, invited_by_id, site):
 
 
 def email_request_confirmation(*, account_request_id, site):
-    account_request = AccountRequest.objects.select_related("scheme").get(pk=account_request_id)
+    """Check the request received; if it stands, the link to confirm the address."""
+    account_request = account_request_receive(account_request_id=account_request_id)
+    if account_request is None:
+        return
     token = account_request_token(account_request)
     context = {
         "account_request": account_request,
@@ -50,11 +54,15 @@ def email_request_declined(*, account_request_id):
     send("account_request_declined", {"account_request": account_request}, [account_request.email])
 
 
-def email_password_reset(*, user_id, protocol, domain):
-    """The link to choose a new password, made when the email is sent (Django's reset token)."""
-    user = User.objects.get(pk=user_id)
-    if not (user.is_active and user.has_usable_password()):
-        return  # deactivated, or never chose a password, since asking: Django would not send
+def email_password_reset(*, user_ids, protocol, domain):
+    """The link to choose a new password, made when the email is sent (Django's reset token),
+    to each account asked about that may still reset it; for an address with no account, none."""
+    for user in User.objects.filter(pk__in=user_ids):
+        if user.is_active and user.has_usable_password():
+            _email_password_reset(user, protocol=protocol, domain=domain)
+
+
+def _email_password_reset(user, *, protocol, domain):
     context = {
         "email": user.email,
         "site_name": settings.ALIGNS_SERVICE_NAME,

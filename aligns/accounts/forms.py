@@ -3,10 +3,12 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.validators import MaxLengthValidator
 
+from aligns.accounts.lockout import client_ip_address
 from aligns.accounts.models import Role, Scheme, User, Ward
 from aligns.accounts.services import (
     domain_refusal,
     email_has_account,
+    public_email_over_limit,
     schemes_taking_requests_from,
     user_accept_invitation,
 )
@@ -52,17 +54,22 @@ class PasswordResetForm(DjangoPasswordResetForm):
         )
         self.fields["email"].help_text = "We will email you a link to choose a new password."
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        """Queue the email for the worker (aligns/mail.py), which makes the link when it sends:
-        the page never waits for the mail server, nor takes longer for an address with an
-        account than for one without."""
+    def save(self, *, request, use_https=False, **_):
+        """Queue one email task for the worker (aligns/mail.py), which makes the link when it
+        sends, or sends nothing. The page does the same work (one look-up, one task) whether or
+        not the address has an account, so it takes no longer for one than for the other, and
+        never waits for the mail server. Asked too often for one address or from one IP
+        address, it answers the same and sends nothing."""
         from aligns.accounts.tasks import email_password_reset_task
 
+        email = self.cleaned_data["email"]
+        if public_email_over_limit("password-reset", email=email, ip=client_ip_address(request)):
+            return
         queue_email(
             email_password_reset_task,
-            user_id=context["user"].pk,
-            protocol=context["protocol"],
-            domain=context["domain"],
+            user_ids=[user.pk for user in self.get_users(email)],
+            protocol="https" if use_https else "http",
+            domain=request.get_host(),
         )
 
 

@@ -320,6 +320,9 @@ class User(AbstractUser):
 
 
 class RequestStatus(models.TextChoices):
+    # Written by the public page whatever the address, then checked by the worker: the page
+    # does the same work for every address, so its timing tells nobody who has an account.
+    RECEIVED = "received", "Received, not yet checked"
     UNVERIFIED = "unverified", "Email not yet confirmed"
     WAITING = "waiting", "Waiting for a decision"
     APPROVED = "approved", "Approved"
@@ -327,12 +330,16 @@ class RequestStatus(models.TextChoices):
 
 
 REQUEST_TRANSITIONS = {
+    RequestStatus.RECEIVED: {RequestStatus.UNVERIFIED},
     RequestStatus.UNVERIFIED: {RequestStatus.WAITING},
     RequestStatus.WAITING: {RequestStatus.APPROVED, RequestStatus.DECLINED},
     RequestStatus.APPROVED: set(),
     RequestStatus.DECLINED: set(),
 }
 OPEN_REQUEST_STATUSES = (RequestStatus.UNVERIFIED, RequestStatus.WAITING)
+# Not yet confirmed from the emailed link (or not yet even checked): nobody at the scheme
+# sees these, and they are deleted when the link's time is up.
+UNCONFIRMED_STATUSES = (RequestStatus.RECEIVED, RequestStatus.UNVERIFIED)
 
 
 class AccountRequestQuerySet(models.QuerySet):
@@ -340,13 +347,13 @@ class AccountRequestQuerySet(models.QuerySet):
         """Coordinators and managers see their scheme's confirmed requests; nobody else any."""
         if not (user.is_authenticated and user.is_scheme_staff):
             return self.none()
-        return self.filter(scheme_id=user.scheme_id).exclude(status=RequestStatus.UNVERIFIED)
+        return self.filter(scheme_id=user.scheme_id).exclude(status__in=UNCONFIRMED_STATUSES)
 
     def waiting(self):
         return self.filter(status=RequestStatus.WAITING)
 
     def unverified_since(self, moment):
-        return self.filter(status=RequestStatus.UNVERIFIED, created_at__lt=moment)
+        return self.filter(status__in=UNCONFIRMED_STATUSES, created_at__lt=moment)
 
 
 class AccountRequest(models.Model):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from aligns.accounts.models import (
     OPEN_REQUEST_STATUSES,
     REQUEST_TRANSITIONS,
+    UNCONFIRMED_STATUSES,
     AccountRequest,
     RequestStatus,
     Role,
@@ -25,6 +26,7 @@ from aligns.accounts.two_factor import PENDING_SESSION_KEY
 from aligns.audit.services import attribute_change
 from aligns.errors import ActionRefused
 from aligns.mail import queue_email
+from aligns.ratelimit import over_limit
 from aligns.transitions import move
 
 
@@ -267,6 +269,17 @@ def account_request_expiry():
     return timezone.now() - timedelta(hours=settings.ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS)
 
 
+def public_email_over_limit(action, *, email, ip):
+    """Whether a public page (`action`: "password-reset", "account-request") has been asked
+    to email this address, or been asked from this IP address, too often this hour. Both are
+    counted on every asking, whether or not the address has an account."""
+    by_address = over_limit(
+        action, _normalised_email(email), limit=settings.ALIGNS_EMAILS_PER_ADDRESS, seconds=3600
+    )
+    by_ip = over_limit(f"{action}-ip", ip, limit=settings.ALIGNS_EMAILS_PER_IP, seconds=3600)
+    return by_address or by_ip
+
+
 def schemes_taking_requests_from(email):
     """The schemes that take requests for an account from this address's domain."""
     return [
@@ -285,38 +298,62 @@ def domain_refusal(email):
 
 
 @transaction.atomic
-def account_request_submit(*, scheme, full_name, email, job_title, workplace, site):
-    """Record a request and email a link to confirm the address; or quietly do nothing.
+def account_request_submit(*, scheme, full_name, email, job_title, workplace, site, ip=None):
+    """Record what was asked and queue it for the worker, which checks it and emails a link
+    to confirm the address, or quietly does nothing (account_request_receive).
 
-    Nothing is sent, and nothing recorded, when the address already has an account or an open
-    request: the person sees the same page either way, so the page says nothing about who has
-    an account, and asking again cannot be used to fill someone's inbox. Nobody is signed in,
-    so the history records no user. Returns the new request, or None.
+    The page does the same work for every address (one row, one task), so neither what it
+    shows nor how long it takes says who has an account or an open request; asking again
+    cannot fill someone's inbox; and past ALIGNS_EMAILS_PER_ADDRESS or ALIGNS_EMAILS_PER_IP
+    in an hour nothing is recorded at all. Nobody is signed in, so the history records no
+    user. Returns the request received, or None.
     """
     from aligns.accounts.tasks import email_request_confirmation_task
 
     email = _normalised_email(email)
     if not scheme.accepts_requests_from(email):
         raise AccountActionRefused(domain_refusal(email))
-    if email_has_account(email):
-        return None
-    open_requests = AccountRequest.objects.filter(
-        email__iexact=email, status__in=OPEN_REQUEST_STATUSES
-    )
-    # An unconfirmed request past its time is as good as gone (the hourly task deletes it).
-    _delete_with_history(open_requests.unverified_since(account_request_expiry()))
-    if open_requests.exists():
+    if public_email_over_limit("account-request", email=email, ip=ip or "unknown"):
         return None
     account_request = AccountRequest(
-        scheme=scheme, full_name=full_name, email=email, job_title=job_title, workplace=workplace
-    )
+        scheme=scheme, full_name=full_name, email=email, job_title=job_title,
+        workplace=workplace, status=RequestStatus.RECEIVED,
+    )  # fmt: skip
     attribute_change(account_request, by=None, reason="Asked for an account")
+    account_request.save()
+    queue_email(email_request_confirmation_task, account_request_id=account_request.pk, site=site)
+    return account_request
+
+
+@transaction.atomic
+def account_request_receive(*, account_request_id):
+    """The worker's check of a request received: it becomes a request to confirm (returned,
+    for the emailed link), unless the address already has an account or an open request, when
+    it is deleted and nothing is sent (None). Safe to run again: a request already to confirm
+    is returned as it is, for an email that failed to go."""
+    account_request = (
+        AccountRequest.objects.select_for_update(of=("self",)).filter(pk=account_request_id).first()
+    )
+    if account_request is None or account_request.status not in UNCONFIRMED_STATUSES:
+        return None
+    if account_request.status == RequestStatus.UNVERIFIED:
+        return account_request
+    email = account_request.email
+    others = AccountRequest.objects.filter(email__iexact=email, status__in=OPEN_REQUEST_STATUSES)
+    # An unconfirmed request past its time is as good as gone (the hourly task deletes it).
+    _delete_with_history(others.unverified_since(account_request_expiry()))
+    if email_has_account(email) or others.exists():
+        _delete_with_history(AccountRequest.objects.filter(pk=account_request.pk))
+        return None
+    _request_move(
+        account_request, RequestStatus.UNVERIFIED, by=None, reason="Checked: a link to confirm sent"
+    )
     try:
         with transaction.atomic():
             account_request.save()
-    except IntegrityError:  # the same address, a moment ago
+    except IntegrityError:  # another request for the address became open a moment ago
+        _delete_with_history(AccountRequest.objects.filter(pk=account_request.pk))
         return None
-    queue_email(email_request_confirmation_task, account_request_id=account_request.pk, site=site)
     return account_request
 
 

@@ -65,5 +65,5 @@ def email_request_declined_task(*, account_request_id):
 
 
 @email_task
-def email_password_reset_task(*, user_id, protocol, domain):
-    emails.email_password_reset(user_id=user_id, protocol=protocol, domain=domain)
+def email_password_reset_task(*, user_ids, protocol, domain):
+    emails.email_password_reset(user_ids=user_ids, protocol=protocol, domain=domain)

@@ -27,6 +27,7 @@ from aligns.accounts.forms import (
     SignInForm,
 )
 from aligns.accounts.lockout import (
+    client_ip_address,
     credentials_for,
     is_locked_out,
     locked_out_response,
@@ -257,7 +258,7 @@ def account_request(request):
         back_url=reverse("login"),
         back_text="Back to sign in",
         on_valid=lambda form: account_request_submit(
-            **form.cleaned_data, site=site_address(request)
+            **form.cleaned_data, site=site_address(request), ip=client_ip_address(request)
         ),
         success="Your request is on its way.",
         done_url=reverse("accounts:account_request_sent"),

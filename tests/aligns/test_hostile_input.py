@@ -70,7 +70,11 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from aligns.accounts import two_factor
 from aligns.accounts.models import Role
-from aligns.accounts.services import account_request_submit, user_create
+from aligns.accounts.services import (
+    account_request_receive,
+    account_request_submit,
+    user_create,
+)
 from aligns.accounts.tokens import account_request_token, invite_link_parts
 from clients.assessment import RiskLevel
 from clients.services import assessment_save_answers, assessment_sign_off, assessment_start
@@ -402,6 +406,7 @@ def build_world():
         scheme=scheme, full_name="Una Unconfirmed", email="unconfirmed@example.org",
         job_title="Staff nurse", workplace="Ward 1", site="http://testserver",
     )  # fmt: skip
+    unconfirmed = account_request_receive(account_request_id=unconfirmed.pk)  # the worker's check
     world.request_token = account_request_token(unconfirmed)
     # Signed-off risk assessments: one to reassess, and a high risk that waits for a second
     # sign-off.

@@ -60,6 +60,14 @@ def names_and_ids(queued_tasks):
     return [(name, kwargs) for name, kwargs, _options in queued_tasks]
 
 
+def run_as_the_worker(queued_tasks):
+    """Run what a request queued, in order, as the worker would."""
+    from aligns.celery import app
+
+    for name, kwargs, _options in queued_tasks:
+        app.tasks[name].apply(kwargs=kwargs)
+
+
 # --- A request never waits on the mail server ---------------------------------------------
 
 
@@ -114,21 +122,37 @@ def test_asking_for_an_account_while_the_mail_server_is_down_records_the_request
     assert (mail_server_down.tried, mail.outbox) == (0, [])
 
 
-def test_the_ask_for_an_account_page_sends_nothing_while_the_person_waits(
+def test_asking_for_an_account_is_the_same_work_for_every_address_and_the_worker_decides(
     requests_scheme, make_user, queued_tasks, sent
 ):
-    """The same answer for a new address, one with an account and one with an open request:
-    no email is sent in any of them; only whether a task is queued differs."""
+    """The same answer, the same queries and the same one task for a new address, one with an
+    account and one with an open request, so neither the page nor its timing says which is
+    which; the worker then emails only the new address."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     make_user(Role.WARD_STAFF, scheme=requests_scheme, email="has.account@nhs.net")
+    answers, costs = [], []
+    for email in (
+        "rhiannon.requester@nhs.net",
+        "Has.Account@nhs.net",
+        "rhiannon.requester@nhs.net",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            answers.append(ask_for_an_account(requests_scheme, sent, email=email))
+        costs.append(len(queries.captured_queries))
 
-    new = ask_for_an_account(requests_scheme, sent)
-    with_account = ask_for_an_account(requests_scheme, sent, email="Has.Account@nhs.net")
-    asked_again = ask_for_an_account(requests_scheme, sent)
-
-    answers = {(r.status_code, r["Location"], r.content) for r in (new, with_account, asked_again)}
-    assert answers == {(302, reverse("accounts:account_request_sent"), b"")}
-    assert [name for name, _kwargs in names_and_ids(queued_tasks)] == [CONFIRMATION]
+    assert {(r.status_code, r["Location"], r.content) for r in answers} == {
+        (302, reverse("accounts:account_request_sent"), b"")
+    }
+    assert len(set(costs)) == 1, costs
+    assert [name for name, _kwargs in names_and_ids(queued_tasks)] == [CONFIRMATION] * 3
     assert mail.outbox == []
+
+    run_as_the_worker(queued_tasks)
+
+    assert [message.to for message in mail.outbox] == [["rhiannon.requester@nhs.net"]]
+    assert AccountRequest.objects.get().email == "rhiannon.requester@nhs.net"
 
 
 # --- When the broker cannot be reached ----------------------------------------------------
@@ -242,3 +266,76 @@ def test_an_email_about_a_row_since_deleted_is_not_sent_or_tried_again(db):
 
     assert result.successful()
     assert mail.outbox == []
+
+
+# --- Pages anyone can use do the same work for every address, and are limited ----------------
+
+
+def ask_for_a_reset(email, sent, ip="192.0.2.10"):
+    with sent():
+        return Client(REMOTE_ADDR=ip).post(reverse("password_reset"), {"email": email})
+
+
+def test_a_password_reset_is_the_same_work_for_every_address_and_the_worker_decides(
+    volunteer, queued_tasks, sent
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answers, costs = [], []
+    for email in (volunteer.email, "nobody@example.org"):
+        with CaptureQueriesContext(connection) as queries:
+            answers.append(ask_for_a_reset(email, sent))
+        costs.append(len(queries.captured_queries))
+
+    assert {(r.status_code, r["Location"]) for r in answers} == {
+        (302, reverse("password_reset_done"))
+    }
+    assert costs[0] == costs[1], costs
+    assert [name for name, _kwargs in names_and_ids(queued_tasks)] == [
+        "aligns.accounts.tasks.email_password_reset_task"
+    ] * 2
+    run_as_the_worker(queued_tasks)
+    assert [message.to for message in mail.outbox] == [[volunteer.email]]
+
+
+def test_password_resets_for_one_address_stop_after_the_hours_limit_with_the_same_answer(
+    volunteer, settings, sent
+):
+    settings.ALIGNS_EMAILS_PER_ADDRESS = 3
+    answers = [ask_for_a_reset(volunteer.email.upper(), sent, ip=f"192.0.2.{n}") for n in range(5)]
+
+    assert {(r.status_code, r["Location"]) for r in answers} == {
+        (302, reverse("password_reset_done"))
+    }
+    assert len(mail.outbox) == 3
+
+
+def test_password_resets_from_one_ip_address_stop_after_the_hours_limit(make_user, settings, sent):
+    settings.ALIGNS_EMAILS_PER_IP = 2
+    people = [make_user(Role.VOLUNTEER) for _ in range(4)]
+
+    for person in people:
+        ask_for_a_reset(person.email, sent, ip="198.51.100.7")
+    ask_for_a_reset(people[3].email, sent, ip="198.51.100.8")  # another address is not held up
+
+    assert [message.to[0] for message in mail.outbox] == [
+        people[0].email,
+        people[1].email,
+        people[3].email,
+    ]
+
+
+def test_requests_for_an_account_stop_after_the_hours_limit_with_the_same_answer(
+    requests_scheme, settings, sent
+):
+    settings.ALIGNS_EMAILS_PER_IP = 3
+    emails = [f"nurse{n}@nhs.net" for n in range(5)]
+
+    answers = [ask_for_an_account(requests_scheme, sent, email=email) for email in emails]
+
+    assert {(r.status_code, r["Location"]) for r in answers} == {
+        (302, reverse("accounts:account_request_sent"))
+    }
+    assert sorted(message.to[0] for message in mail.outbox) == emails[:3]
+    assert AccountRequest.objects.count() == 3
