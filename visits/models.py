@@ -217,6 +217,8 @@ class Assignment(models.Model):
     class Meta:
         db_table = "volunteers_assignment"
         ordering = ["-offered_at", "-pk"]
+        # The sweep for offers nobody has answered.
+        indexes = [models.Index(fields=["status", "offered_at"], name="assignment_status_offered")]
         constraints = [
             models.UniqueConstraint(
                 fields=["episode"],
@@ -446,6 +448,7 @@ class AlertKind(models.TextChoices):
     OVERDUE_CALL = "overdue_call", "Call overdue"
     CONCERN = "concern", "Concern raised"
     REVIEW_DUE = "review_due", "Week-6 review due"
+    OFFER_UNANSWERED = "offer_unanswered", "Offer not answered"
 
 
 class AlertQuerySet(models.QuerySet):
@@ -470,6 +473,9 @@ class Alert(models.Model):
     concern = models.ForeignKey(
         Concern, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
     )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     acknowledged_by = models.ForeignKey(
@@ -492,6 +498,11 @@ class Alert(models.Model):
                 fields=["kind", "concern"],
                 condition=models.Q(concern__isnull=False),
                 name="one_alert_per_concern",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "assignment"],
+                condition=models.Q(assignment__isnull=False),
+                name="one_alert_per_offer",
             ),
         ]
 

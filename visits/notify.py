@@ -2,10 +2,12 @@
 visits/tasks.py, queued after commit, so a rollback never sends)."""
 
 from aligns.mail import coordinator_addresses, send
-from visits.models import AssignmentStatus, Concern, ScheduledCall, SupportEpisode
+from visits.models import Assignment, AssignmentStatus, Concern, ScheduledCall, SupportEpisode
 
 
-def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again=False):
+def notify_coordinators(
+    *, concern_id=None, call_id=None, episode_id=None, assignment_id=None, again=False
+):
     """Tell the scheme's coordinators about a concern, an overdue call or a review due.
 
     Emails name no client: they say what kind of thing needs action and link to ALIGNS,
@@ -23,6 +25,14 @@ def notify_coordinators(*, concern_id=None, call_id=None, episode_id=None, again
         call = ScheduledCall.objects.select_related("episode").get(pk=call_id)
         context = {"what": "A call to a client is overdue", "urgency": "", "again": again}
         scheme_id = call.episode.scheme_id
+    elif assignment_id:
+        assignment = Assignment.objects.select_related("episode").get(pk=assignment_id)
+        context = {
+            "what": "A volunteer has not answered the offer of a new client",
+            "urgency": "",
+            "again": again,
+        }
+        scheme_id = assignment.episode.scheme_id
     else:
         episode = SupportEpisode.objects.get(pk=episode_id)
         context = {
@@ -51,5 +61,20 @@ def remind_volunteer(*, call_id):
             "client_first_name": call.episode.client.given_name,
             "volunteer": assignment.volunteer,
         },
-        [assignment.volunteer.email],
+        [assignment.volunteer.contact_email],
+    )
+
+
+def tell_volunteer_of_offer(*, assignment_id):
+    """A new client is offered to the volunteer: say so at once, naming nobody, so they sign in
+    and answer (the first call is due within days of discharge)."""
+    assignment = (
+        Assignment.objects.select_related("volunteer__user").filter(pk=assignment_id).first()
+    )
+    if assignment is None or assignment.status != AssignmentStatus.OFFERED:
+        return  # withdrawn, or already answered, before the email went
+    send(
+        "volunteer_offer",
+        {"volunteer": assignment.volunteer},
+        [assignment.volunteer.contact_email],
     )

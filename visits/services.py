@@ -305,6 +305,9 @@ def episode_assign_volunteer(*, episode, volunteer, by):
     )
     attribute_change(assignment, by=by, reason="Offered to the volunteer")
     assignment.save()
+    from visits.tasks import offer_made_task
+
+    queue_email(offer_made_task, assignment_id=assignment.pk)
     return assignment
 
 

@@ -10,16 +10,19 @@ and a sweep after an outage catches up with everything that fell due meanwhile.
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from aligns.mail import queue_email
 from visits.models import (
+    OUTSTANDING_CALL_STATUSES,
     REALERT_AFTER,
     REVIEW_AFTER,
     RUNNING_STATUSES,
     Alert,
     AlertKind,
+    Assignment,
+    AssignmentStatus,
     CallStatus,
     Concern,
     ConcernStatus,
@@ -149,10 +152,48 @@ def sweep_concerns(now=None):
     return again
 
 
+def sweep_unanswered_offers(now=None):
+    """An offer the volunteer has not answered in the scheme's offer_answer_hours, or whose
+    client's first call falls due within them, is an alert to the coordinators (once each):
+    a volunteer who has not said yes cannot make the first call."""
+    now = now or timezone.now()
+    first_call = ScheduledCall.objects.filter(
+        episode=OuterRef("episode"), is_first=True, status__in=OUTSTANDING_CALL_STATUSES
+    ).values("due_at")[:1]
+    alerted = 0
+    with transaction.atomic():
+        offers = _claim(
+            Assignment.objects.filter(status=AssignmentStatus.OFFERED)
+            .exclude(alerts__kind=AlertKind.OFFER_UNANSWERED)
+            .annotate(first_call_due=Subquery(first_call))
+            .select_related("episode__scheme", "episode__client", "volunteer")
+            .order_by("offered_at", "pk")
+        )
+        for offer in offers:
+            wait = timedelta(hours=offer.episode.scheme.offer_answer_hours)
+            alert_at = offer.offered_at + wait
+            if offer.first_call_due is not None:
+                alert_at = min(alert_at, offer.first_call_due - wait)
+            if alert_at > now:
+                continue
+            Alert.objects.create(
+                scheme_id=offer.episode.scheme_id,
+                kind=AlertKind.OFFER_UNANSWERED,
+                episode=offer.episode,
+                assignment=offer,
+                message=f"{offer.volunteer} has not answered the offer to support "
+                f"{offer.episode.client}",
+            )
+            queue_email(notify_coordinators_task, assignment_id=offer.pk)
+            alerted += 1
+    return alerted
+
+
 def run_sweeps(now=None):
     return {
         "reminders": sweep_reminders(now),
         "overdue": sweep_overdue(now),
         "reviews": sweep_reviews(now),
         "concerns": sweep_concerns(now),
+        "offers": sweep_unanswered_offers(now),
     }

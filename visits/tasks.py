@@ -16,10 +16,18 @@ def run_sweeps_task():
 
 
 @email_task
-def notify_coordinators_task(*, concern_id=None, call_id=None, episode_id=None, again=False):
+def notify_coordinators_task(
+    *, concern_id=None, call_id=None, episode_id=None, assignment_id=None, again=False
+):
     notify.notify_coordinators(
-        concern_id=concern_id, call_id=call_id, episode_id=episode_id, again=again
-    )
+        concern_id=concern_id, call_id=call_id, episode_id=episode_id,
+        assignment_id=assignment_id, again=again,
+    )  # fmt: skip
+
+
+@email_task
+def offer_made_task(*, assignment_id):
+    notify.tell_volunteer_of_offer(assignment_id=assignment_id)
 
 
 @email_task

@@ -557,7 +557,9 @@ def volunteer_offer(request, pk):
     except EpisodeActionRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"Offered to {volunteer}. They will see it when they sign in.")
+        messages.success(
+            request, f"Offered to {volunteer}. They have been emailed to sign in and answer."
+        )
     return redirect("visits:match", pk=episode.pk)
 
 

@@ -179,6 +179,11 @@ class Volunteer(models.Model):
         return f"{self.given_name} {self.family_name}"
 
     @property
+    def contact_email(self):
+        """Where emails to the volunteer go: their profile's address, else their sign-in's."""
+        return self.email or (self.user.email if self.user_id else "")
+
+    @property
     def language_list(self):
         return [language.strip() for language in self.languages.split(",") if language.strip()]
 

@@ -71,6 +71,12 @@ class Scheme(models.Model):
     overdue_grace_hours = models.PositiveSmallIntegerField(
         default=4, help_text="How long after a call falls due it becomes overdue."
     )
+    offer_answer_hours = models.PositiveSmallIntegerField(
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text="Coordinators are alerted when a volunteer has not answered an offer in this "
+        "many hours, or sooner if the client's first call falls due within it.",
+    )
     retention_years = models.PositiveSmallIntegerField(
         "keep personal data for (years)",
         default=6,

@@ -45,7 +45,7 @@ FILTERED_OUT = {
     "Dev Patel": "Mandatory training missing or lapsed",
 }
 
-OFFERED = f"Offered to {VOLUNTEER_NAME}. They will see it when they sign in."
+OFFERED = f"Offered to {VOLUNTEER_NAME}. They have been emailed to sign in and answer."
 TODAY_POINTER = "You have 1 new client to say yes or no to"
 OFFER_HEADING = f"New: would you support {CLIENT_GIVEN_NAME}?"
 ACCEPT_BUTTON = f"Yes, I will support {CLIENT_GIVEN_NAME}"
@@ -420,7 +420,7 @@ def test_a_volunteer_declines_with_a_reason_and_the_coordinator_offers_to_someon
 
     page.wait_for_url(live_server.url + find_path(episode))
     expect(message(page)).to_have_text(
-        f"Offered to {RUNNER_UP_NAME}. They will see it when they sign in."
+        f"Offered to {RUNNER_UP_NAME}. They have been emailed to sign in and answer."
     )
     expect(offer_buttons(page)).to_have_count(0)
     live = Assignment.objects.get(episode=episode, status=AssignmentStatus.OFFERED)

@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from aligns.accounts.models import Role
-from visits.models import AssignmentStatus
+from visits.models import Alert, AlertKind, AssignmentStatus
 from visits.services import (
     EpisodeActionRefused,
     assignment_accept,
@@ -16,6 +17,7 @@ from visits.services import (
     episode_assign_volunteer,
     episode_shortlist,
 )
+from visits.sweeps import sweep_unanswered_offers
 from volunteers.services import dbs_record, volunteer_move
 
 
@@ -137,3 +139,98 @@ def test_a_coordinator_withdraws_an_unanswered_offer_and_can_offer_again(
         "No answer for a week",
     )
     assert again.volunteer == other
+
+
+# --- The volunteer is told at once; coordinators when nobody answers ------------------------
+
+
+def test_offering_emails_the_volunteer_at_once_naming_nobody(
+    client, make_volunteer, make_episode, coordinator, volunteer_user,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    volunteer = make_volunteer(user=volunteer_user, email="val@example.org")
+    episode = make_episode(given_name="Winifred")
+    client.force_login(coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("visits:offer", args=[episode.pk]), {"volunteer": volunteer.pk})
+
+    (message,) = mail.outbox
+    assert message.to == ["val@example.org"]
+    assert "say yes or no" in message.subject
+    text = message.subject + message.body
+    for detail in ("Winifred", episode.client.family_name, episode.client.postcode):
+        assert detail not in text
+
+
+def test_an_offer_withdrawn_before_its_email_goes_sends_nothing(
+    make_volunteer, make_episode, coordinator, queued_tasks
+):
+    from aligns.celery import app
+    from visits.services import assignment_withdraw
+
+    episode = make_episode()
+    offer = episode_assign_volunteer(episode=episode, volunteer=make_volunteer(), by=coordinator)
+    assignment_withdraw(assignment=offer, by=coordinator, reason="Offered by mistake")
+    for name, kwargs, _options in queued_tasks:
+        app.tasks[name].apply(kwargs=kwargs)
+
+    assert mail.outbox == []
+
+
+@pytest.fixture
+def offered_at_nine(make_volunteer, make_episode, coordinator):
+    with time_machine.travel(NINE, tick=False):
+        episode = make_episode()  # waiting for discharge: no first call yet
+        return episode_assign_volunteer(episode=episode, volunteer=make_volunteer(), by=coordinator)
+
+
+NINE = timezone.make_aware(datetime.datetime(2026, 11, 23, 9, 0))
+
+
+def test_an_offer_unanswered_for_a_day_alerts_the_coordinators_once(
+    offered_at_nine, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        before = sweep_unanswered_offers(NINE + datetime.timedelta(hours=23, minutes=59))
+        due = sweep_unanswered_offers(NINE + datetime.timedelta(hours=24))
+        again = sweep_unanswered_offers(NINE + datetime.timedelta(hours=30))
+
+    assert (before, due, again) == (0, 1, 0)
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.assignment, alert.episode) == (
+        AlertKind.OFFER_UNANSWERED,
+        offered_at_nine,
+        offered_at_nine.episode,
+    )
+    coordinators_email = [m for m in mail.outbox if "not answered" in m.body]
+    assert len(coordinators_email) == 1
+    assert offered_at_nine.episode.client.given_name not in coordinators_email[0].body
+
+
+def test_an_answered_offer_alerts_nobody(offered_at_nine, volunteer_user):
+    offered_at_nine.volunteer.user = volunteer_user
+    offered_at_nine.volunteer.save()
+    assignment_accept(assignment=offered_at_nine, by=volunteer_user)
+
+    assert sweep_unanswered_offers(NINE + datetime.timedelta(days=3)) == 0
+    assert not Alert.objects.exists()
+
+
+def test_an_offer_alerts_sooner_when_the_first_call_falls_due_within_the_wait(
+    make_volunteer, make_episode, coordinator, scheme
+):
+    from aligns.accounts.models import Scheme
+    from visits.services import episode_record_discharge
+
+    Scheme.objects.filter(pk=scheme.pk).update(first_contact_hours=24, offer_answer_hours=24)
+    with time_machine.travel(NINE, tick=False):
+        episode = make_episode()
+        # Home yesterday: the first call is due at midday today, within the day's wait.
+        episode_record_discharge(
+            episode=episode, discharged_on=NINE.date() - datetime.timedelta(days=1),
+            by=coordinator,
+        )  # fmt: skip
+        episode_assign_volunteer(episode=episode, volunteer=make_volunteer(), by=coordinator)
+
+    assert sweep_unanswered_offers(NINE + datetime.timedelta(minutes=5)) == 1
