@@ -141,18 +141,22 @@ def assessment_in_force(client):
     )
 
 
-def home_visit_refusal(client):
+_NOT_READ = object()
+
+
+def home_visit_refusal(client, in_force=_NOT_READ):
     """Why a volunteer may not visit this client at home yet, or None if they may.
 
-    The gate for every service that plans or logs a home visit. Phone calls are always
-    allowed, so nothing stops a call.
+    The gate for every service that plans or logs a home visit, for the reminder of one, and
+    for showing a planned visit as on hold. Phone calls are always allowed, so nothing stops
+    a call. `in_force`: the assessment in force, when the caller has read it already.
     """
     if client.reassessment_required_reason:
         return (
             "A new risk assessment is required before any home visit: "
             f"{client.reassessment_required_reason}"
         )
-    assessment = assessment_in_force(client)
+    assessment = assessment_in_force(client) if in_force is _NOT_READ else in_force
     if assessment is None:
         return "No home visit until a coordinator signs off a risk assessment. Phone calls only."
     if assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF:

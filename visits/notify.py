@@ -2,7 +2,16 @@
 visits/tasks.py, queued after commit, so a rollback never sends)."""
 
 from aligns.mail import coordinator_addresses, send
-from visits.models import Assignment, AssignmentStatus, Concern, ScheduledCall, SupportEpisode
+from visits.models import (
+    OUTSTANDING_CALL_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    CallKind,
+    Concern,
+    ScheduledCall,
+    SupportEpisode,
+)
+from visits.services import visit_refusal
 
 
 def notify_coordinators(
@@ -47,6 +56,10 @@ def notify_coordinators(
 def remind_volunteer(*, call_id):
     """Remind the assigned volunteer of a call or visit due today (first name only)."""
     call = ScheduledCall.objects.select_related("episode__client").get(pk=call_id)
+    if call.status not in OUTSTANDING_CALL_STATUSES:
+        return  # made, cancelled or paused since the sweep queued the reminder
+    if call.kind == CallKind.VISIT and visit_refusal(call.episode):
+        return  # on hold since: checked again at the moment of sending
     assignment = (
         call.episode.assignments.filter(status=AssignmentStatus.ACCEPTED)
         .select_related("volunteer")

@@ -380,13 +380,24 @@ def _assignments_end(episode, *, by):
 EARLY_ALLOWANCE = timedelta(days=3)
 
 
-def _visit_refusal(episode):
-    refusal = home_visit_refusal(episode.client)
+def visit_refusal(episode, **known):
+    """Why no home visit may be made for this episode now (the client's gate, or a volunteer
+    assigned for phone support only), or None. A planned visit is on hold while there is one:
+    it is not reminded, not made overdue, and cannot be logged.
+
+    `known` may give what the caller has read already: `in_force` (the assessment in force)
+    and `phone_only` (whether the accepted assignment is for phone support only).
+    """
+    gate = {"in_force": known["in_force"]} if "in_force" in known else {}
+    refusal = home_visit_refusal(episode.client, **gate)
     if refusal:
         return refusal
-    if episode.assignments.filter(status=AssignmentStatus.ACCEPTED, phone_only=True).exists():
-        return "This client has phone support only for now."
-    return None
+    phone_only = known.get("phone_only")
+    if phone_only is None:
+        phone_only = episode.assignments.filter(
+            status=AssignmentStatus.ACCEPTED, phone_only=True
+        ).exists()
+    return "This client has phone support only for now." if phone_only else None
 
 
 @transaction.atomic
@@ -395,7 +406,7 @@ def visit_plan(*, episode, due_at, by):
     episode = _lock(episode)
     if episode.status not in RUNNING_STATUSES:
         raise EpisodeActionRefused("Visits can be planned only while support is running.")
-    refusal = _visit_refusal(episode)
+    refusal = visit_refusal(episode)
     if refusal:
         raise EpisodeActionRefused(refusal)
     if timezone.localtime(due_at).date() > episode.planned_end:
@@ -432,7 +443,7 @@ def contact_log(
     if not episode.is_open:
         raise EpisodeActionRefused("This client's support has ended.")
     if kind == CallKind.VISIT:
-        refusal = _visit_refusal(episode)
+        refusal = visit_refusal(episode)
         if refusal:
             raise EpisodeActionRefused(refusal)
     contact = Contact(

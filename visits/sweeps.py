@@ -23,6 +23,7 @@ from visits.models import (
     AlertKind,
     Assignment,
     AssignmentStatus,
+    CallKind,
     CallStatus,
     Concern,
     ConcernStatus,
@@ -30,7 +31,7 @@ from visits.models import (
     ScheduledCall,
     SupportEpisode,
 )
-from visits.services import call_move, episode_move
+from visits.services import call_move, episode_move, visit_refusal
 from visits.tasks import call_reminder_task, notify_coordinators_task
 
 BATCH = 200
@@ -58,6 +59,8 @@ def sweep_reminders(now=None):
             ).order_by("due_at", "pk")
         )
         for call in due:
+            if call.kind == CallKind.VISIT and visit_refusal(call.episode):
+                continue  # on hold: reminded if the hold lifts while it is still due today
             call.reminded_at = now
             call.save(update_fields=["reminded_at"])
             queue_email(call_reminder_task, call_id=call.pk)
@@ -82,6 +85,8 @@ def sweep_overdue(now=None):
             grace = timedelta(hours=call.episode.scheme.overdue_grace_hours)
             if call.due_at + grace > now:
                 continue
+            if call.kind == CallKind.VISIT and visit_refusal(call.episode):
+                continue  # on hold: nobody may make it, so it is not missed
             call_move(call, CallStatus.OVERDUE, by=None, reason="Not logged in time")
             call.overdue_at = now
             call.save(update_fields=["status", "overdue_at"])

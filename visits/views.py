@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -71,6 +71,7 @@ from visits.services import (
     onward_referral_record,
     onward_referral_update,
     visit_plan,
+    visit_refusal,
 )
 from volunteers.matching import WEIGHTS
 from volunteers.models import Volunteer
@@ -105,23 +106,30 @@ def today(request):
         .annotate(
             next_due=Min("calls__due_at", filter=Q(calls__status__in=OUTSTANDING_CALL_STATUSES)),
             overdue=Count("calls", filter=Q(calls__status=CallStatus.OVERDUE)),
+            phone_only=Exists(
+                Assignment.objects.filter(
+                    episode=OuterRef("pk"), status=AssignmentStatus.ACCEPTED, phone_only=True
+                )
+            ),
         )
         .order_by("next_due")
         .distinct()
     )
     rows = []
     for episode in episodes:
+        in_force = next(iter(episode.client.in_force), None)
         rows.append(
             {
                 "episode": episode,
                 "visits": episode.planned_visits,
+                # Planned visits wait while no home visit may be made (docs/safety hazard H3).
+                "visits_on_hold": episode.planned_visits
+                and visit_refusal(episode, in_force=in_force, phone_only=episode.phone_only),
                 "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
                 "late": episode.overdue
                 or (episode.next_due is not None and episode.next_due < now),
                 # The assessment in force, from the prefetch: no query per client.
-                "summary": safety_summary(
-                    episode.client, next(iter(episode.client.in_force), None)
-                ),
+                "summary": safety_summary(episode.client, in_force),
             }
         )
     rows.sort(key=lambda row: (not row["late"], not row["due_today"]))
@@ -245,6 +253,7 @@ def episode_detail(request, pk):
             "episode": episode,
             "client": episode.client,
             "calls": episode.calls.exclude(status=CallStatus.CANCELLED),
+            "visits_on_hold": visit_refusal(episode),
             "contacts": episode.contacts.select_related("logged_by").prefetch_related("activities"),
             "concerns": episode.concerns.select_related("raised_by", "acknowledged_by"),
             "readmissions": episode.readmissions.all(),

@@ -1,0 +1,114 @@
+"""A required reassessment puts a planned visit on hold, along the whole path a volunteer and a
+coordinator live: the Today card and the episode page say so, no reminder is sent (nor one
+queued before the hold), the visit is not made overdue, and it cannot be logged; once a new
+assessment is signed off, the visit is back."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from aligns.accounts.models import Role
+from aligns.celery import app
+from clients.assessment import RiskLevel
+from clients.services import (
+    assessment_save_answers,
+    assessment_sign_off,
+    assessment_start,
+    client_require_reassessment,
+)
+from tests.clients.conftest import answers
+from tests.visits.conftest import at
+from visits.models import Assignment, CallKind, CallStatus
+from visits.services import EpisodeActionRefused, contact_log, visit_plan
+from visits.sweeps import sweep_overdue, sweep_reminders
+from volunteers.models import Volunteer
+
+MONDAY = at(2026, 11, 2, 8, 0)
+VISIT_AT = at(2026, 11, 6, 14, 0)  # Friday afternoon
+REASON = "Fell at home on Tuesday"
+
+
+def sign_off_low_risk(client, coordinator):
+    assessment = assessment_start(client=client, by=coordinator)
+    assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
+    assessment_sign_off(assessment=assessment, level=RiskLevel.LOW, reason="", by=coordinator)
+
+
+@pytest.fixture
+def planned(make_active_episode, coordinator, make_user):
+    """An episode whose volunteer (signed in as `user`) has a visit planned for Friday."""
+    with time_machine.travel(MONDAY, tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+        sign_off_low_risk(episode.client, coordinator)
+        user = make_user(Role.VOLUNTEER)
+        volunteer = Volunteer.objects.create(
+            scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol",
+            email="vera@example.org", postcode="AB1 1AA",
+        )  # fmt: skip
+        Assignment.objects.create(
+            episode=episode, volunteer=volunteer, status="accepted", offered_by=coordinator
+        )
+        visit = visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
+    return episode, visit, user
+
+
+def test_a_required_reassessment_holds_a_planned_visit_until_a_new_assessment(
+    client, planned, coordinator, django_capture_on_commit_callbacks
+):
+    episode, visit, volunteer = planned
+    with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
+        client_require_reassessment(client=episode.client, reason=REASON, by=coordinator)
+
+    # The volunteer's Today card and the coordinator's episode page say the visit is on hold.
+    with time_machine.travel(at(2026, 11, 6, 8, 0), tick=False):
+        client.force_login(volunteer)
+        today = client.get(reverse("visits:today")).content.decode()
+        client.force_login(coordinator)
+        page = client.get(reverse("visits:episode", args=[episode.pk])).content.decode()
+    assert "On hold" in today and REASON in today and "You can still phone" in today
+    assert "Home visits are on hold" in page and REASON in page
+
+    # No reminder on the day, no overdue alert after it, and it cannot be logged.
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_reminders(at(2026, 11, 6, 7, 0))
+        sweep_overdue(at(2026, 11, 7, 9, 0))
+    visit.refresh_from_db()
+    assert visit.reminded_at is None and visit.status == CallStatus.PENDING
+    assert not [m for m in mail.outbox if "visit" in m.body.lower()]
+    with pytest.raises(EpisodeActionRefused, match="new risk assessment"):
+        contact_log(
+            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=VISIT_AT,
+            answered=True,
+        )  # fmt: skip
+
+    # A new assessment signed off: the visit is back, reminded, and can be logged.
+    with time_machine.travel(at(2026, 11, 6, 9, 0), tick=False):
+        sign_off_low_risk(episode.client, coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_reminders(at(2026, 11, 6, 9, 5)) == 1
+    contact, _ = contact_log(
+        episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=VISIT_AT, answered=True
+    )
+    assert contact.scheduled_call == visit
+
+
+def test_a_reminder_queued_before_the_hold_is_not_sent(
+    planned, coordinator, queued_tasks, django_capture_on_commit_callbacks
+):
+    episode, visit, _ = planned
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_reminders(at(2026, 11, 6, 7, 0))  # queued for the worker
+    client_require_reassessment(client=episode.client, reason=REASON, by=coordinator)
+
+    for name, kwargs, _options in queued_tasks:
+        app.tasks[name].apply(kwargs=kwargs)
+
+    reminded = {kwargs["call_id"] for task, kwargs, _ in queued_tasks}
+    assert visit.pk in reminded  # queued before the hold...
+    # ...but only the phone call's reminder went: phone calls are never held.
+    assert [m.body.split(" is due")[0].split("Your ")[-1] for m in mail.outbox] == [
+        f"phone call with {episode.client.given_name}"
+    ]
