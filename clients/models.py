@@ -169,6 +169,8 @@ class Client(Person):
 
 class ConsentKind(models.TextChoices):
     SUPPORT = "support", "To be supported by the scheme"
+    HOLD = "hold", "To the scheme holding and using their information"
+    # What allows sharing with the GP or the ward (clients.services.consent_to_share).
     SHARE = "share", "To information being shared with NHS partners"
 
 

@@ -64,10 +64,15 @@ def client_find_or_create(*, scheme, person, by):
     client = Client(scheme=scheme, **{field: getattr(person, field) for field in PERSON_FIELDS})
     attribute_change(client, by=by, reason="Client record opened from a referral")
     client.save()
-    for kind, given in (
+    # What the ward asked, as it asked it. Consent to share with NHS partners is recorded only
+    # if the ward asked that question; otherwise the coordinator asks it.
+    asked = [
         (ConsentKind.SUPPORT, person.consent_to_referral),
-        (ConsentKind.SHARE, person.consent_to_share),
-    ):
+        (ConsentKind.HOLD, person.consent_to_hold),
+    ]
+    if person.consent_to_share_with_nhs:
+        asked.append((ConsentKind.SHARE, True))
+    for kind, given in asked:
         consent_record(
             client=client,
             kind=kind,
@@ -118,14 +123,21 @@ def consent_to_share(*, client=None, referral=None):
     if client is not None:
         record = consent_current(client, ConsentKind.SHARE)
         if record is None:
-            return ShareConsent(None, False, "No consent to share has been recorded")
+            return ShareConsent(
+                None, False, "Consent to share with NHS partners has not been asked yet"
+            )
         verb = "gave" if record.given else "withdrew"
         return ShareConsent(
             record, record.given, f"Client {verb} consent to share on {record.decided_on:%-d %B %Y}"
         )
-    given = bool(referral and referral.consent_to_share)
-    state = "gave" if given else "did not give"
-    return ShareConsent(None, given, f"Patient {state} consent to share on the ward's referral")
+    given = bool(referral and referral.consent_to_share_with_nhs)
+    if given:
+        return ShareConsent(
+            None, True, "Patient gave consent to share with NHS partners on the ward's referral"
+        )
+    return ShareConsent(
+        None, False, "Consent to share with NHS partners was not given on the ward's referral"
+    )
 
 
 # --- Risk assessment ---------------------------------------------------------------------

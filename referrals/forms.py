@@ -89,9 +89,18 @@ class ReferralForm(forms.ModelForm):
         label="The patient agrees to be referred to the scheme",
         error_messages={"required": "Confirm the patient agrees to be referred"},
     )
-    consent_to_share = forms.BooleanField(
-        label="The patient agrees to their information being shared with the scheme",
-        error_messages={"required": "Confirm the patient agrees to their information being shared"},
+    consent_to_hold = forms.BooleanField(
+        label="The patient agrees to the scheme holding and using their information to support "
+        "them",
+        error_messages={
+            "required": "Confirm the patient agrees to the scheme holding their information"
+        },
+    )
+    consent_to_share_with_nhs = forms.BooleanField(
+        label="The patient also agrees to the scheme sharing how their support went with their "
+        "GP and the hospital (optional)",
+        help_text="If you did not ask, leave it: the scheme will ask them.",
+        required=False,
     )
     consent_obtained_on = DateField(label="Date consent was given", error_label="consent date")
 
@@ -108,7 +117,8 @@ class ReferralForm(forms.ModelForm):
             "risks",
             "risk_notes",
             "consent_to_referral",
-            "consent_to_share",
+            "consent_to_hold",
+            "consent_to_share_with_nhs",
             "consent_obtained_by",
             "consent_obtained_on",
             "referrer_name",
@@ -197,7 +207,8 @@ class ReferralForm(forms.ModelForm):
             Fieldset(
                 "Consent",
                 "consent_to_referral",
-                "consent_to_share",
+                "consent_to_hold",
+                "consent_to_share_with_nhs",
                 "consent_obtained_by",
                 "consent_obtained_on",
             ),

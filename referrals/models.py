@@ -98,9 +98,17 @@ class Referral(Person):
     risks = models.ManyToManyField(KnownRisk, related_name="referrals", blank=True)
     risk_notes = models.TextField(blank=True)
 
-    # Consent
+    # Consent, as the ward asked it: to be referred; to the scheme holding and using what the
+    # ward sends; and (a separate, optional question) to sharing with NHS partners.
     consent_to_referral = models.BooleanField(default=False)
-    consent_to_share = models.BooleanField(default=False)
+    consent_to_hold = models.BooleanField(
+        "agrees to the scheme holding and using their information", default=False
+    )
+    consent_to_share_with_nhs = models.BooleanField(
+        "agrees to the scheme sharing with their GP and the hospital",
+        default=False,
+        help_text="Not ticked: not asked on the ward; the coordinator asks.",
+    )
     consent_obtained_by = models.CharField(max_length=200)
     consent_obtained_on = models.DateField()
 

@@ -123,7 +123,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     )
     discharge_pathway = 1
     consent_to_referral = True
-    consent_to_share = True
+    consent_to_hold = True
     consent_obtained_by = "A Nurse"
     consent_obtained_on = factory.LazyFunction(timezone.localdate)
     referrer_name = "A Nurse"

@@ -615,7 +615,7 @@ FORMS = {
                 "discharge_pathway": "1",
                 "needs": ["shopping"],
                 "consent_to_referral": "on",
-                "consent_to_share": "on",
+                "consent_to_hold": "on",
                 "referrer_role": "Staff nurse",
             },
             date_parts("date_of_birth", datetime.date(1940, 5, 17)),

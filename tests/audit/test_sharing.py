@@ -28,9 +28,10 @@ SHARE = {
 
 @pytest.fixture
 def episode(scheme, coordinator):
+    # The ward asked the patient about sharing with NHS partners, and they agreed.
     referral = ReferralFactory(
         ward__hospital__scheme=scheme, given_name="Ottoline", family_name="Brackenbury",
-        nhs_number_verified=True,
+        nhs_number_verified=True, consent_to_share_with_nhs=True,
     )  # fmt: skip
     return referral_accept(referral=referral, by=coordinator)[1]
 
@@ -195,11 +196,11 @@ def test_an_unverified_nhs_number_is_marked_not_traced(scheme):
 def test_a_referral_without_consent_to_share_is_not_sent_without_a_reason(
     client, scheme, coordinator
 ):
-    referral = ReferralFactory(ward__hospital__scheme=scheme, consent_to_share=False)
+    referral = ReferralFactory(ward__hospital__scheme=scheme, consent_to_share_with_nhs=False)
     client.force_login(coordinator)
     response = download_fhir(client, referral)
     assert response["Content-Type"].startswith("text/html")
-    assert "did not give consent to share" in response.content.decode()
+    assert "Consent to share with NHS partners was not given" in response.content.decode()
     assert not SharingLogEntry.objects.exists()
 
 
@@ -247,3 +248,66 @@ def test_sharing_log_rows_cannot_be_changed_or_deleted(client, episode, coordina
     assert not model_admin.has_change_permission(None, entry)
     assert not model_admin.has_delete_permission(None, entry)
     assert not model_admin.has_add_permission(None)
+
+
+# --- The consent the ward asked for, and what it allows ----------------------------------------
+
+
+def test_the_wards_consent_to_hold_information_does_not_allow_sharing_with_nhs_partners(
+    client, scheme, coordinator
+):
+    """Along the path a patient lives: the ward asks only whether the scheme may hold their
+    information; the coordinator's share of the outcome summary is refused until consent to
+    share is asked and recorded, and then goes through."""
+    referral = ReferralFactory(ward__hospital__scheme=scheme, consent_to_share_with_nhs=False)
+    episode = referral_accept(referral=referral, by=coordinator)[1]
+    client.force_login(coordinator)
+    url = reverse("visits:share_summary", args=[episode.pk])
+
+    page = client.get(url).content.decode()
+    refused = client.post(url, SHARE)
+
+    assert "Consent to share with NHS partners has not been asked yet" in page
+    assert "not been asked yet" in refused.content.decode()
+    assert not SharingLogEntry.objects.exists()
+
+    client.post(
+        reverse("clients:consent", args=[episode.client.pk]),
+        {"kind": ConsentKind.SHARE, "given": "yes", "decided_on_day": "4",
+         "decided_on_month": "12", "decided_on_year": "2026", "obtained_by": "The client"},
+    )  # fmt: skip
+    shared = client.post(url, SHARE)
+
+    assert shared.status_code == 200
+    entry = SharingLogEntry.objects.get()
+    assert entry.consent.kind == ConsentKind.SHARE and not entry.is_override
+
+
+def test_consent_recorded_from_referrals_before_is_corrected_to_what_was_asked(scheme, coordinator):
+    import importlib
+
+    from django.apps import apps
+
+    from clients.models import ConsentRecord
+
+    episode = referral_accept(
+        referral=ReferralFactory(ward__hospital__scheme=scheme), by=coordinator
+    )[1]
+    # As referrals used to record it: the ward's answer stored as consent to share.
+    old = consent_record(
+        client=episode.client, kind=ConsentKind.SHARE, given=True,
+        decided_on=datetime.date(2026, 11, 1), obtained_by="Ward nurse",
+        note="Recorded on the ward's referral", by=coordinator,
+    )  # fmt: skip
+    asked_later = consent_record(
+        client=episode.client, kind=ConsentKind.SHARE, given=True,
+        decided_on=datetime.date(2026, 11, 2), obtained_by="The client", by=coordinator,
+    )  # fmt: skip
+    migration = importlib.import_module("clients.migrations.0007_consent_to_hold")
+
+    migration.correct(apps, None)
+
+    old = ConsentRecord.objects.get(pk=old.pk)
+    assert old.kind == ConsentKind.HOLD
+    assert old.history.latest().history_change_reason.startswith("Corrected")
+    assert ConsentRecord.objects.get(pk=asked_later.pk).kind == ConsentKind.SHARE

@@ -33,7 +33,7 @@ POSTCODE = "RV1 4AB"
 NHS_NUMBER_ERROR = (
     "This is not a valid NHS number. Check each digit against the patient's wristband or record"
 )
-SHARE_CONSENT_ERROR = "Confirm the patient agrees to their information being shared"
+SHARE_CONSENT_ERROR = "Confirm the patient agrees to the scheme holding their information"
 
 # The queue's "Discharge" column says when in words; these turn it into days from today.
 DISCHARGE_TEXT = [
@@ -135,7 +135,7 @@ def test_ward_refers_a_patient_fixing_two_mistakes_and_the_coordinator_accepts(
     page.get_by_label("Lives alone").check()
     page.get_by_label("The patient agrees to be referred to the scheme").check()
     share_consent = page.get_by_label(
-        "The patient agrees to their information being shared with the scheme"
+        "The patient agrees to the scheme holding and using their information to support them"
     )
     expect(share_consent).not_to_be_checked()
 

@@ -80,14 +80,23 @@ def test_withdrawing_consent_to_share_is_recorded_and_shown(client, coordinator,
     assert "Withdrawn" in response.content.decode()
 
 
-def test_a_client_made_from_a_referral_carries_its_consent(coordinator):
+def test_a_client_made_from_a_referral_carries_the_consent_the_ward_asked_for(coordinator):
     referral = ReferralFactory(consent_obtained_by="Nurse Nina")
     _, episode = referral_accept(referral=referral, by=coordinator)
 
-    for kind in ConsentKind:
+    for kind in (ConsentKind.SUPPORT, ConsentKind.HOLD):
         record = consent_current(episode.client, kind)
         assert record.given is True
         assert record.obtained_by == "Nurse Nina"
+    # Not asked on the ward: nothing is recorded, so nothing may be shared on its strength.
+    assert consent_current(episode.client, ConsentKind.SHARE) is None
+
+
+def test_consent_to_share_asked_on_the_ward_is_recorded_as_given(coordinator):
+    referral = ReferralFactory(consent_obtained_by="Nurse Nina", consent_to_share_with_nhs=True)
+    _, episode = referral_accept(referral=referral, by=coordinator)
+
+    assert consent_current(episode.client, ConsentKind.SHARE).given is True
 
 
 def test_the_sign_off_form_refuses_to_lower_the_level_without_a_reason(

@@ -22,7 +22,10 @@ LONDON = timezone.get_default_timezone()
 @pytest.fixture
 def two_people(scheme, coordinator):
     def person(nhs_suffix_name):
-        referral = ReferralFactory(ward__hospital__scheme=scheme, given_name=nhs_suffix_name)
+        referral = ReferralFactory(
+            ward__hospital__scheme=scheme, given_name=nhs_suffix_name,
+            consent_to_share_with_nhs=True,
+        )  # fmt: skip
         return referral_accept(referral=referral, by=coordinator)[1]
 
     return person("Amos"), person("Beatrix")

@@ -47,7 +47,7 @@ def valid_post(for_ward, **changes):
         "language": "English",
         "communication_notes": "",
         "consent_to_referral": "on",
-        "consent_to_share": "on",
+        "consent_to_hold": "on",
         "consent_obtained_by": "Priya",
         "consent_obtained_on_day": "23",
         "consent_obtained_on_month": "11",
@@ -146,8 +146,8 @@ def test_it_refuses_invalid_nhs_numbers_with_a_clear_message(
         ),
         ({"consent_to_referral": None}, "Confirm the patient agrees to be referred"),
         (
-            {"consent_to_share": None},
-            "Confirm the patient agrees to their information being shared",
+            {"consent_to_hold": None},
+            "Confirm the patient agrees to the scheme holding their information",
         ),
         ({"postcode": "RV1"}, "Enter a real postcode, like AB1 2CD"),
         ({"postcode": "12345"}, "Enter a real postcode"),
@@ -175,7 +175,7 @@ def test_nothing_typed_is_lost_when_the_form_has_errors(client, ward_staff, ward
     response = submit(
         client,
         ward_staff,
-        valid_post(ward, nhs_number="9990000019", consent_to_share=None, risk_notes="Key safe"),
+        valid_post(ward, nhs_number="9990000019", consent_to_hold=None, risk_notes="Key safe"),
     )
 
     html = response.content.decode()
