@@ -4,21 +4,35 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from aligns.errors import ActionRefused
+from aligns.submissions import earlier_result, form_token, submit_once
+
+# A form posted again (a double tap, a retry): nothing is done twice.
+ALREADY_DONE = "This was saved already: nothing has been done twice."
 
 
 def form_page(request, form, *, on_valid, success, done_url, template="_form_page.html", **context):
     """Show `form`; on a valid POST call `on_valid(form)` (a service) and go to `done_url`.
 
     `done_url` may be a function of what `on_valid` returned (say, a new record). A refusal
-    from the service appears at the top of the form, with everything typed kept. `context`
+    from the service appears at the top of the form, with everything typed kept. The form
+    carries a one-time token, so posting it twice changes nothing the second time. `context`
     fills the page: heading, button, caption, back_url and back_text.
     """
+    earlier = earlier_result(request) if request.method == "POST" else None
+    if earlier is not None:
+        messages.success(request, ALREADY_DONE)
+        return redirect(earlier)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def change():
             result = on_valid(form)
+            return done_url(result) if callable(done_url) else done_url
+
+        try:
+            url, done_now = submit_once(request, change)
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, success)
-            return redirect(done_url(result) if callable(done_url) else done_url)
-    return render(request, template, {"form": form, **context})
+            messages.success(request, success if done_now else ALREADY_DONE)
+            return redirect(url)
+    return render(request, template, {"form": form, "submission": form_token(request), **context})

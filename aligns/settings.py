@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "aligns.accounts.tasks.delete_old_sign_in_records",
         "schedule": crontab(hour=3, minute=29),
     },
+    "delete-old-form-submissions": {
+        "task": "aligns.accounts.tasks.delete_old_form_submissions",
+        "schedule": crontab(hour=3, minute=35),
+    },
     "support-sweeps": {
         "task": "visits.tasks.run_sweeps_task",
         "schedule": timedelta(minutes=env_int("ALIGNS_SWEEP_MINUTES", 5, minimum=1)),
@@ -400,6 +404,9 @@ CACHES = {
 # How many NHS numbers one person may check as they type, per 10 minutes (the form still
 # checks on sending).
 ALIGNS_NHS_NUMBER_CHECKS = env_int("ALIGNS_NHS_NUMBER_CHECKS", 30, minimum=1)
+# How long a form's one-time token is remembered (aligns/submissions.py): a post repeated
+# within this many days does nothing twice (a phone may resend one logged without signal).
+ALIGNS_FORM_TOKEN_DAYS = env_int("ALIGNS_FORM_TOKEN_DAYS", 30, minimum=1)
 # How many emails the public pages (a password reset, asking for an account) may send to one
 # address, and be asked for from one IP address, per hour. Beyond that the page answers the
 # same and sends nothing.

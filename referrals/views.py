@@ -14,9 +14,11 @@ from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record
 from aligns.audit.sharing import sharing_record
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
+from aligns.pages import ALREADY_DONE
 from aligns.permissions import Permission
 from aligns.ratelimit import over_limit
 from aligns.shortcuts import get_visible_or_404
+from aligns.submissions import earlier_result, form_token, submit_once
 from clients.services import consent_to_share
 from referrals import fhir
 from referrals.forms import (
@@ -69,27 +71,43 @@ def ward_list(request):
 
 @permission_required(Permission.ADD_REFERRAL, raise_exception=True)
 def referral_create(request):
+    earlier = earlier_result(request) if request.method == "POST" else None
+    if earlier is not None:
+        messages.success(request, ALREADY_DONE)
+        return redirect(earlier)
     form = ReferralForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
-        try:
-            referral = referral_submit(
+        name = f"{fields['given_name']} {fields['family_name']}"
+
+        def send():
+            referral_submit(
                 by=request.user,
                 ward=fields.pop("ward"),
                 needs=fields.pop("needs"),
                 risks=fields.pop("risks"),
                 **fields,
             )
+            return reverse("referrals:ward_list")
+
+        try:
+            url, done_now = submit_once(request, send)
         except ReferralActionRefused as refused:
             form.add_error("nhs_number", str(refused))
         else:
             messages.success(
                 request,
-                f"Referral sent for {referral.patient_name}. The scheme will accept or decline it "
-                "and you can follow it here.",
+                f"Referral sent for {name}. The scheme will accept or decline it and you can "
+                "follow it here."
+                if done_now
+                else ALREADY_DONE,
             )
-            return redirect("referrals:ward_list")
-    return render(request, "referrals/referral_form.html", {"form": form})
+            return redirect(url)
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"form": form, "submission": form_token(request)},
+    )
 
 
 @permission_required(Permission.ADD_REFERRAL, raise_exception=True)

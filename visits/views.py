@@ -13,10 +13,11 @@ from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record
 from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
-from aligns.pages import form_page
+from aligns.pages import ALREADY_DONE, form_page
 from aligns.pdf import pdf_layout
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404, posted_id
+from aligns.submissions import earlier_result, form_token, submit_once
 from clients.instruments import INSTRUMENTS
 from clients.models import IN_FORCE_STATUSES, RiskAssessment
 from clients.presenters import safety_summary
@@ -139,14 +140,29 @@ def today(request):
 
 @permission_required(Permission.LOG_CONTACT, raise_exception=True)
 def contact_new(request, pk):
-    episode = get_visible_or_404(SupportEpisode, request.user, pk=pk)
+    episode = get_object_or_404(
+        SupportEpisode.objects.visible_to(request.user).select_related("client"), pk=pk
+    )
+    earlier = earlier_result(request) if request.method == "POST" else None
+    if earlier is not None:
+        messages.success(request, ALREADY_DONE)
+        return redirect(earlier)
     form = ContactForm(request.POST or None, initial={"happened_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         happened = timezone.make_aware(
             timezone.datetime.combine(data["happened_on"], timezone.localtime().time())
         )
-        try:
+        # Everything the answer needs is read before the change: once the call is saved,
+        # nothing may fail and make the person log it again.
+        thanks = f"Saved. Thank you for supporting {episode.client.given_name}."
+        if request.user.has_perm(Permission.MANAGE_EPISODES):
+            back = reverse("visits:episode", args=[episode.pk])
+        else:
+            back = reverse("visits:today")
+        raised = []
+
+        def log():
             _contact, concern = contact_log(
                 episode=episode,
                 by=request.user,
@@ -159,19 +175,25 @@ def contact_new(request, pk):
                 notes=data["notes"],
                 concern=form.concern(),
             )
+            if concern is None:
+                return back
+            # A concern: what to do now (a redirect, so refreshing never sends it twice).
+            raised.append(concern)
+            return reverse("visits:concern_sent", args=[concern.pk])
+
+        try:
+            url, done_now = submit_once(request, log)
         except ActionRefused as refused:
             form.add_error(None, str(refused))
         else:
-            if concern is not None:
-                # Redirect, so refreshing the page can never send the concern twice.
-                return redirect("visits:concern_sent", pk=concern.pk)
-            messages.success(
-                request, f"Saved. Thank you for supporting {episode.client.given_name}."
-            )
-            if request.user.has_perm(Permission.MANAGE_EPISODES):
-                return redirect("visits:episode", pk=episode.pk)
-            return redirect("visits:today")
-    return render(request, "visits/contact_form.html", {"form": form, "episode": episode})
+            if not raised:  # the concern's own page says what happens next
+                messages.success(request, thanks if done_now else ALREADY_DONE)
+            return redirect(url)
+    return render(
+        request,
+        "visits/contact_form.html",
+        {"form": form, "episode": episode, "submission": form_token(request)},
+    )
 
 
 @permission_required(Permission.LOG_CONTACT, raise_exception=True)

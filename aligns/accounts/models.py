@@ -407,3 +407,17 @@ class AccountRequest(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.email})"
+
+
+class FormSubmission(models.Model):
+    """A form posted once. The page hands out a one-time token with the form; posting it again
+    (a double tap, a retry after an error page, a phone resending when the signal returns)
+    answers with the first result and makes nothing twice (aligns/submissions.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.UUIDField(unique=True)
+    result_url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"Form {self.token} posted by {self.user_id}"

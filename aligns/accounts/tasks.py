@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from axes.handlers.proxy import AxesProxyHandler
 from celery import shared_task
 from django.conf import settings
 from django.core import management
+from django.utils import timezone
 
 from aligns.accounts import emails
+from aligns.accounts.models import FormSubmission
 from aligns.mail import email_task
 
 
@@ -21,6 +25,14 @@ def delete_old_sign_in_records():
     return AxesProxyHandler.reset_logs(age_days=days) + AxesProxyHandler.reset_failure_logs(
         age_days=days
     )
+
+
+@shared_task
+def delete_old_form_submissions():
+    """Every night: forget the one-time tokens of forms posted more than ALIGNS_FORM_TOKEN_DAYS
+    ago. Returns how many went."""
+    cutoff = timezone.now() - timedelta(days=settings.ALIGNS_FORM_TOKEN_DAYS)
+    return FormSubmission.objects.filter(created_at__lt=cutoff).delete()[0]
 
 
 @shared_task

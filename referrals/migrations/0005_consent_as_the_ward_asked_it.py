@@ -18,14 +18,16 @@ class Migration(migrations.Migration):
             model_name="referral",
             name="consent_to_hold",
             field=models.BooleanField(
-                default=False, verbose_name="agrees to the scheme holding and using their information"
+                default=False,
+                verbose_name="agrees to the scheme holding and using their information",
             ),
         ),
         migrations.AlterField(
             model_name="historicalreferral",
             name="consent_to_hold",
             field=models.BooleanField(
-                default=False, verbose_name="agrees to the scheme holding and using their information"
+                default=False,
+                verbose_name="agrees to the scheme holding and using their information",
             ),
         ),
         migrations.AddField(
