@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from aligns.audit.services import access_log_record
 from aligns.errors import ActionRefused
 from aligns.submissions import earlier_result, form_token, submit_once
 
@@ -10,13 +11,17 @@ from aligns.submissions import earlier_result, form_token, submit_once
 ALREADY_DONE = "This was saved already: nothing has been done twice."
 
 
-def form_page(request, form, *, on_valid, success, done_url, template="_form_page.html", **context):
+def form_page(
+    request, form, *, on_valid, success, done_url, template="_form_page.html", person=None,
+    **context,
+):  # fmt: skip
     """Show `form`; on a valid POST call `on_valid(form)` (a service) and go to `done_url`.
 
     `done_url` may be a function of what `on_valid` returned (say, a new record). A refusal
     from the service appears at the top of the form, with everything typed kept. The form
     carries a one-time token, so posting it twice changes nothing the second time. `context`
-    fills the page: heading, button, caption, back_url and back_text.
+    fills the page: heading, button, caption, back_url and back_text. `person`: whom the page
+    is about (its caption names them): showing it is written to the access log.
     """
     earlier = earlier_result(request) if request.method == "POST" else None
     if earlier is not None:
@@ -35,4 +40,7 @@ def form_page(request, form, *, on_valid, success, done_url, template="_form_pag
         else:
             messages.success(request, success if done_now else ALREADY_DONE)
             return redirect(url)
-    return render(request, template, {"form": form, "submission": form_token(request), **context})
+    if person is not None:
+        access_log_record(by=request.user, subject=person, request=request)
+    context = {"form": form, "submission": form_token(request), "person": person, **context}
+    return render(request, template, context)

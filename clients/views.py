@@ -54,6 +54,7 @@ def _form_page(request, client, form, **page):
         back_text="Back to the client",
         caption=client.full_name,
         client=client,
+        person=client,
         **page,
     )
 
@@ -125,6 +126,7 @@ def assessment_edit(request, pk, assessment_pk):
         assessment_save_answers(assessment=assessment, answers=form.answers(), by=request.user)
         messages.success(request, "Answers saved. Check the overall risk and sign off.")
         return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
+    access_log_record(by=request.user, subject=client, request=request)
     return render(
         request,
         "clients/assessment_form.html",

@@ -296,7 +296,8 @@ def kind_for_model(model):
 
 
 @cache
-def _namers():
+def namers():
+    """{model: how to name its records}, for any page naming linked records."""
     return {apps.get_model(label): namer for label, namer in NAMERS.items()}
 
 
@@ -342,7 +343,7 @@ def record_history(*, kind, pk, viewer):
         raise Http404("No such record.")
     latest = records[-1]
 
-    names = Names(_namers(), viewer.scheme_id)
+    names = Names(namers(), viewer.scheme_id)
     parents = [model._meta.get_field(name) for name in entry.parents]
     for parent in parents:
         names.want(parent.related_model, getattr(latest, parent.attname))

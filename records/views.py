@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from aligns.audit.history import Names
 from aligns.audit.models import AccessLogEntry, SharingLogEntry
 from aligns.audit.services import access_log_record
 from aligns.pdf import pdf_layout
@@ -26,7 +27,8 @@ from clients.outcomes import all_changes, scores
 from clients.presenters import safety_summary
 from clients.services import assessment_in_force, consent_current, home_visit_refusal
 from records.forms import LogFilterForm
-from records.kinds import record_history
+from records.kinds import namers, record_history
+from records.pages import page_name
 from records.subject_access import as_json, subject_access
 from records.timeline import timeline
 from referrals.models import Referral
@@ -130,6 +132,7 @@ def volunteer_record(request, pk):
         .prefetch_related("skills"),
         pk=pk,
     )
+    access_log_record(by=request.user, subject=volunteer, request=request)
     return render(
         request,
         "records/volunteer_detail.html",
@@ -211,15 +214,39 @@ def access_log(request):
             ["Viewed at", "By", "Email", "Record", "Record id", "Page", "Address"],
             (
                 [_local(e.viewed_at), e.user.full_name, e.user.email, e.subject_type.name,
-                 e.subject_id, e.page, e.path]
+                 e.subject_id, page_name(e.page), e.path]
                 for e in entries.iterator(chunk_size=2000)
             ),
         )  # fmt: skip
+    page = _page(request, entries)
     return render(
         request,
         "records/access_log.html",
-        {"form": form, "page": _page(request, entries), "query": _query(request)},
+        {
+            "form": form,
+            "page": page,
+            "rows": _readable(page, request.user),
+            "query": _query(request),
+        },
     )
+
+
+def _readable(entries, viewer):
+    """Each entry with whom it was about and the page, as a manager reads them: the person's
+    name (one query per kind of record), and the page's name, not its address."""
+    names = Names(namers(), viewer.scheme_id)
+    for entry in entries:
+        names.want(entry.subject_type.model_class(), _pk(entry.subject_id))
+    names.load()
+    return [
+        (entry, names.name(entry.subject_type.model_class(), _pk(entry.subject_id)),
+         page_name(entry.page))
+        for entry in entries
+    ]  # fmt: skip
+
+
+def _pk(subject_id):
+    return int(subject_id) if subject_id.isdigit() else None
 
 
 @permission_required(Permission.VIEW_LOGS, raise_exception=True)

@@ -204,6 +204,7 @@ def referral_decline_view(request, pk):
             ),
             "Referral declined. The ward can see the reason.",
         )
+    access_log_record(by=request.user, subject=referral, request=request)
     return render(
         request,
         "referrals/referral_decline.html",
@@ -230,6 +231,7 @@ def referral_withdraw_view(request, pk):
             ),
             "Referral withdrawn.",
         )
+    access_log_record(by=request.user, subject=referral, request=request)
     return render(
         request,
         "referrals/referral_withdraw.html",
@@ -261,6 +263,7 @@ def referral_discharge_view(request, pk):
             ),
             "Discharge dates saved.",
         )
+    access_log_record(by=request.user, subject=referral, request=request)
     return render(
         request,
         "referrals/referral_discharge.html",
@@ -328,6 +331,7 @@ def referral_fhir_share(request, pk):
         consent=consent_to_share(client=client, referral=referral),
         share=share,
         on_shared=download,
+        person=client or referral,
         heading="Share the referral as FHIR",
         caption=referral.patient_name,
         button="Log the share and download",

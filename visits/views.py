@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aligns.audit.pages import share_page
-from aligns.audit.services import access_log_record
+from aligns.audit.services import access_log_record, access_log_record_all
 from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
 from aligns.pages import ALREADY_DONE, form_page
@@ -134,6 +134,9 @@ def today(request):
             }
         )
     rows.sort(key=lambda row: (not row["late"], not row["due_today"]))
+    access_log_record_all(
+        by=request.user, subjects=[row["episode"].client for row in rows], request=request
+    )
     offers = _my_offers(request).count()
     return render(request, "visits/today.html", {"rows": rows, "offers": offers})
 
@@ -189,6 +192,7 @@ def contact_new(request, pk):
             if not raised:  # the concern's own page says what happens next
                 messages.success(request, thanks if done_now else ALREADY_DONE)
             return redirect(url)
+    access_log_record(by=request.user, subject=episode.client, request=request)
     return render(
         request,
         "visits/contact_form.html",
@@ -202,6 +206,7 @@ def concern_sent(request, pk):
     concern = get_object_or_404(
         Concern.objects.select_related("episode__client"), pk=pk, raised_by=request.user
     )
+    access_log_record(by=request.user, subject=concern.episode.client, request=request)
     return render(request, "visits/concern_raised.html", {"concern": concern})
 
 
@@ -302,6 +307,7 @@ def _episode_form(request, pk, form_class, *, heading, button, service, success,
         success=success,
         on_valid=lambda form: service(episode, form),
         episode=episode,
+        person=episode.client,
         **kwargs,
     )
 
@@ -381,6 +387,7 @@ def visit_new(request, pk):
         heading="Plan a home visit",
         button="Plan visit",
         caption=episode.client.full_name if coordinator else episode.client.given_name,
+        person=episode.client,
         back_url=back,
         done_url=back,
         success="Visit planned.",
@@ -408,6 +415,7 @@ def concern_detail(request, pk):
                 lambda: concern_close(concern=concern, by=request.user, **form.cleaned_data),
                 "Concern closed.",
             )
+    access_log_record(by=request.user, subject=concern.episode.client, request=request)
     return render(
         request,
         "visits/concern_detail.html",
@@ -478,6 +486,7 @@ def onward_new(request, pk):
         heading="Record an onward referral",
         button="Record referral",
         caption=episode.client.full_name,
+        person=episode.client,
         back_url=back,
         done_url=back,
         success="Onward referral recorded.",
@@ -539,6 +548,7 @@ def episode_share_summary(request, pk):
         on_shared=show,
         heading="Share the outcome summary",
         caption=client.full_name,
+        person=client,
         button="Log the share and show the summary",
         back_url=reverse("visits:episode", args=[episode.pk]),
         form_class=SummarySharingForm,
@@ -556,6 +566,7 @@ def volunteer_match(request, pk):
     show_ineligible = request.GET.get("ineligible") == "1"
     # Once someone is offered or supporting, the shortlist would only confuse.
     match = None if live else episode_shortlist(episode, with_ineligible=show_ineligible)
+    access_log_record(by=request.user, subject=episode.client, request=request)
     return render(
         request,
         "visits/volunteer_match.html",
@@ -604,6 +615,7 @@ def offer_withdraw(request, pk):
         DeclineOfferForm(request.POST or None, label="Why are you withdrawing the offer?"),
         heading=f"Withdraw the offer to {offer.volunteer}",
         caption=episode.client.full_name,
+        person=episode.client,
         button="Withdraw the offer",
         back_url=back,
         done_url=back,
@@ -627,6 +639,9 @@ def offer_list(request):
         (offer, safety_summary(offer.episode.client, assessment_in_force(offer.episode.client)))
         for offer in _my_offers(request)
     ]
+    access_log_record_all(
+        by=request.user, subjects=[offer.episode.client for offer, _ in offers], request=request
+    )
     return render(request, "visits/offer_list.html", {"offers": offers})
 
 
@@ -654,6 +669,7 @@ def offer_decline(request, pk):
         request,
         DeclineOfferForm(request.POST or None),
         caption=offer.episode.client.given_name,
+        person=offer.episode.client,
         heading="Say no to this offer",
         button="Decline offer",
         back_url=reverse("visits:offers"),

@@ -128,3 +128,16 @@ def test_the_log_pages_issue_a_bounded_number_of_queries(
         client.get(reverse("records:access_log"))
     with django_assert_max_num_queries(12):
         client.get(reverse("records:sharing_log"))
+
+
+def test_the_access_log_names_the_person_and_the_page_not_a_number_and_an_address(
+    client, two_people, coordinator, manager
+):
+    amos, _ = two_people
+    view_client(client, coordinator, amos, timezone.now())
+    client.force_login(manager)
+
+    page = client.get(reverse("records:access_log")).content.decode()
+
+    assert amos.client.full_name in page and "Client record" in page
+    assert f"/clients/{amos.client.pk}/" not in page
