@@ -8,6 +8,19 @@ from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel
 from clients.instruments import INSTRUMENTS
 from clients.models import Client, ConsentKind, GoalCategory, GoalOutcome, Timepoint
 
+NO_WAY_TO_PHONE = (
+    "Enter a phone number for the patient or their next of kin, or say why there is none"
+)
+
+
+def check_a_way_to_phone(form, cleaned):
+    """A person the scheme must call within days of going home needs a number to call: their
+    own or their next of kin's, or a reason there is none (a care home's office, say)."""
+    if not (
+        cleaned.get("phone") or cleaned.get("next_of_kin_phone") or cleaned.get("no_phone_reason")
+    ) and not {"phone", "next_of_kin_phone"} & set(form.errors):
+        form.add_error("phone", NO_WAY_TO_PHONE)
+
 
 class ClientForm(forms.ModelForm):
     postcode = GBPostcodeField(
@@ -29,7 +42,8 @@ class ClientForm(forms.ModelForm):
         fields = [
             "given_name", "family_name", "gender", "ethnic_category", "address_line_1",
             "address_line_2", "town", "postcode",
-            "phone", "next_of_kin_name", "next_of_kin_relationship", "next_of_kin_phone",
+            "phone", "no_phone_reason", "next_of_kin_name", "next_of_kin_relationship",
+            "next_of_kin_phone",
             "gp_practice", "language", "interpreter_needed", "communication_notes",
             "preferred_volunteer_gender", "preferred_volunteer_language", "preferred_times",
             "pets", "access_notes",
@@ -67,7 +81,7 @@ class ClientForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset("Name and address", "given_name", "family_name", "address_line_1",
-                     "address_line_2", "town", "postcode", "phone"),
+                     "address_line_2", "town", "postcode", "phone", "no_phone_reason"),
             Fieldset("About the client", "gender", "ethnic_category"),
             Fieldset("Next of kin and GP", "next_of_kin_name", "next_of_kin_relationship",
                      "next_of_kin_phone", "gp_practice"),
@@ -75,6 +89,12 @@ class ClientForm(forms.ModelForm):
             Fieldset("For their volunteer", "preferred_volunteer_gender",
                      "preferred_volunteer_language", "preferred_times", "pets", "access_notes"),
         )  # fmt: skip
+        self.order_fields([pointer.name for pointer in self.helper.layout.get_field_names()])
+
+    def clean(self):
+        cleaned = super().clean()
+        check_a_way_to_phone(self, cleaned)
+        return cleaned
 
 
 class ConsentForm(forms.Form):

@@ -59,6 +59,10 @@ class Person(models.Model):
     town = models.CharField("town or city", max_length=100)
     postcode = models.CharField(max_length=8)
     phone = models.CharField(max_length=30, blank=True)
+    no_phone_reason = models.CharField(
+        "why there is no phone number", max_length=200, blank=True,
+        help_text="For example: in a care home, call the home's office.",
+    )  # fmt: skip
     next_of_kin_name = models.CharField("next of kin or contact", max_length=200, blank=True)
     next_of_kin_relationship = models.CharField("relationship", max_length=100, blank=True)
     next_of_kin_phone = models.CharField("their phone", max_length=30, blank=True)

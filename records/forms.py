@@ -9,6 +9,8 @@ from aligns.validators import is_plain_digits
 class LogFilterForm(forms.Form):
     """Filters for the access and sharing logs: by person, by user, by dates."""
 
+    mark_optional = False  # filters: every one may be left blank
+
     nhs_number = forms.CharField(
         label="Person (NHS number)", required=False, max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),

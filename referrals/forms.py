@@ -10,6 +10,7 @@ from localflavor.gb.forms import GBPostcodeField
 from aligns.accounts.models import Hospital, Ward
 from aligns.catalogues.models import KnownRisk, Need
 from aligns.forms import DateField, DateInput, NHSNumberField, UKPhoneField, not_in_future
+from clients.forms import check_a_way_to_phone
 from clients.models import PERSON_FIELDS
 from referrals.models import DeclineReason, DischargePathway, Referral, Status
 from referrals.services import referral_find_duplicate
@@ -197,6 +198,7 @@ class ReferralForm(forms.ModelForm):
                 "town",
                 "postcode",
                 "phone",
+                "no_phone_reason",
             ),
             Fieldset(
                 "Next of kin", "next_of_kin_name", "next_of_kin_relationship", "next_of_kin_phone"
@@ -251,6 +253,7 @@ class ReferralForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        check_a_way_to_phone(self, cleaned)
         risks = cleaned.get("risks") or []
         if any(risk.code == KnownRisk.OTHER for risk in risks) and not cleaned.get("risk_notes"):
             self.add_error("risk_notes", "Say what the other risk is")
@@ -333,6 +336,8 @@ class DeclineForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     """Narrow the triage queue. Values that do not fit are ignored rather than refused."""
+
+    mark_optional = False  # filters: every one may be left as it is
 
     STATUS_CHOICES = [("", "Waiting for a decision"), *Status.choices, ("all", "All statuses")]
 

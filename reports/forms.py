@@ -15,6 +15,8 @@ LONGEST_PERIOD_DAYS = 2 * 366
 class ReportForm(forms.Form):
     """Which period to report on. Read from the query string so a report has an address."""
 
+    mark_optional = False  # the dates are for "Other dates" only
+
     quarter = forms.ChoiceField(
         label="Period",
         error_messages={"invalid_choice": "Choose a quarter from the list, or other dates"},

@@ -108,6 +108,11 @@ class ContactForm(forms.Form):
                 self.add_error("concern_description", "Say what happened")
         return cleaned
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("concern_category", "concern_urgency", "concern_description"):
+            self.fields[name].conditional = True  # needed once "I am worried" is ticked
+
     def concern(self):
         if not self.cleaned_data.get("raise_concern"):
             return None

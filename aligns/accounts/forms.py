@@ -80,7 +80,7 @@ class AccountForm(forms.ModelForm):
         model = User
         fields = ["full_name", "job_title", "phone"]
         labels = {"full_name": "Full name", "job_title": "Job title", "phone": "Phone number"}
-        help_texts = {"phone": "So your coordinator can reach you. Optional."}
+        help_texts = {"phone": "So your coordinator can reach you."}
         error_messages = {"full_name": {"required": "Enter your full name"}}
 
     def clean_phone(self):
@@ -289,8 +289,8 @@ class InviteForm(RoleAndWardsMixin, InvitationEmailForm):
     full_name = _text_field("Full name", 200, error="Enter their full name")
     role = _role_field()
     wards = WardsField()
-    job_title = _text_field("Job title", 100, required=False, help_text="Optional.")
-    phone = forms.CharField(label="Phone number", required=False, help_text="Optional.")
+    job_title = _text_field("Job title", 100, required=False)
+    phone = forms.CharField(label="Phone number", required=False)
 
     field_order = ["full_name", "email", "role", "wards", "job_title", "phone"]
 

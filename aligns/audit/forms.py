@@ -12,9 +12,7 @@ class SharingForm(forms.Form):
         help_text="For example the ward, or the client's GP practice.",
         error_messages={"required": "Enter the organisation you are sharing with"},
     )
-    recipient_person = forms.CharField(
-        label="Person or team (optional)", max_length=200, required=False
-    )
+    recipient_person = forms.CharField(label="Person or team", max_length=200, required=False)
     purpose = forms.CharField(
         label="Why are you sharing it?",
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -612,6 +612,7 @@ FORMS = {
                 "address_line_1": "3 Test Lane",
                 "town": "Testtown",
                 "postcode": "RV1 1AA",
+                "phone": "07700 900123",
                 "discharge_pathway": "1",
                 "needs": ["shopping"],
                 "consent_to_referral": "on",
@@ -637,7 +638,7 @@ FORMS = {
     "referrals:discharge": Form("coordinator", kwargs=pk("referral"), valid={}),
     "referrals:fhir": Form("coordinator", kwargs=pk("referral"), valid={}, ok=200),
     # Clients.
-    "clients:edit": Form("coordinator", kwargs=pk("client"), valid={}),
+    "clients:edit": Form("coordinator", kwargs=pk("client"), valid={"phone": "07700 900123"}),
     "clients:consent": Form(
         "coordinator",
         kwargs=pk("client"),

@@ -120,7 +120,7 @@ def test_a_volunteer_raises_a_concern_and_a_coordinator_deals_with_it(
     radio(page, "What was it?", "Phone call").check()
     radio(page, "Did you speak with them?", "Yes").check()
     page.get_by_label("How long, in minutes?").fill(MINUTES)
-    page.get_by_label("Notes", exact=True).fill(NOTE)
+    page.get_by_label("Notes (optional)", exact=True).fill(NOTE)
     page.get_by_label("I am worried about them: raise a concern").check()
     page.get_by_role("button", name="Save").click()
 
@@ -143,7 +143,7 @@ def test_a_volunteer_raises_a_concern_and_a_coordinator_deals_with_it(
     expect(radio(page, "What was it?", "Phone call")).to_be_checked()
     expect(radio(page, "Did you speak with them?", "Yes")).to_be_checked()
     expect(page.get_by_label("How long, in minutes?")).to_have_value(MINUTES)
-    expect(page.get_by_label("Notes", exact=True)).to_have_value(NOTE)
+    expect(page.get_by_label("Notes (optional)", exact=True)).to_have_value(NOTE)
     expect(page.get_by_label("I am worried about them: raise a concern")).to_be_checked()
     expect(when.get_by_label("Day", exact=True)).to_have_value(str(today.day))
     expect(radio(page, "How urgent?", "Needs action today")).to_be_checked()

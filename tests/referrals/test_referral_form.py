@@ -1,6 +1,7 @@
 """The referral form: every rule ward staff meet, with the message they see."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -307,3 +308,38 @@ def test_the_early_nhs_number_check_pauses_after_many_numbers_and_the_form_still
     assert "checked when you send the referral" in paused
     assert "The scheme already has a referral for this patient" in sent
     assert Referral.objects.count() == 1
+
+
+def test_a_referral_needs_a_phone_number_or_a_reason_there_is_none(client, ward_staff, ward):
+    no_way = valid_post(ward, phone="", next_of_kin_phone="", given_name="Nophone")
+
+    refused = submit(client, ward_staff, no_way)
+    by_kin = submit(
+        client, ward_staff,
+        valid_post(ward, phone="", next_of_kin_phone="07700 900456", nhs_number="9990000026"),
+    )  # fmt: skip
+    with_reason = submit(
+        client, ward_staff,
+        valid_post(ward, phone="", no_phone_reason="Care home: call the office",
+                   nhs_number=synthetic_nhs_number(7014)),
+    )  # fmt: skip
+
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert html.count("or say why there is none") >= 2  # by the field and in the summary
+    assert 'value="Nophone"' in html
+    assert by_kin.status_code == with_reason.status_code == 302
+    assert Referral.objects.get(nhs_number=synthetic_nhs_number(7014)).no_phone_reason == (
+        "Care home: call the office"
+    )
+
+
+def test_optional_fields_are_marked_optional_and_required_ones_are_not(client, ward_staff):
+    client.force_login(ward_staff)
+
+    html = client.get(reverse("referrals:create")).content.decode()
+
+    assert re.search(r">Address line 2 \(optional\)</label>", html)
+    assert re.search(r">Why there is no phone number \(optional\)</label>", html)
+    assert re.search(r">Known risks \(optional\)</legend>", html)
+    assert re.search(r">First name</label>", html)
