@@ -252,3 +252,20 @@ def score(answers):
     if AMBER in found:
         return RiskLevel.MEDIUM
     return RiskLevel.LOW
+
+
+# Risks a ward ticks on the referral (aligns.catalogues KnownRisk codes) and the answer each
+# makes the likely one, preselected on a first assessment for the coordinator to confirm. Pets
+# and access are shown but not preselected: the ward cannot say whether a dog is dangerous
+# or whether there is a key safe.
+WARD_RISK_ANSWERS = {
+    "lives_alone": ("lives_alone", "yes"),
+    "falls": ("falls", "one"),
+    "memory": ("memory", "some"),
+    "smoking": ("smoking", "yes"),
+}
+
+
+def answers_from_the_ward(risk_codes):
+    """{question code: answer} the ward's risks make likely."""
+    return dict(WARD_RISK_ANSWERS[code] for code in risk_codes if code in WARD_RISK_ANSWERS)

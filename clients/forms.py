@@ -4,7 +4,7 @@ from django import forms
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.forms import DateField, UKPhoneField, WeeklyGridField, not_in_future
-from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel
+from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel, answers_from_the_ward
 from clients.instruments import INSTRUMENTS
 from clients.models import Client, ConsentKind, GoalCategory, GoalOutcome, Timepoint
 
@@ -131,6 +131,12 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
+        # A first assessment starts from the risks the ward noted, to be confirmed.
+        self.from_the_ward = (
+            {}
+            if assessment.answers
+            else answers_from_the_ward(assessment.client.ward_risks.values_list("code", flat=True))
+        )
         self.sections = []
         layout = []
         for section in SECTIONS:
@@ -149,7 +155,8 @@ class AssessmentForm(forms.Form):
                     ],
                     widget=forms.RadioSelect,
                     error_messages={"required": f"Answer '{question.text}'"},
-                    initial=assessment.answers.get(question.code, {}).get("answer"),
+                    initial=assessment.answers.get(question.code, {}).get("answer")
+                    or self.from_the_ward.get(question.code),
                 )
                 self.fields[f"{question.code}_note"] = forms.CharField(
                     label=f"Note on {question.text[0].lower()}{question.text[1:]}",

@@ -148,6 +148,12 @@ class Client(Person):
         blank=True,
         help_text="How a volunteer gets in. Never write a key safe code here.",
     )
+    # What the ward knew of risks at home, from the latest referral accepted: the risk
+    # assessment starts from it (clients.assessment.WARD_RISK_ANSWERS).
+    ward_risks = models.ManyToManyField(
+        "catalogues.KnownRisk", blank=True, related_name="+", verbose_name="risks the ward noted"
+    )
+    ward_risk_notes = models.TextField("the ward's notes on risks", blank=True)
     reassessment_required_reason = models.TextField(
         blank=True, help_text="Set when a coordinator requires a new risk assessment."
     )

@@ -60,10 +60,12 @@ def client_find_or_create(*, scheme, person, by):
                 f"{existing.date_of_birth:%-d %B %Y}, but this referral gives "
                 f"{person.date_of_birth:%-d %B %Y}. Check both with the ward before accepting."
             )
+        _take_the_wards_risks(existing, person, by=by)
         return existing, False
     client = Client(scheme=scheme, **{field: getattr(person, field) for field in PERSON_FIELDS})
     attribute_change(client, by=by, reason="Client record opened from a referral")
     client.save()
+    _take_the_wards_risks(client, person, by=by)
     # What the ward asked, as it asked it. Consent to share with NHS partners is recorded only
     # if the ward asked that question; otherwise the coordinator asks it.
     asked = [
@@ -83,6 +85,14 @@ def client_find_or_create(*, scheme, person, by):
             by=by,
         )
     return client, True
+
+
+def _take_the_wards_risks(client, person, *, by):
+    """The risks the ward noted on this referral (`person`), for the risk assessment to start
+    from: the latest referral's, as the latest the ward knew."""
+    client.ward_risks.set(person.risks.all())
+    if client.ward_risk_notes != person.risk_notes:
+        client_update(client=client, by=by, ward_risk_notes=person.risk_notes)
 
 
 @transaction.atomic

@@ -130,7 +130,12 @@ def assessment_edit(request, pk, assessment_pk):
     return render(
         request,
         "clients/assessment_form.html",
-        {"form": form, "client": client, "assessment": assessment},
+        {
+            "form": form,
+            "client": client,
+            "assessment": assessment,
+            "ward_risks": client.ward_risks.all(),
+        },
     )
 
 

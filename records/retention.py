@@ -119,7 +119,8 @@ def anonymise(clients):
         _scrub(
             Client, Client.objects.filter(pk__in=client_ids),
             **_person(family_name="client", prefix="X"), gp_practice="", pets="",
-            access_notes="", reassessment_required_reason="", preferred_volunteer_language="",
+            ward_risk_notes="", access_notes="", reassessment_required_reason="",
+            preferred_volunteer_language="",
         )  # fmt: skip
         Client.objects.filter(pk__in=client_ids).update(anonymised_at=timezone.now())
     return len(client_ids)

@@ -135,6 +135,11 @@ class ReferralFactory(factory.django.DjangoModelFactory):
         if create:
             self.needs.set(extracted or Need.objects.filter(code="shopping"))
 
+    @factory.post_generation
+    def risks(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.risks.set(extracted)
+
 
 class ClientFactory(factory.django.DjangoModelFactory):
     class Meta:
