@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 CSS := var/static-build/css/aligns.css
 
-.PHONY: run test install lint format constraints clean
+.PHONY: run test install lint format constraints clean safety
 
 ## run: the app with demo data on SQLite, plus a Celery worker and beat (Ctrl-C stops all)
 ## (two-factor sign-in is optional in the demo, so the demo logins work with a password alone)
@@ -40,6 +40,10 @@ $(NPM_STAMP): package.json package-lock.json
 
 $(CSS): $(NPM_STAMP) static/scss/aligns.scss
 	npm run --silent build:css
+
+## safety: take out each care-safety control in turn and check its tests fail (docs/safety)
+safety: install
+	$(BIN)/python -m tests.safety.check_controls
 
 lint: install
 	$(BIN)/ruff check .

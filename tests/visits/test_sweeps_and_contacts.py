@@ -264,3 +264,19 @@ def test_volunteer_access_ends_when_the_episode_closes(episode, coordinator, mak
             happened_at=at(2026, 11, 4, 10, 0),
             answered=True,
         )
+
+
+def test_a_closed_episode_is_never_a_volunteers_to_see_whatever_its_assignment_says(
+    episode, coordinator, make_user
+):
+    """Access ends with the episode itself, not only with its assignment being ended."""
+    user = make_user(Role.VOLUNTEER)
+    volunteer = Volunteer.objects.create(
+        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA"
+    )
+    Assignment.objects.create(
+        episode=episode, volunteer=volunteer, status="accepted", offered_by=coordinator
+    )
+    SupportEpisode.objects.filter(pk=episode.pk).update(status=EpisodeStatus.CLOSED)
+
+    assert not SupportEpisode.objects.visible_to(user).exists()
