@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Dashboard", "reports:dashboard", Permission.VIEW_DASHBOARD),
     ("Reports", "reports:report", Permission.VIEW_REPORT),
     ("Audit", "records:access_log", Permission.VIEW_LOGS),
+    ("Messages", "outbox:messages", Permission.VIEW_MESSAGES),
     ("Team", "accounts:team_list", Permission.VIEW_TEAM),
 ]
 

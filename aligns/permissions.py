@@ -19,6 +19,8 @@ class Permission(StrEnum):
     # The audit
     VIEW_LOGS = "audit.view_logs"
     VIEW_HISTORY = "audit.view_history"
+    # The outbox
+    VIEW_MESSAGES = "outbox.view_messages"
     # Clients
     VIEW_CLIENT = "clients.view_client"
     SUBJECT_ACCESS = "clients.subject_access"

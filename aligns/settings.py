@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "aligns.accounts",
     "aligns.audit",
     "aligns.catalogues",
+    "aligns.outbox",
     "clients",
     "volunteers",
     "visits",
@@ -283,14 +284,14 @@ EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 # Seconds to wait on the mail server: one that never answers must not hold a worker for ever
-# (the email is tried again later; see aligns/mail.py).
+# (the email is tried again later; see aligns/outbox/services.py).
 EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "ALIGNS <no-reply@localhost>")
 
 # --- Celery -------------------------------------------------------------------------------
 # Locally the broker is kombu's filesystem transport: a folder, no server. Production and
-# CI point CELERY_BROKER_URL at Redis. Due work is stored as database rows, so the broker
-# only carries "look now" nudges and losing a message loses nothing.
+# CI point CELERY_BROKER_URL at Redis. Due work, emails included (aligns/outbox), is stored as
+# database rows, so the broker only carries "look now" nudges and losing one loses nothing.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -304,9 +305,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Requests queue emails (aligns/mail.py): a broker that does not answer must cost them
-    # seconds, not the minutes the operating system waits for a connection by default.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Requests nudge the worker (aligns/queueing.py): a broker that does not answer must
+        # cost them seconds, not the minutes the operating system waits by default.
+        "socket_connect_timeout": 2,
+        # A task a worker took but never acknowledged (the worker died) is handed out again
+        # after this long. Above the longest a task may run (CELERY_TASK_TIME_LIMIT), so a
+        # task still running is never handed to a second worker as well.
+        "visibility_timeout": 60 * 60,
+    }
 _default_result_backend = (
     CELERY_BROKER_URL
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
@@ -314,9 +321,17 @@ _default_result_backend = (
 )
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", _default_result_backend)
 CELERY_RESULT_EXPIRES = 3600
+# Acknowledge a task when it has finished, and put it back when its worker dies, so work is
+# never lost with a worker. Safe because every task is idempotent: the sweeps and the outbox's
+# dispatch claim rows and mark them as done, a report export skips a finished file, and the
+# nightly deletions delete what is still there.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One task at a time per worker process: a killed worker takes no waiting tasks with it.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task may run longer than this (below the visibility timeout above). The longest is a
+# national report export; the sweeps and the dispatch finish in seconds to a minute.
+CELERY_TASK_TIME_LIMIT = 50 * 60
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -333,6 +348,15 @@ CELERY_BEAT_SCHEDULE = {
     "delete-old-form-submissions": {
         "task": "aligns.accounts.tasks.delete_old_form_submissions",
         "schedule": crontab(hour=3, minute=35),
+    },
+    # The outbox: send the messages that are due (aligns/outbox/services.py).
+    "dispatch-messages": {
+        "task": "aligns.outbox.tasks.dispatch_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "delete-old-messages": {
+        "task": "aligns.outbox.tasks.delete_old_messages_task",
+        "schedule": crontab(hour=3, minute=47),
     },
     "support-sweeps": {
         "task": "visits.tasks.run_sweeps_task",
@@ -407,6 +431,9 @@ ALIGNS_NHS_NUMBER_CHECKS = env_int("ALIGNS_NHS_NUMBER_CHECKS", 30, minimum=1)
 # How long a form's one-time token is remembered (aligns/submissions.py): a post repeated
 # within this many days does nothing twice (a phone may resend one logged without signal).
 ALIGNS_FORM_TOKEN_DAYS = env_int("ALIGNS_FORM_TOKEN_DAYS", 30, minimum=1)
+# How long the outbox keeps a message once it is sent, not needed or failed (its row holds ids
+# only; the scheme's page of messages shows the last day).
+ALIGNS_MESSAGES_DAYS = env_int("ALIGNS_MESSAGES_DAYS", 30, minimum=1)
 # How many emails the public pages (a password reset, asking for an account) may send to one
 # address, and be asked for from one IP address, per hour. Beyond that the page answers the
 # same and sends nothing.

@@ -41,6 +41,7 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("visits/", include("visits.urls")),
     path("reports/", include("reports.urls")),
+    path("messages/", include("aligns.outbox.urls")),
     # Whole records, read across every part of the journey: clients, volunteers, the audit.
     path("", include("records.urls")),
     path("admin/", admin.site.urls),

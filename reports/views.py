@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
+from aligns.outbox.services import outbox_health
 from aligns.pages import form_page
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
@@ -50,6 +51,7 @@ def dashboard(request):
         .with_checks_expiring(today, today + timedelta(days=REMINDER_DAYS))
         .count(),
         "reminder_days": REMINDER_DAYS,
+        "health": outbox_health(scheme.pk),
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -43,6 +43,15 @@ def queued_tasks(monkeypatch):
     return queued
 
 
+@pytest.fixture
+def send_messages():
+    """The worker's dispatch, run every minute by the beat: sends what waits in the outbox
+    (aligns/outbox). Returns how many it sent."""
+    from aligns.outbox.services import dispatch
+
+    return dispatch
+
+
 class MailServerDown(BaseEmailBackend):
     """An email backend whose server drops the connection, counting the emails tried."""
 

@@ -13,7 +13,7 @@ from aligns.audit.models import LawfulBasis
 from aligns.audit.services import attribute_change
 from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
-from aligns.mail import queue_email
+from aligns.outbox.services import queue_email
 from aligns.transitions import move, move_all
 from clients.assessment import RiskLevel
 from clients.services import assessment_in_force, consent_to_share, home_visit_refusal
@@ -305,9 +305,14 @@ def episode_assign_volunteer(*, episode, volunteer, by):
     )
     attribute_change(assignment, by=by, reason="Offered to the volunteer")
     assignment.save()
-    from visits.tasks import offer_made_task
+    from visits.emails import offer_made
 
-    queue_email(offer_made_task, assignment_id=assignment.pk)
+    queue_email(
+        offer_made,
+        key=f"offer-made:{assignment.pk}",
+        scheme_id=episode.scheme_id,
+        assignment_id=assignment.pk,
+    )
     return assignment
 
 
@@ -520,9 +525,14 @@ def concern_raise(*, episode, by, category, urgency, description, contact=None):
         concern=concern,
         message=f"{concern.get_category_display()} concern about {episode.client}",
     )
-    from visits.tasks import notify_coordinators_task
+    from visits.emails import concern_raised
 
-    queue_email(notify_coordinators_task, concern_id=concern.pk)
+    queue_email(
+        concern_raised,
+        key=f"concern-raised:{concern.pk}",
+        scheme_id=episode.scheme_id,
+        concern_id=concern.pk,
+    )
     return concern
 
 

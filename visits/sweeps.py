@@ -1,19 +1,25 @@
 """The periodic sweeps: the database rows are the truth, the sweeps act on what is due.
 
-Each sweep claims its rows with select_for_update(skip_locked=True, of=("self",)) (on
-PostgreSQL; SQLite serialises writes anyway), which locks the claimed rows alone, never the
-episodes or schemes read with them, and marks them in the same transaction, so two workers
-running at once never act on the same row, a sweep run twice does nothing the second time,
-and a sweep after an outage catches up with everything that fell due meanwhile.
+Each sweep drains what is due, a batch at a time, each batch in its own short transaction:
+claim the rows with SELECT … FOR UPDATE SKIP LOCKED (locking the claimed rows alone, never the
+episodes or schemes read with them), mark them in one UPDATE, and write their alerts and
+messages in one INSERT each (the outbox: aligns/outbox). So two workers at once never act on
+the same row, a sweep run twice does nothing the second time, a sweep killed half way has
+saved the batches it finished and leaves the rest due, and a backlog after an outage is
+drained in one run. A message's key names what it is about, so it is written once whatever
+happens (`call-reminder:<call id>:<due date>`).
 """
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from aligns.mail import queue_email
+from aligns.accounts.models import Scheme
+from aligns.outbox.services import outbox_message, queue_messages
+from visits.emails import call_overdue, call_reminder, concern_raised, offer_unanswered, review_due
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
     REALERT_AFTER,
@@ -31,14 +37,43 @@ from visits.models import (
     ScheduledCall,
     SupportEpisode,
 )
-from visits.services import call_move, episode_move, visit_refusal
-from visits.tasks import call_reminder_task, notify_coordinators_task
+from visits.services import calls_move, episode_move, visit_refusal
 
-BATCH = 200
+# Rows claimed, marked and written per statement.
+BATCH = 1000
 
 
-def _claim(queryset):
-    return list(queryset.select_for_update(skip_locked=True, of=("self",))[:BATCH])
+def _drain(queryset, act, *, batch=BATCH):
+    """Claim the rows of `queryset` a batch at a time and pass each batch to `act`, which acts on
+    those it should and returns them; until none are left. A row `act` leaves (a visit on hold)
+    is not claimed again in this run. Returns how many rows were acted on."""
+    done, left = 0, set()
+    while True:
+        with transaction.atomic():
+            rows = list(
+                queryset.exclude(pk__in=left).select_for_update(skip_locked=True, of=("self",))[
+                    :batch
+                ]
+            )
+            if not rows:
+                return done
+            acted = act(rows)
+        done += len(acted)
+        left |= {_pk(row) for row in rows} - {_pk(row) for row in acted}
+
+
+def _pk(row):
+    return row["pk"] if isinstance(row, dict) else row.pk
+
+
+def _without_visits_on_hold(calls, read):
+    """`calls` less the visits whose home visits are on hold (visits.services.visit_refusal);
+    `read(call)` gives a call's kind and episode id. Holds are read per episode, which is cheap
+    because few of the calls due at once are visits."""
+    visits = {episode_id for kind, episode_id in map(read, calls) if kind == CallKind.VISIT}
+    episodes = SupportEpisode.objects.filter(pk__in=visits).select_related("client")
+    held = {episode.pk for episode in episodes if visit_refusal(episode)} if visits else set()
+    return [call for call in calls if read(call) not in {(CallKind.VISIT, pk) for pk in held}]
 
 
 def sweep_reminders(now=None):
@@ -47,95 +82,148 @@ def sweep_reminders(now=None):
     end_of_today = timezone.make_aware(
         timezone.datetime.combine(timezone.localdate(now), timezone.datetime.max.time())
     )
-    sent = 0
-    with transaction.atomic():
-        due = _claim(
-            ScheduledCall.objects.filter(
-                status=CallStatus.PENDING,
-                reminded_at__isnull=True,
-                due_at__lte=end_of_today,
-                due_at__gte=now - timedelta(days=1),
-                episode__status__in=RUNNING_STATUSES,
-            ).order_by("due_at", "pk")
+    due = (
+        ScheduledCall.objects.filter(
+            status=CallStatus.PENDING,
+            reminded_at__isnull=True,
+            due_at__lte=end_of_today,
+            due_at__gte=now - timedelta(days=1),
+            episode__status__in=RUNNING_STATUSES,
         )
-        for call in due:
-            if call.kind == CallKind.VISIT and visit_refusal(call.episode):
-                continue  # on hold: reminded if the hold lifts while it is still due today
-            call.reminded_at = now
-            call.save(update_fields=["reminded_at"])
-            queue_email(call_reminder_task, call_id=call.pk)
-            sent += 1
-    return sent
+        .order_by("due_at", "pk")
+        .values("pk", "kind", "due_at", "episode_id", "episode__scheme_id")
+    )
+
+    def remind(calls):
+        # A visit on hold is reminded if the hold lifts while it is still due today.
+        calls = _without_visits_on_hold(calls, lambda call: (call["kind"], call["episode_id"]))
+        ScheduledCall.objects.filter(pk__in=[call["pk"] for call in calls]).update(reminded_at=now)
+        queue_messages(
+            [
+                outbox_message(
+                    call_reminder,
+                    key=f"call-reminder:{call['pk']}:{timezone.localdate(call['due_at'])}",
+                    scheme_id=call["episode__scheme_id"],
+                    call_id=call["pk"],
+                )
+                for call in calls
+            ]
+        )
+        return calls
+
+    return _drain(due, remind)
+
+
+def _past_grace(now):
+    """Calls due longer ago than their scheme's grace: one condition per grace in use."""
+    graces = Scheme.objects.order_by().values_list("overdue_grace_hours", flat=True).distinct()
+    past = Q(pk__in=[])
+    for hours in graces:
+        past |= Q(
+            episode__scheme__overdue_grace_hours=hours, due_at__lt=now - timedelta(hours=hours)
+        )
+    return past
 
 
 def sweep_overdue(now=None):
     """A call not logged by its due time plus the scheme's grace becomes overdue, and the
     coordinators get an alert (one per call)."""
     now = now or timezone.now()
-    flagged = 0
-    with transaction.atomic():
-        calls = _claim(
-            ScheduledCall.objects.filter(
-                status=CallStatus.PENDING, due_at__lt=now, episode__status__in=RUNNING_STATUSES
-            )
-            .select_related("episode__scheme", "episode__client")
-            .order_by("due_at", "pk")  # oldest first: the overdue before those in their grace
+    late = (
+        ScheduledCall.objects.filter(
+            _past_grace(now), status=CallStatus.PENDING, episode__status__in=RUNNING_STATUSES
         )
-        for call in calls:
-            grace = timedelta(hours=call.episode.scheme.overdue_grace_hours)
-            if call.due_at + grace > now:
-                continue
-            if call.kind == CallKind.VISIT and visit_refusal(call.episode):
-                continue  # on hold: nobody may make it, so it is not missed
-            call_move(call, CallStatus.OVERDUE, by=None, reason="Not logged in time")
-            call.overdue_at = now
-            call.save(update_fields=["status", "overdue_at"])
-            try:
-                with transaction.atomic():
-                    Alert.objects.create(
-                        scheme_id=call.episode.scheme_id,
-                        kind=AlertKind.OVERDUE_CALL,
-                        episode=call.episode,
-                        scheduled_call=call,
-                        message=f"{call.get_kind_display()} to {call.episode.client} is overdue "
-                        f"(due {timezone.localtime(call.due_at):%-d %b %H:%M})",
-                    )
-            except IntegrityError:
-                continue
-            queue_email(notify_coordinators_task, call_id=call.pk)
-            flagged += 1
-    return flagged
+        .select_related("episode__client")
+        .order_by("due_at", "pk")  # oldest first
+    )
+
+    def flag(calls):
+        # On hold: nobody may make the visit, so it is not missed.
+        calls = _without_visits_on_hold(calls, lambda call: (call.kind, call.episode_id))
+        calls_move(
+            ScheduledCall.objects.filter(pk__in=[call.pk for call in calls]),
+            CallStatus.OVERDUE,
+            overdue_at=now,
+        )
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    scheme_id=call.episode.scheme_id,
+                    kind=AlertKind.OVERDUE_CALL,
+                    episode=call.episode,
+                    scheduled_call=call,
+                    message=f"{call.get_kind_display()} to {call.episode.client} is overdue "
+                    f"(due {timezone.localtime(call.due_at):%-d %b %H:%M})",
+                )
+                for call in calls
+            ],
+            ignore_conflicts=True,  # alerted before (overdue, then made pending again)
+        )
+        queue_messages(
+            [
+                outbox_message(
+                    call_overdue,
+                    key=f"call-overdue:{call.pk}",
+                    scheme_id=call.episode.scheme_id,
+                    call_id=call.pk,
+                )
+                for call in calls
+            ]
+        )
+        return calls
+
+    return _drain(late, flag)
 
 
 def sweep_reviews(now=None):
     """Episodes reaching week 6 go into review, with an alert to the coordinators."""
     now = now or timezone.now()
     review_from = timezone.localdate(now) - REVIEW_AFTER
-    prompted = 0
-    with transaction.atomic():
-        # Filtered and ordered in the database, so a batch never fills with episodes not due.
-        episodes = _claim(
-            SupportEpisode.objects.filter(
-                status=EpisodeStatus.ACTIVE,
-                review_prompted_at__isnull=True,
-                start_date__lte=review_from,
-            )
-            .select_related("client")
-            .order_by("start_date", "pk")
+    due = (
+        SupportEpisode.objects.filter(
+            status=EpisodeStatus.ACTIVE,
+            review_prompted_at__isnull=True,
+            start_date__lte=review_from,
         )
+        .select_related("client")
+        .order_by("start_date", "pk")
+    )
+
+    def prompt(episodes):
         for episode in episodes:
             episode_move(episode, EpisodeStatus.IN_REVIEW, by=None, reason="Week-6 review due")
             episode.review_prompted_at = now
-            episode.save()
-            Alert.objects.create(
-                scheme_id=episode.scheme_id,
-                kind=AlertKind.REVIEW_DUE,
-                episode=episode,
-                message=f"Review the support of {episode.client}: extend it or plan to close",
-            )
-            queue_email(notify_coordinators_task, episode_id=episode.pk)
-            prompted += 1
-    return prompted
+        bulk_update_with_history(
+            episodes,
+            SupportEpisode,
+            ["status", "review_prompted_at"],
+            default_change_reason="Week-6 review due",
+        )
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    scheme_id=episode.scheme_id,
+                    kind=AlertKind.REVIEW_DUE,
+                    episode=episode,
+                    message=f"Review the support of {episode.client}: extend it or plan to close",
+                )
+                for episode in episodes
+            ]
+        )
+        queue_messages(
+            [
+                outbox_message(
+                    review_due,
+                    key=f"review-due:{episode.pk}",
+                    scheme_id=episode.scheme_id,
+                    episode_id=episode.pk,
+                )
+                for episode in episodes
+            ]
+        )
+        return episodes
+
+    return _drain(due, prompt)
 
 
 def sweep_concerns(now=None):
@@ -144,17 +232,33 @@ def sweep_concerns(now=None):
     overdue = Q()
     for urgency, wait in REALERT_AFTER.items():
         overdue |= Q(urgency=urgency, last_alerted_at__lte=now - wait)
-    again = 0
-    with transaction.atomic():
-        concerns = _claim(
-            Concern.objects.filter(overdue, status=ConcernStatus.OPEN).order_by("last_alerted_at")
-        )
+    unacknowledged = (
+        Concern.objects.filter(overdue, status=ConcernStatus.OPEN)
+        .select_related("episode")
+        .order_by("last_alerted_at", "pk")
+    )
+
+    def alert_again(concerns):
         for concern in concerns:
             concern.last_alerted_at = now
-            concern.save(update_fields=["last_alerted_at"])
-            queue_email(notify_coordinators_task, concern_id=concern.pk, again=True)
-            again += 1
-    return again
+        bulk_update_with_history(
+            concerns, Concern, ["last_alerted_at"], default_change_reason="Alerted again"
+        )
+        queue_messages(
+            [
+                outbox_message(
+                    concern_raised,
+                    key=f"concern-again:{concern.pk}:{now.isoformat()}",
+                    scheme_id=concern.episode.scheme_id,
+                    concern_id=concern.pk,
+                    again=True,
+                )
+                for concern in concerns
+            ]
+        )
+        return concerns
+
+    return _drain(unacknowledged, alert_again)
 
 
 def sweep_unanswered_offers(now=None):
@@ -165,33 +269,51 @@ def sweep_unanswered_offers(now=None):
     first_call = ScheduledCall.objects.filter(
         episode=OuterRef("episode"), is_first=True, status__in=OUTSTANDING_CALL_STATUSES
     ).values("due_at")[:1]
-    alerted = 0
-    with transaction.atomic():
-        offers = _claim(
-            Assignment.objects.filter(status=AssignmentStatus.OFFERED)
-            .exclude(alerts__kind=AlertKind.OFFER_UNANSWERED)
-            .annotate(first_call_due=Subquery(first_call))
-            .select_related("episode__scheme", "episode__client", "volunteer")
-            .order_by("offered_at", "pk")
+    offers = (
+        Assignment.objects.filter(status=AssignmentStatus.OFFERED)
+        .exclude(alerts__kind=AlertKind.OFFER_UNANSWERED)
+        .annotate(first_call_due=Subquery(first_call))
+        .select_related("episode__scheme", "episode__client", "volunteer")
+        .order_by("offered_at", "pk")
+    )
+
+    def unanswered_for_too_long(offer):
+        wait = timedelta(hours=offer.episode.scheme.offer_answer_hours)
+        alert_at = offer.offered_at + wait
+        if offer.first_call_due is not None:
+            alert_at = min(alert_at, offer.first_call_due - wait)
+        return alert_at <= now
+
+    def alert(offers):
+        offers = [offer for offer in offers if unanswered_for_too_long(offer)]
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    scheme_id=offer.episode.scheme_id,
+                    kind=AlertKind.OFFER_UNANSWERED,
+                    episode=offer.episode,
+                    assignment=offer,
+                    message=f"{offer.volunteer} has not answered the offer to support "
+                    f"{offer.episode.client}",
+                )
+                for offer in offers
+            ],
+            ignore_conflicts=True,
         )
-        for offer in offers:
-            wait = timedelta(hours=offer.episode.scheme.offer_answer_hours)
-            alert_at = offer.offered_at + wait
-            if offer.first_call_due is not None:
-                alert_at = min(alert_at, offer.first_call_due - wait)
-            if alert_at > now:
-                continue
-            Alert.objects.create(
-                scheme_id=offer.episode.scheme_id,
-                kind=AlertKind.OFFER_UNANSWERED,
-                episode=offer.episode,
-                assignment=offer,
-                message=f"{offer.volunteer} has not answered the offer to support "
-                f"{offer.episode.client}",
-            )
-            queue_email(notify_coordinators_task, assignment_id=offer.pk)
-            alerted += 1
-    return alerted
+        queue_messages(
+            [
+                outbox_message(
+                    offer_unanswered,
+                    key=f"offer-unanswered:{offer.pk}",
+                    scheme_id=offer.episode.scheme_id,
+                    assignment_id=offer.pk,
+                )
+                for offer in offers
+            ]
+        )
+        return offers
+
+    return _drain(offers, alert)
 
 
 def run_sweeps(now=None):

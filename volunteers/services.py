@@ -10,7 +10,7 @@ from aligns.accounts.models import Role
 from aligns.accounts.services import AccountActionRefused, user_invite
 from aligns.audit.services import attribute_change
 from aligns.errors import ActionRefused
-from aligns.mail import coordinator_addresses, queue_email, send
+from aligns.outbox.services import queue_email
 from aligns.transitions import move
 from volunteers.geography import locate, normalise
 from volunteers.models import (
@@ -180,9 +180,9 @@ def send_expiry_reminders(*, today=None):
 
     The ExpiryReminder row is written first under a unique constraint, so two workers (or
     two runs) cannot both send the same reminder; each email is then queued on its own
-    (aligns/mail.py), so one the mail server refuses holds up no other. Returns how many.
+    (aligns/outbox), so one the mail server refuses holds up no other. Returns how many.
     """
-    from volunteers.tasks import email_expiry_reminder_task
+    from volunteers.emails import expiry_reminder
 
     today = today or timezone.localdate()
     sent = 0
@@ -192,21 +192,14 @@ def send_expiry_reminders(*, today=None):
                 reminder = ExpiryReminder.objects.create(
                     volunteer=volunteer, subject=subject, expires_on=expires_on
                 )
-                queue_email(email_expiry_reminder_task, reminder_id=reminder.pk)
+                queue_email(
+                    expiry_reminder,
+                    key=f"expiry-reminder:{reminder.pk}",
+                    scheme_id=volunteer.scheme_id,
+                    urgent=False,
+                    reminder_id=reminder.pk,
+                )
         except IntegrityError:
             continue  # already reminded about this expiry
         sent += 1
     return sent
-
-
-def email_expiry_reminder(*, reminder_id):
-    """The worker's half: what expires, to the volunteer and the scheme's coordinators."""
-    reminder = ExpiryReminder.objects.select_related("volunteer__scheme").get(pk=reminder_id)
-    volunteer = reminder.volunteer
-    kind, _, record_id = reminder.subject.partition(":")
-    what = "DBS recheck"
-    if kind == "training":
-        record = TrainingRecord.objects.select_related("course").get(pk=record_id)
-        what = f"{record.course} training"
-    context = {"volunteer": volunteer, "what": what, "expires_on": reminder.expires_on}
-    send("expiry_reminder", context, [*coordinator_addresses(volunteer.scheme_id), volunteer.email])

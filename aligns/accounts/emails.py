@@ -1,5 +1,5 @@
-"""Emails about accounts, sent by the worker from ids (the tasks in aligns/accounts/tasks.py,
-queued after commit by the services, so a rollback never sends)."""
+"""Emails about accounts: the kinds of message the account services queue (aligns/outbox),
+made by the worker from ids when it sends."""
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -11,14 +11,15 @@ from aligns.accounts.models import AccountRequest, User
 from aligns.accounts.services import account_request_receive
 from aligns.accounts.tokens import account_request_token, invite_link_parts
 from aligns.accounts.two_factor import two_factor_required
-from aligns.mail import coordinator_addresses, send
+from aligns.outbox.services import Email, coordinator_addresses, message_kind
 
 
+@message_kind("Invitation")
 def email_invitation(*, user_id, invited_by_id, site):
     """The link to set a first password, made from the account as it is now."""
     user = User.objects.select_related("scheme").get(pk=user_id)
     if not user.invitation_pending:
-        return
+        return None
     uidb64, token = invite_link_parts(user)
     context = {
         "person": user,
@@ -27,39 +28,50 @@ def email_invitation(*, user_id, invited_by_id, site):
         "days": settings.ALIGNS_INVITE_DAYS,
         "two_factor": two_factor_required(user),
     }
-    send("invitation", context, [user.email])
+    return Email("invitation", context, [user.email])
 
 
+@message_kind("Confirm the address that asked for an account")
 def email_request_confirmation(*, account_request_id, site):
     """Check the request received; if it stands, the link to confirm the address."""
     account_request = account_request_receive(account_request_id=account_request_id)
     if account_request is None:
-        return
+        return None
     token = account_request_token(account_request)
     context = {
         "account_request": account_request,
         "link": site + reverse("accounts:account_request_verify", args=[token]),
         "hours": settings.ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS,
     }
-    send("account_request_confirm", context, [account_request.email])
+    return Email("account_request_confirm", context, [account_request.email])
 
 
-def email_coordinators_request_waiting(*, scheme_id):
+@message_kind("A request for an account is waiting")
+def email_coordinators_request_waiting(*, account_request_id):
     """Tell the coordinators a request waits for them; no name in the email."""
-    send("account_request_waiting", {}, coordinator_addresses(scheme_id))
+    scheme_id = AccountRequest.objects.values_list("scheme_id", flat=True).get(
+        pk=account_request_id
+    )
+    return Email("account_request_waiting", {}, coordinator_addresses(scheme_id))
 
 
+@message_kind("A request for an account declined")
 def email_request_declined(*, account_request_id):
     account_request = AccountRequest.objects.select_related("scheme").get(pk=account_request_id)
-    send("account_request_declined", {"account_request": account_request}, [account_request.email])
+    return Email(
+        "account_request_declined", {"account_request": account_request}, [account_request.email]
+    )
 
 
+@message_kind("Choose a new password")
 def email_password_reset(*, user_ids, protocol, domain):
     """The link to choose a new password, made when the email is sent (Django's reset token),
     to each account asked about that may still reset it; for an address with no account, none."""
-    for user in User.objects.filter(pk__in=user_ids):
-        if user.is_active and user.has_usable_password():
-            _email_password_reset(user, protocol=protocol, domain=domain)
+    return [
+        _email_password_reset(user, protocol=protocol, domain=domain)
+        for user in User.objects.filter(pk__in=user_ids).order_by("pk")
+        if user.is_active and user.has_usable_password()
+    ]
 
 
 def _email_password_reset(user, *, protocol, domain):
@@ -72,4 +84,4 @@ def _email_password_reset(user, *, protocol, domain):
         "token": default_token_generator.make_token(user),
         "user": user,
     }
-    send("password_reset", context, [user.email])
+    return Email("password_reset", context, [user.email])

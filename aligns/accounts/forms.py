@@ -13,7 +13,7 @@ from aligns.accounts.services import (
     user_accept_invitation,
 )
 from aligns.accounts.two_factor import APP_CODE_DIGITS, BACKUP_CODE_DIGITS, normalise_code
-from aligns.mail import queue_email
+from aligns.outbox.services import queue_email
 from aligns.permissions import Permission
 from aligns.shortcuts import posted_id
 from aligns.validators import normalise_uk_phone, validate_plain_line
@@ -55,18 +55,19 @@ class PasswordResetForm(DjangoPasswordResetForm):
         self.fields["email"].help_text = "We will email you a link to choose a new password."
 
     def save(self, *, request, use_https=False, **_):
-        """Queue one email task for the worker (aligns/mail.py), which makes the link when it
-        sends, or sends nothing. The page does the same work (one look-up, one task) whether or
+        """Queue one message (aligns/outbox), from which the worker makes the link when it
+        sends, or sends nothing. The page does the same work (one look-up, one row) whether or
         not the address has an account, so it takes no longer for one than for the other, and
         never waits for the mail server. Asked too often for one address or from one IP
-        address, it answers the same and sends nothing."""
-        from aligns.accounts.tasks import email_password_reset_task
+        address, it answers the same and sends nothing. The message names no scheme: finding
+        one would be work done only for addresses with an account."""
+        from aligns.accounts.emails import email_password_reset
 
         email = self.cleaned_data["email"]
         if public_email_over_limit("password-reset", email=email, ip=client_ip_address(request)):
             return
         queue_email(
-            email_password_reset_task,
+            email_password_reset,
             user_ids=[user.pk for user in self.get_users(email)],
             protocol="https" if use_https else "http",
             domain=request.get_host(),

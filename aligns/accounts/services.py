@@ -25,7 +25,7 @@ from aligns.accounts.models import (
 from aligns.accounts.two_factor import PENDING_SESSION_KEY
 from aligns.audit.services import attribute_change
 from aligns.errors import ActionRefused
-from aligns.mail import queue_email
+from aligns.outbox.services import queue_email
 from aligns.ratelimit import over_limit
 from aligns.transitions import move
 
@@ -130,10 +130,14 @@ def user_invite(*, scheme, email, full_name, role, by, site, wards=(), phone="",
 
 
 def _email_invitation_after_commit(user, *, by, site):
-    from aligns.accounts.tasks import email_invitation_task
+    from aligns.accounts.emails import email_invitation
 
     queue_email(
-        email_invitation_task, user_id=user.pk, invited_by_id=by.pk if by else None, site=site
+        email_invitation,
+        scheme_id=user.scheme_id,
+        user_id=user.pk,
+        invited_by_id=by.pk if by else None,
+        site=site,
     )
 
 
@@ -308,7 +312,7 @@ def account_request_submit(*, scheme, full_name, email, job_title, workplace, si
     in an hour nothing is recorded at all. Nobody is signed in, so the history records no
     user. Returns the request received, or None.
     """
-    from aligns.accounts.tasks import email_request_confirmation_task
+    from aligns.accounts.emails import email_request_confirmation
 
     email = _normalised_email(email)
     if not scheme.accepts_requests_from(email):
@@ -321,7 +325,12 @@ def account_request_submit(*, scheme, full_name, email, job_title, workplace, si
     )  # fmt: skip
     attribute_change(account_request, by=None, reason="Asked for an account")
     account_request.save()
-    queue_email(email_request_confirmation_task, account_request_id=account_request.pk, site=site)
+    queue_email(
+        email_request_confirmation,
+        scheme_id=scheme.pk,
+        account_request_id=account_request.pk,
+        site=site,
+    )
     return account_request
 
 
@@ -378,7 +387,7 @@ def account_request_verify(*, account_request):
     """The requester opened the emailed link: the request now waits for the coordinators.
 
     Confirming again changes nothing (and returns False)."""
-    from aligns.accounts.tasks import email_coordinators_request_waiting_task
+    from aligns.accounts.emails import email_coordinators_request_waiting
 
     account_request = _locked_request(account_request)
     if account_request.status != RequestStatus.UNVERIFIED:
@@ -386,7 +395,12 @@ def account_request_verify(*, account_request):
     _request_move(account_request, RequestStatus.WAITING, by=None, reason="Email address confirmed")
     account_request.verified_at = timezone.now()
     account_request.save()
-    queue_email(email_coordinators_request_waiting_task, scheme_id=account_request.scheme_id)
+    queue_email(
+        email_coordinators_request_waiting,
+        key=f"account-request-waiting:{account_request.pk}",
+        scheme_id=account_request.scheme_id,
+        account_request_id=account_request.pk,
+    )
     return True
 
 
@@ -429,7 +443,7 @@ def account_request_approve(*, account_request, wards, by, site):
 @transaction.atomic
 def account_request_decline(*, account_request, reason, by):
     """Say no, with a reason, which is emailed to the person who asked."""
-    from aligns.accounts.tasks import email_request_declined_task
+    from aligns.accounts.emails import email_request_declined
 
     account_request = _locked_request(account_request)
     _already_decided(account_request)
@@ -438,7 +452,12 @@ def account_request_decline(*, account_request, reason, by):
     account_request.decided_by = by
     account_request.decided_at = timezone.now()
     account_request.save()
-    queue_email(email_request_declined_task, account_request_id=account_request.pk)
+    queue_email(
+        email_request_declined,
+        key=f"account-request-declined:{account_request.pk}",
+        scheme_id=account_request.scheme_id,
+        account_request_id=account_request.pk,
+    )
     return account_request
 
 

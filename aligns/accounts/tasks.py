@@ -6,9 +6,7 @@ from django.conf import settings
 from django.core import management
 from django.utils import timezone
 
-from aligns.accounts import emails
 from aligns.accounts.models import FormSubmission
-from aligns.mail import email_task
 
 
 @shared_task
@@ -51,31 +49,3 @@ def delete_unconfirmed_account_requests_task():
     )
 
     return account_requests_delete_unconfirmed() + account_requests_delete_declined()
-
-
-# --- Emails, queued after commit by the services (aligns/mail.py) ---------------------------
-
-
-@email_task
-def email_invitation_task(*, user_id, invited_by_id, site):
-    emails.email_invitation(user_id=user_id, invited_by_id=invited_by_id, site=site)
-
-
-@email_task
-def email_request_confirmation_task(*, account_request_id, site):
-    emails.email_request_confirmation(account_request_id=account_request_id, site=site)
-
-
-@email_task
-def email_coordinators_request_waiting_task(*, scheme_id):
-    emails.email_coordinators_request_waiting(scheme_id=scheme_id)
-
-
-@email_task
-def email_request_declined_task(*, account_request_id):
-    emails.email_request_declined(account_request_id=account_request_id)
-
-
-@email_task
-def email_password_reset_task(*, user_ids, protocol, domain):
-    emails.email_password_reset(user_ids=user_ids, protocol=protocol, domain=domain)

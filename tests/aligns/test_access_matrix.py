@@ -289,6 +289,8 @@ ACCESS = {
         ok=roles(MANAGER), not_found=roles(COORDINATOR), kwargs=pk("export")
     ),
     "reports:settings": Access(ok=roles(MANAGER)),
+    # aligns/outbox
+    "outbox:messages": Access(ok=roles(MANAGER)),
     # aligns/audit
     "records:access_log": Access(ok=roles(MANAGER)),
     "records:sharing_log": Access(ok=roles(MANAGER)),

@@ -841,6 +841,7 @@ NOT_FORMS = {
     "reports:export_status": (Form("manager", kwargs=pk("export")), "a progress page"),
     "reports:export_download": (Form("manager", kwargs=pk("export")), "a file"),
     "records:access_log": (Form("manager"), "a GET form (GET_FORMS)"),
+    "outbox:messages": (Form("manager"), "a GET form (GET_FORMS)"),
     "records:sharing_log": (Form("manager"), "a GET form (GET_FORMS)"),
     # The client's: what the forms saved is shown again there, as old and new values.
     "records:history": (
@@ -876,6 +877,7 @@ GET_FORMS = {
         valid=lambda w: {"quarter": w.quarter},
     ),
     "reports:export_status": Form("manager", kwargs=pk("export")),
+    "outbox:messages": Form("manager", fields=("show", "page")),
     "records:access_log": Form(
         "manager",
         fields=(

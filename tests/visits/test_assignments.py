@@ -188,13 +188,11 @@ def offered_at_nine(make_volunteer, make_episode, coordinator):
 NINE = timezone.make_aware(datetime.datetime(2026, 11, 23, 9, 0))
 
 
-def test_an_offer_unanswered_for_a_day_alerts_the_coordinators_once(
-    offered_at_nine, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        before = sweep_unanswered_offers(NINE + datetime.timedelta(hours=23, minutes=59))
-        due = sweep_unanswered_offers(NINE + datetime.timedelta(hours=24))
-        again = sweep_unanswered_offers(NINE + datetime.timedelta(hours=30))
+def test_an_offer_unanswered_for_a_day_alerts_the_coordinators_once(offered_at_nine, send_messages):
+    before = sweep_unanswered_offers(NINE + datetime.timedelta(hours=23, minutes=59))
+    due = sweep_unanswered_offers(NINE + datetime.timedelta(hours=24))
+    again = sweep_unanswered_offers(NINE + datetime.timedelta(hours=30))
+    send_messages()
 
     assert (before, due, again) == (0, 1, 0)
     alert = Alert.objects.get()

@@ -39,12 +39,12 @@ def episode(make_active_episode):
 
 
 def test_a_call_becomes_overdue_only_after_its_grace_period_and_alerts_once(
-    episode, coordinator, django_capture_on_commit_callbacks
+    episode, coordinator, send_messages
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=3, minutes=59)) == 0
-        assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=4, minutes=1)) == 1
-        assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=9)) == 0
+    assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=3, minutes=59)) == 0
+    assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=4, minutes=1)) == 1
+    assert sweep_overdue(FIRST_DUE + datetime.timedelta(hours=9)) == 0
+    send_messages()
 
     first = episode.calls.get(is_first=True)
     assert first.status == CallStatus.OVERDUE
@@ -55,9 +55,7 @@ def test_a_call_becomes_overdue_only_after_its_grace_period_and_alerts_once(
     assert episode.client.family_name not in email.body  # emails never name the client
 
 
-def test_volunteers_are_reminded_of_calls_due_today_once(
-    episode, make_user, django_capture_on_commit_callbacks
-):
+def test_volunteers_are_reminded_of_calls_due_today_once(episode, make_user, send_messages):
 
     user = make_user(Role.VOLUNTEER)
     volunteer = Volunteer.objects.create(
@@ -72,10 +70,10 @@ def test_volunteers_are_reminded_of_calls_due_today_once(
         episode=episode, volunteer=volunteer, status="accepted", offered_by=episode.opened_by
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_reminders(at(2026, 11, 4, 7, 0)) == 0  # due tomorrow
-        assert sweep_reminders(at(2026, 11, 5, 7, 0)) == 1
-        assert sweep_reminders(at(2026, 11, 5, 7, 5)) == 0
+    assert sweep_reminders(at(2026, 11, 4, 7, 0)) == 0  # due tomorrow
+    assert sweep_reminders(at(2026, 11, 5, 7, 0)) == 1
+    assert sweep_reminders(at(2026, 11, 5, 7, 5)) == 0
+    send_messages()
 
     (email,) = mail.outbox
     assert email.to == ["vera@example.org"]
@@ -108,7 +106,7 @@ def test_a_sweep_after_an_outage_handles_everything_due_once(episode):
 
 
 def test_an_unacknowledged_concern_is_sent_again_until_someone_acknowledges_it(
-    episode, make_user, django_capture_on_commit_callbacks
+    episode, make_user, django_capture_on_commit_callbacks, send_messages
 ):
     from visits.services import concern_acknowledge, concern_raise
     from visits.sweeps import sweep_concerns
@@ -126,11 +124,11 @@ def test_an_unacknowledged_concern_is_sent_again_until_someone_acknowledges_it(
         )
     assert len(mail.outbox) == 1
 
-    with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_concerns(at(2026, 11, 6, 10, 30)) == 0
-        assert sweep_concerns(at(2026, 11, 6, 11, 1)) == 1
-        concern_acknowledge(concern=concern, by=make_user(Role.COORDINATOR))
-        assert sweep_concerns(at(2026, 11, 6, 14, 0)) == 0
+    assert sweep_concerns(at(2026, 11, 6, 10, 30)) == 0
+    assert sweep_concerns(at(2026, 11, 6, 11, 1)) == 1
+    concern_acknowledge(concern=concern, by=make_user(Role.COORDINATOR))
+    assert sweep_concerns(at(2026, 11, 6, 14, 0)) == 0
+    send_messages()
 
     assert "(reminder)" in mail.outbox[1].subject
 

@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from aligns.accounts.models import Role
-from aligns.celery import app
+from aligns.outbox.models import Message, MessageStatus
 from clients.assessment import RiskLevel
 from clients.services import (
     assessment_save_answers,
@@ -95,20 +95,17 @@ def test_a_required_reassessment_holds_a_planned_visit_until_a_new_assessment(
     assert contact.scheduled_call == visit
 
 
-def test_a_reminder_queued_before_the_hold_is_not_sent(
-    planned, coordinator, queued_tasks, django_capture_on_commit_callbacks
-):
+def test_a_reminder_queued_before_the_hold_is_not_sent(planned, coordinator, send_messages):
     episode, visit, _ = planned
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep_reminders(at(2026, 11, 6, 7, 0))  # queued for the worker
+    sweep_reminders(at(2026, 11, 6, 7, 0))  # queued in the outbox
     client_require_reassessment(client=episode.client, reason=REASON, by=coordinator)
 
-    for name, kwargs, _options in queued_tasks:
-        app.tasks[name].apply(kwargs=kwargs)
+    send_messages()
 
-    reminded = {kwargs["call_id"] for task, kwargs, _ in queued_tasks}
-    assert visit.pk in reminded  # queued before the hold...
+    reminders = Message.objects.filter(kind="call_reminder")
+    assert visit.pk in {message.ids["call_id"] for message in reminders}  # queued before...
     # ...but only the phone call's reminder went: phone calls are never held.
     assert [m.body.split(" is due")[0].split("Your ")[-1] for m in mail.outbox] == [
         f"phone call with {episode.client.given_name}"
     ]
+    assert reminders.get(ids__call_id=visit.pk).status == MessageStatus.NOT_NEEDED

@@ -42,12 +42,13 @@ def frozen():
 
 
 @pytest.fixture
-def remind(django_capture_on_commit_callbacks):
-    """The daily task, with the emails it queues sent as they would be once it commits."""
+def remind(send_messages):
+    """The daily task, then the worker's dispatch of the messages it queued."""
 
     def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            return send_expiry_reminders(today=TODAY)
+        reminded = send_expiry_reminders(today=TODAY)
+        send_messages()
+        return reminded
 
     return run
 

@@ -1,0 +1,303 @@
+"""How a message travels: change → outbox row → dispatcher → mail server.
+
+1. A service that means to send a message calls `queue_email(kind, key=..., **ids)` inside the
+   transaction of its change. That writes a Message row, nothing else: a rolled-back change
+   leaves no message, and a saved one always has its row, whether or not the broker or the mail
+   server is up. The key names the message (`call-reminder:<call id>:<due date>`), so the same
+   message queued twice is one row.
+2. Once the change commits, the worker is nudged to dispatch at once (`urgent`: the person is
+   waiting for it, an invitation or a concern). Otherwise, and whenever a nudge is lost, the
+   beat's dispatch every minute finds the row.
+3. `dispatch` claims waiting rows with SELECT … FOR UPDATE SKIP LOCKED and gives the worker a
+   lease on them (their next attempt moves to the end of the lease), then makes each email from
+   the rows as they are now and sends it with a Message-ID made from the key. Only once the mail
+   server has taken it is the row marked sent. A worker that dies while sending leaves the row
+   to be claimed again when its lease ends; the Message-ID lets the receiving side see a second
+   copy as the same email.
+4. A mail server that refuses or cannot be reached is tried again with growing waits, about 3
+   hours in all; then the row is failed, with the kind of error (never its text), and shows on
+   the scheme's page of messages (outbox:messages).
+
+Log lines name the message's kind and ids, never a name, an address or a note.
+"""
+
+import hashlib
+import logging
+import random
+import smtplib
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from aligns.accounts.models import Role, User
+from aligns.outbox.models import Message, MessageStatus
+from aligns.queueing import queue_after_commit
+
+logger = logging.getLogger(__name__)
+
+# Errors worth trying again: the server unreachable (OSError covers refused connections,
+# time-outs and TLS failures), dropping the connection, or answering "not now". SMTPException
+# also covers a permanent refusal (an address that does not exist): trying that again is
+# wasted but harmless, and telling the two apart is the mail server's business.
+TRY_AGAIN_ON = (smtplib.SMTPException, OSError)
+# Waits of about 1, 2, 4, 8, 16 minutes, then 30 minutes each (randomised, so workers do not
+# all try at once): 11 tries over about 3 hours.
+RETRY_FIRST_WAIT = timedelta(minutes=1)
+RETRY_LONGEST_WAIT = timedelta(minutes=30)
+MAX_ATTEMPTS = 11
+# How long a worker holds the messages it has claimed. Longer than sending a batch can take
+# (each email waits at most EMAIL_TIMEOUT on each step with the mail server), so a live worker
+# never loses its claim; a dead worker's messages are taken again when it ends.
+LEASE = timedelta(minutes=10)
+DISPATCH_BATCH = 50
+# One dispatch stops taking new batches after this long, so a steady stream of messages cannot
+# keep one task running for ever; the next run carries on.
+DISPATCH_SECONDS = 50
+
+
+# --- Kinds of message -----------------------------------------------------------------------
+
+KINDS = {}  # name: the function that makes its emails
+KIND_LABELS = {}  # name: what the scheme's page of messages calls it
+
+
+@dataclass(frozen=True)
+class Email:
+    """One email, made by a kind of message from its rows: templates/emails/<template>-subject.txt
+    and -body.txt rendered with `context`, to each distinct address in `recipients`."""
+
+    template: str
+    context: dict
+    recipients: list = field(default_factory=list)
+
+
+def message_kind(label):
+    """Register the decorated `function(**ids)`, which reads the rows and returns the Email(s)
+    to send now (None, or an empty list, when there is nothing to send any more), as a kind of
+    message named after it and called `label` on the page of messages. Each app keeps its kinds
+    in its emails.py, which the outbox imports at start-up."""
+
+    def register(function):
+        name = function.__name__
+        if KINDS.get(name, function) is not function:
+            raise ValueError(f"Two kinds of message are called {name}.")
+        KINDS[name], KIND_LABELS[name] = function, label
+        return function
+
+    return register
+
+
+def coordinator_addresses(scheme_id):
+    """Where an email for "the coordinators" of a scheme goes: its active coordinators."""
+    return list(
+        User.objects.filter(scheme_id=scheme_id, role=Role.COORDINATOR, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+
+
+# --- Queueing: a row in the caller's transaction -------------------------------------------
+
+
+def outbox_message(kind, *, key=None, scheme_id=None, **ids):
+    """An unsaved Message of `kind` (a function registered with @message_kind) about `ids`.
+    `key` names it, for messages that must go once (a reminder per call and due date); without
+    one each message is its own (an invitation sent again is sent again)."""
+    name = kind.__name__
+    if KINDS.get(name) is not kind:
+        raise ValueError(f"{name} is not a kind of message (@message_kind).")
+    return Message(kind=name, ids=ids, key=key or f"{name}:{uuid.uuid4().hex}", scheme_id=scheme_id)
+
+
+def queue_messages(messages, *, urgent=False):
+    """Write `messages` in one statement; one whose key is already there is left as it is.
+    `urgent`: once the transaction commits, ask the worker to dispatch at once."""
+    Message.objects.bulk_create(messages, ignore_conflicts=True)
+    if urgent and messages:
+        from aligns.outbox.tasks import dispatch_task
+
+        queue_after_commit(dispatch_task)
+
+
+def queue_email(kind, *, key=None, scheme_id=None, urgent=True, **ids):
+    """Queue one message (see the module's docstring): a person is usually waiting for it."""
+    queue_messages([outbox_message(kind, key=key, scheme_id=scheme_id, **ids)], urgent=urgent)
+
+
+# --- Dispatching: the worker's side -------------------------------------------------------
+
+
+def dispatch(*, batch=DISPATCH_BATCH, seconds=DISPATCH_SECONDS):
+    """Send the messages that are due, a claimed batch at a time, until none are left or
+    `seconds` have passed. Returns how many were sent."""
+    started = time.monotonic()
+    sent = 0
+    while time.monotonic() - started < seconds:
+        claimed = _claim(batch)
+        if not claimed:
+            break
+        sent += sum(_send(message) for message in claimed)
+    return sent
+
+
+def _claim(batch):
+    """Take up to `batch` waiting messages whose time has come, for LEASE: another worker
+    skips the rows locked here, and once this commits finds them not due until the lease ends.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        pks = list(
+            Message.objects.filter(status=MessageStatus.WAITING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not pks:
+            return []
+        Message.objects.filter(pk__in=pks).update(
+            next_attempt_at=now + LEASE, attempts=F("attempts") + 1
+        )
+    return list(Message.objects.filter(pk__in=pks).order_by("id"))
+
+
+def _send(message):
+    """Make and send one claimed message; mark it sent only once the mail server has it.
+    Returns 1 if it was sent."""
+    kind = KINDS.get(message.kind)
+    try:
+        if kind is None:
+            raise LookupError(f"unknown kind {message.kind}")
+        made = kind(**message.ids)
+        emails = [made] if isinstance(made, Email) else list(made or [])
+        delivered = sum(
+            deliver(email, message_id=message_id(message.key, number))
+            for number, email in enumerate(emails)
+        )
+    except ObjectDoesNotExist:
+        logger.info("Message %s %s not needed: the record is gone", message.kind, message.ids)
+        _finish(message, MessageStatus.NOT_NEEDED)
+        return 0
+    except Exception as error:  # any failure waits to be tried again
+        _try_again_later(message, error)
+        return 0
+    if not emails:  # made, answered or withdrawn since it was queued
+        _finish(message, MessageStatus.NOT_NEEDED)
+        return 0
+    if not delivered:
+        # An alert to a scheme with no active coordinator, a volunteer with no email
+        # address: nobody knows, so the scheme's page of messages shows it.
+        logger.error("Message %s %s failed: nobody to send it to", message.kind, message.ids)
+        _finish(message, MessageStatus.FAILED, reason=NOBODY_TO_SEND_TO)
+        return 0
+    _finish(message, MessageStatus.SENT)
+    return 1
+
+
+NOBODY_TO_SEND_TO = "Nobody to send it to"
+
+
+def _finish(message, status, *, reason=""):
+    Message.objects.filter(pk=message.pk).update(
+        status=status,
+        sent_at=timezone.now() if status == MessageStatus.SENT else None,
+        last_error=reason,
+    )
+
+
+def _try_again_later(message, error):
+    code = getattr(error, "smtp_code", None)
+    reason = (f"{type(error).__name__} {code}" if code else type(error).__name__)[:100]
+    if not isinstance(error, TRY_AGAIN_ON):
+        # A fault in making the email, not the mail server: worth a look, by id only.
+        logger.exception("Message %s %s could not be made", message.kind, message.ids)
+    if message.attempts >= MAX_ATTEMPTS:
+        logger.error("Message %s %s failed: %s", message.kind, message.ids, reason)
+        _finish(message, MessageStatus.FAILED, reason=reason)
+        return
+    logger.warning("Message %s %s not sent yet: %s", message.kind, message.ids, reason)
+    Message.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() + retry_wait(message.attempts), last_error=reason
+    )
+
+
+def retry_wait(attempts):
+    """The wait after the `attempts`-th failed try: doubling from RETRY_FIRST_WAIT up to
+    RETRY_LONGEST_WAIT, each between half and all of that (so workers do not all try at once)."""
+    longest = min(RETRY_FIRST_WAIT * 2 ** (attempts - 1), RETRY_LONGEST_WAIT)
+    return longest * random.uniform(0.5, 1)  # noqa: S311 - spreading retries, not a secret # nosec B311
+
+
+# --- What a scheme sees ----------------------------------------------------------------------
+
+# A message waiting longer than this has been tried and refused, or no worker is sending:
+# either way email is not working as it should.
+STUCK_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    waiting: int
+    stuck: int  # waiting longer than STUCK_AFTER
+    failed_last_day: int
+    sent_last_day: int
+
+    @property
+    def needs_attention(self):
+        return bool(self.stuck or self.failed_last_day)
+
+    @property
+    def stuck_minutes(self):
+        return int(STUCK_AFTER.total_seconds() // 60)
+
+
+def outbox_health(scheme_id):
+    """How a scheme's messages stand: what the page of messages and the dashboard show."""
+    now = timezone.now()
+    mine = Message.objects.filter(scheme_id=scheme_id)
+    waiting = mine.filter(status=MessageStatus.WAITING)
+    return OutboxHealth(
+        waiting=waiting.count(),
+        stuck=waiting.filter(created_at__lt=now - STUCK_AFTER).count(),
+        failed_last_day=mine.filter(
+            status=MessageStatus.FAILED, created_at__gte=now - timedelta(days=1)
+        ).count(),
+        sent_last_day=mine.filter(sent_at__gte=now - timedelta(days=1)).count(),
+    )
+
+
+# --- The transport --------------------------------------------------------------------------
+
+
+def message_id(key, number=0):
+    """The Message-ID of the `number`-th email of the message `key`: the same on every try, so
+    a mail system that sees it twice knows it for one email. A digest: no ids in headers."""
+    digest = hashlib.sha256(f"{key}#{number}".encode()).hexdigest()[:32]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "aligns.invalid"
+    return f"<{digest}@{domain}>"
+
+
+def deliver(email, *, message_id):
+    """Render and send `email`, once, to each distinct address in its recipients (blank ones
+    skipped). Returns 1 if it went to anybody, 0 if it had nobody to go to."""
+    recipients = sorted({address for address in email.recipients if address})
+    if not recipients:
+        return 0
+    context = {"service_name": settings.ALIGNS_SERVICE_NAME, **email.context}
+    EmailMessage(
+        subject=render_to_string(f"emails/{email.template}-subject.txt", context).strip(),
+        body=render_to_string(f"emails/{email.template}-body.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=recipients,
+        headers={"Message-ID": message_id},
+    ).send()
+    return 1

@@ -1,0 +1,99 @@
+"""Emails to coordinators and volunteers: the kinds of message the support services and the
+sweeps queue (aligns/outbox), made by the worker from ids when it sends, so each says what is
+true then (a call made meanwhile is not reminded).
+
+Emails to coordinators name no client: they say what kind of thing needs action and link to
+ALIGNS, where the details are behind sign-in. Emails to volunteers use a first name at most.
+"""
+
+from aligns.outbox.services import Email, coordinator_addresses, message_kind
+from visits.models import (
+    OUTSTANDING_CALL_STATUSES,
+    Assignment,
+    AssignmentStatus,
+    CallKind,
+    Concern,
+    ScheduledCall,
+    SupportEpisode,
+)
+from visits.services import visit_refusal
+
+
+def _coordinator_alert(scheme_id, what, *, urgency="", again=False):
+    return Email(
+        "coordinator_alert",
+        {"what": what, "urgency": urgency, "again": again},
+        coordinator_addresses(scheme_id),
+    )
+
+
+@message_kind("A concern raised")
+def concern_raised(*, concern_id, again=False):
+    """A new concern, or (`again`) one nobody has acknowledged in time."""
+    concern = Concern.objects.select_related("episode").get(pk=concern_id)
+    return _coordinator_alert(
+        concern.episode.scheme_id,
+        f"A {concern.get_category_display().lower()} concern was raised",
+        urgency=concern.get_urgency_display(),
+        again=again,
+    )
+
+
+@message_kind("A call overdue")
+def call_overdue(*, call_id):
+    call = ScheduledCall.objects.select_related("episode").get(pk=call_id)
+    return _coordinator_alert(call.episode.scheme_id, "A call to a client is overdue")
+
+
+@message_kind("A week-6 review due")
+def review_due(*, episode_id):
+    episode = SupportEpisode.objects.get(pk=episode_id)
+    return _coordinator_alert(episode.scheme_id, "A support episode has reached its week-6 review")
+
+
+@message_kind("An offer not answered")
+def offer_unanswered(*, assignment_id):
+    assignment = Assignment.objects.select_related("episode").get(pk=assignment_id)
+    return _coordinator_alert(
+        assignment.episode.scheme_id, "A volunteer has not answered the offer of a new client"
+    )
+
+
+@message_kind("A reminder of a call or visit")
+def call_reminder(*, call_id):
+    """Remind the assigned volunteer of a call or visit due today (first name only)."""
+    call = ScheduledCall.objects.select_related("episode__client").get(pk=call_id)
+    if call.status not in OUTSTANDING_CALL_STATUSES:
+        return None  # made, cancelled or paused since the sweep queued the reminder
+    if call.kind == CallKind.VISIT and visit_refusal(call.episode):
+        return None  # on hold since: checked again at the moment of sending
+    assignment = (
+        call.episode.assignments.filter(status=AssignmentStatus.ACCEPTED)
+        .select_related("volunteer")
+        .first()
+    )
+    if assignment is None:
+        return None
+    return Email(
+        "volunteer_reminder",
+        {
+            "call": call,
+            "client_first_name": call.episode.client.given_name,
+            "volunteer": assignment.volunteer,
+        },
+        [assignment.volunteer.contact_email],
+    )
+
+
+@message_kind("An offer of a new client")
+def offer_made(*, assignment_id):
+    """A new client is offered to the volunteer: say so at once, naming nobody, so they sign in
+    and answer (the first call is due within days of discharge)."""
+    assignment = (
+        Assignment.objects.select_related("volunteer__user").filter(pk=assignment_id).first()
+    )
+    if assignment is None or assignment.status != AssignmentStatus.OFFERED:
+        return None  # withdrawn, or already answered, before the email went
+    return Email(
+        "volunteer_offer", {"volunteer": assignment.volunteer}, [assignment.volunteer.contact_email]
+    )
