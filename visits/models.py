@@ -328,7 +328,16 @@ class ScheduledCall(models.Model):
 
     class Meta:
         ordering = ["due_at", "pk"]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            # The reminder sweep's claim: only the calls still to remind, so each batch
+            # finds the next without passing those just reminded.
+            models.Index(
+                fields=["due_at", "id"],
+                name="calls_to_remind",
+                condition=models.Q(status="pending", reminded_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"

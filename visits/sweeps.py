@@ -13,12 +13,14 @@ happens (`call-reminder:<call id>:<due date>`).
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from aligns.accounts.models import Scheme
-from aligns.outbox.services import outbox_message, queue_messages
+from aligns.claims import claim_and_update
+from aligns.outbox.services import outbox_message, queue_messages, queue_messages_from
 from visits.emails import call_overdue, call_reminder, concern_raised, offer_unanswered, review_due
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
@@ -66,52 +68,68 @@ def _pk(row):
     return row["pk"] if isinstance(row, dict) else row.pk
 
 
-def _without_visits_on_hold(calls, read):
-    """`calls` less the visits whose home visits are on hold (visits.services.visit_refusal);
-    `read(call)` gives a call's kind and episode id. Holds are read per episode, which is cheap
-    because few of the calls due at once are visits."""
-    visits = {episode_id for kind, episode_id in map(read, calls) if kind == CallKind.VISIT}
-    episodes = SupportEpisode.objects.filter(pk__in=visits).select_related("client")
-    held = {episode.pk for episode in episodes if visit_refusal(episode)} if visits else set()
-    return [call for call in calls if read(call) not in {(CallKind.VISIT, pk) for pk in held}]
+def _visits_on_hold(calls):
+    """Which of `calls`, given as (pk, kind, episode id), are visits whose home visits are on
+    hold (visits.services.visit_refusal). Read per episode, which is cheap because few of the
+    calls due at once are visits."""
+    episodes = {episode for _, kind, episode in calls if kind == CallKind.VISIT}
+    if not episodes:
+        return set()
+    held = {
+        episode.pk
+        for episode in SupportEpisode.objects.filter(pk__in=episodes).select_related("client")
+        if visit_refusal(episode)
+    }
+    return {pk for pk, kind, episode in calls if kind == CallKind.VISIT and episode in held}
 
 
-def sweep_reminders(now=None):
-    """Remind volunteers of calls and visits due today, once each."""
+def sweep_reminders(now=None, *, batch=BATCH):
+    """Remind volunteers of calls and visits due today, once each.
+
+    The sweep at national scale: after an outage tens of thousands fall due at once. Each batch
+    is claimed and marked in one UPDATE, and its messages written in one INSERT … SELECT, so no
+    call passes through Python but the visits, whose holds are read here (and undone: a visit
+    on hold is reminded if the hold lifts while it is still due today)."""
     now = now or timezone.now()
     end_of_today = timezone.make_aware(
         timezone.datetime.combine(timezone.localdate(now), timezone.datetime.max.time())
     )
-    due = (
-        ScheduledCall.objects.filter(
-            status=CallStatus.PENDING,
-            reminded_at__isnull=True,
-            due_at__lte=end_of_today,
-            due_at__gte=now - timedelta(days=1),
-            episode__status__in=RUNNING_STATUSES,
-        )
-        .order_by("due_at", "pk")
-        .values("pk", "kind", "due_at", "episode_id", "episode__scheme_id")
-    )
-
-    def remind(calls):
-        # A visit on hold is reminded if the hold lifts while it is still due today.
-        calls = _without_visits_on_hold(calls, lambda call: (call["kind"], call["episode_id"]))
-        ScheduledCall.objects.filter(pk__in=[call["pk"] for call in calls]).update(reminded_at=now)
-        queue_messages(
-            [
-                outbox_message(
-                    call_reminder,
-                    key=f"call-reminder:{call['pk']}:{timezone.localdate(call['due_at'])}",
-                    scheme_id=call["episode__scheme_id"],
-                    call_id=call["pk"],
-                )
-                for call in calls
-            ]
-        )
-        return calls
-
-    return _drain(due, remind)
+    due = ScheduledCall.objects.filter(
+        status=CallStatus.PENDING,
+        reminded_at__isnull=True,
+        due_at__lte=end_of_today,
+        due_at__gte=now - timedelta(days=1),
+        episode__status__in=RUNNING_STATUSES,
+    ).order_by("due_at", "pk")
+    reminded, held = 0, set()
+    while True:
+        with transaction.atomic():
+            marked = claim_and_update(
+                due.exclude(pk__in=held),
+                batch=batch,
+                returning=("pk", "kind", "episode"),
+                reminded_at=now,
+            )
+            if not marked:
+                return reminded
+            on_hold = _visits_on_hold(marked)
+            if on_hold:
+                ScheduledCall.objects.filter(pk__in=on_hold).update(reminded_at=None)
+                held |= on_hold
+            pks = [pk for pk, _, _ in marked if pk not in on_hold]
+            queue_messages_from(
+                call_reminder,
+                ScheduledCall.objects.filter(pk__in=pks),
+                key=Concat(
+                    Value("call-reminder:"),
+                    Cast("pk", CharField()),
+                    Value(":"),
+                    Cast(TruncDate("due_at"), CharField()),
+                ),
+                scheme_id=F("episode__scheme_id"),
+                call_id=F("pk"),
+            )
+        reminded += len(pks)
 
 
 def _past_grace(now):
@@ -139,7 +157,8 @@ def sweep_overdue(now=None):
 
     def flag(calls):
         # On hold: nobody may make the visit, so it is not missed.
-        calls = _without_visits_on_hold(calls, lambda call: (call.kind, call.episode_id))
+        on_hold = _visits_on_hold([(call.pk, call.kind, call.episode_id) for call in calls])
+        calls = [call for call in calls if call.pk not in on_hold]
         calls_move(
             ScheduledCall.objects.filter(pk__in=[call.pk for call in calls]),
             CallStatus.OVERDUE,

@@ -8,14 +8,14 @@
 2. Once the change commits, the worker is nudged to dispatch at once (`urgent`: the person is
    waiting for it, an invitation or a concern). Otherwise, and whenever a nudge is lost, the
    beat's dispatch every minute finds the row.
-3. `dispatch` claims waiting rows with SELECT … FOR UPDATE SKIP LOCKED and gives the worker a
-   lease on them (their next attempt moves to the end of the lease), then makes each email from
-   the rows as they are now and sends it with a Message-ID made from the key. Only once the mail
-   server has taken it is the row marked sent. A worker that dies while sending leaves the row
-   to be claimed again when its lease ends; the Message-ID lets the receiving side see a second
-   copy as the same email.
-4. A mail server that refuses or cannot be reached is tried again with growing waits, about 3
-   hours in all; then the row is failed, with the kind of error (never its text), and shows on
+3. `dispatch` claims waiting rows (SELECT … FOR UPDATE SKIP LOCKED, aligns/claims.py) and gives
+   the worker a lease on them (their next attempt moves to the end of the lease), then makes each
+   email from the rows as they are now and sends it with a Message-ID made from the key. Only
+   once the mail server has taken it is the row marked sent. A worker that dies while sending
+   leaves the row to be claimed again when its lease ends; the Message-ID lets the receiving
+   side see a second copy as the same email.
+4. A mail server that refuses or cannot be reached is tried again with growing waits, for up
+   to 3 hours; then the row is failed, with the kind of error (never its text), and shows on
    the scheme's page of messages (outbox:messages).
 
 Log lines name the message's kind and ids, never a name, an address or a note.
@@ -34,12 +34,14 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from aligns.accounts.models import Role, User
+from aligns.claims import claim_and_update
 from aligns.outbox.models import Message, MessageStatus
 from aligns.queueing import queue_after_commit
 
@@ -51,7 +53,7 @@ logger = logging.getLogger(__name__)
 # wasted but harmless, and telling the two apart is the mail server's business.
 TRY_AGAIN_ON = (smtplib.SMTPException, OSError)
 # Waits of about 1, 2, 4, 8, 16 minutes, then 30 minutes each (randomised, so workers do not
-# all try at once): 11 tries over about 3 hours.
+# all try at once): 11 tries over 1½ to 3 hours.
 RETRY_FIRST_WAIT = timedelta(minutes=1)
 RETRY_LONGEST_WAIT = timedelta(minutes=30)
 MAX_ATTEMPTS = 11
@@ -109,13 +111,17 @@ def coordinator_addresses(scheme_id):
 # --- Queueing: a row in the caller's transaction -------------------------------------------
 
 
+def _kind_name(kind):
+    if KINDS.get(kind.__name__) is not kind:
+        raise ValueError(f"{kind.__name__} is not a kind of message (@message_kind).")
+    return kind.__name__
+
+
 def outbox_message(kind, *, key=None, scheme_id=None, **ids):
     """An unsaved Message of `kind` (a function registered with @message_kind) about `ids`.
     `key` names it, for messages that must go once (a reminder per call and due date); without
     one each message is its own (an invitation sent again is sent again)."""
-    name = kind.__name__
-    if KINDS.get(name) is not kind:
-        raise ValueError(f"{name} is not a kind of message (@message_kind).")
+    name = _kind_name(kind)
     return Message(kind=name, ids=ids, key=key or f"{name}:{uuid.uuid4().hex}", scheme_id=scheme_id)
 
 
@@ -127,6 +133,42 @@ def queue_messages(messages, *, urgent=False):
         from aligns.outbox.tasks import dispatch_task
 
         queue_after_commit(dispatch_task)
+
+
+def queue_messages_from(kind, rows, *, key, scheme_id, **ids):
+    """One message of `kind` for each row of the queryset `rows`, written by the database in
+    one INSERT … SELECT, so no row passes through Python: for a sweep's thousands. `key`,
+    `scheme_id` and each of `ids` are expressions over the rows (F("pk"), Concat(...)). A key
+    already there is left as it is. Returns how many were written."""
+    name = _kind_name(kind)
+    now = timezone.now()
+    made = rows.order_by().values(
+        made_kind=Value(name),
+        made_ids=JSONObject(**ids),
+        made_key=key,
+        made_scheme=scheme_id,
+        made_status=Value(MessageStatus.WAITING.value),
+        made_attempts=Value(0),
+        made_next=Value(now, output_field=DateTimeField()),
+        made_error=Value(""),
+        made_created=Value(now, output_field=DateTimeField()),
+    )
+    sql, params = made.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ["kind", "ids", "key", "scheme_id", "status", "attempts", "next_attempt_at",
+               "last_error", "created_at"]  # fmt: skip
+    selected = ["made_kind", "made_ids", "made_key", "made_scheme", "made_status",
+                "made_attempts", "made_next", "made_error", "made_created"]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the model and this function; every value is a parameter. "WHERE
+            # true" keeps SQLite from reading ON CONFLICT as part of the SELECT.
+            f"INSERT INTO {quote(Message._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 # nosec B608
+            f"SELECT {', '.join(map(quote, selected))} FROM ({sql}) AS made WHERE true "
+            f"ON CONFLICT ({quote('key')}) DO NOTHING",
+            params,
+        )
+        return cursor.rowcount
 
 
 def queue_email(kind, *, key=None, scheme_id=None, urgent=True, **ids):
@@ -151,23 +193,20 @@ def dispatch(*, batch=DISPATCH_BATCH, seconds=DISPATCH_SECONDS):
 
 
 def _claim(batch):
-    """Take up to `batch` waiting messages whose time has come, for LEASE: another worker
-    skips the rows locked here, and once this commits finds them not due until the lease ends.
-    """
+    """Take up to `batch` waiting messages whose time has come, for LEASE, in one statement:
+    another worker skips the rows locked here, and once this commits finds them not due until
+    the lease ends."""
     now = timezone.now()
     with transaction.atomic():
-        pks = list(
-            Message.objects.filter(status=MessageStatus.WAITING, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "id")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:batch]
+        claimed = claim_and_update(
+            Message.objects.filter(status=MessageStatus.WAITING, next_attempt_at__lte=now).order_by(
+                "next_attempt_at", "id"
+            ),
+            batch=batch,
+            next_attempt_at=now + LEASE,
+            attempts=F("attempts") + 1,
         )
-        if not pks:
-            return []
-        Message.objects.filter(pk__in=pks).update(
-            next_attempt_at=now + LEASE, attempts=F("attempts") + 1
-        )
-    return list(Message.objects.filter(pk__in=pks).order_by("id"))
+    return list(Message.objects.filter(pk__in=[pk for (pk,) in claimed]).order_by("id"))
 
 
 def _send(message):

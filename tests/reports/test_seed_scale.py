@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from aligns.accounts.models import Role, Scheme
@@ -119,3 +120,30 @@ def test_the_matching_benchmark_runs_and_leaves_nothing_behind(db):
     assert "5 volunteers: median" in out.getvalue()
     assert "20 volunteers: median" in out.getvalue()
     assert not Volunteer.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the sweep benchmark runs on PostgreSQL only"
+)
+def test_the_sweep_benchmark_alternates_the_two_sides_and_leaves_no_due_call_behind():
+    from aligns.outbox.models import Message
+    from visits.models import CallStatus, ScheduledCall
+
+    seed(LARGE)
+    out = StringIO()
+    call_command("benchmark_sweep", calls=40, repeat=2, history=300, sent=30, stdout=out)
+    text = out.getvalue()
+
+    runs = re.findall(r"run (\d) (sweep|update)", text)
+    assert runs == [("1", "sweep"), ("1", "update"), ("2", "update"), ("2", "sweep")]
+    assert re.search(r"sweep +min [\d.]+ s +median [\d.]+ s", text)
+    assert re.search(r"40 calls: the sweep takes [\d.]+× the bare UPDATE", text)
+    assert not ScheduledCall.objects.filter(status=CallStatus.PENDING).exists()
+    assert Message.objects.count() == 30  # the month of history only
+
+
+def test_the_sweep_benchmark_refuses_sqlite():
+    if connection.vendor == "postgresql":
+        pytest.skip("on PostgreSQL it runs")
+    with pytest.raises(CommandError, match="Run it on PostgreSQL"):
+        call_command("benchmark_sweep", stdout=StringIO())

@@ -162,6 +162,39 @@ def test_two_sweeps_at_once_raise_each_overdue_alert_once(make_active_episode):
     assert ScheduledCall.objects.filter(status=CallStatus.OVERDUE).count() == 15
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="skip_locked needs PostgreSQL (set DATABASE_URL)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_sweeps_at_once_remind_each_call_once_with_one_message(make_active_episode):
+    from aligns.outbox.models import Message
+
+    with time_machine.travel(MONDAY, tick=False):
+        for _ in range(30):
+            make_active_episode(went_home=datetime.date(2026, 11, 2))
+    start = threading.Barrier(2)
+    counts = []
+
+    def sweep():
+        try:
+            start.wait()
+            counts.append(sweep_reminders(at(2026, 11, 5, 7, 0), batch=4))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    first_calls = ScheduledCall.objects.filter(is_first=True)
+    assert sum(counts) == 30 == first_calls.filter(reminded_at__isnull=False).count()
+    assert sorted(Message.objects.values_list("ids__call_id", flat=True)) == sorted(
+        first_calls.values_list("pk", flat=True)
+    )
+
+
 # --- Contacts ------------------------------------------------------------------------------
 
 
