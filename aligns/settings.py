@@ -333,6 +333,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # national report export; the sweeps and the dispatch finish in seconds to a minute.
 CELERY_TASK_TIME_LIMIT = 50 * 60
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The queue tasks go to and workers read: a second deployment sharing one Redis uses another.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic sweeps; later features add theirs here, in one place.
@@ -434,6 +436,10 @@ ALIGNS_FORM_TOKEN_DAYS = env_int("ALIGNS_FORM_TOKEN_DAYS", 30, minimum=1)
 # How long the outbox keeps a message once it is sent, not needed or failed (its row holds ids
 # only; the scheme's page of messages shows the last day).
 ALIGNS_MESSAGES_DAYS = env_int("ALIGNS_MESSAGES_DAYS", 30, minimum=1)
+# How long a worker holds the messages it has claimed (aligns/outbox/services.py): longer than
+# sending a batch can take, so a live worker never loses its claim, and the wait before a dead
+# worker's messages are taken again.
+ALIGNS_OUTBOX_LEASE_SECONDS = env_int("ALIGNS_OUTBOX_LEASE_SECONDS", 600, minimum=1)
 # How many emails the public pages (a password reset, asking for an account) may send to one
 # address, and be asked for from one IP address, per hour. Beyond that the page answers the
 # same and sends nothing.

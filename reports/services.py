@@ -6,8 +6,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from aligns.outbox.services import queue_email
 from aligns.queueing import queue_after_commit
 from reports import exports
+from reports.emails import report_ready
 from reports.figures import build_report, contacts_in_period
 from reports.models import EXPORT_KEPT_FOR, ExportStatus, ReportExport
 from reports.period import Period
@@ -76,16 +78,27 @@ def export_build(*, export_id):
         content = exports.render(report, export.export_format)
     except Exception:
         logger.exception("Report export %s failed", export.pk)
-        ReportExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.FAILED, finished_at=timezone.now()
-        )
+        _finish(export, status=ExportStatus.FAILED)
         raise
-    ReportExport.objects.filter(pk=export.pk).update(
+    _finish(
+        export,
         status=ExportStatus.READY,
         progress=100,
         content=content,
         filename=exports.filename(report, export.export_format),
-        finished_at=timezone.now(),
     )
     export.refresh_from_db()
     return export
+
+
+@transaction.atomic
+def _finish(export, **fields):
+    """Record the end of a background export and tell whoever asked, in one transaction: the
+    person is told once, and only of a file that is there."""
+    ReportExport.objects.filter(pk=export.pk).update(finished_at=timezone.now(), **fields)
+    queue_email(
+        report_ready,
+        key=f"report-ready:{export.pk}",
+        scheme_id=export.scheme_id,
+        export_id=export.pk,
+    )

@@ -17,5 +17,7 @@ def expiry_reminder(*, reminder_id):
         what = f"{record.course} training"
     context = {"volunteer": volunteer, "what": what, "expires_on": reminder.expires_on}
     return Email(
-        "expiry_reminder", context, [*coordinator_addresses(volunteer.scheme_id), volunteer.email]
+        "expiry_reminder",
+        context,
+        [*coordinator_addresses(volunteer.scheme_id), volunteer.contact_email],
     )

@@ -57,10 +57,16 @@ TRY_AGAIN_ON = (smtplib.SMTPException, OSError)
 RETRY_FIRST_WAIT = timedelta(minutes=1)
 RETRY_LONGEST_WAIT = timedelta(minutes=30)
 MAX_ATTEMPTS = 11
-# How long a worker holds the messages it has claimed. Longer than sending a batch can take
-# (each email waits at most EMAIL_TIMEOUT on each step with the mail server), so a live worker
-# never loses its claim; a dead worker's messages are taken again when it ends.
-LEASE = timedelta(minutes=10)
+
+
+def lease():
+    """How long a worker holds the messages it has claimed (ALIGNS_OUTBOX_LEASE_SECONDS, 10
+    minutes): longer than sending a batch can take (each email waits at most EMAIL_TIMEOUT on
+    each step with the mail server), so a live worker never loses its claim; a dead worker's
+    messages are taken again when it ends."""
+    return timedelta(seconds=settings.ALIGNS_OUTBOX_LEASE_SECONDS)
+
+
 DISPATCH_BATCH = 50
 # One dispatch stops taking new batches after this long, so a steady stream of messages cannot
 # keep one task running for ever; the next run carries on.
@@ -193,7 +199,7 @@ def dispatch(*, batch=DISPATCH_BATCH, seconds=DISPATCH_SECONDS):
 
 
 def _claim(batch):
-    """Take up to `batch` waiting messages whose time has come, for LEASE, in one statement:
+    """Take up to `batch` waiting messages whose time has come, for the lease, in one statement:
     another worker skips the rows locked here, and once this commits finds them not due until
     the lease ends."""
     now = timezone.now()
@@ -203,7 +209,7 @@ def _claim(batch):
                 "next_attempt_at", "id"
             ),
             batch=batch,
-            next_attempt_at=now + LEASE,
+            next_attempt_at=now + lease(),
             attempts=F("attempts") + 1,
         )
     return list(Message.objects.filter(pk__in=[pk for (pk,) in claimed]).order_by("id"))

@@ -27,11 +27,11 @@ from aligns.accounts.models import AccountRequest, Role, User
 from aligns.accounts.services import user_invite
 from aligns.outbox.models import Message, MessageStatus
 from aligns.outbox.services import (
-    LEASE,
     MAX_ATTEMPTS,
     NOBODY_TO_SEND_TO,
     RETRY_LONGEST_WAIT,
     _claim,
+    lease,
     message_id,
     queue_email,
 )
@@ -168,12 +168,9 @@ def test_a_broker_that_cannot_be_reached_delays_the_email_and_loses_nothing(
 ):
     from celery.app.task import Task
 
-    from aligns.celery import app
-
     def broker_down(task, *args, **kwargs):
         raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
 
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
     monkeypatch.setattr(Task, "apply_async", broker_down)
     client.force_login(coordinator)
 
@@ -301,7 +298,7 @@ def test_a_message_claimed_by_a_worker_that_died_is_sent_once_its_lease_ends(
         [claimed] = _claim(batch=10)  # a worker took it, then was killed before sending
 
         assert send_messages() == 0  # another worker leaves it alone while the lease runs
-        clock.shift(LEASE)
+        clock.shift(lease())
         assert send_messages() == 1
 
     assert [email.to for email in mail.outbox] == [[person.email]]

@@ -8,6 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.urls import reverse
 
 from aligns.accounts.models import Role, Scheme
@@ -295,6 +296,52 @@ def test_a_large_report_is_made_by_the_worker_and_offered_when_ready(
     assert list(report_log_entries(manager).values_list("page", flat=True)) == [
         "reports:export_download"
     ]
+
+
+def test_whoever_asked_for_a_background_report_is_emailed_once_when_it_is_ready(
+    client, hand_built, manager, settings, send_messages
+):
+    settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 2
+    client.force_login(manager)
+    export(client, "pdf")
+    made = ReportExport.objects.get()
+
+    export_build(export_id=made.pk)
+    export_build(export_id=made.pk)  # the task delivered twice: built and told once
+    send_messages()
+
+    (email,) = mail.outbox
+    assert email.to == [manager.email]
+    assert "is ready" in email.subject
+    assert "open Reports" in email.body
+    assert "PDF" in email.body
+
+
+def test_whoever_asked_is_told_when_a_background_report_could_not_be_made(
+    client, hand_built, manager, settings, send_messages, monkeypatch
+):
+    settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 2
+    client.force_login(manager)
+    export(client, "xlsx")
+    made = ReportExport.objects.get()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault in making the file")
+
+    monkeypatch.setattr("reports.exports.render", broken)
+    with pytest.raises(RuntimeError):
+        export_build(export_id=made.pk)
+    send_messages()
+
+    (email,) = mail.outbox
+    assert "could not be made" in email.subject
+    assert "ask for it again" in email.body
+
+
+def test_a_report_made_while_the_browser_waits_sends_no_email(client, hand_built, manager):
+    client.force_login(manager)
+    assert export(client, "csv").status_code == 200
+    assert mail.outbox == []
 
 
 def test_a_large_report_that_cannot_be_queued_says_so_rather_than_wait_for_ever(

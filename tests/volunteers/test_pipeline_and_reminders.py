@@ -71,6 +71,22 @@ def test_a_dbs_recheck_due_within_30_days_is_reminded_once_however_often_the_tas
     assert "13 December 2026" in message.subject
 
 
+def test_a_volunteer_known_only_by_their_sign_in_is_reminded_at_its_address(
+    frozen, remind, make_volunteer, make_user, coordinator
+):
+    # Most volunteers are invited: their address is their sign-in's, the profile's is blank.
+    signed_in = make_user("volunteer", email="signed.in@example.org")
+    volunteer = make_volunteer(user=signed_in, email="")
+    DbsCheck.objects.filter(volunteer=volunteer).update(
+        recheck_due=TODAY + datetime.timedelta(days=20)
+    )
+
+    remind()
+
+    (message,) = mail.outbox
+    assert set(message.to) == {"signed.in@example.org", coordinator.email}
+
+
 def test_checks_far_off_or_already_lapsed_are_not_reminded(frozen, remind, make_volunteer):
     far = make_volunteer(given_name="Far")
     lapsed = make_volunteer(given_name="Lapsed")
