@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 CSS := var/static-build/css/aligns.css
 
-.PHONY: run test install lint format constraints clean safety
+.PHONY: run test install lint format constraints clean safety faults simulate
 
 ## run: the app with demo data on SQLite, plus a Celery worker and beat (Ctrl-C stops all)
 ## (two-factor sign-in is optional in the demo, so the demo logins work with a password alone)
@@ -44,6 +44,19 @@ $(CSS): $(NPM_STAMP) static/scss/aligns.scss
 ## safety: take out each care-safety control in turn and check its tests fail (docs/safety)
 safety: install
 	$(BIN)/python -m tests.safety.check_controls
+
+## faults: the fault-injection suite at full strength: 24 workers killed mid-sweep or
+## mid-dispatch, and Redis stopped for 20 s (make test runs 4 and 3 s). Set CELERY_BROKER_URL
+## to a Redis to test the production broker.
+faults: install
+	ALIGNS_FAULT_TRIALS=24 ALIGNS_FAULT_OUTAGE_SECONDS=20 $(BIN)/pytest -s tests/visits/test_fault_injection.py
+
+## simulate: eight weeks of a scheme with 1,000 episodes in simulated time, the sweeps every
+## 5 minutes as in production, workers killed and the broker down for 6 hours; prints what
+## happened and fails if anybody was forgotten (make test runs 120 episodes, hourly sweeps)
+simulate: install
+	ALIGNS_SIMULATION_EPISODES=1000 ALIGNS_SIMULATION_SWEEP_MINUTES=5 \
+	  $(BIN)/pytest -s -p no:logging tests/visits/test_simulation.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,14 +9,13 @@ email fail.
 
 import datetime
 import logging
-import threading
 import time
 
 import pytest
 import time_machine
 from celery import Celery
 from django.core import mail
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +36,7 @@ from aligns.outbox.services import (
 )
 from aligns.outbox.tasks import delete_old_messages_task
 from aligns.queueing import queue_now
+from tests.concurrency import at_once
 from tests.factories import SchemeFactory
 
 DISPATCH = "aligns.outbox.tasks.dispatch_task"
@@ -380,21 +380,7 @@ def test_two_dispatchers_at_once_send_each_message_once(coordinator, queued_task
 
     for number in range(40):
         invite(coordinator, email=f"dispatched.to.{number}@example.org")
-    start = threading.Barrier(2)
-    counts = []
-
-    def run():
-        try:
-            start.wait()
-            counts.append(dispatch(batch=5))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = at_once(lambda: dispatch(batch=5), lambda: dispatch(batch=5))
 
     assert sum(counts) == 40
     assert sorted(email.to[0] for email in mail.outbox) == sorted(

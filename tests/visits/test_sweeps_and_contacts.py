@@ -1,17 +1,17 @@
 """The sweeps (reminders, overdue calls, reviews, concerns) and logging contacts."""
 
 import datetime
-import threading
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
 from aligns.accounts.models import Role
 from clients.assessment import RiskLevel
 from clients.services import assessment_save_answers, assessment_sign_off, assessment_start
 from tests.clients.conftest import answers
+from tests.concurrency import at_once
 from tests.visits.conftest import at
 from visits.models import (
     Alert,
@@ -141,21 +141,11 @@ def test_two_sweeps_at_once_raise_each_overdue_alert_once(make_active_episode):
     with time_machine.travel(MONDAY, tick=False):
         for _ in range(5):
             make_active_episode(went_home=datetime.date(2026, 11, 2))
-    start = threading.Barrier(2)
-    counts = []
 
     def sweep():
-        try:
-            start.wait()
-            counts.append(sweep_overdue(at(2026, 11, 23, 9, 0)))
-        finally:
-            connections.close_all()
+        return sweep_overdue(at(2026, 11, 23, 9, 0))
 
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = at_once(sweep, sweep)
 
     assert sum(counts) == 15  # three overdue calls in each of five episodes
     assert Alert.objects.count() == 15
@@ -172,21 +162,11 @@ def test_two_reminder_sweeps_at_once_remind_each_call_once_with_one_message(make
     with time_machine.travel(MONDAY, tick=False):
         for _ in range(30):
             make_active_episode(went_home=datetime.date(2026, 11, 2))
-    start = threading.Barrier(2)
-    counts = []
 
     def sweep():
-        try:
-            start.wait()
-            counts.append(sweep_reminders(at(2026, 11, 5, 7, 0), batch=4))
-        finally:
-            connections.close_all()
+        return sweep_reminders(at(2026, 11, 5, 7, 0), batch=4)
 
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = at_once(sweep, sweep)
 
     first_calls = ScheduledCall.objects.filter(is_first=True)
     assert sum(counts) == 30 == first_calls.filter(reminded_at__isnull=False).count()
