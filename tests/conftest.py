@@ -7,6 +7,19 @@ from aligns.accounts.models import Role
 from tests.factories import ROLE_FACTORIES, SchemeFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """With --no-migrations (the mutation runs, `make mutation`: a test database in a second
+    rather than ten) the tables are made from the models; load the lists the migrations would
+    have (referrals/migrations/0002_catalogues.py, the only data an empty database gets)."""
+    if request.config.getoption("nomigrations"):
+        from aligns.catalogues.lists import load_catalogues
+        from aligns.catalogues.models import KnownRisk, Need
+
+        with django_db_blocker.unblock():
+            load_catalogues(Need, KnownRisk)
+
+
 @pytest.fixture(autouse=True)
 def tasks_run_at_once(request):
     """A task queued during a test runs at once, in this process (Celery's eager mode), as the

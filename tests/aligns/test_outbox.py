@@ -5,6 +5,9 @@ the worker's dispatch, tried again while the mail server is down, once per key.
 it; `sent()` runs what a request does after commit (with Celery eager: the dispatch itself);
 `send_messages` is the dispatch the beat runs every minute; `mail_server_down` makes every
 email fail.
+
+The tests of two at once (tests/concurrency.py) run on PostgreSQL only, as CI does: SQLite
+has no row locks and no SKIP LOCKED (it serialises every write), so there nothing would race.
 """
 
 import datetime

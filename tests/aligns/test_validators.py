@@ -76,3 +76,44 @@ def test_an_ordinary_name_with_accents_and_apostrophes_is_one_plain_line():
     from aligns.validators import validate_plain_line
 
     validate_plain_line("Siobhán O'Neill-Ó Dálaigh")  # raises if refused
+
+
+def _modulus_11(body):
+    """The check digit of a nine-digit body, worked out here as the NHS data dictionary gives
+    it (weights 10 down to 2; 11 - remainder; 11 becomes 0; 10 means no valid number)."""
+    remainder = sum(int(digit) * (10 - place) for place, digit in enumerate(body)) % 11
+    return 0 if remainder == 0 else 11 - remainder
+
+
+def test_a_synthetic_number_is_the_body_2n_or_if_that_cannot_be_valid_2n_plus_1():
+    from aligns.nhs import synthetic_nhs_number
+
+    for seed in range(0, 3000, 7):
+        for body in (f"999{2 * seed:06d}", f"999{2 * seed + 1:06d}"):
+            if _modulus_11(body) != 10:
+                assert synthetic_nhs_number(seed) == f"{body}{_modulus_11(body)}", seed
+                break
+
+
+def test_a_synthetic_number_has_ten_digits_whatever_the_seed():
+    from aligns.nhs import is_valid_nhs_number, synthetic_nhs_number
+
+    for seed in (499_999, 500_000, 1_234_567):
+        number = synthetic_nhs_number(seed)
+        assert len(number) == 10 and is_valid_nhs_number(number), seed
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("9990000018", "999 000 0018"),
+        ("999-000-0018", "999 000 0018"),
+        (" 999 0000018 ", "999 000 0018"),
+        ("12345", "12345"),  # not ten digits: shown as typed, for the form to refuse
+        ("99900000181", "99900000181"),
+    ],
+)
+def test_nhs_numbers_are_shown_in_3_3_4_groups_and_anything_else_as_typed(typed, shown):
+    from aligns.nhs import format_nhs_number
+
+    assert format_nhs_number(typed) == shown

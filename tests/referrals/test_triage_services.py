@@ -1,4 +1,8 @@
-"""Accepting, declining and withdrawing: one transition table, clients and episodes."""
+"""Accepting, declining and withdrawing: one transition table, clients and episodes.
+
+The tests of two at once (tests/concurrency.py) run on PostgreSQL only, as CI does: SQLite
+has no row locks and no SKIP LOCKED (it serialises every write), so there nothing would race.
+"""
 
 import datetime
 from functools import partial

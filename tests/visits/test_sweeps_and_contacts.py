@@ -1,4 +1,8 @@
-"""The sweeps (reminders, overdue calls, reviews, concerns) and logging contacts."""
+"""The sweeps (reminders, overdue calls, reviews, concerns) and logging contacts.
+
+The tests of two at once (tests/concurrency.py) run on PostgreSQL only, as CI does: SQLite
+has no row locks and no SKIP LOCKED (it serialises every write), so there nothing would race.
+"""
 
 import datetime
 
