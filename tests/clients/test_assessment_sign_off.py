@@ -27,7 +27,10 @@ def assessed(client, by, **changes):
 def test_no_home_visit_before_any_assessment_but_the_reason_says_phone_is_fine(client_record):
     refusal = home_visit_refusal(client_record)
 
-    assert "No home visit until a coordinator signs off a risk assessment" in refusal
+    # The words the volunteer's and coordinator's pages show, exactly.
+    assert refusal == (
+        "No home visit until a coordinator signs off a risk assessment. Phone calls only."
+    )
     with pytest.raises(HomeVisitNotAllowed):
         assert_home_visit_allowed(client_record)
 
@@ -56,7 +59,10 @@ def test_high_risk_means_phone_only_until_a_second_person_signs_off(
     )
 
     assert assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF
-    assert "phone support only" in home_visit_refusal(client_record)
+    assert home_visit_refusal(client_record) == (
+        "High risk: phone support only until a second coordinator or a manager signs off the "
+        "assessment."
+    )
 
     assessment_second_sign_off(assessment=assessment, by=make_user(Role.COORDINATOR))
 
@@ -159,7 +165,9 @@ def test_a_required_reassessment_closes_the_gate_until_a_new_one_is_signed_off(
         client=client_record, reason="Readmitted after a fall", by=coordinator
     )
 
-    assert "Readmitted after a fall" in home_visit_refusal(client_record)
+    assert home_visit_refusal(client_record) == (
+        "A new risk assessment is required before any home visit: Readmitted after a fall"
+    )
     second = assessment_start(client=client_record, by=coordinator)
     assert second.answers == first.answers  # starts from the answers in force
     assessment_sign_off(assessment=second, level=RiskLevel.LOW, reason="", by=coordinator)

@@ -8,7 +8,7 @@ answer dropped) fails here rather than agreeing with itself.
 
 import pytest
 
-from clients.assessment import AMBER, NONE, QUESTIONS, RED, RiskLevel, score
+from clients.assessment import AMBER, NONE, QUESTIONS, RED, RiskLevel, flags, score
 from tests.clients.conftest import CALM
 
 H, M, L = RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW
@@ -104,3 +104,19 @@ def test_the_questions_and_answers_are_those_of_the_guidance():
 )
 def test_each_answer_alone_scores_as_the_guidance_says(code, value, level):
     assert score({**CALM, code: value}) == level
+
+
+def test_the_flags_shown_are_the_red_and_amber_answers_only_with_their_questions():
+    found = flags({**CALM, "falls": "several", "stairs": "difficult"})
+
+    assert sorted((f.question.code, f.answer.value, f.answer.flag) for f in found) == [
+        ("falls", "several", RED),
+        ("stairs", "difficult", AMBER),
+    ]
+    assert flags(CALM) == []
+
+
+def test_answers_to_questions_no_longer_asked_are_ignored_not_an_error():
+    # An assessment saved before a question was removed, or an answer since renamed.
+    assert flags({"a_question_since_removed": "yes", "falls": "an_old_answer"}) == []
+    assert score({**CALM, "a_question_since_removed": "yes"}) == RiskLevel.LOW
