@@ -655,37 +655,33 @@ class Simulation:
             if not told and not withdrawn_first:
                 found.offers_untold.append(assignment.pk)
 
+        realerted = {}  # concern id: when it was alerted again, from the keys the sweep wrote
+        for key, created_at in Message.objects.filter(
+            scheme_id=self.scheme.pk, kind="concern_raised", key__startswith="concern-again:"
+        ).values_list("key", "created_at"):
+            realerted.setdefault(int(key.split(":")[1]), []).append(created_at)
         for concern in Concern.objects.filter(episode__scheme=self.scheme):
             found.concerns += 1
+            if concern.status == ConcernStatus.OPEN:
+                found.counts["concerns still open at the end"] += 1
             wait = REALERT_AFTER.get(concern.urgency)
             if wait is None:
                 continue
-            alerted = sorted(
-                [concern.raised_at]
-                + list(
-                    Message.objects.filter(key__startswith=f"concern-again:{concern.pk}:")
-                    .order_by("created_at")
-                    .values_list("created_at", flat=True)
-                )
-            )
+            alerted = sorted([concern.raised_at, *realerted.get(concern.pk, [])])
             until = concern.acknowledged_at or self.end
             for since, then in zip(alerted, [*alerted[1:], until], strict=True):
                 if then - since > wait + self.interval + self.downtime(since, then):
                     found.concerns_unalerted.append(concern.pk)
                     break
-            if concern.status == ConcernStatus.OPEN and concern.acknowledged_at is None:
-                self.counts["concerns still open at the end"] += 1
 
-        for volunteer in self.volunteers:
-            lapses = self.lapsing.get(volunteer.pk)
-            if lapses is None:
-                continue
-            warned = any(
-                taken.reached(volunteer.user.email, key)
-                for key in Message.objects.filter(
-                    kind="expiry_reminder", scheme_id=self.scheme.pk
-                ).values_list("key", flat=True)
+        expiry_keys = list(
+            Message.objects.filter(kind="expiry_reminder", scheme_id=self.scheme.pk).values_list(
+                "key", flat=True
             )
-            if not warned:
+        )
+        for volunteer in self.volunteers:
+            if volunteer.pk in self.lapsing and not any(
+                taken.reached(volunteer.user.email, key) for key in expiry_keys
+            ):
                 found.lapsed_unwarned.append(volunteer.pk)
         return found
