@@ -36,10 +36,6 @@ class ClientMismatch(ClientActionRefused):
     """The NHS number belongs to a client whose date of birth differs: a person must check."""
 
 
-class HomeVisitNotAllowed(ClientActionRefused):
-    """No home visit for this client yet; phone calls are always allowed."""
-
-
 @transaction.atomic
 def client_find_or_create(*, scheme, person, by):
     """The scheme's client with `person`'s NHS number, or a new one made from `person`.
@@ -187,12 +183,6 @@ def home_visit_refusal(client, in_force=_NOT_READ):
             "signs off the assessment."
         )
     return None
-
-
-def assert_home_visit_allowed(client):
-    refusal = home_visit_refusal(client)
-    if refusal:
-        raise HomeVisitNotAllowed(refusal)
 
 
 _move = partial(

@@ -1,4 +1,7 @@
+import json
+import os
 import smtplib
+from pathlib import Path
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
@@ -18,6 +21,34 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
 
         with django_db_blocker.unblock():
             load_catalogues(Need, KnownRisk)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """One SQLite test database per process. The settings name it by the process that read
+    them; the mutation runs (`make mutation`) fork each mutant's run from one server that read
+    the settings once, and those runs, side by side, must not share a file."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and "NAME" in database.get("TEST", {}):
+        name = Path(database["TEST"]["NAME"])
+        database["TEST"]["NAME"] = str(name.with_name(f"test-{os.getpid()}.sqlite3"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """A mutant's run stops at its first failing test: run the quickest first (the durations
+    mutmut recorded in its first pass), so a mutant the tests notice costs a second, not the
+    slowest test that calls the function. Only in a mutant's run; pytest-django's own order
+    (plain tests before transactional ones) is applied after this, keeping it within each kind."""
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    recorded = Path("mutmut-stats.json")  # a mutant's tests run from mutants/
+    if not recorded.exists():
+        return
+    durations = json.loads(recorded.read_text()).get("duration_by_test", {})
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 
 
 @pytest.fixture(autouse=True)

@@ -52,7 +52,12 @@ EPISODE_TRANSITIONS = {
         EpisodeStatus.CLOSED,
     },
     EpisodeStatus.EXTENDED: {EpisodeStatus.SUSPENDED, EpisodeStatus.CLOSED},
-    EpisodeStatus.SUSPENDED: {EpisodeStatus.ACTIVE, EpisodeStatus.EXTENDED, EpisodeStatus.CLOSED},
+    EpisodeStatus.SUSPENDED: {
+        EpisodeStatus.ACTIVE,
+        EpisodeStatus.IN_REVIEW,
+        EpisodeStatus.EXTENDED,
+        EpisodeStatus.CLOSED,
+    },
     EpisodeStatus.CLOSED: set(),
 }
 

@@ -207,7 +207,13 @@ def episode_return_home(*, episode, returned_on, by):
         raise EpisodeActionRefused(
             "The planned support ended while the client was in hospital: extend it or close it."
         )
-    resumed = EpisodeStatus.EXTENDED if episode.extensions.exists() else EpisodeStatus.ACTIVE
+    if episode.extensions.exists():
+        resumed = EpisodeStatus.EXTENDED
+    elif episode.review_prompted_at:
+        # Readmitted while in review: the decision is still owed (sweep_reviews prompts once).
+        resumed = EpisodeStatus.IN_REVIEW
+    else:
+        resumed = EpisodeStatus.ACTIVE
     episode_move(episode, resumed, by=by, reason="Returned home")
     episode.save()
     readmission.returned_home_on = returned_on

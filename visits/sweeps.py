@@ -195,15 +195,12 @@ def sweep_overdue(now=None):
 
 
 def sweep_reviews(now=None):
-    """Episodes reaching week 6 go into review, with an alert to the coordinators."""
+    """Episodes reaching week 6 go into review, with an alert to the coordinators. Once each:
+    an episode prompted and then readmitted comes home into review, not active again."""
     now = now or timezone.now()
     review_from = timezone.localdate(now) - REVIEW_AFTER
     due = (
-        SupportEpisode.objects.filter(
-            status=EpisodeStatus.ACTIVE,
-            review_prompted_at__isnull=True,
-            start_date__lte=review_from,
-        )
+        SupportEpisode.objects.filter(status=EpisodeStatus.ACTIVE, start_date__lte=review_from)
         .select_related("client")
         .order_by("start_date", "pk")
     )
@@ -212,12 +209,7 @@ def sweep_reviews(now=None):
         for episode in episodes:
             episode_move(episode, EpisodeStatus.IN_REVIEW, by=None, reason="Week-6 review due")
             episode.review_prompted_at = now
-        bulk_update_with_history(
-            episodes,
-            SupportEpisode,
-            ["status", "review_prompted_at"],
-            default_change_reason="Week-6 review due",
-        )
+        bulk_update_with_history(episodes, SupportEpisode, ["status", "review_prompted_at"])
         Alert.objects.bulk_create(
             [
                 Alert(
