@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from referrals.services import referral_accept
@@ -19,6 +20,24 @@ LONDON = timezone.get_default_timezone()
 
 def at(*args):
     return datetime.datetime(*args, tzinfo=LONDON)
+
+
+def readmitted_then_home(episode, by, admitted_on, home_on, reason="Fall"):
+    """The client readmitted on `admitted_on` and home again on `home_on`, each recorded at
+    9:00 that day."""
+    from visits.models import ReadmissionSource
+    from visits.services import episode_readmit, episode_return_home
+
+    def nine_on(day):
+        return at(day.year, day.month, day.day, 9)
+
+    with time_machine.travel(nine_on(admitted_on), tick=False):
+        episode_readmit(
+            episode=episode, admitted_on=admitted_on, source=ReadmissionSource.WARD,
+            reason=reason, by=by,
+        )  # fmt: skip
+    with time_machine.travel(nine_on(home_on), tick=False):
+        episode_return_home(episode=episode, returned_on=home_on, by=by)
 
 
 @pytest.fixture

@@ -13,14 +13,12 @@ import datetime
 import pytest
 import time_machine
 
-from tests.visits.conftest import at
-from visits.models import Alert, CallKind, CallStatus, ReadmissionSource, ScheduledCall
+from tests.visits.conftest import at, readmitted_then_home
+from visits.models import Alert, CallKind, CallStatus, ScheduledCall
 from visits.services import (
     contact_log,
     episode_extend,
-    episode_readmit,
     episode_record_discharge,
-    episode_return_home,
 )
 from visits.sweeps import sweep_overdue, sweep_reminders
 
@@ -69,15 +67,9 @@ def test_home_again_after_a_readmission_brings_a_call_within_72_hours_even_after
     episode, coordinator
 ):
     call_made(episode, coordinator, at(2026, 11, 5, 10, 0))
-    with time_machine.travel(at(2026, 11, 10, 9, 0), tick=False):
-        episode_readmit(
-            episode=episode, admitted_on=datetime.date(2026, 11, 10),
-            source=ReadmissionSource.WARD, reason="Fall", by=coordinator,
-        )  # fmt: skip
-    with time_machine.travel(at(2026, 11, 17, 9, 0), tick=False):
-        episode_return_home(
-            episode=episode, returned_on=datetime.date(2026, 11, 17), by=coordinator
-        )
+    readmitted_then_home(
+        episode, coordinator, datetime.date(2026, 11, 10), datetime.date(2026, 11, 17)
+    )
 
     # 72 hours after midday on the 17th, then weekly to the planned end (13 December).
     assert pending(episode) == [noon(11, 20), noon(11, 27), noon(12, 4), noon(12, 11)]

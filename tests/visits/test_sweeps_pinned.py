@@ -13,22 +13,19 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.visits.conftest import at
+from tests.visits.conftest import at, readmitted_then_home
 from visits.models import (
     Alert,
     AlertKind,
     CallKind,
     ConcernCategory,
     EpisodeStatus,
-    ReadmissionSource,
     Urgency,
 )
 from visits.services import (
     concern_raise,
     contact_log,
     episode_assign_volunteer,
-    episode_readmit,
-    episode_return_home,
 )
 from visits.sweeps import run_sweeps, sweep_reviews
 
@@ -71,15 +68,9 @@ def test_a_client_home_again_after_the_review_was_prompted_is_still_due_a_review
     """Readmitted while in review and home again: the review is still owed. Resuming as simply
     active would leave the support running past week 6 with nobody prompted to decide."""
     assert sweep_reviews(WEEK_SIX) == 1
-    with time_machine.travel(at(2026, 12, 8, 9, 0), tick=False):
-        episode_readmit(
-            episode=episode, admitted_on=datetime.date(2026, 12, 8),
-            source=ReadmissionSource.WARD, reason="Chest infection", by=coordinator,
-        )  # fmt: skip
-    with time_machine.travel(at(2026, 12, 10, 9, 0), tick=False):
-        episode_return_home(
-            episode=episode, returned_on=datetime.date(2026, 12, 10), by=coordinator
-        )
+    readmitted_then_home(
+        episode, coordinator, datetime.date(2026, 12, 8), datetime.date(2026, 12, 10)
+    )
 
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.IN_REVIEW
@@ -91,15 +82,9 @@ def test_a_client_home_again_after_the_review_was_prompted_is_still_due_a_review
 def test_a_client_home_again_before_week_6_is_prompted_for_review_when_it_comes(
     episode, coordinator
 ):
-    with time_machine.travel(at(2026, 11, 10, 9, 0), tick=False):
-        episode_readmit(
-            episode=episode, admitted_on=datetime.date(2026, 11, 10),
-            source=ReadmissionSource.WARD, reason="Fall", by=coordinator,
-        )  # fmt: skip
-    with time_machine.travel(at(2026, 11, 17, 9, 0), tick=False):
-        episode_return_home(
-            episode=episode, returned_on=datetime.date(2026, 11, 17), by=coordinator
-        )
+    readmitted_then_home(
+        episode, coordinator, datetime.date(2026, 11, 10), datetime.date(2026, 11, 17)
+    )
 
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.ACTIVE
