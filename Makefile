@@ -68,6 +68,9 @@ MUTANTS ?= visits.services.* visits.sweeps.* clients.assessment.* clients.servic
   reports.figures.x__readmitted_within* reports.figures.x__percent* \
   reports.figures.x_headline_figures*
 mutation: install
+	# From a clean copy: after a change, mutmut re-learns which tests call a changed function
+	# from the changed tests only, and the mutants of that function then survive unjudged.
+	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2 $(foreach glob,$(MUTANTS),'$(glob)')
 	$(BIN)/python -m tests.mutation.score $(foreach glob,$(MUTANTS),'$(glob)')
 

@@ -32,7 +32,7 @@ from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import EmptyResultSet, ObjectDoesNotExist
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import DateTimeField, F, Value
@@ -159,7 +159,10 @@ def queue_messages_from(kind, rows, *, key, scheme_id, **ids):
         made_error=Value(""),
         made_created=Value(now, output_field=DateTimeField()),
     )
-    sql, params = made.query.sql_with_params()
+    try:
+        sql, params = made.query.sql_with_params()
+    except EmptyResultSet:  # rows that can select nothing (pk__in=[]): nothing to write
+        return 0
     quote = connection.ops.quote_name
     columns = ["kind", "ids", "key", "scheme_id", "status", "attempts", "next_attempt_at",
                "last_error", "created_at"]  # fmt: skip

@@ -109,3 +109,36 @@ def test_a_reminder_queued_before_the_hold_is_not_sent(planned, coordinator, sen
         f"phone call with {episode.client.given_name}"
     ]
     assert reminders.get(ids__call_id=visit.pk).status == MessageStatus.NOT_NEEDED
+
+
+def test_visits_on_hold_are_passed_over_once_whatever_the_batch_size(planned, coordinator):
+    """The sweep claims due calls a batch at a time and gives back the visits on hold; those it
+    gave back in any earlier batch must stay passed over, or a run with more than one batch of
+    held visits claims them again and again and never ends."""
+    episode, visit, _ = planned
+    with time_machine.travel(MONDAY, tick=False):
+        later_visit = visit_plan(
+            episode=episode, due_at=VISIT_AT + datetime.timedelta(hours=2), by=coordinator
+        )
+    client_require_reassessment(client=episode.client, reason=REASON, by=coordinator)
+
+    # On Friday morning: Thursday's phone call (due within the last day) and the two visits.
+    assert sweep_reminders(at(2026, 11, 6, 7, 0), batch=1) == 1
+
+    held = episode.calls.filter(pk__in=[visit.pk, later_visit.pk], reminded_at__isnull=True)
+    assert held.count() == 2
+
+
+def test_a_sweep_whose_only_due_calls_are_visits_on_hold_reminds_nobody_and_carries_on(
+    planned, coordinator
+):
+    """Nothing else due: the sweep gives the held visit back and ends, rather than failing on an
+    empty batch (and with it every later reminder, since the sweep runs for all schemes)."""
+    episode, visit, _ = planned
+    episode.calls.exclude(pk=visit.pk).delete()
+    client_require_reassessment(client=episode.client, reason=REASON, by=coordinator)
+
+    assert sweep_reminders(at(2026, 11, 6, 7, 0)) == 0
+
+    visit.refresh_from_db()
+    assert visit.reminded_at is None
