@@ -13,7 +13,10 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from aligns.accounts.models import Role
 from aligns.outbox.models import Message
+from referrals.services import referral_accept
+from tests.factories import ReferralFactory
 from tests.visits.conftest import at
 from visits.models import (
     Alert,
@@ -28,6 +31,7 @@ from visits.services import concern_raise, contact_log, episode_assign_volunteer
 from visits.sweeps import (
     run_sweeps,
     sweep_concerns,
+    sweep_overdue,
     sweep_reminders,
     sweep_reviews,
     sweep_unanswered_offers,
@@ -210,3 +214,56 @@ def test_the_offer_sweep_costs_the_same_queries_for_one_offer_or_many(
         return len(queries)
 
     assert queries_for(1) == queries_for(3)
+
+
+def test_each_scheme_waits_its_own_grace_before_a_call_is_overdue(
+    make_active_episode, other_scheme, make_user
+):
+    """Two schemes, two graces: 4 hours here, 24 hours there. Both first calls fall due at
+    midday on 5 November; each is overdue only once its own scheme's grace has passed."""
+    with time_machine.travel(at(2026, 11, 2, 8, 0), tick=False):
+        ours = make_active_episode(went_home=HOME_ON)
+        ours.scheme.overdue_grace_hours = 4
+        ours.scheme.save()
+        other_scheme.overdue_grace_hours = 24
+        other_scheme.save()
+        referral = ReferralFactory(
+            ward__hospital__scheme=other_scheme, actual_discharge_date=HOME_ON,
+            expected_discharge_date=HOME_ON,
+        )  # fmt: skip
+        _, theirs = referral_accept(
+            referral=referral, by=make_user(Role.COORDINATOR, scheme=other_scheme)
+        )
+
+    def overdue():
+        return set(
+            Alert.objects.filter(kind=AlertKind.OVERDUE_CALL).values_list("episode", flat=True)
+        )
+
+    sweep_overdue(at(2026, 11, 5, 15, 59))
+    assert overdue() == set()
+    sweep_overdue(at(2026, 11, 5, 16, 1))
+    assert overdue() == {ours.pk}
+    sweep_overdue(at(2026, 11, 6, 11, 59))
+    assert overdue() == {ours.pk}
+    sweep_overdue(at(2026, 11, 6, 12, 1))
+    assert overdue() == {ours.pk, theirs.pk}
+
+
+def test_the_overdue_sweep_costs_the_same_queries_for_one_client_or_many(make_home):
+    def queries_for(how_many):
+        for _ in range(how_many):
+            make_home()
+        with CaptureQueriesContext(connection) as queries:
+            # 5, 12, 19 and 26 November and 3 December: five calls each.
+            assert sweep_overdue(at(2026, 12, 7, 9, 0)) == 5 * how_many
+        return len(queries)
+
+    assert queries_for(1) == queries_for(3)
+
+
+def test_an_overdue_call_records_when_it_was_found_overdue(episode):
+    sweep_overdue(at(2026, 11, 5, 16, 1))
+
+    first_call = episode.calls.get(is_first=True)
+    assert (first_call.status, first_call.overdue_at) == ("overdue", at(2026, 11, 5, 16, 1))
