@@ -61,11 +61,7 @@ def _drain(queryset, act, *, batch=BATCH):
                 return done
             acted = act(rows)
         done += len(acted)
-        left |= {_pk(row) for row in rows} - {_pk(row) for row in acted}
-
-
-def _pk(row):
-    return row["pk"] if isinstance(row, dict) else row.pk
+        left |= {row.pk for row in rows} - {row.pk for row in acted}
 
 
 def _visits_on_hold(calls):
@@ -176,7 +172,7 @@ def sweep_overdue(now=None):
                 )
                 for call in calls
             ],
-            ignore_conflicts=True,  # alerted before (overdue, then made pending again)
+            ignore_conflicts=True,  # one alert per call (constraint), whatever runs at once
         )
         queue_messages(
             [
