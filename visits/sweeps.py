@@ -7,14 +7,14 @@ messages in one INSERT each (the outbox: aligns/outbox). So two workers at once 
 the same row, a sweep run twice does nothing the second time, a sweep killed half way has
 saved the batches it finished and leaves the rest due, and a backlog after an outage is
 drained in one run. A message's key names what it is about, so it is written once whatever
-happens (`call-reminder:<call id>:<due date>`).
+happens (`call-reminder:<call id>`).
 """
 
 from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Cast, Concat, TruncDate
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -116,12 +116,9 @@ def sweep_reminders(now=None, *, batch=BATCH):
             queue_messages_from(
                 call_reminder,
                 ScheduledCall.objects.filter(pk__in=pks),
-                key=Concat(
-                    Value("call-reminder:"),
-                    Cast("pk", CharField()),
-                    Value(":"),
-                    Cast(TruncDate("due_at"), CharField()),
-                ),
+                # One reminder per call: reminded_at, set in this transaction, already stops a
+                # second; the key is the outbox's last word.
+                key=Concat(Value("call-reminder:"), Cast("pk", CharField())),
                 scheme_id=F("episode__scheme_id"),
                 call_id=F("pk"),
             )

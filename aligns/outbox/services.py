@@ -3,7 +3,7 @@
 1. A service that means to send a message calls `queue_email(kind, key=..., **ids)` inside the
    transaction of its change. That writes a Message row, nothing else: a rolled-back change
    leaves no message, and a saved one always has its row, whether or not the broker or the mail
-   server is up. The key names the message (`call-reminder:<call id>:<due date>`), so the same
+   server is up. The key names the message (`call-reminder:<call id>`), so the same
    message queued twice is one row.
 2. Once the change commits, the worker is nudged to dispatch at once (`urgent`: the person is
    waiting for it, an invitation or a concern). Otherwise, and whenever a nudge is lost, the

@@ -102,9 +102,7 @@ def calls_due_now(make_active_episode, scheme, count):
 
 def reminder_ids(calls):
     """The Message-ID each call's reminder must arrive with, once."""
-    return {
-        message_id(f"call-reminder:{call.pk}:{timezone.localdate(call.due_at)}") for call in calls
-    }
+    return {message_id(f"call-reminder:{call.pk}") for call in calls}
 
 
 def until(done, *, nudge, seconds=120, every=1.0):

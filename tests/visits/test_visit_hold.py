@@ -142,3 +142,25 @@ def test_a_sweep_whose_only_due_calls_are_visits_on_hold_reminds_nobody_and_carr
 
     visit.refresh_from_db()
     assert visit.reminded_at is None
+
+
+def test_the_overdue_sweep_passes_over_held_visits_across_batches_and_counts_every_call(
+    planned, coordinator, monkeypatch
+):
+    """One call or visit a batch: the held visits given back in earlier batches stay passed
+    over (or the run would claim them again for ever), and the count is the whole run's."""
+    from visits import sweeps
+
+    monkeypatch.setattr(sweeps._drain, "__kwdefaults__", {"batch": 1})
+    episode, visit, _ = planned
+    with time_machine.travel(MONDAY, tick=False):
+        later_visit = visit_plan(
+            episode=episode, due_at=VISIT_AT + datetime.timedelta(hours=2), by=coordinator
+        )
+    client_require_reassessment(client=episode.client, reason=REASON, by=coordinator)
+
+    # A week on: the phone calls of 5 and 12 November are overdue; the two visits are on hold.
+    assert sweep_overdue(at(2026, 11, 13, 9, 0)) == 2
+
+    statuses = dict(episode.calls.values_list("pk", "status"))
+    assert (statuses[visit.pk], statuses[later_visit.pk]) == (CallStatus.PENDING,) * 2
