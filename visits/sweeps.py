@@ -45,7 +45,7 @@ from visits.services import calls_move, episode_move, visit_refusal
 BATCH = 1000
 
 
-def _drain(queryset, act, *, batch=BATCH):
+def _drain(queryset, act):
     """Claim the rows of `queryset` a batch at a time and pass each batch to `act`, which acts on
     those it should and returns them; until none are left. A row `act` leaves (a visit on hold)
     is not claimed again in this run. Returns how many rows were acted on."""
@@ -54,7 +54,7 @@ def _drain(queryset, act, *, batch=BATCH):
         with transaction.atomic():
             rows = list(
                 queryset.exclude(pk__in=left).select_for_update(skip_locked=True, of=("self",))[
-                    :batch
+                    :BATCH
                 ]
             )
             if not rows:

@@ -151,7 +151,7 @@ def test_the_overdue_sweep_passes_over_held_visits_across_batches_and_counts_eve
     over (or the run would claim them again for ever), and the count is the whole run's."""
     from visits import sweeps
 
-    monkeypatch.setattr(sweeps._drain, "__kwdefaults__", {"batch": 1})
+    monkeypatch.setattr(sweeps, "BATCH", 1)
     episode, visit, _ = planned
     with time_machine.travel(MONDAY, tick=False):
         later_visit = visit_plan(
