@@ -6,6 +6,7 @@ November and 3 and 10 December; week 6 begins on 7 December.
 """
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -173,44 +174,45 @@ def test_an_offer_alerts_early_only_for_its_own_clients_first_call(
     assert sweep_unanswered_offers(at(2026, 11, 12, 9, 0)) == 2  # a day unanswered
 
 
-@pytest.mark.parametrize(
-    "sweep, make_due",
-    [
-        (sweep_reviews, lambda episode, coordinator: None),
-        (
-            sweep_concerns,
-            lambda episode, coordinator: raise_concern(
-                episode, coordinator, Urgency.TODAY, at(2026, 12, 6, 9, 0)
-            ),
+def _offer(fixtures, n):
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        episode_assign_volunteer(
+            episode=fixtures.make_episode(), by=fixtures.coordinator,
+            volunteer=fixtures.make_volunteer(postcode=f"AB1 {n + 2}AA"),
+        )  # fmt: skip
+
+
+# Each sweep, when it runs, what one row due for it is, and how many rows that makes due.
+SWEEPS = {
+    "reviews": (sweep_reviews, at(2026, 12, 7, 9, 0), lambda f, n: f.make_home(), 1),
+    "concerns": (
+        sweep_concerns,
+        at(2026, 12, 7, 9, 0),
+        lambda f, n: raise_concern(
+            f.make_home(), f.coordinator, Urgency.TODAY, at(2026, 12, 6, 9, 0)
         ),
-    ],
-    ids=["reviews", "concerns"],
-)
-def test_a_sweep_costs_the_same_queries_for_one_episode_or_many(
-    make_home, coordinator, sweep, make_due
+        1,
+    ),
+    "overdue": (sweep_overdue, at(2026, 12, 7, 9, 0), lambda f, n: f.make_home(), 5),
+    "offers": (sweep_unanswered_offers, at(2026, 11, 5, 9, 0), _offer, 1),
+}
+
+
+@pytest.mark.parametrize("name", SWEEPS)
+def test_each_sweep_costs_the_same_queries_for_one_row_due_or_many(
+    name, make_home, make_episode, make_volunteer, coordinator
 ):
+    sweep, when, make_one_due, rows_each = SWEEPS[name]
+    fixtures = SimpleNamespace(
+        make_home=make_home, make_episode=make_episode, make_volunteer=make_volunteer,
+        coordinator=coordinator,
+    )  # fmt: skip
+
     def queries_for(how_many):
-        for _ in range(how_many):
-            make_due(make_home(), coordinator)
+        for n in range(how_many):
+            make_one_due(fixtures, n)
         with CaptureQueriesContext(connection) as queries:
-            assert sweep(at(2026, 12, 7, 9, 0)) == how_many
-        return len(queries)
-
-    assert queries_for(1) == queries_for(3)
-
-
-def test_the_offer_sweep_costs_the_same_queries_for_one_offer_or_many(
-    make_episode, make_volunteer, coordinator
-):
-    def queries_for(how_many):
-        with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
-            for n in range(how_many):
-                episode_assign_volunteer(
-                    episode=make_episode(), volunteer=make_volunteer(postcode=f"AB1 {n + 2}AA"),
-                    by=coordinator,
-                )  # fmt: skip
-        with CaptureQueriesContext(connection) as queries:
-            assert sweep_unanswered_offers(at(2026, 11, 5, 9, 0)) == how_many
+            assert sweep(when) == rows_each * how_many
         return len(queries)
 
     assert queries_for(1) == queries_for(3)
@@ -248,18 +250,6 @@ def test_each_scheme_waits_its_own_grace_before_a_call_is_overdue(
     assert overdue() == {ours.pk}
     sweep_overdue(at(2026, 11, 6, 12, 1))
     assert overdue() == {ours.pk, theirs.pk}
-
-
-def test_the_overdue_sweep_costs_the_same_queries_for_one_client_or_many(make_home):
-    def queries_for(how_many):
-        for _ in range(how_many):
-            make_home()
-        with CaptureQueriesContext(connection) as queries:
-            # 5, 12, 19 and 26 November and 3 December: five calls each.
-            assert sweep_overdue(at(2026, 12, 7, 9, 0)) == 5 * how_many
-        return len(queries)
-
-    assert queries_for(1) == queries_for(3)
 
 
 def test_an_overdue_call_records_when_it_was_found_overdue(episode):

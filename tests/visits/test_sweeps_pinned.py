@@ -10,8 +10,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.visits.conftest import at, readmitted_then_home
 from visits.models import (
@@ -100,18 +98,6 @@ def test_the_review_reads_as_week_6_review_due_in_the_episodes_history(episode):
         "Week-6 review due",
         None,
     )
-
-
-def test_the_review_sweep_costs_the_same_queries_for_one_episode_or_many(make_active_episode):
-    def queries_to_review(how_many):
-        with time_machine.travel(at(2026, 11, 2, 8, 0), tick=False):
-            for _ in range(how_many):
-                make_active_episode(went_home=HOME_ON)
-        with CaptureQueriesContext(connection) as queries:
-            assert sweep_reviews(WEEK_SIX) == how_many
-        return len(queries)
-
-    assert queries_to_review(1) == queries_to_review(4)
 
 
 def test_a_call_logged_late_for_an_earlier_time_is_not_the_call_before(episode, coordinator):
