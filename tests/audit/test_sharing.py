@@ -11,7 +11,7 @@ from django.urls import reverse
 from aligns.accounts.models import Role
 from aligns.audit.models import AppendOnlyError, LawfulBasis, SharingLogEntry
 from clients.models import ConsentKind
-from clients.services import consent_record
+from clients.services import consent_record, consent_to_share
 from referrals import fhir
 from referrals.services import referral_accept
 from tests.factories import ReferralFactory
@@ -200,8 +200,51 @@ def test_a_referral_without_consent_to_share_is_not_sent_without_a_reason(
     client.force_login(coordinator)
     response = download_fhir(client, referral)
     assert response["Content-Type"].startswith("text/html")
-    assert "Consent to share with NHS partners was not given" in response.content.decode()
+    consent = consent_to_share(referral=referral)
+    assert (consent.given, consent.summary) == (
+        False,
+        "Consent to share with NHS partners was not given on the ward's referral",
+    )
+    assert consent.summary in response.content.decode().replace("&#x27;", "'")
     assert not SharingLogEntry.objects.exists()
+
+
+def test_a_referral_not_yet_triaged_is_shared_on_the_consent_the_ward_recorded(
+    client, scheme, coordinator
+):
+    """Consent on the referral form → the share: before there is a client, the ward's answer is
+    the basis, written into the log as such, with no override."""
+    referral = ReferralFactory(ward__hospital__scheme=scheme, consent_to_share_with_nhs=True)
+    client.force_login(coordinator)
+
+    response = download_fhir(client, referral)
+
+    assert response["Content-Type"] == "application/fhir+json"
+    entry = SharingLogEntry.objects.get()
+    assert (entry.consent_summary, entry.is_override, entry.consent) == (
+        "Patient gave consent to share with NHS partners on the ward's referral",
+        False,
+        None,
+    )
+
+
+def test_a_client_never_asked_about_sharing_is_told_so_on_the_share_page(
+    client, scheme, coordinator
+):
+    referral = ReferralFactory(ward__hospital__scheme=scheme, consent_to_share_with_nhs=False)
+    _, episode = referral_accept(referral=referral, by=coordinator)
+    episode.client.consents.filter(kind=ConsentKind.SHARE).delete()  # recorded before asking
+    client.force_login(coordinator)
+
+    page = client.get(reverse("visits:share_summary", args=[episode.pk])).content.decode()
+
+    consent = consent_to_share(client=episode.client)
+    assert (consent.record, consent.given, consent.summary) == (
+        None,
+        False,
+        "Consent to share with NHS partners has not been asked yet",
+    )
+    assert consent.summary in page
 
 
 # --- Who may share -------------------------------------------------------------------------
