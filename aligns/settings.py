@@ -6,7 +6,6 @@ broker that needs no server. Production sets DJANGO_DEBUG=false, which makes a r
 DJANGO_SECRET_KEY compulsory and turns on HTTPS-only cookies and headers.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -117,10 +116,6 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # (their subqueries inflate cost estimates) and gains nothing on queries this short:
     # measured 32 s -> 20 s for a national year's quarterly report.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # A file, not memory, so a Celery worker in another process can share the test database;
-    # one per test run, so two runs side by side do not clash.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions ----------------------------------------------------------------

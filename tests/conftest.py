@@ -25,15 +25,15 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """One SQLite test database per process. The settings name it by the process that read
-    them; the mutation runs (`make mutation`) fork each mutant's run from one server that read
-    the settings once, and those runs, side by side, must not share a file."""
+    """The SQLite test database: a file, not memory, so a Celery worker in another process can
+    share it (tests/workers.py); one per process, named when the session starts, so test runs
+    side by side, and the mutation runs' processes forked from one server, do not clash."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if database["ENGINE"].endswith("sqlite3") and "NAME" in database.get("TEST", {}):
-        name = Path(database["TEST"]["NAME"])
-        database["TEST"]["NAME"] = str(name.with_name(f"test-{os.getpid()}.sqlite3"))
+    if database["ENGINE"].endswith("sqlite3"):
+        name = settings.VAR_DIR / f"test-{os.getpid()}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.hookimpl(tryfirst=True)
