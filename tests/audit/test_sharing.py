@@ -111,8 +111,17 @@ def test_a_concern_escalated_to_an_nhs_partner_is_in_the_sharing_log(episode, co
     concern_close(concern=concern, by=coordinator, action_taken="Called the GP",
                   escalated_to="Riverside Medical Centre")  # fmt: skip
     entry = SharingLogEntry.objects.get()
-    assert entry.what == "Concern escalation"
-    assert entry.recipient_organisation == "Riverside Medical Centre"
+    assert (entry.what, entry.client, entry.recipient_organisation, entry.purpose) == (
+        "Concern escalation",
+        episode.client,
+        "Riverside Medical Centre",
+        "Health getting worse concern about the client",
+    )
+    assert entry.fields_shared == (
+        "The concern: its category, what was seen or heard, and the action taken"
+    )
+    # The client consented: shared for their care, not as an override.
+    assert (entry.lawful_basis, entry.override_reason) == (LawfulBasis.PUBLIC_TASK_HEALTH, "")
     assert not entry.is_override
 
 
@@ -124,8 +133,9 @@ def test_escalating_without_consent_is_logged_as_a_vital_interests_override(epis
                   escalated_to="Adult safeguarding team")  # fmt: skip
     entry = SharingLogEntry.objects.get()
     assert entry.is_override
+    assert entry.client == episode.client
     assert entry.lawful_basis == LawfulBasis.VITAL_INTERESTS
-    assert "Referred to adult social care" in entry.override_reason
+    assert entry.override_reason == "Concern escalated: Referred to adult social care"
 
 
 def test_closing_a_concern_without_escalating_shares_nothing(episode, coordinator):

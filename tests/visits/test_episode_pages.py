@@ -11,7 +11,8 @@ from aligns.accounts.models import Role
 from aligns.outbox.models import Message, MessageStatus
 from tests.factories import CoordinatorFactory
 from tests.visits.conftest import at
-from visits.models import Alert, Assignment, CallStatus, Concern
+from tests.visits.test_visit_hold import sign_off_low_risk
+from visits.models import Alert, Assignment, CallKind, CallStatus, Concern, ScheduledCall
 from visits.services import concern_raise
 from visits.sweeps import sweep_overdue
 from volunteers.models import Volunteer
@@ -324,6 +325,11 @@ def test_a_volunteers_today_page_needs_the_same_queries_however_many_clients(
     volunteer = None
     with time_machine.travel(MONDAY, tick=False):
         episodes = [make_active_episode(went_home=datetime.date(2026, 11, 2)) for _ in range(4)]
+    for episode in episodes:  # each card asks whether its planned visit may go ahead
+        sign_off_low_risk(episode.client, episode.opened_by)
+        ScheduledCall.objects.create(
+            episode=episode, kind=CallKind.VISIT, due_at=MONDAY + datetime.timedelta(days=3)
+        )
     volunteer = supporting(episodes[0], me)
     client.force_login(me)
     with django_assert_max_num_queries(30) as few:
@@ -337,6 +343,7 @@ def test_a_volunteers_today_page_needs_the_same_queries_however_many_clients(
         page = client.get(reverse("visits:today")).content.decode()
 
     assert page.count("Log a call or visit") == 4
+    assert page.count("Visits planned:") == 4 and "On hold" not in page
 
 
 @pytest.mark.parametrize(

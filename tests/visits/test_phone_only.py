@@ -1,0 +1,100 @@
+"""A volunteer offered while no home visit may be made is offered phone support only, and
+that offer keeps them on the phone: no visit planned for them, whatever the assessment says
+later, until someone offered without that condition supports the client (docs/safety H3)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from aligns.accounts.models import Role
+from clients.services import home_visit_refusal
+from tests.visits.conftest import at
+from tests.visits.test_visit_hold import sign_off_low_risk
+from visits.models import CallKind, ScheduledCall
+from visits.services import (
+    EpisodeActionRefused,
+    assignment_accept,
+    assignment_decline,
+    episode_assign_volunteer,
+    visit_plan,
+    visit_refusal,
+)
+
+MONDAY = at(2026, 11, 2, 8, 0)
+VISIT_AT = at(2026, 11, 6, 14, 0)
+PHONE_ONLY = "This client has phone support only for now."
+
+
+@pytest.fixture
+def offer(make_active_episode, make_volunteer, make_user, coordinator):
+    """Offer the client to a volunteer (signed in as the returned user); accept it."""
+
+    def make(episode, given_name, accept=True):
+        user = make_user(Role.VOLUNTEER)
+        volunteer = make_volunteer(given_name=given_name, user=user)
+        assignment = episode_assign_volunteer(episode=episode, volunteer=volunteer, by=coordinator)
+        if accept:
+            assignment = assignment_accept(assignment=assignment, by=user)
+        return assignment, user
+
+    return make
+
+
+@pytest.fixture
+def episode(make_active_episode):
+    with time_machine.travel(MONDAY, tick=False):
+        return make_active_episode(went_home=datetime.date(2026, 11, 2))
+
+
+def test_an_offer_made_before_any_assessment_is_phone_only_and_stays_so_after_sign_off(
+    episode, offer, coordinator
+):
+    with time_machine.travel(MONDAY, tick=False):
+        assignment, _ = offer(episode, "Phoebe")
+        sign_off_low_risk(episode.client, coordinator)
+
+        assert assignment.phone_only
+        # The client's own gate is open now; the phone-only offer still keeps visits closed.
+        assert home_visit_refusal(episode.client) is None
+        assert visit_refusal(episode) == PHONE_ONLY
+        with pytest.raises(EpisodeActionRefused, match=PHONE_ONLY):
+            visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
+
+
+def test_a_declined_phone_only_offer_does_not_hold_back_the_volunteer_who_takes_it_on(
+    episode, offer, coordinator
+):
+    with time_machine.travel(MONDAY, tick=False):
+        first, first_user = offer(episode, "Phoebe", accept=False)
+        assignment_decline(assignment=first, by=first_user, reason="Away that week")
+        sign_off_low_risk(episode.client, coordinator)
+        second, _ = offer(episode, "Vera")
+
+        assert first.phone_only and not second.phone_only
+        assert visit_refusal(episode) is None
+        visit = visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
+
+    assert visit.kind == CallKind.VISIT
+
+
+def test_the_phone_only_volunteers_today_card_holds_their_visits_with_the_reason(
+    client, episode, offer, coordinator
+):
+    # Today reads the phone-only condition for all its cards at once (one query, not one per
+    # card); each card must still say the visit waits, and why.
+    with time_machine.travel(MONDAY, tick=False):
+        assignment, user = offer(episode, "Phoebe")
+        sign_off_low_risk(episode.client, coordinator)
+        # A visit on the plan already (as one planned for the client before this offer).
+        ScheduledCall.objects.create(
+            episode=episode, kind=CallKind.VISIT, due_at=VISIT_AT, planned_by=coordinator
+        )
+        client.force_login(user)
+
+        page = client.get(reverse("visits:today")).content.decode()
+
+    assert assignment.phone_only
+    assert "On hold" in page
+    assert f"Do not visit until your coordinator says so. {PHONE_ONLY} You can still phone." in page
