@@ -172,6 +172,17 @@ class Client(Person):
                 fields=["scheme", "nhs_number"], name="client_nhs_number_unique_in_scheme"
             )
         ]
+        indexes = [
+            # The client list's order, so a page is read from the index (paginate first).
+            models.Index(fields=["scheme", "family_name", "id"], name="client_scheme_family_name"),
+            # Search by the first digits of an NHS number (LIKE '999%'): pattern operators,
+            # as the database's collation is not C. (Name search: migration 0010, trigrams.)
+            models.Index(
+                fields=["scheme", "nhs_number"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                name="client_nhs_number_prefix",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name

@@ -17,6 +17,7 @@ from django.utils import timezone
 from aligns.audit.history import Names
 from aligns.audit.models import AccessLogEntry, SharingLogEntry
 from aligns.audit.services import access_log_record
+from aligns.pagination import annotated_page
 from aligns.pdf import pdf_layout
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
@@ -106,12 +107,15 @@ def subject_access_copy(request, pk):
 def volunteer_list(request):
     """The scheme's volunteers: where each is in the pipeline, and how many clients each has."""
     stage = request.GET.get("stage", "")
-    volunteers = with_caseload(Volunteer.objects.visible_to(request.user).with_vetting()).order_by(
-        "family_name", "pk"
-    )
+    volunteers = Volunteer.objects.visible_to(request.user).order_by("family_name", "pk")
     if stage in Stage.values:
         volunteers = volunteers.filter(stage=stage)
-    page = Paginator(volunteers, 25).get_page(request.GET.get("page"))
+    page = annotated_page(
+        volunteers,
+        request.GET.get("page"),
+        25,
+        lambda rows: with_caseload(rows.with_vetting()),
+    )
     return render(
         request,
         "records/volunteer_list.html",

@@ -342,6 +342,13 @@ class ScheduledCall(models.Model):
                 name="calls_to_remind",
                 condition=models.Q(status="pending", reminded_at__isnull=True),
             ),
+            # The board's overdue count and next call per episode: only the calls still to
+            # make, so its cost follows the open episodes, not every call ever planned.
+            models.Index(
+                fields=["episode", "status", "due_at"],
+                name="calls_outstanding",
+                condition=models.Q(status__in=OUTSTANDING_CALL_STATUSES),
+            ),
         ]
 
     def __str__(self):
@@ -453,6 +460,12 @@ class Concern(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
+        indexes = [
+            # The board's open concerns per episode, without reading the closed ones.
+            models.Index(
+                fields=["episode"], condition=~models.Q(status="closed"), name="concerns_open"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_category_display()} concern about {self.episode.client}"

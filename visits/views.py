@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +15,7 @@ from aligns.audit.services import access_log_record, access_log_record_all
 from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
 from aligns.pages import ALREADY_DONE, form_page
+from aligns.pagination import annotated_page
 from aligns.pdf import pdf_layout
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404, posted_id
@@ -243,23 +245,41 @@ def alert_ack(request, pk):
     return redirect("visits:work_queue")
 
 
+def _per_episode(rows):
+    """How many of `rows` belong to each episode: a count per episode from the partial
+    indexes of outstanding calls and open concerns, rather than grouping every call."""
+    return Coalesce(
+        Subquery(
+            rows.filter(episode=OuterRef("pk"))
+            .order_by()
+            .values("episode")
+            .annotate(count=Count("pk"))
+            .values("count")
+        ),
+        0,
+    )
+
+
 @permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def board(request):
     """Open episodes, what needs action first: overdue calls, open concerns, reviews due."""
     episodes = (
         SupportEpisode.objects.visible_to(request.user)
         .open()
-        .select_related("client")
         .annotate(
-            overdue=Count("calls", filter=Q(calls__status=CallStatus.OVERDUE), distinct=True),
-            open_concerns=Count(
-                "concerns", filter=~Q(concerns__status=ConcernStatus.CLOSED), distinct=True
+            overdue=_per_episode(ScheduledCall.objects.filter(status=CallStatus.OVERDUE)),
+            open_concerns=_per_episode(Concern.objects.exclude(status=ConcernStatus.CLOSED)),
+            next_due=Subquery(
+                ScheduledCall.objects.filter(episode=OuterRef("pk"), status=CallStatus.PENDING)
+                .order_by("due_at")
+                .values("due_at")[:1]
             ),
-            next_due=Min("calls__due_at", filter=Q(calls__status=CallStatus.PENDING)),
         )
-        .order_by("-overdue", "-open_concerns", "next_due", "pk")
+        .order_by("-overdue", "-open_concerns", F("next_due").asc(nulls_last=True), "pk")
     )
-    page = Paginator(episodes, 50).get_page(request.GET.get("page"))
+    page = annotated_page(
+        episodes, request.GET.get("page"), 50, lambda rows: rows.select_related("client")
+    )
     return render(
         request, "visits/board.html", {"page": page, "in_review": EpisodeStatus.IN_REVIEW}
     )

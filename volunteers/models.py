@@ -169,7 +169,13 @@ class Volunteer(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
-        indexes = [models.Index(fields=["scheme", "stage", "latitude", "longitude"])]
+        indexes = [
+            models.Index(fields=["scheme", "stage", "latitude", "longitude"]),
+            # The volunteer list's order, so a page is read from the index (paginate first).
+            models.Index(
+                fields=["scheme", "family_name", "id"], name="volunteer_scheme_family_name"
+            ),
+        ]
 
     def __str__(self):
         return self.full_name

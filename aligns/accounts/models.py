@@ -297,6 +297,12 @@ class User(AbstractUser):
     class Meta:
         ordering = ["full_name"]
         constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+        # The team list's order, so a page is read from the index.
+        indexes = [
+            models.Index(
+                fields=["scheme", "is_active", "role", "full_name", "id"], name="user_team"
+            )
+        ]
 
     def __str__(self):
         return self.full_name or self.email

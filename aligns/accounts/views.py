@@ -3,6 +3,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.views import LoginView, PasswordResetConfirmView, redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -52,19 +54,32 @@ from aligns.pages import form_page
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404, site_address
 
+TEAM_PAGE_SIZE = 50
+
 
 @permission_required(Permission.VIEW_TEAM, raise_exception=True)
 def team_list(request):
+    """Everyone in the scheme who can sign in, a page at a time; the deactivated apart."""
+    show_deactivated = request.GET.get("show") == "deactivated"
     people = (
         User.objects.visible_to(request.user)
+        .filter(is_active=not show_deactivated)
         .prefetch_related("wards__hospital")
-        .order_by("role", "full_name")
     )
+    if show_deactivated:
+        people = people.order_by(F("deactivated_at").desc(nulls_last=True), "full_name", "pk")
+    else:
+        people = people.order_by("role", "full_name", "pk")
     context = {
-        "people": people.filter(is_active=True),
-        "deactivated": people.filter(is_active=False).order_by("-deactivated_at", "full_name"),
+        "page": Paginator(people, TEAM_PAGE_SIZE).get_page(request.GET.get("page")),
+        "show_deactivated": show_deactivated,
+        "query": "show=deactivated" if show_deactivated else "",
         "can_manage": request.user.has_perm(Permission.MANAGE_TEAM),
     }
+    if not show_deactivated:
+        context["deactivated"] = (
+            User.objects.visible_to(request.user).filter(is_active=False).count()
+        )
     if context["can_manage"]:
         context["requests_waiting"] = (
             AccountRequest.objects.visible_to(request.user).waiting().count()

@@ -550,9 +550,11 @@ def test_deactivated_people_are_listed_apart_with_the_reason_and_can_be_reactiva
     )
 
     team = client.get(reverse("accounts:team_list")).content.decode()
-    active_part, deactivated_part = team.split('id="deactivated"')
-    assert "Dorcas Departed" not in active_part
-    assert "Dorcas Departed" in deactivated_part and "Moved to Leeds" in deactivated_part
+    deactivated = client.get(reverse("accounts:team_list"), {"show": "deactivated"})
+    assert "Dorcas Departed" not in team
+    assert "Deactivated accounts (1)" in team
+    deactivated = deactivated.content.decode()
+    assert "Dorcas Departed" in deactivated and "Moved to Leeds" in deactivated
     person.refresh_from_db()
     assert person.deactivated_reason == "Moved to Leeds"
     assert person.history.latest().history_user == coordinator
@@ -566,7 +568,7 @@ def test_deactivated_people_are_listed_apart_with_the_reason_and_can_be_reactiva
     )
     assert signs_in(person.email, TEST_PASSWORD)
     team = client.get(reverse("accounts:team_list")).content.decode()
-    assert 'id="deactivated"' not in team
+    assert "Dorcas Departed" in team and "Deactivated accounts" not in team
 
 
 def test_the_team_page_offers_management_only_to_those_who_may(client, coordinator, manager):
@@ -592,3 +594,22 @@ def test_an_invitation_made_by_a_service_names_who_invited(coordinator, sent):
     assert person.history.earliest().history_change_reason == "Invited by email"
     assert coordinator.full_name in mail.outbox[0].body
     assert "https://aligns.example.org/invitation/" in mail.outbox[0].body
+
+
+def test_a_big_team_is_listed_fifty_at_a_time_by_role_then_name(client, coordinator, make_user):
+    # With the coordinator from the fixture: 1 coordinator and 55 ward staff, so page 2 holds
+    # the last six ward staff by name.
+    for number in range(55):
+        make_user(Role.WARD_STAFF, full_name=f"Ward Person {number:02d}")
+    client.force_login(coordinator)
+
+    first = client.get(reverse("accounts:team_list"))
+    second = client.get(reverse("accounts:team_list"), {"page": 2})
+
+    assert len(first.context["page"].object_list) == 50
+    assert first.context["page"].object_list[0] == coordinator
+    assert [person.full_name for person in second.context["page"].object_list] == [
+        f"Ward Person {number}" for number in range(49, 55)
+    ]
+    assert "56 people who can sign in" in first.content.decode()
+    assert "Page 2 of 2" in first.content.decode()

@@ -42,3 +42,32 @@ def test_the_list_shows_each_volunteers_caseload_against_their_limit(
 
     assert "1 of 3" in listed
     assert "Supporting 1 of up to 3 clients" in record
+
+
+def test_the_second_page_of_volunteers_shows_each_ones_own_caseload_and_vetting_in_name_order(
+    client, coordinator, make_volunteer, make_episode, django_assert_max_num_queries
+):
+    # The page's 25 are chosen first and only they are annotated: the figures must still
+    # land on the right rows, in the list's order, on a page other than the first.
+    from visits.services import episode_assign_volunteer
+
+    busy = make_volunteer(given_name="Busy", family_name="Zephyr", max_active_clients=3)
+    for _ in range(2):
+        episode_assign_volunteer(episode=make_episode(), volunteer=busy, by=coordinator)
+    lapsed = make_volunteer(given_name="Lapsed", family_name="Zanzibar")
+    lapsed.dbs_checks.update(recheck_due="2000-01-01")
+    for number in range(26):
+        make_volunteer(given_name="Vol", family_name=f"Aardvark{number:02d}")
+    client.force_login(coordinator)
+
+    with django_assert_max_num_queries(20) as first:
+        client.get(reverse("records:volunteers"))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        second = client.get(reverse("records:volunteers"), {"page": 2})
+
+    page = second.context["page"]
+    names = [volunteer.family_name for volunteer in page.object_list]
+    assert names == ["Aardvark25", "Zanzibar", "Zephyr"]
+    caseloads = {v.family_name: (v.active_clients, v.dbs_valid) for v in page.object_list}
+    assert caseloads == {"Aardvark25": (0, True), "Zanzibar": (0, False), "Zephyr": (2, True)}
+    assert "2 of 3" in second.content.decode() and "DBS lapsed" in second.content.decode()
