@@ -49,8 +49,27 @@ def test_someone_else_cannot_answer_a_volunteers_offer(
         episode=make_episode(), volunteer=make_volunteer(user=volunteer_user), by=coordinator
     )
 
-    with pytest.raises(EpisodeActionRefused, match="Only the volunteer"):
+    with pytest.raises(EpisodeActionRefused) as refused:
         assignment_accept(assignment=offer, by=make_user(Role.VOLUNTEER))
+
+    assert str(refused.value) == "Only the volunteer it was offered to can answer this offer."
+
+
+def test_an_offer_answered_already_cannot_be_answered_again_and_says_how_it_was_answered(
+    make_volunteer, make_episode, coordinator, volunteer_user
+):
+    offer = episode_assign_volunteer(
+        episode=make_episode(), volunteer=make_volunteer(user=volunteer_user), by=coordinator
+    )
+    assignment_accept(assignment=offer, by=volunteer_user)
+
+    # A second tap of "Accept" (or "Decline" on a stale page) changes nothing.
+    with pytest.raises(EpisodeActionRefused) as again:
+        assignment_decline(assignment=offer, by=volunteer_user, reason="Changed my mind")
+
+    assert str(again.value) == "This offer was already accepted."
+    offer.refresh_from_db()
+    assert offer.status == AssignmentStatus.ACCEPTED
 
 
 def test_declining_needs_a_reason_and_frees_the_episode_for_someone_else(

@@ -9,7 +9,12 @@ from aligns.accounts.models import Role
 from clients.assessment import RiskLevel
 from tests.volunteers.conftest import MORNINGS
 from visits.models import Assignment, AssignmentStatus
-from visits.services import assignment_decline, episode_assign_volunteer, episode_shortlist
+from visits.services import (
+    assignment_decline,
+    assignment_withdraw,
+    episode_assign_volunteer,
+    episode_shortlist,
+)
 from volunteers.models import DbsCheck, TrainingRecord
 from volunteers.services import volunteer_move
 
@@ -237,3 +242,37 @@ def test_matching_needs_the_same_number_of_queries_however_many_volunteers(
         match = episode_shortlist(episode, with_ineligible=True)
 
     assert len(match.shortlist) == 10
+
+
+def test_declining_or_being_withdrawn_from_an_earlier_time_does_not_bar_a_volunteer_now(
+    make_volunteer, make_episode, coordinator, make_user
+):
+    # "Declined this client already" is about this time's support: a volunteer who said no
+    # when the client was home before (moving house then), and one whose unanswered offer
+    # this time was withdrawn, may both be offered this time.
+    user = make_user(Role.VOLUNTEER)
+    declined_before = make_volunteer(given_name="Before", user=user)
+    withdrawn = make_volunteer(given_name="Withdrawn")
+    first = make_episode()
+    offer = episode_assign_volunteer(episode=first, volunteer=declined_before, by=coordinator)
+    assignment_decline(assignment=offer, by=user, reason="Moving house")
+    first.status = "closed"
+    first.save()
+    from referrals.services import referral_accept
+    from tests.factories import ReferralFactory
+
+    _, second = referral_accept(
+        referral=ReferralFactory(
+            ward=first.referral.ward,
+            nhs_number=first.client.nhs_number,
+            date_of_birth=first.client.date_of_birth,
+        ),
+        by=coordinator,
+    )
+    unanswered = episode_assign_volunteer(episode=second, volunteer=withdrawn, by=coordinator)
+    assignment_withdraw(assignment=unanswered, by=coordinator, reason="No answer")
+
+    match = episode_shortlist(second, with_ineligible=True)
+
+    assert second.client == first.client
+    assert sorted(names(match.shortlist)) == ["Before", "Withdrawn"]
