@@ -16,8 +16,19 @@ from clients.models import Client, OutcomeAnswer
 from referrals.models import Referral, Status
 from reports.management.commands import benchmark_report
 from reports.management.commands.seed_scale import planned_counts
-from visits.models import Contact, SupportEpisode
-from volunteers.models import Volunteer
+from visits.models import (
+    LIVE_ASSIGNMENT_STATUSES,
+    OUTSTANDING_CALL_STATUSES,
+    Alert,
+    AssignmentStatus,
+    CallKind,
+    CallStatus,
+    Contact,
+    EpisodeStatus,
+    ScheduledCall,
+    SupportEpisode,
+)
+from volunteers.models import DbsCheck, Volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +98,33 @@ def test_calls_and_visits_fall_within_support():
         assert episode.closed_on is None or day <= episode.closed_on
 
 
+def test_the_schedule_offers_and_vetting_are_those_a_live_scheme_would_have():
+    # The pages benchmarked read these tables: they must hold what the services would make.
+    seed(LARGE)
+    started = SupportEpisode.objects.exclude(start_date=None)
+    for episode in started.prefetch_related("calls", "assignments"):
+        calls = [call for call in episode.calls.all() if call.kind == CallKind.CALL]
+        assert sum(call.is_first for call in calls) == 1
+        assert all(call.due_at.date() <= episode.planned_end for call in calls)
+        live = [a for a in episode.assignments.all() if a.status in LIVE_ASSIGNMENT_STATUSES]
+        if episode.status == EpisodeStatus.CLOSED:
+            assert not live
+            assert not [call for call in calls if call.status in OUTSTANDING_CALL_STATUSES]
+        else:
+            assert [a.status for a in live] == [AssignmentStatus.ACCEPTED]
+            assert live[0].volunteer.user_id is not None  # they sign in to log their calls
+    now = timezone.now()
+    assert not ScheduledCall.objects.filter(status=CallStatus.PENDING, due_at__lt=now).exists()
+    assert not ScheduledCall.objects.filter(status=CallStatus.DONE, due_at__gt=now).exists()
+    overdue = ScheduledCall.objects.filter(status=CallStatus.OVERDUE)
+    assert set(Alert.objects.values_list("scheduled_call", flat=True)) == set(
+        overdue.values_list("pk", flat=True)
+    )
+    volunteers = Volunteer.objects.all()
+    assert DbsCheck.objects.filter(volunteer__in=volunteers).count() == volunteers.count()
+    assert volunteers.with_vetting().filter(dbs_valid=True, training_current=True).exists()
+
+
 def test_benchmark_cross_checks_and_gives_a_ratio():
     seed(LARGE)
     out = StringIO()
@@ -147,3 +185,24 @@ def test_the_sweep_benchmark_refuses_sqlite():
         pytest.skip("on PostgreSQL it runs")
     with pytest.raises(CommandError, match="Run it on PostgreSQL"):
         call_command("benchmark_sweep", stdout=StringIO())
+
+
+def test_the_pages_benchmark_times_every_page_in_both_schemes_alternated():
+    call_command("seed_scale", scale=0.0004, seed=7, stdout=StringIO())
+    call_command("seed_scale", scale=0.0002, seed=8, stdout=StringIO())
+    out = StringIO()
+
+    call_command("benchmark_pages", repeat=5, stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert "Large: scale-test (100 episodes); small: scale-test-2 (50 episodes)" in lines[0]
+    timed = [line.split()[0] for line in lines[2:]]
+    assert len(timed) == 13 and timed[0] == "Dashboard" and timed[-1] == "Today"
+    # Each row: both sides' min/median, the ratio, and the queries of each side.
+    assert all(re.search(r"[\d.]+/\s*[\d.]+ .* \d+\.\d\d +\d+/\d+", line) for line in lines[2:])
+
+
+def test_the_pages_benchmark_needs_two_schemes():
+    call_command("seed_scale", scale=0.0002, seed=8, stdout=StringIO())
+    with pytest.raises(CommandError, match="two schemes"):
+        call_command("benchmark_pages", repeat=5, stdout=StringIO())

@@ -42,7 +42,12 @@ from clients.instruments import INSTRUMENTS, item_lower_is_better
 from clients.models import Client, EthnicCategory, OutcomeAnswer, OutcomeMeasure, Timepoint
 from referrals.models import DeclineReason, Referral, Status
 from visits.models import (
+    Alert,
+    AlertKind,
+    Assignment,
+    AssignmentStatus,
     CallKind,
+    CallStatus,
     CommunityService,
     Concern,
     ConcernCategory,
@@ -55,11 +60,12 @@ from visits.models import (
     OnwardReferral,
     Readmission,
     ReadmissionSource,
+    ScheduledCall,
     ServiceCategory,
     SupportEpisode,
     Urgency,
 )
-from volunteers.models import Stage, Volunteer
+from volunteers.models import DbsCheck, Stage, TrainingCourse, TrainingRecord, Volunteer
 
 # At --scale 1, for all the schemes together.
 EPISODES = 250_000
@@ -81,6 +87,12 @@ END_SHARE = 0.65  # of those, once closed, with end measures too
 MISSING_ANSWER_SHARE = 0.03
 ACTIVITY_SHARE = 0.25  # successful contacts that record what was done
 COMMUNITY_SERVICES = 30
+MISSED_CALL_SHARE = 0.06  # calls past their time not made: overdue while support runs
+PLANNED_VISIT_SHARE = 0.2  # running episodes with a home visit planned
+DECLINED_FIRST_SHARE = 0.1  # episodes whose first offer was declined
+OFFERED_WAITING_SHARE = 0.3  # clients still in hospital with an offer made
+LAPSED_DBS_SHARE = 0.04
+MANDATORY_COURSES = ("Safeguarding adults", "Lone working")
 
 # Seeds from 0 to 499,999 give distinct synthetic NHS numbers.
 NHS_NUMBER_SEEDS = 500_000
@@ -100,6 +112,11 @@ FILLED = [
     OnwardReferral,
     OutcomeMeasure,
     OutcomeAnswer,
+    ScheduledCall,
+    Assignment,
+    Alert,
+    DbsCheck,
+    TrainingRecord,
 ]
 
 
@@ -281,6 +298,8 @@ class _SchemeBuilder:
         self._referrals(referrals, clients)
         self._episodes(referrals, clients)
         self._contacts(episodes)
+        self._schedule(episodes)
+        self._assignments(episodes)
         self._episode_records(episodes)
         self._measures(episodes, clients)
         self.say(
@@ -372,8 +391,52 @@ class _SchemeBuilder:
                     driver=rng.random() < 0.4,
                 )
             )
-        Volunteer.objects.bulk_create(rows, batch_size=WIDE_BATCH)
+        made = Volunteer.objects.bulk_create(rows, batch_size=WIDE_BATCH)
+        self.volunteers = [volunteer.pk for volunteer in made]
+        self.volunteer_of_user = {v.user_id: v.pk for v in made if v.user_id}
         self.step("volunteers", started, volunteers)
+        self._vetting(made)
+
+    def _vetting(self, volunteers):
+        """A DBS check for every volunteer (a few lapsed) and the mandatory training."""
+        started = time.perf_counter()
+        rng = self.rng
+        courses = TrainingCourse.objects.bulk_create(
+            TrainingCourse(scheme=self.scheme, name=name, mandatory=True, valid_for_months=36)
+            for name in MANDATORY_COURSES
+        )
+        checks, records = [], []
+        for volunteer in volunteers:
+            issued = self.today - timedelta(days=rng.randint(30, 1000))
+            lapsed = rng.random() < LAPSED_DBS_SHARE
+            checks.append(
+                {
+                    "volunteer_id": volunteer.pk,
+                    "level": "enhanced_barred",
+                    "certificate_number": f"{volunteer.pk:012d}",
+                    "issued_on": issued,
+                    "recheck_due": self.today - timedelta(days=rng.randint(1, 60))
+                    if lapsed
+                    else issued + timedelta(days=1095),
+                    "recorded_by_id": self.coordinators[0],
+                }
+            )
+            for course in courses:
+                completed = self.today - timedelta(days=rng.randint(30, 900))
+                records.append(
+                    {
+                        "volunteer_id": volunteer.pk,
+                        "course_id": course.pk,
+                        "completed_on": completed,
+                        "expires_on": completed + timedelta(days=1095),
+                        "recorded_by_id": self.coordinators[0],
+                    }
+                )
+        for batch in _batches(checks, NARROW_BATCH):
+            self.insert(DbsCheck, batch, returning=False)
+        for batch in _batches(records, NARROW_BATCH):
+            self.insert(TrainingRecord, batch, returning=False)
+        self.step("DBS checks and training records", started, len(checks) + len(records))
 
     # --- The plan: every referral and episode, in memory, before any row is written -----
 
@@ -712,6 +775,151 @@ class _SchemeBuilder:
             flush()
         self.step("calls and visits", started, made)
         self.say(f"  contact activities: {self.made.get('contact activities', 0):,}")
+
+    # --- The call schedule, offers and assignments ----------------------------------------
+
+    def _schedule(self, episodes):
+        """The scheduled calls the sweeps and the board read: the first the day after
+        discharge, then weekly to the planned end. Those past are done, or (a few) missed:
+        overdue with an alert while support runs, cancelled once it has ended. Open support
+        keeps its calls to come, and some a planned home visit."""
+        started = time.perf_counter()
+        rng = self.rng
+        week = timedelta(weeks=1)
+        calls, overdue = [], []
+        made = 0
+
+        def flush():
+            nonlocal made
+            ids = self.insert(ScheduledCall, [row for row, _ in calls])
+            for pk, (row, episode) in zip(ids, calls, strict=True):
+                if row["status"] == CallStatus.OVERDUE:
+                    overdue.append((pk, row, episode))
+            made += len(calls)
+            calls.clear()
+
+        for episode in episodes:
+            if episode.discharge_at is None:
+                continue
+            is_open = episode.status != EpisodeStatus.CLOSED
+            end = episode.discharge_at + timedelta(weeks=episode.planned_weeks)
+            due = episode.discharge_at + timedelta(hours=22)
+            number = 0
+            while due < end:
+                if due >= self.now:
+                    status = CallStatus.PENDING if is_open else CallStatus.CANCELLED
+                elif rng.random() >= MISSED_CALL_SHARE:
+                    status = CallStatus.DONE
+                else:
+                    status = CallStatus.OVERDUE if is_open else CallStatus.CANCELLED
+                calls.append(
+                    (
+                        {
+                            "episode_id": episode.pk,
+                            "kind": CallKind.CALL,
+                            "due_at": due,
+                            "status": status,
+                            "is_first": number == 0,
+                            "reminded_at": due - timedelta(hours=12) if due < self.now else None,
+                            "overdue_at": due + timedelta(hours=24)
+                            if status == CallStatus.OVERDUE
+                            else None,
+                            "planned_by_id": None,  # the schedule's (COPY: every row alike)
+                        },
+                        episode,
+                    )
+                )
+                due += week
+                number += 1
+            if is_open and rng.random() < PLANNED_VISIT_SHARE:
+                calls.append(
+                    (
+                        {
+                            "episode_id": episode.pk,
+                            "kind": CallKind.VISIT,
+                            "due_at": self.now + timedelta(hours=rng.uniform(2, 240)),
+                            "status": CallStatus.PENDING,
+                            "is_first": False,
+                            "reminded_at": None,
+                            "overdue_at": None,
+                            "planned_by_id": rng.choice(self.coordinators),
+                        },
+                        episode,
+                    )
+                )
+            if len(calls) >= NARROW_BATCH:
+                flush()
+        if calls:
+            flush()
+        self.step("scheduled calls", started, made)
+
+        started = time.perf_counter()
+        rows = [
+            {
+                "scheme_id": self.scheme.pk,
+                "kind": AlertKind.OVERDUE_CALL,
+                "episode_id": episode.pk,
+                "scheduled_call_id": pk,
+                "message": "Synthetic: the call was not logged",
+                "created_at": row["overdue_at"],
+            }
+            for pk, row, episode in overdue
+        ]
+        for batch in _batches(rows, NARROW_BATCH):
+            self.insert(Alert, batch, returning=False)
+        self.step("alerts", started, len(rows))
+
+    def _assignments(self, episodes):
+        """Who supports each client: accepted while support runs, ended when it closes, an
+        earlier offer declined for some, and offers made for some still in hospital."""
+        started = time.perf_counter()
+        rng = self.rng
+        rows = []
+        for episode in episodes:
+            offered_at = (episode.discharge_at or self.now) - timedelta(hours=20)
+            if episode.discharge_at is None:
+                if episode.status == EpisodeStatus.CLOSED or rng.random() >= OFFERED_WAITING_SHARE:
+                    continue
+                volunteer = rng.choice(self.volunteers)
+                rows.append(
+                    self._assignment(episode, volunteer, AssignmentStatus.OFFERED, offered_at, None)
+                )
+                continue
+            if rng.random() < DECLINED_FIRST_SHARE:
+                rows.append(
+                    self._assignment(
+                        episode,
+                        rng.choice(self.volunteers),
+                        AssignmentStatus.DECLINED,
+                        offered_at - timedelta(hours=6),
+                        offered_at - timedelta(hours=2),
+                    )
+                )
+            closed = episode.status == EpisodeStatus.CLOSED
+            rows.append(
+                self._assignment(
+                    episode,
+                    self.volunteer_of_user[episode.volunteer_user],
+                    AssignmentStatus.ENDED if closed else AssignmentStatus.ACCEPTED,
+                    offered_at,
+                    offered_at + timedelta(hours=rng.uniform(1, 12)),
+                )
+            )
+        for batch in _batches(rows, NARROW_BATCH):
+            self.insert(Assignment, batch, returning=False)
+        self.step("assignments", started, len(rows))
+
+    def _assignment(self, episode, volunteer, status, offered_at, responded_at):
+        return {
+            "episode_id": episode.pk,
+            "volunteer_id": volunteer,
+            "status": status,
+            "phone_only": False,
+            "offered_by_id": self.coordinators[0],
+            "offered_at": offered_at,
+            "responded_at": responded_at,
+            "decline_reason": "Synthetic: away" if status == AssignmentStatus.DECLINED else "",
+        }
 
     # --- Readmissions, extensions, concerns, onward referrals ---------------------------
 
