@@ -32,6 +32,9 @@ class SchemeFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Test Home from Hospital {n}")
     slug = factory.Sequence(lambda n: f"test-scheme-{n}")
+    # The clients made here live at RV postcodes, which the tests' postcode table (AB1, AB2)
+    # does not hold: Find a volunteer searches around the scheme's area instead.
+    area_postcode = "AB1 1AA"
 
 
 class HospitalFactory(factory.django.DjangoModelFactory):

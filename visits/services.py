@@ -262,6 +262,7 @@ def episode_shortlist(episode, *, with_ineligible=False):
                 status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.ENDED]
             )
         ),
+        area_postcode=episode.scheme.area_postcode,
     )
     volunteers = with_caseload(Volunteer.objects.filter(scheme=episode.scheme).with_vetting())
     match = rank(wanted, volunteers, with_ineligible=with_ineligible)

@@ -68,6 +68,7 @@ class Wanted:
     high_risk: bool = False
     declined_ids: frozenset = frozenset()
     continuity_ids: frozenset = frozenset()
+    area_postcode: str = ""  # the scheme's area, for a client whose postcode is not known
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Match:
     ineligible: list
     notes: list  # about the search itself (client location, phone-only support)
     phone_only: bool = False
+    needs_postcode: bool = False  # nowhere to search from: the coordinator must say where
 
 
 def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):
@@ -124,20 +126,14 @@ def _filtered(queryset, *, high_risk, gender, needs_car, declined_ids):
 def _score(candidate, *, client, origin, needs, continuity_ids):
     volunteer = candidate.volunteer
     points = 0.0
-    if origin and volunteer.latitude is not None:
-        candidate.miles = miles_between(
-            origin[0], origin[1], volunteer.latitude, volunteer.longitude
-        )
-        closeness = max(0.0, 1 - candidate.miles / SEARCH_RADIUS_MILES)
-        points += WEIGHTS["distance"] * closeness
-        where = f"{candidate.miles:.1f} miles away"
-        if volunteer.location_is_district:
-            where += (
-                " (from the centre of their postcode district: their postcode is not in the table)"
-            )
-        candidate.matched.append(where)
-    else:
-        candidate.missed.append("Distance unknown: no location for their postcode")
+    # Only volunteers with a location are searched (within a box around `origin`).
+    candidate.miles = miles_between(origin[0], origin[1], volunteer.latitude, volunteer.longitude)
+    closeness = max(0.0, 1 - candidate.miles / SEARCH_RADIUS_MILES)
+    points += WEIGHTS["distance"] * closeness
+    where = f"{candidate.miles:.1f} miles away"
+    if volunteer.location_is_district:
+        where += " (from the centre of their postcode district: their postcode is not in the table)"
+    candidate.matched.append(where)
 
     if needs:
         offered = {need.code for need in volunteer.skills.all()}
@@ -195,21 +191,34 @@ def rank(wanted, volunteers, *, with_ineligible=False):
         "declined_ids": wanted.declined_ids,
     }
     notes = []
-    nearby = volunteers
     origin = locate(client.postcode)
-    if origin is None:
+    if origin is not None and origin[2]:
         notes.append(
-            f"The client's postcode {client.postcode} is not in the postcode table, so distance "
-            "is not used: every volunteer in the scheme is considered."
+            f"The client's postcode {client.postcode} is not in the postcode table: distances "
+            "are from the centre of its district."
         )
-    else:
-        if origin[2]:
-            notes.append(
-                f"The client's postcode {client.postcode} is not in the postcode table: distances "
-                "are from the centre of its district."
+    if origin is None:
+        # Never every volunteer in the scheme (thousands, in no useful order): near the
+        # middle of the scheme's area, or nowhere until the coordinator gives the postcode.
+        origin = locate(wanted.area_postcode)
+        if origin is None:
+            return Match(
+                shortlist=[],
+                ineligible=[],
+                notes=[
+                    f"Neither the client's postcode ({client.postcode or 'none'}) nor its "
+                    "district is in the postcode table, and the scheme's area is not set, so "
+                    "there is nowhere to look for volunteers from. Check the client's postcode."
+                ],
+                needs_postcode=True,
             )
-        (south, north), (west, east) = bounding_box(origin[0], origin[1], SEARCH_RADIUS_MILES)
-        nearby = nearby.filter(latitude__range=(south, north), longitude__range=(west, east))
+        notes.append(
+            f"Neither the client's postcode ({client.postcode or 'none'}) nor its district is "
+            f"in the postcode table: distances are from the middle of the scheme's area "
+            f"({wanted.area_postcode}). Check the client's postcode."
+        )
+    (south, north), (west, east) = bounding_box(origin[0], origin[1], SEARCH_RADIUS_MILES)
+    nearby = volunteers.filter(latitude__range=(south, north), longitude__range=(west, east))
 
     eligible = list(_filtered(nearby, **rules).prefetch_related("skills"))
     candidates = [Candidate(volunteer) for volunteer in eligible]
@@ -218,11 +227,8 @@ def rank(wanted, volunteers, *, with_ineligible=False):
             candidate, client=client, origin=origin, needs=needs,
             continuity_ids=wanted.continuity_ids,
         )  # fmt: skip
-    candidates.sort(key=lambda c: (-c.score, c.miles if c.miles is not None else 1e9,
-                                   c.volunteer.pk))  # fmt: skip
-    shortlist = [
-        c for c in candidates if origin is None or c.miles is None or c.miles <= SEARCH_RADIUS_MILES
-    ][:SHORTLIST_SIZE]
+    candidates.sort(key=lambda c: (-c.score, c.miles, c.volunteer.pk))
+    shortlist = [c for c in candidates if c.miles <= SEARCH_RADIUS_MILES][:SHORTLIST_SIZE]
 
     ineligible = []
     if with_ineligible:

@@ -12,6 +12,8 @@ DEMO_SCHEME = {
     "contact_email": "coordinators@riverside.example.org",
     # Ward staff may ask for an account with an address at these domains.
     "account_request_domains": "nhs.net",
+    # Find a volunteer searches around it for a client whose postcode is unknown.
+    "area_postcode": "RV1 1AA",
 }
 
 DEMO_HOSPITALS = {

@@ -58,6 +58,14 @@ class Scheme(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(40)],
         help_text="Working hours within which a new referral should be accepted or declined.",
     )
+    area_postcode = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text=(
+            "A postcode near the middle of the area the scheme serves: volunteers are looked "
+            "for around it when a client's postcode (and its district) is not known."
+        ),
+    )
     first_contact_hours = models.PositiveSmallIntegerField(
         default=72,
         validators=[MinValueValidator(24), MaxValueValidator(72)],

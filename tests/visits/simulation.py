@@ -83,7 +83,7 @@ from visits.services import (
     episode_return_home,
     episode_shortlist,
 )
-from volunteers.models import TrainingCourse
+from volunteers.models import Postcode, TrainingCourse
 from volunteers.services import (
     dbs_record,
     send_expiry_reminders,
@@ -254,6 +254,10 @@ class Simulation:
     # --- The scheme -------------------------------------------------------------------------
 
     def set_up(self):
+        # Clients and volunteers all live at RV1 1AA (the factories' postcode).
+        Postcode.objects.get_or_create(
+            postcode="RV1 1AA", defaults={"district": "RV1", "latitude": 52.48, "longitude": -1.21}
+        )
         self.scheme = SchemeFactory()
         self.ward = WardFactory(hospital=HospitalFactory(scheme=self.scheme))
         self.ward_staff = WardStaffFactory(scheme=self.scheme, wards=[self.ward])

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from aligns.accounts.models import Role
@@ -10,12 +11,13 @@ from clients.assessment import RiskLevel
 from tests.volunteers.conftest import MORNINGS
 from visits.models import Assignment, AssignmentStatus
 from visits.services import (
+    EpisodeActionRefused,
     assignment_decline,
     assignment_withdraw,
     episode_assign_volunteer,
     episode_shortlist,
 )
-from volunteers.models import DbsCheck, TrainingRecord
+from volunteers.models import DbsCheck, TrainingRecord, Volunteer
 from volunteers.services import volunteer_move
 
 
@@ -276,3 +278,54 @@ def test_declining_or_being_withdrawn_from_an_earlier_time_does_not_bar_a_volunt
 
     assert second.client == first.client
     assert sorted(names(match.shortlist)) == ["Before", "Withdrawn"]
+
+
+def test_a_client_whose_district_is_unknown_is_matched_around_the_schemes_area(
+    make_volunteer, make_episode
+):
+    # Near the scheme's middle (AB1 1AA) and far from it (AB2's district is 3.5 miles
+    # north): both within the radius, the nearer first, and the note says what was done.
+    make_volunteer(postcode="AB1 2AA", given_name="Near")
+    make_volunteer(postcode="AB2 9ZZ", given_name="Further")
+    episode = make_episode()
+    episode.client.postcode = "ZZ99 9ZZ"
+    episode.client.save()
+    episode.scheme.area_postcode = "AB1 1AA"
+    episode.scheme.save()
+
+    match = episode_shortlist(episode)
+
+    assert names(match.shortlist) == ["Near", "Further"]
+    assert not match.needs_postcode
+    assert match.notes == [
+        "Neither the client's postcode (ZZ99 9ZZ) nor its district is in the postcode table: "
+        "distances are from the middle of the scheme's area (AB1 1AA). Check the client's "
+        "postcode."
+    ]
+
+
+def test_with_no_postcode_to_search_from_nobody_is_ranked_and_the_page_asks_for_one(
+    client, coordinator, make_volunteer, make_episode
+):
+    # Every volunteer in the scheme, in no useful order, would help nobody (and at national
+    # size takes seconds): the coordinator is asked for the postcode instead, and the
+    # shortlist is empty however many volunteers there are.
+    for number in range(3):
+        make_volunteer(given_name=f"Anyone{number}")
+    episode = make_episode()
+    episode.client.postcode = "ZZ99 9ZZ"
+    episode.client.save()
+    episode.scheme.area_postcode = ""
+    episode.scheme.save()
+    client.force_login(coordinator)
+
+    match = episode_shortlist(episode, with_ineligible=True)
+    page = client.get(reverse("visits:match", args=[episode.pk])).content.decode()
+
+    assert (match.shortlist, match.ineligible, match.needs_postcode) == ([], [], True)
+    assert "nowhere to look for volunteers from. Check the client&#x27;s postcode." in page
+    assert reverse("clients:edit", args=[episode.client.pk]) in page
+    with pytest.raises(EpisodeActionRefused, match="not on the shortlist"):
+        episode_assign_volunteer(
+            episode=episode, volunteer=Volunteer.objects.first(), by=coordinator
+        )
