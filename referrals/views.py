@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Min, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,12 +53,6 @@ def ward_list(request):
     referrals = (
         Referral.objects.visible_to(request.user)
         .select_related("ward", "ward__hospital", "support_episode")
-        .annotate(
-            first_contact_at=Min(
-                "support_episode__contacts__happened_at",
-                filter=Q(support_episode__contacts__answered=True),
-            )
-        )
         .order_by("-submitted_at", "-pk")
     )
     return render(

@@ -40,6 +40,7 @@ from visits.models import (
     Concern,
     ConcernCategory,
     Contact,
+    ContactDay,
     EpisodeStatus,
     ExitOutcome,
     Extension,
@@ -366,24 +367,13 @@ def referral_tables(context):
 # --- Timeliness ---------------------------------------------------------------------------
 
 
-def _first_contact_at():
-    return Subquery(
-        Contact.objects.filter(episode=OuterRef("pk"), answered=True)
-        .order_by("happened_at")
-        .values("happened_at")[:1]
-    )
-
-
 def _discharged(context):
-    """Episodes whose client went home in the period, with the time to first contact."""
-    return (
-        SupportEpisode.objects.filter(context.on_days("start_date"), scheme=context.scheme)
-        .annotate(first_contact_at=_first_contact_at())
-        .annotate(
-            first_contact_seconds=SecondsBetween(
-                AssumedDischargeAt("start_date"), "first_contact_at"
-            )
-        )
+    """Episodes whose client went home in the period, with the time to first contact (kept
+    on the episode as contacts are logged: visits.figures)."""
+    return SupportEpisode.objects.filter(
+        context.on_days("start_date"), scheme=context.scheme
+    ).annotate(
+        first_contact_seconds=SecondsBetween(AssumedDischargeAt("start_date"), "first_contact_at")
     )
 
 
@@ -460,14 +450,14 @@ def timeliness_tables(context):
         .order_by()
     }
     discharged = _discharged(context)
-    contacts = {None: _each_row_once(discharged).aggregate(**_first_contact_figures(context))}
+    contacts = {None: discharged.aggregate(**_first_contact_figures(context))}
     contacts |= {
         row["referral__hospital__name"]: row
         for row in discharged.values("referral__hospital__name")
         .annotate(**_first_contact_figures(context))
         .order_by()
     }
-    buckets = _each_row_once(discharged).aggregate(
+    buckets = discharged.aggregate(
         within_24=Count("pk", filter=Q(first_contact_seconds__lte=24 * HOUR)),
         within_48=Count(
             "pk",
@@ -732,6 +722,16 @@ def _activity_figures():
         "volunteer_minutes": Sum("duration_minutes", filter=by_volunteer),
         "active_volunteers": Count("logged_by", filter=by_volunteer, distinct=True),
     }
+
+
+def _contact_days(context):
+    """The period's calls and visits, successful ones and minutes, summed from the days kept
+    as contacts are logged (visits.figures): the same figures as counting the contacts
+    (tests/reports/test_kept_figures.py), from a row a day rather than every contact."""
+    totals = ContactDay.objects.filter(context.on_days("day"), scheme=context.scheme).aggregate(
+        contacts=Sum("contacts"), successful=Sum("successful"), minutes=Sum("minutes")
+    )
+    return {name: value or 0 for name, value in totals.items()}
 
 
 def _minutes_as_hours(minutes, base):
@@ -1092,8 +1092,8 @@ def headline_figures(scheme, period, *, now=None):
     context = _Context(scheme, period, now or timezone.now())
     referrals = _referrals(context).aggregate(**_referral_counts())
     people = supported_episodes(context).aggregate(**_people_counts(context))
-    first = _each_row_once(_discharged(context)).aggregate(**_first_contact_figures(context))
-    activity = _contacts(context).aggregate(**_activity_figures())
+    first = _discharged(context).aggregate(**_first_contact_figures(context))
+    activity = _contact_days(context)
     return {
         "Referrals received": Cell(referrals["received"]),
         "Referrals accepted": Cell(referrals["accepted"]),

@@ -119,8 +119,15 @@ class SupportEpisode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     review_prompted_at = models.DateTimeField(null=True, blank=True)
+    first_contact_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When someone first spoke with the client (kept by visits.figures).",
+    )
 
-    history = HistoricalRecords()
+    # The first contact is a figure kept from the contacts, not a change anyone made.
+    history = HistoricalRecords(excluded_fields=["first_contact_at"])
     objects = SupportEpisodeQuerySet.as_manager()
 
     class Meta:
@@ -397,6 +404,26 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.happened_at:%Y-%m-%d}"
+
+
+class ContactDay(models.Model):
+    """One scheme's calls and visits on one day (UK time, by when they happened), kept by
+    visits.figures as each is logged, so that a quarter's totals are a sum of days rather
+    than a scan of every contact. A figure, not a record of a person: retention leaves it."""
+
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    contacts = models.PositiveIntegerField(default=0)
+    successful = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "day"], name="one_contact_day_per_scheme")
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.contacts} calls and visits"
 
 
 class ConcernCategory(models.TextChoices):

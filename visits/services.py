@@ -17,6 +17,7 @@ from aligns.outbox.services import queue_email
 from aligns.transitions import move, move_all
 from clients.assessment import RiskLevel
 from clients.services import assessment_in_force, consent_to_share, home_visit_refusal
+from visits.figures import contact_counted
 from visits.models import (
     ASSIGNMENT_TRANSITIONS,
     CALL_TRANSITIONS,
@@ -486,6 +487,7 @@ def contact_log(
     attribute_change(contact, by=by, reason="Contact logged")
     contact.save()
     contact.activities.set(activities)
+    contact_counted(contact, scheme_id=episode.scheme_id)
 
     raised = None
     if concern:

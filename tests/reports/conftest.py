@@ -18,6 +18,7 @@ from clients.services import measure_record
 from referrals.models import DeclineReason, Status
 from reports.period import Period
 from tests.factories import ClientFactory, HospitalFactory, ReferralFactory, WardFactory
+from visits.figures import contact_counted
 from visits.models import (
     CallKind,
     CommunityService,
@@ -72,6 +73,9 @@ class SchemeData:
             duration_minutes=minutes, logged_by=by,
         )  # fmt: skip
         contact.activities.set(Need.objects.filter(code__in=activities))
+        # Hand-built past contacts (for closed episodes too, which contact_log refuses), kept
+        # in the figures as contact_log keeps them.
+        contact_counted(contact, scheme_id=episode.scheme_id)
         return contact
 
     def measure(self, client, instrument, timepoint, taken_on, values):

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
 from aligns.accounts.models import Role, Scheme
@@ -24,6 +25,7 @@ from visits.models import (
     CallKind,
     CallStatus,
     Contact,
+    ContactDay,
     EpisodeStatus,
     ScheduledCall,
     SupportEpisode,
@@ -84,6 +86,11 @@ def test_counts_follow_the_scale_in_new_schemes():
     assert by_volunteers > 0.8 * contacts.count()
     answers = OutcomeAnswer.objects.filter(measure__client__scheme=large)
     assert answers.exists()
+    # The figures contact_log keeps, worked out for the contacts put in directly.
+    days = ContactDay.objects.filter(scheme=large).aggregate(total=Sum("contacts"))
+    assert days["total"] == contacts.count() == 1000
+    first = contacts.filter(answered=True).order_by("happened_at").first()
+    assert first.episode.first_contact_at == first.happened_at  # the earliest is its episode's
 
 
 def test_calls_and_visits_fall_within_support():

@@ -57,7 +57,7 @@ class _Side:
         ) or self.running
         client = Client.objects.filter(support_episodes__pk=self.running).get()
         self.client_pk = client.pk
-        self.family_name = client.family_name
+        self.name = client.full_name  # as a coordinator would type it
         self.nhs_prefix = client.nhs_number[:6]
         self.volunteer_user = (
             User.objects.filter(
@@ -95,7 +95,7 @@ def pages(side):
         (
             "Client name search",
             Role.COORDINATOR,
-            reverse("clients:list") + f"?q={side.family_name}",
+            reverse("clients:list") + f"?q={side.name}",
         ),
         ("NHS-number search", Role.COORDINATOR, reverse("clients:list") + f"?q={side.nhs_prefix}"),
         ("Client record", Role.COORDINATOR, reverse("records:client", args=[side.client_pk])),

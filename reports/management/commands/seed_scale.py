@@ -41,6 +41,7 @@ from aligns.nhs import synthetic_nhs_number
 from clients.instruments import INSTRUMENTS, item_lower_is_better
 from clients.models import Client, EthnicCategory, OutcomeAnswer, OutcomeMeasure, Timepoint
 from referrals.models import DeclineReason, Referral, Status
+from visits.figures import figures_rebuilt
 from visits.models import (
     Alert,
     AlertKind,
@@ -298,6 +299,7 @@ class _SchemeBuilder:
         self._referrals(referrals, clients)
         self._episodes(referrals, clients)
         self._contacts(episodes)
+        self._kept_figures()
         self._schedule(episodes)
         self._assignments(episodes)
         self._episode_records(episodes)
@@ -775,6 +777,12 @@ class _SchemeBuilder:
             flush()
         self.step("calls and visits", started, made)
         self.say(f"  contact activities: {self.made.get('contact activities', 0):,}")
+
+    def _kept_figures(self):
+        """The figures contact_log keeps as each contact is logged, worked out at once."""
+        started = time.perf_counter()
+        figures_rebuilt([self.scheme.pk])
+        self.step("first contacts and contact days", started, 0)
 
     # --- The call schedule, offers and assignments ----------------------------------------
 

@@ -1,0 +1,92 @@
+"""The figures kept as contacts are logged (visits/figures.py) along the path a volunteer's
+log takes to the manager's dashboard: the first contact kept on the episode (the 72-hour
+figure) and each day's calls and visits (the dashboard's activity), counted by hand."""
+
+import datetime
+
+import time_machine
+
+from reports.figures import build_report, headline_figures
+from reports.period import Period
+from tests.visits.conftest import at
+from visits.figures import figures_rebuilt
+from visits.models import CallKind, ContactDay
+from visits.services import contact_log
+
+NOVEMBER = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
+
+
+def log(episode, by, happened_at, *, answered=True, minutes=0):
+    contact, _ = contact_log(
+        episode=episode, by=by, kind=CallKind.CALL, happened_at=happened_at,
+        answered=answered, duration_minutes=minutes,
+    )  # fmt: skip
+    return contact
+
+
+def days(scheme):
+    return list(
+        ContactDay.objects.filter(scheme=scheme)
+        .order_by("day")
+        .values_list("day", "contacts", "successful", "minutes")
+    )
+
+
+def test_a_call_logged_late_becomes_the_first_contact_and_each_day_counts_its_own(
+    make_active_episode, coordinator
+):
+    # Home on Monday 2 November. Logged in this order: Tuesday 10:00 no answer; Wednesday
+    # 11:00 answered (15 minutes); then, on Thursday, a call made on Tuesday at 16:00 and
+    # answered (10 minutes), logged late. The first contact is Tuesday 16:00.
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+    with time_machine.travel(at(2026, 11, 5, 9, 0), tick=False):
+        log(episode, coordinator, at(2026, 11, 3, 10, 0), answered=False)
+        log(episode, coordinator, at(2026, 11, 4, 11, 0), minutes=15)
+        log(episode, coordinator, at(2026, 11, 3, 16, 0), minutes=10)
+        headline = headline_figures(episode.scheme, NOVEMBER)
+
+    episode.refresh_from_db()
+    assert episode.first_contact_at == at(2026, 11, 3, 16, 0)
+    assert days(episode.scheme) == [
+        (datetime.date(2026, 11, 3), 2, 1, 10),
+        (datetime.date(2026, 11, 4), 1, 1, 15),
+    ]
+    assert headline["Successful calls and visits"].export_value(suppress=False) == 2
+    assert headline["Hours of calls and visits"].export_value(suppress=False) == 0.4  # 25 min
+
+
+def test_a_call_just_after_midnight_in_summer_counts_on_the_uk_day(
+    make_active_episode, coordinator
+):
+    # 23:30 UTC on 30 September is 00:30 on 1 October in the UK (summer time): October's.
+    with time_machine.travel(at(2026, 9, 29, 9, 0), tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 9, 29))
+    with time_machine.travel(at(2026, 10, 1, 9, 0), tick=False):
+        log(episode, coordinator, datetime.datetime(2026, 9, 30, 23, 30, tzinfo=datetime.UTC))
+
+    assert days(episode.scheme) == [(datetime.date(2026, 10, 1), 1, 1, 0)]
+
+
+def test_the_dashboard_sums_of_days_equal_the_reports_count_of_contacts(
+    make_active_episode, coordinator
+):
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        episodes = [make_active_episode(went_home=datetime.date(2026, 11, 2)) for _ in range(3)]
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        for number, episode in enumerate(episodes):
+            for day in range(3, 3 + 7 * (number + 1), 3):
+                log(episode, coordinator, at(2026, 11, day, 10, 0), answered=day % 2 == 1,
+                    minutes=day)  # fmt: skip
+        headline = headline_figures(episodes[0].scheme, NOVEMBER)
+        report = build_report(episodes[0].scheme, NOVEMBER)
+
+    rows = {row[0]: row[1:] for row in report.table("activity").export_rows(False)}
+    successful = rows["Phone calls"][1]
+    hours = rows["Phone calls"][2]
+    assert headline["Successful calls and visits"].export_value(suppress=False) == successful
+    assert headline["Hours of calls and visits"].export_value(suppress=False) == hours
+    # And working them out again from the contacts gives the same days.
+    kept = days(episodes[0].scheme)
+    figures_rebuilt([episodes[0].scheme_id])
+    assert days(episodes[0].scheme) == kept
