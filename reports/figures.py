@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Case,
@@ -1090,9 +1091,11 @@ class Headline:
 def headline_figures(scheme, period, *, now=None):
     """The handful of figures a manager watches, from the same queries as the report."""
     context = _Context(scheme, period, now or timezone.now())
-    referrals = _referrals(context).aggregate(**_referral_counts())
-    people = supported_episodes(context).aggregate(**_people_counts(context))
-    first = _discharged(context).aggregate(**_first_contact_figures(context))
+    referrals = _referrals(context).aggregate(**_only(_referral_counts(), "received", "accepted"))
+    people = supported_episodes(context).aggregate(**_only(_people_counts(context), "clients"))
+    first = _discharged(context).aggregate(
+        **_only(_first_contact_figures(context), "window_passed", "within_72")
+    )
     activity = _contact_days(context)
     return {
         "Referrals received": Cell(referrals["received"]),
@@ -1104,7 +1107,21 @@ def headline_figures(scheme, period, *, now=None):
     }
 
 
+def _only(aggregates, *names):
+    """The report's own definitions of the figures named, and only those: a headline need
+    not work out the medians and splits the report shows beside them."""
+    return {name: aggregates[name] for name in names}
+
+
 def compare_headlines(scheme, this_period, last_period, *, now=None):
+    """This period's headline figures, live, beside a past period's, worked out once a day:
+    a period that has ended changes only by what is logged late, which tomorrow's figures
+    show (and the report, built on request, shows at once)."""
+    now = now or timezone.now()
     this = headline_figures(scheme, this_period, now=now)
-    last = headline_figures(scheme, last_period, now=now)
+    last = cache.get_or_set(
+        f"headlines:{scheme.pk}:{last_period.start}:{last_period.end}:{timezone.localdate(now)}",
+        lambda: headline_figures(scheme, last_period, now=now),
+        timeout=24 * 60 * 60,
+    )
     return [Headline(label, this[label], last[label]) for label in this]

@@ -132,6 +132,11 @@ class SupportEpisode(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+        indexes = [
+            # The reports' and the dashboard's discharges in a period, and what is open now.
+            models.Index(fields=["scheme", "start_date"], name="episode_scheme_start"),
+            models.Index(fields=["scheme", "status"], name="episode_scheme_status"),
+        ]
 
     def __str__(self):
         return f"Support for {self.client} ({self.get_status_display().lower()})"

@@ -6,7 +6,7 @@ import datetime
 
 import time_machine
 
-from reports.figures import build_report, headline_figures
+from reports.figures import build_report, compare_headlines, headline_figures
 from reports.period import Period
 from tests.visits.conftest import at
 from visits.figures import figures_rebuilt
@@ -90,3 +90,33 @@ def test_the_dashboard_sums_of_days_equal_the_reports_count_of_contacts(
     kept = days(episodes[0].scheme)
     figures_rebuilt([episodes[0].scheme_id])
     assert days(episodes[0].scheme) == kept
+
+
+def test_last_quarters_dashboard_figures_are_worked_out_once_a_day_this_quarters_at_once(
+    make_active_episode, coordinator
+):
+    # Q3 (October to December) is under way on 2 December; Q2 (July to September) is over.
+    q3, q2 = (
+        Period(datetime.date(2026, 10, 1), datetime.date(2026, 12, 2)),
+        Period(datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)),
+    )
+    with time_machine.travel(at(2026, 9, 1, 9, 0), tick=False):
+        summer = make_active_episode(went_home=datetime.date(2026, 9, 1))
+        log(summer, coordinator, at(2026, 9, 2, 10, 0), minutes=5)
+    with time_machine.travel(at(2026, 11, 30, 9, 0), tick=False):
+        autumn = make_active_episode(went_home=datetime.date(2026, 11, 30))
+
+    def successful(moment):
+        with time_machine.travel(moment, tick=False):
+            rows = compare_headlines(autumn.scheme, q3, q2)
+        row = next(row for row in rows if row.label == "Successful calls and visits")
+        return row.this_period.export_value(False), row.last_period.export_value(False)
+
+    assert successful(at(2026, 12, 2, 9, 0)) == (0, 1)
+    with time_machine.travel(at(2026, 12, 2, 10, 0), tick=False):
+        log(autumn, coordinator, at(2026, 12, 1, 10, 0), minutes=5)  # this quarter's
+        log(summer, coordinator, at(2026, 9, 9, 10, 0), minutes=5)  # last quarter's, late
+    # The same day: this quarter's call shows at once, last quarter's late one not yet.
+    assert successful(at(2026, 12, 2, 11, 0)) == (1, 1)
+    # The next day: both.
+    assert successful(at(2026, 12, 3, 8, 0)) == (1, 2)
