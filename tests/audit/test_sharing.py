@@ -5,6 +5,7 @@ import datetime
 import json
 
 import pytest
+import time_machine
 from django.contrib import admin
 from django.urls import reverse
 
@@ -41,6 +42,38 @@ def withdraw_consent(episode, coordinator):
         client=episode.client, kind=ConsentKind.SHARE, given=False,
         decided_on=datetime.date.today(), obtained_by="The client, by phone", by=coordinator,
     )  # fmt: skip
+
+
+def share_consent(episode, coordinator, given, decided_on):
+    consent_record(
+        client=episode.client, kind=ConsentKind.SHARE, given=given, decided_on=decided_on,
+        obtained_by="The client, by phone", by=coordinator,
+    )  # fmt: skip
+
+
+def test_the_latest_decision_counts_even_when_an_earlier_one_is_recorded_after_it(
+    episode, coordinator
+):
+    # (After the ward's consent on the referral.) Withdrawn on 20 December and recorded then;
+    # on 22 December a coordinator catches up with a paper form saying the client agreed on
+    # 10 December. The client's latest word is still the withdrawal.
+    with time_machine.travel(datetime.datetime(2026, 12, 20, 9, tzinfo=datetime.UTC)):
+        share_consent(episode, coordinator, False, datetime.date(2026, 12, 20))
+    with time_machine.travel(datetime.datetime(2026, 12, 22, 9, tzinfo=datetime.UTC)):
+        share_consent(episode, coordinator, True, datetime.date(2026, 12, 10))
+
+    consent = consent_to_share(client=episode.client)
+
+    assert not consent.given
+    assert consent.summary == "Client withdrew consent to share on 20 December 2026"
+
+
+def test_two_decisions_recorded_in_the_same_moment_the_later_made_counts(episode, coordinator):
+    with time_machine.travel(datetime.datetime(2026, 12, 20, 9, tzinfo=datetime.UTC), tick=False):
+        share_consent(episode, coordinator, True, datetime.date(2026, 12, 20))
+        share_consent(episode, coordinator, False, datetime.date(2026, 12, 20))
+
+    assert not consent_to_share(client=episode.client).given
 
 
 def test_sharing_the_outcome_summary_logs_what_with_whom_why_and_on_what_basis(

@@ -1,12 +1,16 @@
 """Sign-off, the second sign-off for high risk, and the gate on home visits."""
 
+import datetime
+
 import pytest
+import time_machine
 
 from aligns.accounts.models import Role
 from clients.assessment import RiskLevel
 from clients.models import AssessmentStatus
 from clients.services import (
     ClientActionRefused,
+    assessment_in_force,
     assessment_save_answers,
     assessment_second_sign_off,
     assessment_sign_off,
@@ -15,6 +19,10 @@ from clients.services import (
     home_visit_refusal,
 )
 from tests.clients.conftest import answers
+
+
+def at(*args):
+    return datetime.datetime(*args, tzinfo=datetime.UTC)
 
 
 def assessed(client, by, **changes):
@@ -180,3 +188,14 @@ def test_a_newer_high_risk_assessment_supersedes_an_older_low_one(client_record,
 
     assert "phone support only" in home_visit_refusal(client_record)
     assert client_record.assessments.count() == 2  # every version kept
+
+
+def test_two_sign_offs_in_the_same_moment_the_later_made_governs(client_record, coordinator):
+    with time_machine.travel(at(2026, 11, 2, 9), tick=False):
+        high = assessed(client_record, coordinator, aggression="yes")
+        assessment_sign_off(assessment=high, level=RiskLevel.HIGH, reason="", by=coordinator)
+        low = assessed(client_record, coordinator)
+        assessment_sign_off(assessment=low, level=RiskLevel.LOW, reason="", by=coordinator)
+
+    assert assessment_in_force(client_record) == low
+    assert home_visit_refusal(client_record) is None

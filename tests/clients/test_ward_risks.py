@@ -61,3 +61,31 @@ def test_a_reassessment_starts_from_the_answers_in_force_not_the_ward(client, co
     ).content.decode()
 
     assert chosen(html, "lives_alone") == "no"
+
+
+def test_a_client_referred_again_takes_the_new_wards_risks_recorded_as_the_accepting_coordinators(
+    coordinator, scheme
+):
+    first = ReferralFactory(
+        ward__hospital__scheme=scheme,
+        risks=KnownRisk.objects.filter(code="pets"),
+        risk_notes="Collie, barks at strangers",
+    )
+    client_record = referral_accept(referral=first, by=coordinator)[1].client
+    client_record.support_episodes.update(status="closed")
+    again = ReferralFactory(
+        ward=first.ward, nhs_number=first.nhs_number, date_of_birth=first.date_of_birth,
+        risks=KnownRisk.objects.filter(code="falls"), risk_notes="Fell twice on the stairs",
+    )  # fmt: skip
+
+    same = referral_accept(referral=again, by=coordinator)[1].client
+
+    same.refresh_from_db()
+    assert same == client_record
+    assert same.ward_risk_notes == "Fell twice on the stairs"
+    assert [risk.code for risk in same.ward_risks.all()] == ["falls"]
+    changed = same.history.latest()
+    assert (changed.history_user, changed.history_change_reason) == (
+        coordinator,
+        "Client details changed",
+    )
