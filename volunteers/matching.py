@@ -80,6 +80,10 @@ class Match:
     needs_postcode: bool = False  # nowhere to search from: the coordinator must say where
 
 
+def _clients(number):
+    return f"{number} client{'' if number == 1 else 's'}"
+
+
 def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):
     """Why `volunteer` fails the hard filters (empty when they pass)."""
     reasons = []
@@ -91,10 +95,7 @@ def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):
     if not volunteer.training_current:
         reasons.append("Mandatory training missing or lapsed")
     if volunteer.active_clients >= volunteer.max_active_clients:
-        reasons.append(
-            f"At their limit of {volunteer.max_active_clients} client"
-            f"{'s' if volunteer.max_active_clients != 1 else ''}"
-        )
+        reasons.append(f"At their limit of {_clients(volunteer.max_active_clients)}")
     if high_risk and not volunteer.experienced:
         reasons.append("High-risk client: the scheme has not marked them experienced")
     if gender and volunteer.gender != gender:
@@ -167,7 +168,7 @@ def _score(candidate, *, client, origin, needs, continuity_ids):
     spare = volunteer.max_active_clients - volunteer.active_clients
     points += WEIGHTS["caseload"] * spare / max(volunteer.max_active_clients, 1)
     candidate.matched.append(
-        f"Supporting {volunteer.active_clients} of up to {volunteer.max_active_clients} clients"
+        f"Supporting {volunteer.active_clients} of up to {_clients(volunteer.max_active_clients)}"
     )
 
     if volunteer.pk in continuity_ids:
