@@ -1,6 +1,7 @@
 """Pages of long lists whose cost depends on the page size, not on the size of the tables."""
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 
 def annotated_page(rows, number, per_page, annotate):
@@ -17,3 +18,21 @@ def annotated_page(rows, number, per_page, annotate):
     annotated = {row.pk: row for row in annotate(rows.filter(pk__in=ids).order_by())}
     page.object_list = [annotated[pk] for pk in ids]
     return page
+
+
+class CountedUpTo(Paginator):
+    """A paginator that counts no further than `most` rows: past that the exact number
+    costs a read of the whole index and helps nobody (a person searches rather than pages
+    through thousands), so the page says "more than" instead (`is_capped`)."""
+
+    def __init__(self, rows, per_page, *, most=10_000):
+        super().__init__(rows, per_page)
+        self.most = most
+
+    @cached_property
+    def count(self):
+        return self.object_list.order_by()[: self.most + 1].count()
+
+    @property
+    def is_capped(self):
+        return self.count > self.most

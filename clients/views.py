@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
 from aligns.pages import form_page
+from aligns.pagination import CountedUpTo
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
 from clients.assessment import SECTIONS
@@ -37,6 +37,8 @@ from clients.services import (
 )
 
 PAGE_SIZE = 25
+# Beyond this many clients the list says "more than": an exact count would read them all.
+COUNTED_UP_TO = 10_000
 
 
 def _client(request, pk):
@@ -63,7 +65,7 @@ def _form_page(request, client, form, **page):
 def client_list(request):
     query = request.GET.get("q", "")
     clients = Client.objects.visible_to(request.user).search(query).order_by("family_name", "pk")
-    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedUpTo(clients, PAGE_SIZE, most=COUNTED_UP_TO).get_page(request.GET.get("page"))
     return render(
         request,
         "clients/client_list.html",

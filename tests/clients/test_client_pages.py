@@ -155,3 +155,29 @@ def test_an_assessment_is_reached_only_through_its_own_client(
     assert client.post(second).status_code == 404
     measure = reverse("clients:measure_new", args=[client_record.pk, "not-an-instrument"])
     assert client.get(measure).status_code == 302
+
+
+def test_past_the_counting_limit_the_list_says_more_than_and_still_pages_by_name(
+    client, coordinator, scheme, monkeypatch
+):
+    # The limit is 10,000 in use; 3 here. Four clients: "more than 3", and paging still
+    # reaches the last of them in name order.
+    monkeypatch.setattr("clients.views.COUNTED_UP_TO", 3)
+    monkeypatch.setattr("clients.views.PAGE_SIZE", 2)
+    for name in ("Dee", "Abbot", "Carr", "Bell"):
+        ClientFactory(scheme=scheme, family_name=name)
+    client.force_login(coordinator)
+
+    first = client.get(reverse("clients:list")).content.decode()
+    second = client.get(reverse("clients:list"), {"page": 2})
+
+    assert "More than 3 clients" in first and "Page 2 of many" in first
+    assert [c.family_name for c in second.context["page"].object_list] == ["Carr", "Dee"]
+
+
+def test_under_the_counting_limit_the_list_gives_the_exact_number(client, coordinator, scheme):
+    for name in ("Abbot", "Bell"):
+        ClientFactory(scheme=scheme, family_name=name)
+    client.force_login(coordinator)
+
+    assert "2 clients" in client.get(reverse("clients:list")).content.decode()
