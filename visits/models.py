@@ -546,6 +546,16 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The alerts page and the header's count: a scheme's alerts not yet acknowledged,
+            # newest first, without reading those dealt with.
+            models.Index(
+                "scheme",
+                models.F("created_at").desc(),
+                name="alerts_open",
+                condition=models.Q(acknowledged_at__isnull=True),
+            )
+        ]
         constraints = [
             # One alert per overdue call and per concern, however often the sweeps run.
             models.UniqueConstraint(

@@ -2,6 +2,7 @@
 with the report (or stops loudly when it does not), and benchmark_matching leaves nothing
 behind. Tiny scales: the real runs are on PostgreSQL."""
 
+import datetime
 import re
 from io import StringIO
 
@@ -74,6 +75,10 @@ def test_counts_follow_the_scale_in_new_schemes():
     assert accepted.count() == 100
     assert SupportEpisode.objects.filter(referral__in=referrals).count() == 100
     assert set(referrals.values_list("status", flat=True)) == set(Status.values)
+    # The triage queue holds a day's referrals (118 a year: 1), sent in the last day.
+    waiting = referrals.filter(status=Status.SUBMITTED)
+    assert waiting.count() == 1
+    assert waiting.get().submitted_at > timezone.now() - datetime.timedelta(days=1)
     clients = Client.objects.filter(scheme=large)
     assert 80 <= clients.count() < 100
     assert all(

@@ -448,19 +448,17 @@ class _SchemeBuilder:
         year = DAYS * 86400
         accepted = counts["episodes"]
         others = counts["referrals"] - accepted
-        statuses = [Status.ACCEPTED] * accepted
-        for n in range(others):
-            share = n / others
-            statuses.append(
-                Status.DECLINED if share < 0.55 else Status.WITHDRAWN if share < 0.8 else "wait"
-            )
+        # A realistic triage queue: about a day's referrals waiting for a decision.
+        waiting = min(max(1, round(counts["referrals"] / DAYS)), others)
+        statuses = [Status.ACCEPTED] * accepted + ["wait"] * waiting
+        for n in range(others - waiting):
+            statuses.append(Status.DECLINED if n / others < 0.69 else Status.WITHDRAWN)
         rng.shuffle(statuses)
         referrals = []
         for status in statuses:
             if status == "wait":
-                # Awaiting a decision: mostly sent in the last ten days.
-                recent = rng.random() < 0.7
-                ago = rng.uniform(0, 10 * 86400) if recent else rng.uniform(0, year)
+                # Awaiting a decision: sent in the last day.
+                ago = rng.uniform(0, 86400)
                 referrals.append(
                     _Referral(self.now - timedelta(seconds=ago), Status.SUBMITTED, None, 0)
                 )
