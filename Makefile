@@ -66,7 +66,7 @@ MUTANTS ?= visits.services.* visits.sweeps.* clients.assessment.* clients.servic
   aligns.nhs.* volunteers.matching.* reports.figures.x__first_contact* \
   reports.figures.x__discharged* reports.figures.x_last_day_with_window_passed* \
   reports.figures.x__readmitted_within* reports.figures.x__percent* \
-  reports.figures.x_headline_figures*
+  reports.figures.x_headline_figures* reports.figures.x__contact_days* visits.figures.*
 mutation: install
 	# From a clean copy: after a change, mutmut re-learns which tests call a changed function
 	# from the changed tests only, and the mutants of that function then survive unjudged.
