@@ -3,10 +3,13 @@
     DATABASE_URL=postgres://… python manage.py benchmark_matching --sizes 200 20000
 
 For each size it builds (in a transaction it rolls back, so nothing is left behind) a
-scheme with that many volunteers spread across Great Britain, all vetted and trained, and a
-client with an open episode, then ranks the shortlist --repeat times and prints the median
-and the ratio to the smallest size. Filtering by area and the hard filters happens in the
-database, so the time should grow far more slowly than the number of volunteers.
+scheme with that many volunteers living in towns across Great Britain (as volunteers do:
+clustered, not spread evenly), all vetted and trained, those in the client's town with the
+clients they already support, and two clients: one whose postcode is known, and one whose
+postcode and district are not (matched around the scheme's area postcode). It ranks each
+client's shortlist --repeat times and prints the medians and the ratio to the smallest size.
+Filtering by area and the hard filters happens in the database, so the time should grow far
+more slowly than the number of volunteers.
 """
 
 import random
@@ -19,15 +22,18 @@ from django.db import connection, transaction
 
 from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
 from aligns.catalogues.models import Need
+from aligns.nhs import synthetic_nhs_number
 from clients.models import Client
 from referrals.models import Referral, Status
-from visits.models import EpisodeStatus, SupportEpisode
+from visits.models import Assignment, AssignmentStatus, EpisodeStatus, SupportEpisode
 from visits.services import episode_shortlist
 from volunteers.models import DbsCheck, Postcode, Stage, TrainingCourse, TrainingRecord, Volunteer
 
-# Roughly Great Britain.
+# Roughly Great Britain, with towns in it; the client lives in the first.
 SOUTH, NORTH, WEST, EAST = 50.2, 57.5, -5.5, 1.7
 CLIENT_AT = (52.48, -1.90)
+TOWNS = 60
+TOWN_SPREAD = 0.05  # degrees: a few miles either way
 
 
 class _Rollback(Exception):
@@ -48,36 +54,39 @@ class Command(BaseCommand):
         for size in sizes:
             rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets # nosec B311
             medians[size] = self._measure(size, repeat, rng)
-            ratio = medians[size] / medians[sizes[0]]
-            self.stdout.write(
-                f"{size:>7} volunteers: median {medians[size] * 1000:.1f} ms "
-                f"(x{ratio:.2f} the time of {sizes[0]})"
-            )
+            for case, median in medians[size].items():
+                ratio = median / medians[sizes[0]][case]
+                self.stdout.write(
+                    f"{size:>7} volunteers, {case}: median {median * 1000:.1f} ms "
+                    f"(x{ratio:.2f} the time of {sizes[0]})"
+                )
 
     def _measure(self, size, repeat, rng):
-        timings = []
+        medians = {}
         try:
             with transaction.atomic():
-                episode = self._build(size, rng)
+                episodes = self._build(size, rng)
                 if connection.vendor == "postgresql":
                     # Fresh bulk inserts have no planner statistics yet; a live database does.
                     with connection.cursor() as cursor:
                         cursor.execute("ANALYZE")
-                episode_shortlist(episode)  # warm caches and connections
-                for _ in range(repeat):
-                    start = time.perf_counter()
-                    match = episode_shortlist(episode)
-                    timings.append(time.perf_counter() - start)
-                self.stdout.write(
-                    f"  {size}: {len(match.shortlist)} shortlisted, best "
-                    f"{match.shortlist[0].miles:.1f} miles"
-                    if match.shortlist
-                    else f"  {size}: none"
-                )
+                for case, episode in episodes.items():
+                    episode_shortlist(episode)  # warm caches and connections
+                    timings = []
+                    for _ in range(repeat):
+                        start = time.perf_counter()
+                        match = episode_shortlist(episode)
+                        timings.append(time.perf_counter() - start)
+                    medians[case] = statistics.median(timings)
+                    best = match.shortlist[0].miles if match.shortlist else None
+                    self.stdout.write(
+                        f"  {size}, {case}: {len(match.shortlist)} shortlisted"
+                        + (f", best {best:.1f} miles" if best is not None else "")
+                    )
                 raise _Rollback
         except _Rollback:
             pass
-        return statistics.median(timings)
+        return medians
 
     def _build(self, size, rng):
         scheme = Scheme.objects.create(
@@ -96,7 +105,13 @@ class Command(BaseCommand):
             postcode="BM1 1AA",
             defaults={"district": "BM1", "latitude": CLIENT_AT[0], "longitude": CLIENT_AT[1]},
         )
+        scheme.area_postcode = "BM1 1AA"
+        scheme.save()
         skills = list(Need.objects.all())
+        towns = [CLIENT_AT] + [
+            (rng.uniform(SOUTH, NORTH), rng.uniform(WEST, EAST)) for _ in range(TOWNS - 1)
+        ]
+        homes = [rng.choice(towns) for _ in range(size)]
         volunteers = Volunteer.objects.bulk_create(
             Volunteer(
                 scheme=scheme,
@@ -104,12 +119,13 @@ class Command(BaseCommand):
                 family_name=str(n),
                 postcode="BM1 1AA",
                 stage=Stage.ACTIVE,
-                latitude=rng.uniform(SOUTH, NORTH),
-                longitude=rng.uniform(WEST, EAST),
+                latitude=home[0] + rng.gauss(0, TOWN_SPREAD),
+                longitude=home[1] + rng.gauss(0, TOWN_SPREAD * 1.6),
                 availability=rng.getrandbits(21),
                 gender=rng.choice(["woman", "man"]),
+                max_active_clients=rng.choice((2, 3, 4)),
             )
-            for n in range(size)
+            for n, home in enumerate(homes)
         )
         through = Volunteer.skills.through
         through.objects.bulk_create(
@@ -133,27 +149,48 @@ class Command(BaseCommand):
             TrainingRecord(volunteer=v, course=course, completed_on=today, recorded_by=staff)
             for v in volunteers
         )
+        place = {"scheme": scheme, "hospital": hospital, "ward": ward, "staff": staff}
+        episodes = {
+            "known postcode": self._episode(place, 0, "BM1 1AA", skills),
+            "postcode unknown": self._episode(place, 1, "ZZ99 9ZZ", skills),
+        }
+        # Those in the client's town already support one to three clients each (a live
+        # assignment to an open episode), as the caseload rule reads them.
+        nearby = [v for v, home in zip(volunteers, homes, strict=True) if home == CLIENT_AT]
+        for number, volunteer in enumerate(nearby):
+            for extra in range(rng.randint(0, 2)):
+                supported = self._episode(place, 2 + number * 3 + extra, "BM1 1AA", skills)
+                Assignment.objects.create(
+                    episode=supported, volunteer=volunteer, status=AssignmentStatus.ACCEPTED,
+                    offered_by=staff,
+                )  # fmt: skip
+        return episodes
+
+    def _episode(self, place, number, postcode, skills):
+        """An open episode for a synthetic client (NHS number from the 999 range)."""
+        scheme, staff, today = place["scheme"], place["staff"], date.today()
+        nhs_number = synthetic_nhs_number(number)
         client = Client.objects.create(
             scheme=scheme,
-            nhs_number="9990000018",
+            nhs_number=nhs_number,
             given_name="Bench",
-            family_name="Client",
+            family_name=f"Client {number}",
             date_of_birth=date(1940, 1, 1),
             address_line_1="1 Road",
             town="Town",
-            postcode="BM1 1AA",
+            postcode=postcode,
         )
         referral = Referral.objects.create(
             scheme=scheme,
-            hospital=hospital,
-            ward=ward,
+            hospital=place["hospital"],
+            ward=place["ward"],
             given_name="Bench",
-            family_name="Client",
+            family_name=f"Client {number}",
             date_of_birth=date(1940, 1, 1),
-            nhs_number="9990000018",
+            nhs_number=nhs_number,
             address_line_1="1 Road",
             town="Town",
-            postcode="BM1 1AA",
+            postcode=postcode,
             expected_discharge_date=today,
             discharge_pathway=1,
             consent_to_referral=True,
