@@ -164,3 +164,17 @@ def test_several_readmissions_after_one_discharge_count_once_so_never_above_100_
         "30 days": [1, 1, 100.0, ""],
         "60 days": [1, 1, 100.0, ""],
     }
+
+
+def test_the_first_contacts_counted_are_the_discharges_reached_not_every_discharge(
+    november_discharges,
+):
+    # Of the five discharges, four have had a successful contact (the 29th none yet): the
+    # median and 90th percentile of the time to it rest on those four.
+    report = build_report(november_discharges.scheme, NOVEMBER, now=at(2026, 12, 3, 12, 0))
+
+    all_hospitals = figures(report, "timeliness")["All hospitals"]
+
+    assert all_hospitals[-1] == 4
+    # 22, 96, 21 and 22 hours: the median is 22.
+    assert all_hospitals[-3] == 22.0

@@ -54,6 +54,8 @@ def test_a_call_logged_late_becomes_the_first_contact_and_each_day_counts_its_ow
     ]
     assert headline["Successful calls and visits"].export_value(suppress=False) == 2
     assert headline["Hours of calls and visits"].export_value(suppress=False) == 0.4  # 25 min
+    # Resting on three calls and visits, fewer than five: hidden when small numbers are.
+    assert headline["Hours of calls and visits"].export_value(suppress=True) == "n<5"
 
 
 def test_a_call_just_after_midnight_in_summer_counts_on_the_uk_day(
