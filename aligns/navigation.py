@@ -17,6 +17,7 @@ NAVIGATION = [
     ("Volunteers", "records:volunteers", Permission.VIEW_VOLUNTEERS),
     ("Dashboard", "reports:dashboard", Permission.VIEW_DASHBOARD),
     ("Reports", "reports:report", Permission.VIEW_REPORT),
+    ("Schemes' figures", "reports:organisation", Permission.VIEW_ORGANISATION_REPORTS),
     ("Audit", "records:access_log", Permission.VIEW_LOGS),
     ("Messages", "outbox:messages", Permission.VIEW_MESSAGES),
     ("Team", "accounts:team_list", Permission.VIEW_TEAM),

@@ -51,6 +51,7 @@ class Permission(StrEnum):
     VIEW_DASHBOARD = "reports.view_dashboard"
     VIEW_REPORT = "reports.view_report"
     CHANGE_REPORT_SETTINGS = "reports.change_report_settings"
+    VIEW_ORGANISATION_REPORTS = "reports.view_organisation_reports"
 
 
 class UnknownPermission(Exception):

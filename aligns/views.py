@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
 from aligns.celery import app as celery_app
+from aligns.permissions import Permission
 
 logger = logging.getLogger(__name__)
 
@@ -15,7 +16,8 @@ logger = logging.getLogger(__name__)
 def home(request):
     """Send each person to the page their role needs first."""
     start_page = request.user.start_page
-    if start_page is None or not request.user.scheme_id:
+    belongs = request.user.scheme_id or request.user.has_perm(Permission.VIEW_ORGANISATION_REPORTS)
+    if start_page is None or not belongs:
         # A platform administrator without a scheme: only the admin is theirs.
         if request.user.is_staff:
             return redirect("admin:index")

@@ -89,6 +89,8 @@ def _measure_name(instrument, timepoint_display, taken_on):
 # How a record linked from another (a foreign key) is named, and how it reaches its scheme.
 NAMERS = {
     "accounts.Scheme": Namer(lambda scheme: scheme.name, "id"),
+    # Named to the managers of its schemes only.
+    "accounts.Organisation": Namer(lambda organisation: organisation.name, "schemes__id"),
     "accounts.Hospital": Namer(lambda hospital: hospital.name, "scheme_id"),
     "accounts.Ward": Namer(str, "hospital__scheme_id", ("hospital",)),
     "accounts.User": Namer(str, "scheme_id"),

@@ -44,6 +44,8 @@ PAGE_NAMES = {
     "accounts:team_member_deactivate": "Deactivate a team member",
     "accounts:team_member_role": "Change a team member's role",
     "reports:report": "Commissioner report",
+    "reports:organisation": "Schemes' figures (organisation)",
+    "reports:organisation_scheme": "Commissioner report (organisation)",
     "reports:export_download": "Report file download",
 }
 

@@ -1090,21 +1090,48 @@ class Headline:
 
 def headline_figures(scheme, period, *, now=None):
     """The handful of figures a manager watches, from the same queries as the report."""
-    context = _Context(scheme, period, now or timezone.now())
+    counts = _headline_counts(_Context(scheme, period, now or timezone.now()))
+    return _headline_cells(counts, contacted_in_time_label(scheme))
+
+
+def _headline_counts(context):
+    """The counts the headline figures are made of: counts add up across schemes."""
     referrals = _referrals(context).aggregate(**_only(_referral_counts(), "received", "accepted"))
     people = supported_episodes(context).aggregate(**_only(_people_counts(context), "clients"))
     first = _discharged(context).aggregate(
         **_only(_first_contact_figures(context), "window_passed", "within_72")
     )
-    activity = _contact_days(context)
+    return referrals | people | first | _contact_days(context)
+
+
+def _headline_cells(counts, contacted_label):
     return {
-        "Referrals received": Cell(referrals["received"]),
-        "Referrals accepted": Cell(referrals["accepted"]),
-        "Clients supported": Cell(people["clients"]),
-        contacted_in_time_label(scheme): _percent(first["within_72"], first["window_passed"]),
-        "Successful calls and visits": Cell(activity["successful"]),
-        "Hours of calls and visits": _minutes_as_hours(activity["minutes"], activity["contacts"]),
+        "Referrals received": Cell(counts["received"]),
+        "Referrals accepted": Cell(counts["accepted"]),
+        "Clients supported": Cell(counts["clients"]),
+        contacted_label: _percent(counts["within_72"], counts["window_passed"]),
+        "Successful calls and visits": Cell(counts["successful"]),
+        "Hours of calls and visits": _minutes_as_hours(counts["minutes"], counts["contacts"]),
     }
+
+
+ORGANISATION_CONTACTED_LABEL = "Contacted within the scheme's first-contact window"
+
+
+def organisation_figures(schemes, period, *, now=None):
+    """For a provider's schemes: each one's headline figures, and all of them together
+    (counts added up; the share contacted in time from the added-up counts, each scheme's
+    discharges judged by its own window). Figures only. (scheme, cells) rows, and the cells
+    of all together; a client of two schemes is two clients, as each scheme has its own
+    records."""
+    now = now or timezone.now()
+    rows, total = [], None
+    for scheme in schemes:
+        counts = _headline_counts(_Context(scheme, period, now))
+        rows.append((scheme, _headline_cells(counts, ORGANISATION_CONTACTED_LABEL)))
+        total = counts if total is None else {k: total[k] + counts[k] for k in total}
+    together = _headline_cells(total, ORGANISATION_CONTACTED_LABEL) if total else None
+    return rows, together
 
 
 def _only(aggregates, *names):

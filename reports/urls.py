@@ -11,4 +11,6 @@ urlpatterns = [
     path("report/exports/<int:pk>/", views.export_status, name="export_status"),
     path("report/exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("settings/", views.report_settings, name="settings"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/<slug:slug>/", views.organisation_scheme, name="organisation_scheme"),
 ]

@@ -2,18 +2,24 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from aligns.audit.services import access_log_record
+from aligns.accounts.models import Scheme
+from aligns.audit.services import access_log_record, access_log_record_all
 from aligns.outbox.services import outbox_health
 from aligns.pages import form_page
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
 from reports import exports
-from reports.figures import GENERAL_NOTES, build_report, compare_headlines
+from reports.figures import (
+    GENERAL_NOTES,
+    build_report,
+    compare_headlines,
+    organisation_figures,
+)
 from reports.forms import ExportForm, ReportForm, ReportSettingsForm
 from reports.models import ExportStatus, ReportExport
 from reports.period import Period
@@ -59,15 +65,27 @@ def dashboard(request):
 @permission_required(Permission.VIEW_REPORT, raise_exception=True)
 def report(request):
     """The commissioner report for a period, as tables and charts, with its exports."""
+    return _report_page(request, request.user.scheme)
+
+
+def _period_form(request, *, choose_small_numbers):
+    """The period asked for. Outside a scheme small numbers are always hidden: no choice."""
     form = ReportForm(request.GET or None)
-    context = {"form": form, "formats": exports.FORMATS}
+    if not choose_small_numbers:
+        del form.fields["small_numbers"]
+    return form
+
+
+def _report_page(request, scheme, *, outside_the_scheme=False):
+    """The report page for `scheme`. From outside the scheme (an organisation manager) small
+    numbers are always hidden, as for commissioners, and there are no exports."""
+    form = _period_form(request, choose_small_numbers=not outside_the_scheme)
+    context = {"form": form, "formats": exports.FORMATS, "scheme": scheme}
+    context["outside_the_scheme"] = outside_the_scheme
     if form.is_bound and form.is_valid():
-        scheme = request.user.scheme
-        result = build_report(
-            scheme, form.period, suppress_small_numbers=form.cleaned_data["small_numbers"]
-        )
+        suppress = outside_the_scheme or form.cleaned_data["small_numbers"]
+        result = build_report(scheme, form.period, suppress_small_numbers=suppress)
         access_log_record(by=request.user, subject=scheme, request=request)
-        suppress = result.suppress_small_numbers
         context |= {
             "result": result,
             "tables": [
@@ -78,6 +96,36 @@ def report(request):
             "query": request.GET.urlencode(),
         }
     return render(request, "reports/report.html", context)
+
+
+@permission_required(Permission.VIEW_ORGANISATION_REPORTS, raise_exception=True)
+def organisation(request):
+    """An organisation's schemes: each one's headline figures for a period and all of them
+    together, small numbers hidden, with each scheme's commissioner report a link away."""
+    organisation = request.user.organisation
+    schemes = organisation.schemes.order_by("name")
+    form = _period_form(request, choose_small_numbers=False)
+    context = {"organisation": organisation, "schemes": schemes, "form": form}
+    if form.is_bound and form.is_valid():
+        rows, together = organisation_figures(schemes, form.period)
+        access_log_record_all(by=request.user, subjects=list(schemes), request=request)
+        context |= {
+            "period": form.period,
+            "labels": list(together) if together else [],
+            "rows": [
+                (scheme, [cell.display(True) for cell in cells.values()]) for scheme, cells in rows
+            ],  # fmt: skip
+            "together": [cell.display(True) for cell in together.values()] if together else [],
+            "query": request.GET.urlencode(),
+        }
+    return render(request, "reports/organisation.html", context)
+
+
+@permission_required(Permission.VIEW_ORGANISATION_REPORTS, raise_exception=True)
+def organisation_scheme(request, slug):
+    """One of the organisation's schemes' commissioner report (small numbers hidden)."""
+    scheme = get_object_or_404(Scheme, slug=slug, organisation=request.user.organisation_id)
+    return _report_page(request, scheme, outside_the_scheme=True)
 
 
 @require_POST

@@ -7,7 +7,7 @@ import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 
 from aligns.accounts.models import Role
-from tests.factories import ROLE_FACTORIES, SchemeFactory
+from tests.factories import ROLE_FACTORIES, OrganisationFactory, SchemeFactory
 
 
 @pytest.fixture(scope="session")
@@ -143,9 +143,17 @@ def other_scheme(db):
 
 @pytest.fixture
 def make_user(db, scheme):
-    """make_user(role, **fields): a user of `role`, by default in the `scheme` fixture."""
+    """make_user(role, **fields): a user of `role`, by default in the `scheme` fixture (an
+    organisation manager: of the organisation the `scheme` fixture then belongs to)."""
 
     def make(role, **fields):
+        if Role(role) == Role.ORGANISATION_MANAGER:
+            if "organisation" not in fields:
+                if scheme.organisation_id is None:
+                    scheme.organisation = OrganisationFactory()
+                    scheme.save()
+                fields["organisation"] = scheme.organisation
+            return ROLE_FACTORIES[Role(role)](**fields)
         fields.setdefault("scheme", scheme)
         return ROLE_FACTORIES[Role(role)](**fields)
 

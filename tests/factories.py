@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 from faker import Faker
 
-from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
+from aligns.accounts.models import Hospital, Organisation, Role, Scheme, User, Ward
 from aligns.catalogues.models import Need
 from aligns.nhs import synthetic_nhs_number
 from clients.models import Client
@@ -95,11 +95,29 @@ class ManagerFactory(UserFactory):
     role = Role.MANAGER
 
 
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Test Provider {n}")
+    slug = factory.Sequence(lambda n: f"test-provider-{n}")
+
+
+class OrganisationManagerFactory(UserFactory):
+    """Of an organisation, of no scheme."""
+
+    role = Role.ORGANISATION_MANAGER
+    scheme = None
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
 ROLE_FACTORIES = {
     Role.WARD_STAFF: WardStaffFactory,
     Role.COORDINATOR: CoordinatorFactory,
     Role.VOLUNTEER: VolunteerFactory,
     Role.MANAGER: ManagerFactory,
+    Role.ORGANISATION_MANAGER: OrganisationManagerFactory,
 }
 
 

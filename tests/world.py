@@ -44,6 +44,8 @@ from tests.factories import (
     CoordinatorFactory,
     HospitalFactory,
     ManagerFactory,
+    OrganisationFactory,
+    OrganisationManagerFactory,
     ReferralFactory,
     SchemeFactory,
     VolunteerFactory,
@@ -63,6 +65,7 @@ from volunteers.services import dbs_record, reference_record, training_record, v
 
 WARD_STAFF, COORDINATOR = Role.WARD_STAFF.value, Role.COORDINATOR.value
 VOLUNTEER, MANAGER = Role.VOLUNTEER.value, Role.MANAGER.value
+ORGANISATION_MANAGER = Role.ORGANISATION_MANAGER.value
 
 # The patients, each referred from the scheme's ward: the key names their part.
 PATIENTS = (
@@ -96,7 +99,11 @@ def one_of_everything(*, nhs_base, names=None):
     yesterday = today - datetime.timedelta(days=1)
     # Coordinators may see reports, so the rule that a report file is only for whoever asked
     # for it is put to work.
-    scheme = SchemeFactory(coordinators_see_reports=True, account_request_domains="example.org")
+    scheme = SchemeFactory(
+        coordinators_see_reports=True,
+        account_request_domains="example.org",
+        organisation=OrganisationFactory(),  # its provider, with an organisation manager
+    )
     ward = WardFactory(hospital=HospitalFactory(scheme=scheme))
 
     def named(key):
@@ -108,6 +115,9 @@ def one_of_everything(*, nhs_base, names=None):
         # The volunteer's sign-in has the volunteer's name.
         VOLUNTEER: VolunteerFactory(scheme=scheme, full_name=" ".join(names["volunteer"])),
         MANAGER: ManagerFactory(scheme=scheme, **named(MANAGER)),
+        ORGANISATION_MANAGER: OrganisationManagerFactory(
+            organisation=scheme.organisation, **named(ORGANISATION_MANAGER)
+        ),
     }
     coordinator, volunteer_user = users[COORDINATOR], users[VOLUNTEER]
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from aligns.accounts.models import AccountRequest, Hospital, Scheme, User, Ward
+from aligns.accounts.models import AccountRequest, Hospital, Organisation, Scheme, User, Ward
 
 
 class HospitalInline(admin.TabularInline):
@@ -15,9 +15,15 @@ class WardInline(admin.TabularInline):
     extra = 0
 
 
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created_at"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(Scheme)
 class SchemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "account_request_domains", "created_at"]
+    list_display = ["name", "slug", "organisation", "account_request_domains", "created_at"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [HospitalInline]
 
@@ -39,7 +45,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name", "phone"]}),
-        ("Scheme and role", {"fields": ["scheme", "role", "wards"]}),
+        ("Scheme and role", {"fields": ["scheme", "role", "wards", "organisation"]}),
         (
             "Administration",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -52,7 +58,15 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["email", "full_name", "scheme", "role", "password1", "password2"],
+                "fields": [
+                    "email",
+                    "full_name",
+                    "scheme",
+                    "role",
+                    "organisation",
+                    "password1",
+                    "password2",
+                ],  # fmt: skip
             },
         )
     ]

@@ -1,6 +1,6 @@
 """The synthetic demo scheme used by `make run` and the browser tests. Never real people."""
 
-from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
+from aligns.accounts.models import Hospital, Organisation, Role, Scheme, User, Ward
 from aligns.accounts.services import user_create
 
 DEMO_PASSWORD = "home-from-hospital-demo"  # noqa: S105 - local demo only, printed and documented # nosec B105
@@ -41,6 +41,10 @@ DEMO_USERS = [
 ]
 
 
+# The demo scheme's provider, and its organisation manager (figures only, of every scheme).
+DEMO_ORGANISATION = {"name": "Riverside Community Trust", "slug": "riverside-trust"}
+DEMO_ORGANISATION_MANAGER = ("organisation@example.org", "Oona Organisation")
+
 DEMO_JOB_TITLES = {
     Role.WARD_STAFF: "Staff nurse",
     Role.COORDINATOR: "Scheme coordinator",
@@ -50,11 +54,17 @@ DEMO_JOB_TITLES = {
 
 
 def seed_scheme_and_people():
-    """The demo scheme, its hospitals and wards, and its four demo users, made if missing.
+    """The demo scheme (of its provider), its hospitals and wards, its four demo users and the
+    provider's organisation manager, made if missing.
 
     Returns (scheme, {ward name: ward}, the users created this time).
     """
-    scheme, _ = Scheme.objects.get_or_create(slug=DEMO_SCHEME["slug"], defaults=DEMO_SCHEME)
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=DEMO_ORGANISATION["slug"], defaults=DEMO_ORGANISATION
+    )
+    scheme, _ = Scheme.objects.get_or_create(
+        slug=DEMO_SCHEME["slug"], defaults={**DEMO_SCHEME, "organisation": organisation}
+    )
     wards = {}
     for hospital_name, (ods_code, ward_names) in DEMO_HOSPITALS.items():
         hospital, _ = Hospital.objects.get_or_create(
@@ -79,5 +89,17 @@ def seed_scheme_and_people():
                 phone="07700 900" + str(100 + len(created)),
                 by=None,
             )
+        )
+    email, full_name = DEMO_ORGANISATION_MANAGER
+    if not User.objects.filter(email__iexact=email).exists():
+        created.append(
+            User.objects.create_user(
+                email,
+                DEMO_PASSWORD,
+                full_name=full_name,
+                role=Role.ORGANISATION_MANAGER,
+                organisation=organisation,
+                job_title="Head of services",
+            )  # fmt: skip
         )
     return scheme, wards, created

@@ -39,6 +39,22 @@ def discharged_at(day):
     return timezone.make_aware(datetime.combine(day, ASSUMED_DISCHARGE_TIME))
 
 
+class Organisation(models.Model):
+    """A provider running several schemes (a national charity's local services). Its
+    organisation managers see each scheme's figures and the figures of all together, and
+    nothing about any person."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class SchemeQuerySet(models.QuerySet):
     def taking_account_requests(self):
         return self.exclude(account_request_domains="")
@@ -49,6 +65,14 @@ class Scheme(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schemes",
+        help_text="The provider running it, if it is one of several.",
+    )
     contact_phone = models.CharField(
         max_length=30, blank=True, help_text="The coordinators' number that ward staff should call."
     )
@@ -217,6 +241,7 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Coordinator"
     VOLUNTEER = "volunteer", "Volunteer"
     MANAGER = "manager", "Manager"
+    ORGANISATION_MANAGER = "organisation_manager", "Organisation manager"
 
 
 # Where each role lands after signing in: the page it needs first.
@@ -225,6 +250,7 @@ ROLE_START_PAGES = {
     Role.COORDINATOR: "referrals:queue",
     Role.VOLUNTEER: "visits:today",
     Role.MANAGER: "reports:dashboard",
+    Role.ORGANISATION_MANAGER: "reports:organisation",
 }
 
 
@@ -277,6 +303,14 @@ class User(AbstractUser):
         blank=True,
         help_text="Every user but a platform administrator belongs to one scheme.",
     )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managers",
+        help_text="For an organisation manager (who has no scheme): the organisation.",
+    )
     wards = models.ManyToManyField(
         Ward,
         blank=True,
@@ -325,6 +359,23 @@ class User(AbstractUser):
     def is_scheme_staff(self):
         """Coordinators and managers run the scheme and see all of it."""
         return bool(self.scheme_id) and self.role in (Role.COORDINATOR, Role.MANAGER)
+
+    def clean(self):
+        """An organisation manager belongs to an organisation and to no scheme; nobody else
+        belongs to an organisation (the admin's forms show this beside the fields)."""
+        super().clean()
+        if self.role == Role.ORGANISATION_MANAGER:
+            errors = {}
+            if not self.organisation_id:
+                errors["organisation"] = "An organisation manager needs their organisation."
+            if self.scheme_id:
+                errors["scheme"] = "An organisation manager belongs to no one scheme."
+            if errors:
+                raise ValidationError(errors)
+        elif self.organisation_id:
+            raise ValidationError(
+                {"organisation": "Only an organisation manager belongs to an organisation."}
+            )
 
     @property
     def start_page(self):

@@ -27,15 +27,28 @@ is_scheme_staff = is_coordinator | is_manager
 
 
 @rules.predicate
+def is_organisation_manager(user):
+    """Of an organisation, and of no scheme: they see figures, never a person."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.ORGANISATION_MANAGER
+        and user.organisation_id
+        and not user.scheme_id
+    )
+
+
+@rules.predicate
 def in_same_scheme(user, obj):
     return obj is not None and user.scheme_id is not None and obj.scheme_id == user.scheme_id
 
 
 # Which roles each role may give (inviting someone with it, or changing someone to or from it):
 # coordinators run the ward staff and volunteer accounts; managers every account in the scheme.
+# An organisation manager belongs to no scheme: the platform's administrator makes them.
 GRANTABLE_ROLES = {
     Role.COORDINATOR: frozenset({Role.WARD_STAFF, Role.VOLUNTEER}),
-    Role.MANAGER: frozenset(Role),
+    Role.MANAGER: frozenset(Role) - {Role.ORGANISATION_MANAGER},
 }
 
 

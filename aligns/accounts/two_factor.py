@@ -34,7 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from aligns.accounts.models import Role, User
 
 # Coordinators and managers see every client of the scheme; admin staff configure it.
-MANDATORY_ROLES = (Role.COORDINATOR, Role.MANAGER)
+MANDATORY_ROLES = (Role.COORDINATOR, Role.MANAGER, Role.ORGANISATION_MANAGER)
 
 BACKUP_CODE_COUNT = 10
 # Digits only, so one numeric field takes both kinds of code; 10 digits never look like an

@@ -33,11 +33,14 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from aligns.accounts.models import Role
+from reports.period import Period
 from tests.world import PATIENTS, one_of_everything
 
 WARD_STAFF, COORDINATOR = Role.WARD_STAFF.value, Role.COORDINATOR.value
 VOLUNTEER, MANAGER = Role.VOLUNTEER.value, Role.MANAGER.value
-ROLES = (WARD_STAFF, COORDINATOR, VOLUNTEER, MANAGER)
+# Of scheme A's organisation (B's for "other_"), and of no scheme: figures, never a person.
+ORGANISATION_MANAGER = Role.ORGANISATION_MANAGER.value
+ROLES = (WARD_STAFF, COORDINATOR, VOLUNTEER, MANAGER, ORGANISATION_MANAGER)
 EVERYONE = frozenset(ROLES)
 ANONYMOUS = "anonymous"
 OURS, THEIRS = "A", "B"
@@ -58,6 +61,7 @@ PEOPLE = {
         WARD_STAFF: "Eglantine Marchbanks",
         COORDINATOR: "Percival Thistlewood",
         MANAGER: "Griselda Ashcombe",
+        ORGANISATION_MANAGER: "Hortensia Pettigrew",
         "requester": "Wilhelmina Fairbrother",  # asked for an account: waiting for a decision
     },
     THEIRS: {
@@ -71,11 +75,12 @@ PEOPLE = {
         WARD_STAFF: "Tobias Dunwoody",
         COORDINATOR: "Rosamund Everleigh",
         MANAGER: "Ambrose Kittering",
+        ORGANISATION_MANAGER: "Montgomery Sowerbutts",
         "requester": "Evangeline Throckmorton",
     },
 }
 NHS_BASE = {OURS: 91_000, THEIRS: 92_000}
-STAFF_NAMES = (WARD_STAFF, COORDINATOR, MANAGER, "requester")
+STAFF_NAMES = (WARD_STAFF, COORDINATOR, MANAGER, ORGANISATION_MANAGER, "requester")
 
 
 # The pages whose answer is given to someone no longer signed in.
@@ -126,6 +131,11 @@ def client_and(attribute, key):
 
 
 STAFF = roles(COORDINATOR, MANAGER)
+
+
+def this_quarter(world):
+    return {"quarter": Period.quarter_containing(world.today).key}
+
 
 ACCESS = {
     # The project's own pages.
@@ -289,6 +299,13 @@ ACCESS = {
         ok=roles(MANAGER), not_found=roles(COORDINATOR), kwargs=pk("export")
     ),
     "reports:settings": Access(ok=roles(MANAGER)),
+    # An organisation's figures: its own schemes', for its organisation managers only.
+    "reports:organisation": Access(ok=roles(ORGANISATION_MANAGER), query=this_quarter),
+    "reports:organisation_scheme": Access(
+        ok=roles(ORGANISATION_MANAGER),
+        kwargs=lambda w: {"slug": w.scheme.slug},
+        query=this_quarter,
+    ),
     # aligns/outbox
     "outbox:messages": Access(ok=roles(MANAGER)),
     # aligns/audit
@@ -524,6 +541,10 @@ def test_access(name, who, worlds, client, db):
     any_patient = [s for w in (ours, theirs) for s in (*w.patient_names, *w.nhs_numbers)]
     if role == VOLUNTEER:
         other_people += worlds[side].hidden_from_volunteer
+    if role == ORGANISATION_MANAGER:  # figures only, their own schemes' people included
+        own = worlds[side]
+        other_people += [*own.patient_names, *own.nhs_numbers, *own.people]
+        other_people.remove(PEOPLE[side][ORGANISATION_MANAGER])  # their own name, in the header
 
     methods = ("GET", "POST") if access.post_only else ("GET",)
     for method in methods:

@@ -838,6 +838,11 @@ NOT_FORMS = {
     "visits:directory": (Form("coordinator"), "a list"),
     "reports:dashboard": (Form("manager"), "a page"),
     "reports:report": (Form("manager"), "a GET form (GET_FORMS)"),
+    "reports:organisation": (Form("organisation_manager"), "a GET form (GET_FORMS)"),
+    "reports:organisation_scheme": (
+        Form("organisation_manager", kwargs=lambda w: {"slug": w.scheme.slug}),
+        "a GET form (GET_FORMS)",
+    ),
     "reports:export_status": (Form("manager", kwargs=pk("export")), "a progress page"),
     "reports:export_download": (Form("manager", kwargs=pk("export")), "a file"),
     "records:access_log": (Form("manager"), "a GET form (GET_FORMS)"),
@@ -852,6 +857,9 @@ NOT_FORMS = {
 
 # Forms sent in the query string (filters, searches, pages of a list): `fields` are the
 # parameters the view reads besides those of the page's own GET form.
+PERIOD_FIELDS = (
+    "quarter", "start_day", "start_month", "start_year", "end_day", "end_month", "end_year",
+)  # fmt: skip
 GET_FORMS = {
     "referrals:queue": Form("coordinator", fields=("status", "hospital", "ward", "page")),
     "referrals:check_nhs_number": Form("ward_staff", fields=("nhs_number",)),
@@ -874,6 +882,17 @@ GET_FORMS = {
             "end_year",
             "small_numbers",
         ),
+        valid=lambda w: {"quarter": w.quarter},
+    ),
+    "reports:organisation": Form(
+        "organisation_manager",
+        fields=PERIOD_FIELDS,
+        valid=lambda w: {"quarter": w.quarter},
+    ),
+    "reports:organisation_scheme": Form(
+        "organisation_manager",
+        kwargs=lambda w: {"slug": w.scheme.slug},
+        fields=PERIOD_FIELDS,
         valid=lambda w: {"quarter": w.quarter},
     ),
     "reports:export_status": Form("manager", kwargs=pk("export")),

@@ -15,7 +15,7 @@ def test_seed_demo_can_run_twice_without_duplicating_anything(capsys):
     call_command("seed_demo", "--force")
 
     assert [m.objects.count() for m in (Scheme, Hospital, Ward, User)] == counts
-    assert counts == [1, 2, 6, 4]
+    assert counts == [1, 2, 6, 5]  # four in the scheme, one of its provider
     assert DEMO_PASSWORD in capsys.readouterr().out
 
 

@@ -225,13 +225,28 @@ def test_the_report_holds_no_names_or_nhs_numbers(report, hand_built):
 
 @pytest.mark.parametrize(
     ("part", "whole", "hidden"),
-    [(1, 5, True), (4, 5, True), (5, 9, True), (5, 10, False), (0, 6, False), (6, 6, False)],
-    ids=["one-of-five", "four-of-five", "four-not", "five-of-ten", "none", "all"],
-)
+    [
+        (1, 5, True), (4, 5, True), (5, 9, True), (5, 10, False), (0, 6, False), (6, 6, False),
+        (1, 10, True), (0, 3, True), (0, 0, False),
+    ],
+    ids=[
+        "one-of-five", "four-of-five", "four-not", "five-of-ten", "none", "all",
+        "one-of-ten", "none-of-three", "nothing-to-count",
+    ],
+)  # fmt: skip
 def test_a_percentage_is_hidden_when_it_would_give_away_a_small_count(part, whole, hidden):
+    # 1 of 10 gives away the one; 0 of 3 gives away the three not reached; 0 of 0 is no
+    # figure at all ("No data"), which gives nothing away.
     from reports.figures import _percent
 
     assert (_percent(part, whole).export_value(suppress=True) == "n<5") is hidden
+
+
+def test_a_percentage_reads_as_one(part=2, whole=3):
+    from reports.figures import _percent
+
+    assert _percent(part, whole).display() == "66.7%"
+    assert _percent(0, 0).display() == "No data"
 
 
 def test_a_discharge_is_followed_up_for_30_days_only_once_day_30_is_over(hand_built, time_machine):

@@ -16,7 +16,7 @@ import datetime
 import pytest
 import time_machine
 
-from reports.figures import build_report, headline_figures
+from reports.figures import build_report, headline_figures, last_day_with_window_passed
 from reports.period import Period
 from tests.factories import HospitalFactory, WardFactory
 from tests.reports.conftest import SchemeData, at, day
@@ -178,3 +178,21 @@ def test_the_first_contacts_counted_are_the_discharges_reached_not_every_dischar
     assert all_hospitals[-1] == 4
     # 22, 96, 21 and 22 hours: the median is 22.
     assert all_hospitals[-3] == 22.0
+
+
+@pytest.mark.parametrize(
+    ("now", "last_day"),
+    [
+        # A discharge on day d is taken at 12:00; its 72 hours end at 12:00 on d + 3.
+        (at(2030, 1, 10, 18, 0), day(2030, 1, 7)),
+        (at(2030, 1, 10, 12, 0), day(2030, 1, 7)),  # the 7th's window ends at this moment
+        (at(2030, 1, 10, 11, 59), day(2030, 1, 6)),
+    ],
+    ids=["evening", "on-the-stroke", "a-minute-before"],
+)
+def test_the_last_discharge_day_whose_72_hours_have_passed_is_worked_out_from_the_time_given(
+    data, now, last_day
+):
+    # Any time given, the future's included: the dashboard and the report are worked out
+    # as of `now`, never as of the clock.
+    assert last_day_with_window_passed(now, data.scheme) == last_day

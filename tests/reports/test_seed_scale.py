@@ -10,14 +10,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
+from django.test import Client as Browser
+from django.urls import reverse
 from django.utils import timezone
 
-from aligns.accounts.models import Role, Scheme
+from aligns.accounts.models import Role, Scheme, User
 from aligns.nhs import is_valid_nhs_number
 from clients.models import Client, OutcomeAnswer
 from referrals.models import Referral, Status
 from reports.management.commands import benchmark_report
 from reports.management.commands.seed_scale import planned_counts
+from reports.period import Period
 from visits.models import (
     LIVE_ASSIGNMENT_STATUSES,
     OUTSTANDING_CALL_STATUSES,
@@ -219,3 +222,21 @@ def test_the_pages_benchmark_needs_two_schemes():
     call_command("seed_scale", scale=0.0002, seed=8, stdout=StringIO())
     with pytest.raises(CommandError, match="two schemes"):
         call_command("benchmark_pages", repeat=5, stdout=StringIO())
+
+
+def test_several_schemes_are_one_providers_whose_manager_sees_them_all():
+    call_command("seed_scale", scale=0.0004, schemes=2, seed=7, stdout=StringIO())
+
+    schemes = Scheme.objects.order_by("pk")
+    organisation = schemes[0].organisation
+    manager = User.objects.get(role=Role.ORGANISATION_MANAGER)
+    browser = Browser()
+    browser.force_login(manager)
+    page = browser.get(
+        reverse("reports:organisation"),
+        {"quarter": Period.quarter_containing(timezone.localdate()).key},
+    )
+
+    assert {scheme.organisation for scheme in schemes} == {organisation}
+    assert manager.organisation == organisation
+    assert [scheme for scheme, _ in page.context["rows"]] == list(schemes)

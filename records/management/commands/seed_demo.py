@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from aligns.accounts.demo import DEMO_PASSWORD, DEMO_USERS
+from aligns.accounts.demo import DEMO_ORGANISATION_MANAGER, DEMO_PASSWORD, DEMO_USERS
 from records.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load the synthetic demo scheme and its four demo users (safe to run again)."
+    help = "Load the synthetic demo scheme and its demo users (safe to run again)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -26,4 +26,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo sign-ins (local demo only):")
         for email, _name, role, _wards in DEMO_USERS:
             self.stdout.write(f"  {role.label:<12} {email}")
+        self.stdout.write(
+            f"  Organisation manager (of the scheme's provider) {DEMO_ORGANISATION_MANAGER[0]}"
+        )
         self.stdout.write(f"  password for all: {DEMO_PASSWORD}")

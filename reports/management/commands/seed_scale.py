@@ -34,7 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
-from aligns.accounts.models import Hospital, Role, Scheme, User, Ward
+from aligns.accounts.models import Hospital, Organisation, Role, Scheme, User, Ward
 from aligns.catalogues.lists import load_catalogues
 from aligns.catalogues.models import KnownRisk, Need
 from aligns.nhs import synthetic_nhs_number
@@ -249,8 +249,10 @@ class Command(BaseCommand):
             transaction.atomic(),
             _foreign_keys_checked_at_the_end(FILLED, self.stdout.write, own_transaction),
         ):
+            # Several schemes are one provider's, as a national charity's local services are.
+            organisation = _provider() if schemes > 1 else None
             for _ in range(schemes):
-                _SchemeBuilder(self, rng, counts).build()
+                _SchemeBuilder(self, rng, counts, organisation).build()
         if connection.vendor == "postgresql":
             # Fresh bulk inserts have no planner statistics yet; a live database does.
             step = time.perf_counter()
@@ -260,8 +262,25 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Done in {time.perf_counter() - started:.1f} s"))
 
 
+def _provider():
+    """A new organisation for the schemes about to be made, with an organisation manager."""
+    number = Organisation.objects.filter(slug__startswith="scale-provider").count() + 1
+    organisation = Organisation.objects.create(
+        name=f"Scale test provider {number}", slug=f"scale-provider-{number}"
+    )
+    User.objects.create(
+        email=f"scale-provider-{number}.manager@scale.example.org",
+        full_name="Organisation manager",
+        role=Role.ORGANISATION_MANAGER,
+        organisation=organisation,
+        password=make_password(None),
+    )
+    return organisation
+
+
 class _SchemeBuilder:
-    def __init__(self, command, rng, counts):
+    def __init__(self, command, rng, counts, organisation=None):
+        self.organisation = organisation
         self.command = command
         self.rng = rng
         self.counts = counts
@@ -318,6 +337,7 @@ class _SchemeBuilder:
         self.scheme = Scheme.objects.create(
             name=name,
             slug=_slug(number),
+            organisation=self.organisation,
             readmission_comparison_30=Decimal("14.0"),
             readmission_comparison_60=Decimal("21.0"),
             readmission_comparison_source="Synthetic comparison figures",

@@ -1,0 +1,123 @@
+"""A provider running several schemes: its organisation manager sees each scheme's figures
+and all of them together, small numbers hidden, each scheme's commissioner report, and
+nothing about any person nor any other organisation's schemes. (Every other page refuses
+them: tests/aligns/test_access_matrix.py.)"""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from aligns.accounts.forms import grantable_role_choices
+from aligns.accounts.models import Role
+from referrals.services import referral_accept
+from reports.period import Period
+from tests.factories import (
+    OrganisationFactory,
+    OrganisationManagerFactory,
+    ReferralFactory,
+    SchemeFactory,
+    UserFactory,
+)
+
+
+def this_quarter():
+    return {"quarter": Period.quarter_containing(timezone.localdate()).key}
+
+
+@pytest.fixture
+def provider(db, coordinator):
+    """Two schemes of one provider, and a third of another provider.
+
+    | scheme  | referrals received | accepted, home already |
+    | Ashford | 7                  | 5                      |
+    | Bexley  | 2                  | 0                      |
+    | (other) | 6                  | 0                      |
+    """
+    organisation = OrganisationFactory(name="Home Help Nationwide")
+    ashford = SchemeFactory(name="Ashford Home from Hospital", organisation=organisation)
+    bexley = SchemeFactory(name="Bexley Home from Hospital", organisation=organisation)
+    elsewhere = SchemeFactory(name="Croydon Home from Hospital", organisation=OrganisationFactory())
+    today = timezone.localdate()
+    for scheme, received, accepted in ((ashford, 7, 5), (bexley, 2, 0), (elsewhere, 6, 0)):
+        for number in range(received):
+            referral = ReferralFactory(
+                ward__hospital__scheme=scheme, actual_discharge_date=today,
+                expected_discharge_date=today, family_name=f"Patient{number}",
+            )  # fmt: skip
+            if number < accepted:
+                referral_accept(referral=referral, by=UserFactory(scheme=scheme))
+    manager = OrganisationManagerFactory(organisation=organisation)
+    return organisation, ashford, bexley, elsewhere, manager
+
+
+def test_each_schemes_figures_and_all_together_with_small_numbers_hidden(client, provider):
+    _, ashford, bexley, _, manager = provider
+    client.force_login(manager)
+
+    page = client.get(reverse("reports:organisation"), this_quarter())
+
+    rows = {scheme.name: cells for scheme, cells in page.context["rows"]}
+    assert list(rows) == ["Ashford Home from Hospital", "Bexley Home from Hospital"]
+    # Referrals received, accepted, clients supported (the last three columns: no contacts).
+    assert rows["Ashford Home from Hospital"][:3] == ["7", "5", "5"]
+    assert rows["Bexley Home from Hospital"][:3] == ["<5", "0", "0"]
+    assert page.context["together"][:3] == ["9", "5", "5"]
+    html = page.content.decode()
+    assert "Croydon" not in html and "Patient" not in html
+    assert "small_numbers" not in html  # always hidden: nothing to choose
+    assert reverse("reports:organisation_scheme", args=[bexley.slug]) in html
+
+
+def test_a_schemes_report_hides_small_numbers_and_offers_no_files(client, provider):
+    _, _, bexley, _, manager = provider
+    client.force_login(manager)
+
+    page = client.get(reverse("reports:organisation_scheme", args=[bexley.slug]), this_quarter())
+
+    assert page.context["result"].suppress_small_numbers
+    received = page.context["result"].table("referrals").export_rows(True)[0]
+    assert received[:2] == ["Received", "<5"]
+    html = page.content.decode()
+    assert "Download" not in html and "small_numbers" not in html
+
+
+def test_another_organisations_scheme_is_not_found(client, provider):
+    *_, elsewhere, manager = provider
+    client.force_login(manager)
+
+    url = reverse("reports:organisation_scheme", args=[elsewhere.slug])
+
+    assert client.get(url, this_quarter()).status_code == 404
+
+
+def test_an_organisation_manager_signs_in_to_their_schemes_figures_and_sees_no_other_page(
+    client, provider
+):
+    *_, manager = provider
+    client.force_login(manager)
+
+    home = client.get(reverse("home"))
+    page = client.get(home["Location"]).content.decode()
+
+    assert home["Location"] == reverse("reports:organisation")
+    assert "Home Help Nationwide" in page  # in the header, where a scheme's name would be
+    assert "Schemes&#x27; figures" in page and "Triage queue" not in page
+    assert client.get(reverse("reports:dashboard")).status_code == 403
+
+
+def test_a_scheme_manager_cannot_make_anyone_an_organisation_manager(make_user):
+    manager = make_user(Role.MANAGER)
+
+    assert Role.ORGANISATION_MANAGER not in dict(grantable_role_choices(manager))
+    assert Role.COORDINATOR in dict(grantable_role_choices(manager))
+
+
+def test_an_organisation_manager_belongs_to_an_organisation_and_to_no_scheme(scheme):
+    with pytest.raises(ValidationError) as without:
+        UserFactory.build(role=Role.ORGANISATION_MANAGER, scheme=scheme).clean()
+    with pytest.raises(ValidationError) as coordinator_of_one:
+        UserFactory.build(role=Role.COORDINATOR, organisation=OrganisationFactory()).clean()
+
+    assert set(without.value.message_dict) == {"organisation", "scheme"}
+    assert set(coordinator_of_one.value.message_dict) == {"organisation"}
