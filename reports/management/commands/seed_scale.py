@@ -812,6 +812,7 @@ class _SchemeBuilder:
         started = time.perf_counter()
         rng = self.rng
         week = timedelta(weeks=1)
+        end_of_today = datetime.combine(self.today, clock.max, tzinfo=self.zone)
         calls, overdue = [], []
         made = 0
 
@@ -846,7 +847,10 @@ class _SchemeBuilder:
                             "due_at": due,
                             "status": status,
                             "is_first": number == 0,
-                            "reminded_at": due - timedelta(hours=12) if due < self.now else None,
+                            # The reminder sweep has had every call due by tonight.
+                            "reminded_at": min(due - timedelta(hours=12), self.now)
+                            if due <= end_of_today
+                            else None,
                             "overdue_at": due + timedelta(hours=24)
                             if status == CallStatus.OVERDUE
                             else None,
