@@ -344,9 +344,56 @@ def test_with_no_postcode_to_search_from_nobody_is_ranked_and_the_page_asks_for_
     page = client.get(reverse("visits:match", args=[episode.pk])).content.decode()
 
     assert (match.shortlist, match.ineligible, match.needs_postcode) == ([], [], True)
+    assert match.notes == [
+        "Neither the client's postcode (ZZ99 9ZZ) nor its district is in the postcode table, "
+        "and the scheme's area is not set, so there is nowhere to look for volunteers from. "
+        "Check the client's postcode."
+    ]
     assert "nowhere to look for volunteers from. Check the client&#x27;s postcode." in page
     assert reverse("clients:edit", args=[episode.client.pk]) in page
     with pytest.raises(EpisodeActionRefused, match="not on the shortlist"):
         episode_assign_volunteer(
             episode=episode, volunteer=Volunteer.objects.first(), by=coordinator
         )
+
+
+def test_a_client_with_no_postcode_at_all_is_told_so_in_so_many_words(make_volunteer, make_episode):
+    make_volunteer(given_name="Anyone")
+    episode = make_episode()
+    episode.client.postcode = ""
+    episode.client.save()
+    episode.scheme.area_postcode = ""
+    episode.scheme.save()
+
+    match = episode_shortlist(episode)
+
+    assert match.notes == [
+        "Neither the client's postcode (none) nor its district is in the postcode table, and "
+        "the scheme's area is not set, so there is nowhere to look for volunteers from. Check "
+        "the client's postcode."
+    ]
+
+
+def test_only_volunteers_near_the_client_are_listed_as_ineligible_by_name_fifty_at_most(
+    scheme, make_episode
+):
+    # Paused volunteers (each fails a hard filter): 51 at the client's door, named so that
+    # their order by name is not the order they were made; one 69 miles north and one 69
+    # miles west, who are nobody's concern here.
+    episode = make_episode()
+    at_the_door = [
+        Volunteer(scheme=scheme, given_name="Near", family_name=f"N{(n * 7) % 51:02d}",
+                  postcode="AB1 1AA", stage="paused", latitude=52.0, longitude=-1.0)
+        for n in range(51)
+    ]  # fmt: skip
+    far = [
+        Volunteer(scheme=scheme, given_name="North", family_name="Far", postcode="ZZ9 1AA",
+                  stage="paused", latitude=53.0, longitude=-1.0),
+        Volunteer(scheme=scheme, given_name="West", family_name="Far", postcode="ZZ9 2AA",
+                  stage="paused", latitude=52.0, longitude=-2.64),
+    ]  # fmt: skip
+    Volunteer.objects.bulk_create(at_the_door + far)
+
+    ineligible = episode_shortlist(episode, with_ineligible=True).ineligible
+
+    assert [c.volunteer.family_name for c in ineligible] == [f"N{n:02d}" for n in range(50)]
