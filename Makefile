@@ -60,13 +60,15 @@ simulate: install
 
 ## mutation: mutation testing of the care-critical modules (pyproject's [tool.mutmut]); each
 ## mutant runs only the tests that call the function it changed. Prints the score per module
-## and the survivors not yet explained in docs/safety/mutation.md. Results are kept in
-## mutants/: a second run checks only what changed. Not part of make test.
+## and the survivors not yet explained in docs/safety/mutation.md. Each run starts from a
+## clean mutants/ (below). Not part of make test.
 MUTANTS ?= visits.services.* visits.sweeps.* clients.assessment.* clients.services.* \
   aligns.nhs.* volunteers.matching.* reports.figures.x__first_contact* \
   reports.figures.x__discharged* reports.figures.x_last_day_with_window_passed* \
   reports.figures.x__readmitted_within* reports.figures.x__percent* \
-  reports.figures.x_headline_figures* reports.figures.x__contact_days* visits.figures.*
+  reports.figures.x_headline_figures* reports.figures.x__headline_counts* \
+  reports.figures.x__headline_cells* reports.figures.x__contact_days* \
+  reports.figures.x_compare_headlines* reports.figures.x_organisation_figures* visits.figures.*
 mutation: install
 	# From a clean copy: after a change, mutmut re-learns which tests call a changed function
 	# from the changed tests only, and the mutants of that function then survive unjudged.
