@@ -397,3 +397,21 @@ def test_only_volunteers_near_the_client_are_listed_as_ineligible_by_name_fifty_
     ineligible = episode_shortlist(episode, with_ineligible=True).ineligible
 
     assert [c.volunteer.family_name for c in ineligible] == [f"N{n:02d}" for n in range(50)]
+
+
+def test_a_client_with_no_postcode_is_matched_around_the_schemes_area_and_told_so(
+    make_volunteer, make_episode
+):
+    make_volunteer(postcode="AB1 2AA", given_name="Near")
+    episode = make_episode()
+    episode.client.postcode = ""
+    episode.client.save()
+
+    match = episode_shortlist(episode)
+
+    assert names(match.shortlist) == ["Near"]
+    assert match.notes == [
+        "Neither the client's postcode (none) nor its district is in the postcode table: "
+        "distances are from the middle of the scheme's area (AB1 1AA). Check the client's "
+        "postcode."
+    ]
