@@ -16,7 +16,12 @@ import datetime
 import pytest
 import time_machine
 
-from reports.figures import build_report, headline_figures, last_day_with_window_passed
+from reports.figures import (
+    build_report,
+    compare_headlines,
+    headline_figures,
+    last_day_with_window_passed,
+)
 from reports.period import Period
 from tests.factories import HospitalFactory, WardFactory
 from tests.reports.conftest import SchemeData, at, day
@@ -196,3 +201,16 @@ def test_the_last_discharge_day_whose_72_hours_have_passed_is_worked_out_from_th
     # Any time given, the future's included: the dashboard and the report are worked out
     # as of `now`, never as of the clock.
     assert last_day_with_window_passed(now, data.scheme) == last_day
+
+
+def test_the_dashboards_comparison_is_worked_out_as_of_the_time_given(november_discharges):
+    # At 18:00 on 30 November only three windows have passed: 2 of 3 in time (66.7%), not
+    # the 3 of 5 (60%) the clock, days later, would give.
+    october = Period(day(2026, 10, 1), day(2026, 10, 31))
+
+    rows = compare_headlines(
+        november_discharges.scheme, NOVEMBER, october, now=at(2026, 11, 30, 18, 0)
+    )
+
+    contacted = next(row for row in rows if row.label == CONTACTED_LABEL)
+    assert contacted.this_period.export_value(suppress=False) == 66.7

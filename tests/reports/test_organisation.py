@@ -67,6 +67,24 @@ def test_each_schemes_figures_and_all_together_with_small_numbers_hidden(client,
     assert "Croydon" not in html and "Patient" not in html
     assert "small_numbers" not in html  # always hidden: nothing to choose
     assert reverse("reports:organisation_scheme", args=[bexley.slug]) in html
+    assert page.context["labels"] == [
+        "Referrals received",
+        "Referrals accepted",
+        "Clients supported",
+        "Contacted within the scheme's first-contact window",
+        "Successful calls and visits",
+        "Hours of calls and visits",
+    ]
+
+
+def test_an_organisation_without_schemes_yet_has_an_empty_table_not_an_error(client, db):
+    manager = OrganisationManagerFactory()
+    client.force_login(manager)
+
+    page = client.get(reverse("reports:organisation"), this_quarter())
+
+    assert page.status_code == 200
+    assert (page.context["rows"], page.context["together"]) == ([], [])
 
 
 def test_a_schemes_report_hides_small_numbers_and_offers_no_files(client, provider):
