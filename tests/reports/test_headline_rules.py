@@ -214,3 +214,18 @@ def test_the_dashboards_comparison_is_worked_out_as_of_the_time_given(november_d
 
     contacted = next(row for row in rows if row.label == CONTACTED_LABEL)
     assert contacted.this_period.export_value(suppress=False) == 66.7
+
+
+def test_last_periods_figures_on_the_dashboard_are_as_of_the_time_given_too(
+    november_discharges,
+):
+    # At 09:00 on 1 December, November is last month: the 28th's window ends at noon, the
+    # 29th's tomorrow. In time: the 10th and the 27th of the three whose windows have passed.
+    december = Period(day(2026, 12, 1), day(2026, 12, 1))
+
+    rows = compare_headlines(
+        november_discharges.scheme, december, NOVEMBER, now=at(2026, 12, 1, 9, 0)
+    )
+
+    contacted = next(row for row in rows if row.label == CONTACTED_LABEL)
+    assert contacted.last_period.export_value(suppress=False) == 66.7
