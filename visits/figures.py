@@ -7,8 +7,8 @@ and visits a day (visits.models.ContactDay).
 come through the services (the migration that added them, seed_scale). Tests compare the two.
 """
 
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 
@@ -67,7 +67,7 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
         .annotate(
             count=Count("pk"),
             answered_count=Count("pk", filter=Q(answered=True)),
-            minutes_sum=Coalesce(Sum("duration_minutes"), Value(0), output_field=IntegerField()),
+            minutes_sum=Sum("duration_minutes"),  # a day's row has a contact, so a number
         )
         .order_by()
     )
