@@ -242,10 +242,10 @@ def test_a_percentage_is_hidden_when_it_would_give_away_a_small_count(part, whol
     assert (_percent(part, whole).export_value(suppress=True) == "n<5") is hidden
 
 
-def test_a_percentage_reads_as_one(part=2, whole=3):
+def test_a_percentage_reads_as_one():
     from reports.figures import _percent
 
-    assert _percent(part, whole).display() == "66.7%"
+    assert _percent(2, 3).display() == "66.7%"
     assert _percent(0, 0).display() == "No data"
 
 
