@@ -105,17 +105,31 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------
 # PostgreSQL in production (DATABASE_URL=postgres://...); SQLite under var/ by default.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'aligns.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+
+
+def _database(url):
+    database = dj_database_url.parse(
+        url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
     )
+    if database["ENGINE"].endswith("postgresql"):
+        # PostgreSQL's JIT compiler spends seconds optimising the reports' aggregate queries
+        # (their subqueries inflate cost estimates) and gains nothing on queries this short:
+        # measured 32 s -> 20 s for a national year's quarterly report.
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return database
+
+
+DATABASES = {
+    "default": _database(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'aligns.sqlite3'}"))
 }
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # PostgreSQL's JIT compiler spends seconds optimising the reports' aggregate queries
-    # (their subqueries inflate cost estimates) and gains nothing on queries this short:
-    # measured 32 s -> 20 s for a national year's quarterly report.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Reports and exports may read from a PostgreSQL replica (aligns/routers.py); tests mirror
+# it to the default database.
+if env_str("DATABASE_REPORTS_URL", ""):
+    DATABASES["reports"] = {
+        **_database(env_str("DATABASE_REPORTS_URL")),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["aligns.routers.ReportsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions ----------------------------------------------------------------

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from aligns.accounts.models import Hospital, Role
 from aligns.catalogues.models import Need
+from aligns.routers import reading_for_reports
 from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
 from clients.models import Client, EthnicCategory, Gender, OutcomeAnswer, OutcomeMeasure, Timepoint
 from referrals.models import DeclineReason, Referral, Status
@@ -220,10 +221,11 @@ def build_report(scheme, period, *, suppress_small_numbers=False, now=None, prog
     """The whole report. `progress(done, total)` is told after each section (for exports)."""
     context = _Context(scheme, period, now or timezone.now())
     tables = []
-    for done, section in enumerate(SECTIONS, start=1):
-        tables += section(context)
-        if progress:
-            progress(done, len(SECTIONS))
+    with reading_for_reports():
+        for done, section in enumerate(SECTIONS, start=1):
+            tables += section(context)
+            if progress:
+                progress(done, len(SECTIONS))
     return Report(scheme, period, context.now, suppress_small_numbers, tables)
 
 
@@ -1126,10 +1128,11 @@ def organisation_figures(schemes, period, *, now=None):
     records."""
     now = now or timezone.now()
     rows, total = [], None
-    for scheme in schemes:
-        counts = _headline_counts(_Context(scheme, period, now))
-        rows.append((scheme, _headline_cells(counts, ORGANISATION_CONTACTED_LABEL)))
-        total = counts if total is None else {k: total[k] + counts[k] for k in total}
+    with reading_for_reports():
+        for scheme in schemes:
+            counts = _headline_counts(_Context(scheme, period, now))
+            rows.append((scheme, _headline_cells(counts, ORGANISATION_CONTACTED_LABEL)))
+            total = counts if total is None else {k: total[k] + counts[k] for k in total}
     together = _headline_cells(total, ORGANISATION_CONTACTED_LABEL) if total else None
     return rows, together
 

@@ -1,3 +1,8 @@
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -45,3 +50,38 @@ def test_unset_values_fall_back_to_their_defaults(monkeypatch):
     assert env_list("ALIGNS_TEST_HOSTS", ["localhost"]) == ["localhost"]
     monkeypatch.setenv("ALIGNS_TEST_HOSTS", "a.example, ,b.example")
     assert env_list("ALIGNS_TEST_HOSTS", []) == ["a.example", "b.example"]
+
+
+def _databases_configured(environment):
+    """The DATABASES a fresh process makes from `environment` (settings are read once),
+    whatever this process's own database settings are."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    script = "import json, aligns.settings as s; print(json.dumps(s.DATABASES, default=str))"
+    completed = subprocess.run(  # noqa: S603 (this interpreter, a fixed script)
+        [sys.executable, "-c", script],
+        env={**inherited, **environment},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+def test_a_reports_replica_is_configured_as_a_test_mirror_of_the_primary():
+    databases = _databases_configured(
+        {
+            "DATABASE_URL": "postgres://aligns@primary.internal/aligns",
+            "DATABASE_REPORTS_URL": "postgres://aligns_reader@replica.internal/aligns",
+        }
+    )
+
+    assert databases["reports"]["HOST"] == "replica.internal"
+    assert databases["reports"]["USER"] == "aligns_reader"
+    assert databases["reports"]["TEST"] == {"MIRROR": "default"}
+    assert databases["reports"]["OPTIONS"] == {"options": "-c jit=off"}
+
+
+def test_without_a_reports_url_there_is_one_database():
+    databases = _databases_configured({"DATABASE_URL": "postgres://aligns@primary.internal/aligns"})
+
+    assert list(databases) == ["default"]
