@@ -33,7 +33,8 @@ from records.pages import page_name
 from records.subject_access import as_json, subject_access
 from records.timeline import timeline
 from referrals.models import Referral
-from visits.models import LIVE_ASSIGNMENT_STATUSES, with_caseload
+from visits.models import with_caseload
+from visits.presenters import support_at_a_glance
 from volunteers.models import STAGE_TRANSITIONS, Stage, Volunteer
 
 PAGE_SIZE = 50
@@ -54,7 +55,9 @@ def client_record(request, pk):
         .order_by("taken_on", "pk")
     )
     in_force = assessment_in_force(client)
-    episode = client.support_episodes.open().order_by("-opened_at").first()
+    episode = (
+        client.support_episodes.open().select_related("referral").order_by("-opened_at").first()
+    )
     context = {
         "client": client,
         "consents": {kind.label: consent_current(client, kind) for kind in ConsentKind},
@@ -68,12 +71,7 @@ def client_record(request, pk):
         "instruments": INSTRUMENTS.values(),
         "events": timeline(client, request.user),
         "can_change": request.user.has_perm(Permission.CHANGE_CLIENT),
-        "episode": episode,
-        "assignment": episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES)
-        .select_related("volunteer")
-        .first()
-        if episode
-        else None,
+        "glance": support_at_a_glance(episode) if episode else None,
     }
     return render(request, "records/client_detail.html", context)
 

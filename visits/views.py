@@ -55,6 +55,7 @@ from visits.models import (
     ScheduledCall,
     SupportEpisode,
 )
+from visits.presenters import support_at_a_glance
 from visits.services import (
     EpisodeActionRefused,
     alert_acknowledge,
@@ -278,7 +279,18 @@ def board(request):
         .order_by("-overdue", "-open_concerns", F("next_due").asc(nulls_last=True), "pk")
     )
     page = annotated_page(
-        episodes, request.GET.get("page"), 50, lambda rows: rows.select_related("client")
+        episodes,
+        request.GET.get("page"),
+        50,
+        lambda rows: rows.select_related("client").prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(
+                    status__in=LIVE_ASSIGNMENT_STATUSES
+                ).select_related("volunteer"),
+                to_attr="live_assignments",
+            )
+        ),
     )
     return render(
         request, "visits/board.html", {"page": page, "in_review": EpisodeStatus.IN_REVIEW}
@@ -299,6 +311,7 @@ def episode_detail(request, pk):
         {
             "episode": episode,
             "client": episode.client,
+            "glance": support_at_a_glance(episode) if episode.is_open else None,
             "calls": episode.calls.exclude(status=CallStatus.CANCELLED),
             "visits_on_hold": visit_refusal(episode),
             "contacts": episode.contacts.select_related("logged_by").prefetch_related("activities"),
