@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from aligns import weekly_grid
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
+from aligns.text import lower_first
 from aligns.validators import is_plain_digits, normalise_uk_phone
 
 _PARTS = ("day", "month", "year")
@@ -145,10 +146,7 @@ class DateField(forms.MultiValueField):
         super().__init__(fields, **kwargs)
 
     def _params(self, missing=()):
-        name = str(self.error_label or self.label or "date")
-        first_word = name.split(" ", 1)[0]
-        if not (len(first_word) > 1 and first_word.isupper()):  # keep "NHS" as it is
-            name = name[:1].lower() + name[1:]
+        name = lower_first(str(self.error_label or self.label or "date"))
         return {
             "name": name,
             "Name": name[:1].upper() + name[1:],

@@ -4,6 +4,7 @@ from django import forms
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.forms import DateField, UKPhoneField, WeeklyGridField, not_in_future
+from aligns.text import lower_first
 from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel, answers_from_the_ward
 from clients.instruments import INSTRUMENTS
 from clients.models import Client, ConsentKind, GoalCategory, GoalOutcome, Timepoint
@@ -159,7 +160,7 @@ class AssessmentForm(forms.Form):
                     or self.from_the_ward.get(question.code),
                 )
                 self.fields[f"{question.code}_note"] = forms.CharField(
-                    label=f"Note on {question.text[0].lower()}{question.text[1:]}",
+                    label=f"Note on {lower_first(question.text)}",
                     required=False,
                     help_text=question.note_hint
                     or "Anything a volunteer or coordinator should know.",

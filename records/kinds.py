@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from aligns.audit.history import Change, Namer, Names, entries_from_records
+from aligns.audit.history import BLANK, Change, Namer, Names, entries_from_records
 from aligns.nhs import format_nhs_number
 from aligns.shortcuts import LARGEST_ID
 from aligns.weekly_grid import describe as describe_grid
@@ -48,7 +48,7 @@ def _shown_as(show):
 
 
 _grid = _shown_as(describe_grid)
-_nhs_number = _shown_as(lambda number: format_nhs_number(number) if number else "(blank)")
+_nhs_number = _shown_as(lambda number: format_nhs_number(number) if number else BLANK)
 
 
 def _answers(label, old, new):
@@ -64,7 +64,7 @@ def _answers(label, old, new):
 
     def answer_text(question, value):
         answer = question.answer(value) if question else None
-        return answer.label if answer else str(value or "(blank)")
+        return answer.label if answer else str(value or BLANK)
 
     changes = []
     for code in [*QUESTIONS, *sorted((codes(old) | codes(new)) - set(QUESTIONS))]:
@@ -75,8 +75,8 @@ def _answers(label, old, new):
             old_text = None if old is None else answer_text(question, old_answer)
             changes.append(Change(text, old_text, answer_text(question, new_answer)))
         if old_note != new_note:
-            old_text = None if old is None else old_note or "(blank)"
-            changes.append(Change(f"{text} (note)", old_text, new_note or "(blank)"))
+            old_text = None if old is None else old_note or BLANK
+            changes.append(Change(f"{text} (note)", old_text, new_note or BLANK))
     return changes
 
 

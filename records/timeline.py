@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from aligns.audit.models import SharingLogEntry
 from aligns.permissions import Permission
+from aligns.text import lower_first
 from referrals.models import Referral
 from visits.models import (
     Assignment,
@@ -41,13 +42,15 @@ class Event:
     url: str = ""
     # The permission needed to follow `url`; without it the event shows without a link.
     permission: str = ""
+    # Only the day is known (a discharge, a readmission, consent): shown without a time.
+    date_only: bool = False
 
 
-def _at(value):
-    """Dates become the start of their day, so they sort among times."""
-    if isinstance(value, datetime):
-        return value
-    return timezone.make_aware(datetime.combine(value, time.min))
+def _day_event(day, *args, **kwargs):
+    """An event known only by its day, placed at the start of that day so it sorts among
+    the timed ones."""
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return Event(start, *args, date_only=True, **kwargs)
 
 
 def _name(user):
@@ -71,7 +74,7 @@ def _referral_events(client):
         if referral.decided_at:
             yield Event(
                 referral.decided_at,
-                f"Referral {referral.get_status_display().lower()}",
+                f"Referral {lower_first(referral.get_status_display())}",
                 _name(referral.decided_by),
                 referral.get_decline_reason_display(),
                 **link,
@@ -90,10 +93,10 @@ def _episode_events(client):
         link = _episode_link(episode.pk)
         yield Event(episode.opened_at, "Support episode opened", _name(episode.opened_by), **link)
         if episode.start_date:
-            yield Event(_at(episode.start_date), "Went home: support started", **link)
+            yield _day_event(episode.start_date, "Went home: support started", **link)
         if episode.closed_on:
-            yield Event(
-                _at(episode.closed_on),
+            yield _day_event(
+                episode.closed_on,
                 "Support closed",
                 _name(episode.closed_by),
                 episode.get_exit_outcome_display(),
@@ -116,15 +119,15 @@ def _readmission_events(client):
     readmissions = Readmission.objects.filter(episode__client=client).select_related("recorded_by")
     for readmission in readmissions:
         link = _episode_link(readmission.episode_id)
-        yield Event(
-            _at(readmission.admitted_on),
+        yield _day_event(
+            readmission.admitted_on,
             "Readmitted to hospital: calls paused",
             _name(readmission.recorded_by),
-            f"Told by {readmission.get_source_display().lower()}",
+            f"Told by {lower_first(readmission.get_source_display())}",
             **link,
         )
         if readmission.returned_home_on:
-            yield Event(_at(readmission.returned_home_on), "Home again: calls resumed", **link)
+            yield _day_event(readmission.returned_home_on, "Home again: calls resumed", **link)
 
 
 def _volunteer_events(client):
@@ -136,7 +139,7 @@ def _volunteer_events(client):
         if offer.responded_at:
             yield Event(
                 offer.responded_at,
-                f"Volunteer offer {offer.get_status_display().lower()}",
+                f"Volunteer offer {lower_first(offer.get_status_display())}",
                 str(offer.volunteer),
                 offer.decline_reason,
             )
@@ -156,7 +159,7 @@ def _contact_events(client):
             )
         else:
             outcome = "not answered"
-        done = ", ".join(str(need).lower() for need in contact.activities.all())
+        done = ", ".join(lower_first(str(need)) for need in contact.activities.all())
         yield Event(
             contact.happened_at,
             f"{contact.get_kind_display()}{': ' + outcome if outcome else ''}",
@@ -179,7 +182,7 @@ def _concern_events(client):
         category = concern.get_category_display()
         yield Event(
             concern.raised_at,
-            f"Concern raised: {category.lower()}",
+            f"Concern raised: {lower_first(category)}",
             _name(concern.raised_by),
             concern.get_urgency_display(),
             **link,
@@ -187,7 +190,7 @@ def _concern_events(client):
         if concern.acknowledged_at and concern.acknowledged_at != concern.closed_at:
             yield Event(
                 concern.acknowledged_at,
-                f"Concern acknowledged: {category.lower()}",
+                f"Concern acknowledged: {lower_first(category)}",
                 _name(concern.acknowledged_by),
                 **link,
             )
@@ -195,7 +198,7 @@ def _concern_events(client):
             escalated = f"Escalated to {concern.escalated_to}" if concern.escalated_to else ""
             yield Event(
                 concern.closed_at,
-                f"Concern closed: {category.lower()}",
+                f"Concern closed: {lower_first(category)}",
                 _name(concern.closed_by),
                 escalated,
                 **link,
@@ -207,11 +210,11 @@ def _onward_events(client):
         "service", "made_by"
     )
     for referral in onward:
-        yield Event(
-            _at(referral.referred_on),
+        yield _day_event(
+            referral.referred_on,
             f"Referred on to {referral.service}",
             _name(referral.made_by),
-            f"Outcome: {referral.get_outcome_display().lower()}",
+            f"Outcome: {lower_first(referral.get_outcome_display())}",
             **_episode_link(referral.episode_id),
         )
 
@@ -219,9 +222,9 @@ def _onward_events(client):
 def _consent_events(client):
     for record in client.consents.select_related("recorded_by"):
         verb = "given" if record.given else "withdrawn"
-        yield Event(
-            _at(record.decided_on),
-            f"Consent {verb}: {record.get_kind_display().lower()}",
+        yield _day_event(
+            record.decided_on,
+            f"Consent {verb}: {lower_first(record.get_kind_display())}",
             record.obtained_by,
             record.note,
         )
@@ -272,14 +275,14 @@ def _goal_events(client):
 
 def _measure_events(client):
     for measure in client.measures.select_related("recorded_by"):
-        yield Event(_at(measure.taken_on), f"{measure} recorded", _name(measure.recorded_by))
+        yield _day_event(measure.taken_on, f"{measure} recorded", _name(measure.recorded_by))
 
 
 def _share_events(client):
     for entry in SharingLogEntry.objects.filter(client=client).select_related("shared_by"):
         yield Event(
             entry.shared_at,
-            f"Shared with {entry.recipient_organisation}: {entry.what.lower()}",
+            f"Shared with {entry.recipient_organisation}: {lower_first(entry.what)}",
             _name(entry.shared_by),
             f"Without consent: {entry.override_reason}" if entry.is_override else entry.purpose,
         )

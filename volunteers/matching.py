@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from django.db.models import F
 
 from aligns import weekly_grid
+from aligns.text import lower_first
 from volunteers.geography import bounding_box, locate, miles_between
 from volunteers.models import Stage, Volunteer
 
@@ -88,8 +89,7 @@ def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):
     """Why `volunteer` fails the hard filters (empty when they pass)."""
     reasons = []
     if volunteer.stage != Stage.ACTIVE:
-        stage = volunteer.get_stage_display()
-        reasons.append(f"Not active ({stage[0].lower()}{stage[1:]})")
+        reasons.append(f"Not active ({lower_first(volunteer.get_stage_display())})")
     if not volunteer.dbs_valid:
         reasons.append("No valid DBS check (lapsed or missing)")
     if not volunteer.training_current:

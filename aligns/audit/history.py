@@ -11,9 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import ForeignKey, Q
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
+
+from aligns.dates import date_at
 
 KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -26,6 +27,8 @@ NOT_AVAILABLE = "(not available)"
 
 # In place of an old value: the value a record was created with.
 CREATED = object()
+# What an empty value reads as: "Reviewed by: Sam Jones → not set".
+BLANK = "not set"
 
 
 @dataclass
@@ -33,6 +36,12 @@ class Change:
     label: str
     old: str | None  # None: the value the record was created with, so nothing came before
     new: str
+
+    @property
+    def first_set(self):
+        """Nothing came before: shown as the value alone ("Decided at: 4 December 2026 at
+        2:30pm"), not as a change from nothing."""
+        return self.old is None or self.old == BLANK
 
 
 @dataclass
@@ -46,13 +55,13 @@ class HistoryEntry:
 
 def _display(model_field, value):
     if value in (None, ""):
-        return "(blank)"
+        return BLANK
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j F Y, H:i")
+        return date_at(value)
     if isinstance(value, datetime.date):
         return date_format(value, "j F Y")
     return str(value)
@@ -106,7 +115,7 @@ class Names:
 
     def name(self, model, pk):
         if pk is None:
-            return "(blank)"
+            return BLANK
         return self._names.get((model, pk), NOT_AVAILABLE)
 
 

@@ -173,3 +173,24 @@ def test_the_timeline_costs_the_same_queries_however_much_support_it_holds(
         response = client.get(url)
 
     assert response.content.decode().count("Phone call: 25 minutes") == 5
+
+
+def test_an_event_known_only_by_its_day_shows_the_day_without_a_time(
+    client, coordinator, supported
+):
+    response, events = events_on_the_page(client, coordinator, supported.client)
+
+    readmitted = events["Readmitted to hospital: calls paused"]
+    assert readmitted.date_only
+    call = events["Phone call: 25 minutes"]
+    assert not call.date_only
+    html = " ".join(response.content.decode().split())
+    assert f"4 November 2026 · {coordinator.full_name}" in html  # the readmission
+    assert "at midnight" not in html
+    assert "3 November 2026 at 10am" in html  # the call, timed
+
+
+def test_a_label_keeps_its_abbreviations_inside_a_sentence(client, coordinator, supported):
+    _, events = events_on_the_page(client, coordinator, supported.client)
+
+    assert "Consent given: to information being shared with NHS partners" in events
