@@ -44,14 +44,39 @@ SHORTLIST_SIZE = 10
 NEEDS_A_CAR = {"transport"}
 
 
+# A match in words (and the colour of its tag), by its share of the best possible for this
+# client: at least this many per cent.
+STRENGTHS = [
+    (80, "Strong match", "green"),
+    (60, "Good match", "blue"),
+    (0, "Possible match", "grey"),
+]
+
+
 @dataclass
 class Candidate:
     volunteer: Volunteer
     score: float = 0.0
+    best_possible: float = 0.0  # the points a perfect volunteer would score for this client
     miles: float | None = None
     matched: list = field(default_factory=list)
     missed: list = field(default_factory=list)
     refusals: list = field(default_factory=list)
+
+    @property
+    def share(self):
+        """The score as a whole percentage of the best possible for this client: a
+        volunteer who meets every need this client has reads as 100%, whatever the client
+        did not ask for (a language, preferred times)."""
+        return round(100 * self.score / self.best_possible) if self.best_possible else 0
+
+    @property
+    def strength(self):
+        return next(words for least, words, _ in STRENGTHS if self.share >= least)
+
+    @property
+    def strength_colour(self):
+        return next(colour for least, _, colour in STRENGTHS if self.share >= least)
 
 
 @dataclass(frozen=True)
@@ -124,6 +149,28 @@ def _filtered(queryset, *, high_risk, gender, needs_car, declined_ids):
     return queryset
 
 
+def _client_language(client):
+    """The language the client would like their volunteer to speak, if not English."""
+    return client.preferred_volunteer_language or (
+        client.language if client.language.lower() != "english" else ""
+    )
+
+
+def best_possible(wanted):
+    """The most points any volunteer could score for this client: only the parts of the
+    score that apply to them (skills if they have needs, availability if they gave preferred
+    times, language if they want one, continuity if someone supported them before)."""
+    applies = {
+        "distance": True,
+        "caseload": True,
+        "skills": bool(wanted.needs),
+        "availability": bool(wanted.client.preferred_times),
+        "language": bool(_client_language(wanted.client)),
+        "continuity": bool(wanted.continuity_ids),
+    }
+    return sum(points for name, points in WEIGHTS.items() if applies[name])
+
+
 def _score(candidate, *, client, origin, needs, continuity_ids):
     volunteer = candidate.volunteer
     points = 0.0
@@ -155,9 +202,7 @@ def _score(candidate, *, client, origin, needs, continuity_ids):
         else:
             candidate.missed.append("Not free at any of the client's preferred times")
 
-    language = client.preferred_volunteer_language or (
-        client.language if client.language.lower() != "english" else ""
-    )
+    language = _client_language(client)
     if language:
         if language.lower() in (spoken.lower() for spoken in volunteer.language_list):
             points += WEIGHTS["language"]
@@ -222,7 +267,8 @@ def rank(wanted, volunteers, *, with_ineligible=False):
     nearby = volunteers.filter(latitude__range=(south, north), longitude__range=(west, east))
 
     eligible = list(_filtered(nearby, **rules).prefetch_related("skills"))
-    candidates = [Candidate(volunteer) for volunteer in eligible]
+    most = best_possible(wanted)
+    candidates = [Candidate(volunteer, best_possible=most) for volunteer in eligible]
     for candidate in candidates:
         _score(
             candidate, client=client, origin=origin, needs=needs,

@@ -57,8 +57,11 @@ DECLINE_REASON = "I am away visiting family for the next three weeks."
 DECLINED = "Offer declined. The coordinator will find someone else."
 ALREADY_DECLINED = "Declined this client already"
 
-# "1. Val Volunteer (63.0 points)"
-CARD_HEADING = re.compile(r"^(\d+)\. (.+) \((\d+(?:\.\d+)?) of \d+ points\)$")
+# "1. Val Volunteer", then "Strong match 92% of the best possible for this client"
+CARD_HEADING = re.compile(r"^(\d+)\. (.+)$")
+CARD_SHARE = re.compile(
+    r"^(Strong|Good|Possible) match (\d+)% of the best possible for this client$"
+)
 MILES = re.compile(r"^\d+\.\d miles away$")
 CASELOAD = re.compile(r"^Supporting \d+ of up to \d+ clients?$")
 
@@ -104,11 +107,12 @@ def open_client_from_the_list(page, live_server, screenshot=None, step=None):
 
 
 def support_section(page):
-    """The paragraph under the client page's 'Support' heading."""
+    """The 'Volunteer' row of the summary under the client page's 'Support' heading."""
     return (
         page.get_by_role("main")
         .get_by_role("heading", name="Support", exact=True)
-        .locator("xpath=following-sibling::p[1]")
+        .locator("xpath=following-sibling::dl[1]")
+        .locator(".nhsuk-summary-list__row", has_text="Volunteer")
     )
 
 
@@ -117,13 +121,18 @@ def shortlist_cards(page):
 
 
 def card_headings(page):
-    """(rank, name, points) of every card on the shortlist, top first."""
-    headings = shortlist_cards(page).get_by_role("heading", level=3).all_inner_texts()
+    """(rank, name, share of the best possible) of every card on the shortlist, top first."""
     parsed = []
-    for heading in headings:
-        match = CARD_HEADING.match(" ".join(heading.split()))
+    for card in shortlist_cards(page).all():
+        heading = " ".join(card.get_by_role("heading", level=3).inner_text().split())
+        match = CARD_HEADING.match(heading)
         assert match, f"Unexpected shortlist heading: {heading!r}"
-        parsed.append((int(match[1]), match[2], float(match[3])))
+        share_text = " ".join(
+            card.locator("p", has_text="of the best possible").inner_text().split()
+        )
+        share = CARD_SHARE.match(share_text)
+        assert share, f"Unexpected share of the best possible: {share_text!r}"
+        parsed.append((int(match[1]), match[2], int(share[2])))
     return parsed
 
 
@@ -182,7 +191,7 @@ def test_a_coordinator_offers_a_client_to_the_best_match_who_accepts_on_their_ph
     sign_in(page, live_server, COORDINATOR, reverse("referrals:queue"))
     open_client_from_the_list(page, live_server, screenshot, "1-clients")
     client_url = page.url
-    expect(support_section(page)).to_contain_text("No volunteer yet.")
+    expect(support_section(page)).to_contain_text("No volunteer yet")
     screenshot(page, "2-client-no-volunteer")
     assert_accessible(page)
 
@@ -221,11 +230,12 @@ def test_a_coordinator_offers_a_client_to_the_best_match_who_accepts_on_their_ph
 
     # --- How volunteers are chosen and ranked -------------------------------------------
     details = main.locator("details", has_text="How volunteers are chosen and ranked")
-    explanation = details.get_by_text("They are then ranked out of")
+    explanation = details.get_by_text("They are then ranked by points")
     expect(explanation).to_be_hidden()
     details.get_by_text("How volunteers are chosen and ranked").click()
     expect(explanation).to_be_visible()
     expect(explanation).to_contain_text("distance (up to 30 points)")
+    expect(explanation).to_contain_text("a strong match is 80% or more")
     expect(details).to_contain_text("a valid DBS check")
     screenshot(page, "3-find-shortlist")
     assert_accessible(page)
@@ -263,7 +273,7 @@ def test_a_coordinator_offers_a_client_to_the_best_match_who_accepts_on_their_ph
 
     page.get_by_role("link", name="Back to the client").click()
     page.wait_for_url(client_url)
-    expect(support_section(page)).to_contain_text(f"Volunteer: {VOLUNTEER_NAME} (offered).")
+    expect(support_section(page)).to_contain_text(f"Offered to {VOLUNTEER_NAME} on")
     expect(page.get_by_role("main").get_by_role("link", name="Find a volunteer")).to_have_count(0)
 
     sign_out(page, live_server)
@@ -322,7 +332,7 @@ def test_a_coordinator_offers_a_client_to_the_best_match_who_accepts_on_their_ph
     sign_in(page, live_server, COORDINATOR, reverse("referrals:queue"))
     open_client_from_the_list(page, live_server)
     assert page.url == client_url
-    expect(support_section(page)).to_contain_text(f"Volunteer: {VOLUNTEER_NAME} (accepted).")
+    expect(support_section(page)).to_have_text(re.compile(rf"Volunteer\s+{VOLUNTEER_NAME}\s+See the volunteer match"))
     screenshot(page, "10-client-accepted")
     assert_accessible(page)
 
@@ -395,7 +405,7 @@ def test_a_volunteer_declines_with_a_reason_and_the_coordinator_offers_to_someon
     # --- The coordinator, also on a phone: no volunteer again; Val is filtered out -----
     sign_in(page, live_server, COORDINATOR, reverse("referrals:queue"))
     open_client_from_the_list(page, live_server)
-    expect(support_section(page)).to_contain_text("No volunteer yet.")
+    expect(support_section(page)).to_contain_text("No volunteer yet")
     page.get_by_role("main").get_by_role("link", name="Find a volunteer").click()
 
     page.wait_for_url(live_server.url + find_path(episode))

@@ -14,6 +14,10 @@ would like calls on Monday to Thursday mornings, and speaks Polish (their main l
 | language, 10 | speaks Polish: 10 | no: 0 |
 | caseload, 10 x spare places / limit | 1 of 3: 6.67 | 0 of 1: 10 |
 | score (one decimal) | 63.2 | 63.0 |
+
+The best possible for this client is every part that applies to them: distance 30, skills 25,
+availability 20, language 10, caseload 10 = 95 (no continuity: nobody supported them before).
+Ada 63.2 / 95 = 66.5%, Bea 63.0 / 95 = 66.3%: both 67%, a good match (60% or more).
 """
 
 from aligns import weekly_grid
@@ -51,6 +55,16 @@ def test_each_volunteers_score_and_reasons_are_those_counted_by_hand(
 
     assert (ada_ranked.volunteer.given_name, ada_ranked.score) == ("Ada", 63.2)
     assert (bea_ranked.volunteer.given_name, bea_ranked.score) == ("Bea", 63.0)
+    assert (ada_ranked.best_possible, ada_ranked.share, ada_ranked.strength) == (
+        95,
+        67,
+        "Good match",
+    )
+    assert (bea_ranked.best_possible, bea_ranked.share, bea_ranked.strength) == (
+        95,
+        66,
+        "Good match",
+    )
     assert ada_ranked.matched == [
         "3.0 miles away",
         "Offers: shopping",
@@ -81,4 +95,33 @@ def test_a_client_whose_main_language_is_english_asks_for_no_language_match(
     # At the door (30), no needs offered (0), no preferred times (none asked), an empty
     # caseload (10): 40, and nothing said about language either way.
     assert ranked.score == 40.0
+    # The best possible for them is distance, skills and caseload (65): 40 is 62%.
+    assert (ranked.best_possible, ranked.share, ranked.strength) == (65, 62, "Good match")
     assert not [text for text in ranked.matched + ranked.missed if "peak" in text]
+
+
+def test_a_match_reads_in_words_by_its_share_of_the_best_possible():
+    from volunteers.matching import Candidate
+
+    def words(score):
+        candidate = Candidate(volunteer=None, score=score, best_possible=50)
+        return candidate.share, candidate.strength, candidate.strength_colour
+
+    assert words(50) == (100, "Strong match", "green")
+    assert words(40) == (80, "Strong match", "green")
+    assert words(39.5) == (79, "Good match", "blue")
+    assert words(30) == (60, "Good match", "blue")
+    assert words(29.5) == (59, "Possible match", "grey")
+    assert words(0) == (0, "Possible match", "grey")
+
+
+def test_continuity_counts_towards_the_best_possible_only_when_someone_supported_them_before():
+    from volunteers.matching import Wanted, best_possible
+
+    class Client:
+        preferred_times = 0
+        preferred_volunteer_language = ""
+        language = "English"
+
+    assert best_possible(Wanted(client=Client())) == 40
+    assert best_possible(Wanted(client=Client(), continuity_ids=frozenset({7}))) == 55
