@@ -27,7 +27,8 @@ def text_of(response):
 
 def support_section(client, episode):
     page = text_of(client.get(reverse("records:client", args=[episode.client.pk])))
-    return page[page.index("Support ") : page.index("Risk assessment")]
+    end = page.index("Risk assessment")
+    return page[page.rindex("Support ", 0, end) : end]
 
 
 @pytest.fixture
