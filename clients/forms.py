@@ -14,6 +14,19 @@ NO_WAY_TO_PHONE = (
 )
 
 
+WAYS_TO_PHONE = ("phone", "next_of_kin_phone", "no_phone_reason")
+
+
+def ask_for_a_way_to_phone(form):
+    """One of the three ways to phone is needed, so none of them is marked "(optional)"
+    (each is, on its own), and the first says what is needed."""
+    for name in WAYS_TO_PHONE:
+        form.fields[name].conditional = True
+    form.fields[
+        "phone"
+    ].help_text = "If they have no phone, give their next of kin's number or say why there is none."
+
+
 def check_a_way_to_phone(form, cleaned):
     """A person the scheme must call within days of going home needs a number to call: their
     own or their next of kin's, or a reason there is none (a care home's office, say)."""
@@ -78,6 +91,7 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        ask_for_a_way_to_phone(self)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

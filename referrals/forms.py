@@ -10,7 +10,7 @@ from localflavor.gb.forms import GBPostcodeField
 from aligns.accounts.models import Hospital, Ward
 from aligns.catalogues.models import KnownRisk, Need
 from aligns.forms import DateField, DateInput, NHSNumberField, UKPhoneField, not_in_future
-from clients.forms import check_a_way_to_phone
+from clients.forms import ask_for_a_way_to_phone, check_a_way_to_phone
 from clients.models import PERSON_FIELDS
 from referrals.models import DeclineReason, DischargePathway, Referral, Status
 from referrals.services import referral_find_duplicate
@@ -161,6 +161,7 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        ask_for_a_way_to_phone(self)
         self.fields["ward"].choices = ward_choices(user.scheme)
         if not self.is_bound:
             first_ward = user.wards.first()

@@ -332,7 +332,9 @@ def test_a_coordinator_offers_a_client_to_the_best_match_who_accepts_on_their_ph
     sign_in(page, live_server, COORDINATOR, reverse("referrals:queue"))
     open_client_from_the_list(page, live_server)
     assert page.url == client_url
-    expect(support_section(page)).to_have_text(re.compile(rf"Volunteer\s+{VOLUNTEER_NAME}\s+See the volunteer match"))
+    expect(support_section(page)).to_have_text(
+        re.compile(rf"Volunteer\s+{VOLUNTEER_NAME}\s+See the volunteer match")
+    )
     screenshot(page, "10-client-accepted")
     assert_accessible(page)
 

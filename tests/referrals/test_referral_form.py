@@ -340,6 +340,10 @@ def test_optional_fields_are_marked_optional_and_required_ones_are_not(client, w
     html = client.get(reverse("referrals:create")).content.decode()
 
     assert re.search(r">Address line 2 \(optional\)</label>", html)
-    assert re.search(r">Why there is no phone number \(optional\)</label>", html)
+    # One of three ways to phone is needed: none of them is marked optional on its own.
+    assert re.search(r">Patient&#x27;s phone number</label>", html)
+    assert re.search(r">Why there is no phone number</label>", html)
+    assert re.search(r">Their phone number</label>", html)
+    assert "give their next of kin's number or say why there is none" in html
     assert re.search(r">Known risks \(optional\)</legend>", html)
     assert re.search(r">First name</label>", html)
