@@ -309,6 +309,7 @@ ACCESS = {
     # aligns/outbox
     "outbox:messages": Access(ok=roles(MANAGER)),
     # aligns/audit
+    "records:audit": Access(ok=roles(MANAGER)),  # what each audit page holds
     "records:access_log": Access(ok=roles(MANAGER)),
     "records:sharing_log": Access(ok=roles(MANAGER)),
     # One record's change history: every kind is looked up the same way (its own tests are in

@@ -845,6 +845,7 @@ NOT_FORMS = {
     ),
     "reports:export_status": (Form("manager", kwargs=pk("export")), "a progress page"),
     "reports:export_download": (Form("manager", kwargs=pk("export")), "a file"),
+    "records:audit": (Form("manager"), "a page"),
     "records:access_log": (Form("manager"), "a GET form (GET_FORMS)"),
     "outbox:messages": (Form("manager"), "a GET form (GET_FORMS)"),
     "records:sharing_log": (Form("manager"), "a GET form (GET_FORMS)"),
