@@ -141,6 +141,7 @@ ACCESS = {
     # The project's own pages.
     "home": Access(ok=EVERYONE, status=302),  # sends each role to its start page
     "healthz": Access(public=(200, 200)),
+    "help": Access(ok=EVERYONE),  # the guide to each person's own role
     "login": Access(public=(200, 302)),  # redirect_authenticated_user=True
     "logout": Access(ok=EVERYONE, post_only=True),  # POST signs out, then to the sign-in page
     "password_reset": Access(public=(200, 200)),

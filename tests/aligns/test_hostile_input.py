@@ -836,6 +836,7 @@ NOT_FORMS = {
     ),
     "visits:concern_sent": (Form("volunteer", kwargs=pk("concern")), "a message"),
     "visits:directory": (Form("coordinator"), "a list"),
+    "help": (Form("volunteer"), "a page"),
     "reports:dashboard": (Form("manager"), "a page"),
     "reports:report": (Form("manager"), "a GET form (GET_FORMS)"),
     "reports:organisation": (Form("organisation_manager"), "a GET form (GET_FORMS)"),
