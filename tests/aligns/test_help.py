@@ -88,3 +88,12 @@ def test_the_platform_administrator_reads_the_administrators_guide(client, db):
     response = client.get("/help/")
 
     assert heading(response) == "Help for the platform administrator"
+
+
+def test_someone_whose_account_has_no_scheme_yet_is_told_to_ask_who_invited_them(client, make_user):
+    client.force_login(make_user(Role.VOLUNTEER, scheme=None))
+
+    response = client.get("/help/")
+
+    assert heading(response) == "Help"
+    assert "no role in a scheme yet" in response.content.decode()
