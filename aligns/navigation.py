@@ -18,7 +18,7 @@ NAVIGATION = [
     ("Dashboard", "reports:dashboard", Permission.VIEW_DASHBOARD),
     ("Reports", "reports:report", Permission.VIEW_REPORT),
     ("Schemes' figures", "reports:organisation", Permission.VIEW_ORGANISATION_REPORTS),
-    ("Audit", "records:access_log", Permission.VIEW_LOGS),
+    ("Audit", "records:audit", Permission.VIEW_LOGS),
     ("Messages", "outbox:messages", Permission.VIEW_MESSAGES),
     ("Team", "accounts:team_list", Permission.VIEW_TEAM),
 ]

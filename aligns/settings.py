@@ -1,7 +1,7 @@
 """ALIGNS settings: one file for local runs, tests and production.
 
 Everything that differs between them comes from environment variables (listed in
-README.md). The defaults are safe for a local run: SQLite under var/ and a Celery
+docs/development.md). The defaults are safe for a local run: SQLite under var/ and a Celery
 broker that needs no server. Production sets DJANGO_DEBUG=false, which makes a real
 DJANGO_SECRET_KEY compulsory and turns on HTTPS-only cookies and headers.
 """

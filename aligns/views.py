@@ -4,9 +4,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from aligns.accounts.models import Role, User
 from aligns.celery import app as celery_app
 from aligns.permissions import Permission
 
@@ -23,6 +24,35 @@ def home(request):
             return redirect("admin:index")
         raise PermissionDenied("Your account has no role in a scheme yet. Ask your coordinator.")
     return redirect(start_page)
+
+
+# Each role's short guide (docs/guide/ has the longer ones).
+HELP_TEMPLATES = {
+    Role.WARD_STAFF: "help/ward_staff.html",
+    Role.COORDINATOR: "help/coordinator.html",
+    Role.VOLUNTEER: "help/volunteer.html",
+    Role.MANAGER: "help/manager.html",
+    Role.ORGANISATION_MANAGER: "help/organisation_manager.html",
+}
+
+
+def help_page(request):
+    """The signed-in person's guide to their role: what ALIGNS is for them, their day, what to
+    do if someone is at risk, and who to ask. Signed out, Django sends people to sign in."""
+    user = request.user
+    belongs = user.scheme_id or user.organisation_id
+    if belongs and user.role in HELP_TEMPLATES:
+        template = HELP_TEMPLATES[user.role]
+    elif user.is_staff:
+        template = "help/administrator.html"
+    else:
+        template = "help/no_role.html"
+    context = {"scheme": user.scheme}
+    if user.role == Role.COORDINATOR and user.scheme_id:
+        context["managers"] = User.objects.visible_to(user).filter(
+            role=Role.MANAGER, is_active=True
+        )
+    return render(request, template, context)
 
 
 def _database_ok():

@@ -11,6 +11,7 @@ from aligns.accounts.models import User
 from aligns.catalogues.lists import load_catalogues
 from aligns.catalogues.models import KnownRisk, Need
 from clients.demo import seed_clients
+from records.demo_history import seed_history
 from referrals.demo import seed_referrals
 from visits.demo import seed_episodes
 from volunteers.demo import seed_volunteers
@@ -35,4 +36,5 @@ def seed_demo():
     )
     seed_clients(scheme=scheme, coordinator=coordinator, manager=people["manager@example.org"])
     seed_episodes(scheme=scheme, coordinator=coordinator)
+    seed_history(scheme=scheme, coordinator=coordinator)
     return created

@@ -191,6 +191,12 @@ def _query(request):
 
 
 @permission_required(Permission.VIEW_LOGS, raise_exception=True)
+def audit(request):
+    """Where the audit starts: what each log and each record's change history holds."""
+    return render(request, "records/audit.html")
+
+
+@permission_required(Permission.VIEW_LOGS, raise_exception=True)
 def access_log(request):
     """Who viewed whose record, when, and on which page."""
     scheme = request.user.scheme

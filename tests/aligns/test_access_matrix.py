@@ -141,6 +141,7 @@ ACCESS = {
     # The project's own pages.
     "home": Access(ok=EVERYONE, status=302),  # sends each role to its start page
     "healthz": Access(public=(200, 200)),
+    "help": Access(ok=EVERYONE),  # the guide to each person's own role
     "login": Access(public=(200, 302)),  # redirect_authenticated_user=True
     "logout": Access(ok=EVERYONE, post_only=True),  # POST signs out, then to the sign-in page
     "password_reset": Access(public=(200, 200)),
@@ -309,6 +310,7 @@ ACCESS = {
     # aligns/outbox
     "outbox:messages": Access(ok=roles(MANAGER)),
     # aligns/audit
+    "records:audit": Access(ok=roles(MANAGER)),  # what each audit page holds
     "records:access_log": Access(ok=roles(MANAGER)),
     "records:sharing_log": Access(ok=roles(MANAGER)),
     # One record's change history: every kind is looked up the same way (its own tests are in

@@ -141,3 +141,25 @@ def test_the_access_log_names_the_person_and_the_page_not_a_number_and_an_addres
 
     assert amos.client.full_name in page and "Client record" in page
     assert f"/clients/{amos.client.pk}/" not in page
+
+
+def test_the_audit_page_links_a_manager_to_each_log_and_explains_change_history(client, manager):
+    client.force_login(manager)
+
+    response = client.get("/audit/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="{reverse("records:access_log")}"' in page
+    assert f'href="{reverse("records:sharing_log")}"' in page
+    assert "Change history" in page
+    # The header's "Audit" leads here, marked as the page being shown.
+    assert 'aria-current="page"' in page.split('aria-label="Menu"')[1].split("</nav>")[0]
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.VOLUNTEER, Role.WARD_STAFF])
+def test_only_managers_open_the_audit_page_or_see_it_in_the_header(client, make_user, role):
+    client.force_login(make_user(role))
+
+    assert client.get("/audit/").status_code == 403
+    assert reverse("records:audit") not in client.get(reverse("accounts:account")).content.decode()

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from aligns.accounts.demo import DEMO_PASSWORD, DEMO_USERS
 from aligns.accounts.models import Hospital, Scheme, User, Ward
@@ -58,3 +61,64 @@ def test_seed_demo_makes_support_episodes_in_every_state():
     call_command("seed_demo", "--force")
 
     assert set(SupportEpisode.objects.values_list("status", flat=True)) == set(EpisodeStatus.values)
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_each_of_the_last_four_quarters_referrals_finished_support_and_outcomes():
+    from clients.models import OutcomeMeasure, Timepoint
+    from reports.period import Period
+    from visits.models import Contact, EpisodeStatus, Readmission, SupportEpisode
+
+    call_command("seed_demo", "--force")
+
+    for quarter in Period.recent_quarters(timezone.localdate(), 5)[1:]:
+        days = (quarter.start, quarter.end)
+        assert Referral.objects.filter(submitted_at__date__range=days).count() >= 10, quarter
+        closed = SupportEpisode.objects.filter(status=EpisodeStatus.CLOSED, closed_on__range=days)
+        assert closed.exists(), quarter
+        assert Contact.objects.filter(happened_at__date__range=days).count() >= 30, quarter
+        assert OutcomeMeasure.objects.filter(
+            timepoint=Timepoint.END, taken_on__range=days
+        ).exists(), quarter
+    assert Readmission.objects.filter(admitted_on__lt=timezone.localdate() - timedelta(days=30))
+    # The year's support has all ended: nothing of it is due, queued or overdue.
+    history = SupportEpisode.objects.filter(
+        referral__submitted_at__lt=timezone.now() - timedelta(days=60)
+    )
+    assert history.count() >= 60
+    assert set(history.values_list("status", flat=True)) == {EpisodeStatus.CLOSED}
+    assert not history.filter(calls__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_keeps_the_first_contacts_and_contact_days_the_contacts_give():
+    from visits.figures import figures_rebuilt
+    from visits.models import ContactDay, SupportEpisode
+
+    def kept():
+        return (
+            sorted(SupportEpisode.objects.values_list("pk", "first_contact_at")),
+            sorted(
+                ContactDay.objects.values_list("scheme", "day", "contacts", "successful", "minutes")
+            ),
+        )
+
+    call_command("seed_demo", "--force")
+    seeded = kept()
+
+    figures_rebuilt()
+
+    assert seeded == kept()
+    assert len(seeded[1]) > 100  # a year of days with calls and visits
+
+
+@pytest.mark.django_db
+def test_seed_demo_run_twice_adds_no_second_year_of_history():
+    from visits.models import Contact, SupportEpisode
+
+    call_command("seed_demo", "--force")
+    counts = (SupportEpisode.objects.count(), Contact.objects.count())
+
+    call_command("seed_demo", "--force")
+
+    assert (SupportEpisode.objects.count(), Contact.objects.count()) == counts
