@@ -152,7 +152,10 @@ def contact_new(request, pk):
     if earlier is not None:
         messages.success(request, ALREADY_DONE)
         return redirect(earlier)
-    form = ContactForm(request.POST or None, initial={"happened_on": timezone.localdate()})
+    initial = {"happened_on": timezone.localdate()}
+    if request.GET.get("worried"):  # "Raise a concern" on Today: the concern's questions open
+        initial["raise_concern"] = True
+    form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         happened = timezone.make_aware(
