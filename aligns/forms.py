@@ -22,9 +22,12 @@ NHS.UK date input; rules like "must be in the past" belong in validators or the 
 
 import datetime
 
+from crispy_forms.layout import LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK, render_field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from aligns import weekly_grid
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
@@ -231,3 +234,34 @@ class UKPhoneField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         return normalise_uk_phone(value) if value else value
+
+
+class Reveal(LayoutObject):
+    """A single checkbox whose follow-up questions show only once it is ticked.
+
+    The NHS.UK conditional reveal: ``Reveal("worried", "what", "how_urgent")`` draws the
+    checkbox with ``data-aria-controls`` naming a ``nhsuk-checkboxes__conditional`` block that
+    holds the other fields. NHS.UK frontend hides the block while the box is unticked; without
+    JavaScript its stylesheet leaves the block showing, so every question can still be answered.
+    """
+
+    def __init__(self, checkbox, *fields):
+        self.checkbox = checkbox
+        self.fields = [checkbox, *fields]
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        # Each field's own template escaped what it drew, as crispy's layouts rely on.
+        revealed = SafeString(
+            "".join(
+                render_field(field, form, context, template_pack=template_pack, **kwargs)
+                for field in self.fields[1:]
+            )
+        )
+        return render_field(
+            self.checkbox,
+            form,
+            context,
+            template_pack=template_pack,
+            extra_context={"conditional_html": revealed},
+            **kwargs,
+        )

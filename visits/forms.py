@@ -1,9 +1,11 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 
 from aligns.audit.forms import SharingForm
 from aligns.catalogues.models import Need
-from aligns.forms import DateField, not_in_future
+from aligns.forms import DateField, Reveal, not_in_future
 from visits.models import (
     MAX_EPISODE_WEEKS,
     CallKind,
@@ -17,7 +19,11 @@ from visits.models import (
 
 
 class ContactForm(forms.Form):
-    """Log a call or visit in under a minute: everything but the first two is optional."""
+    """Log a call or visit in under a minute: everything but the first two is optional.
+
+    The concern's questions show only once "I am worried about them" is ticked, and none of
+    them is answered in advance: how urgent a worry is, is the volunteer's call to make.
+    """
 
     kind = forms.ChoiceField(
         label="What was it?",
@@ -80,7 +86,6 @@ class ContactForm(forms.Form):
         label="How urgent?",
         choices=Urgency.choices,
         widget=forms.RadioSelect,
-        initial=Urgency.TODAY,
         required=False,
     )
     concern_description = forms.CharField(
@@ -110,8 +115,16 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("concern_category", "concern_urgency", "concern_description"):
+        concern = ("concern_category", "concern_urgency", "concern_description")
+        for name in concern:
             self.fields[name].conditional = True  # needed once "I am worried" is ticked
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's form tag has its own
+        self.helper.layout = Layout(
+            *(name for name in self.fields if name != "raise_concern" and name not in concern),
+            Reveal("raise_concern", *concern),
+        )
 
     def concern(self):
         if not self.cleaned_data.get("raise_concern"):

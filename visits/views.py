@@ -49,13 +49,14 @@ from visits.models import (
     CommunityService,
     Concern,
     ConcernStatus,
+    Contact,
     EpisodeStatus,
     OnwardOutcome,
     OnwardReferral,
     ScheduledCall,
     SupportEpisode,
 )
-from visits.presenters import support_at_a_glance
+from visits.presenters import done_today, last_contact, support_at_a_glance
 from visits.services import (
     EpisodeActionRefused,
     alert_acknowledge,
@@ -85,9 +86,9 @@ from volunteers.models import Volunteer
 def today(request):
     """Volunteers' start page: today's calls and visits, overdue first, with what they need."""
     now = timezone.now()
-    end_of_today = timezone.make_aware(
-        timezone.datetime.combine(timezone.localdate(), timezone.datetime.max.time())
-    )
+    day = timezone.localdate()
+    end_of_today = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.max.time()))
+    latest = Contact.objects.filter(episode=OuterRef("pk")).order_by("-happened_at", "-pk")
     episodes = (
         SupportEpisode.objects.visible_to(request.user)
         .select_related("client")
@@ -109,7 +110,15 @@ def today(request):
         )
         .annotate(
             next_due=Min("calls__due_at", filter=Q(calls__status__in=OUTSTANDING_CALL_STATUSES)),
+            # "Next call due" is a phone call's: planned visits are listed on their own.
+            next_call_due=Min(
+                "calls__due_at",
+                filter=Q(calls__status__in=OUTSTANDING_CALL_STATUSES, calls__kind=CallKind.CALL),
+            ),
             overdue=Count("calls", filter=Q(calls__status=CallStatus.OVERDUE)),
+            last_kind=Subquery(latest.values("kind")[:1]),
+            last_answered=Subquery(latest.values("answered")[:1]),
+            last_at=Subquery(latest.values("happened_at")[:1]),
             phone_only=Exists(
                 Assignment.objects.filter(
                     episode=OuterRef("pk"), status=AssignmentStatus.ACCEPTED, phone_only=True
@@ -132,6 +141,10 @@ def today(request):
                 "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
                 "late": episode.overdue
                 or (episode.next_due is not None and episode.next_due < now),
+                "last_contact": last_contact(
+                    episode.last_kind, episode.last_answered, episode.last_at, today=day
+                ),
+                "done_today": done_today(episode.last_at, today=day),
                 # The assessment in force, from the prefetch: no query per client.
                 "summary": safety_summary(episode.client, in_force),
             }
@@ -153,7 +166,10 @@ def contact_new(request, pk):
     if earlier is not None:
         messages.success(request, ALREADY_DONE)
         return redirect(earlier)
-    form = ContactForm(request.POST or None, initial={"happened_on": timezone.localdate()})
+    initial = {"happened_on": timezone.localdate()}
+    if request.GET.get("worried"):  # "Raise a concern" on Today: the concern's questions open
+        initial["raise_concern"] = True
+    form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         happened = timezone.make_aware(

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
-from aligns.forms import DateField, DateInput
+from aligns.forms import DateField, DateInput, Reveal
 
 # --- A small HTML reader -------------------------------------------------------------------
 
@@ -471,6 +471,32 @@ def test_it_renders_layout_fieldsets_divs_html_and_submit_buttons():
         "Save and continue",
     )
     assert not dom.find_all(id="id_notes")  # not in the layout
+
+
+def test_a_reveal_puts_its_fields_in_a_conditional_block_the_checkbox_controls():
+    form = bound({**VALID_DATA, "consent": ""})
+    form.helper = FormHelper()
+    form.helper.layout = Layout("full_name", Reveal("consent", "notes", "contact"))
+    dom = parse(render_crispy(form))
+
+    box = dom.by_id("id_consent")
+    conditional = dom.by_id(box.attrs["data-aria-controls"])
+    assert "nhsuk-checkboxes__conditional--hidden" in conditional.classes
+    assert conditional.parent is box.parent.parent  # in the same nhsuk-checkboxes
+    inside = list(conditional.iter())
+    assert dom.by_id("id_notes") in inside and dom.by_id("id_contact_0") in inside
+    assert dom.by_id("id_full_name") not in inside
+
+
+def test_a_ticked_reveal_leaves_its_block_open():
+    form = bound(VALID_DATA)
+    form.helper = FormHelper()
+    form.helper.layout = Layout(Reveal("consent", "notes"))
+    dom = parse(render_crispy(form))
+
+    box = dom.by_id("id_consent")
+    assert "checked" in box.attrs
+    assert dom.by_id(box.attrs["data-aria-controls"]).classes == ["nhsuk-checkboxes__conditional"]
 
 
 # --- DateField ------------------------------------------------------------------------------

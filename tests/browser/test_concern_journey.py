@@ -1,7 +1,7 @@
 """A volunteer's concern in a real browser, from their phone to a coordinator closing it.
 
 The volunteer signs in on a phone, logs a call with Doreen and ticks "I am worried about
-them", at first without saying what kind of worry or what happened; once the form is put
+them", at first without saying what kind of worry, how urgent or what happened; once the form is put
 right the concern is sent. A coordinator, at a desk, finds it among the alerts,
 acknowledges it and closes it, after which it is no longer an alert. Every distinct page
 on the way is checked with axe-core and screenshotted.
@@ -38,6 +38,7 @@ ACTION_TAKEN = "Called her daughter, who is going round tonight; referred to adu
 ESCALATED_TO = "Riverside adult social care"
 
 CATEGORY_ERROR = "Choose what kind of worry it is"
+URGENCY_ERROR = "Choose how urgent it is"
 DESCRIPTION_ERROR = "Say what happened"
 ALERT_MESSAGE = f"{CATEGORY} concern about {CLIENT}"
 
@@ -129,9 +130,11 @@ def test_a_volunteer_raises_a_concern_and_a_coordinator_deals_with_it(
     summary = page.locator(".nhsuk-error-summary")
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(summary).to_be_focused()
-    expect(summary.get_by_role("listitem")).to_have_text([CATEGORY_ERROR, DESCRIPTION_ERROR])
+    expect(summary.get_by_role("listitem")).to_have_text(
+        [CATEGORY_ERROR, URGENCY_ERROR, DESCRIPTION_ERROR]
+    )
     expect(page.locator(".nhsuk-error-message")).to_have_text(
-        [f"Error: {CATEGORY_ERROR}", f"Error: {DESCRIPTION_ERROR}"]
+        [f"Error: {CATEGORY_ERROR}", f"Error: {URGENCY_ERROR}", f"Error: {DESCRIPTION_ERROR}"]
     )
     assert page.title().startswith("Error: "), page.title()
     expect(page.get_by_label("What kind of worry?")).to_have_accessible_description(
@@ -146,7 +149,9 @@ def test_a_volunteer_raises_a_concern_and_a_coordinator_deals_with_it(
     expect(page.get_by_label("Notes (optional)", exact=True)).to_have_value(NOTE)
     expect(page.get_by_label("I am worried about them: raise a concern")).to_be_checked()
     expect(when.get_by_label("Day", exact=True)).to_have_value(str(today.day))
-    expect(radio(page, "How urgent?", "Needs action today")).to_be_checked()
+    # Nothing urgent was chosen for them: how urgent a worry is, is theirs to say.
+    expect(radio(page, "How urgent?", "Needs action today")).not_to_be_checked()
+    expect(radio(page, "How urgent?", "Needs action within 2 working days")).not_to_be_checked()
     screenshot(page, "3-log-form-with-errors-phone")
     assert_accessible(page)
     assert set(Concern.objects.values_list("pk", flat=True)) == concerns_before
@@ -155,6 +160,7 @@ def test_a_volunteer_raises_a_concern_and_a_coordinator_deals_with_it(
     summary.get_by_role("link", name=CATEGORY_ERROR).click()
     expect(page.get_by_label("What kind of worry?")).to_be_focused()
     page.get_by_label("What kind of worry?").select_option(label=CATEGORY)
+    radio(page, "How urgent?", "Needs action today").check()
     page.get_by_label("What happened?").fill(WHAT_HAPPENED)
     page.get_by_role("button", name="Save").click()
 

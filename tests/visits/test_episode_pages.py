@@ -12,7 +12,15 @@ from aligns.outbox.models import Message, MessageStatus
 from tests.factories import CoordinatorFactory
 from tests.visits.conftest import at
 from tests.visits.test_visit_hold import sign_off_low_risk
-from visits.models import Alert, Assignment, CallKind, CallStatus, Concern, ScheduledCall
+from visits.models import (
+    Alert,
+    Assignment,
+    CallKind,
+    CallStatus,
+    Concern,
+    Contact,
+    ScheduledCall,
+)
 from visits.services import concern_raise
 from visits.sweeps import sweep_overdue
 from volunteers.models import Volunteer
@@ -331,18 +339,27 @@ def test_a_volunteers_today_page_needs_the_same_queries_however_many_clients(
             episode=episode, kind=CallKind.VISIT, due_at=MONDAY + datetime.timedelta(days=3)
         )
     volunteer = supporting(episodes[0], me)
+    for episode in episodes:  # each card says when the last of its contacts was
+        for hour in (9, 15):
+            Contact.objects.create(
+                episode=episode, kind=CallKind.CALL, answered=True, logged_by=me,
+                happened_at=MONDAY + datetime.timedelta(hours=hour),
+            )  # fmt: skip
     client.force_login(me)
-    with django_assert_max_num_queries(30) as few:
+    thursday = time_machine.travel(at(2026, 11, 5, 9, 0), tick=False)
+    with thursday, django_assert_max_num_queries(30) as few:
         client.get(reverse("visits:today"))
     for episode in episodes[1:]:
         Assignment.objects.create(
             episode=episode, volunteer=volunteer, status="accepted", offered_by=episode.opened_by
         )
 
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with thursday, django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("visits:today")).content.decode()
 
     assert page.count("Log a call or visit") == 4
+    assert page.count("Raise a concern") == 4
+    assert page.count("Called Monday, answered.") == 4
     assert page.count("Visits planned:") == 4 and "On hold" not in page
 
 

@@ -1,0 +1,109 @@
+"""The log form: a concern's questions show only once "I am worried about them" is ticked."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from aligns.accounts.models import Role
+from tests.aligns.test_nhsuk_forms import parse
+from tests.visits.conftest import at
+from tests.visits.test_episode_pages import MONDAY, log_data, supporting
+from visits.models import Concern
+
+THURSDAY = at(2026, 11, 5, 9, 0)
+CONCERN_FIELDS = ("id_concern_category", "id_concern_urgency_0", "id_concern_description")
+
+
+@pytest.fixture
+def episode(make_active_episode):
+    with time_machine.travel(MONDAY, tick=False):
+        return make_active_episode(went_home=datetime.date(2026, 11, 2))
+
+
+def as_volunteer(client, episode, make_user):
+    me = make_user(Role.VOLUNTEER)
+    supporting(episode, me)
+    client.force_login(me)
+    return reverse("visits:log", args=[episode.pk])
+
+
+def reveal(dom):
+    box = dom.by_id("id_raise_concern")
+    return box, dom.by_id(box.attrs["data-aria-controls"])
+
+
+def inside(element, dom, element_id):
+    return dom.by_id(element_id) in list(element.iter())
+
+
+def test_the_concern_questions_are_revealed_by_the_worried_box_and_start_closed(
+    client, episode, make_user
+):
+    url = as_volunteer(client, episode, make_user)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        dom = parse(client.get(url).content.decode())
+
+    box, conditional = reveal(dom)
+    assert "checked" not in box.attrs
+    assert conditional.classes == [
+        "nhsuk-checkboxes__conditional",
+        "nhsuk-checkboxes__conditional--hidden",
+    ]
+    assert conditional.parent.classes == ["nhsuk-checkboxes"]
+    assert all(inside(conditional, dom, field) for field in CONCERN_FIELDS)
+    assert not inside(conditional, dom, "id_notes")
+
+
+def test_nothing_urgent_is_chosen_for_the_volunteer(client, episode, make_user):
+    url = as_volunteer(client, episode, make_user)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        dom = parse(client.get(url + "?worried=1").content.decode())
+
+    urgencies = dom.find_all("input", name="concern_urgency")
+    assert len(urgencies) == 2
+    assert not [radio for radio in urgencies if "checked" in radio.attrs]
+
+
+def test_raise_a_concern_opens_the_form_with_the_box_ticked_and_the_questions_showing(
+    client, episode, make_user
+):
+    url = as_volunteer(client, episode, make_user)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        dom = parse(client.get(url + "?worried=1").content.decode())
+
+    box, conditional = reveal(dom)
+    assert "checked" in box.attrs
+    assert conditional.classes == ["nhsuk-checkboxes__conditional"]
+
+
+def test_a_ticked_box_without_a_kind_or_urgency_says_so_at_each_and_keeps_what_was_typed(
+    client, episode, make_user
+):
+    url = as_volunteer(client, episode, make_user)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        response = client.post(
+            url,
+            log_data(raise_concern="on", notes="Kept note", concern_description="Fell last night"),
+        )
+
+    assert response.status_code == 200
+    dom = parse(response.content.decode())
+    summary = dom.find_all("div", class_="nhsuk-error-summary")[0]
+    assert [(link.attrs["href"], link.text) for link in summary.find_all("a")] == [
+        ("#id_concern_category", "Choose what kind of worry it is"),
+        ("#id_concern_urgency_0", "Choose how urgent it is"),
+    ]
+    assert dom.by_id("id_concern_category-error").text == "Error: Choose what kind of worry it is"
+    assert dom.by_id("id_concern_urgency-error").text == "Error: Choose how urgent it is"
+    box, conditional = reveal(dom)
+    assert "checked" in box.attrs
+    assert conditional.classes == ["nhsuk-checkboxes__conditional"]
+    assert dom.by_id("id_concern_description").text == "Fell last night"
+    assert dom.by_id("id_notes").text == "Kept note"
+    assert not Concern.objects.exists() and not episode.contacts.exists()

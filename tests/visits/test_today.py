@@ -1,0 +1,126 @@
+"""The volunteer's Today cards: the last contact in words, done today, raising a concern, and the
+next phone call (not a planned visit)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from aligns.accounts.models import Role
+from tests.aligns.test_nhsuk_forms import parse
+from tests.visits.conftest import at
+from tests.visits.test_episode_pages import MONDAY, supporting
+from tests.visits.test_visit_hold import sign_off_low_risk
+from visits.models import (
+    OUTSTANDING_CALL_STATUSES,
+    Assignment,
+    CallKind,
+    Contact,
+    ScheduledCall,
+)
+
+THURSDAY = at(2026, 11, 5, 9, 0)
+
+
+@pytest.fixture
+def episodes(make_active_episode):
+    with time_machine.travel(MONDAY, tick=False):
+        return [
+            make_active_episode(went_home=datetime.date(2026, 11, 2), given_name=name)
+            for name in ("Doreen", "Reginald")
+        ]
+
+
+def signed_in_volunteer(client, make_user, episodes):
+    me = make_user(Role.VOLUNTEER)
+    volunteer = supporting(episodes[0], me)
+    for episode in episodes[1:]:
+        Assignment.objects.create(
+            episode=episode, volunteer=volunteer, status="accepted", offered_by=episode.opened_by
+        )
+    client.force_login(me)
+    return me
+
+
+def contact(episode, by, kind, happened_at, answered):
+    return Contact.objects.create(
+        episode=episode, kind=kind, happened_at=happened_at, answered=answered, logged_by=by
+    )
+
+
+def today_cards(client):
+    with time_machine.travel(THURSDAY, tick=False):
+        dom = parse(client.get(reverse("visits:today")).content.decode())
+    cards = {}
+    for card in dom.find_all("div", class_="nhsuk-card"):
+        (heading,) = card.find_all("h2") or (None,)
+        if heading is not None:
+            cards[heading.text] = card
+    return cards
+
+
+def test_each_card_says_the_last_contact_in_plain_words(client, make_user, episodes):
+    me = signed_in_volunteer(client, make_user, episodes)
+    doreen, reginald = episodes
+    contact(doreen, me, CallKind.CALL, at(2026, 11, 2, 15, 0), answered=False)
+    contact(doreen, me, CallKind.CALL, at(2026, 11, 3, 11, 0), answered=True)  # Tuesday
+
+    cards = today_cards(client)
+
+    assert "Called Tuesday, answered." in cards["Doreen"].text
+    assert "No calls or visits logged yet." in cards["Reginald"].text
+
+
+def test_a_card_says_done_today_once_a_contact_was_logged_today(client, make_user, episodes):
+    me = signed_in_volunteer(client, make_user, episodes)
+    doreen, reginald = episodes
+    sign_off_low_risk(doreen.client, doreen.opened_by)
+    contact(doreen, me, CallKind.VISIT, at(2026, 11, 5, 8, 30), answered=False)
+    contact(reginald, me, CallKind.CALL, at(2026, 11, 4, 17, 0), answered=True)
+
+    cards = today_cards(client)
+
+    assert "Visited today, no answer." in cards["Doreen"].text
+    assert "Done today" in cards["Doreen"].text
+    assert "Called yesterday, answered." in cards["Reginald"].text
+    assert "Done today" not in cards["Reginald"].text
+
+
+def test_each_card_raises_a_concern_through_the_log_form_with_the_box_ticked(
+    client, make_user, episodes
+):
+    signed_in_volunteer(client, make_user, episodes)
+
+    cards = today_cards(client)
+
+    for episode in episodes:
+        name = episode.client.given_name
+        (link,) = [a for a in cards[name].find_all("a") if a.text.startswith("Raise a concern")]
+        assert link.text == f"Raise a concern about {name}"
+        assert link.attrs["href"] == reverse("visits:log", args=[episode.pk]) + "?worried=1"
+
+
+def test_next_call_due_is_the_next_phone_call_and_a_sooner_planned_visit_is_listed_apart(
+    client, make_user, episodes
+):
+    signed_in_volunteer(client, make_user, episodes)
+    doreen = episodes[0]
+    sign_off_low_risk(doreen.client, doreen.opened_by)
+    next_call = (
+        doreen.calls.filter(kind=CallKind.CALL, status__in=OUTSTANDING_CALL_STATUSES)
+        .order_by("due_at")
+        .first()
+    )
+    visit_due = next_call.due_at - datetime.timedelta(hours=1)
+    ScheduledCall.objects.create(episode=doreen, kind=CallKind.VISIT, due_at=visit_due)
+
+    text = today_cards(client)["Doreen"].text
+
+    call_words = format_date(timezone.localtime(next_call.due_at), "l j F, H:i")
+    visit_words = format_date(timezone.localtime(visit_due), "l j F, H:i")
+    assert f"Next call due {call_words}." in text
+    assert f"Next call due {visit_words}" not in text
+    assert f"Visits planned: {visit_words}." in text
