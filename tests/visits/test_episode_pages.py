@@ -285,7 +285,7 @@ def test_a_volunteer_plans_a_visit_only_once_the_assessment_allows(
     )
     assert planned.status_code == 302
     assert episode.calls.filter(kind="visit").count() == 1
-    assert "Visits planned: Monday 30 November, 10:00" in today
+    assert "Visits planned: Monday 30 November at 10am" in today
 
 
 def test_the_close_page_lists_what_to_finish_first(client, coordinator, episode):

@@ -6,10 +6,9 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
 
 from aligns.accounts.models import Role
+from aligns.dates import date_at
 from tests.aligns.test_nhsuk_forms import parse
 from tests.visits.conftest import at
 from tests.visits.test_episode_pages import MONDAY, supporting
@@ -119,8 +118,9 @@ def test_next_call_due_is_the_next_phone_call_and_a_sooner_planned_visit_is_list
 
     text = today_cards(client)["Doreen"].text
 
-    call_words = format_date(timezone.localtime(next_call.due_at), "l j F, H:i")
-    visit_words = format_date(timezone.localtime(visit_due), "l j F, H:i")
+    # How a moment is written is tested in tests/aligns/test_dates_and_words.py; here, which.
+    call_words = date_at(next_call.due_at, "l j F")
+    visit_words = date_at(visit_due, "l j F")
     assert f"Next call due {call_words}." in text
     assert f"Next call due {visit_words}" not in text
     assert f"Visits planned: {visit_words}." in text
