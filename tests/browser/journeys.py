@@ -48,8 +48,9 @@ class Journey:
         locator.check()
         self.fields += 1
 
-    def choose(self, locator, option):
-        locator.select_option(option)
+    def choose(self, locator, **option):
+        """An option chosen from a list (`label=` or `value=`)."""
+        locator.select_option(**option)
         self.fields += 1
 
     def assert_no_longer_than(self, *, steps, fields):

@@ -7,7 +7,11 @@ The figures each journey may not exceed are what it took when last measured:
 |---|---|---|---|
 | ward staff | refer a patient going home today, from their start page | 2 | 18 |
 | coordinator | accept the most urgent referral and offer the client to the best match | 5 | 0 |
+| volunteer | raise a concern about a client from Today, having spoken with them | 2 | 4 |
 | organisation manager | open one scheme's commissioner report from the provider's page | 2 | 0 |
+
+(The volunteer's quickest journey, logging an answered call, is measured tap by tap in
+tests/browser/test_log_a_call_journey.py.)
 """
 
 import datetime
@@ -81,6 +85,21 @@ def test_a_coordinator_accepts_the_most_urgent_referral_and_offers_the_best_matc
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a volunteer")
     assert patient in page.get_by_role("main").inner_text()
     journey.assert_no_longer_than(steps=5, fields=0)
+
+
+def test_a_volunteer_raises_a_concern_from_today(page, live_server, demo_users):
+    sign_in(page, live_server, "volunteer@example.org", reverse("visits:today"))
+    journey = Journey(page)
+
+    journey.step(page.get_by_role("link", name="Raise a concern about Doreen"))
+    journey.tick(page.get_by_role("group", name="Did you speak with them?").get_by_label("Yes"))
+    journey.choose(page.get_by_label("What kind of worry?"), label="Not coping at home")
+    journey.tick(page.get_by_label("Needs action within 2 working days"))
+    journey.fill(page.get_by_label("What happened?"), "Has not eaten since Sunday.")
+    journey.step(page.get_by_role("button", name="Save"))
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your concern has been sent")
+    journey.assert_no_longer_than(steps=2, fields=4)
 
 
 def test_an_organisation_manager_opens_a_schemes_commissioner_report(page, live_server, demo_users):
