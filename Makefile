@@ -9,7 +9,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 CSS := var/static-build/css/aligns.css
 
-.PHONY: run test install lint format constraints clean safety faults simulate mutation
+.PHONY: run test install lint format constraints clean safety faults simulate mutation messages
 
 ## run: the app with demo data on SQLite, plus a Celery worker and beat (Ctrl-C stops all)
 ## (two-factor sign-in is optional in the demo, so the demo logins work with a password alone)
@@ -94,3 +94,10 @@ constraints: install
 
 clean:
 	rm -rf var node_modules $(VENV)
+
+## messages: gather the strings marked for translation into locale/cy/LC_MESSAGES/django.po
+## (translate the new ones there, docs/welsh.md), then compile them for the app to use
+I18N_IGNORE := --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*' --ignore='mutants/*' --ignore='test-artifacts/*'
+messages: install
+	$(BIN)/python manage.py makemessages -l cy --no-obsolete --add-location=file $(I18N_IGNORE)
+	$(BIN)/python manage.py compilemessages -l cy $(I18N_IGNORE)

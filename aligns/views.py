@@ -1,13 +1,17 @@
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from aligns.accounts.models import Role, User
+from aligns.accounts.services import user_choose_language
 from aligns.celery import app as celery_app
 from aligns.permissions import Permission
 
@@ -84,3 +88,15 @@ def healthz(request):
     body = {"status": "ok" if healthy else "unavailable"}
     body.update({name: "ok" if ok else "unreachable" for name, ok in checks.items()})
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_POST
+def language_choose(request):
+    """The public pages' switch between English and Welsh (Django's set_language: a cookie,
+    and back to the page). Someone signed in keeps the choice on their account as well."""
+    response = set_language(request)
+    chosen = request.POST.get("language")
+    if request.user.is_authenticated and chosen in dict(settings.LANGUAGES):
+        user_choose_language(user=request.user, language=chosen)
+    return response

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 from aligns.accounts.lockout import client_ip_address
 from aligns.accounts.models import Role, Scheme, User, Ward
@@ -24,22 +25,22 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "Email address"
-        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].error_messages["required"] = _("Enter your email address")
         # Django sets max_length here without a validator: without one, any length reaches the
         # database lookup and django-axes' failure log (a 255-character column).
         self.fields["username"].validators.append(
             MaxLengthValidator(
                 User._meta.get_field("email").max_length,
-                message="Email address must be %(limit_value)d characters or fewer",
+                message=_("Email address must be %(limit_value)d characters or fewer"),
             )
         )
-        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["username"].widget.attrs.update(
             {"autocomplete": "email", "spellcheck": "false", "autofocus": False}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-        self.error_messages["invalid_login"] = (
+        self.error_messages["invalid_login"] = _(
             "Enter a correct email address and password. Both are case-sensitive."
         )
 
@@ -47,14 +48,14 @@ class SignInForm(AuthenticationForm):
 class PasswordResetForm(DjangoPasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = "Email address"
-        self.fields["email"].error_messages["required"] = "Enter your email address"
-        self.fields["email"].error_messages["invalid"] = (
+        self.fields["email"].label = _("Email address")
+        self.fields["email"].error_messages["required"] = _("Enter your email address")
+        self.fields["email"].error_messages["invalid"] = _(
             "Enter an email address in the correct format, like name@example.org"
         )
-        self.fields["email"].help_text = "We will email you a link to choose a new password."
+        self.fields["email"].help_text = _("We will email you a link to choose a new password.")
 
-    def save(self, *, request, use_https=False, **_):
+    def save(self, *, request, use_https=False, **unused):
         """Queue one message (aligns/outbox), from which the worker makes the link when it
         sends, or sends nothing. The page does the same work (one look-up, one row) whether or
         not the address has an account, so it takes no longer for one than for the other, and
@@ -75,14 +76,29 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
 
 class AccountForm(forms.ModelForm):
-    """What people may change about themselves: how colleagues know and reach them."""
+    """What people may change about themselves: how colleagues know and reach them, and the
+    language they read ALIGNS in."""
 
     class Meta:
         model = User
-        fields = ["full_name", "job_title", "phone"]
-        labels = {"full_name": "Full name", "job_title": "Job title", "phone": "Phone number"}
-        help_texts = {"phone": "So your coordinator can reach you."}
-        error_messages = {"full_name": {"required": "Enter your full name"}}
+        fields = ["full_name", "job_title", "phone", "preferred_language"]
+        labels = {
+            "full_name": _("Full name"),
+            "job_title": _("Job title"),
+            "phone": _("Phone number"),
+            # In both languages, so someone who chose the wrong one by mistake can find it.
+            "preferred_language": "Language / Iaith",
+        }
+        help_texts = {
+            "job_title": _("For example: staff nurse, discharge coordinator."),
+            "phone": _("So your coordinator can reach you."),
+            "preferred_language": _("The language ALIGNS uses for you."),
+        }
+        widgets = {"preferred_language": forms.RadioSelect}
+        error_messages = {
+            "full_name": {"required": _("Enter your full name")},
+            "preferred_language": {"required": _("Choose a language")},
+        }
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -96,10 +112,10 @@ class CurrentPasswordForm(forms.Form):
     """
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password"},
+        error_messages={"required": _("Enter your password")},
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -113,7 +129,7 @@ class CurrentPasswordForm(forms.Form):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             self.wrong_password = True
-            raise forms.ValidationError("Your password is not right", code="wrong_password")
+            raise forms.ValidationError(_("Your password is not right"), code="wrong_password")
         return password
 
 
@@ -126,7 +142,7 @@ class SecurityCodeForm(CurrentPasswordForm):
     """
 
     code = forms.CharField(
-        label="Security code",
+        label=_("Security code"),
         strip=True,
         widget=forms.TextInput(
             attrs={
@@ -147,9 +163,9 @@ class SecurityCodeForm(CurrentPasswordForm):
             field.label = label
         if help_text:
             field.help_text = help_text
-        field.error_messages["required"] = (
-            f"Enter the {APP_CODE_DIGITS}-digit code from your authenticator app"
-        )
+        field.error_messages["required"] = _(
+            "Enter the %(digits)d-digit code from your authenticator app"
+        ) % {"digits": APP_CODE_DIGITS}
 
     def clean_code(self):
         code = normalise_code(self.cleaned_data["code"])
@@ -157,14 +173,20 @@ class SecurityCodeForm(CurrentPasswordForm):
         if not (code.isascii() and code.isdigit()) or len(code) not in lengths:
             if self.backup_codes:
                 raise forms.ValidationError(
-                    f"Enter the {APP_CODE_DIGITS}-digit code from your authenticator app, "
-                    f"or a {BACKUP_CODE_DIGITS}-digit backup code",
+                    _(
+                        "Enter the %(digits)d-digit code from your authenticator app, "
+                        "or a %(backup_digits)d-digit backup code"
+                    ),
                     code="format",
+                    params={"digits": APP_CODE_DIGITS, "backup_digits": BACKUP_CODE_DIGITS},
                 )
             raise forms.ValidationError(
-                f"Enter the {APP_CODE_DIGITS}-digit code from your authenticator app, "
-                "using numbers only",
+                _(
+                    "Enter the %(digits)d-digit code from your authenticator app, "
+                    "using numbers only"
+                ),
                 code="format",
+                params={"digits": APP_CODE_DIGITS},
             )
         return code
 

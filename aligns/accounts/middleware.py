@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from aligns.accounts.signals import SESSION_SIGNED_IN_AT
@@ -80,3 +80,17 @@ class NoStoreWhenSignedInMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class PreferredLanguageMiddleware:
+    """A signed-in person sees the language they chose on their account page (English or
+    Welsh), whatever their browser asks for; LocaleMiddleware chose for everyone else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and request.user.preferred_language:
+            translation.activate(request.user.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

@@ -3,12 +3,14 @@
 import re
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 # A domain name as people write it after the @: labels of letters, digits and hyphens.
@@ -237,11 +239,11 @@ class Ward(models.Model):
 
 
 class Role(models.TextChoices):
-    WARD_STAFF = "ward_staff", "Ward staff"
-    COORDINATOR = "coordinator", "Coordinator"
-    VOLUNTEER = "volunteer", "Volunteer"
-    MANAGER = "manager", "Manager"
-    ORGANISATION_MANAGER = "organisation_manager", "Organisation manager"
+    WARD_STAFF = "ward_staff", _("Ward staff")
+    COORDINATOR = "coordinator", _("Coordinator")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    MANAGER = "manager", _("Manager")
+    ORGANISATION_MANAGER = "organisation_manager", _("Organisation manager")
 
 
 # Where each role lands after signing in: the page it needs first.
@@ -318,6 +320,9 @@ class User(AbstractUser):
         help_text="For ward staff: the wards they refer from.",
     )
     phone = models.CharField(max_length=30, blank=True)
+    preferred_language = models.CharField(
+        max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     job_title = models.CharField(
         max_length=100, blank=True, help_text="For example: staff nurse, discharge coordinator."
     )

@@ -82,14 +82,25 @@ def user_create(
 
 
 @transaction.atomic
-def user_update_contact(*, user, full_name, phone, by, job_title=None):
-    """Change how a person is named and reached; history records `by` as the editor."""
+def user_update_contact(*, user, full_name, phone, by, job_title=None, preferred_language=None):
+    """Change how a person is named and reached, and the language they read the app in;
+    history records `by` as the editor."""
     user.full_name = full_name
     user.phone = phone
     if job_title is not None:
         user.job_title = job_title
+    if preferred_language is not None:
+        user.preferred_language = preferred_language
     attribute_change(user, by=by, reason="Contact details changed")
-    user.save(update_fields=["full_name", "phone", "job_title"])
+    user.save(update_fields=["full_name", "phone", "job_title", "preferred_language"])
+    return user
+
+
+def user_choose_language(*, user, language):
+    """The language a person reads ALIGNS in (English or Welsh), chosen by themselves."""
+    user.preferred_language = language
+    attribute_change(user, by=user, reason="Language chosen")
+    user.save(update_fields=["preferred_language"])
     return user
 
 

@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -378,9 +380,12 @@ def account(request):
             full_name=form.cleaned_data["full_name"],
             phone=form.cleaned_data["phone"],
             job_title=form.cleaned_data["job_title"],
+            preferred_language=form.cleaned_data["preferred_language"],
             by=request.user,
         )
-        messages.success(request, "Your details have been saved.")
+        # The message is in the language just chosen.
+        translation.activate(request.user.preferred_language)
+        messages.success(request, _("Your details have been saved."))
         return redirect("accounts:account")
     return render(
         request,
@@ -435,7 +440,9 @@ def sign_in_code(request):
     user = two_factor.pending_user(request)
     if user is None:
         if started:
-            messages.info(request, "Your sign-in was not finished in time. Please sign in again.")
+            messages.info(
+                request, _("Your sign-in was not finished in time. Please sign in again.")
+            )
         return redirect_to_login(request.get_full_path())
     if not two_factor.has_authenticator(user):  # removed in the admin meanwhile
         return redirect("accounts:two_factor_setup")
@@ -443,7 +450,7 @@ def sign_in_code(request):
         return locked_out_response(request, credentials=credentials_for(user))
     form = SecurityCodeForm(
         request.POST or None,
-        help_text="If you cannot use your app, enter one of your 10-digit backup codes instead.",
+        help_text=_("If you cannot use your app, enter one of your 10-digit backup codes instead."),
     )
     if request.method == "POST" and form.is_valid():
         result = two_factor.check_code(user, form.cleaned_data["code"])
@@ -453,8 +460,11 @@ def sign_in_code(request):
                 left = two_factor.backup_codes_left(user)
                 messages.warning(
                     request,
-                    f"You used a backup code. You have {left} left: you can make new ones "
-                    "on your account page.",
+                    _(
+                        "You used a backup code. You have %(left)d left: you can make new "
+                        "ones on your account page."
+                    )
+                    % {"left": left},
                 )
             return redirect(next_url)
         form.add_error("code", _code_refused_message(form, result))
@@ -465,13 +475,12 @@ def sign_in_code(request):
 
 def _code_refused_message(form, result):
     if result.wait_until:
-        return (
-            f"You have entered too many wrong codes. Wait {result.wait_seconds} seconds, "
-            "then try again"
-        )
+        return _(
+            "You have entered too many wrong codes. Wait %(seconds)d seconds, then try again"
+        ) % {"seconds": result.wait_seconds}
     if form.is_backup_code:
-        return "This backup code is not right, or it has been used already"
-    return "This code is not right. Enter the code your authenticator app shows now"
+        return _("This backup code is not right, or it has been used already")
+    return _("This code is not right. Enter the code your authenticator app shows now")
 
 
 @login_not_required

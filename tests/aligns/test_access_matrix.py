@@ -142,6 +142,8 @@ ACCESS = {
     "home": Access(ok=EVERYONE, status=302),  # sends each role to its start page
     "healthz": Access(public=(200, 200)),
     "help": Access(ok=EVERYONE),  # the guide to each person's own role
+    # English or Welsh: a form's POST from the public pages (tests/aligns/test_welsh.py).
+    "language": Access(public=(405, 405)),
     "login": Access(public=(200, 302)),  # redirect_authenticated_user=True
     "logout": Access(ok=EVERYONE, post_only=True),  # POST signs out, then to the sign-in page
     "password_reset": Access(public=(200, 200)),

@@ -6,7 +6,7 @@ def test_a_person_updates_their_own_phone_and_it_is_stored_in_standard_form(clie
 
     response = client.post(
         reverse("accounts:account"),
-        {"full_name": volunteer.full_name, "phone": "+447700900982"},
+        {"full_name": volunteer.full_name, "phone": "+447700900982", "preferred_language": "en-gb"},
         follow=True,
     )
 

@@ -9,7 +9,8 @@ def test_a_change_made_through_a_page_is_attributed_to_the_signed_in_user(client
     client.force_login(volunteer)
 
     response = client.post(
-        reverse("accounts:account"), {"full_name": "Val Renamed", "phone": "07700 900982"}
+        reverse("accounts:account"),
+        {"full_name": "Val Renamed", "phone": "07700 900982", "preferred_language": "en-gb"},
     )
 
     assert response.status_code == 302

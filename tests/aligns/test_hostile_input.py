@@ -547,6 +547,8 @@ FORMS = {
         None, start=reset_link, valid={"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     ),
     "accounts:account": Form("volunteer", valid={}),
+    # The public pages' English/Welsh switch, in the sign-in page's footer.
+    "language": Form(None, page=("login", None, None), valid={"language": "cy"}),
     "accounts:sign_in_code": Form(None, start=pending_sign_in, may_write=WRONG_CODES),
     "accounts:two_factor_setup": Form("volunteer", may_write=WRONG_CODES),
     # Changing how one signs in asks for the password again; a wrong one counts as a failure.

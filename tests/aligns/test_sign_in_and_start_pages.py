@@ -85,6 +85,8 @@ def _all_url_patterns(resolver=None, prefix=""):
 
 # Pages anyone may open without signing in.
 PUBLIC_PATHS = {"sign-in/", "healthz", "password-reset/", "password-reset/sent/"}
+# The public pages' switch between English and Welsh (POST only: a GET answers 405).
+PUBLIC_PATHS |= {"language/"}
 # Choosing a first password from an invitation, and ward staff asking for an account.
 PUBLIC_PATHS |= {
     "invitation/<uidb64>/<token>/",

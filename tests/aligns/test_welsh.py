@@ -1,0 +1,143 @@
+"""ALIGNS in Welsh: each person chooses English or Welsh on their account page, and the
+public pages offer a switch; the pages marked for translation show no English word that
+a translator could not reach (a pseudo-locale wraps every translated string in markers, and
+any English word outside them fails the test)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import UserFactory
+
+# Words that are not English to translate: the service's name, and the names of the two
+# languages, each written in its own language (the switch, the account page's choice).
+NOT_TO_TRANSLATE = {"ALIGNS", "Cymraeg", "English", "Language", "Iaith"}
+
+
+def test_a_person_who_chooses_welsh_sees_their_pages_in_welsh(client, volunteer):
+    client.force_login(volunteer)
+
+    client.post(
+        reverse("accounts:account"),
+        {"full_name": volunteer.full_name, "phone": "", "preferred_language": "cy"},
+    )
+    page = client.get(reverse("accounts:account"))
+
+    volunteer.refresh_from_db()
+    assert volunteer.preferred_language == "cy"
+    html = page.content.decode()
+    assert '<html lang="cy">' in html
+    assert "Eich cyfrif" in html  # "Your account"
+    assert "Allgofnodi" in html  # "Sign out"
+    assert page["Content-Language"] == "cy"
+
+
+def test_a_signed_in_persons_choice_outweighs_what_their_browser_asks_for(client, volunteer):
+    client.force_login(volunteer)
+
+    page = client.get(reverse("accounts:account"), HTTP_ACCEPT_LANGUAGE="cy")
+
+    assert '<html lang="en-GB">' in page.content.decode()
+    assert "Your account" in page.content.decode()
+
+
+def test_the_public_pages_switch_to_welsh_and_back(client):
+    sign_in = reverse("login")
+
+    english = client.get(sign_in).content.decode()
+    switched = client.post(reverse("language"), {"language": "cy", "next": sign_in})
+    welsh = client.get(sign_in).content.decode()
+    client.post(reverse("language"), {"language": "en-gb", "next": sign_in})
+    back = client.get(sign_in).content.decode()
+
+    assert "Cymraeg" in english and '<html lang="en-GB">' in english
+    assert switched.status_code == 302 and switched["Location"] == sign_in
+    assert '<html lang="cy">' in welsh
+    assert "Mewngofnodi" in welsh  # "Sign in"
+    assert 'lang="en-GB">English</button>' in welsh
+    assert '<html lang="en-GB">' in back
+
+
+def test_the_switch_sends_nobody_to_another_site(client):
+    response = client.post(
+        reverse("language"), {"language": "cy", "next": "https://elsewhere.example/"}
+    )
+
+    assert response.status_code == 302
+    assert not response["Location"].startswith("https://elsewhere")
+
+
+def test_a_language_that_is_not_offered_changes_nothing(client, volunteer):
+    client.force_login(volunteer)
+
+    client.post(reverse("language"), {"language": "fr", "next": "/"})
+
+    volunteer.refresh_from_db()
+    assert volunteer.preferred_language == "en-gb"
+
+
+def test_the_switch_keeps_a_signed_in_persons_choice_on_their_account(client, volunteer):
+    client.force_login(volunteer)
+
+    client.post(reverse("language"), {"language": "cy", "next": "/"})
+
+    volunteer.refresh_from_db()
+    assert volunteer.preferred_language == "cy"
+
+
+# --- Every string marked: the pseudo-locale ---------------------------------------------
+
+OPEN, CLOSE = "⟦", "⟧"
+
+
+@pytest.fixture
+def pseudo_locale(monkeypatch):
+    """Every string looked up for translation comes back wrapped in markers."""
+    trans = translation._trans
+
+    def wrap(function):
+        def wrapped(*args, **kwargs):
+            return f"{OPEN}{function(*args, **kwargs)}{CLOSE}"
+
+        return wrapped
+
+    for name in ("gettext", "pgettext", "ngettext", "npgettext"):
+        monkeypatch.setattr(trans, name, wrap(getattr(trans, name)))
+
+
+def unmarked_words(html, data=()):
+    """Words of visible text (and of labels a screen reader reads) outside the markers."""
+    body = html.split("<body", 1)[1]
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
+    text = re.sub(r"<[^>]+>", " ", body) + " " + spoken
+    text = re.sub(re.escape(OPEN) + r".*?" + re.escape(CLOSE), " ", text, flags=re.S)
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
+    known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
+    return sorted({word for word in words if word not in known})
+
+
+PUBLIC_PAGES = ["login", "password_reset", "password_reset_done", "password_reset_complete"]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_every_word_of_the_public_sign_in_pages_is_marked_for_translation(
+    client, pseudo_locale, name
+):
+    page = client.get(reverse(name))
+
+    assert page.status_code == 200
+    assert unmarked_words(page.content.decode()) == []
+
+
+def test_every_word_of_the_account_page_is_marked_for_translation(client, db, pseudo_locale):
+    person = UserFactory(full_name="Xx", job_title="", phone="", email="x@x.xx")
+    client.force_login(person)
+
+    page = client.get(reverse("accounts:account"))
+
+    # The person's own details and their scheme's name are theirs, not words to translate.
+    data = (person.full_name, person.email, person.scheme.name)
+    assert unmarked_words(page.content.decode(), data) == []
