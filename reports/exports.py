@@ -59,7 +59,18 @@ def _about_rows(report):
         ["To", report.period.end.isoformat()],
         ["Made at", f"{report.generated_at:%Y-%m-%d %H:%M} UTC"],
         ["Small numbers suppressed", "Yes" if report.suppress_small_numbers else "No"],
+        *(
+            [["Warning", TOO_SMALL]]
+            if report.suppress_small_numbers and report.too_small_to_share
+            else []
+        ),
     ]
+
+
+TOO_SMALL = (
+    "Some counts are so small that they can be worked out even with small numbers hidden: "
+    "do not share this report outside the scheme."
+)
 
 
 def _definition_rows(report):

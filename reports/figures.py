@@ -37,6 +37,7 @@ from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
 from clients.models import Client, EthnicCategory, Gender, OutcomeAnswer, OutcomeMeasure, Timepoint
 from referrals.models import DeclineReason, Referral, Status
 from reports.expressions import AssumedDischargeAt, DaysBetween, Percentile, SecondsBetween
+from reports.suppression import SMALL_NUMBER, withhold
 from visits.models import (
     CallKind,
     Concern,
@@ -52,8 +53,8 @@ from visits.models import (
     SupportEpisode,
 )
 
-# Counts from 1 to SMALL_NUMBER - 1 are hidden when small numbers are suppressed.
-SMALL_NUMBER = 5
+# Counts from 1 to SMALL_NUMBER - 1 are hidden when small numbers are suppressed
+# (reports/suppression.py), and with them any count that would give one away.
 READMISSION_WINDOWS = (30, 60)
 HOUR = 3600
 
@@ -75,18 +76,21 @@ class Cell:
             return self.value is not None and 0 < self.value < SMALL_NUMBER
         return self.base is not None and 0 < self.base < SMALL_NUMBER
 
-    def export_value(self, suppress):
-        """A number for a spreadsheet, a marker if suppressed, or '' for no data."""
+    def export_value(self, suppress, withheld=False):
+        """A number for a spreadsheet, a marker if suppressed, or '' for no data. `withheld`:
+        hidden although not small, as it would give a small count away (secondary)."""
         if self.is_suppressed(suppress):
             return "<5" if self.kind == COUNT else "n<5"
+        if suppress and withheld:
+            return "[c]" if self.kind == COUNT else "n<5"
         if self.value is None:
             return ""
         if self.kind == COUNT:
             return int(self.value)
         return round(float(self.value), 2 if self.kind == CHANGE else 1)
 
-    def display(self, suppress=False):
-        value = self.export_value(suppress)
+    def display(self, suppress=False, withheld=False):
+        value = self.export_value(suppress, withheld)
         if isinstance(value, str):
             return value or "No data"
         if self.kind == COUNT:
@@ -107,10 +111,25 @@ class Table:
     rows: list = field(default_factory=list)
     # For the web page: {"type": "bar" | "line", "column": index of the figure drawn}.
     chart: dict | None = None
+    # Which counts add up to which, for secondary suppression: (total, parts) pairs of
+    # positions, (row, column) in this table or (table key, row, column) in another.
+    sums: list = field(default_factory=list)
+    # Rates shown beside the counts they are worked out from: (rate, [counts]) positions. A
+    # rate is hidden with any of its counts, or it would give the count away.
+    rates: list = field(default_factory=list)
+    # (row, column) of the figures hidden only to protect a small count: set by build_report.
+    withheld: set = field(default_factory=set)
+
+    def _cells(self):
+        for row_index, row in enumerate(self.rows):
+            yield [((row_index, column), cell) for column, cell in enumerate(row)]
 
     def display_rows(self, suppress):
         """Each cell as (text, is_figure): figures are aligned right in tables."""
-        return [[_show(cell, suppress) for cell in row] for row in self.rows]
+        return [
+            [_show(cell, suppress, position in self.withheld) for position, cell in row]
+            for row in self._cells()
+        ]
 
     def figure_columns(self):
         """The indexes of columns holding figures rather than labels (from the first row)."""
@@ -119,8 +138,13 @@ class Table:
 
     def export_rows(self, suppress):
         return [
-            [cell.export_value(suppress) if isinstance(cell, Cell) else cell for cell in row]
-            for row in self.rows
+            [
+                cell.export_value(suppress, position in self.withheld)
+                if isinstance(cell, Cell)
+                else cell
+                for position, cell in row
+            ]
+            for row in self._cells()
         ]
 
     @property
@@ -133,8 +157,8 @@ class Table:
             return None
         column = self.chart["column"]
         values = []
-        for row in self.rows:
-            value = row[column].export_value(suppress)
+        for row_index, row in enumerate(self.rows):
+            value = row[column].export_value(suppress, (row_index, column) in self.withheld)
             values.append(value if isinstance(value, int | float) else None)
         return {
             "type": self.chart["type"],
@@ -144,10 +168,59 @@ class Table:
         }
 
 
-def _show(cell, suppress):
+def _show(cell, suppress, withheld=False):
     if isinstance(cell, Cell):
-        return cell.display(suppress), True
+        return cell.display(suppress, withheld), True
     return cell, False
+
+
+def rows_add_up(total_row, part_rows, columns):
+    """Sums down a table: in each of `columns`, `total_row` is the `part_rows` added up."""
+    return [((total_row, column), [(row, column) for row in part_rows]) for column in columns]
+
+
+def columns_add_up(rows, total_column, part_columns):
+    """Sums across a table: in each of `rows`, `total_column` is the `part_columns` added up."""
+    return [((row, total_column), [(row, column) for column in part_columns]) for row in rows]
+
+
+def add_up_to(total, part_rows, column):
+    """The cells of `column` in `part_rows` add up to `total`, a cell of another table
+    given as (table key, row, column)."""
+    return [(total, [(row, column) for row in part_rows])]
+
+
+def withhold_secondary(tables):
+    """Set each table's `withheld`: the counts to hide, beyond those of 1 to 4, so that none
+    of those can be worked out from the sums the tables declare (reports/suppression.py),
+    and the rates worked out from any hidden count. True if some hidden count can still be
+    worked out (the report is too small to share)."""
+    values, primary, sums = {}, set(), []
+    for table in tables:
+        for row in table._cells():
+            for (row_index, column), cell in row:
+                if isinstance(cell, Cell) and cell.kind == COUNT and cell.value is not None:
+                    position = (table.key, row_index, column)
+                    values[position] = int(cell.value)
+                    if cell.is_suppressed(True):
+                        primary.add(position)
+
+        def placed(position, key=table.key):
+            return position if len(position) == 3 else (key, *position)
+
+        sums += [(placed(total), [placed(part) for part in parts]) for total, parts in table.sums]
+    withheld, exposed = withhold(values, primary, sums)
+    hidden = primary | withheld
+    for table in tables:
+        table.withheld = {
+            (row, column) for key, row, column in hidden - primary if key == table.key
+        }
+        table.withheld |= {
+            rate
+            for rate, counts in table.rates
+            if any((table.key, *count) in hidden for count in counts)
+        }
+    return bool(exposed)
 
 
 @dataclass
@@ -157,6 +230,8 @@ class Report:
     generated_at: object
     suppress_small_numbers: bool
     tables: list
+    # Some counts are so small that even hidden they can be worked out from the others.
+    too_small_to_share: bool = False
 
     def table(self, key):
         return next(table for table in self.tables if table.key == key)
@@ -182,8 +257,16 @@ GENERAL_NOTES = [
         "<5 and n<5",
         "Shown only when small numbers are suppressed: '<5' is a count of 1 to 4; 'n<5' is "
         "an average or rate worked out from fewer than 5 people or records, or one that "
-        "would give such a count away. Totals are exact: before sharing, check that no "
-        "hidden count can be worked out from a total and the other counts beside it.",
+        "would give such a count away.",
+    ),
+    (
+        "[c]",
+        "Shown only when small numbers are suppressed: a count of 0 or of 5 or more, hidden so "
+        "that no '<5' can be worked out from the totals (secondary suppression). Where counts add "
+        "up to a total, in one table or across tables (a hospital's referrals and all "
+        "referrals), the next smallest counts are hidden too, until no hidden count can be "
+        "worked out exactly and no group of hidden counts adds up to fewer than 5. Totals "
+        "shown are exact.",
     ),
     ("No data", "Nothing was recorded that the figure could be worked out from."),
     (
@@ -226,7 +309,8 @@ def build_report(scheme, period, *, suppress_small_numbers=False, now=None, prog
             tables += section(context)
             if progress:
                 progress(done, len(SECTIONS))
-    return Report(scheme, period, context.now, suppress_small_numbers, tables)
+    too_small = withhold_secondary(tables)
+    return Report(scheme, period, context.now, suppress_small_numbers, tables, too_small)
 
 
 # --- Referrals ----------------------------------------------------------------------------
@@ -296,6 +380,7 @@ def referral_tables(context):
     def counts(row):
         return [Cell(row[key]) for key in _OUTCOME_KEYS]
 
+    by_hospital, by_ward, by_role = list(by_hospital), list(by_ward), list(by_role)
     months = []
     month = context.period.start.replace(day=1)
     while month <= context.period.end:
@@ -326,6 +411,7 @@ def referral_tables(context):
                     strict=True,
                 )
             ],
+            sums=rows_add_up(0, range(1, 5), [1]),
         ),  # fmt: skip
         Table(
             "decline_reasons",
@@ -333,6 +419,7 @@ def referral_tables(context):
             "Referrals received in the period and declined, by the reason the coordinator gave.",
             ["Reason", "Referrals"],
             [[label, Cell(declined.get(code, 0))] for code, label in DeclineReason.choices],
+            sums=add_up_to(("referrals", 2, 1), range(len(DeclineReason.choices)), 1),
         ),
         Table(
             "referrals_by_month",
@@ -341,6 +428,8 @@ def referral_tables(context):
             ["Month", "Received", "Accepted"],
             months,
             chart={"type": "bar", "column": 1},
+            sums=add_up_to(("referrals", 0, 1), range(len(months)), 1)
+            + add_up_to(("referrals", 1, 1), range(len(months)), 2),
         ),
         Table(
             "referrals_by_hospital",
@@ -348,6 +437,7 @@ def referral_tables(context):
             "Referrals received in the period from each of the scheme's hospitals.",
             ["Hospital", *_OUTCOME_HEADER],
             [[row["name"], *counts(row)] for row in by_hospital],
+            sums=_outcome_sums(len(by_hospital), first=1),
         ),
         Table(
             "referrals_by_ward",
@@ -355,6 +445,7 @@ def referral_tables(context):
             "Referrals received in the period from each ward that referred.",
             ["Hospital", "Ward", *_OUTCOME_HEADER],
             [[row["hospital__name"], row["ward__name"], *counts(row)] for row in by_ward],
+            sums=_outcome_sums(len(by_ward), first=2) + _wards_add_up(by_hospital, by_ward),
         ),
         Table(
             "referrals_by_role",
@@ -363,8 +454,36 @@ def referral_tables(context):
             "ignoring capitals and spaces around it).",
             ["Referrer's job title", *_OUTCOME_HEADER],
             [[(row["role"] or "Not given").capitalize(), *counts(row)] for row in by_role],
+            sums=_outcome_sums(len(by_role), first=1),
         ),
     ]
+
+
+def _outcome_sums(row_count, *, first):
+    """A table of referral outcomes from column `first`: in each row, received is the
+    outcomes added up, and each column adds up to the same figure in the referrals table."""
+    rows = range(row_count)
+    outcomes = range(first + 1, first + len(_OUTCOME_KEYS))
+    sums = columns_add_up(rows, first, outcomes)
+    for offset in range(len(_OUTCOME_KEYS)):
+        sums += add_up_to(("referrals", offset, 1), rows, first + offset)
+    return sums
+
+
+def _wards_add_up(by_hospital, by_ward):
+    """Each hospital's referrals are its wards' added up."""
+    sums = []
+    for hospital_row, hospital in enumerate(by_hospital):
+        wards = [
+            ward_row
+            for ward_row, ward in enumerate(by_ward)
+            if ward["hospital__name"] == hospital["name"]
+        ]
+        for offset in range(len(_OUTCOME_KEYS)):
+            sums += add_up_to(
+                ("referrals_by_hospital", hospital_row, 1 + offset), wards, 2 + offset
+            )
+    return sums
 
 
 # --- Timeliness ---------------------------------------------------------------------------
@@ -524,6 +643,7 @@ def timeliness_tables(context):
                 "Discharges contacted",
             ],
             rows,
+            sums=rows_add_up(0, range(1, len(rows)), [3, 6]),
         ),
         Table(
             "contacted_within_72_hours",
@@ -534,6 +654,8 @@ def timeliness_tables(context):
             f"{hours} hours.",
             ["Hospital", "Discharges", f"Contacted within {hours} hours", "Percentage"],
             contacted_rows,
+            sums=rows_add_up(0, range(1, len(contacted_rows)), [1, 2]),
+            rates=[((row, 3), [(row, 1), (row, 2)]) for row in range(len(contacted_rows))],
         ),
         Table(
             "time_to_first_contact",
@@ -549,6 +671,8 @@ def timeliness_tables(context):
                 ["No successful contact yet", Cell(buckets["none_yet"])],
             ],
             chart={"type": "bar", "column": 1},
+            # The first four are the discharges contacted, in the timeliness table.
+            sums=add_up_to(("timeliness", 0, 6), range(4), 1),
         ),
     ]
 
@@ -576,6 +700,8 @@ def _people_counts(context):
 
 
 AGE_BANDS = [(None, 50), (50, 65), (65, 75), (75, 85), (85, None)]
+# The people supported table's unique clients, which each breakdown of clients adds up to.
+UNIQUE_CLIENTS = ("people_supported", 1, 1)
 
 
 def _age_band_label(low, high):
@@ -617,13 +743,13 @@ def people_tables(context):
         default=postcode,
         output_field=CharField(),
     )
-    districts = (
+    districts = list(
         clients.annotate(district=district)
         .values_list("district")
         .annotate(n=Count("pk"))
         .order_by("district")
     )
-    by_ward = (
+    by_ward = list(
         episodes.values("referral__hospital__name", "referral__ward__name")
         .annotate(**_people_counts(context))
         .order_by("referral__hospital__name", "referral__ward__name")
@@ -642,6 +768,7 @@ def people_tables(context):
                 ["New episodes", Cell(totals["new"])],
                 ["Continuing episodes", Cell(totals["continuing"])],
             ],
+            sums=rows_add_up(0, [2, 3], [1]),
         ),
         Table(
             "people_by_ward",
@@ -656,6 +783,10 @@ def people_tables(context):
                 ]
                 for row in by_ward
             ],
+            sums=columns_add_up(range(len(by_ward)), 2, [4, 5])
+            + add_up_to(("people_supported", 0, 1), range(len(by_ward)), 2)
+            + add_up_to(("people_supported", 2, 1), range(len(by_ward)), 4)
+            + add_up_to(("people_supported", 3, 1), range(len(by_ward)), 5),
         ),
         Table(
             "age_bands",
@@ -666,6 +797,7 @@ def people_tables(context):
                 [_age_band_label(low, high), Cell(ages.get(_age_band_label(low, high), 0))]
                 for low, high in AGE_BANDS
             ],
+            sums=add_up_to(UNIQUE_CLIENTS, range(len(AGE_BANDS)), 1),
         ),
         Table(
             "gender",
@@ -675,6 +807,7 @@ def people_tables(context):
             ["Gender", "Clients"],
             [[label, Cell(genders.get(code, 0))] for code, label in Gender.choices]
             + [["Not asked yet", Cell(genders.get("", 0))]],
+            sums=add_up_to(UNIQUE_CLIENTS, range(len(Gender.choices) + 1), 1),
         ),
         Table(
             "ethnicity",
@@ -687,6 +820,7 @@ def people_tables(context):
                 for code, label in EthnicCategory.choices
             ]
             + [["", "Not asked yet", Cell(ethnicities.get("", 0))]],
+            sums=add_up_to(UNIQUE_CLIENTS, range(len(EthnicCategory.choices) + 1), 2),
         ),
         Table(
             "postcode_districts",
@@ -694,6 +828,7 @@ def people_tables(context):
             "Unique clients supported in the period, by the first half of their postcode.",
             ["Postcode district", "Clients"],
             [[name, Cell(count)] for name, count in districts],
+            sums=add_up_to(UNIQUE_CLIENTS, range(len(districts)), 1),
         ),
     ]
 
@@ -778,6 +913,7 @@ def activity_tables(context):
                     _minutes_as_hours(totals["minutes"], totals["contacts"]),
                 ],
             ],
+            sums=rows_add_up(2, [0, 1], [1, 2]),
         ),
         Table(
             "volunteers",
@@ -831,6 +967,7 @@ def episode_tables(context):
             "recorded on closing.",
             ["Outcome", "Episodes"],
             [[label, Cell(outcomes.get(code, 0))] for code, label in ExitOutcome.choices],
+            sums=add_up_to(("episode_length", 0, 1), range(len(ExitOutcome.choices)), 1),
         ),
         Table(
             "episode_length",
@@ -902,6 +1039,7 @@ def readmission_tables(context):
                 ]
                 for days in READMISSION_WINDOWS
             ],
+            rates=[((row, 3), [(row, 1), (row, 2)]) for row in range(len(READMISSION_WINDOWS))],
         )
     ]
 
@@ -1017,6 +1155,7 @@ def outcome_tables(context):
             # The share improved, not the mean change: "better" is down for some measures
             # and up for others, so a chart of changes would point both ways.
             chart={"type": "bar", "column": 7},
+            rates=[((row, 7), [(row, 2), (row, 6)]) for row in range(len(rows))],
         )
     ]
 
@@ -1135,6 +1274,21 @@ def organisation_figures(schemes, period, *, now=None):
             total = counts if total is None else {k: total[k] + counts[k] for k in total}
     together = _headline_cells(total, ORGANISATION_CONTACTED_LABEL) if total else None
     return rows, together
+
+
+def organisation_shown(rows, together):
+    """The organisation's figures as shown, small numbers hidden: ([texts] for each scheme,
+    [texts] for all together, too small to share). The schemes' counts add up to all of
+    them together, so a count that would give a small one away is hidden too."""
+    cells = [list(scheme_cells.values()) for _, scheme_cells in rows] + [list(together.values())]
+    counts = [index + 1 for index, cell in enumerate(cells[-1]) if cell.kind == COUNT]
+    table = Table(
+        "organisation", "", "", [], [["", *row] for row in cells],
+        sums=rows_add_up(len(rows), range(len(rows)), counts),
+    )  # fmt: skip
+    too_small = withhold_secondary([table])
+    shown = [[text for text, _ in row[1:]] for row in table.display_rows(True)]
+    return shown[:-1], shown[-1], too_small
 
 
 def _only(aggregates, *names):

@@ -19,6 +19,7 @@ from reports.figures import (
     build_report,
     compare_headlines,
     organisation_figures,
+    organisation_shown,
 )
 from reports.forms import ExportForm, ReportForm, ReportSettingsForm
 from reports.models import ExportStatus, ReportExport
@@ -109,13 +110,15 @@ def organisation(request):
     if form.is_bound and form.is_valid():
         rows, together = organisation_figures(schemes, form.period)
         access_log_record_all(by=request.user, subjects=list(schemes), request=request)
+        shown, shown_together, too_small = (
+            organisation_shown(rows, together) if together else ([], [], False)
+        )
         context |= {
             "period": form.period,
             "labels": list(together) if together else [],
-            "rows": [
-                (scheme, [cell.display(True) for cell in cells.values()]) for scheme, cells in rows
-            ],  # fmt: skip
-            "together": [cell.display(True) for cell in together.values()] if together else [],
+            "rows": list(zip([scheme for scheme, _ in rows], shown, strict=True)),
+            "together": shown_together,
+            "too_small_to_share": too_small,
             "query": request.GET.urlencode(),
         }
     return render(request, "reports/organisation.html", context)
