@@ -109,7 +109,8 @@ class Table:
     definition: str
     header: list
     rows: list = field(default_factory=list)
-    # For the web page: {"type": "bar" | "line", "column": index of the figure drawn}.
+    # For the web page: {"type": "bar" | "line", "column": index of the figure drawn}, or
+    # "columns": [indexes] with "stacked": True for parts of a whole drawn one on another.
     chart: dict | None = None
     # Which counts add up to which, for secondary suppression: (total, parts) pairs of
     # positions, (row, column) in this table or (table key, row, column) in another.
@@ -152,19 +153,26 @@ class Table:
         return f"chart-{self.key}"
 
     def chart_data(self, suppress):
-        """Labels and values for the chart; a suppressed or missing figure is drawn as a gap."""
+        """Labels and each drawn column's values for the chart; a suppressed or missing
+        figure is drawn as a gap."""
         if not self.chart:
             return None
-        column = self.chart["column"]
-        values = []
-        for row_index, row in enumerate(self.rows):
-            value = row[column].export_value(suppress, (row_index, column) in self.withheld)
-            values.append(value if isinstance(value, int | float) else None)
+        columns = self.chart.get("columns", [self.chart.get("column")])
+        exported = self.export_rows(suppress)
         return {
             "type": self.chart["type"],
-            "label": self.header[column],
+            "stacked": self.chart.get("stacked", False),
             "labels": [str(row[0]) for row in self.rows],
-            "values": values,
+            "datasets": [
+                {
+                    "label": self.header[column],
+                    "values": [
+                        row[column] if isinstance(row[column], int | float) else None
+                        for row in exported
+                    ],
+                }
+                for column in columns
+            ],
         }
 
 
@@ -235,6 +243,41 @@ class Report:
 
     def table(self, key):
         return next(table for table in self.tables if table.key == key)
+
+    def shown(self, key, row, column):
+        """One figure as the report shows it (small numbers hidden if they are)."""
+        table = self.table(key)
+        cell = table.rows[row][column]
+        return cell.display(self.suppress_small_numbers, (row, column) in table.withheld)
+
+    def headlines(self):
+        """What a commissioner asks first, read from the report's own tables (nothing is
+        worked out twice): (label, figure, beside it, the table it comes from)."""
+        readmitted = [
+            (
+                f"Readmitted within {days} days",
+                self.shown("readmissions", row, 3),
+                f"Comparison figure: {self.shown('readmissions', row, 4)}",
+                "readmissions",
+            )
+            for row, days in enumerate(READMISSION_WINDOWS)
+        ]
+        outcome = self.table("outcomes").rows[0]
+        return [
+            ("Clients supported (episodes of support)",
+             self.shown("people_supported", 0, 1), "", "people_supported"),
+            ("Unique clients", self.shown("people_supported", 1, 1), "", "people_supported"),
+            ("Calls and visits", self.shown("activity", 2, 1),
+             f"Successful: {self.shown('activity', 2, 2)}", "activity"),
+            ("Hours of calls and visits", self.shown("activity", 2, 3), "", "activity"),
+            (self.table("contacted_within_72_hours").title,
+             self.shown("contacted_within_72_hours", 0, 3),
+             f"Of {self.shown('contacted_within_72_hours', 0, 1)} discharges",
+             "contacted_within_72_hours"),
+            *readmitted,
+            (f"{outcome[0]}: mean change", self.shown("outcomes", 0, 5),
+             f"{outcome[1]} is better; improved: {self.shown('outcomes', 0, 7)}", "outcomes"),
+        ]  # fmt: skip
 
 
 GENERAL_NOTES = [
@@ -385,9 +428,7 @@ def referral_tables(context):
     month = context.period.start.replace(day=1)
     while month <= context.period.end:
         row = by_month.get((month.year, month.month), {})
-        months.append(
-            [f"{month:%B %Y}", Cell(row.get("received", 0)), Cell(row.get("accepted", 0))]
-        )
+        months.append([f"{month:%B %Y}", *(Cell(row.get(key, 0)) for key in _OUTCOME_KEYS)])
         month += relativedelta(months=1)
 
     return [
@@ -424,12 +465,12 @@ def referral_tables(context):
         Table(
             "referrals_by_month",
             "Referrals per month",
-            "Referrals received in each month of the period, and how many were accepted.",
-            ["Month", "Received", "Accepted"],
+            "Referrals received in each month of the period, by what has happened to them since.",
+            ["Month", *_OUTCOME_HEADER],
             months,
-            chart={"type": "bar", "column": 1},
-            sums=add_up_to(("referrals", 0, 1), range(len(months)), 1)
-            + add_up_to(("referrals", 1, 1), range(len(months)), 2),
+            # Each month's bar is its referrals received, split by what became of them.
+            chart={"type": "bar", "columns": [2, 3, 4, 5], "stacked": True},
+            sums=_outcome_sums(len(months), first=1),
         ),
         Table(
             "referrals_by_hospital",

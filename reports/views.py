@@ -71,10 +71,7 @@ def report(request):
 
 def _period_form(request, *, choose_small_numbers):
     """The period asked for. Outside a scheme small numbers are always hidden: no choice."""
-    form = ReportForm(request.GET or None)
-    if not choose_small_numbers:
-        del form.fields["small_numbers"]
-    return form
+    return ReportForm(request.GET or None, choose_small_numbers=choose_small_numbers)
 
 
 def _report_page(request, scheme, *, outside_the_scheme=False):
@@ -93,6 +90,7 @@ def _report_page(request, scheme, *, outside_the_scheme=False):
                 (table, table.display_rows(suppress), table.chart_data(suppress))
                 for table in result.tables
             ],
+            "headlines": result.headlines(),
             "notes": GENERAL_NOTES,
             "query": request.GET.urlencode(),
         }

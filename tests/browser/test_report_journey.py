@@ -209,6 +209,10 @@ def test_an_impossible_date_is_refused_beside_the_field_keeping_what_was_typed(
     open_the_report(page, live_server)
 
     page.get_by_label("Period", exact=True).select_option(label=OTHER_DATES)
+    # The dates wait under "Other dates", closed until opened.
+    other_dates = page.locator("details.aligns-other-dates")
+    expect(other_dates).not_to_have_attribute("open", "")
+    other_dates.get_by_text("Other dates", exact=True).click()
     start = page.get_by_role("group", name="From", exact=True)
     end = page.get_by_role("group", name="To", exact=True)
     start.get_by_label("Day", exact=True).fill("1")

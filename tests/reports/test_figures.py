@@ -56,10 +56,25 @@ def test_referrals_are_broken_down_by_hospital_ward_role_and_month(report):
     assert roles["Staff nurse"] == 4
     assert roles["Discharge coordinator"] == 1
     assert figures(report, "referrals_by_month") == {
-        "October 2026": [2, 1],
-        "November 2026": [2, 1],
-        "December 2026": [2, 1],
+        "October 2026": [2, 1, 1, 0, 0],
+        "November 2026": [2, 1, 0, 1, 0],
+        "December 2026": [2, 1, 0, 0, 1],
     }
+
+
+def test_the_monthly_chart_splits_each_months_referrals_by_what_became_of_them(report):
+    chart = report.table("referrals_by_month").chart_data(suppress=False)
+    assert chart["stacked"]
+    assert chart["labels"] == ["October 2026", "November 2026", "December 2026"]
+    assert {dataset["label"]: dataset["values"] for dataset in chart["datasets"]} == {
+        "Accepted": [1, 1, 1],
+        "Declined": [1, 0, 0],
+        "Withdrawn": [0, 1, 0],
+        "Awaiting a decision": [0, 0, 1],
+    }
+    # Hidden counts are gaps in the chart, not numbers.
+    hidden = report.table("referrals_by_month").chart_data(suppress=True)
+    assert hidden["datasets"][0]["values"] == [None, None, None]
 
 
 def test_time_to_triage_decision_median_and_90th_percentile(report):

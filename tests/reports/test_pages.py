@@ -86,6 +86,47 @@ def test_manager_sees_the_report_with_definitions_and_chart_data(client, hand_bu
     assert "=hyperlink(&quot;http://example.org&quot;,&quot;x&quot;)" in page
 
 
+def test_the_report_leads_with_the_figures_commissioners_ask_for_then_its_contents(
+    client, hand_built, manager
+):
+    client.force_login(manager)
+    response = client.get(REPORT, QUARTER_QUERY)
+    headlines = {
+        label: (figure, beside) for label, figure, beside, _ in response.context["headlines"]
+    }
+    # Episodes e6 (continuing), e1, e7, e8, of clients C, A, B; 4 calls and 2 visits, 3 of
+    # them successful, 110 minutes; e7 (3 hours) and e8 (72 hours) contacted in time of e1,
+    # e7 and e8; e1 readmitted on day 30, e7 on day 31; A's loneliness 7 -> 4.
+    assert headlines == {
+        "Clients supported (episodes of support)": ("4", ""),
+        "Unique clients": ("3", ""),
+        "Calls and visits": ("6", "Successful: 3"),
+        "Hours of calls and visits": ("1.8", ""),
+        "Contacted within 72 hours of discharge": ("66.7%", "Of 3 discharges"),
+        "Readmitted within 30 days": ("33.3%", "Comparison figure: 12.5%"),
+        "Readmitted within 60 days": ("66.7%", "Comparison figure: No data"),
+        "UCLA three-item loneliness scale: total: mean change": (
+            "-3.00",
+            "Lower is better; improved: 100.0%",
+        ),
+    }
+    page = response.content.decode()
+    assert (
+        page.index("At a glance")
+        < page.index("Tables in this report")
+        < page.index('id="referrals"')
+    )
+    assert '<a href="#readmissions">Readmitted within 30 days</a>' in page
+
+
+def test_other_dates_wait_in_a_details_element_open_only_when_chosen(client, manager):
+    client.force_login(manager)
+    closed = client.get(REPORT).content.decode()
+    assert '<details class="nhsuk-details aligns-other-dates">' in closed
+    chosen = client.get(REPORT, {"quarter": "other"}).content.decode()
+    assert '<details class="nhsuk-details aligns-other-dates" open>' in chosen
+
+
 def test_viewing_and_downloading_a_report_is_in_the_access_log(client, hand_built, manager):
     client.force_login(manager)
     client.get(REPORT, QUARTER_QUERY)
