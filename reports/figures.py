@@ -1344,9 +1344,32 @@ def compare_headlines(scheme, this_period, last_period, *, now=None):
     show (and the report, built on request, shows at once)."""
     now = now or timezone.now()
     this = headline_figures(scheme, this_period, now=now)
-    last = cache.get_or_set(
-        f"headlines:{scheme.pk}:{last_period.start}:{last_period.end}:{timezone.localdate(now)}",
-        lambda: headline_figures(scheme, last_period, now=now),
+    last = kept_headline_figures(scheme, last_period, now=now)
+    return [Headline(label, this[label], last[label]) for label in this]
+
+
+def kept_headline_figures(scheme, period, *, now):
+    """A past period's headline figures, worked out once a day and kept (see
+    compare_headlines): the dashboard's comparison and its quarters share them."""
+    return cache.get_or_set(
+        f"headlines:{scheme.pk}:{period.start}:{period.end}:{timezone.localdate(now)}",
+        lambda: headline_figures(scheme, period, now=now),
         timeout=24 * 60 * 60,
     )
-    return [Headline(label, this[label], last[label]) for label in this]
+
+
+def quarterly_trend(scheme, quarters, headlines, *, now=None):
+    """Referrals received, clients supported and the share contacted in time for four
+    quarters, oldest first: this quarter so far and last quarter from `headlines` (the
+    dashboard's compare_headlines), the two before from the kept figures. (quarter, {label:
+    Cell}) pairs."""
+    now = now or timezone.now()
+    labels = ["Referrals received", "Clients supported", contacted_in_time_label(scheme)]
+    this = {h.label: h.this_period for h in headlines}
+    last = {h.label: h.last_period for h in headlines}
+    earlier = [kept_headline_figures(scheme, quarter, now=now) for quarter in quarters[2:]]
+    figures = [this, last, *earlier]
+    return [
+        (quarter, {label: cells[label] for label in labels})
+        for quarter, cells in reversed(list(zip(quarters, figures, strict=True)))
+    ]

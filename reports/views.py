@@ -20,10 +20,12 @@ from reports.figures import (
     compare_headlines,
     organisation_figures,
     organisation_shown,
+    quarterly_trend,
 )
 from reports.forms import ExportForm, ReportForm, ReportSettingsForm
 from reports.models import ExportStatus, ReportExport
 from reports.period import Period
+from reports.presenters import trend_charts
 from reports.services import export_is_large, export_request
 from visits.models import (
     CallStatus,
@@ -43,10 +45,14 @@ def dashboard(request):
     today = timezone.localdate()
     quarter = Period.quarter_containing(today)
     last_quarter = quarter.previous_quarter()
+    headlines = compare_headlines(scheme, quarter.so_far(today), last_quarter)
+    trend = quarterly_trend(scheme, Period.recent_quarters(today, count=4), headlines)
     context = {
         "quarter": quarter,
         "last_quarter": last_quarter,
-        "headlines": compare_headlines(scheme, quarter.so_far(today), last_quarter),
+        "headlines": headlines,
+        "trend": trend,
+        "trend_charts": trend_charts(trend),
         "open_episodes": SupportEpisode.objects.filter(scheme=scheme).open().count(),
         "overdue_calls": ScheduledCall.objects.filter(
             episode__scheme=scheme, status=CallStatus.OVERDUE
@@ -58,6 +64,7 @@ def dashboard(request):
         .with_checks_expiring(today, today + timedelta(days=REMINDER_DAYS))
         .count(),
         "reminder_days": REMINDER_DAYS,
+        "reminder_days_text": f"{REMINDER_DAYS} days",
         "health": outbox_health(scheme.pk),
     }
     return render(request, "reports/dashboard.html", context)

@@ -235,9 +235,50 @@ def test_dashboard_compares_this_quarter_so_far_with_last_quarter(client, hand_b
     assert response.context["open_concerns"] == 3
 
 
+def test_dashboard_draws_the_last_four_quarters_with_their_figures_in_a_table(
+    client, hand_built, manager
+):
+    client.force_login(manager)
+    response = client.get(reverse("reports:dashboard"))
+    trend = [
+        (quarter.short_label, [cell.display() for cell in cells.values()])
+        for quarter, cells in response.context["trend"]
+    ]
+    # Received, clients supported, contacted within 72 hours. Q2: r0 and r6; e0 (contacted
+    # after 22 hours) and e6 (94 hours). Q3: as in the report. Q4 so far: r5; e7 and e8 open.
+    assert trend == [
+        ("Q1 2026/27", ["0", "0", "No data"]),
+        ("Q2 2026/27", ["2", "2", "50.0%"]),
+        ("Q3 2026/27", ["6", "3", "66.7%"]),
+        ("Q4 2026/27", ["1", "2", "No data"]),
+    ]
+    page = response.content.decode()
+    assert page.count("<svg") == 3
+    assert '<caption class="nhsuk-table__caption">The last four quarters</caption>' in page
+    heights = [bar.height for bar in response.context["trend_charts"][0].bars]
+    assert heights == [0, 40, 120, 20]  # against Q3's 6 referrals, 120 high
+
+
+def test_each_dashboard_tile_links_to_the_list_behind_it(client, hand_built, manager):
+    client.force_login(manager)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    board = reverse("visits:board")
+    for href in (
+        f'href="{board}"',
+        f'href="{board}?needs=overdue"',
+        f'href="{board}?needs=concerns"',
+        f'href="{reverse("records:volunteers")}?checks=due"',
+    ):
+        assert href in page
+
+
 def test_dashboard_queries_are_bounded(client, hand_built, manager, django_assert_max_num_queries):
     client.force_login(manager)
-    with django_assert_max_num_queries(25):
+    # The first visit of the day works out the three past quarters (four queries each) ...
+    with django_assert_max_num_queries(30):
+        client.get(reverse("reports:dashboard"))
+    # ... which are kept: later visits work out this quarter alone.
+    with django_assert_max_num_queries(18):
         client.get(reverse("reports:dashboard"))
 
 
