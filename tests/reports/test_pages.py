@@ -2,8 +2,11 @@
 the files they offer."""
 
 import csv
+import datetime
 import io
+import re
 import zipfile
+import zlib
 
 import openpyxl
 import pytest
@@ -15,6 +18,7 @@ from aligns.accounts.models import Role, Scheme
 from aligns.audit.models import AccessLogEntry
 from aligns.pdf import STATIC_PREFIX, StaticOnlyFetcher
 from aligns.spreadsheets import neutralise
+from reports import exports
 from reports.exports import pdf_document
 from reports.figures import build_report
 from reports.models import ExportStatus, ReportExport
@@ -299,6 +303,48 @@ def test_xlsx_opens_with_a_sheet_per_table_and_the_definitions(client, hand_buil
     assert referrals["Received"] == 6  # a number, not text
     roles = [row[0] for row in book["Referrals by referrer's role"].iter_rows(values_only=True)]
     assert '\'=hyperlink("http://example.org","x")' in roles
+
+
+def test_xlsx_has_bold_frozen_headers_fitted_widths_and_numbers_formatted_as_numbers(
+    client, hand_built, manager
+):
+    client.force_login(manager)
+    book = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx").content))
+    contacted = book["Contacted within 72 hours of di"]  # 31 characters at most
+    assert contacted.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in contacted[1])
+    # e7 and e8 of e1, e7 and e8: two thirds, stored as a fraction and shown as a percentage.
+    everyone = contacted[2]
+    assert everyone[0].value == "All hospitals"
+    assert everyone[3].value == pytest.approx(0.667)
+    assert everyone[3].number_format == "0.0%"
+    assert everyone[1].number_format == "#,##0"
+    # Each column as wide as its longest entry: a hospital's name, the third's header.
+    widths = contacted.column_dimensions
+    assert widths["A"].width == len("North Hospital") + 2
+    assert widths["C"].width == len("Contacted within 72 hours") + 2
+    about = {row[0].value: row[1] for row in book["About"].iter_rows()}
+    assert about["From"].value == datetime.datetime(2026, 10, 1)
+    assert about["From"].is_date and about["To"].is_date
+    assert about["Made at (UK time)"].value == datetime.datetime(2027, 3, 15, 12, 0)
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_its_title_and_language(hand_built):
+    report = build_report(hand_built.scheme, QUARTER, suppress_small_numbers=True)
+    pdf = exports.to_pdf(report)
+    # Its objects are compressed: read them inflated.
+    inflated = b"\n".join(
+        [pdf]
+        + [
+            zlib.decompress(stream)
+            for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+        ]
+    )
+    assert b"/StructTreeRoot" in inflated  # tagged: headings, tables and cells
+    assert b"/MarkInfo" in inflated
+    assert b"/Lang (en-GB)" in inflated
+    assert f"/Title ({hand_built.scheme.name}: {QUARTER.label})".encode() in inflated
+    assert b"/DisplayDocTitle true" in inflated
 
 
 def test_csv_zip_has_a_file_per_table_and_no_cell_starts_a_formula(client, hand_built, manager):
