@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from reports.figures import PERCENT
 
 # The size of each small chart on the dashboard, in SVG units.
-CHART_WIDTH, CHART_HEIGHT, BAR_GAP, LABEL_ROOM = 240, 120, 12, 20
+CHART_WIDTH, CHART_HEIGHT, BAR_GAP, LABEL_ROOM = 320, 120, 12, 20
 
 
 @dataclass(frozen=True)

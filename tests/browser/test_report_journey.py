@@ -123,8 +123,16 @@ def test_a_manager_shows_this_quarters_report_and_downloads_it_as_excel(
     main = page.get_by_role("main")
     expect(main).to_contain_text(f"This quarter so far ({quarter.label})")
     expect(main.get_by_role("heading", level=2)).to_have_text(
-        ["Needs attention now", "This quarter so far"]
+        ["Needs attention now", "This quarter so far", "The last four quarters"]
     )
+    # Each tile opens the list behind it; the quarters are drawn, their figures in a table.
+    expect(main.get_by_role("link", name="overdue calls")).to_have_attribute(
+        "href", reverse("visits:board") + "?needs=overdue"
+    )
+    expect(
+        main.get_by_role("img", name=re.compile("^Referrals received by quarter"))
+    ).to_be_visible()
+    expect(main.get_by_role("table", name="The last four quarters")).to_be_attached()
     headlines = main.get_by_role("table", name="Headline figures, this quarter so far")
     expect(headlines.get_by_role("rowheader", name="Referrals received")).to_be_visible()
     # Straight to this quarter's report and last quarter's, whatever the buttons say.
