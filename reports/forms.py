@@ -27,8 +27,9 @@ class ReportForm(forms.Form):
     small_numbers = forms.BooleanField(
         label="Hide counts under 5, for sharing outside the scheme",
         required=False,
-        help_text="Counts of 1 to 4 show as '<5', and any average or rate worked out from "
-        "fewer than 5 people as 'n<5'.",
+        help_text="Counts of 1 to 4 show as '<5', any average or rate worked out from "
+        "fewer than 5 people as 'n<5', and any count that would give one of those away as "
+        "'[c]'.",
     )
 
     def __init__(self, *args, today=None, choose_small_numbers=True, **kwargs):
