@@ -352,7 +352,9 @@ def build_report(scheme, period, *, suppress_small_numbers=False, now=None, prog
             tables += section(context)
             if progress:
                 progress(done, len(SECTIONS))
-    too_small = withhold_secondary(tables)
+    # Worked out only for a report that hides small numbers: it is the slowest part of a
+    # large one, and a report showing them hides nothing.
+    too_small = withhold_secondary(tables) if suppress_small_numbers else False
     return Report(scheme, period, context.now, suppress_small_numbers, tables, too_small)
 
 
