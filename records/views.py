@@ -4,6 +4,7 @@ the volunteers with their caseloads and a volunteer's record; and, for managers,
 log, the information-sharing log (with CSV exports) and any record's change history."""
 
 import csv
+from datetime import timedelta
 
 from django.contrib.auth.decorators import permission_required
 from django.contrib.contenttypes.models import ContentType
@@ -36,6 +37,7 @@ from referrals.models import Referral
 from visits.models import with_caseload
 from visits.presenters import support_at_a_glance
 from volunteers.models import STAGE_TRANSITIONS, Stage, Volunteer
+from volunteers.services import REMINDER_DAYS
 
 PAGE_SIZE = 50
 
@@ -108,6 +110,12 @@ def volunteer_list(request):
     volunteers = Volunteer.objects.visible_to(request.user).order_by("family_name", "pk")
     if stage in Stage.values:
         volunteers = volunteers.filter(stage=stage)
+    # ?checks=due: those whose DBS or training falls due within the reminder window (the
+    # dashboard's tile links here).
+    checks_due = request.GET.get("checks") == "due"
+    if checks_due:
+        today = timezone.localdate()
+        volunteers = volunteers.with_checks_expiring(today, today + timedelta(days=REMINDER_DAYS))
     page = annotated_page(
         volunteers,
         request.GET.get("page"),
@@ -121,7 +129,13 @@ def volunteer_list(request):
             "page": page,
             "stage": stage,
             "stages": Stage.choices,
-            "query": f"stage={stage}" if stage else "",
+            "query": "&".join(
+                part
+                for part in (f"stage={stage}" if stage else "", "checks=due" * checks_due)
+                if part
+            ),
+            "checks_due": checks_due,
+            "reminder_days": REMINDER_DAYS,
         },
     )
 

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -18,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from aligns.pdf import pdf_layout
 from aligns.spreadsheets import neutralise, xlsx_safe
-from reports.figures import GENERAL_NOTES
+from reports.figures import CHANGE, COUNT, DAYS, GENERAL_NOTES, HOURS, MEAN, PERCENT, Cell
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,18 @@ def _about_rows(report):
         ["To", report.period.end.isoformat()],
         ["Made at", f"{report.generated_at:%Y-%m-%d %H:%M} UTC"],
         ["Small numbers suppressed", "Yes" if report.suppress_small_numbers else "No"],
+        *(
+            [["Warning", TOO_SMALL]]
+            if report.suppress_small_numbers and report.too_small_to_share
+            else []
+        ),
     ]
+
+
+TOO_SMALL = (
+    "Some counts are so small that they can be worked out even with small numbers hidden: "
+    "do not share this report outside the scheme."
+)
 
 
 def _definition_rows(report):
@@ -101,14 +113,60 @@ def _sheet_title(title, used):
     return name
 
 
-def _fill(sheet, rows, *, bold_first=True, widths=None):
+# How each kind of figure is shown in a spreadsheet: a percentage is stored as a fraction
+# (0.425) and shown as 42.5%, so that it can be worked with as a number.
+NUMBER_FORMATS = {
+    COUNT: "#,##0",
+    PERCENT: "0.0%",
+    HOURS: "0.0",
+    MEAN: "0.0",
+    DAYS: "0.0",
+    CHANGE: "+0.00;-0.00;0.00",
+}
+DATE_FORMAT, TIME_FORMAT = "d mmmm yyyy", "d mmmm yyyy hh:mm"
+NARROWEST, WIDEST = 8, 60
+
+
+def _fill(sheet, rows, *, bold_first=True, widths=None, kinds=None):
+    """Rows into the sheet; `kinds` gives each figure's Cell (or None) to format it by."""
     for row in rows:
         sheet.append([xlsx_safe(value) for value in row])
+    if kinds:  # for the rows under the header
+        for written, row_kinds in zip(sheet.iter_rows(min_row=2), kinds, strict=True):
+            for cell, kind in zip(written, row_kinds, strict=True):
+                _format(cell, kind)
     if bold_first and rows:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-    for index, width in enumerate(widths or [], start=1):
+        sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths or _fitted_widths(rows), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _format(cell, kind):
+    if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+        return
+    if kind == PERCENT:
+        cell.value = round(cell.value / 100, 4)
+    if kind in NUMBER_FORMATS:
+        cell.number_format = NUMBER_FORMATS[kind]
+
+
+def _fitted_widths(rows):
+    """Each column as wide as its longest entry (within reason), as Excel cannot say."""
+    columns = max((len(row) for row in rows), default=0)
+    return [
+        max(NARROWEST, min(WIDEST, 2 + max(len(_as_text(row[i])) for row in rows if i < len(row))))
+        for i in range(columns)
+    ]
+
+
+def _as_text(value):
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 def to_xlsx(report):
@@ -117,6 +175,15 @@ def to_xlsx(report):
     about = workbook.active
     about.title = "About"
     _fill(about, _about_rows(report), bold_first=False, widths=[26, 60])
+    # The dates as dates, which a spreadsheet can sort and work with.
+    made_at = timezone.localtime(report.generated_at).replace(tzinfo=None)
+    for row, value, number_format in (
+        (3, report.period.start, DATE_FORMAT),
+        (4, report.period.end, DATE_FORMAT),
+        (5, made_at, TIME_FORMAT),
+    ):
+        about.cell(row=row, column=2, value=value).number_format = number_format
+    about.cell(row=5, column=1, value="Made at (UK time)")
     definitions = workbook.create_sheet("Definitions")
     _fill(definitions, _definition_rows(report), widths=[40, 110])
     for row in definitions.iter_rows(min_row=2):
@@ -127,12 +194,15 @@ def to_xlsx(report):
         _fill(
             sheet,
             [table.header, *table.export_rows(suppress)],
-            widths=[max(14, min(50, len(str(heading)) + 4)) for heading in table.header],
+            kinds=[[_kind(cell) for cell in row] for row in table.rows],
         )
-        sheet.freeze_panes = "A2"
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _kind(cell):
+    return cell.kind if isinstance(cell, Cell) else None
 
 
 def pdf_document(report):
@@ -152,4 +222,6 @@ def pdf_document(report):
 
 
 def to_pdf(report):
-    return pdf_document(report).write_pdf()
+    # PDF/UA-1: tagged (headings, tables and their header cells for screen readers), with
+    # the document's title shown and its language (the template's <html lang> and <title>).
+    return pdf_document(report).write_pdf(pdf_variant="pdf/ua-1")

@@ -37,6 +37,7 @@ from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
 from clients.models import Client, EthnicCategory, Gender, OutcomeAnswer, OutcomeMeasure, Timepoint
 from referrals.models import DeclineReason, Referral, Status
 from reports.expressions import AssumedDischargeAt, DaysBetween, Percentile, SecondsBetween
+from reports.suppression import SMALL_NUMBER, withhold
 from visits.models import (
     CallKind,
     Concern,
@@ -52,8 +53,8 @@ from visits.models import (
     SupportEpisode,
 )
 
-# Counts from 1 to SMALL_NUMBER - 1 are hidden when small numbers are suppressed.
-SMALL_NUMBER = 5
+# Counts from 1 to SMALL_NUMBER - 1 are hidden when small numbers are suppressed
+# (reports/suppression.py), and with them any count that would give one away.
 READMISSION_WINDOWS = (30, 60)
 HOUR = 3600
 
@@ -75,18 +76,21 @@ class Cell:
             return self.value is not None and 0 < self.value < SMALL_NUMBER
         return self.base is not None and 0 < self.base < SMALL_NUMBER
 
-    def export_value(self, suppress):
-        """A number for a spreadsheet, a marker if suppressed, or '' for no data."""
+    def export_value(self, suppress, withheld=False):
+        """A number for a spreadsheet, a marker if suppressed, or '' for no data. `withheld`:
+        hidden although not small, as it would give a small count away (secondary)."""
         if self.is_suppressed(suppress):
             return "<5" if self.kind == COUNT else "n<5"
+        if suppress and withheld:
+            return "[c]" if self.kind == COUNT else "n<5"
         if self.value is None:
             return ""
         if self.kind == COUNT:
             return int(self.value)
         return round(float(self.value), 2 if self.kind == CHANGE else 1)
 
-    def display(self, suppress=False):
-        value = self.export_value(suppress)
+    def display(self, suppress=False, withheld=False):
+        value = self.export_value(suppress, withheld)
         if isinstance(value, str):
             return value or "No data"
         if self.kind == COUNT:
@@ -105,12 +109,28 @@ class Table:
     definition: str
     header: list
     rows: list = field(default_factory=list)
-    # For the web page: {"type": "bar" | "line", "column": index of the figure drawn}.
+    # For the web page: {"type": "bar" | "line", "column": index of the figure drawn}, or
+    # "columns": [indexes] with "stacked": True for parts of a whole drawn one on another.
     chart: dict | None = None
+    # Which counts add up to which, for secondary suppression: (total, parts) pairs of
+    # positions, (row, column) in this table or (table key, row, column) in another.
+    sums: list = field(default_factory=list)
+    # Rates shown beside the counts they are worked out from: (rate, [counts]) positions. A
+    # rate is hidden with any of its counts, or it would give the count away.
+    rates: list = field(default_factory=list)
+    # (row, column) of the figures hidden only to protect a small count: set by build_report.
+    withheld: set = field(default_factory=set)
+
+    def _cells(self):
+        for row_index, row in enumerate(self.rows):
+            yield [((row_index, column), cell) for column, cell in enumerate(row)]
 
     def display_rows(self, suppress):
         """Each cell as (text, is_figure): figures are aligned right in tables."""
-        return [[_show(cell, suppress) for cell in row] for row in self.rows]
+        return [
+            [_show(cell, suppress, position in self.withheld) for position, cell in row]
+            for row in self._cells()
+        ]
 
     def figure_columns(self):
         """The indexes of columns holding figures rather than labels (from the first row)."""
@@ -119,8 +139,13 @@ class Table:
 
     def export_rows(self, suppress):
         return [
-            [cell.export_value(suppress) if isinstance(cell, Cell) else cell for cell in row]
-            for row in self.rows
+            [
+                cell.export_value(suppress, position in self.withheld)
+                if isinstance(cell, Cell)
+                else cell
+                for position, cell in row
+            ]
+            for row in self._cells()
         ]
 
     @property
@@ -128,26 +153,82 @@ class Table:
         return f"chart-{self.key}"
 
     def chart_data(self, suppress):
-        """Labels and values for the chart; a suppressed or missing figure is drawn as a gap."""
+        """Labels and each drawn column's values for the chart; a suppressed or missing
+        figure is drawn as a gap."""
         if not self.chart:
             return None
-        column = self.chart["column"]
-        values = []
-        for row in self.rows:
-            value = row[column].export_value(suppress)
-            values.append(value if isinstance(value, int | float) else None)
+        columns = self.chart.get("columns", [self.chart.get("column")])
+        exported = self.export_rows(suppress)
         return {
             "type": self.chart["type"],
-            "label": self.header[column],
+            "stacked": self.chart.get("stacked", False),
             "labels": [str(row[0]) for row in self.rows],
-            "values": values,
+            "datasets": [
+                {
+                    "label": self.header[column],
+                    "values": [
+                        row[column] if isinstance(row[column], int | float) else None
+                        for row in exported
+                    ],
+                }
+                for column in columns
+            ],
         }
 
 
-def _show(cell, suppress):
+def _show(cell, suppress, withheld=False):
     if isinstance(cell, Cell):
-        return cell.display(suppress), True
+        return cell.display(suppress, withheld), True
     return cell, False
+
+
+def rows_add_up(total_row, part_rows, columns):
+    """Sums down a table: in each of `columns`, `total_row` is the `part_rows` added up."""
+    return [((total_row, column), [(row, column) for row in part_rows]) for column in columns]
+
+
+def columns_add_up(rows, total_column, part_columns):
+    """Sums across a table: in each of `rows`, `total_column` is the `part_columns` added up."""
+    return [((row, total_column), [(row, column) for column in part_columns]) for row in rows]
+
+
+def add_up_to(total, part_rows, column):
+    """The cells of `column` in `part_rows` add up to `total`, a cell of another table
+    given as (table key, row, column)."""
+    return [(total, [(row, column) for row in part_rows])]
+
+
+def withhold_secondary(tables):
+    """Set each table's `withheld`: the counts to hide, beyond those of 1 to 4, so that none
+    of those can be worked out from the sums the tables declare (reports/suppression.py),
+    and the rates worked out from any hidden count. True if some hidden count can still be
+    worked out (the report is too small to share)."""
+    values, primary, sums = {}, set(), []
+    for table in tables:
+        for row in table._cells():
+            for (row_index, column), cell in row:
+                if isinstance(cell, Cell) and cell.kind == COUNT and cell.value is not None:
+                    position = (table.key, row_index, column)
+                    values[position] = int(cell.value)
+                    if cell.is_suppressed(True):
+                        primary.add(position)
+
+        def placed(position, key=table.key):
+            return position if len(position) == 3 else (key, *position)
+
+        sums += [(placed(total), [placed(part) for part in parts]) for total, parts in table.sums]
+    withheld, exposed = withhold(values, primary, sums)
+    hidden = primary | withheld
+    for table in tables:
+        table.withheld = {
+            (row, column) for key, row, column in hidden - primary if key == table.key
+        }
+        table.withheld |= {
+            rate
+            for rate, counts in table.rates
+            if any((table.key, *count) in hidden for count in counts)
+        }
+    return bool(exposed)
 
 
 @dataclass
@@ -157,9 +238,46 @@ class Report:
     generated_at: object
     suppress_small_numbers: bool
     tables: list
+    # Some counts are so small that even hidden they can be worked out from the others.
+    too_small_to_share: bool = False
 
     def table(self, key):
         return next(table for table in self.tables if table.key == key)
+
+    def shown(self, key, row, column):
+        """One figure as the report shows it (small numbers hidden if they are)."""
+        table = self.table(key)
+        cell = table.rows[row][column]
+        return cell.display(self.suppress_small_numbers, (row, column) in table.withheld)
+
+    def headlines(self):
+        """What a commissioner asks first, read from the report's own tables (nothing is
+        worked out twice): (label, figure, beside it, the table it comes from)."""
+        readmitted = [
+            (
+                f"Readmitted within {days} days",
+                self.shown("readmissions", row, 3),
+                f"Comparison figure: {self.shown('readmissions', row, 4)}",
+                "readmissions",
+            )
+            for row, days in enumerate(READMISSION_WINDOWS)
+        ]
+        outcome = self.table("outcomes").rows[0]
+        return [
+            ("Clients supported (episodes of support)",
+             self.shown("people_supported", 0, 1), "", "people_supported"),
+            ("Unique clients", self.shown("people_supported", 1, 1), "", "people_supported"),
+            ("Calls and visits", self.shown("activity", 2, 1),
+             f"Successful: {self.shown('activity', 2, 2)}", "activity"),
+            ("Hours of calls and visits", self.shown("activity", 2, 3), "", "activity"),
+            (self.table("contacted_within_72_hours").title,
+             self.shown("contacted_within_72_hours", 0, 3),
+             f"Of {self.shown('contacted_within_72_hours', 0, 1)} discharges",
+             "contacted_within_72_hours"),
+            *readmitted,
+            (f"{outcome[0]}: mean change", self.shown("outcomes", 0, 5),
+             f"{outcome[1]} is better; improved: {self.shown('outcomes', 0, 7)}", "outcomes"),
+        ]  # fmt: skip
 
 
 GENERAL_NOTES = [
@@ -182,8 +300,16 @@ GENERAL_NOTES = [
         "<5 and n<5",
         "Shown only when small numbers are suppressed: '<5' is a count of 1 to 4; 'n<5' is "
         "an average or rate worked out from fewer than 5 people or records, or one that "
-        "would give such a count away. Totals are exact: before sharing, check that no "
-        "hidden count can be worked out from a total and the other counts beside it.",
+        "would give such a count away.",
+    ),
+    (
+        "[c]",
+        "Shown only when small numbers are suppressed: a count of 0 or of 5 or more, hidden so "
+        "that no '<5' can be worked out from the totals (secondary suppression). Where counts add "
+        "up to a total, in one table or across tables (a hospital's referrals and all "
+        "referrals), the next smallest counts are hidden too, until no hidden count can be "
+        "worked out exactly and no group of hidden counts adds up to fewer than 5. Totals "
+        "shown are exact.",
     ),
     ("No data", "Nothing was recorded that the figure could be worked out from."),
     (
@@ -226,7 +352,10 @@ def build_report(scheme, period, *, suppress_small_numbers=False, now=None, prog
             tables += section(context)
             if progress:
                 progress(done, len(SECTIONS))
-    return Report(scheme, period, context.now, suppress_small_numbers, tables)
+    # Worked out only for a report that hides small numbers: it is the slowest part of a
+    # large one, and a report showing them hides nothing.
+    too_small = withhold_secondary(tables) if suppress_small_numbers else False
+    return Report(scheme, period, context.now, suppress_small_numbers, tables, too_small)
 
 
 # --- Referrals ----------------------------------------------------------------------------
@@ -296,13 +425,12 @@ def referral_tables(context):
     def counts(row):
         return [Cell(row[key]) for key in _OUTCOME_KEYS]
 
+    by_hospital, by_ward, by_role = list(by_hospital), list(by_ward), list(by_role)
     months = []
     month = context.period.start.replace(day=1)
     while month <= context.period.end:
         row = by_month.get((month.year, month.month), {})
-        months.append(
-            [f"{month:%B %Y}", Cell(row.get("received", 0)), Cell(row.get("accepted", 0))]
-        )
+        months.append([f"{month:%B %Y}", *(Cell(row.get(key, 0)) for key in _OUTCOME_KEYS)])
         month += relativedelta(months=1)
 
     return [
@@ -326,6 +454,7 @@ def referral_tables(context):
                     strict=True,
                 )
             ],
+            sums=rows_add_up(0, range(1, 5), [1]),
         ),  # fmt: skip
         Table(
             "decline_reasons",
@@ -333,14 +462,17 @@ def referral_tables(context):
             "Referrals received in the period and declined, by the reason the coordinator gave.",
             ["Reason", "Referrals"],
             [[label, Cell(declined.get(code, 0))] for code, label in DeclineReason.choices],
+            sums=add_up_to(("referrals", 2, 1), range(len(DeclineReason.choices)), 1),
         ),
         Table(
             "referrals_by_month",
             "Referrals per month",
-            "Referrals received in each month of the period, and how many were accepted.",
-            ["Month", "Received", "Accepted"],
+            "Referrals received in each month of the period, by what has happened to them since.",
+            ["Month", *_OUTCOME_HEADER],
             months,
-            chart={"type": "bar", "column": 1},
+            # Each month's bar is its referrals received, split by what became of them.
+            chart={"type": "bar", "columns": [2, 3, 4, 5], "stacked": True},
+            sums=_outcome_sums(len(months), first=1),
         ),
         Table(
             "referrals_by_hospital",
@@ -348,6 +480,7 @@ def referral_tables(context):
             "Referrals received in the period from each of the scheme's hospitals.",
             ["Hospital", *_OUTCOME_HEADER],
             [[row["name"], *counts(row)] for row in by_hospital],
+            sums=_outcome_sums(len(by_hospital), first=1),
         ),
         Table(
             "referrals_by_ward",
@@ -355,6 +488,7 @@ def referral_tables(context):
             "Referrals received in the period from each ward that referred.",
             ["Hospital", "Ward", *_OUTCOME_HEADER],
             [[row["hospital__name"], row["ward__name"], *counts(row)] for row in by_ward],
+            sums=_outcome_sums(len(by_ward), first=2) + _wards_add_up(by_hospital, by_ward),
         ),
         Table(
             "referrals_by_role",
@@ -363,8 +497,36 @@ def referral_tables(context):
             "ignoring capitals and spaces around it).",
             ["Referrer's job title", *_OUTCOME_HEADER],
             [[(row["role"] or "Not given").capitalize(), *counts(row)] for row in by_role],
+            sums=_outcome_sums(len(by_role), first=1),
         ),
     ]
+
+
+def _outcome_sums(row_count, *, first):
+    """A table of referral outcomes from column `first`: in each row, received is the
+    outcomes added up, and each column adds up to the same figure in the referrals table."""
+    rows = range(row_count)
+    outcomes = range(first + 1, first + len(_OUTCOME_KEYS))
+    sums = columns_add_up(rows, first, outcomes)
+    for offset in range(len(_OUTCOME_KEYS)):
+        sums += add_up_to(("referrals", offset, 1), rows, first + offset)
+    return sums
+
+
+def _wards_add_up(by_hospital, by_ward):
+    """Each hospital's referrals are its wards' added up."""
+    sums = []
+    for hospital_row, hospital in enumerate(by_hospital):
+        wards = [
+            ward_row
+            for ward_row, ward in enumerate(by_ward)
+            if ward["hospital__name"] == hospital["name"]
+        ]
+        for offset in range(len(_OUTCOME_KEYS)):
+            sums += add_up_to(
+                ("referrals_by_hospital", hospital_row, 1 + offset), wards, 2 + offset
+            )
+    return sums
 
 
 # --- Timeliness ---------------------------------------------------------------------------
@@ -524,6 +686,7 @@ def timeliness_tables(context):
                 "Discharges contacted",
             ],
             rows,
+            sums=rows_add_up(0, range(1, len(rows)), [3, 6]),
         ),
         Table(
             "contacted_within_72_hours",
@@ -534,6 +697,8 @@ def timeliness_tables(context):
             f"{hours} hours.",
             ["Hospital", "Discharges", f"Contacted within {hours} hours", "Percentage"],
             contacted_rows,
+            sums=rows_add_up(0, range(1, len(contacted_rows)), [1, 2]),
+            rates=[((row, 3), [(row, 1), (row, 2)]) for row in range(len(contacted_rows))],
         ),
         Table(
             "time_to_first_contact",
@@ -549,6 +714,8 @@ def timeliness_tables(context):
                 ["No successful contact yet", Cell(buckets["none_yet"])],
             ],
             chart={"type": "bar", "column": 1},
+            # The first four are the discharges contacted, in the timeliness table.
+            sums=add_up_to(("timeliness", 0, 6), range(4), 1),
         ),
     ]
 
@@ -576,6 +743,8 @@ def _people_counts(context):
 
 
 AGE_BANDS = [(None, 50), (50, 65), (65, 75), (75, 85), (85, None)]
+# The people supported table's unique clients, which each breakdown of clients adds up to.
+UNIQUE_CLIENTS = ("people_supported", 1, 1)
 
 
 def _age_band_label(low, high):
@@ -617,13 +786,13 @@ def people_tables(context):
         default=postcode,
         output_field=CharField(),
     )
-    districts = (
+    districts = list(
         clients.annotate(district=district)
         .values_list("district")
         .annotate(n=Count("pk"))
         .order_by("district")
     )
-    by_ward = (
+    by_ward = list(
         episodes.values("referral__hospital__name", "referral__ward__name")
         .annotate(**_people_counts(context))
         .order_by("referral__hospital__name", "referral__ward__name")
@@ -642,6 +811,7 @@ def people_tables(context):
                 ["New episodes", Cell(totals["new"])],
                 ["Continuing episodes", Cell(totals["continuing"])],
             ],
+            sums=rows_add_up(0, [2, 3], [1]),
         ),
         Table(
             "people_by_ward",
@@ -656,6 +826,10 @@ def people_tables(context):
                 ]
                 for row in by_ward
             ],
+            sums=columns_add_up(range(len(by_ward)), 2, [4, 5])
+            + add_up_to(("people_supported", 0, 1), range(len(by_ward)), 2)
+            + add_up_to(("people_supported", 2, 1), range(len(by_ward)), 4)
+            + add_up_to(("people_supported", 3, 1), range(len(by_ward)), 5),
         ),
         Table(
             "age_bands",
@@ -666,6 +840,7 @@ def people_tables(context):
                 [_age_band_label(low, high), Cell(ages.get(_age_band_label(low, high), 0))]
                 for low, high in AGE_BANDS
             ],
+            sums=add_up_to(UNIQUE_CLIENTS, range(len(AGE_BANDS)), 1),
         ),
         Table(
             "gender",
@@ -675,6 +850,7 @@ def people_tables(context):
             ["Gender", "Clients"],
             [[label, Cell(genders.get(code, 0))] for code, label in Gender.choices]
             + [["Not asked yet", Cell(genders.get("", 0))]],
+            sums=add_up_to(UNIQUE_CLIENTS, range(len(Gender.choices) + 1), 1),
         ),
         Table(
             "ethnicity",
@@ -687,6 +863,7 @@ def people_tables(context):
                 for code, label in EthnicCategory.choices
             ]
             + [["", "Not asked yet", Cell(ethnicities.get("", 0))]],
+            sums=add_up_to(UNIQUE_CLIENTS, range(len(EthnicCategory.choices) + 1), 2),
         ),
         Table(
             "postcode_districts",
@@ -694,6 +871,7 @@ def people_tables(context):
             "Unique clients supported in the period, by the first half of their postcode.",
             ["Postcode district", "Clients"],
             [[name, Cell(count)] for name, count in districts],
+            sums=add_up_to(UNIQUE_CLIENTS, range(len(districts)), 1),
         ),
     ]
 
@@ -778,6 +956,7 @@ def activity_tables(context):
                     _minutes_as_hours(totals["minutes"], totals["contacts"]),
                 ],
             ],
+            sums=rows_add_up(2, [0, 1], [1, 2]),
         ),
         Table(
             "volunteers",
@@ -831,6 +1010,7 @@ def episode_tables(context):
             "recorded on closing.",
             ["Outcome", "Episodes"],
             [[label, Cell(outcomes.get(code, 0))] for code, label in ExitOutcome.choices],
+            sums=add_up_to(("episode_length", 0, 1), range(len(ExitOutcome.choices)), 1),
         ),
         Table(
             "episode_length",
@@ -902,6 +1082,7 @@ def readmission_tables(context):
                 ]
                 for days in READMISSION_WINDOWS
             ],
+            rates=[((row, 3), [(row, 1), (row, 2)]) for row in range(len(READMISSION_WINDOWS))],
         )
     ]
 
@@ -1017,6 +1198,7 @@ def outcome_tables(context):
             # The share improved, not the mean change: "better" is down for some measures
             # and up for others, so a chart of changes would point both ways.
             chart={"type": "bar", "column": 7},
+            rates=[((row, 7), [(row, 2), (row, 6)]) for row in range(len(rows))],
         )
     ]
 
@@ -1137,6 +1319,21 @@ def organisation_figures(schemes, period, *, now=None):
     return rows, together
 
 
+def organisation_shown(rows, together):
+    """The organisation's figures as shown, small numbers hidden: ([texts] for each scheme,
+    [texts] for all together, too small to share). The schemes' counts add up to all of
+    them together, so a count that would give a small one away is hidden too."""
+    cells = [list(scheme_cells.values()) for _, scheme_cells in rows] + [list(together.values())]
+    counts = [index + 1 for index, cell in enumerate(cells[-1]) if cell.kind == COUNT]
+    table = Table(
+        "organisation", "", "", [], [["", *row] for row in cells],
+        sums=rows_add_up(len(rows), range(len(rows)), counts),
+    )  # fmt: skip
+    too_small = withhold_secondary([table])
+    shown = [[text for text, _ in row[1:]] for row in table.display_rows(True)]
+    return shown[:-1], shown[-1], too_small
+
+
 def _only(aggregates, *names):
     """The report's own definitions of the figures named, and only those: a headline need
     not work out the medians and splits the report shows beside them."""
@@ -1149,9 +1346,32 @@ def compare_headlines(scheme, this_period, last_period, *, now=None):
     show (and the report, built on request, shows at once)."""
     now = now or timezone.now()
     this = headline_figures(scheme, this_period, now=now)
-    last = cache.get_or_set(
-        f"headlines:{scheme.pk}:{last_period.start}:{last_period.end}:{timezone.localdate(now)}",
-        lambda: headline_figures(scheme, last_period, now=now),
+    last = kept_headline_figures(scheme, last_period, now=now)
+    return [Headline(label, this[label], last[label]) for label in this]
+
+
+def kept_headline_figures(scheme, period, *, now):
+    """A past period's headline figures, worked out once a day and kept (see
+    compare_headlines): the dashboard's comparison and its quarters share them."""
+    return cache.get_or_set(
+        f"headlines:{scheme.pk}:{period.start}:{period.end}:{timezone.localdate(now)}",
+        lambda: headline_figures(scheme, period, now=now),
         timeout=24 * 60 * 60,
     )
-    return [Headline(label, this[label], last[label]) for label in this]
+
+
+def quarterly_trend(scheme, quarters, headlines, *, now=None):
+    """Referrals received, clients supported and the share contacted in time for four
+    quarters, oldest first: this quarter so far and last quarter from `headlines` (the
+    dashboard's compare_headlines), the two before from the kept figures. (quarter, {label:
+    Cell}) pairs."""
+    now = now or timezone.now()
+    labels = ["Referrals received", "Clients supported", contacted_in_time_label(scheme)]
+    this = {h.label: h.this_period for h in headlines}
+    last = {h.label: h.last_period for h in headlines}
+    earlier = [kept_headline_figures(scheme, quarter, now=now) for quarter in quarters[2:]]
+    figures = [this, last, *earlier]
+    return [
+        (quarter, {label: cells[label] for label in labels})
+        for quarter, cells in reversed(list(zip(quarters, figures, strict=True)))
+    ]

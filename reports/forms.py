@@ -1,4 +1,5 @@
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.utils import timezone
 
@@ -26,12 +27,15 @@ class ReportForm(forms.Form):
     small_numbers = forms.BooleanField(
         label="Hide counts under 5, for sharing outside the scheme",
         required=False,
-        help_text="Counts of 1 to 4 show as '<5', and any average or rate worked out from "
-        "fewer than 5 people as 'n<5'.",
+        help_text="Counts of 1 to 4 show as '<5', any average or rate worked out from "
+        "fewer than 5 people as 'n<5', and any count that would give one of those away as "
+        "'[c]'.",
     )
 
-    def __init__(self, *args, today=None, **kwargs):
+    def __init__(self, *args, today=None, choose_small_numbers=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not choose_small_numbers:
+            del self.fields["small_numbers"]
         today = today or timezone.localdate()
         quarters = Period.recent_quarters(today)
         self.fields["quarter"].choices = [(q.key, q.label) for q in quarters] + [
@@ -41,6 +45,16 @@ class ReportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        # The quarter is what most people want: other dates wait in a details element, open
+        # when they are chosen (or wrong).
+        self.helper.layout = Layout(
+            "quarter",
+            HTML(_OTHER_DATES_OPEN),
+            "start",
+            "end",
+            HTML("</div></details>"),
+            *(["small_numbers"] if choose_small_numbers else []),
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -64,6 +78,16 @@ class ReportForm(forms.Form):
         if data["quarter"] == OTHER_DATES:
             return Period(data["start"], data["end"])
         return Period.from_key(data["quarter"])
+
+
+_OTHER_DATES_OPEN = (
+    '<details class="nhsuk-details aligns-other-dates"'
+    '{% if form.data.quarter == "other" or form.start.errors or form.end.errors %} open{% endif %}>'
+    '<summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">'
+    "Other dates</span></summary>"
+    '<div class="nhsuk-details__text"><p class="nhsuk-hint">Choose "Other dates (choose '
+    'below)" as the period, then the first and last day.</p>'
+)
 
 
 class ExportForm(ReportForm):

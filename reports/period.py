@@ -70,14 +70,20 @@ class Period:
     @property
     def label(self):
         if self.is_quarter:
-            # The NHS financial year starts in April: October to December is Q3 of 2026/27.
-            financial_year = self.start.year if self.start.month >= 4 else self.start.year - 1
-            number = ((self.start.month - 4) % 12) // 3 + 1
-            return (
-                f"Q{number} {financial_year}/{(financial_year + 1) % 100:02d}: "
-                f"{self.start:%B} to {self.end:%B %Y}"
-            )
+            return f"{self.short_label}: {self.start:%B} to {self.end:%B %Y}"
         return f"{_day(self.start)} to {_day(self.end)}"
+
+    @property
+    def short_label(self):
+        """'Q3 2026/27' for a quarter (of the quarter a part of one is in, for a quarter so
+        far); the label otherwise."""
+        quarter = Period.quarter_containing(self.start)
+        if quarter.start != self.start:
+            return self.label
+        # The NHS financial year starts in April: October to December is Q3 of 2026/27.
+        financial_year = self.start.year if self.start.month >= 4 else self.start.year - 1
+        number = ((self.start.month - 4) % 12) // 3 + 1
+        return f"Q{number} {financial_year}/{(financial_year + 1) % 100:02d}"
 
     def __str__(self):
         return self.label

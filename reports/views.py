@@ -19,10 +19,13 @@ from reports.figures import (
     build_report,
     compare_headlines,
     organisation_figures,
+    organisation_shown,
+    quarterly_trend,
 )
 from reports.forms import ExportForm, ReportForm, ReportSettingsForm
 from reports.models import ExportStatus, ReportExport
 from reports.period import Period
+from reports.presenters import trend_charts
 from reports.services import export_is_large, export_request
 from visits.models import (
     CallStatus,
@@ -42,10 +45,14 @@ def dashboard(request):
     today = timezone.localdate()
     quarter = Period.quarter_containing(today)
     last_quarter = quarter.previous_quarter()
+    headlines = compare_headlines(scheme, quarter.so_far(today), last_quarter)
+    trend = quarterly_trend(scheme, Period.recent_quarters(today, count=4), headlines)
     context = {
         "quarter": quarter,
         "last_quarter": last_quarter,
-        "headlines": compare_headlines(scheme, quarter.so_far(today), last_quarter),
+        "headlines": headlines,
+        "trend": trend,
+        "trend_charts": trend_charts(trend),
         "open_episodes": SupportEpisode.objects.filter(scheme=scheme).open().count(),
         "overdue_calls": ScheduledCall.objects.filter(
             episode__scheme=scheme, status=CallStatus.OVERDUE
@@ -57,6 +64,7 @@ def dashboard(request):
         .with_checks_expiring(today, today + timedelta(days=REMINDER_DAYS))
         .count(),
         "reminder_days": REMINDER_DAYS,
+        "reminder_days_text": f"{REMINDER_DAYS} days",
         "health": outbox_health(scheme.pk),
     }
     return render(request, "reports/dashboard.html", context)
@@ -70,10 +78,7 @@ def report(request):
 
 def _period_form(request, *, choose_small_numbers):
     """The period asked for. Outside a scheme small numbers are always hidden: no choice."""
-    form = ReportForm(request.GET or None)
-    if not choose_small_numbers:
-        del form.fields["small_numbers"]
-    return form
+    return ReportForm(request.GET or None, choose_small_numbers=choose_small_numbers)
 
 
 def _report_page(request, scheme, *, outside_the_scheme=False):
@@ -92,6 +97,7 @@ def _report_page(request, scheme, *, outside_the_scheme=False):
                 (table, table.display_rows(suppress), table.chart_data(suppress))
                 for table in result.tables
             ],
+            "headlines": result.headlines(),
             "notes": GENERAL_NOTES,
             "query": request.GET.urlencode(),
         }
@@ -109,13 +115,15 @@ def organisation(request):
     if form.is_bound and form.is_valid():
         rows, together = organisation_figures(schemes, form.period)
         access_log_record_all(by=request.user, subjects=list(schemes), request=request)
+        shown, shown_together, too_small = (
+            organisation_shown(rows, together) if together else ([], [], False)
+        )
         context |= {
             "period": form.period,
             "labels": list(together) if together else [],
-            "rows": [
-                (scheme, [cell.display(True) for cell in cells.values()]) for scheme, cells in rows
-            ],  # fmt: skip
-            "together": [cell.display(True) for cell in together.values()] if together else [],
+            "rows": list(zip([scheme for scheme, _ in rows], shown, strict=True)),
+            "together": shown_together,
+            "too_small_to_share": too_small,
             "query": request.GET.urlencode(),
         }
     return render(request, "reports/organisation.html", context)

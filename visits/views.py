@@ -294,6 +294,13 @@ def board(request):
         )
         .order_by("-overdue", "-open_concerns", F("next_due").asc(nulls_last=True), "pk")
     )
+    # ?needs=overdue or ?needs=concerns: only those episodes (the dashboard's tiles link
+    # here); anything else shows them all.
+    needs = request.GET.get("needs", "")
+    if needs in BOARD_FILTERS:
+        episodes = episodes.filter(**{f"{BOARD_FILTERS[needs][0]}__gt": 0})
+    else:
+        needs = ""
     page = annotated_page(
         episodes,
         request.GET.get("page"),
@@ -309,8 +316,19 @@ def board(request):
         ),
     )
     return render(
-        request, "visits/board.html", {"page": page, "in_review": EpisodeStatus.IN_REVIEW}
-    )
+        request,
+        "visits/board.html",
+        {"page": page, "in_review": EpisodeStatus.IN_REVIEW, "needs": needs,
+         "needs_label": BOARD_FILTERS.get(needs, ("", ""))[1],
+         "query": f"needs={needs}" if needs else ""},
+    )  # fmt: skip
+
+
+# The board's ?needs= filters: the count each keeps above zero, and what the page says.
+BOARD_FILTERS = {
+    "overdue": ("overdue", "with overdue calls"),
+    "concerns": ("open_concerns", "with concerns not yet closed"),
+}
 
 
 def _episode(request, pk):

@@ -1,9 +1,14 @@
 // Charts on the report page. Each chart sits above a table holding the same figures, so
 // nothing is lost without JavaScript or to a screen reader (the canvas is labelled).
+// NHS.UK colours: blue for a single figure; green, red, grey and yellow for the outcomes.
+const COLOURS = ["#007f3b", "#d5281b", "#4c6272", "#ffb81c"];
 document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
   const data = JSON.parse(document.getElementById(canvas.dataset.chart).textContent);
+  const several = data.datasets.length > 1;
   // Counts are whole numbers: no axis marks at half a client.
-  const whole = data.values.every((value) => value === null || Number.isInteger(value));
+  const whole = data.datasets.every((dataset) =>
+    dataset.values.every((value) => value === null || Number.isInteger(value)),
+  );
   // eslint-disable-next-line no-undef
   Chart.defaults.font.size = 14;
   // eslint-disable-next-line no-undef
@@ -11,18 +16,24 @@ document.querySelectorAll("canvas[data-chart]").forEach((canvas) => {
     type: data.type,
     data: {
       labels: data.labels,
-      datasets: [{ label: data.label, data: data.values, backgroundColor: "#005eb8" }],
+      datasets: data.datasets.map((dataset, index) => ({
+        label: dataset.label,
+        data: dataset.values,
+        backgroundColor: several ? COLOURS[index % COLOURS.length] : "#005eb8",
+      })),
     },
     options: {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      plugins: { legend: { display: false } },
+      plugins: { legend: { display: several } },
       scales: {
+        x: { stacked: data.stacked },
         y: {
+          stacked: data.stacked,
           beginAtZero: true,
           ticks: whole ? { precision: 0 } : {},
-          title: { display: true, text: data.label },
+          title: { display: !several, text: several ? "" : data.datasets[0].label },
         },
       },
     },

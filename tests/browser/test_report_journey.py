@@ -123,8 +123,16 @@ def test_a_manager_shows_this_quarters_report_and_downloads_it_as_excel(
     main = page.get_by_role("main")
     expect(main).to_contain_text(f"This quarter so far ({quarter.label})")
     expect(main.get_by_role("heading", level=2)).to_have_text(
-        ["Needs attention now", "This quarter so far"]
+        ["Needs attention now", "This quarter so far", "The last four quarters"]
     )
+    # Each tile opens the list behind it; the quarters are drawn, their figures in a table.
+    expect(main.get_by_role("link", name="overdue calls")).to_have_attribute(
+        "href", reverse("visits:board") + "?needs=overdue"
+    )
+    expect(
+        main.get_by_role("img", name=re.compile("^Referrals received by quarter"))
+    ).to_be_visible()
+    expect(main.get_by_role("table", name="The last four quarters")).to_be_attached()
     headlines = main.get_by_role("table", name="Headline figures, this quarter so far")
     expect(headlines.get_by_role("rowheader", name="Referrals received")).to_be_visible()
     # Straight to this quarter's report and last quarter's, whatever the buttons say.
@@ -209,6 +217,10 @@ def test_an_impossible_date_is_refused_beside_the_field_keeping_what_was_typed(
     open_the_report(page, live_server)
 
     page.get_by_label("Period", exact=True).select_option(label=OTHER_DATES)
+    # The dates wait under "Other dates", closed until opened.
+    other_dates = page.locator("details.aligns-other-dates")
+    expect(other_dates).not_to_have_attribute("open", "")
+    other_dates.get_by_text("Other dates", exact=True).click()
     start = page.get_by_role("group", name="From", exact=True)
     end = page.get_by_role("group", name="To", exact=True)
     start.get_by_label("Day", exact=True).fill("1")

@@ -1,5 +1,7 @@
 """The volunteer list and a volunteer's record: for the scheme's coordinators and managers."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -71,3 +73,22 @@ def test_the_second_page_of_volunteers_shows_each_ones_own_caseload_and_vetting_
     caseloads = {v.family_name: (v.active_clients, v.dbs_valid) for v in page.object_list}
     assert caseloads == {"Aardvark25": (0, True), "Zanzibar": (0, False), "Zephyr": (2, True)}
     assert "2 of 3" in second.content.decode() and "DBS lapsed" in second.content.decode()
+
+
+def test_the_list_shows_only_volunteers_with_checks_due_when_asked(
+    client, coordinator, make_volunteer
+):
+    from django.utils import timezone
+
+    due = make_volunteer(given_name="Duebright", family_name="Soon")
+    due.dbs_checks.update(recheck_due=timezone.localdate() + datetime.timedelta(days=10))
+    make_volunteer(given_name="Farley", family_name="Later")
+    client.force_login(coordinator)
+
+    due_only = client.get(reverse("records:volunteers"), {"checks": "due"}).content.decode()
+    everyone = client.get(reverse("records:volunteers"), {"checks": "<nonsense>"})
+
+    assert "Duebright" in due_only and "Farley" not in due_only
+    assert "Show all volunteers" in due_only
+    assert everyone.status_code == 200
+    assert "Duebright" in everyone.content.decode() and "Farley" in everyone.content.decode()

@@ -56,10 +56,25 @@ def test_referrals_are_broken_down_by_hospital_ward_role_and_month(report):
     assert roles["Staff nurse"] == 4
     assert roles["Discharge coordinator"] == 1
     assert figures(report, "referrals_by_month") == {
-        "October 2026": [2, 1],
-        "November 2026": [2, 1],
-        "December 2026": [2, 1],
+        "October 2026": [2, 1, 1, 0, 0],
+        "November 2026": [2, 1, 0, 1, 0],
+        "December 2026": [2, 1, 0, 0, 1],
     }
+
+
+def test_the_monthly_chart_splits_each_months_referrals_by_what_became_of_them(report):
+    chart = report.table("referrals_by_month").chart_data(suppress=False)
+    assert chart["stacked"]
+    assert chart["labels"] == ["October 2026", "November 2026", "December 2026"]
+    assert {dataset["label"]: dataset["values"] for dataset in chart["datasets"]} == {
+        "Accepted": [1, 1, 1],
+        "Declined": [1, 0, 0],
+        "Withdrawn": [0, 1, 0],
+        "Awaiting a decision": [0, 0, 1],
+    }
+    # Hidden counts are gaps in the chart, not numbers.
+    hidden = report.table("referrals_by_month").chart_data(suppress=True)
+    assert hidden["datasets"][0]["values"] == [None, None, None]
 
 
 def test_time_to_triage_decision_median_and_90th_percentile(report):
@@ -184,14 +199,17 @@ def test_concerns_and_onward_referrals_in_the_quarter(report):
     assert sum(made for made, _ in onward.values()) == 2
 
 
-def test_small_numbers_hide_counts_of_one_to_four_and_rates_resting_on_them(report):
-    hidden = figures(report, "contacted_within_72_hours", suppress=True)["All hospitals"]
+def test_small_numbers_hide_counts_of_one_to_four_and_rates_resting_on_them(report, hand_built):
+    shared = build_report(hand_built.scheme, QUARTER, suppress_small_numbers=True)
+    hidden = figures(shared, "contacted_within_72_hours", suppress=True)["All hospitals"]
     assert hidden == ["<5", "<5", "n<5"]
     referrals = column(report, "referrals") | {}
     suppressed = {
-        label: values[0] for label, values in figures(report, "referrals", suppress=True).items()
+        label: values[0] for label, values in figures(shared, "referrals", suppress=True).items()
     }
-    assert suppressed["Received"] == 6  # 5 or more is shown
+    # 6 is not small, but shown it would give Accepted away: the four outcomes are each at
+    # least 1, so Accepted is at most 3, and three months each accepted at least 1.
+    assert suppressed["Received"] == "[c]"
     assert suppressed["Accepted"] == "<5"
     assert referrals["Accepted"] == 3
     assert column(report, "age_bands")["50 to 64"] == 0

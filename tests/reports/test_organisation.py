@@ -60,9 +60,11 @@ def test_each_schemes_figures_and_all_together_with_small_numbers_hidden(client,
     rows = {scheme.name: cells for scheme, cells in page.context["rows"]}
     assert list(rows) == ["Ashford Home from Hospital", "Bexley Home from Hospital"]
     # Referrals received, accepted, clients supported (the last three columns: no contacts).
-    assert rows["Ashford Home from Hospital"][:3] == ["7", "5", "5"]
+    # Bexley's 2 referrals are hidden; Ashford's 7 too, or 9 - 7 would give them away.
+    assert rows["Ashford Home from Hospital"][:3] == ["[c]", "5", "5"]
     assert rows["Bexley Home from Hospital"][:3] == ["<5", "0", "0"]
     assert page.context["together"][:3] == ["9", "5", "5"]
+    assert not page.context["too_small_to_share"]
     html = page.content.decode()
     assert "Croydon" not in html and "Patient" not in html
     assert "small_numbers" not in html  # always hidden: nothing to choose

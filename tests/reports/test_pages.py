@@ -2,8 +2,11 @@
 the files they offer."""
 
 import csv
+import datetime
 import io
+import re
 import zipfile
+import zlib
 
 import openpyxl
 import pytest
@@ -15,6 +18,7 @@ from aligns.accounts.models import Role, Scheme
 from aligns.audit.models import AccessLogEntry
 from aligns.pdf import STATIC_PREFIX, StaticOnlyFetcher
 from aligns.spreadsheets import neutralise
+from reports import exports
 from reports.exports import pdf_document
 from reports.figures import build_report
 from reports.models import ExportStatus, ReportExport
@@ -84,6 +88,47 @@ def test_manager_sees_the_report_with_definitions_and_chart_data(client, hand_bu
     assert 'id="chart-referrals_by_month"' in page
     # Markup typed as a job title is shown as text.
     assert "=hyperlink(&quot;http://example.org&quot;,&quot;x&quot;)" in page
+
+
+def test_the_report_leads_with_the_figures_commissioners_ask_for_then_its_contents(
+    client, hand_built, manager
+):
+    client.force_login(manager)
+    response = client.get(REPORT, QUARTER_QUERY)
+    headlines = {
+        label: (figure, beside) for label, figure, beside, _ in response.context["headlines"]
+    }
+    # Episodes e6 (continuing), e1, e7, e8, of clients C, A, B; 4 calls and 2 visits, 3 of
+    # them successful, 110 minutes; e7 (3 hours) and e8 (72 hours) contacted in time of e1,
+    # e7 and e8; e1 readmitted on day 30, e7 on day 31; A's loneliness 7 -> 4.
+    assert headlines == {
+        "Clients supported (episodes of support)": ("4", ""),
+        "Unique clients": ("3", ""),
+        "Calls and visits": ("6", "Successful: 3"),
+        "Hours of calls and visits": ("1.8", ""),
+        "Contacted within 72 hours of discharge": ("66.7%", "Of 3 discharges"),
+        "Readmitted within 30 days": ("33.3%", "Comparison figure: 12.5%"),
+        "Readmitted within 60 days": ("66.7%", "Comparison figure: No data"),
+        "UCLA three-item loneliness scale: total: mean change": (
+            "-3.00",
+            "Lower is better; improved: 100.0%",
+        ),
+    }
+    page = response.content.decode()
+    assert (
+        page.index("At a glance")
+        < page.index("Tables in this report")
+        < page.index('id="referrals"')
+    )
+    assert '<a href="#readmissions">Readmitted within 30 days</a>' in page
+
+
+def test_other_dates_wait_in_a_details_element_open_only_when_chosen(client, manager):
+    client.force_login(manager)
+    closed = client.get(REPORT).content.decode()
+    assert '<details class="nhsuk-details aligns-other-dates">' in closed
+    chosen = client.get(REPORT, {"quarter": "other"}).content.decode()
+    assert '<details class="nhsuk-details aligns-other-dates" open>' in chosen
 
 
 def test_viewing_and_downloading_a_report_is_in_the_access_log(client, hand_built, manager):
@@ -194,9 +239,50 @@ def test_dashboard_compares_this_quarter_so_far_with_last_quarter(client, hand_b
     assert response.context["open_concerns"] == 3
 
 
+def test_dashboard_draws_the_last_four_quarters_with_their_figures_in_a_table(
+    client, hand_built, manager
+):
+    client.force_login(manager)
+    response = client.get(reverse("reports:dashboard"))
+    trend = [
+        (quarter.short_label, [cell.display() for cell in cells.values()])
+        for quarter, cells in response.context["trend"]
+    ]
+    # Received, clients supported, contacted within 72 hours. Q2: r0 and r6; e0 (contacted
+    # after 22 hours) and e6 (94 hours). Q3: as in the report. Q4 so far: r5; e7 and e8 open.
+    assert trend == [
+        ("Q1 2026/27", ["0", "0", "No data"]),
+        ("Q2 2026/27", ["2", "2", "50.0%"]),
+        ("Q3 2026/27", ["6", "3", "66.7%"]),
+        ("Q4 2026/27", ["1", "2", "No data"]),
+    ]
+    page = response.content.decode()
+    assert page.count("<svg") == 3
+    assert '<caption class="nhsuk-table__caption">The last four quarters</caption>' in page
+    heights = [bar.height for bar in response.context["trend_charts"][0].bars]
+    assert heights == [0, 40, 120, 20]  # against Q3's 6 referrals, 120 high
+
+
+def test_each_dashboard_tile_links_to_the_list_behind_it(client, hand_built, manager):
+    client.force_login(manager)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    board = reverse("visits:board")
+    for href in (
+        f'href="{board}"',
+        f'href="{board}?needs=overdue"',
+        f'href="{board}?needs=concerns"',
+        f'href="{reverse("records:volunteers")}?checks=due"',
+    ):
+        assert href in page
+
+
 def test_dashboard_queries_are_bounded(client, hand_built, manager, django_assert_max_num_queries):
     client.force_login(manager)
-    with django_assert_max_num_queries(25):
+    # The first visit of the day works out the three past quarters (four queries each) ...
+    with django_assert_max_num_queries(30):
+        client.get(reverse("reports:dashboard"))
+    # ... which are kept: later visits work out this quarter alone.
+    with django_assert_max_num_queries(18):
         client.get(reverse("reports:dashboard"))
 
 
@@ -217,6 +303,48 @@ def test_xlsx_opens_with_a_sheet_per_table_and_the_definitions(client, hand_buil
     assert referrals["Received"] == 6  # a number, not text
     roles = [row[0] for row in book["Referrals by referrer's role"].iter_rows(values_only=True)]
     assert '\'=hyperlink("http://example.org","x")' in roles
+
+
+def test_xlsx_has_bold_frozen_headers_fitted_widths_and_numbers_formatted_as_numbers(
+    client, hand_built, manager
+):
+    client.force_login(manager)
+    book = openpyxl.load_workbook(io.BytesIO(export(client, "xlsx").content))
+    contacted = book["Contacted within 72 hours of di"]  # 31 characters at most
+    assert contacted.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in contacted[1])
+    # e7 and e8 of e1, e7 and e8: two thirds, stored as a fraction and shown as a percentage.
+    everyone = contacted[2]
+    assert everyone[0].value == "All hospitals"
+    assert everyone[3].value == pytest.approx(0.667)
+    assert everyone[3].number_format == "0.0%"
+    assert everyone[1].number_format == "#,##0"
+    # Each column as wide as its longest entry: a hospital's name, the third's header.
+    widths = contacted.column_dimensions
+    assert widths["A"].width == len("North Hospital") + 2
+    assert widths["C"].width == len("Contacted within 72 hours") + 2
+    about = {row[0].value: row[1] for row in book["About"].iter_rows()}
+    assert about["From"].value == datetime.datetime(2026, 10, 1)
+    assert about["From"].is_date and about["To"].is_date
+    assert about["Made at (UK time)"].value == datetime.datetime(2027, 3, 15, 12, 0)
+
+
+def test_the_pdf_is_tagged_for_screen_readers_with_its_title_and_language(hand_built):
+    report = build_report(hand_built.scheme, QUARTER, suppress_small_numbers=True)
+    pdf = exports.to_pdf(report)
+    # Its objects are compressed: read them inflated.
+    inflated = b"\n".join(
+        [pdf]
+        + [
+            zlib.decompress(stream)
+            for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+        ]
+    )
+    assert b"/StructTreeRoot" in inflated  # tagged: headings, tables and cells
+    assert b"/MarkInfo" in inflated
+    assert b"/Lang (en-GB)" in inflated
+    assert f"/Title ({hand_built.scheme.name}: {QUARTER.label})".encode() in inflated
+    assert b"/DisplayDocTitle true" in inflated
 
 
 def test_csv_zip_has_a_file_per_table_and_no_cell_starts_a_formula(client, hand_built, manager):

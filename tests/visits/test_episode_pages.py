@@ -490,3 +490,25 @@ def test_a_concern_raised_while_the_mail_server_is_down_is_saved_and_its_email_w
         "SMTPServerDisconnected",
     )
     assert message.next_attempt_at > timezone.now()
+
+
+def test_the_board_shows_only_episodes_with_overdue_calls_or_open_concerns_when_asked(
+    client, coordinator, make_active_episode
+):
+    with time_machine.travel(MONDAY, tick=False):
+        late = make_active_episode(went_home=datetime.date(2026, 11, 2), given_name="Latimer")
+        worried = make_active_episode(went_home=datetime.date(2026, 11, 2), given_name="Worthy")
+    late.calls.filter(pk=late.calls.order_by("due_at").first().pk).update(status=CallStatus.OVERDUE)
+    Concern.objects.create(
+        episode=worried, category="health", description="Worried", raised_by=coordinator
+    )
+    client.force_login(coordinator)
+
+    def listed(query):
+        page = client.get(reverse("visits:board"), query).content.decode()
+        return {name for name in ("Latimer", "Worthy") if name in page}
+
+    assert listed({"needs": "overdue"}) == {"Latimer"}
+    assert listed({"needs": "concerns"}) == {"Worthy"}
+    # Anything else shows them all, as with no filter.
+    assert listed({"needs": "<nonsense>"}) == listed({}) == {"Latimer", "Worthy"}
