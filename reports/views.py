@@ -1,4 +1,5 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
@@ -99,7 +100,7 @@ def _report_page(request, scheme, *, outside_the_scheme=False):
             ],
             "headlines": result.headlines(),
             "notes": GENERAL_NOTES,
-            "query": request.GET.urlencode(),
+            "query": urlencode(form.data),
         }
     return render(request, "reports/report.html", context)
 
@@ -111,8 +112,12 @@ def organisation(request):
     organisation = request.user.organisation
     schemes = organisation.schemes.order_by("name")
     form = _period_form(request, choose_small_numbers=False)
+    if not form.is_bound:
+        # The figures are kept as the work is logged, so this quarter's are shown at once:
+        # the page answers before anybody has to ask.
+        form = ReportForm({"quarter": form.fields["quarter"].initial}, choose_small_numbers=False)
     context = {"organisation": organisation, "schemes": schemes, "form": form}
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         rows, together = organisation_figures(schemes, form.period)
         access_log_record_all(by=request.user, subjects=list(schemes), request=request)
         shown, shown_together, too_small = (
@@ -124,7 +129,7 @@ def organisation(request):
             "rows": list(zip([scheme for scheme, _ in rows], shown, strict=True)),
             "together": shown_together,
             "too_small_to_share": too_small,
-            "query": request.GET.urlencode(),
+            "query": urlencode(form.data),
         }
     return render(request, "reports/organisation.html", context)
 

@@ -39,6 +39,15 @@ class Journey:
         self.steps += 1
         self.check_page()
 
+    def menu(self, name):
+        """A link in the header's menu: on a narrow screen "More" opens first (a step too)."""
+        menu = self.page.get_by_role("navigation", name="Menu")
+        link = menu.get_by_role("link", name=name, exact=True)
+        if not link.is_visible():
+            menu.get_by_role("button", name="Browse More").click()
+            self.steps += 1
+        self.step(link)
+
     def fill(self, locator, value):
         locator.fill(value)
         self.fields += 1

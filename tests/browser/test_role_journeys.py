@@ -8,7 +8,8 @@ The figures each journey may not exceed are what it took when last measured:
 | ward staff | refer a patient going home today, from their start page | 2 | 18 |
 | coordinator | accept the most urgent referral and offer the client to the best match | 5 | 0 |
 | volunteer | raise a concern about a client from Today, having spoken with them | 2 | 4 |
-| organisation manager | open one scheme's commissioner report from the provider's page | 2 | 0 |
+| manager | from the dashboard, this quarter's report at a glance (a phone: "More" first) | 2 (3) | 0 |
+| organisation manager | open one scheme's commissioner report, this quarter, from the provider's page | 1 | 0 |
 
 (The volunteer's quickest journey, logging an answered call, is measured tap by tap in
 tests/browser/test_log_a_call_journey.py.)
@@ -102,12 +103,25 @@ def test_a_volunteer_raises_a_concern_from_today(page, live_server, demo_users):
     journey.assert_no_longer_than(steps=2, fields=4)
 
 
+def test_a_manager_opens_this_quarters_report_from_the_dashboard(
+    page, live_server, demo_users, viewport
+):
+    sign_in(page, live_server, "manager@example.org", reverse("reports:dashboard"))
+    journey = Journey(page)
+
+    journey.menu("Reports")
+    journey.step(page.get_by_role("button", name="Show the report"))
+
+    expect(page.get_by_role("main")).to_contain_text("At a glance")
+    journey.assert_no_longer_than(steps=3 if viewport == PHONE else 2, fields=0)
+
+
 def test_an_organisation_manager_opens_a_schemes_commissioner_report(page, live_server, demo_users):
     sign_in(page, live_server, "organisation@example.org", reverse("reports:organisation"))
     journey = Journey(page)
 
-    journey.step(page.get_by_role("button", name="Show the figures"))
     journey.step(page.get_by_role("table").get_by_role("link").first)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("report")
-    journey.assert_no_longer_than(steps=2, fields=0)
+    expect(page.get_by_role("main")).to_contain_text("At a glance")
+    journey.assert_no_longer_than(steps=1, fields=0)

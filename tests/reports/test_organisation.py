@@ -141,3 +141,17 @@ def test_an_organisation_manager_belongs_to_an_organisation_and_to_no_scheme(sch
 
     assert set(without.value.message_dict) == {"organisation", "scheme"}
     assert set(coordinator_of_one.value.message_dict) == {"organisation"}
+
+
+def test_the_page_shows_this_quarters_figures_without_being_asked_and_links_to_them(
+    client, provider
+):
+    _, ashford, _, _, manager = provider
+    client.force_login(manager)
+
+    page = client.get(reverse("reports:organisation"))
+
+    assert page.context["period"].key == this_quarter()["quarter"]
+    assert page.context["together"][:3] == ["9", "5", "5"]
+    scheme_link = reverse("reports:organisation_scheme", args=[ashford.slug])
+    assert f'{scheme_link}?quarter={this_quarter()["quarter"]}' in page.content.decode()
