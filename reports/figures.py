@@ -321,13 +321,25 @@ GENERAL_NOTES = [
 
 @dataclass(frozen=True)
 class _Context:
-    scheme: object
+    scheme: object  # a scheme; for a provider's headline figures, a list of schemes
     period: object
     now: object
 
     @property
     def today(self):
         return timezone.localdate(self.now)
+
+    def of_scheme(self):
+        """Rows of the scheme, or of any of the schemes."""
+        if isinstance(self.scheme, list):
+            return Q(scheme__in=self.scheme)
+        return Q(scheme=self.scheme)
+
+    @property
+    def rules(self):
+        """The scheme whose settings (its first-contact window) the figures follow: schemes
+        worked out together share them (_same_first_contact_rules)."""
+        return self.scheme[0] if isinstance(self.scheme, list) else self.scheme
 
     def during(self, field_name):
         """A filter for a datetime field falling within the period."""
@@ -362,7 +374,7 @@ def build_report(scheme, period, *, suppress_small_numbers=False, now=None, prog
 
 
 def _referrals(context):
-    return Referral.objects.filter(context.during("submitted_at"), scheme=context.scheme)
+    return Referral.objects.filter(context.during("submitted_at"), context.of_scheme())
 
 
 def _referral_counts(prefix="", within=None):
@@ -536,7 +548,7 @@ def _discharged(context):
     """Episodes whose client went home in the period, with the time to first contact (kept
     on the episode as contacts are logged: visits.figures)."""
     return SupportEpisode.objects.filter(
-        context.on_days("start_date"), scheme=context.scheme
+        context.on_days("start_date"), context.of_scheme()
     ).annotate(
         first_contact_seconds=SecondsBetween(AssumedDischargeAt("start_date"), "first_contact_at")
     )
@@ -552,7 +564,7 @@ def last_day_with_window_passed(now, scheme):
 
 
 def _first_contact_figures(context):
-    scheme = context.scheme
+    scheme = context.rules
     window_passed = Q(start_date__lte=last_day_with_window_passed(context.now, scheme))
     in_time = Q(first_contact_seconds__lte=scheme.first_contact_window.total_seconds())
     seconds = F("first_contact_seconds")
@@ -727,7 +739,7 @@ def supported_episodes(context):
     """Episodes open on at least one day of the period, counted from discharge."""
     return SupportEpisode.objects.filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=context.period.start),
-        scheme=context.scheme,
+        context.of_scheme(),
         start_date__isnull=False,
         start_date__lte=context.period.end,
     )
@@ -909,10 +921,19 @@ def _contact_days(context):
     """The period's calls and visits, successful ones and minutes, summed from the days kept
     as contacts are logged (visits.figures): the same figures as counting the contacts
     (tests/reports/test_kept_figures.py), from a row a day rather than every contact."""
-    totals = ContactDay.objects.filter(context.on_days("day"), scheme=context.scheme).aggregate(
-        contacts=Sum("contacts"), successful=Sum("successful"), minutes=Sum("minutes")
-    )
+    totals = _days(context).aggregate(**_CONTACT_DAY_SUMS)
     return {name: value or 0 for name, value in totals.items()}
+
+
+def _days(context):
+    return ContactDay.objects.filter(context.on_days("day"), context.of_scheme())
+
+
+_CONTACT_DAY_SUMS = {
+    "contacts": Sum("contacts"),
+    "successful": Sum("successful"),
+    "minutes": Sum("minutes"),
+}
 
 
 def _minutes_as_hours(minutes, base):
@@ -1280,12 +1301,57 @@ def headline_figures(scheme, period, *, now=None):
 
 def _headline_counts(context):
     """The counts the headline figures are made of: counts add up across schemes."""
-    referrals = _referrals(context).aggregate(**_only(_referral_counts(), "received", "accepted"))
-    people = supported_episodes(context).aggregate(**_only(_people_counts(context), "clients"))
-    first = _discharged(context).aggregate(
-        **_only(_first_contact_figures(context), "window_passed", "within_72")
-    )
+    referrals = _referrals(context).aggregate(**_headline_referrals())
+    people = supported_episodes(context).aggregate(**_headline_people(context))
+    first = _discharged(context).aggregate(**_headline_first_contact(context))
     return referrals | people | first | _contact_days(context)
+
+
+def _headline_referrals():
+    return _only(_referral_counts(), "received", "accepted")
+
+
+def _headline_people(context):
+    return _only(_people_counts(context), "clients")
+
+
+_HEADLINE_FIRST_CONTACT = ("window_passed", "within_72")
+
+
+def _headline_first_contact(context):
+    return _only(_first_contact_figures(context), *_HEADLINE_FIRST_CONTACT)
+
+
+def _headline_counts_by_scheme(schemes, period, now):
+    """_headline_counts of each of `schemes`: each figure in one query grouped by scheme, not
+    one query per scheme, so a provider's page costs the same for 5 schemes as for 100 (the
+    72-hour figure in one query for each set of schemes sharing first-contact rules)."""
+    context = _Context(list(schemes), period, now)
+    counts = {scheme.pk: {} for scheme in schemes}
+
+    def by_scheme(queryset, aggregates):
+        for row in queryset.values("scheme").annotate(**aggregates).order_by():
+            counts[row.pop("scheme")].update(row)
+        return list(aggregates)
+
+    names = by_scheme(_referrals(context), _headline_referrals())
+    names += by_scheme(supported_episodes(context), _headline_people(context))
+    for same_rules in _same_first_contact_rules(schemes, now):
+        group = _Context(same_rules, period, now)
+        by_scheme(_discharged(group), _headline_first_contact(group))
+    names += [*_HEADLINE_FIRST_CONTACT, *by_scheme(_days(context), _CONTACT_DAY_SUMS)]
+    # A scheme with no rows of a kind has none of its figures: each is then 0.
+    return {pk: {name: figures.get(name) or 0 for name in names} for pk, figures in counts.items()}
+
+
+def _same_first_contact_rules(schemes, now):
+    """The schemes in groups that judge their discharges alike: the same first-contact window
+    and the same last discharge day whose window has passed by `now`."""
+    groups = {}
+    for scheme in schemes:
+        rules = (scheme.first_contact_window, last_day_with_window_passed(now, scheme))
+        groups.setdefault(rules, []).append(scheme)
+    return list(groups.values())
 
 
 def _headline_cells(counts, contacted_label):
@@ -1309,12 +1375,14 @@ def organisation_figures(schemes, period, *, now=None):
     of all together; a client of two schemes is two clients, as each scheme has its own
     records."""
     now = now or timezone.now()
+    schemes = list(schemes)
     rows, total = [], None
     with reading_for_reports():
-        for scheme in schemes:
-            counts = _headline_counts(_Context(scheme, period, now))
-            rows.append((scheme, _headline_cells(counts, ORGANISATION_CONTACTED_LABEL)))
-            total = counts if total is None else {k: total[k] + counts[k] for k in total}
+        by_scheme = _headline_counts_by_scheme(schemes, period, now)
+    for scheme in schemes:
+        counts = by_scheme[scheme.pk]
+        rows.append((scheme, _headline_cells(counts, ORGANISATION_CONTACTED_LABEL)))
+        total = counts if total is None else {k: total[k] + counts[k] for k in total}
     together = _headline_cells(total, ORGANISATION_CONTACTED_LABEL) if total else None
     return rows, together
 

@@ -8,8 +8,8 @@ The figures each journey may not exceed are what it took when last measured:
 | ward staff | refer a patient going home today, from their start page | 2 | 18 |
 | coordinator | accept the most urgent referral and offer the client to the best match | 5 | 0 |
 | volunteer | raise a concern about a client from Today, having spoken with them | 2 | 4 |
-| manager | from the dashboard, this quarter's report at a glance (a phone: "More" first) | 2 (3) | 0 |
-| organisation manager | open one scheme's commissioner report, this quarter, from the provider's page | 1 | 0 |
+| manager | this quarter's report from the dashboard (on a phone, "More" first) | 2 (3) | 0 |
+| organisation manager | a scheme's report this quarter from the provider's page | 1 | 0 |
 
 (The volunteer's quickest journey, logging an answered call, is measured tap by tap in
 tests/browser/test_log_a_call_journey.py.)

@@ -3,14 +3,19 @@ and all of them together, small numbers hidden, each scheme's commissioner repor
 nothing about any person nor any other organisation's schemes. (Every other page refuses
 them: tests/aligns/test_access_matrix.py.)"""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from aligns.accounts.forms import grantable_role_choices
 from aligns.accounts.models import Role
 from referrals.services import referral_accept
+from reports.figures import headline_figures, organisation_figures
 from reports.period import Period
 from tests.factories import (
     OrganisationFactory,
@@ -19,6 +24,8 @@ from tests.factories import (
     SchemeFactory,
     UserFactory,
 )
+from visits.models import CallKind
+from visits.services import contact_log
 
 
 def this_quarter():
@@ -154,4 +161,66 @@ def test_the_page_shows_this_quarters_figures_without_being_asked_and_links_to_t
     assert page.context["period"].key == this_quarter()["quarter"]
     assert page.context["together"][:3] == ["9", "5", "5"]
     scheme_link = reverse("reports:organisation_scheme", args=[ashford.slug])
-    assert f'{scheme_link}?quarter={this_quarter()["quarter"]}' in page.content.decode()
+    assert f"{scheme_link}?quarter={this_quarter()['quarter']}" in page.content.decode()
+
+
+def _a_discharge_contacted_after(scheme, hours, went_home, coordinator_of):
+    """A client of `scheme` home on `went_home` (midday, as assumed) and first reached
+    `hours` later."""
+    coordinator = coordinator_of(scheme)
+    referral = ReferralFactory(
+        ward__hospital__scheme=scheme, actual_discharge_date=went_home,
+        expected_discharge_date=went_home,
+    )  # fmt: skip
+    _, episode = referral_accept(referral=referral, by=coordinator)
+    london = timezone.get_default_timezone()
+    midday = datetime.datetime.combine(went_home, datetime.time(12), london)
+    reached = midday + datetime.timedelta(hours=hours)
+    contact_log(
+        episode=episode, by=coordinator, kind=CallKind.CALL, happened_at=reached,
+        answered=True, duration_minutes=10,
+    )  # fmt: skip
+
+
+def test_each_scheme_is_judged_by_its_own_first_contact_window_as_on_its_own_dashboard(db):
+    """Worked out together (one query per figure), each scheme's figures are those it shows
+    on its own (worked out alone): three schemes, two of them with a 24-hour window."""
+    organisation = OrganisationFactory()
+    quick, also_quick, usual = (
+        SchemeFactory(organisation=organisation, first_contact_hours=hours)
+        for hours in (24, 24, 72)
+    )
+    went_home = timezone.localdate() - datetime.timedelta(days=5)
+
+    def coordinator_of(scheme):
+        return UserFactory(scheme=scheme, role=Role.COORDINATOR)
+
+    for scheme in (quick, also_quick, usual):
+        for hours in (20, 30, 60):
+            _a_discharge_contacted_after(scheme, hours, went_home, coordinator_of)
+    period = Period.quarter_containing(timezone.localdate())
+
+    rows, together = organisation_figures([quick, also_quick, usual], period)
+
+    shares = [round(cells[ORGANISATION].value) for _, cells in rows]
+    assert shares == [33, 33, 100]  # 1 of 3 within 24 hours; 3 of 3 within 72
+    assert round(together[ORGANISATION].value) == 56  # 5 of 9, each in its scheme's window
+    for scheme, cells in rows:
+        alone = headline_figures(scheme, period)
+        assert [cell.value for cell in cells.values()] == [cell.value for cell in alone.values()]
+
+
+ORGANISATION = "Contacted within the scheme's first-contact window"
+
+
+def test_the_organisations_figures_cost_the_same_queries_for_two_schemes_as_for_six(db):
+    period = Period.quarter_containing(timezone.localdate())
+    two = [SchemeFactory() for _ in range(2)]
+    six = two + [SchemeFactory() for _ in range(4)]
+
+    with CaptureQueriesContext(connection) as for_two:
+        organisation_figures(two, period)
+    with CaptureQueriesContext(connection) as for_six:
+        organisation_figures(six, period)
+
+    assert len(for_six) == len(for_two) <= 5
