@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aligns.accounts.lockout import client_ip_address
@@ -202,12 +203,14 @@ EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length
 
 def _email_field(**kwargs):
     return forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=EMAIL_MAX_LENGTH,
         error_messages={
-            "required": "Enter their email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
-            "max_length": f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer",
+            "required": _("Enter their email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
+            "max_length": format_lazy(
+                _("Email address must be {limit} characters or fewer"), limit=EMAIL_MAX_LENGTH
+            ),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         **kwargs,
@@ -215,7 +218,11 @@ def _email_field(**kwargs):
 
 
 def _text_field(label, max_length, *, required=True, error=None, **kwargs):
-    messages = {"max_length": f"{label} must be {max_length} characters or fewer"}
+    messages = {
+        "max_length": format_lazy(
+            _("{label} must be {limit} characters or fewer"), label=label, limit=max_length
+        )
+    }
     if error:
         messages["required"] = error
     return forms.CharField(
@@ -368,43 +375,43 @@ class DeactivateForm(forms.Form):
 
 class AccountRequestForm(forms.Form):
     full_name = _text_field(
-        "Full name",
+        _("Full name"),
         200,
-        error="Enter your full name",
+        error=_("Enter your full name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         validators=[validate_plain_line],
     )
     email = _email_field(
-        help_text="Your work email address. We will email you a link to confirm it."
+        help_text=_("Your work email address. We will email you a link to confirm it.")
     )
     job_title = _text_field(
-        "Job title",
+        _("Job title"),
         100,
-        error="Enter your job title",
-        help_text="For example: staff nurse, discharge coordinator.",
+        error=_("Enter your job title"),
+        help_text=_("For example: staff nurse, discharge coordinator."),
         validators=[validate_plain_line],
     )
     workplace = _text_field(
-        "Your ward and hospital",
+        _("Your ward and hospital"),
         200,
-        error="Enter your ward and hospital",
-        help_text="For example: Ward 7, Riverside General Hospital.",
+        error=_("Enter your ward and hospital"),
+        help_text=_("For example: Ward 7, Riverside General Hospital."),
         validators=[validate_plain_line],
     )
     # Only when more than one scheme takes requests from the address's domain, and then only
     # those schemes: the public page never lists the schemes on ALIGNS.
     scheme = forms.ModelChoiceField(
-        label="Which scheme do you refer patients to?",
+        label=_("Which scheme do you refer patients to?"),
         queryset=Scheme.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
         required=False,
-        error_messages={"invalid_choice": "Choose the scheme you refer patients to"},
+        error_messages={"invalid_choice": _("Choose the scheme you refer patients to")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["required"] = _("Enter your email address")
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.schemes = schemes_taking_requests_from(self.data.get("email", "")) if self.data else []
         if len(self.schemes) > 1:
@@ -425,7 +432,7 @@ class AccountRequestForm(forms.Form):
         elif len(self.schemes) == 1:
             cleaned["scheme"] = self.schemes[0]
         elif not cleaned.get("scheme") and "scheme" not in self.errors:
-            self.add_error("scheme", "Choose the scheme you refer patients to")
+            self.add_error("scheme", _("Choose the scheme you refer patients to"))
         return cleaned
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aligns.accounts.models import (
     OPEN_REQUEST_STATUSES,
@@ -306,10 +307,10 @@ def schemes_taking_requests_from(email):
 
 def domain_refusal(email):
     domain = email.rpartition("@")[2].lower()
-    return (
+    return gettext(
         "Use your work email address. No scheme here takes requests for an account from "
-        f"addresses ending @{domain}"
-    )
+        "addresses ending @%(domain)s"
+    ) % {"domain": domain}
 
 
 @transaction.atomic

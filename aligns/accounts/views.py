@@ -270,14 +270,14 @@ def account_request(request):
         request,
         form,
         template="registration/account_request.html",
-        heading="Ask for an account",
-        button="Send the request",
+        heading=_("Ask for an account"),
+        button=_("Send the request"),
         back_url=reverse("login"),
-        back_text="Back to sign in",
+        back_text=_("Back to sign in"),
         on_valid=lambda form: account_request_submit(
             **form.cleaned_data, site=site_address(request), ip=client_ip_address(request)
         ),
-        success="Your request is on its way.",
+        success=_("Your request is on its way."),
         done_url=reverse("accounts:account_request_sent"),
     )
 

@@ -119,7 +119,14 @@ def unmarked_words(html, data=()):
     return sorted({word for word in words if word not in known})
 
 
-PUBLIC_PAGES = ["login", "password_reset", "password_reset_done", "password_reset_complete"]
+PUBLIC_PAGES = [
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    "accounts:account_request",
+    "accounts:account_request_sent",
+]
 
 
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
@@ -130,6 +137,16 @@ def test_every_word_of_the_public_sign_in_pages_is_marked_for_translation(
 
     assert page.status_code == 200
     assert unmarked_words(page.content.decode()) == []
+
+
+def test_every_word_of_the_account_request_forms_errors_is_marked_for_translation(
+    client, db, pseudo_locale
+):
+    page = client.post(reverse("accounts:account_request"), {"email": "someone@nowhere.example"})
+
+    assert "nhsuk-error-summary" in page.content.decode()
+    # The address typed is the person's own, not words to translate.
+    assert unmarked_words(page.content.decode(), ["someone@nowhere.example"]) == []
 
 
 def test_every_word_of_the_account_page_is_marked_for_translation(client, db, pseudo_locale):
