@@ -27,7 +27,7 @@ from crispy_forms.utils import TEMPLATE_PACK, render_field
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.html import format_html_join
 
 from aligns import weekly_grid
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
@@ -250,12 +250,15 @@ class Reveal(LayoutObject):
         self.fields = [checkbox, *fields]
 
     def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
-        # Each field's own template escaped what it drew, as crispy's layouts rely on.
-        revealed = SafeString(
-            "".join(
-                render_field(field, form, context, template_pack=template_pack, **kwargs)
+        # Each field's template escaped what it drew and returns safe HTML, which
+        # format_html_join keeps as it is (anything not marked safe would be escaped).
+        revealed = format_html_join(
+            "",
+            "{}",
+            (
+                (render_field(field, form, context, template_pack=template_pack, **kwargs),)
                 for field in self.fields[1:]
-            )
+            ),
         )
         return render_field(
             self.checkbox,
