@@ -69,7 +69,7 @@ def call_reminder(*, call_id):
         return None  # on hold since: checked again at the moment of sending
     assignment = (
         call.episode.assignments.filter(status=AssignmentStatus.ACCEPTED)
-        .select_related("volunteer")
+        .select_related("volunteer__user")
         .first()
     )
     if assignment is None:
@@ -82,6 +82,7 @@ def call_reminder(*, call_id):
             "volunteer": assignment.volunteer,
         },
         [assignment.volunteer.contact_email],
+        language=_language_of(assignment.volunteer),
     )
 
 
@@ -95,5 +96,13 @@ def offer_made(*, assignment_id):
     if assignment is None or assignment.status != AssignmentStatus.OFFERED:
         return None  # withdrawn, or already answered, before the email went
     return Email(
-        "volunteer_offer", {"volunteer": assignment.volunteer}, [assignment.volunteer.contact_email]
+        "volunteer_offer",
+        {"volunteer": assignment.volunteer},
+        [assignment.volunteer.contact_email],
+        language=_language_of(assignment.volunteer),
     )
+
+
+def _language_of(volunteer):
+    """The language the volunteer chose for ALIGNS (English without an account yet)."""
+    return volunteer.user.preferred_language if volunteer.user_id else ""

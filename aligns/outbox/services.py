@@ -38,7 +38,7 @@ from django.db import connection, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aligns.accounts.models import Role, User
 from aligns.claims import claim_and_update
@@ -82,11 +82,13 @@ KIND_LABELS = {}  # name: what the scheme's page of messages calls it
 @dataclass(frozen=True)
 class Email:
     """One email, made by a kind of message from its rows: templates/emails/<template>-subject.txt
-    and -body.txt rendered with `context`, to each distinct address in `recipients`."""
+    and -body.txt rendered with `context`, to each distinct address in `recipients`, in
+    `language` (the recipient's chosen one; the site's when it is for several people)."""
 
     template: str
     context: dict
     recipients: list = field(default_factory=list)
+    language: str = ""
 
 
 def message_kind(label):
@@ -341,11 +343,15 @@ def deliver(email, *, message_id):
     if not recipients:
         return 0
     context = {"service_name": settings.ALIGNS_SERVICE_NAME, **email.context}
+    language = email.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = render_to_string(f"emails/{email.template}-subject.txt", context).strip()
+        body = render_to_string(f"emails/{email.template}-body.txt", context)
     EmailMessage(
-        subject=render_to_string(f"emails/{email.template}-subject.txt", context).strip(),
-        body=render_to_string(f"emails/{email.template}-body.txt", context),
+        subject=subject,
+        body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
-        headers={"Message-ID": message_id},
+        headers={"Message-ID": message_id, "Content-Language": language},
     ).send()
     return 1

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aligns.accounts.models import Role
 from visits.models import Alert, AlertKind, AssignmentStatus
@@ -251,3 +251,31 @@ def test_an_offer_alerts_sooner_when_the_first_call_falls_due_within_the_wait(
         episode_assign_volunteer(episode=episode, volunteer=make_volunteer(), by=coordinator)
 
     assert sweep_unanswered_offers(NINE + datetime.timedelta(minutes=5)) == 1
+
+
+# --- In the volunteer's language (docs/welsh.md) ---------------------------------------------
+
+
+def test_a_volunteer_who_chose_welsh_is_offered_a_client_in_welsh(
+    client, make_volunteer, make_episode, coordinator, make_user,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    welsh = make_user(Role.VOLUNTEER, preferred_language="cy")
+    english = make_user(Role.VOLUNTEER)
+    offered = {}
+    client.force_login(coordinator)
+    for person, postcode in ((welsh, "AB1 2AA"), (english, "AB1 3AA")):
+        volunteer = make_volunteer(user=person, postcode=postcode)
+        episode = make_episode()
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("visits:offer", args=[episode.pk]), {"volunteer": volunteer.pk})
+        offered[person.pk] = mail.outbox[-1]
+
+    in_welsh, in_english = offered[welsh.pk], offered[english.pk]
+    assert "cleient newydd i ddweud ie neu na" in in_welsh.subject
+    assert "Mewngofnodwch i ALIGNS" in in_welsh.body
+    assert in_welsh.extra_headers["Content-Language"] == "cy"
+    assert "a new client to say yes or no to" in in_english.subject
+    assert in_english.extra_headers["Content-Language"] == "en-gb"
+    # The page the coordinator was on stays in English: the email's language is the reader's.
+    assert translation.get_language() == "en-gb"
