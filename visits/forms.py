@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aligns.audit.forms import SharingForm
 from aligns.catalogues.models import Need
@@ -26,70 +27,72 @@ class ContactForm(forms.Form):
     """
 
     kind = forms.ChoiceField(
-        label="What was it?",
+        label=_("What was it?"),
         choices=CallKind.choices,
         widget=forms.RadioSelect,
         initial=CallKind.CALL,
-        error_messages={"required": "Choose a phone call or a home visit"},
+        error_messages={"required": _("Choose a phone call or a home visit")},
     )
     answered = forms.TypedChoiceField(
-        label="Did you speak with them?",
-        choices=[("yes", "Yes"), ("no", "No answer")],
+        label=_("Did you speak with them?"),
+        choices=[("yes", _("Yes")), ("no", _("No answer"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether you spoke with them"},
+        error_messages={"required": _("Say whether you spoke with them")},
     )
     happened_on = DateField(
-        label="When?", help_text="Today unless you are logging it late.", error_label="date"
+        label=_("When?"),
+        help_text=_("Today unless you are logging it late."),
+        error_label=_("date"),
     )
     duration_minutes = forms.IntegerField(
-        label="How long, in minutes?",
+        label=_("How long, in minutes?"),
         min_value=0,
         max_value=600,
         required=False,
         error_messages={
-            "min_value": "Minutes must be 0 or more",
-            "max_value": "Minutes must be 600 or fewer",
-            "invalid": "Enter the minutes as a number, like 20",
+            "min_value": _("Minutes must be 0 or more"),
+            "max_value": _("Minutes must be 600 or fewer"),
+            "invalid": _("Enter the minutes as a number, like 20"),
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
     )
     activities = forms.ModelMultipleChoiceField(
-        label="What did you do?",
+        label=_("What did you do?"),
         queryset=Need.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     wellbeing = forms.TypedChoiceField(
-        label="How did they seem?",
-        choices=[("", "Did not say")] + list(Wellbeing.choices),
+        label=_("How did they seem?"),
+        choices=[("", _("Did not say"))] + list(Wellbeing.choices),
         coerce=int,
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(
-        label="Notes",
+        label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Short, factual. Your coordinator reads these.",
+        help_text=_("Short, factual. Your coordinator reads these."),
     )
     raise_concern = forms.BooleanField(
-        label="I am worried about them: raise a concern", required=False
+        label=_("I am worried about them: raise a concern"), required=False
     )
     concern_category = forms.ChoiceField(
-        label="What kind of worry?",
+        label=_("What kind of worry?"),
         required=False,
-        choices=[("", "Choose")] + list(ConcernCategory.choices),
+        choices=[("", _("Choose"))] + list(ConcernCategory.choices),
     )
     concern_urgency = forms.ChoiceField(
-        label="How urgent?",
+        label=_("How urgent?"),
         choices=Urgency.choices,
         widget=forms.RadioSelect,
         required=False,
     )
     concern_description = forms.CharField(
-        label="What happened?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What happened?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def clean_happened_on(self):
@@ -102,15 +105,18 @@ class ContactForm(forms.Form):
             # Never let a worry written down go nowhere.
             self.add_error(
                 "raise_concern",
-                "Tick 'I am worried about them' to send this concern, or clear the concern answers",
+                _(
+                    "Tick 'I am worried about them' to send this concern, or clear the "
+                    "concern answers"
+                ),
             )
         if cleaned.get("raise_concern"):
             if not cleaned.get("concern_category"):
-                self.add_error("concern_category", "Choose what kind of worry it is")
+                self.add_error("concern_category", _("Choose what kind of worry it is"))
             if not cleaned.get("concern_urgency"):
-                self.add_error("concern_urgency", "Choose how urgent it is")
+                self.add_error("concern_urgency", _("Choose how urgent it is"))
             if not cleaned.get("concern_description", "").strip():
-                self.add_error("concern_description", "Say what happened")
+                self.add_error("concern_description", _("Say what happened"))
         return cleaned
 
     def __init__(self, *args, **kwargs):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
@@ -293,8 +294,8 @@ class Readmission(models.Model):
 
 
 class CallKind(models.TextChoices):
-    CALL = "call", "Phone call"
-    VISIT = "visit", "Home visit"
+    CALL = "call", _("Phone call")
+    VISIT = "visit", _("Home visit")
 
 
 class CallStatus(models.TextChoices):
@@ -368,11 +369,11 @@ class ScheduledCall(models.Model):
 
 
 class Wellbeing(models.IntegerChoices):
-    VERY_LOW = 1, "Very low"
-    LOW = 2, "Low"
-    OK = 3, "Okay"
-    GOOD = 4, "Good"
-    VERY_GOOD = 5, "Very good"
+    VERY_LOW = 1, _("Very low")
+    LOW = 2, _("Low")
+    OK = 3, _("Okay")
+    GOOD = 4, _("Good")
+    VERY_GOOD = 5, _("Very good")
 
 
 class Contact(models.Model):
@@ -432,16 +433,16 @@ class ContactDay(models.Model):
 
 
 class ConcernCategory(models.TextChoices):
-    SAFEGUARDING = "safeguarding", "Safeguarding"
-    HEALTH = "health", "Health getting worse"
-    NOT_COPING = "not_coping", "Not coping at home"
-    NO_ANSWER = "no_answer", "No answer"
-    OTHER = "other", "Something else"
+    SAFEGUARDING = "safeguarding", _("Safeguarding")
+    HEALTH = "health", _("Health getting worse")
+    NOT_COPING = "not_coping", _("Not coping at home")
+    NO_ANSWER = "no_answer", _("No answer")
+    OTHER = "other", _("Something else")
 
 
 class Urgency(models.TextChoices):
-    TODAY = "today", "Needs action today"
-    SOON = "soon", "Needs action within 2 working days"
+    TODAY = "today", _("Needs action today")
+    SOON = "soon", _("Needs action within 2 working days")
 
 
 # How long a concern may wait for acknowledgement before coordinators are told again.

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from aligns.accounts.models import Role, Scheme
 from aligns.audit.models import AccessLogEntry
@@ -399,6 +400,9 @@ def test_pdf_fetches_only_the_projects_own_static_files():
         ("Ward 7", "Ward 7"),
         (-2, -2),
         (3.5, 3.5),
+        # Words to be translated (a choice's label) are written as text, and guarded too.
+        (gettext_lazy("Safeguarding"), "Safeguarding"),
+        (gettext_lazy("=1+1"), "'=1+1"),
     ],
 )
 def test_neutralise_text_that_a_spreadsheet_would_run(value, safe):
