@@ -24,7 +24,7 @@ from tests.browser.test_concern_journey import (
     doreen,
     radio,
 )
-from visits.models import Concern, ConcernCategory, Contact
+from visits.models import Assignment, AssignmentStatus, Concern, ConcernCategory, Contact
 
 CALL_NOTE = "Rang from the lane: no signal at her house. All well."
 CONCERN_NOTE = "Visited; she had not eaten since yesterday."
@@ -197,3 +197,58 @@ def test_a_coordinators_pages_are_never_kept_even_by_a_running_offline_worker(
     # The worker was at work (it kept the stylesheet) but kept no page.
     assert any("/static/css/" in url for url in cached), cached
     assert not [url for url in cached if "/static/" not in url], cached
+
+
+@pytest.mark.parametrize("viewport", [PHONE])
+def test_a_concern_the_server_refuses_stays_on_the_phone_saying_why_until_dismissed(
+    page, live_server, demo_users, screenshot
+):
+    episode = doreen().support_episodes.open().get()
+    today_path = reverse("visits:today")
+    log_path = reverse("visits:log", args=[episode.pk])
+    concerns_before = Concern.objects.count()
+    sign_in(page, live_server, VOLUNTEER, today_path)
+    wait_until_kept(page, today_path, log_path)
+
+    page.context.set_offline(True)
+    card = client_card(page, GIVEN_NAME)
+    card.get_by_role("link", name=f"Raise a concern about {GIVEN_NAME}", exact=True).click()
+    radio(page, "Did you speak with them?", "Yes").check()
+    page.get_by_label("How long, in minutes?").fill("5")
+    worried = page.get_by_label("I am worried about them: raise a concern")
+    if not worried.is_checked():
+        worried.check()
+    page.get_by_label("What kind of worry?").select_option(label="Not coping at home")
+    radio(page, "How urgent?", "Needs action today").check()
+    page.get_by_label("What happened?").fill(WHAT_HAPPENED)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
+    status = page.locator("[data-offline-status]")
+    expect(status.get_by_role("heading")).to_have_text("Waiting to send (1)")
+
+    # While the phone has no signal, the volunteer's support for Doreen ends.
+    Assignment.objects.filter(episode=episode, volunteer__user__email=VOLUNTEER).update(
+        status=AssignmentStatus.ENDED
+    )
+    page.context.set_offline(False)
+    expect(status.get_by_role("heading")).to_have_text("Not sent (1)")
+    expect(status).to_contain_text("not sent. This client is no longer on your list")
+    expect(status).to_contain_text("Phone your coordinator and tell them what you logged")
+    expect(status).to_contain_text("If it is urgent, phone your coordinator now.")
+    screenshot(page, "refused")
+    assert_accessible(page)
+
+    # Still there on the next load, which no longer lists Doreen nor keeps her log form.
+    page.reload()
+    expect(client_card(page, GIVEN_NAME)).to_have_count(0)
+    expect(status.get_by_role("heading")).to_have_text("Not sent (1)")
+    wait_for(
+        page,
+        """async (path) => !(await (await caches.open("aligns-pages")).keys())
+            .some((request) => new URL(request.url).pathname === path)""",
+        log_path,
+    )
+
+    status.get_by_role("button", name="I have dealt with this").click()
+    expect(status).to_be_hidden()
+    assert Concern.objects.count() == concerns_before
