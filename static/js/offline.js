@@ -46,6 +46,22 @@ function start() {
     registration.active.postMessage({ type: "send" });
   });
   window.addEventListener("online", () => post({ type: "send" }));
+  guardSignOut();
+}
+
+// Signing out deletes what the phone kept, unsent entries too: the first press says so.
+let unsent = 0;
+
+function guardSignOut() {
+  const form = document.querySelector(".nhsuk-header__account-form");
+  const warning = document.querySelector("[data-offline-sign-out]");
+  if (!form || !warning) return;
+  form.addEventListener("submit", (event) => {
+    if (!unsent || !warning.hidden) return;
+    event.preventDefault();
+    warning.hidden = false;
+    warning.closest("[data-offline-status]").scrollIntoView();
+  });
 }
 
 function post(message) {
@@ -73,6 +89,8 @@ function showQueue({ entries, sent }) {
   const status = document.querySelector("[data-offline-status]");
   if (!status) return;
   sentSoFar += sent;
+  unsent = entries.length;
+  if (!unsent) status.querySelector("[data-offline-sign-out]").hidden = true;
   const waiting = entries.filter((entry) => entry.state === "waiting");
   const refused = entries.filter((entry) => entry.state === "refused");
   const heading = status.querySelector("[data-offline-heading]");

@@ -23,6 +23,7 @@ from tests.browser.test_concern_journey import (
     client_card,
     doreen,
     radio,
+    url_path,
 )
 from visits.models import Assignment, AssignmentStatus, Concern, ConcernCategory, Contact
 
@@ -126,7 +127,10 @@ def test_a_volunteer_logs_a_call_and_a_concern_without_signal_and_both_arrive_on
     page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
     urgent = page.locator("[data-offline-saved=concern]")
     expect(urgent.get_by_role("heading")).to_contain_text("Your concern has not been sent yet")
-    expect(urgent).to_contain_text("If it is urgent, phone your coordinator now.")
+    expect(urgent).to_contain_text("If it is urgent, phone your coordinator now on 01632 960001.")
+    expect(urgent.get_by_role("link", name="01632 960001")).to_have_attribute(
+        "href", "tel:01632960001"
+    )
     expect(urgent).to_contain_text("If someone is in danger, call 999.")
     expect(status.get_by_role("heading")).to_have_text("Waiting to send (2)")
     expect(status).to_contain_text(f"Visit and concern with {GIVEN_NAME}")
@@ -249,6 +253,12 @@ def test_a_concern_the_server_refuses_stays_on_the_phone_saying_why_until_dismis
         log_path,
     )
 
+    # Signing out would delete it: the first press says so and stays.
+    page.get_by_role("button", name="Sign out").click()
+    expect(status).to_contain_text("If you sign out now, what has not been sent is deleted")
+    assert url_path(page) == today_path
+
     status.get_by_role("button", name="I have dealt with this").click()
     expect(status).to_be_hidden()
     assert Concern.objects.count() == concerns_before
+    sign_out(page, live_server)  # with nothing waiting, at the first press
