@@ -31,7 +31,7 @@ self.addEventListener("fetch", (event) => {
   } else if (request.method === "GET" && url.pathname.startsWith("/static/")) {
     event.respondWith(fromNetworkOrCache(request, STATIC));
   } else if (request.method === "GET" && request.mode === "navigate") {
-    event.respondWith(page(request));
+    event.respondWith(page(event));
   }
 });
 
@@ -49,7 +49,8 @@ self.addEventListener("message", (event) => {
 
 // --- Pages ----------------------------------------------------------------------------------
 
-async function page(request) {
+async function page(event) {
+  const request = event.request;
   let response;
   try {
     response = await fetch(request);
@@ -60,7 +61,8 @@ async function page(request) {
     if (!copy) throw error;
     return withNewToken(copy);
   }
-  if (offlineable(response)) await keep(request.url, response.clone());
+  // Kept while the page shows: the person does not wait for Today's log forms to be fetched.
+  if (offlineable(response)) event.waitUntil(keep(request.url, response.clone()));
   return response;
 }
 
