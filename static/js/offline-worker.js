@@ -36,13 +36,13 @@ self.addEventListener("fetch", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === SYNC_TAG) event.waitUntil(sendQueue());
+  if (event.tag === SYNC_TAG) event.waitUntil(sendQueue({}));
 });
 
 self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "keep") event.waitUntil(keepFromNetwork(message.url));
-  if (message.type === "send") event.waitUntil(sendQueue());
+  if (message.type === "send") event.waitUntil(sendQueue(message));
   if (message.type === "status") event.waitUntil(announce(0));
   if (message.type === "dismiss") event.waitUntil(dismiss(message.id));
 });
@@ -79,7 +79,24 @@ async function keep(url, response) {
   headers.delete("Content-Encoding");
   const cache = await caches.open(PAGES);
   await cache.put(url, new Response(saved, { status: 200, headers }));
+  await keepStaticFiles(html);
   if (new URL(url).pathname === TODAY) await followToday(cache, html);
+}
+
+// The stylesheet and scripts the page loads, which the first page seen loaded before the
+// worker was running.
+async function keepStaticFiles(html) {
+  const cache = await caches.open(STATIC);
+  for (const match of html.matchAll(/"(\/static\/[^"]+)"/g)) {
+    const url = new URL(decode(match[1]), self.location).href;
+    if (await cache.match(url)) continue;
+    try {
+      const response = await fetch(url);
+      if (response.ok) await cache.put(url, response);
+    } catch {
+      return; // No signal: kept next time.
+    }
+  }
 }
 
 // Today lists the volunteer's current clients: keep their log forms, drop any other's (an
@@ -139,12 +156,15 @@ async function postOrQueue(request) {
     const form = await copy.formData();
     const concern = form.get("raise_concern") === "on";
     const cached = await (await caches.open(PAGES)).match(request.url, { ignoreSearch: true });
-    const about = cached ? (await cached.text()).match(/data-offline-client="([^"]*)"/) : null;
+    const html = cached ? await cached.text() : "";
+    const about = html.match(/data-offline-client="([^"]*)"/);
+    const user = html.match(/data-offline-user="([^"]*)"/);
     await store({
       url: request.url,
       body: new URLSearchParams(form).toString(),
       kind: form.get("kind") === "visit" ? "Visit" : "Call",
       client: about ? decode(about[1]) : "",
+      user: user ? user[1] : "",
       concern,
       savedAt: new Date().toISOString(),
       state: "waiting",
@@ -163,26 +183,34 @@ async function postOrQueue(request) {
 
 let sending = null;
 
-function sendQueue() {
-  sending ??= sendWaiting().finally(() => {
+// From a volunteer's page: who is signed in, and the page's own CSRF token (a new sign-in
+// gives a new one). From Background Sync: nothing, and only what waits in the present sign-in.
+function sendQueue({ user, csrf }) {
+  sending ??= sendWaiting(user, csrf).finally(() => {
     sending = null;
   });
   return sending;
 }
 
-async function sendWaiting() {
+async function sendWaiting(user, csrf) {
   let sent = 0;
   for (const entry of await entries()) {
-    if (entry.state !== "waiting") continue;
+    // "held": the sign-in ended before it was sent; only the same person, signed in again,
+    // sends it. Nobody else's sign-in ever sends it.
+    const mine = user && entry.user === user;
+    if (!(entry.state === "waiting" || (entry.state === "held" && mine))) continue;
+    if (user && !mine) continue;
+    const body = new URLSearchParams(entry.body);
+    if (mine && csrf) body.set("csrfmiddlewaretoken", csrf);
     let response;
     try {
-      response = await fetch(entry.url, {
-        method: "POST",
-        body: new URLSearchParams(entry.body),
-        credentials: "same-origin",
-      });
+      response = await post(entry.url, body);
     } catch {
       break; // Still no signal: everything waits.
+    }
+    if (new URL(response.url).pathname === SIGN_IN) {
+      await store({ ...entry, state: "held" });
+      continue;
     }
     const refusal = await refused(entry, response);
     if (refusal === null) {
@@ -195,13 +223,22 @@ async function sendWaiting() {
   await announce(sent);
 }
 
+// A server error (busy, restarting) is tried again twice, a second and then three apart;
+// after that the entry waits for the next page or the next time the phone comes online.
+async function post(url, body) {
+  let response;
+  for (const pause of [1000, 3000, 0]) {
+    response = await fetch(url, { method: "POST", body, credentials: "same-origin" });
+    if (response.status < 500 || !pause) break;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+  return response;
+}
+
 // null: saved. A message: refused, and why. undefined: try again later (the server's fault).
 async function refused(entry, response) {
   const landed = new URL(response.url);
   if (response.status >= 500) return undefined;
-  if (landed.pathname === SIGN_IN) {
-    return "You were signed out before this could be sent.";
-  }
   if (response.status === 404) {
     return "This client is no longer on your list: their support may have ended, or you no longer support them.";
   }

@@ -4,6 +4,8 @@
 // someone signed out (body[data-offline-clear]) it deletes everything kept on the phone.
 
 const body = document.body;
+const DATABASE = "aligns-offline";
+const SIGNING_OUT = "aligns-signing-out";
 const URGENT =
   "Your concern has not reached the coordinators. If it is urgent, phone your coordinator " +
   "now. If someone is in danger, call 999.";
@@ -14,6 +16,9 @@ if (body.dataset.offlineClear !== undefined) {
   start();
 }
 
+// Signed out: the pages kept go. What is still unsent goes too when the person pressed
+// "Sign out" (warned first); when their sign-in simply ended, it is held for them to send once
+// they sign in again (no one else's sign-in sends it), and this page says so.
 async function forget() {
   for (const name of await caches.keys()) await caches.delete(name);
   if (navigator.serviceWorker) {
@@ -21,7 +26,45 @@ async function forget() {
       await registration.unregister();
     }
   }
-  indexedDB.deleteDatabase("aligns-offline");
+  const pressed = sessionStorage.getItem(SIGNING_OUT);
+  sessionStorage.removeItem(SIGNING_OUT);
+  const databases = await indexedDB.databases();
+  if (!databases.some((database) => database.name === DATABASE)) return;
+  const held = pressed ? 0 : await holdAll();
+  if (held) {
+    const notice = document.querySelector("[data-offline-held]");
+    if (notice) notice.hidden = false;
+  } else {
+    indexedDB.deleteDatabase(DATABASE);
+  }
+}
+
+function holdAll() {
+  return new Promise((resolve, reject) => {
+    const opening = indexedDB.open(DATABASE);
+    opening.onerror = () => reject(opening.error);
+    opening.onsuccess = () => {
+      const db = opening.result;
+      if (!db.objectStoreNames.contains("queue")) {
+        db.close();
+        resolve(0);
+        return;
+      }
+      const transaction = db.transaction("queue", "readwrite");
+      const queue = transaction.objectStore("queue");
+      const reading = queue.getAll();
+      reading.onsuccess = () => {
+        for (const entry of reading.result) {
+          if (entry.state === "waiting") queue.put({ ...entry, state: "held" });
+        }
+      };
+      transaction.oncomplete = () => {
+        db.close();
+        resolve(reading.result.length);
+      };
+      transaction.onerror = () => reject(transaction.error);
+    };
+  });
 }
 
 function start() {
@@ -43,9 +86,9 @@ function start() {
     if (!controlled && !savedAt) {
       registration.active.postMessage({ type: "keep", url: window.location.href });
     }
-    registration.active.postMessage({ type: "send" });
+    registration.active.postMessage(sendMessage());
   });
-  window.addEventListener("online", () => post({ type: "send" }));
+  window.addEventListener("online", () => post(sendMessage()));
   guardSignOut();
 }
 
@@ -57,11 +100,19 @@ function guardSignOut() {
   const warning = document.querySelector("[data-offline-sign-out]");
   if (!form || !warning) return;
   form.addEventListener("submit", (event) => {
-    if (!unsent || !warning.hidden) return;
+    if (!unsent || !warning.hidden) {
+      sessionStorage.setItem(SIGNING_OUT, "1");
+      return;
+    }
     event.preventDefault();
     warning.hidden = false;
     warning.closest("[data-offline-status]").scrollIntoView();
   });
+}
+
+function sendMessage() {
+  const csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return { type: "send", user: body.dataset.offlineUser, csrf: csrf ? csrf.value : "" };
 }
 
 function post(message) {
@@ -85,13 +136,14 @@ function showSaved(what) {
 
 let sentSoFar = 0;
 
-function showQueue({ entries, sent }) {
+function showQueue({ entries: everyones, sent }) {
   const status = document.querySelector("[data-offline-status]");
   if (!status) return;
+  const entries = everyones.filter((entry) => entry.user === body.dataset.offlineUser);
   sentSoFar += sent;
   unsent = entries.length;
   if (!unsent) status.querySelector("[data-offline-sign-out]").hidden = true;
-  const waiting = entries.filter((entry) => entry.state === "waiting");
+  const waiting = entries.filter((entry) => entry.state === "waiting" || entry.state === "held");
   const refused = entries.filter((entry) => entry.state === "refused");
   const heading = status.querySelector("[data-offline-heading]");
   const list = status.querySelector("[data-offline-list]");

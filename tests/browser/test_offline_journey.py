@@ -12,9 +12,11 @@ import re
 import time
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from aligns.accounts.demo import DEMO_PASSWORD
 from tests.browser.support import PHONE, assert_accessible, sign_in, sign_out
 from tests.browser.test_concern_journey import (
     COORDINATOR,
@@ -262,3 +264,51 @@ def test_a_concern_the_server_refuses_stays_on_the_phone_saying_why_until_dismis
     expect(status).to_be_hidden()
     assert Concern.objects.count() == concerns_before
     sign_out(page, live_server)  # with nothing waiting, at the first press
+
+
+@pytest.mark.parametrize("viewport", [PHONE])
+def test_a_call_whose_sign_in_ended_before_it_was_sent_is_sent_once_they_sign_in_again(
+    page, live_server, demo_users
+):
+    episode = doreen().support_episodes.open().get()
+    today_path = reverse("visits:today")
+    log_path = reverse("visits:log", args=[episode.pk])
+    contacts_before = Contact.objects.filter(episode=episode).count()
+    sign_in(page, live_server, VOLUNTEER, today_path)
+    wait_until_kept(page, today_path, log_path)
+
+    page.context.set_offline(True)
+    client_card(page, GIVEN_NAME).get_by_role(
+        "link", name=f"Log a call or visit with {GIVEN_NAME}", exact=True
+    ).click()
+    radio(page, "Did you speak with them?", "Yes").check()
+    page.get_by_label("How long, in minutes?").fill("10")
+    page.get_by_label("Notes (optional)", exact=True).fill(CALL_NOTE)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
+    status = page.locator("[data-offline-status]")
+    expect(status.get_by_role("heading")).to_have_text("Waiting to send (1)")
+
+    # A long visit without signal: the sign-in times out.
+    Session.objects.all().delete()
+    page.context.set_offline(False)
+    page.goto(live_server.url + today_path)
+    page.wait_for_url(re.compile(re.escape(live_server.url + reverse("login"))))
+    held = page.get_by_text("Something you logged without signal has not been sent yet.")
+    expect(held).to_be_visible()
+    wait_for(page, "async () => (await caches.keys()).length === 0")
+    assert kept(page)["databases"] == ["aligns-offline"]
+    assert Contact.objects.filter(episode=episode).count() == contacts_before
+
+    page.get_by_label("Email address").fill(VOLUNTEER)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
+    expect(status.get_by_role("heading")).to_have_text("Sent")
+    assert [c.notes for c in Contact.objects.filter(episode=episode).order_by("pk")][
+        contacts_before:
+    ] == [CALL_NOTE]
+
+    sign_out(page, live_server)
+    wait_for(page, "async () => (await indexedDB.databases()).length === 0")
+    assert kept(page) == {"caches": [], "databases": []}
