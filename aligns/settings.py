@@ -230,6 +230,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "manifest-src": [SELF],
+        # The volunteer's offline worker (visits.views.offline_worker); said outright rather
+        # than left to fall back on script-src.
+        "worker-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],

@@ -6,6 +6,8 @@ app_name = "visits"
 
 urlpatterns = [
     path("today/", views.today, name="today"),
+    path("offline-worker.js", views.offline_worker, name="offline_worker"),
+    path("manifest.webmanifest", views.offline_manifest, name="manifest"),
     path("episodes/", views.board, name="board"),
     path("alerts/", views.work_queue, name="work_queue"),
     path("alerts/<int:pk>/acknowledge/", views.alert_ack, name="alert_ack"),

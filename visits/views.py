@@ -1,15 +1,21 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from aligns.accounts.models import Role
 from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record, access_log_record_all
 from aligns.audit.sharing import sharing_record
@@ -80,6 +86,59 @@ from visits.services import (
 )
 from volunteers.matching import WEIGHTS
 from volunteers.models import Volunteer
+
+# --- Volunteers without signal (static/js/offline-worker.js) ------------------------------
+
+# The header marking a page the volunteer's phone may keep a copy of; the worker keeps no other.
+OFFLINE_HEADER = "X-Aligns-Offline"
+OFFLINE_SCOPE = "/visits/"
+
+
+def _volunteer_page(request, template, context):
+    """Render one of the volunteer's own pages that work without signal (Today, the log form):
+    for a volunteer it starts the offline worker and, shown fresh (not a form sent back with
+    errors), is marked for the worker to keep. Coordinators see the same pages, never kept."""
+    offline = request.user.role == Role.VOLUNTEER
+    response = render(request, template, {**context, "offline_page": offline})
+    if offline and request.method == "GET":
+        response[OFFLINE_HEADER] = "volunteer"
+    return response
+
+
+@login_not_required  # nothing personal in it, and a browser updates it without cookies
+@require_GET
+def offline_worker(request):
+    """The offline worker, served from /visits/ rather than /static/ so that it may look after
+    the volunteer's pages there; never cached for long, so a new version reaches phones."""
+    script = Path(finders.find("js/offline-worker.js")).read_text(encoding="utf-8")
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = OFFLINE_SCOPE
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_not_required  # browsers fetch a manifest without cookies
+@require_GET
+def offline_manifest(request):
+    """What a phone needs to add ALIGNS to its home screen, opening on Today."""
+    name = settings.ALIGNS_SERVICE_NAME
+    manifest = {
+        "name": name,
+        "short_name": name,
+        "description": "Log your calls and visits, with or without signal.",
+        "start_url": reverse("visits:today"),
+        "scope": OFFLINE_SCOPE,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#005eb8",
+        "icons": [
+            {"src": static(f"images/icon-{px}.png"), "sizes": f"{px}x{px}", "type": "image/png"}
+            for px in (192, 512)
+        ],
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @permission_required(Permission.VIEW_TODAY, raise_exception=True)
@@ -154,7 +213,7 @@ def today(request):
         by=request.user, subjects=[row["episode"].client for row in rows], request=request
     )
     offers = _my_offers(request).count()
-    return render(request, "visits/today.html", {"rows": rows, "offers": offers})
+    return _volunteer_page(request, "visits/today.html", {"rows": rows, "offers": offers})
 
 
 @permission_required(Permission.LOG_CONTACT, raise_exception=True)
@@ -212,7 +271,7 @@ def contact_new(request, pk):
                 messages.success(request, thanks if done_now else ALREADY_DONE)
             return redirect(url)
     access_log_record(by=request.user, subject=episode.client, request=request)
-    return render(
+    return _volunteer_page(
         request,
         "visits/contact_form.html",
         {"form": form, "episode": episode, "submission": form_token(request)},

@@ -262,6 +262,10 @@ ACCESS = {
     "visits:offer_decline": Access(ok=roles(VOLUNTEER), kwargs=pk("offer")),
     # visits
     "visits:today": Access(ok=roles(VOLUNTEER)),
+    # What a phone needs to keep a volunteer's pages offline: nothing personal, fetched by
+    # the browser without cookies.
+    "visits:offline_worker": Access(public=(200, 200)),
+    "visits:manifest": Access(public=(200, 200)),
     # Scheme A's volunteer is offered the "offered" client: only they see it.
     "visits:offers": Access(ok=roles(VOLUNTEER)),
     "visits:board": Access(ok=STAFF),

@@ -94,6 +94,9 @@ PUBLIC_PATHS |= {
     "ask-for-an-account/sent/",
     "ask-for-an-account/confirm/<str:token>/",
 }
+# What a phone needs to keep a volunteer's pages offline (nothing personal; fetched without
+# cookies).
+PUBLIC_PATHS |= {"visits/offline-worker.js", "visits/manifest.webmanifest"}
 
 
 def _example_path(route):
