@@ -97,7 +97,7 @@ clean:
 
 ## messages: gather the strings marked for translation into locale/cy/LC_MESSAGES/django.po
 ## (translate the new ones there, docs/welsh.md), then compile them for the app to use
-I18N_IGNORE := --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*' --ignore='mutants/*' --ignore='test-artifacts/*'
+I18N_IGNORE := --ignore='tests/*' --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*' --ignore='mutants/*' --ignore='test-artifacts/*'
 messages: install
 	$(BIN)/python manage.py makemessages -l cy --no-obsolete --add-location=file $(I18N_IGNORE)
 	$(BIN)/python manage.py compilemessages -l cy $(I18N_IGNORE)
