@@ -109,7 +109,7 @@ def pseudo_locale(monkeypatch):
 
 def unmarked_words(html, data=()):
     """Words of visible text (and of labels a screen reader reads) outside the markers."""
-    body = html.split("<body", 1)[1]
+    body = re.split(r"<body[^>]*>", html, maxsplit=1)[1]
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
     spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
     text = re.sub(r"<[^>]+>", " ", body) + " " + spoken
