@@ -862,15 +862,19 @@ class _SchemeBuilder:
                 due += week
                 number += 1
             if is_open and rng.random() < PLANNED_VISIT_SHARE:
+                visit_due = self.now + timedelta(hours=rng.uniform(2, 240))
                 calls.append(
                     (
                         {
                             "episode_id": episode.pk,
                             "kind": CallKind.VISIT,
-                            "due_at": self.now + timedelta(hours=rng.uniform(2, 240)),
+                            "due_at": visit_due,
                             "status": CallStatus.PENDING,
                             "is_first": False,
-                            "reminded_at": None,
+                            # As for calls: the reminder sweep has had every visit due by tonight.
+                            "reminded_at": min(visit_due - timedelta(hours=12), self.now)
+                            if visit_due <= end_of_today
+                            else None,
                             "overdue_at": None,
                             "planned_by_id": rng.choice(self.coordinators),
                         },
