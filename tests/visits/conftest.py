@@ -55,3 +55,15 @@ def make_active_episode(scheme, coordinator):
         return episode
 
     return make
+
+
+# Most support pages' tests start on Monday 2 November 2026, the client home that day.
+MONDAY = at(2026, 11, 2, 8, 0)
+
+
+@pytest.fixture
+def episode(make_active_episode):
+    """An episode whose client went home on Monday 2 November 2026, accepted that morning. (A
+    test module may define its own `episode`, which then takes the place of this one.)"""
+    with time_machine.travel(MONDAY, tick=False):
+        return make_active_episode(went_home=datetime.date(2026, 11, 2))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from aligns.accounts.models import Role
 from aligns.outbox.models import Message, MessageStatus
 from tests.factories import CoordinatorFactory
-from tests.visits.conftest import at
+from tests.visits.conftest import MONDAY, at
 from tests.visits.test_visit_hold import sign_off_low_risk
 from visits.models import (
     Alert,
@@ -24,14 +24,6 @@ from visits.models import (
 from visits.services import concern_raise
 from visits.sweeps import sweep_overdue
 from volunteers.models import Volunteer
-
-MONDAY = at(2026, 11, 2, 8, 0)
-
-
-@pytest.fixture
-def episode(make_active_episode):
-    with time_machine.travel(MONDAY, tick=False):
-        return make_active_episode(went_home=datetime.date(2026, 11, 2))
 
 
 def supporting(episode, user, status="accepted"):

@@ -1,25 +1,16 @@
 """The log form: a concern's questions show only once "I am worried about them" is ticked."""
 
-import datetime
-
-import pytest
 import time_machine
 from django.urls import reverse
 
 from aligns.accounts.models import Role
 from tests.aligns.test_nhsuk_forms import parse
 from tests.visits.conftest import at
-from tests.visits.test_episode_pages import MONDAY, log_data, supporting
+from tests.visits.test_episode_pages import log_data, supporting
 from visits.models import Concern
 
 THURSDAY = at(2026, 11, 5, 9, 0)
 CONCERN_FIELDS = ("id_concern_category", "id_concern_urgency_0", "id_concern_description")
-
-
-@pytest.fixture
-def episode(make_active_episode):
-    with time_machine.travel(MONDAY, tick=False):
-        return make_active_episode(went_home=datetime.date(2026, 11, 2))
 
 
 def as_volunteer(client, episode, make_user):

@@ -14,14 +14,7 @@ from tests.visits.conftest import at
 from visits.models import Alert, Assignment, Concern, Contact
 from volunteers.models import Volunteer
 
-MONDAY = at(2026, 11, 2, 8, 0)
 BOOKKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
-
-
-@pytest.fixture
-def episode(make_active_episode):
-    with time_machine.travel(MONDAY, tick=False):
-        return make_active_episode(went_home=datetime.date(2026, 11, 2))
 
 
 @pytest.fixture
