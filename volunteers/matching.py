@@ -72,11 +72,15 @@ class Candidate:
 
     @property
     def strength(self):
-        return next(words for least, words, _ in STRENGTHS if self.share >= least)
+        return self._band[1]
 
     @property
     def strength_colour(self):
-        return next(colour for least, _, colour in STRENGTHS if self.share >= least)
+        return self._band[2]
+
+    @property
+    def _band(self):
+        return next(band for band in STRENGTHS if self.share >= band[0])
 
 
 @dataclass(frozen=True)

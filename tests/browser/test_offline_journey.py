@@ -75,6 +75,21 @@ def kept(page):
     return page.evaluate(KEPT)
 
 
+def log_a_worry(page, *, minutes, notes=None):
+    """On the log form: spoke with them, for `minutes`, worried they are not coping (urgent)."""
+    radio(page, "Did you speak with them?", "Yes").check()
+    page.get_by_label("How long, in minutes?").fill(minutes)
+    if notes:
+        page.get_by_label("Notes (optional)", exact=True).fill(notes)
+    worried = page.get_by_label("I am worried about them: raise a concern")
+    if not worried.is_checked():
+        worried.check()
+    page.get_by_label("What kind of worry?").select_option(label="Not coping at home")
+    radio(page, "How urgent?", "Needs action today").check()
+    page.get_by_label("What happened?").fill(WHAT_HAPPENED)
+    page.get_by_role("button", name="Save").click()
+
+
 @pytest.mark.parametrize("viewport", [PHONE])
 def test_a_volunteer_logs_a_call_and_a_concern_without_signal_and_both_arrive_once(
     page, live_server, demo_users, screenshot
@@ -115,16 +130,7 @@ def test_a_volunteer_logs_a_call_and_a_concern_without_signal_and_both_arrive_on
     card.get_by_role("link", name=f"Raise a concern about {GIVEN_NAME}", exact=True).click()
     expect(page.get_by_text(OFFLINE_NOTICE)).to_be_visible()
     radio(page, "What was it?", "Home visit").check()
-    radio(page, "Did you speak with them?", "Yes").check()
-    page.get_by_label("How long, in minutes?").fill("45")
-    page.get_by_label("Notes (optional)", exact=True).fill(CONCERN_NOTE)
-    worried = page.get_by_label("I am worried about them: raise a concern")
-    if not worried.is_checked():
-        worried.check()
-    page.get_by_label("What kind of worry?").select_option(label="Not coping at home")
-    radio(page, "How urgent?", "Needs action today").check()
-    page.get_by_label("What happened?").fill(WHAT_HAPPENED)
-    page.get_by_role("button", name="Save").click()
+    log_a_worry(page, minutes="45", notes=CONCERN_NOTE)
 
     page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
     urgent = page.locator("[data-offline-saved=concern]")
@@ -219,15 +225,7 @@ def test_a_concern_the_server_refuses_stays_on_the_phone_saying_why_until_dismis
     page.context.set_offline(True)
     card = client_card(page, GIVEN_NAME)
     card.get_by_role("link", name=f"Raise a concern about {GIVEN_NAME}", exact=True).click()
-    radio(page, "Did you speak with them?", "Yes").check()
-    page.get_by_label("How long, in minutes?").fill("5")
-    worried = page.get_by_label("I am worried about them: raise a concern")
-    if not worried.is_checked():
-        worried.check()
-    page.get_by_label("What kind of worry?").select_option(label="Not coping at home")
-    radio(page, "How urgent?", "Needs action today").check()
-    page.get_by_label("What happened?").fill(WHAT_HAPPENED)
-    page.get_by_role("button", name="Save").click()
+    log_a_worry(page, minutes="5")
     page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
     status = page.locator("[data-offline-status]")
     expect(status.get_by_role("heading")).to_have_text("Waiting to send (1)")

@@ -14,6 +14,8 @@ from tests.volunteers.conftest import (  # noqa: F401
     mandatory_course,
     postcodes,
 )
+from visits.models import Assignment
+from volunteers.models import Volunteer
 
 LONDON = timezone.get_default_timezone()
 
@@ -67,3 +69,14 @@ def episode(make_active_episode):
     test module may define its own `episode`, which then takes the place of this one.)"""
     with time_machine.travel(MONDAY, tick=False):
         return make_active_episode(went_home=datetime.date(2026, 11, 2))
+
+
+def supporting(episode, user, status="accepted"):
+    """`user` as the volunteer Vera, assigned to `episode` (accepted unless `status` says)."""
+    volunteer = Volunteer.objects.create(
+        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA"
+    )
+    Assignment.objects.create(
+        episode=episode, volunteer=volunteer, status=status, offered_by=episode.opened_by
+    )
+    return volunteer

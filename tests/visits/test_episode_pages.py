@@ -10,7 +10,7 @@ from django.utils import timezone
 from aligns.accounts.models import Role
 from aligns.outbox.models import Message, MessageStatus
 from tests.factories import CoordinatorFactory
-from tests.visits.conftest import MONDAY, at
+from tests.visits.conftest import MONDAY, at, supporting
 from tests.visits.test_visit_hold import sign_off_low_risk
 from visits.models import (
     Alert,
@@ -24,16 +24,6 @@ from visits.models import (
 from visits.services import concern_raise
 from visits.sweeps import sweep_overdue
 from volunteers.models import Volunteer
-
-
-def supporting(episode, user, status="accepted"):
-    volunteer = Volunteer.objects.create(
-        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA"
-    )
-    Assignment.objects.create(
-        episode=episode, volunteer=volunteer, status=status, offered_by=episode.opened_by
-    )
-    return volunteer
 
 
 def log_data(**changes):

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from aligns.accounts.models import Role
 from tests.aligns.test_nhsuk_forms import parse
-from tests.visits.conftest import at
-from tests.visits.test_episode_pages import log_data, supporting
+from tests.visits.conftest import at, supporting
+from tests.visits.test_episode_pages import log_data
 from visits.models import Concern
 
 THURSDAY = at(2026, 11, 5, 9, 0)

@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 
 from aligns.accounts.models import Role
-from visits.models import Assignment
+from tests.visits.conftest import supporting
 from visits.views import OFFLINE_HEADER
-from volunteers.models import Volunteer
 
 
 @pytest.fixture
@@ -22,12 +21,7 @@ def episode(make_active_episode):
 @pytest.fixture
 def volunteer(episode, make_user):
     user = make_user(Role.VOLUNTEER)
-    profile = Volunteer.objects.create(
-        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA"
-    )
-    Assignment.objects.create(
-        episode=episode, volunteer=profile, status="accepted", offered_by=episode.opened_by
-    )
+    supporting(episode, user)
     return user
 
 

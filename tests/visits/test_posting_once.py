@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from aligns.accounts.models import Role
 from referrals.models import Referral
-from tests.visits.conftest import at
-from visits.models import Alert, Assignment, Concern, Contact
-from volunteers.models import Volunteer
+from tests.visits.conftest import at, supporting
+from visits.models import Alert, Concern, Contact
 
 BOOKKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 
@@ -20,12 +19,7 @@ BOOKKEEPING = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 @pytest.fixture
 def volunteer(episode, make_user):
     user = make_user(Role.VOLUNTEER)
-    profile = Volunteer.objects.create(
-        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA"
-    )
-    Assignment.objects.create(
-        episode=episode, volunteer=profile, status="accepted", offered_by=episode.opened_by
-    )
+    supporting(episode, user)
     return user
 
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 from aligns.accounts.models import Role
 from aligns.dates import date_at
 from tests.aligns.test_nhsuk_forms import parse
-from tests.visits.conftest import MONDAY, at
-from tests.visits.test_episode_pages import supporting
+from tests.visits.conftest import MONDAY, at, supporting
 from tests.visits.test_visit_hold import sign_off_low_risk
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
