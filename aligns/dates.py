@@ -7,6 +7,7 @@ from datetime import datetime
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -16,12 +17,14 @@ def time_of_day(moment):
     if isinstance(moment, datetime) and timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     if (moment.hour, moment.minute) == (0, 0):
-        return "midnight"
+        return pgettext("time of day", "midnight")
     if (moment.hour, moment.minute) == (12, 0):
-        return "midday"
+        return pgettext("time of day", "midday")
     hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+    clock = f"{hour}:{moment.minute:02d}" if moment.minute else f"{hour}"
+    if moment.hour < 12:
+        return pgettext("time of day, before midday", "%(clock)sam") % {"clock": clock}
+    return pgettext("time of day, after midday", "%(clock)spm") % {"clock": clock}
 
 
 @register.filter(name="time_of_day")
@@ -36,4 +39,7 @@ def date_at(moment, date_format="j F Y"):
         return ""
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return f"{date_filter(moment, date_format)} at {time_of_day(moment)}"
+    return pgettext("a day and a time of day", "%(day)s at %(time)s") % {
+        "day": date_filter(moment, date_format),
+        "time": time_of_day(moment),
+    }

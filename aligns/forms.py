@@ -28,6 +28,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from aligns import weekly_grid
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
@@ -92,7 +93,11 @@ class DateInput(forms.MultiWidget):
     """
 
     nhsuk_date_input = True  # the nhsuk pack's field.html looks for this
-    part_labels = {"day": "Day", "month": "Month", "year": "Year"}
+    part_labels = {
+        "day": pgettext_lazy("date input", "Day"),
+        "month": pgettext_lazy("date input", "Month"),
+        "year": pgettext_lazy("date input", "Year"),
+    }
     part_widths = {"day": 2, "month": 2, "year": 4}
 
     def __init__(self, attrs=None, autocomplete=None):
@@ -136,11 +141,17 @@ class DateField(forms.MultiValueField):
 
     widget = DateInput
     default_error_messages = {
-        "required": "Enter the %(name)s",
-        "incomplete": "%(Name)s must include a %(missing)s",
-        "invalid": "%(Name)s must be a real date",
-        "year_length": "Year must include 4 numbers",
-        "year_range": f"Year must be between {EARLIEST_YEAR} and {LATEST_YEAR}",
+        "required": gettext_lazy("Enter the %(name)s"),
+        "incomplete": gettext_lazy("%(Name)s must include a %(missing)s"),
+        "invalid": gettext_lazy("%(Name)s must be a real date"),
+        "year_length": gettext_lazy("Year must include 4 numbers"),
+        "year_range": gettext_lazy("Year must be between %(earliest)s and %(latest)s"),
+    }
+    # The parts named in "must include a month", "must include a day and year".
+    part_names = {
+        "day": pgettext_lazy("date input, missing part", "day"),
+        "month": pgettext_lazy("date input, missing part", "month"),
+        "year": pgettext_lazy("date input, missing part", "year"),
     }
 
     def __init__(self, *, error_label=None, **kwargs):
@@ -148,12 +159,21 @@ class DateField(forms.MultiValueField):
         fields = tuple(forms.CharField() for _ in _PARTS)
         super().__init__(fields, **kwargs)
 
+    def _parts_named(self, parts):
+        """ "month", or "day and year" (two are missing at most: three is "required")."""
+        names = [self.part_names[part] for part in parts]
+        if len(names) == 2:
+            return gettext("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+        return "".join(str(name) for name in names)
+
     def _params(self, missing=()):
-        name = lower_first(str(self.error_label or self.label or "date"))
+        name = lower_first(str(self.error_label or self.label or gettext("date")))
         return {
             "name": name,
             "Name": name[:1].upper() + name[1:],
-            "missing": " and ".join(missing),
+            "missing": self._parts_named(missing),
+            "earliest": EARLIEST_YEAR,
+            "latest": LATEST_YEAR,
         }
 
     def compress(self, data_list):

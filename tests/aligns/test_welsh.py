@@ -3,17 +3,11 @@ public pages offer a switch; the pages marked for translation show no English wo
 a translator could not reach (a pseudo-locale wraps every translated string in markers, and
 any English word outside them fails the test)."""
 
-import re
-
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import UserFactory
-
-# Words that are not English to translate: the service's name, and the names of the two
-# languages, each written in its own language (the switch, the account page's choice).
-NOT_TO_TRANSLATE = {"ALIGNS", "Cymraeg", "English", "Language", "Iaith"}
+from tests.i18n import unmarked_words, wrap_translations
 
 
 def test_a_person_who_chooses_welsh_sees_their_pages_in_welsh(client, volunteer):
@@ -87,36 +81,12 @@ def test_the_switch_keeps_a_signed_in_persons_choice_on_their_account(client, vo
     assert volunteer.preferred_language == "cy"
 
 
-# --- Every string marked: the pseudo-locale ---------------------------------------------
-
-OPEN, CLOSE = "⟦", "⟧"
+# --- Every string marked: the pseudo-locale (tests/i18n.py) -----------------------------
 
 
 @pytest.fixture
 def pseudo_locale(monkeypatch):
-    """Every string looked up for translation comes back wrapped in markers."""
-    trans = translation._trans
-
-    def wrap(function):
-        def wrapped(*args, **kwargs):
-            return f"{OPEN}{function(*args, **kwargs)}{CLOSE}"
-
-        return wrapped
-
-    for name in ("gettext", "pgettext", "ngettext", "npgettext"):
-        monkeypatch.setattr(trans, name, wrap(getattr(trans, name)))
-
-
-def unmarked_words(html, data=()):
-    """Words of visible text (and of labels a screen reader reads) outside the markers."""
-    body = re.split(r"<body[^>]*>", html, maxsplit=1)[1]
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
-    spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
-    text = re.sub(r"<[^>]+>", " ", body) + " " + spoken
-    text = re.sub(re.escape(OPEN) + r".*?" + re.escape(CLOSE), " ", text, flags=re.S)
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
-    known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
-    return sorted({word for word in words if word not in known})
+    wrap_translations(monkeypatch)
 
 
 PUBLIC_PAGES = [

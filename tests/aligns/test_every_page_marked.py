@@ -1,0 +1,196 @@
+"""Every page of the project, as each person who may see it sees it, in the pseudo-locale:
+no English word outside the translation markers (tests/i18n.py), so that a translator working
+from `make messages` can reach every word, and a new page cannot forget to mark its words.
+
+The pages are the access matrix's (tests/aligns/test_access_matrix.py): every URL a person may
+GET, filled in from scheme A's records, as each role it is for; forms are also sent empty, so
+their error messages are checked too. The records' own words (names, notes, the catalogues)
+are the people's, not for translating (`data_words()`).
+"""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.aligns.test_access_matrix import (
+    ACCESS,
+    ANONYMOUS,
+    OURS,
+    URLS,
+    expected,
+    worlds,  # noqa: F401 (the fixture)
+)
+from tests.i18n import data_words, unmarked_words, wrap_translations
+
+# Pages not checked here, with why. Nothing else may be left out.
+NOT_PAGES = {
+    "healthz": "a status word for the load balancer, not a page",
+    "records:subject_access_pdf": "a PDF download",
+    "reports:export_download": "a file download (the exports' words: tests/reports)",
+    "visits:manifest": "the home-screen app's manifest (JSON): its name is the service's",
+    "visits:offline_worker": "the offline worker's script: it shows no words of its own",
+}
+
+# Pages whose words are still being marked: each an xfail(strict=True), so marking a page
+# makes its case pass and this test fail until the page is taken off the list.
+STILL_TO_MARK = {
+    "accounts:account_request_decline|coordinator",
+    "accounts:account_request_decline|manager",
+    "accounts:account_request_review|coordinator",
+    "accounts:account_request_review|manager",
+    "accounts:account_requests|coordinator",
+    "accounts:account_requests|manager",
+    "accounts:invite_accept|anonymous",
+    "accounts:team_invite|coordinator",
+    "accounts:team_invite|manager",
+    "accounts:team_list|coordinator",
+    "accounts:team_list|manager",
+    "accounts:team_member_deactivate|coordinator",
+    "accounts:team_member_deactivate|manager",
+    "accounts:team_member_detail|coordinator",
+    "accounts:team_member_detail|manager",
+    "accounts:team_member_role|coordinator",
+    "accounts:team_member_role|manager",
+    "clients:assessment_edit|coordinator",
+    "clients:assessment|coordinator",
+    "clients:assessment|manager",
+    "clients:consent|coordinator",
+    "clients:edit|coordinator",
+    "clients:goal_new|coordinator",
+    "clients:goal_review|coordinator",
+    "clients:list|coordinator",
+    "clients:list|manager",
+    "clients:measure_new|coordinator",
+    "clients:reassessment|coordinator",
+    "help|coordinator",
+    "help|manager",
+    "help|organisation_manager",
+    "help|volunteer",
+    "help|ward_staff",
+    "outbox:messages|manager",
+    "records:access_log|manager",
+    "records:audit|manager",
+    "records:client|coordinator",
+    "records:client|manager",
+    "records:history|manager",
+    "records:sharing_log|manager",
+    "records:subject_access|coordinator",
+    "records:subject_access|manager",
+    "records:volunteers|coordinator",
+    "records:volunteers|manager",
+    "records:volunteer|coordinator",
+    "records:volunteer|manager",
+    "referrals:check_nhs_number|ward_staff",
+    "referrals:create|ward_staff",
+    "referrals:decline|coordinator",
+    "referrals:detail|coordinator",
+    "referrals:detail|ward_staff",
+    "referrals:discharge|coordinator",
+    "referrals:discharge|ward_staff",
+    "referrals:fhir|coordinator",
+    "referrals:queue|coordinator",
+    "referrals:ward_list|ward_staff",
+    "referrals:withdraw|ward_staff",
+    "reports:dashboard|manager",
+    "reports:export_status|manager",
+    "reports:organisation_scheme|organisation_manager",
+    "reports:organisation|organisation_manager",
+    "reports:report|coordinator",
+    "reports:report|manager",
+    "reports:settings|manager",
+    "visits:board|coordinator",
+    "visits:board|manager",
+    "visits:close|coordinator",
+    "visits:concern_sent|volunteer",
+    "visits:concern|coordinator",
+    "visits:concern|manager",
+    "visits:directory|coordinator",
+    "visits:directory|manager",
+    "visits:episode|coordinator",
+    "visits:episode|manager",
+    "visits:extend|coordinator",
+    "visits:log|coordinator",
+    "visits:log|volunteer",
+    "visits:match|coordinator",
+    "visits:offer_decline|volunteer",
+    "visits:offer_withdraw|coordinator",
+    "visits:offers|volunteer",
+    "visits:onward_new|coordinator",
+    "visits:readmit|coordinator",
+    "visits:return_home|coordinator",
+    "visits:service_edit|coordinator",
+    "visits:service_new|coordinator",
+    "visits:share_summary|coordinator",
+    "visits:today|volunteer",
+    "visits:visit_new|coordinator",
+    "visits:visit_new|volunteer",
+    "visits:work_queue|coordinator",
+    "visits:work_queue|manager",
+    "volunteers:availability|volunteer",
+    "volunteers:dbs|coordinator",
+    "volunteers:edit|coordinator",
+    "volunteers:invite|coordinator",
+    "volunteers:me|volunteer",
+    "volunteers:new|coordinator",
+    "volunteers:reference|coordinator",
+    "volunteers:stage|coordinator",
+    "volunteers:training|coordinator",
+}
+
+
+def pages():
+    for name in sorted(URLS):
+        access = ACCESS.get(name)
+        if access is None or name in NOT_PAGES:
+            continue  # unclassified: test_every_url_is_classified says so
+        if access.public is not None:
+            if access.public[0] == 200:
+                yield _case(name, ANONYMOUS)
+            continue
+        for role in sorted(access.ok):
+            if expected(access, role, "GET") == 200:
+                yield _case(name, role)
+
+
+def _case(name, who):
+    case = f"{name}|{who}"
+    marks = pytest.mark.xfail(strict=True, reason="still to mark") if case in STILL_TO_MARK else ()
+    return pytest.param(name, who, id=case, marks=marks)
+
+
+def test_every_page_still_to_mark_is_a_page():
+    cases = {param.id for param in pages()}
+    assert not STILL_TO_MARK - cases, "no such page, remove from STILL_TO_MARK"
+
+
+def _text(response):
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode("utf-8", errors="replace")
+
+
+@pytest.mark.parametrize(("name", "who"), pages())
+def test_every_word_of_the_page_is_marked_for_translation(
+    name,
+    who,
+    worlds,  # noqa: F811 (the fixture imported above)
+    client,
+    db,
+    monkeypatch,
+):
+    access = ACCESS[name]
+    ours = worlds[OURS]
+    if who != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = ours.sessions[who]
+    url = reverse(name, kwargs=access.kwargs(ours) if access.kwargs else None)
+    query = access.query(ours) if access.query else {}
+    data = data_words()
+    wrap_translations(monkeypatch)
+
+    shown = client.get(url, query)
+    sent_empty = client.post(url, {})
+
+    assert shown.status_code == 200
+    found = {"GET": unmarked_words(_text(shown), data)}
+    if sent_empty.status_code == 200 and "html" in sent_empty.get("Content-Type", ""):
+        found["POST"] = unmarked_words(_text(sent_empty), data)
+    assert not any(found.values()), f"unmarked words on {name} as {who}: {found}"

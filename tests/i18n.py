@@ -1,0 +1,65 @@
+"""Checking that every word a person reads can be translated.
+
+A pseudo-locale wraps each string looked up for translation in markers (⟦…⟧); any English
+word left outside them in a rendered page was typed into a template or the code without being
+marked, so a translator could never reach it. The people's own words (names, notes,
+addresses) are not for translating: `data_words()` collects them from the database.
+"""
+
+import html
+import re
+
+from django.apps import apps
+from django.db import connection, models
+from django.utils import translation
+
+OPEN, CLOSE = "⟦", "⟧"
+
+# Words that are not English to translate: the service's name, and the names of the two
+# languages, each written in its own language (the switch, the account page's choice).
+NOT_TO_TRANSLATE = {"ALIGNS", "Cymraeg", "English", "Language", "Iaith"}
+
+
+def wrap_translations(monkeypatch):
+    """From now on, every string looked up for translation comes back wrapped in markers."""
+    trans = translation._trans
+
+    def wrap(function):
+        def wrapped(*args, **kwargs):
+            return f"{OPEN}{function(*args, **kwargs)}{CLOSE}"
+
+        return wrapped
+
+    for name in ("gettext", "pgettext", "ngettext", "npgettext"):
+        monkeypatch.setattr(trans, name, wrap(getattr(trans, name)))
+
+
+def unmarked_words(page, data=()):
+    """Words of visible text (and of labels a screen reader reads) outside the markers."""
+    body = re.split(r"<body[^>]*>", page, maxsplit=1)[-1]
+    body = re.sub(r"<(script|style|template)\b.*?</\1>", " ", body, flags=re.S)
+    spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + spoken)
+    text = re.sub(re.escape(OPEN) + r".*?" + re.escape(CLOSE), " ", text, flags=re.S)
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
+    known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
+    return sorted({word for word in words if word not in known})
+
+
+def _free_text_fields(model):
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField) and not field.choices:
+            yield field.attname
+
+
+def data_words():
+    """Every value people typed or the records hold as free text: names, notes, addresses,
+    catalogue entries. Fields with choices are left out: their labels are for translating."""
+    values = []
+    tables = set(connection.introspection.table_names())
+    for model in apps.get_models():
+        fields = list(_free_text_fields(model))
+        if fields and model._meta.db_table in tables and not model._meta.proxy:
+            for row in model._default_manager.values_list(*fields):
+                values += [value for value in row if value]
+    return values
