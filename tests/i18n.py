@@ -40,7 +40,10 @@ def unmarked_words(page, data=()):
     body = re.sub(r"<(script|style|template)\b.*?</\1>", " ", body, flags=re.S)
     spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
     text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + spoken)
-    text = re.sub(re.escape(OPEN) + r".*?" + re.escape(CLOSE), " ", text, flags=re.S)
+    # Innermost first: a translated string may hold another ("⟦6 ⟦May⟧ 2026 at ⟦9am⟧⟧").
+    innermost = re.escape(OPEN) + f"[^{OPEN}{CLOSE}]*" + re.escape(CLOSE)
+    while re.search(innermost, text):
+        text = re.sub(innermost, " ", text)
     words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
     known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
     return sorted({word for word in words if word not in known})

@@ -6,6 +6,8 @@ Emails to coordinators name no client: they say what kind of thing needs action 
 ALIGNS, where the details are behind sign-in. Emails to volunteers use a first name at most.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from aligns.outbox.services import Email, coordinator_addresses, message_kind
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
@@ -27,7 +29,7 @@ def _coordinator_alert(scheme_id, what, *, urgency="", again=False):
     )
 
 
-@message_kind("A concern raised")
+@message_kind(_("A concern raised"))
 def concern_raised(*, concern_id, again=False):
     """A new concern, or (`again`) one nobody has acknowledged in time."""
     concern = Concern.objects.select_related("episode").get(pk=concern_id)
@@ -39,19 +41,19 @@ def concern_raised(*, concern_id, again=False):
     )
 
 
-@message_kind("A call overdue")
+@message_kind(_("A call overdue"))
 def call_overdue(*, call_id):
     call = ScheduledCall.objects.select_related("episode").get(pk=call_id)
     return _coordinator_alert(call.episode.scheme_id, "A call to a client is overdue")
 
 
-@message_kind("A week-6 review due")
+@message_kind(_("A week-6 review due"))
 def review_due(*, episode_id):
     episode = SupportEpisode.objects.get(pk=episode_id)
     return _coordinator_alert(episode.scheme_id, "A support episode has reached its week-6 review")
 
 
-@message_kind("An offer not answered")
+@message_kind(_("An offer not answered"))
 def offer_unanswered(*, assignment_id):
     assignment = Assignment.objects.select_related("episode").get(pk=assignment_id)
     return _coordinator_alert(
@@ -59,7 +61,7 @@ def offer_unanswered(*, assignment_id):
     )
 
 
-@message_kind("A reminder of a call or visit")
+@message_kind(_("A reminder of a call or visit"))
 def call_reminder(*, call_id):
     """Remind the assigned volunteer of a call or visit due today (first name only)."""
     call = ScheduledCall.objects.select_related("episode__client").get(pk=call_id)
@@ -86,7 +88,7 @@ def call_reminder(*, call_id):
     )
 
 
-@message_kind("An offer of a new client")
+@message_kind(_("An offer of a new client"))
 def offer_made(*, assignment_id):
     """A new client is offered to the volunteer: say so at once, naming nobody, so they sign in
     and answer (the first call is due within days of discharge)."""

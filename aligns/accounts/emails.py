@@ -6,6 +6,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from aligns.accounts.models import AccountRequest, User
 from aligns.accounts.services import account_request_receive
@@ -14,7 +15,7 @@ from aligns.accounts.two_factor import two_factor_required
 from aligns.outbox.services import Email, coordinator_addresses, message_kind
 
 
-@message_kind("Invitation")
+@message_kind(_("Invitation"))
 def email_invitation(*, user_id, invited_by_id, site):
     """The link to set a first password, made from the account as it is now."""
     user = User.objects.select_related("scheme").get(pk=user_id)
@@ -31,7 +32,7 @@ def email_invitation(*, user_id, invited_by_id, site):
     return Email("invitation", context, [user.email])
 
 
-@message_kind("Confirm the address that asked for an account")
+@message_kind(_("Confirm the address that asked for an account"))
 def email_request_confirmation(*, account_request_id, site):
     """Check the request received; if it stands, the link to confirm the address."""
     account_request = account_request_receive(account_request_id=account_request_id)
@@ -46,7 +47,7 @@ def email_request_confirmation(*, account_request_id, site):
     return Email("account_request_confirm", context, [account_request.email])
 
 
-@message_kind("A request for an account is waiting")
+@message_kind(_("A request for an account is waiting"))
 def email_coordinators_request_waiting(*, account_request_id):
     """Tell the coordinators a request waits for them; no name in the email."""
     scheme_id = AccountRequest.objects.values_list("scheme_id", flat=True).get(
@@ -55,7 +56,7 @@ def email_coordinators_request_waiting(*, account_request_id):
     return Email("account_request_waiting", {}, coordinator_addresses(scheme_id))
 
 
-@message_kind("A request for an account declined")
+@message_kind(_("A request for an account declined"))
 def email_request_declined(*, account_request_id):
     account_request = AccountRequest.objects.select_related("scheme").get(pk=account_request_id)
     return Email(
@@ -63,7 +64,7 @@ def email_request_declined(*, account_request_id):
     )
 
 
-@message_kind("Choose a new password")
+@message_kind(_("Choose a new password"))
 def email_password_reset(*, user_ids, protocol, domain):
     """The link to choose a new password, made when the email is sent (Django's reset token),
     to each account asked about that may still reset it; for an address with no account, none."""

@@ -242,16 +242,16 @@ class WardsField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Wards")
-        kwargs.setdefault("help_text", "For ward staff: the wards whose referrals they see.")
+        kwargs.setdefault("label", _("Wards"))
+        kwargs.setdefault("help_text", _("For ward staff: the wards whose referrals they see."))
         kwargs.setdefault("required", False)
         super().__init__(queryset=Ward.objects.none(), **kwargs)
         self.error_messages.update(
             {
-                "required": "Choose the wards they work on",
-                "invalid_choice": "Choose wards from the list",
-                "invalid_pk_value": "Choose wards from the list",
-                "invalid_list": "Choose wards from the list",
+                "required": _("Choose the wards they work on"),
+                "invalid_choice": _("Choose wards from the list"),
+                "invalid_pk_value": _("Choose wards from the list"),
+                "invalid_list": _("Choose wards from the list"),
             }
         )
 
@@ -284,16 +284,19 @@ class RoleAndWardsMixin:
     def _check_wards(self, cleaned):
         if cleaned.get("role") == Role.WARD_STAFF and not cleaned.get("wards"):
             if "wards" not in self.errors:
-                self.add_error("wards", "Choose the wards they work on")
+                self.add_error("wards", _("Choose the wards they work on"))
         elif cleaned.get("role") and cleaned.get("role") != Role.WARD_STAFF:
             cleaned["wards"] = []
 
 
 def _role_field():
     return forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose their role", "invalid_choice": "Choose their role"},
+        error_messages={
+            "required": _("Choose their role"),
+            "invalid_choice": _("Choose their role"),
+        },
     )
 
 
@@ -301,26 +304,28 @@ class InvitationEmailForm(forms.Form):
     """The address an invitation goes to: it must not belong to an account already."""
 
     email = _email_field(
-        help_text="We email them a link to choose their password. It must be theirs alone."
+        help_text=_("We email them a link to choose their password. It must be theirs alone.")
     )
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if email_has_account(email):
             raise forms.ValidationError(
-                "An account already uses this email address. If they are in your scheme, "
-                "find them on the team page",
+                _(
+                    "An account already uses this email address. If they are in your scheme, "
+                    "find them on the team page"
+                ),
                 code="taken",
             )
         return email
 
 
 class InviteForm(RoleAndWardsMixin, InvitationEmailForm):
-    full_name = _text_field("Full name", 200, error="Enter their full name")
+    full_name = _text_field(_("Full name"), 200, error=_("Enter their full name"))
     role = _role_field()
     wards = WardsField()
-    job_title = _text_field("Job title", 100, required=False)
-    phone = forms.CharField(label="Phone number", required=False)
+    job_title = _text_field(_("Job title"), 100, required=False)
+    phone = forms.CharField(label=_("Phone number"), required=False)
 
     field_order = ["full_name", "email", "role", "wards", "job_title", "phone"]
 
@@ -357,11 +362,12 @@ class RoleForm(RoleAndWardsMixin, forms.Form):
 
 class DeactivateForm(forms.Form):
     reason = _text_field(
-        "Why are you deactivating this account?",
+        _("Why are you deactivating this account?"),
         500,
-        error="Say why you are deactivating this account",
-        help_text="For example: left the trust, stopped volunteering. Kept with the account's "
-        "history.",
+        error=_("Say why you are deactivating this account"),
+        help_text=_(
+            "For example: left the trust, stopped volunteering. Kept with the account's history."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -438,8 +444,8 @@ class AccountRequestForm(forms.Form):
 
 class ApproveRequestForm(forms.Form):
     wards = WardsField(
-        label="Which wards do they work on?",
-        help_text="They will see the referrals from these wards.",
+        label=_("Which wards do they work on?"),
+        help_text=_("They will see the referrals from these wards."),
         required=True,
     )
 
@@ -450,10 +456,10 @@ class ApproveRequestForm(forms.Form):
 
 class DeclineRequestForm(forms.Form):
     reason = _text_field(
-        "Why are you declining the request?",
+        _("Why are you declining the request?"),
         1000,
-        error="Say why you are declining the request",
-        help_text="We email this to the person who asked, so write it for them.",
+        error=_("Say why you are declining the request"),
+        help_text=_("We email this to the person who asked, so write it for them."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

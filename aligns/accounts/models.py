@@ -398,11 +398,11 @@ class User(AbstractUser):
 class RequestStatus(models.TextChoices):
     # Written by the public page whatever the address, then checked by the worker: the page
     # does the same work for every address, so its timing tells nobody who has an account.
-    RECEIVED = "received", "Received, not yet checked"
-    UNVERIFIED = "unverified", "Email not yet confirmed"
-    WAITING = "waiting", "Waiting for a decision"
-    APPROVED = "approved", "Approved"
-    DECLINED = "declined", "Declined"
+    RECEIVED = "received", _("Received, not yet checked")
+    UNVERIFIED = "unverified", _("Email not yet confirmed")
+    WAITING = "waiting", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
 
 
 REQUEST_TRANSITIONS = {

@@ -11,6 +11,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from aligns.accounts.models import (
@@ -113,9 +114,9 @@ def _check_wards(scheme, role, wards):
     if role != Role.WARD_STAFF:
         return []
     if not wards:
-        raise AccountActionRefused("Choose the wards they work on.")
+        raise AccountActionRefused(gettext("Choose the wards they work on."))
     if any(ward.hospital.scheme_id != scheme.pk for ward in wards):
-        raise AccountActionRefused("Choose wards of your own scheme.")
+        raise AccountActionRefused(gettext("Choose wards of your own scheme."))
     return wards
 
 
@@ -127,7 +128,7 @@ def user_invite(*, scheme, email, full_name, role, by, site, wards=(), phone="",
     already on the scheme's books is invited from their profile: volunteers.services.)
     """
     if email_has_account(email):
-        raise AccountActionRefused("An account already uses this email address.")
+        raise AccountActionRefused(gettext("An account already uses this email address."))
     wards = _check_wards(scheme, role, wards)
     try:
         with transaction.atomic():
@@ -136,7 +137,7 @@ def user_invite(*, scheme, email, full_name, role, by, site, wards=(), phone="",
                 phone=phone, job_title=job_title, invited=True,
             )  # fmt: skip
     except IntegrityError:  # the same address, invited by someone else a moment ago
-        raise AccountActionRefused("An account already uses this email address.") from None
+        raise AccountActionRefused(gettext("An account already uses this email address.")) from None
     _email_invitation_after_commit(user, by=by, site=site)
     return user
 
@@ -163,12 +164,18 @@ def user_invite_again(*, user, by, site):
     user = _locked(user)
     if not user.is_active:
         raise AccountActionRefused(
-            f"{user} is deactivated. Reactivate them first, then send the invitation again."
+            gettext(
+                "%(person)s is deactivated. Reactivate them first, then send the invitation again."
+            )
+            % {"person": user}
         )
     if user.has_usable_password():
         raise AccountActionRefused(
-            f"{user} has already set a password. If they have forgotten it, they can choose "
-            "“Forgotten your password?” on the sign-in page."
+            gettext(
+                "%(person)s has already set a password. If they have forgotten it, they can "
+                "choose “Forgotten your password?” on the sign-in page."
+            )
+            % {"person": user}
         )
     user.set_unusable_password()  # a new one: the old link no longer matches
     user.invited_at = timezone.now()
@@ -204,9 +211,12 @@ def user_change_role(*, user, role, wards, by):
     wards = _check_wards(user.scheme, role, wards)
     if user.role == Role.VOLUNTEER and role != Role.VOLUNTEER and _has_volunteer_profile(user):
         raise AccountActionRefused(
-            f"{user} has a volunteer profile (their vetting, training and clients) linked to "
-            "this account, so it stays a volunteer's account. To give them another role, ask "
-            f"the {settings.ALIGNS_SERVICE_NAME} administrator to unlink the profile first."
+            gettext(
+                "%(person)s has a volunteer profile (their vetting, training and clients) "
+                "linked to this account, so it stays a volunteer's account. To give them "
+                "another role, ask the %(service)s administrator to unlink the profile first."
+            )
+            % {"person": user, "service": settings.ALIGNS_SERVICE_NAME}
         )
     before = Role(user.role)
     user.role = role
@@ -249,7 +259,7 @@ def user_deactivate(*, user, reason, by):
     """Stop `user` signing in, at once: their sessions end. Nothing they recorded changes."""
     user = _locked(user)
     if not user.is_active:
-        raise AccountActionRefused(f"{user} is already deactivated.")
+        raise AccountActionRefused(gettext("%(person)s is already deactivated.") % {"person": user})
     user.is_active = False
     user.deactivated_at = timezone.now()
     user.deactivated_reason = reason
@@ -268,7 +278,7 @@ def user_deactivate(*, user, reason, by):
 def user_reactivate(*, user, by):
     user = _locked(user)
     if user.is_active:
-        raise AccountActionRefused(f"{user} is already active.")
+        raise AccountActionRefused(gettext("%(person)s is already active.") % {"person": user})
     user.is_active = True
     user.deactivated_at = None
     user.deactivated_reason = ""
@@ -384,10 +394,17 @@ def _request_move(account_request, status, *, by, reason):
         status,
         table=REQUEST_TRANSITIONS,
         refused=AccountActionRefused,
-        message="This request is already {current}.",
+        message=_request_already,
         by=by,
         reason=reason,
     )
+
+
+def _request_already(account_request):
+    """Why a request cannot make a move: where it has got to already."""
+    return gettext("This request is already %(status)s.") % {
+        "status": str(account_request.get_status_display()).lower()
+    }
 
 
 def _locked_request(account_request):
@@ -417,12 +434,21 @@ def account_request_verify(*, account_request):
 
 
 def _already_decided(account_request):
-    if account_request.status in (RequestStatus.APPROVED, RequestStatus.DECLINED):
-        when = timezone.localtime(account_request.decided_at)
-        raise AccountActionRefused(
-            f"This request was already {account_request.get_status_display().lower()} by "
-            f"{account_request.decided_by} at {when:%H:%M on %-d %B %Y}."
-        )
+    if account_request.status not in (RequestStatus.APPROVED, RequestStatus.DECLINED):
+        return
+    when = timezone.localtime(account_request.decided_at)
+    if account_request.status == RequestStatus.APPROVED:
+        message = gettext("This request was already approved by %(who)s at %(time)s on %(day)s.")
+    else:
+        message = gettext("This request was already declined by %(who)s at %(time)s on %(day)s.")
+    raise AccountActionRefused(
+        message
+        % {
+            "who": account_request.decided_by,
+            "time": date_format(when, "H:i"),
+            "day": date_format(when, "j F Y"),
+        }
+    )
 
 
 @transaction.atomic
@@ -432,8 +458,11 @@ def account_request_approve(*, account_request, wards, by, site):
     _already_decided(account_request)
     if email_has_account(account_request.email):
         raise AccountActionRefused(
-            "An account already uses this email address, so no new one can be made. Decline "
-            "the request, saying so: they can reset their password from the sign-in page."
+            gettext(
+                "An account already uses this email address, so no new one can be made. "
+                "Decline the request, saying so: they can reset their password from the "
+                "sign-in page."
+            )
         )
     _request_move(account_request, RequestStatus.APPROVED, by=by, reason="Request approved")
     account_request.user = user_invite(

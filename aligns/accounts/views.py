@@ -10,6 +10,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -109,7 +110,7 @@ def _team_member_to_manage(request, pk):
     """404 for anyone outside the scheme; 403 for oneself and roles one may not manage."""
     person = get_visible_or_404(User, request.user, pk=pk)
     if not request.user.has_perm(Permission.MANAGE_TEAM_MEMBER, person):
-        raise PermissionDenied("You cannot change this account.")
+        raise PermissionDenied(_("You cannot change this account."))
     return person
 
 
@@ -139,14 +140,18 @@ def team_invite(request):
         request,
         form,
         template="accounts/team_invite.html",
-        heading="Invite someone",
-        button="Send the invitation",
+        heading=_("Invite someone"),
+        button=_("Send the invitation"),
         back_url=reverse("accounts:team_list"),
-        back_text="Back to the team",
+        back_text=_("Back to the team"),
         invite_days=settings.ALIGNS_INVITE_DAYS,
         on_valid=invite,
-        success="The invitation is on its way. The link in it works once, for "
-        f"{settings.ALIGNS_INVITE_DAYS} days.",
+        success=ngettext(
+            "The invitation is on its way. The link in it works once, for %(days)d day.",
+            "The invitation is on its way. The link in it works once, for %(days)d days.",
+            settings.ALIGNS_INVITE_DAYS,
+        )
+        % {"days": settings.ALIGNS_INVITE_DAYS},
         done_url=_to_person,
     )
 
@@ -158,9 +163,9 @@ def team_member_role(request, pk):
     return form_page(
         request,
         form,
-        heading="Change role and wards",
+        heading=_("Change role and wards"),
         caption=person.full_name,
-        button="Save role and wards",
+        button=_("Save role and wards"),
         back_url=_to_person(person),
         on_valid=lambda form: user_change_role(
             user=person,
@@ -168,7 +173,7 @@ def team_member_role(request, pk):
             wards=form.cleaned_data["wards"],
             by=request.user,
         ),
-        success="Role and wards saved.",
+        success=_("Role and wards saved."),
         done_url=_to_person(person),
     )
 
@@ -177,23 +182,26 @@ def team_member_role(request, pk):
 def team_member_deactivate(request, pk):
     person = _team_member_to_manage(request, pk)
     if not person.is_active:
-        messages.info(request, f"{person} is already deactivated.")
+        messages.info(request, _("%(person)s is already deactivated.") % {"person": person})
         return redirect(_to_person(person))
     return form_page(
         request,
         DeactivateForm(_posted(request)),
         template="accounts/team_member_deactivate.html",
-        heading="Deactivate this account",
+        heading=_("Deactivate this account"),
         caption=person.full_name,
-        button="Deactivate account",
+        button=_("Deactivate account"),
         warning=True,
         person=person,
         back_url=_to_person(person),
         on_valid=lambda form: user_deactivate(
             user=person, reason=form.cleaned_data["reason"], by=request.user
         ),
-        success=f"{person} can no longer sign in. Anywhere they were signed in, they have "
-        "been signed out.",
+        success=_(
+            "%(person)s can no longer sign in. Anywhere they were signed in, they have been "
+            "signed out."
+        )
+        % {"person": person},
         done_url=reverse("accounts:team_list"),
     )
 
@@ -217,7 +225,7 @@ def team_member_reactivate(request, pk):
         request,
         person,
         lambda: user_reactivate(user=person, by=request.user),
-        f"{person} can sign in again.",
+        _("%(person)s can sign in again.") % {"person": person},
     )
 
 
@@ -229,8 +237,11 @@ def team_member_invite_again(request, pk):
         request,
         person,
         lambda: user_invite_again(user=person, by=request.user, site=site_address(request)),
-        f"A new invitation is on its way to {person.email}. "
-        "The link in the earlier one no longer works.",
+        _(
+            "A new invitation is on its way to %(email)s. The link in the earlier one no longer "
+            "works."
+        )
+        % {"email": person.email},
     )
 
 
@@ -323,51 +334,60 @@ def account_request_review(request, pk):
     account_request = get_visible_or_404(AccountRequest, request.user, pk=pk)
     form = ApproveRequestForm(_posted(request), user=request.user)
     if account_request.status != RequestStatus.WAITING and request.method == "POST":
-        messages.error(
-            request, f"This request is already {account_request.get_status_display().lower()}."
-        )
+        messages.error(request, _already_decided(account_request))
         return redirect("accounts:account_request_review", pk=account_request.pk)
     return form_page(
         request,
         form,
         template="accounts/account_request_review.html",
-        heading="Request for an account",
+        heading=_("Request for an account"),
         caption=account_request.full_name,
-        button="Approve and send the invitation",
+        button=_("Approve and send the invitation"),
         account_request=account_request,
         back_url=reverse("accounts:account_requests"),
-        back_text="Back to the requests",
+        back_text=_("Back to the requests"),
         on_valid=lambda form: account_request_approve(
             account_request=account_request,
             wards=form.cleaned_data["wards"],
             by=request.user,
             site=site_address(request),
         ),
-        success=f"Approved. A link to set a password is on its way to {account_request.full_name}.",
+        success=_("Approved. A link to set a password is on its way to %(name)s.")
+        % {"name": account_request.full_name},
         done_url=lambda approved: _to_person(approved.user),
     )
+
+
+def _already_decided(account_request):
+    """Why a request can no longer be approved or declined: it has been decided."""
+    if account_request.status == RequestStatus.APPROVED:
+        return _("This request is already approved.")
+    if account_request.status == RequestStatus.DECLINED:
+        return _("This request is already declined.")
+    return _("This request is already %(status)s.") % {
+        "status": account_request.get_status_display().lower()
+    }
 
 
 @permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def account_request_decline_view(request, pk):
     account_request = get_visible_or_404(AccountRequest, request.user, pk=pk)
     if account_request.status != RequestStatus.WAITING:
-        messages.info(
-            request, f"This request is already {account_request.get_status_display().lower()}."
-        )
+        messages.info(request, _already_decided(account_request))
         return redirect("accounts:account_request_review", pk=account_request.pk)
     return form_page(
         request,
         DeclineRequestForm(_posted(request)),
-        heading="Decline the request",
+        heading=_("Decline the request"),
         caption=account_request.full_name,
-        button="Decline and email them",
+        button=_("Decline and email them"),
         warning=True,
         back_url=reverse("accounts:account_request_review", args=[account_request.pk]),
         on_valid=lambda form: account_request_decline(
             account_request=account_request, reason=form.cleaned_data["reason"], by=request.user
         ),
-        success=f"Declined. Your reason is on its way to {account_request.full_name} by email.",
+        success=_("Declined. Your reason is on its way to %(name)s by email.")
+        % {"name": account_request.full_name},
         done_url=reverse("accounts:account_requests"),
     )
 

@@ -4,15 +4,16 @@ causes it, so a message is sent if and only if its change was saved (aligns/outb
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aligns.accounts.models import Scheme
 
 
 class MessageStatus(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    SENT = "sent", "Sent"
-    NOT_NEEDED = "not_needed", "Not needed"
-    FAILED = "failed", "Failed"
+    WAITING = "waiting", _("Waiting")
+    SENT = "sent", _("Sent")
+    NOT_NEEDED = "not_needed", _("Not needed")
+    FAILED = "failed", _("Failed")
 
 
 class Message(models.Model):

@@ -39,6 +39,7 @@ from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import JSONObject
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from aligns.accounts.models import Role, User
 from aligns.claims import claim_and_update
@@ -94,7 +95,8 @@ class Email:
 def message_kind(label):
     """Register the decorated `function(**ids)`, which reads the rows and returns the Email(s)
     to send now (None, or an empty list, when there is nothing to send any more), as a kind of
-    message named after it and called `label` on the page of messages. Each app keeps its kinds
+    message named after it and called `label` (gettext_lazy, so it is shown in the reader's
+    language) on the page of messages. Each app keeps its kinds
     in its emails.py, which the outbox imports at start-up."""
 
     def register(function):
@@ -253,7 +255,10 @@ def _send(message):
     return 1
 
 
+# Kept in English in the row (last_error holds kinds of error, not sentences); the page of
+# messages shows it in the reader's language.
 NOBODY_TO_SEND_TO = "Nobody to send it to"
+NOBODY_TO_SEND_TO_SHOWN = gettext_lazy("Nobody to send it to")
 
 
 def _finish(message, status, *, reason=""):
