@@ -4,6 +4,7 @@ outcome measures."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
@@ -91,32 +92,32 @@ PERSON_FIELDS = [field.name for field in Person._meta.fields]
 class Gender(models.TextChoices):
     """NHS Data Dictionary: Person Stated Gender Code. Blank: never asked."""
 
-    MALE = "1", "Male"
-    FEMALE = "2", "Female"
-    INDETERMINATE = "9", "Indeterminate (unable to be classified as male or female)"
-    NOT_KNOWN = "X", "Not known (not recorded)"
+    MALE = "1", _("Male")
+    FEMALE = "2", _("Female")
+    INDETERMINATE = "9", _("Indeterminate (unable to be classified as male or female)")
+    NOT_KNOWN = "X", _("Not known (not recorded)")
 
 
 class EthnicCategory(models.TextChoices):
     """NHS Data Dictionary: Ethnic Category (2001 census categories). Blank: never asked."""
 
-    WHITE_BRITISH = "A", "White: British"
-    WHITE_IRISH = "B", "White: Irish"
-    WHITE_OTHER = "C", "White: any other White background"
-    MIXED_WHITE_BLACK_CARIBBEAN = "D", "Mixed: White and Black Caribbean"
-    MIXED_WHITE_BLACK_AFRICAN = "E", "Mixed: White and Black African"
-    MIXED_WHITE_ASIAN = "F", "Mixed: White and Asian"
-    MIXED_OTHER = "G", "Mixed: any other mixed background"
-    ASIAN_INDIAN = "H", "Asian or Asian British: Indian"
-    ASIAN_PAKISTANI = "J", "Asian or Asian British: Pakistani"
-    ASIAN_BANGLADESHI = "K", "Asian or Asian British: Bangladeshi"
-    ASIAN_OTHER = "L", "Asian or Asian British: any other Asian background"
-    BLACK_CARIBBEAN = "M", "Black or Black British: Caribbean"
-    BLACK_AFRICAN = "N", "Black or Black British: African"
-    BLACK_OTHER = "P", "Black or Black British: any other Black background"
-    CHINESE = "R", "Other ethnic groups: Chinese"
-    OTHER = "S", "Other ethnic groups: any other ethnic group"
-    NOT_STATED = "Z", "Not stated (the person chose not to say)"
+    WHITE_BRITISH = "A", _("White: British")
+    WHITE_IRISH = "B", _("White: Irish")
+    WHITE_OTHER = "C", _("White: any other White background")
+    MIXED_WHITE_BLACK_CARIBBEAN = "D", _("Mixed: White and Black Caribbean")
+    MIXED_WHITE_BLACK_AFRICAN = "E", _("Mixed: White and Black African")
+    MIXED_WHITE_ASIAN = "F", _("Mixed: White and Asian")
+    MIXED_OTHER = "G", _("Mixed: any other mixed background")
+    ASIAN_INDIAN = "H", _("Asian or Asian British: Indian")
+    ASIAN_PAKISTANI = "J", _("Asian or Asian British: Pakistani")
+    ASIAN_BANGLADESHI = "K", _("Asian or Asian British: Bangladeshi")
+    ASIAN_OTHER = "L", _("Asian or Asian British: any other Asian background")
+    BLACK_CARIBBEAN = "M", _("Black or Black British: Caribbean")
+    BLACK_AFRICAN = "N", _("Black or Black British: African")
+    BLACK_OTHER = "P", _("Black or Black British: any other Black background")
+    CHINESE = "R", _("Other ethnic groups: Chinese")
+    OTHER = "S", _("Other ethnic groups: any other ethnic group")
+    NOT_STATED = "Z", _("Not stated (the person chose not to say)")
 
 
 class VolunteerGender(models.TextChoices):

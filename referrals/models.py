@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role, discharged_at
@@ -29,11 +30,11 @@ TRANSITIONS = {
 
 
 class DeclineReason(models.TextChoices):
-    OUT_OF_AREA = "out_of_area", "Out of the scheme's area"
-    BEYOND_SCOPE = "beyond_scope", "Needs are beyond the scheme's scope"
-    PATIENT_DECLINED = "patient_declined", "Patient declined support"
-    DUPLICATE = "duplicate", "Duplicate referral"
-    OTHER = "other", "Other reason"
+    OUT_OF_AREA = "out_of_area", _("Out of the scheme's area")
+    BEYOND_SCOPE = "beyond_scope", _("Needs are beyond the scheme's scope")
+    PATIENT_DECLINED = "patient_declined", _("Patient declined support")
+    DUPLICATE = "duplicate", _("Duplicate referral")
+    OTHER = "other", _("Other reason")
 
 
 class DischargePathway(models.IntegerChoices):

@@ -20,4 +20,4 @@ def report_ready(*, export_id):
         "ready": export.status == ExportStatus.READY,
         "kept_days": EXPORT_KEPT_FOR.days,
     }
-    return Email("report_ready", context, [person.email])
+    return Email("report_ready", context, [person.email], language=person.preferred_language)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -33,18 +34,27 @@ class Format:
 FORMATS = {
     "xlsx": Format(
         "xlsx",
-        "Excel workbook (XLSX)",
+        gettext_lazy("Excel workbook (XLSX)"),
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
-    "csv": Format("csv", "CSV files (zipped)", "zip", "application/zip"),
-    "pdf": Format("pdf", "PDF", "pdf", "application/pdf"),
+    "csv": Format("csv", gettext_lazy("CSV files (zipped)"), "zip", "application/zip"),
+    "pdf": Format("pdf", gettext_lazy("PDF"), "pdf", "application/pdf"),
 }
 
 
 def filename(report, export_format):
-    period = f"{report.period.start:%Y-%m-%d}-to-{report.period.end:%Y-%m-%d}"
-    return f"{slugify(report.scheme.name)}-report-{period}.{FORMATS[export_format].extension}"
+    """'scheme-a-report-2026-10-01-to-2026-12-31.xlsx', in the language in use: letters,
+    digits and hyphens only, for any browser and any disk."""
+    name = pgettext(
+        "the name of a report's file: a scheme's name, the first and the last day",
+        "%(scheme)s-report-%(start)s-to-%(end)s",
+    ) % {
+        "scheme": slugify(report.scheme.name),
+        "start": f"{report.period.start:%Y-%m-%d}",
+        "end": f"{report.period.end:%Y-%m-%d}",
+    }
+    return f"{slugify(name)}.{FORMATS[export_format].extension}"
 
 
 def render(report, export_format):
@@ -54,28 +64,68 @@ def render(report, export_format):
 
 def _about_rows(report):
     return [
-        ["Scheme", report.scheme.name],
-        ["Period", report.period.label],
-        ["From", report.period.start.isoformat()],
-        ["To", report.period.end.isoformat()],
-        ["Made at", f"{report.generated_at:%Y-%m-%d %H:%M} UTC"],
-        ["Small numbers suppressed", "Yes" if report.suppress_small_numbers else "No"],
+        [gettext("Scheme"), report.scheme.name],
+        [gettext("Period"), report.period.label],
+        [pgettext("the first day of a report", "From"), report.period.start.isoformat()],
+        [pgettext("the last day of a report", "To"), report.period.end.isoformat()],
+        [gettext("Made at"), f"{report.generated_at:%Y-%m-%d %H:%M} UTC"],
+        [
+            gettext("Small numbers suppressed"),
+            gettext("Yes") if report.suppress_small_numbers else gettext("No"),
+        ],
         *(
-            [["Warning", TOO_SMALL]]
+            [[gettext("Warning"), TOO_SMALL]]
             if report.suppress_small_numbers and report.too_small_to_share
             else []
         ),
     ]
 
 
-TOO_SMALL = (
+TOO_SMALL = gettext_lazy(
     "Some counts are so small that they can be worked out even with small numbers hidden: "
     "do not share this report outside the scheme."
 )
 
+# The names of the CSV files in the zip, by table: like the workbook's sheets, in the
+# reader's language. Letters, digits and hyphens only.
+_FILE_NAME = "a file name in a report's zip of CSV files"
+CSV_NAMES = {
+    "about": pgettext_lazy(_FILE_NAME, "about"),
+    "definitions": pgettext_lazy(_FILE_NAME, "definitions"),
+    "referrals": pgettext_lazy(_FILE_NAME, "referrals"),
+    "decline_reasons": pgettext_lazy(_FILE_NAME, "decline-reasons"),
+    "referrals_by_month": pgettext_lazy(_FILE_NAME, "referrals-by-month"),
+    "referrals_by_hospital": pgettext_lazy(_FILE_NAME, "referrals-by-hospital"),
+    "referrals_by_ward": pgettext_lazy(_FILE_NAME, "referrals-by-ward"),
+    "referrals_by_role": pgettext_lazy(_FILE_NAME, "referrals-by-role"),
+    "timeliness": pgettext_lazy(_FILE_NAME, "timeliness"),
+    "contacted_within_72_hours": pgettext_lazy(_FILE_NAME, "contacted-within-72-hours"),
+    "time_to_first_contact": pgettext_lazy(_FILE_NAME, "time-to-first-contact"),
+    "people_supported": pgettext_lazy(_FILE_NAME, "people-supported"),
+    "people_by_ward": pgettext_lazy(_FILE_NAME, "people-by-ward"),
+    "age_bands": pgettext_lazy(_FILE_NAME, "age-bands"),
+    "gender": pgettext_lazy(_FILE_NAME, "gender"),
+    "ethnicity": pgettext_lazy(_FILE_NAME, "ethnicity"),
+    "postcode_districts": pgettext_lazy(_FILE_NAME, "postcode-districts"),
+    "activity": pgettext_lazy(_FILE_NAME, "activity"),
+    "volunteers": pgettext_lazy(_FILE_NAME, "volunteers"),
+    "activity_types": pgettext_lazy(_FILE_NAME, "activity-types"),
+    "episodes_closed": pgettext_lazy(_FILE_NAME, "episodes-closed"),
+    "episode_length": pgettext_lazy(_FILE_NAME, "episode-length"),
+    "readmissions": pgettext_lazy(_FILE_NAME, "readmissions"),
+    "outcomes": pgettext_lazy(_FILE_NAME, "outcomes"),
+    "concerns": pgettext_lazy(_FILE_NAME, "concerns"),
+    "onward_referrals": pgettext_lazy(_FILE_NAME, "onward-referrals"),
+}
+
+
+def _csv_name(number, key):
+    name = slugify(str(CSV_NAMES.get(key, key))) or key.replace("_", "-")
+    return f"{number:02d}-{name}.csv"
+
 
 def _definition_rows(report):
-    rows = [["Table", "What is counted"]]
+    rows = [[gettext("Table"), gettext("What is counted")]]
     rows += [[table.title, table.definition] for table in report.tables]
     rows += [[term, meaning] for term, meaning in GENERAL_NOTES]
     return rows
@@ -94,11 +144,11 @@ def to_csv_zip(report):
     suppress = report.suppress_small_numbers
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("00-about.csv", _write_csv(_about_rows(report)))
-        bundle.writestr("00-definitions.csv", _write_csv(_definition_rows(report)))
+        bundle.writestr(_csv_name(0, "about"), _write_csv(_about_rows(report)))
+        bundle.writestr(_csv_name(0, "definitions"), _write_csv(_definition_rows(report)))
         for number, table in enumerate(report.tables, start=1):
             rows = [table.header, *table.export_rows(suppress)]
-            bundle.writestr(f"{number:02d}-{table.key.replace('_', '-')}.csv", _write_csv(rows))
+            bundle.writestr(_csv_name(number, table.key), _write_csv(rows))
     return archive.getvalue()
 
 
@@ -173,7 +223,8 @@ def to_xlsx(report):
     suppress = report.suppress_small_numbers
     workbook = Workbook()
     about = workbook.active
-    about.title = "About"
+    used = set()
+    about.title = _sheet_title(pgettext("a sheet of the report's workbook", "About"), used)
     _fill(about, _about_rows(report), bold_first=False, widths=[26, 60])
     # The dates as dates, which a spreadsheet can sort and work with.
     made_at = timezone.localtime(report.generated_at).replace(tzinfo=None)
@@ -183,12 +234,13 @@ def to_xlsx(report):
         (5, made_at, TIME_FORMAT),
     ):
         about.cell(row=row, column=2, value=value).number_format = number_format
-    about.cell(row=5, column=1, value="Made at (UK time)")
-    definitions = workbook.create_sheet("Definitions")
+    about.cell(row=5, column=1, value=gettext("Made at (UK time)"))
+    definitions = workbook.create_sheet(
+        _sheet_title(pgettext("a sheet of the report's workbook", "Definitions"), used)
+    )
     _fill(definitions, _definition_rows(report), widths=[40, 110])
     for row in definitions.iter_rows(min_row=2):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
-    used = {"about", "definitions"}
     for table in report.tables:
         sheet = workbook.create_sheet(_sheet_title(table.title, used))
         _fill(

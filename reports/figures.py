@@ -29,6 +29,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Left, Lower, StrIndex, Trim, TruncMonth, Upper
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from aligns.accounts.models import Hospital, Role
 from aligns.catalogues.models import Need
@@ -59,6 +61,9 @@ READMISSION_WINDOWS = (30, 60)
 HOUR = 3600
 
 COUNT, HOURS, DAYS, PERCENT, MEAN, CHANGE = "count", "hours", "days", "percent", "mean", "change"
+# Which way a measure's better score goes (the outcomes table's "Better score is").
+LOWER = pgettext_lazy("a better score is", "Lower")
+HIGHER = pgettext_lazy("a better score is", "Higher")
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ class Cell:
     def display(self, suppress=False, withheld=False):
         value = self.export_value(suppress, withheld)
         if isinstance(value, str):
-            return value or "No data"
+            return value or gettext("No data")
         if self.kind == COUNT:
             return f"{value:,}"
         if self.kind == PERCENT:
@@ -255,66 +260,92 @@ class Report:
         worked out twice): (label, figure, beside it, the table it comes from)."""
         readmitted = [
             (
-                f"Readmitted within {days} days",
+                gettext("Readmitted within %(days)d days") % {"days": days},
                 self.shown("readmissions", row, 3),
-                f"Comparison figure: {self.shown('readmissions', row, 4)}",
+                gettext("Comparison figure: %(figure)s")
+                % {"figure": self.shown("readmissions", row, 4)},
                 "readmissions",
             )
             for row, days in enumerate(READMISSION_WINDOWS)
         ]
         outcome = self.table("outcomes").rows[0]
+        better = (
+            gettext("Lower is better; improved: %(improved)s")
+            if outcome[1] is LOWER
+            else gettext("Higher is better; improved: %(improved)s")
+        )
         return [
-            ("Clients supported (episodes of support)",
+            (gettext("Clients supported (episodes of support)"),
              self.shown("people_supported", 0, 1), "", "people_supported"),
-            ("Unique clients", self.shown("people_supported", 1, 1), "", "people_supported"),
-            ("Calls and visits", self.shown("activity", 2, 1),
-             f"Successful: {self.shown('activity', 2, 2)}", "activity"),
-            ("Hours of calls and visits", self.shown("activity", 2, 3), "", "activity"),
+            (gettext("Unique clients"), self.shown("people_supported", 1, 1), "",
+             "people_supported"),
+            (gettext("Calls and visits"), self.shown("activity", 2, 1),
+             gettext("Successful: %(figure)s") % {"figure": self.shown("activity", 2, 2)},
+             "activity"),
+            (gettext("Hours of calls and visits"), self.shown("activity", 2, 3), "", "activity"),
             (self.table("contacted_within_72_hours").title,
              self.shown("contacted_within_72_hours", 0, 3),
-             f"Of {self.shown('contacted_within_72_hours', 0, 1)} discharges",
+             gettext("Of %(discharges)s discharges")
+             % {"discharges": self.shown("contacted_within_72_hours", 0, 1)},
              "contacted_within_72_hours"),
             *readmitted,
-            (f"{outcome[0]}: mean change", self.shown("outcomes", 0, 5),
-             f"{outcome[1]} is better; improved: {self.shown('outcomes', 0, 7)}", "outcomes"),
+            (gettext("%(measure)s: mean change") % {"measure": outcome[0]},
+             self.shown("outcomes", 0, 5),
+             better % {"improved": self.shown("outcomes", 0, 7)}, "outcomes"),
         ]  # fmt: skip
 
 
 GENERAL_NOTES = [
     (
-        "Period",
-        "Whole days from the first to the last day given, in UK time. A referral counts in "
-        "the period it was received; a contact, concern, extension or onward referral in the "
-        "period it happened; an episode of support in every period in which it was open.",
+        gettext_lazy("Period"),
+        gettext_lazy(
+            "Whole days from the first to the last day given, in UK time. A referral counts "
+            "in the period it was received; a contact, concern, extension or onward referral "
+            "in the period it happened; an episode of support in every period in which it was "
+            "open."
+        ),
     ),
     (
-        "Discharge",
-        "The day the client went home (the start of their support). Times of discharge are "
-        "not recorded, so a discharge is taken to be at midday, as the call schedule assumes.",
+        gettext_lazy("Discharge"),
+        gettext_lazy(
+            "The day the client went home (the start of their support). Times of discharge "
+            "are not recorded, so a discharge is taken to be at midday, as the call schedule "
+            "assumes."
+        ),
     ),
     (
-        "Successful contact",
-        "A phone call or home visit in which the volunteer or coordinator spoke with the client.",
+        gettext_lazy("Successful contact"),
+        gettext_lazy(
+            "A phone call or home visit in which the volunteer or coordinator spoke with the "
+            "client."
+        ),
     ),
     (
-        "<5 and n<5",
-        "Shown only when small numbers are suppressed: '<5' is a count of 1 to 4; 'n<5' is "
-        "an average or rate worked out from fewer than 5 people or records, or one that "
-        "would give such a count away.",
+        gettext_lazy("<5 and n<5"),
+        gettext_lazy(
+            "Shown only when small numbers are suppressed: '<5' is a count of 1 to 4; 'n<5' "
+            "is an average or rate worked out from fewer than 5 people or records, or one "
+            "that would give such a count away."
+        ),
     ),
     (
         "[c]",
-        "Shown only when small numbers are suppressed: a count of 0 or of 5 or more, hidden so "
-        "that no '<5' can be worked out from the totals (secondary suppression). Where counts add "
-        "up to a total, in one table or across tables (a hospital's referrals and all "
-        "referrals), the next smallest counts are hidden too, until no hidden count can be "
-        "worked out exactly and no group of hidden counts adds up to fewer than 5. Totals "
-        "shown are exact.",
+        gettext_lazy(
+            "Shown only when small numbers are suppressed: a count of 0 or of 5 or more, "
+            "hidden so that no '<5' can be worked out from the totals (secondary "
+            "suppression). Where counts add up to a total, in one table or across tables (a "
+            "hospital's referrals and all referrals), the next smallest counts are hidden "
+            "too, until no hidden count can be worked out exactly and no group of hidden "
+            "counts adds up to fewer than 5. Totals shown are exact."
+        ),
     ),
-    ("No data", "Nothing was recorded that the figure could be worked out from."),
     (
-        "Names",
-        "The report holds figures only: no names, NHS numbers, addresses or notes.",
+        gettext_lazy("No data"),
+        gettext_lazy("Nothing was recorded that the figure could be worked out from."),
+    ),
+    (
+        gettext_lazy("Names"),
+        gettext_lazy("The report holds figures only: no names, NHS numbers, addresses or notes."),
     ),
 ]
 
@@ -394,7 +425,16 @@ def _referral_counts(prefix="", within=None):
     }
 
 
-_OUTCOME_HEADER = ["Received", "Accepted", "Declined", "Withdrawn", "Awaiting a decision"]
+def _outcome_header():
+    return [
+        gettext("Received"),
+        gettext("Accepted"),
+        gettext("Declined"),
+        gettext("Withdrawn"),
+        gettext("Awaiting a decision"),
+    ]
+
+
 _OUTCOME_KEYS = ["received", "accepted", "declined", "withdrawn", "awaiting"]
 
 
@@ -442,25 +482,29 @@ def referral_tables(context):
     month = context.period.start.replace(day=1)
     while month <= context.period.end:
         row = by_month.get((month.year, month.month), {})
-        months.append([f"{month:%B %Y}", *(Cell(row.get(key, 0)) for key in _OUTCOME_KEYS)])
+        months.append(
+            [date_format(month, "F Y"), *(Cell(row.get(key, 0)) for key in _OUTCOME_KEYS)]
+        )
         month += relativedelta(months=1)
 
     return [
         Table(
             "referrals",
-            "Referrals",
-            "Referrals received from wards in the period, by what has happened to them since. "
-            "'Withdrawn' means the ward withdrew the referral before a decision.",
-            ["Referrals", "Number"],
+            gettext("Referrals"),
+            gettext(
+                "Referrals received from wards in the period, by what has happened to them "
+                "since. 'Withdrawn' means the ward withdrew the referral before a decision."
+            ),
+            [gettext("Referrals"), gettext("Number")],
             [
                 [label, Cell(totals[key])]
                 for label, key in zip(
                     [
-                        "Received",
-                        "Accepted",
-                        "Declined",
-                        "Withdrawn by the ward",
-                        "Awaiting a decision",
+                        gettext("Received"),
+                        gettext("Accepted"),
+                        gettext("Declined"),
+                        gettext("Withdrawn by the ward"),
+                        gettext("Awaiting a decision"),
                     ],
                     _OUTCOME_KEYS,
                     strict=True,
@@ -470,17 +514,22 @@ def referral_tables(context):
         ),  # fmt: skip
         Table(
             "decline_reasons",
-            "Referrals declined, by reason",
-            "Referrals received in the period and declined, by the reason the coordinator gave.",
-            ["Reason", "Referrals"],
+            gettext("Referrals declined, by reason"),
+            gettext(
+                "Referrals received in the period and declined, by the reason the coordinator gave."
+            ),
+            [gettext("Reason"), gettext("Referrals")],
             [[label, Cell(declined.get(code, 0))] for code, label in DeclineReason.choices],
             sums=add_up_to(("referrals", 2, 1), range(len(DeclineReason.choices)), 1),
         ),
         Table(
             "referrals_by_month",
-            "Referrals per month",
-            "Referrals received in each month of the period, by what has happened to them since.",
-            ["Month", *_OUTCOME_HEADER],
+            gettext("Referrals per month"),
+            gettext(
+                "Referrals received in each month of the period, by what has happened to them "
+                "since."
+            ),
+            [gettext("Month"), *_outcome_header()],
             months,
             # Each month's bar is its referrals received, split by what became of them.
             chart={"type": "bar", "columns": [2, 3, 4, 5], "stacked": True},
@@ -488,27 +537,32 @@ def referral_tables(context):
         ),
         Table(
             "referrals_by_hospital",
-            "Referrals by hospital",
-            "Referrals received in the period from each of the scheme's hospitals.",
-            ["Hospital", *_OUTCOME_HEADER],
+            gettext("Referrals by hospital"),
+            gettext("Referrals received in the period from each of the scheme's hospitals."),
+            [gettext("Hospital"), *_outcome_header()],
             [[row["name"], *counts(row)] for row in by_hospital],
             sums=_outcome_sums(len(by_hospital), first=1),
         ),
         Table(
             "referrals_by_ward",
-            "Referrals by ward",
-            "Referrals received in the period from each ward that referred.",
-            ["Hospital", "Ward", *_OUTCOME_HEADER],
+            gettext("Referrals by ward"),
+            gettext("Referrals received in the period from each ward that referred."),
+            [gettext("Hospital"), gettext("Ward"), *_outcome_header()],
             [[row["hospital__name"], row["ward__name"], *counts(row)] for row in by_ward],
             sums=_outcome_sums(len(by_ward), first=2) + _wards_add_up(by_hospital, by_ward),
         ),
         Table(
             "referrals_by_role",
-            "Referrals by referrer's role",
-            "Referrals received in the period by the job title the referrer gave (as typed, "
-            "ignoring capitals and spaces around it).",
-            ["Referrer's job title", *_OUTCOME_HEADER],
-            [[(row["role"] or "Not given").capitalize(), *counts(row)] for row in by_role],
+            gettext("Referrals by referrer's role"),
+            gettext(
+                "Referrals received in the period by the job title the referrer gave (as "
+                "typed, ignoring capitals and spaces around it)."
+            ),
+            [gettext("Referrer's job title"), *_outcome_header()],
+            [
+                [row["role"].capitalize() if row["role"] else gettext("Not given"), *counts(row)]
+                for row in by_role
+            ],
             sums=_outcome_sums(len(by_role), first=1),
         ),
     ]
@@ -579,7 +633,9 @@ def _first_contact_figures(context):
 
 def contacted_in_time_label(scheme):
     """What the first-contact figure is called: the scheme's own window, 72 hours by default."""
-    return f"Contacted within {scheme.first_contact_hours} hours of discharge"
+    return gettext("Contacted within %(hours)d hours of discharge") % {
+        "hours": scheme.first_contact_hours
+    }
 
 
 def _decision_figures():
@@ -659,7 +715,7 @@ def timeliness_tables(context):
     for name in hospitals:
         decision = decisions.get(name, empty_decisions)
         contact = contacts.get(name, empty_contacts)
-        label = name or "All hospitals"
+        label = name or gettext("All hospitals")
         rows.append(
             [
                 label,
@@ -682,20 +738,22 @@ def timeliness_tables(context):
     return [
         Table(
             "timeliness",
-            "Timeliness",
-            "Hours from a referral being received to the coordinator's decision (accepted or "
-            "declined), for referrals received in the period; and hours from discharge to the "
-            "first successful contact, for discharges in the period that have had one so far "
-            "(see the next table for those not yet reached). Median: half took less. 90th "
-            "percentile: nine in ten took less. Clock hours, not working hours.",
+            gettext("Timeliness"),
+            gettext(
+                "Hours from a referral being received to the coordinator's decision (accepted "
+                "or declined), for referrals received in the period; and hours from discharge "
+                "to the first successful contact, for discharges in the period that have had "
+                "one so far (see the next table for those not yet reached). Median: half took "
+                "less. 90th percentile: nine in ten took less. Clock hours, not working hours."
+            ),
             [
-                "Hospital",
-                "Referral to decision: median hours",
-                "Referral to decision: 90th percentile hours",
-                "Referrals decided",
-                "Discharge to first contact: median hours",
-                "Discharge to first contact: 90th percentile hours",
-                "Discharges contacted",
+                gettext("Hospital"),
+                gettext("Referral to decision: median hours"),
+                gettext("Referral to decision: 90th percentile hours"),
+                gettext("Referrals decided"),
+                gettext("Discharge to first contact: median hours"),
+                gettext("Discharge to first contact: 90th percentile hours"),
+                gettext("Discharges contacted"),
             ],
             rows,
             sums=rows_add_up(0, range(1, len(rows)), [3, 6]),
@@ -703,27 +761,37 @@ def timeliness_tables(context):
         Table(
             "contacted_within_72_hours",
             contacted_in_time_label(context.scheme),
-            f"Discharges in the period whose {hours} hours after discharge (the scheme's "
-            "first-contact window) had passed when the report was made (a client discharged "
-            "twice counts twice); how many had a successful contact within those "
-            f"{hours} hours.",
-            ["Hospital", "Discharges", f"Contacted within {hours} hours", "Percentage"],
+            gettext(
+                "Discharges in the period whose %(hours)d hours after discharge (the scheme's "
+                "first-contact window) had passed when the report was made (a client "
+                "discharged twice counts twice); how many had a successful contact within "
+                "those %(hours)d hours."
+            )
+            % {"hours": hours},
+            [
+                gettext("Hospital"),
+                gettext("Discharges"),
+                gettext("Contacted within %(hours)d hours") % {"hours": hours},
+                gettext("Percentage"),
+            ],
             contacted_rows,
             sums=rows_add_up(0, range(1, len(contacted_rows)), [1, 2]),
             rates=[((row, 3), [(row, 1), (row, 2)]) for row in range(len(contacted_rows))],
         ),
         Table(
             "time_to_first_contact",
-            "Time from discharge to first successful contact",
-            "Discharges in the period, by how long after discharge the first successful "
-            "contact came.",
-            ["Time after discharge", "Discharges"],
+            gettext("Time from discharge to first successful contact"),
+            gettext(
+                "Discharges in the period, by how long after discharge the first successful "
+                "contact came."
+            ),
+            [gettext("Time after discharge"), gettext("Discharges")],
             [
-                ["Within 24 hours", Cell(buckets["within_24"])],
-                ["24 to 48 hours", Cell(buckets["within_48"])],
-                ["48 to 72 hours", Cell(buckets["within_72"])],
-                ["More than 72 hours", Cell(buckets["later"])],
-                ["No successful contact yet", Cell(buckets["none_yet"])],
+                [gettext("Within 24 hours"), Cell(buckets["within_24"])],
+                [gettext("24 to 48 hours"), Cell(buckets["within_48"])],
+                [gettext("48 to 72 hours"), Cell(buckets["within_72"])],
+                [gettext("More than 72 hours"), Cell(buckets["later"])],
+                [gettext("No successful contact yet"), Cell(buckets["none_yet"])],
             ],
             chart={"type": "bar", "column": 1},
             # The first four are the discharges contacted, in the timeliness table.
@@ -759,12 +827,17 @@ AGE_BANDS = [(None, 50), (50, 65), (65, 75), (75, 85), (85, None)]
 UNIQUE_CLIENTS = ("people_supported", 1, 1)
 
 
+def _age_band_key(low, high):
+    """The band's name in the query, the same in every language."""
+    return f"{low or ''}-{high or ''}"
+
+
 def _age_band_label(low, high):
     if low is None:
-        return f"Under {high}"
+        return gettext("Under %(age)d") % {"age": high}
     if high is None:
-        return f"{low} and over"
-    return f"{low} to {high - 1}"
+        return gettext("%(age)d and over") % {"age": low}
+    return gettext("%(low)d to %(high)d") % {"low": low, "high": high - 1}
 
 
 def people_tables(context):
@@ -783,7 +856,7 @@ def people_tables(context):
                     *([Q(date_of_birth__lte=born_before_age(low))] if low else []),
                     *([Q(date_of_birth__gt=born_before_age(high))] if high else []),
                 ),
-                then=Value(_age_band_label(low, high)),
+                then=Value(_age_band_key(low, high)),
             )
             for low, high in AGE_BANDS
         ],
@@ -812,24 +885,34 @@ def people_tables(context):
     return [
         Table(
             "people_supported",
-            "People supported",
-            "Episodes of support open on at least one day of the period, from discharge to "
-            "closing. Unique clients counts each person once however many episodes they had. "
-            "New: the client went home in the period. Continuing: support began earlier.",
-            ["Figure", "Number"],
+            gettext("People supported"),
+            gettext(
+                "Episodes of support open on at least one day of the period, from discharge to "
+                "closing. Unique clients counts each person once however many episodes they "
+                "had. New: the client went home in the period. Continuing: support began "
+                "earlier."
+            ),
+            [gettext("Figure"), gettext("Number")],
             [
-                ["Episodes of support", Cell(totals["episodes"])],
-                ["Unique clients", Cell(totals["clients"])],
-                ["New episodes", Cell(totals["new"])],
-                ["Continuing episodes", Cell(totals["continuing"])],
+                [gettext("Episodes of support"), Cell(totals["episodes"])],
+                [gettext("Unique clients"), Cell(totals["clients"])],
+                [gettext("New episodes"), Cell(totals["new"])],
+                [gettext("Continuing episodes"), Cell(totals["continuing"])],
             ],
             sums=rows_add_up(0, [2, 3], [1]),
         ),
         Table(
             "people_by_ward",
-            "People supported by referring ward",
-            "As 'People supported', by the ward that referred each episode.",
-            ["Hospital", "Ward", "Episodes", "Unique clients", "New", "Continuing"],
+            gettext("People supported by referring ward"),
+            gettext("As 'People supported', by the ward that referred each episode."),
+            [
+                gettext("Hospital"),
+                gettext("Ward"),
+                gettext("Episodes"),
+                gettext("Unique clients"),
+                pgettext("episodes of support", "New"),
+                pgettext("episodes of support", "Continuing"),
+            ],
             [
                 [
                     row["referral__hospital__name"],
@@ -845,43 +928,50 @@ def people_tables(context):
         ),
         Table(
             "age_bands",
-            "Age",
-            "Unique clients supported in the period, by age on the last day of the period.",
-            ["Age band", "Clients"],
+            gettext("Age"),
+            gettext(
+                "Unique clients supported in the period, by age on the last day of the period."
+            ),
+            [gettext("Age band"), gettext("Clients")],
             [
-                [_age_band_label(low, high), Cell(ages.get(_age_band_label(low, high), 0))]
+                [_age_band_label(low, high), Cell(ages.get(_age_band_key(low, high), 0))]
                 for low, high in AGE_BANDS
             ],
             sums=add_up_to(UNIQUE_CLIENTS, range(len(AGE_BANDS)), 1),
         ),
         Table(
             "gender",
-            "Gender",
-            "Unique clients supported in the period, by gender as the client describes it "
-            "(NHS Data Dictionary: person stated gender). 'Not asked yet': nothing recorded.",
-            ["Gender", "Clients"],
+            gettext("Gender"),
+            gettext(
+                "Unique clients supported in the period, by gender as the client describes it "
+                "(NHS Data Dictionary: person stated gender). 'Not asked yet': nothing "
+                "recorded."
+            ),
+            [gettext("Gender"), gettext("Clients")],
             [[label, Cell(genders.get(code, 0))] for code, label in Gender.choices]
-            + [["Not asked yet", Cell(genders.get("", 0))]],
+            + [[gettext("Not asked yet"), Cell(genders.get("", 0))]],
             sums=add_up_to(UNIQUE_CLIENTS, range(len(Gender.choices) + 1), 1),
         ),
         Table(
             "ethnicity",
-            "Ethnic group",
-            "Unique clients supported in the period, by NHS ethnic category code. 'Not "
-            "stated': the client chose not to say. 'Not asked yet': nothing recorded.",
-            ["Code", "Ethnic group", "Clients"],
+            gettext("Ethnic group"),
+            gettext(
+                "Unique clients supported in the period, by NHS ethnic category code. 'Not "
+                "stated': the client chose not to say. 'Not asked yet': nothing recorded."
+            ),
+            [gettext("Code"), gettext("Ethnic group"), gettext("Clients")],
             [
                 [code, label, Cell(ethnicities.get(code, 0))]
                 for code, label in EthnicCategory.choices
             ]
-            + [["", "Not asked yet", Cell(ethnicities.get("", 0))]],
+            + [["", gettext("Not asked yet"), Cell(ethnicities.get("", 0))]],
             sums=add_up_to(UNIQUE_CLIENTS, range(len(EthnicCategory.choices) + 1), 2),
         ),
         Table(
             "postcode_districts",
-            "Postcode district",
-            "Unique clients supported in the period, by the first half of their postcode.",
-            ["Postcode district", "Clients"],
+            gettext("Postcode district"),
+            gettext("Unique clients supported in the period, by the first half of their postcode."),
+            [gettext("Postcode district"), gettext("Clients")],
             [[name, Cell(count)] for name, count in districts],
             sums=add_up_to(UNIQUE_CLIENTS, range(len(districts)), 1),
         ),
@@ -952,26 +1042,28 @@ def activity_tables(context):
     return [
         Table(
             "activity",
-            "Calls and visits",
-            "Phone calls and home visits made in the period, as logged. Successful: the "
-            "client was spoken with. Hours: the length of each call or visit as logged, added "
-            "up.",
-            ["Contact", "Attempted", "Successful", "Hours"],
+            gettext("Calls and visits"),
+            gettext(
+                "Phone calls and home visits made in the period, as logged. Successful: the "
+                "client was spoken with. Hours: the length of each call or visit as logged, "
+                "added up."
+            ),
+            [gettext("Contact"), gettext("Attempted"), gettext("Successful"), gettext("Hours")],
             [
                 [
-                    "Phone calls",
+                    gettext("Phone calls"),
                     Cell(totals["calls"]),
                     Cell(totals["calls_answered"]),
                     _minutes_as_hours(totals["call_minutes"], totals["calls"]),
                 ],
                 [
-                    "Home visits",
+                    gettext("Home visits"),
                     Cell(totals["visits"]),
                     Cell(totals["visits_made"]),
                     _minutes_as_hours(totals["visit_minutes"], totals["visits"]),
                 ],
                 [
-                    "All calls and visits",
+                    gettext("All calls and visits"),
                     Cell(totals["contacts"]),
                     Cell(totals["successful"]),
                     _minutes_as_hours(totals["minutes"], totals["contacts"]),
@@ -981,25 +1073,29 @@ def activity_tables(context):
         ),
         Table(
             "volunteers",
-            "Volunteers",
-            "Active volunteers: volunteers who logged at least one call or visit in the "
-            "period. Volunteer hours: the hours of the calls and visits they logged (travel "
-            "and other time is not recorded).",
-            ["Figure", "Value"],
+            gettext("Volunteers"),
+            gettext(
+                "Active volunteers: volunteers who logged at least one call or visit in the "
+                "period. Volunteer hours: the hours of the calls and visits they logged "
+                "(travel and other time is not recorded)."
+            ),
+            [gettext("Figure"), gettext("Value")],
             [
-                ["Active volunteers", Cell(totals["active_volunteers"])],
+                [gettext("Active volunteers"), Cell(totals["active_volunteers"])],
                 [
-                    "Volunteer hours",
+                    gettext("Volunteer hours"),
                     _minutes_as_hours(totals["volunteer_minutes"], totals["active_volunteers"]),
                 ],
             ],
         ),
         Table(
             "activity_types",
-            "Activities",
-            "Calls and visits in the period that included each activity (one call or visit "
-            "can include several).",
-            ["Activity", "Calls and visits"],
+            gettext("Activities"),
+            gettext(
+                "Calls and visits in the period that included each activity (one call or visit "
+                "can include several)."
+            ),
+            [gettext("Activity"), gettext("Calls and visits")],
             [[need.label, Cell(done.get(need.pk, 0))] for need in Need.objects.all()],
         ),
     ]
@@ -1026,28 +1122,32 @@ def episode_tables(context):
     return [
         Table(
             "episodes_closed",
-            "Episodes closed, by outcome",
-            "Episodes of support closed in the period, by the outcome the coordinator "
-            "recorded on closing.",
-            ["Outcome", "Episodes"],
+            gettext("Episodes closed, by outcome"),
+            gettext(
+                "Episodes of support closed in the period, by the outcome the coordinator "
+                "recorded on closing."
+            ),
+            [gettext("Outcome"), gettext("Episodes")],
             [[label, Cell(outcomes.get(code, 0))] for code, label in ExitOutcome.choices],
             sums=add_up_to(("episode_length", 0, 1), range(len(ExitOutcome.choices)), 1),
         ),
         Table(
             "episode_length",
-            "Length of support and extensions",
-            "Length: days from discharge to closing, both included, for episodes closed in "
-            "the period after support began. Extensions: extensions agreed in the period.",
-            ["Figure", "Value"],
+            gettext("Length of support and extensions"),
+            gettext(
+                "Length: days from discharge to closing, both included, for episodes closed in "
+                "the period after support began. Extensions: extensions agreed in the period."
+            ),
+            [gettext("Figure"), gettext("Value")],
             [
-                ["Episodes closed", Cell(lengths["closed"])],
+                [gettext("Episodes closed"), Cell(lengths["closed"])],
                 [
-                    "Median length of support (days)",
+                    gettext("Median length of support (days)"),
                     Cell(lengths["median_days"], DAYS, lengths["with_support"]),
                 ],
-                ["Extensions agreed", Cell(extensions["granted"])],
-                ["Episodes extended", Cell(extensions["episodes"])],
-                ["Weeks added by extensions", Cell(extensions["weeks"] or 0)],
+                [gettext("Extensions agreed"), Cell(extensions["granted"])],
+                [gettext("Episodes extended"), Cell(extensions["episodes"])],
+                [gettext("Weeks added by extensions"), Cell(extensions["weeks"] or 0)],
             ],
         ),
     ]
@@ -1082,20 +1182,29 @@ def readmission_tables(context):
         30: scheme.readmission_comparison_30,
         60: scheme.readmission_comparison_60,
     }
-    source = scheme.readmission_comparison_source or "No comparison figure set"
+    source = scheme.readmission_comparison_source or gettext("No comparison figure set")
     return [
         Table(
             "readmissions",
-            "Readmissions",
-            "As recorded by the scheme, not taken from hospital records. Clients who went "
-            "home in the period and for whom the whole 30 (or 60) days after discharge have "
-            "passed; how many were readmitted to hospital within that many days of discharge "
-            "(day 30 counts; day 31 does not). Each discharge is counted once. The "
-            f"comparison figure is set by the scheme: {source}.",
-            ["Within", "Discharges followed up", "Readmitted", "Percentage", "Comparison figure"],
+            gettext("Readmissions"),
+            gettext(
+                "As recorded by the scheme, not taken from hospital records. Clients who went "
+                "home in the period and for whom the whole 30 (or 60) days after discharge "
+                "have passed; how many were readmitted to hospital within that many days of "
+                "discharge (day 30 counts; day 31 does not). Each discharge is counted once. "
+                "The comparison figure is set by the scheme: %(source)s."
+            )
+            % {"source": source},
+            [
+                gettext("Within"),
+                gettext("Discharges followed up"),
+                gettext("Readmitted"),
+                gettext("Percentage"),
+                gettext("Comparison figure"),
+            ],
             [
                 [
-                    f"{days} days",
+                    gettext("%(days)d days") % {"days": days},
                     Cell(totals[f"followed_{days}"]),
                     Cell(totals[f"readmitted_{days}_n"]),
                     _percent(totals[f"readmitted_{days}_n"], totals[f"followed_{days}"]),
@@ -1175,9 +1284,16 @@ def outcome_tables(context):
     rows = []
     for instrument in INSTRUMENTS.values():
         scores = (
-            [(None, f"{instrument.name}: total")]
+            [(None, gettext("%(measure)s: total") % {"measure": instrument.name})]
             if instrument.scoring == SUM
-            else [(item.code, f"{instrument.name}: {item.short}") for item in instrument.items]
+            else [
+                (
+                    item.code,
+                    gettext("%(measure)s: %(item)s")
+                    % {"measure": instrument.name, "item": item.short},
+                )
+                for item in instrument.items
+            ]
         )
         for item, label in scores:
             lower_is_better, figures = _outcome_row(context, instrument, item)
@@ -1185,7 +1301,7 @@ def outcome_tables(context):
             rows.append(
                 [
                     label,
-                    "Lower" if lower_is_better else "Higher",
+                    LOWER if lower_is_better else HIGHER,
                     Cell(pairs),
                     Cell(figures["base"], MEAN, pairs),
                     Cell(figures["end"], MEAN, pairs),
@@ -1197,23 +1313,24 @@ def outcome_tables(context):
     return [
         Table(
             "outcomes",
-            "Outcomes: loneliness and wellbeing",
-            "Clients whose end-of-support measure was taken in the period and who also have "
-            "a baseline measure taken on or before that day (their latest end measure in the "
-            "period, with the latest baseline up to it). A missing answer is never counted as "
-            "zero: a pair counts only where both scores exist, and a total only where every "
-            "item was "
-            "answered. Change: end minus baseline. Improved: the score moved in the better "
-            "direction.",
+            gettext("Outcomes: loneliness and wellbeing"),
+            gettext(
+                "Clients whose end-of-support measure was taken in the period and who also "
+                "have a baseline measure taken on or before that day (their latest end measure "
+                "in the period, with the latest baseline up to it). A missing answer is never "
+                "counted as zero: a pair counts only where both scores exist, and a total only "
+                "where every item was answered. Change: end minus baseline. Improved: the "
+                "score moved in the better direction."
+            ),
             [
-                "Measure",
-                "Better score is",
-                "Pairs",
-                "Mean at baseline",
-                "Mean at end",
-                "Mean change",
-                "Improved",
-                "Percentage improved",
+                gettext("Measure"),
+                gettext("Better score is"),
+                gettext("Pairs"),
+                gettext("Mean at baseline"),
+                gettext("Mean at end"),
+                gettext("Mean change"),
+                gettext("Improved"),
+                gettext("Percentage improved"),
             ],
             rows,
             # The share improved, not the mean change: "better" is down for some measures
@@ -1247,18 +1364,23 @@ def concern_and_onward_tables(context):
     return [
         Table(
             "concerns",
-            "Concerns raised",
-            "Concerns about a client's safety or wellbeing raised in the period (by volunteers, "
-            "coordinators, or automatically after two unanswered calls), by category.",
-            ["Category", "Concerns"],
+            gettext("Concerns raised"),
+            gettext(
+                "Concerns about a client's safety or wellbeing raised in the period (by "
+                "volunteers, coordinators, or automatically after two unanswered calls), by "
+                "category."
+            ),
+            [gettext("Category"), gettext("Concerns")],
             [[label, Cell(concerns.get(code, 0))] for code, label in ConcernCategory.choices],
         ),
         Table(
             "onward_referrals",
-            "Onward referrals",
-            "Referrals made in the period to other community services, by the kind of service, "
-            "and how many the service has accepted so far.",
-            ["Service", "Referrals made", "Accepted"],
+            gettext("Onward referrals"),
+            gettext(
+                "Referrals made in the period to other community services, by the kind of "
+                "service, and how many the service has accepted so far."
+            ),
+            [gettext("Service"), gettext("Referrals made"), gettext("Accepted")],
             [
                 [
                     label,
@@ -1294,7 +1416,8 @@ class Headline:
 
 
 def headline_figures(scheme, period, *, now=None):
-    """The handful of figures a manager watches, from the same queries as the report."""
+    """The handful of figures a manager watches, from the same queries as the report:
+    {label: Cell}."""
     counts = _headline_counts(_Context(scheme, period, now or timezone.now()))
     return _headline_cells(counts, contacted_in_time_label(scheme))
 
@@ -1355,17 +1478,21 @@ def _same_first_contact_rules(schemes, now):
 
 
 def _headline_cells(counts, contacted_label):
+    """The headline figures from their counts, each under its label in the language in use
+    (the counts, not the labels, are what is kept: kept_headline_figures)."""
     return {
-        "Referrals received": Cell(counts["received"]),
-        "Referrals accepted": Cell(counts["accepted"]),
-        "Clients supported": Cell(counts["clients"]),
-        contacted_label: _percent(counts["within_72"], counts["window_passed"]),
-        "Successful calls and visits": Cell(counts["successful"]),
-        "Hours of calls and visits": _minutes_as_hours(counts["minutes"], counts["contacts"]),
+        gettext("Referrals received"): Cell(counts["received"]),
+        gettext("Referrals accepted"): Cell(counts["accepted"]),
+        gettext("Clients supported"): Cell(counts["clients"]),
+        str(contacted_label): _percent(counts["within_72"], counts["window_passed"]),
+        gettext("Successful calls and visits"): Cell(counts["successful"]),
+        gettext("Hours of calls and visits"): _minutes_as_hours(
+            counts["minutes"], counts["contacts"]
+        ),
     }
 
 
-ORGANISATION_CONTACTED_LABEL = "Contacted within the scheme's first-contact window"
+ORGANISATION_CONTACTED_LABEL = gettext_lazy("Contacted within the scheme's first-contact window")
 
 
 def organisation_figures(schemes, period, *, now=None):
@@ -1421,11 +1548,14 @@ def compare_headlines(scheme, this_period, last_period, *, now=None):
 def kept_headline_figures(scheme, period, *, now):
     """A past period's headline figures, worked out once a day and kept (see
     compare_headlines): the dashboard's comparison and its quarters share them."""
-    return cache.get_or_set(
-        f"headlines:{scheme.pk}:{period.start}:{period.end}:{timezone.localdate(now)}",
-        lambda: headline_figures(scheme, period, now=now),
+    # The counts are kept, not the figures under their labels: each reader sees the labels
+    # in their own language.
+    counts = cache.get_or_set(
+        f"headline-counts:{scheme.pk}:{period.start}:{period.end}:{timezone.localdate(now)}",
+        lambda: _headline_counts(_Context(scheme, period, now)),
         timeout=24 * 60 * 60,
     )
+    return _headline_cells(counts, contacted_in_time_label(scheme))
 
 
 def quarterly_trend(scheme, quarters, headlines, *, now=None):
@@ -1434,7 +1564,11 @@ def quarterly_trend(scheme, quarters, headlines, *, now=None):
     dashboard's compare_headlines), the two before from the kept figures. (quarter, {label:
     Cell}) pairs."""
     now = now or timezone.now()
-    labels = ["Referrals received", "Clients supported", contacted_in_time_label(scheme)]
+    labels = [
+        gettext("Referrals received"),
+        gettext("Clients supported"),
+        contacted_in_time_label(scheme),
+    ]
     this = {h.label: h.this_period for h in headlines}
     last = {h.label: h.last_period for h in headlines}
     earlier = [kept_headline_figures(scheme, quarter, now=now) for quarter in quarters[2:]]

@@ -2,6 +2,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from aligns.accounts.models import Scheme
 from aligns.forms import DateField
@@ -19,17 +22,27 @@ class ReportForm(forms.Form):
     mark_optional = False  # the dates are for "Other dates" only
 
     quarter = forms.ChoiceField(
-        label="Period",
-        error_messages={"invalid_choice": "Choose a quarter from the list, or other dates"},
+        label=_("Period"),
+        error_messages={"invalid_choice": _("Choose a quarter from the list, or other dates")},
     )
-    start = DateField(label="From", required=False, error_label="start date")
-    end = DateField(label="To", required=False, error_label="end date")
-    small_numbers = forms.BooleanField(
-        label="Hide counts under 5, for sharing outside the scheme",
+    start = DateField(
+        label=pgettext_lazy("the first day of a report", "From"),
         required=False,
-        help_text="Counts of 1 to 4 show as '<5', any average or rate worked out from "
-        "fewer than 5 people as 'n<5', and any count that would give one of those away as "
-        "'[c]'.",
+        error_label=_("start date"),
+    )
+    end = DateField(
+        label=pgettext_lazy("the last day of a report", "To"),
+        required=False,
+        error_label=_("end date"),
+    )
+    small_numbers = forms.BooleanField(
+        label=_("Hide counts under 5, for sharing outside the scheme"),
+        required=False,
+        help_text=_(
+            # HTML (help text is shown as it is written): "&lt;" shows as "<".
+            "Counts of 1 to 4 show as '&lt;5', any average or rate worked out from fewer than "
+            "5 people as 'n&lt;5', and any count that would give one of those away as '[c]'."
+        ),
     )
 
     def __init__(self, *args, today=None, choose_small_numbers=True, **kwargs):
@@ -39,7 +52,7 @@ class ReportForm(forms.Form):
         today = today or timezone.localdate()
         quarters = Period.recent_quarters(today)
         self.fields["quarter"].choices = [(q.key, q.label) for q in quarters] + [
-            (OTHER_DATES, "Other dates (choose below)")
+            (OTHER_DATES, gettext("Other dates (choose below)"))
         ]
         self.fields["quarter"].initial = quarters[0].key
         self.helper = FormHelper()
@@ -49,7 +62,7 @@ class ReportForm(forms.Form):
         # when they are chosen (or wrong).
         self.helper.layout = Layout(
             "quarter",
-            HTML(_OTHER_DATES_OPEN),
+            HTML(_other_dates_open()),
             "start",
             "end",
             HTML("</div></details>"),
@@ -62,14 +75,16 @@ class ReportForm(forms.Form):
             return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
         if "start" not in self.errors and start is None:
-            self.add_error("start", "Enter the start date")
+            self.add_error("start", gettext("Enter the start date"))
         if "end" not in self.errors and end is None:
-            self.add_error("end", "Enter the end date")
+            self.add_error("end", gettext("Enter the end date"))
         if start and end:
             if end < start:
-                self.add_error("end", "The end date must be the same as or after the start date")
+                self.add_error(
+                    "end", gettext("The end date must be the same as or after the start date")
+                )
             elif (end - start).days >= LONGEST_PERIOD_DAYS:
-                self.add_error("end", "A report can cover 2 years at most")
+                self.add_error("end", gettext("A report can cover 2 years at most"))
         return cleaned
 
     @property
@@ -80,20 +95,34 @@ class ReportForm(forms.Form):
         return Period.from_key(data["quarter"])
 
 
-_OTHER_DATES_OPEN = (
-    '<details class="nhsuk-details aligns-other-dates"'
-    '{% if form.data.quarter == "other" or form.start.errors or form.end.errors %} open{% endif %}>'
-    '<summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">'
-    "Other dates</span></summary>"
-    '<div class="nhsuk-details__text"><p class="nhsuk-hint">Choose "Other dates (choose '
-    'below)" as the period, then the first and last day.</p>'
-)
+def _other_dates_open():
+    """The start of the "Other dates" details element, open when they are chosen (or wrong).
+    Crispy renders it as a template: the words, in the language in use, are put in escaped."""
+    return (
+        '<details class="nhsuk-details aligns-other-dates"'
+        '{% if form.data.quarter == "other" or form.start.errors or form.end.errors %} open'
+        "{% endif %}>"
+        '<summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">'
+        f"{_template_text(gettext('Other dates'))}</span></summary>"
+        '<div class="nhsuk-details__text"><p class="nhsuk-hint">'
+        + _template_text(
+            gettext(
+                'Choose "Other dates (choose below)" as the period, then the first and last day.'
+            )
+        )
+        + "</p>"
+    )
+
+
+def _template_text(text):
+    """Words for a template's source: escaped, and never read as a tag or a variable."""
+    return escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 class ExportForm(ReportForm):
     export_format = forms.ChoiceField(
         choices=[(code, spec.label) for code, spec in FORMATS.items()],
-        error_messages={"required": "Choose a format", "invalid_choice": "Choose a format"},
+        error_messages={"required": _("Choose a format"), "invalid_choice": _("Choose a format")},
     )
 
 
@@ -109,12 +138,12 @@ class ReportSettingsForm(forms.ModelForm):
         ]
         error_messages = {
             field: {
-                "invalid": "Enter a percentage as a number, like 12.5",
-                "max_digits": "Enter a percentage between 0 and 100",
-                "max_decimal_places": "Use at most one decimal place, like 12.5",
-                "max_whole_digits": "Enter a percentage between 0 and 100",
-                "min_value": "Enter a percentage between 0 and 100",
-                "max_value": "Enter a percentage between 0 and 100",
+                "invalid": _("Enter a percentage as a number, like 12.5"),
+                "max_digits": _("Enter a percentage between 0 and 100"),
+                "max_decimal_places": _("Use at most one decimal place, like 12.5"),
+                "max_whole_digits": _("Enter a percentage between 0 and 100"),
+                "min_value": _("Enter a percentage between 0 and 100"),
+                "max_value": _("Enter a percentage between 0 and 100"),
             }
             for field in ("readmission_comparison_30", "readmission_comparison_60")
         }
@@ -132,6 +161,6 @@ class ReportSettingsForm(forms.ModelForm):
         if has_figure and not cleaned.get("readmission_comparison_source"):
             self.add_error(
                 "readmission_comparison_source",
-                "Say where the comparison figures come from, so readers can judge them",
+                gettext("Say where the comparison figures come from, so readers can judge them"),
             )
         return cleaned

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,15 @@ class Period:
 
     @property
     def label(self):
+        """'Q3 2026/27: October to December 2026', or '3 May 2026 to 9 June 2026', in the
+        language in use (its month names too)."""
         if self.is_quarter:
-            return f"{self.short_label}: {self.start:%B} to {self.end:%B %Y}"
-        return f"{_day(self.start)} to {_day(self.end)}"
+            return gettext("%(quarter)s: %(first_month)s to %(last_month)s") % {
+                "quarter": self.short_label,
+                "first_month": date_format(self.start, "F"),
+                "last_month": date_format(self.end, "F Y"),
+            }
+        return gettext("%(start)s to %(end)s") % {"start": _day(self.start), "end": _day(self.end)}
 
     @property
     def short_label(self):
@@ -83,7 +91,9 @@ class Period:
         # The NHS financial year starts in April: October to December is Q3 of 2026/27.
         financial_year = self.start.year if self.start.month >= 4 else self.start.year - 1
         number = ((self.start.month - 4) % 12) // 3 + 1
-        return f"Q{number} {financial_year}/{(financial_year + 1) % 100:02d}"
+        return pgettext(
+            "a quarter of the NHS financial year: Q3 2026/27", "Q%(number)d %(year)s"
+        ) % {"number": number, "year": f"{financial_year}/{(financial_year + 1) % 100:02d}"}
 
     def __str__(self):
         return self.label
@@ -95,4 +105,4 @@ def _add_months(day, months):
 
 
 def _day(day):
-    return f"{day.day} {day:%B %Y}"
+    return date_format(day, "j F Y")

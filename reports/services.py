@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aligns.outbox.services import queue_email
 from aligns.queueing import queue_after_commit
@@ -31,8 +31,9 @@ def exports_delete_expired():
 
 
 @transaction.atomic
-def export_request(*, scheme, period, export_format, suppress_small_numbers, by):
-    """Queue a report file to be made by the worker."""
+def export_request(*, scheme, period, export_format, suppress_small_numbers, by, language=None):
+    """Queue a report file to be made by the worker, in `language` (the one the person who
+    asked reads ALIGNS in; theirs by default)."""
     export = ReportExport.objects.create(
         scheme=scheme,
         requested_by=by,
@@ -46,6 +47,7 @@ def export_request(*, scheme, period, export_format, suppress_small_numbers, by)
     queue_after_commit(
         export_build_task,
         export_id=export.pk,
+        language=language or by.preferred_language,
         # Unqueued, the file would be "waiting to start" for ever: the page says it failed.
         on_failure=lambda: ReportExport.objects.filter(pk=export.pk).update(
             status=ExportStatus.FAILED, finished_at=timezone.now()
@@ -54,12 +56,17 @@ def export_request(*, scheme, period, export_format, suppress_small_numbers, by)
     return export
 
 
-def export_build(*, export_id):
-    """Make the file for one request, telling the page how far it has got."""
-    export = ReportExport.objects.select_related("scheme").get(pk=export_id)
+def export_build(*, export_id, language=None):
+    """Make the file for one request, telling the page how far it has got: its headings,
+    notes and file name in `language` (without one, that of the person who asked)."""
+    export = ReportExport.objects.select_related("scheme", "requested_by").get(pk=export_id)
     if export.is_finished:
         return export
+    with translation.override(language or export.requested_by.preferred_language):
+        return _build(export)
 
+
+def _build(export):
     def progress(done, total):
         # The last tenth is writing the file.
         percent = int(90 * done / total)

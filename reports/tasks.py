@@ -4,9 +4,10 @@ from reports.services import export_build, exports_delete_expired
 
 
 @shared_task
-def export_build_task(export_id):
-    """Build one requested report file in the background (large schemes)."""
-    export_build(export_id=export_id)
+def export_build_task(export_id, language=None):
+    """Build one requested report file in the background (large schemes), in the language
+    of the person who asked for it."""
+    export_build(export_id=export_id, language=language)
 
 
 @shared_task

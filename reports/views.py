@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aligns.accounts.models import Scheme
@@ -24,7 +25,7 @@ from reports.figures import (
     quarterly_trend,
 )
 from reports.forms import ExportForm, ReportForm, ReportSettingsForm
-from reports.models import ExportStatus, ReportExport
+from reports.models import EXPORT_KEPT_FOR, ExportStatus, ReportExport
 from reports.period import Period
 from reports.presenters import trend_charts
 from reports.services import export_is_large, export_request
@@ -65,7 +66,6 @@ def dashboard(request):
         .with_checks_expiring(today, today + timedelta(days=REMINDER_DAYS))
         .count(),
         "reminder_days": REMINDER_DAYS,
-        "reminder_days_text": f"{REMINDER_DAYS} days",
         "health": outbox_health(scheme.pk),
     }
     return render(request, "reports/dashboard.html", context)
@@ -126,7 +126,7 @@ def organisation(request):
         context |= {
             "period": form.period,
             "labels": list(together) if together else [],
-            "rows": list(zip([scheme for scheme, _ in rows], shown, strict=True)),
+            "rows": list(zip([scheme for scheme, _cells in rows], shown, strict=True)),
             "together": shown_together,
             "too_small_to_share": too_small,
             "query": urlencode(form.data),
@@ -158,6 +158,7 @@ def export(request):
             export_format=data["export_format"],
             suppress_small_numbers=data["small_numbers"],
             by=request.user,
+            language=translation.get_language(),
         )
         return redirect("reports:export_status", pk=queued.pk)
     result = build_report(scheme, form.period, suppress_small_numbers=data["small_numbers"])
@@ -188,7 +189,8 @@ def export_status(request, pk):
         request,
         template,
         {"export": queued, "period": Period(queued.period_start, queued.period_end),
-         "format": exports.FORMATS.get(queued.export_format)},
+         "format": exports.FORMATS.get(queued.export_format),
+         "kept_days": EXPORT_KEPT_FOR.days},
     )  # fmt: skip
 
 
@@ -206,10 +208,10 @@ def report_settings(request):
         request,
         form,
         on_valid=lambda form: form.save(),
-        success="Settings saved",
+        success=_("Settings saved"),
         done_url=reverse("reports:report"),
-        heading="Reports and retention settings",
-        button="Save settings",
+        heading=_("Reports and retention settings"),
+        button=_("Save settings"),
         back_url=reverse("reports:report"),
-        back_text="Back to the report",
+        back_text=_("Back to the report"),
     )

@@ -6,27 +6,40 @@ Emails to coordinators name no client: they say what kind of thing needs action 
 ALIGNS, where the details are behind sign-in. Emails to volunteers use a first name at most.
 """
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aligns.outbox.services import Email, coordinator_addresses, message_kind
+from aligns.outbox.services import Email, coordinator_emails, message_kind
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
     Assignment,
     AssignmentStatus,
     CallKind,
     Concern,
+    ConcernCategory,
     ScheduledCall,
     SupportEpisode,
+    Urgency,
 )
 from visits.services import visit_refusal
 
 
 def _coordinator_alert(scheme_id, what, *, urgency="", again=False):
-    return Email(
-        "coordinator_alert",
-        {"what": what, "urgency": urgency, "again": again},
-        coordinator_addresses(scheme_id),
+    """`what` and `urgency` are words to translate (lazy), so each coordinator reads them in
+    the language they chose."""
+    return coordinator_emails(
+        scheme_id, "coordinator_alert", {"what": what, "urgency": urgency, "again": again}
     )
+
+
+def _concern_raised_words(category):
+    return gettext("A %(category)s concern was raised") % {
+        "category": str(dict(ConcernCategory.choices).get(category, category)).lower()
+    }
+
+
+_concern_raised = lazy(_concern_raised_words, str)
 
 
 @message_kind(_("A concern raised"))
@@ -35,8 +48,8 @@ def concern_raised(*, concern_id, again=False):
     concern = Concern.objects.select_related("episode").get(pk=concern_id)
     return _coordinator_alert(
         concern.episode.scheme_id,
-        f"A {concern.get_category_display().lower()} concern was raised",
-        urgency=concern.get_urgency_display(),
+        _concern_raised(concern.category),
+        urgency=dict(Urgency.choices).get(concern.urgency, ""),
         again=again,
     )
 
@@ -44,20 +57,22 @@ def concern_raised(*, concern_id, again=False):
 @message_kind(_("A call overdue"))
 def call_overdue(*, call_id):
     call = ScheduledCall.objects.select_related("episode").get(pk=call_id)
-    return _coordinator_alert(call.episode.scheme_id, "A call to a client is overdue")
+    return _coordinator_alert(call.episode.scheme_id, _("A call to a client is overdue"))
 
 
 @message_kind(_("A week-6 review due"))
 def review_due(*, episode_id):
     episode = SupportEpisode.objects.get(pk=episode_id)
-    return _coordinator_alert(episode.scheme_id, "A support episode has reached its week-6 review")
+    return _coordinator_alert(
+        episode.scheme_id, _("A support episode has reached its week-6 review")
+    )
 
 
 @message_kind(_("An offer not answered"))
 def offer_unanswered(*, assignment_id):
     assignment = Assignment.objects.select_related("episode").get(pk=assignment_id)
     return _coordinator_alert(
-        assignment.episode.scheme_id, "A volunteer has not answered the offer of a new client"
+        assignment.episode.scheme_id, _("A volunteer has not answered the offer of a new client")
     )
 
 

@@ -64,13 +64,13 @@ EPISODE_TRANSITIONS = {
 
 
 class ExitOutcome(models.TextChoices):
-    GOALS_MET = "goals_met", "Goals met"
-    LONGER_TERM_SUPPORT = "longer_term", "Moved to longer-term support"
-    READMITTED = "readmitted", "Readmitted"
-    DECLINED = "declined", "Declined further support"
-    MOVED_AWAY = "moved_away", "Moved away"
-    DIED = "died", "Died"
-    NO_CONTACT = "no_contact", "No contact"
+    GOALS_MET = "goals_met", _("Goals met")
+    LONGER_TERM_SUPPORT = "longer_term", _("Moved to longer-term support")
+    READMITTED = "readmitted", _("Readmitted")
+    DECLINED = "declined", _("Declined further support")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    DIED = "died", _("Died")
+    NO_CONTACT = "no_contact", _("No contact")
 
 
 class SupportEpisodeQuerySet(models.QuerySet):
@@ -581,13 +581,13 @@ class Alert(models.Model):
 
 
 class ServiceCategory(models.TextChoices):
-    TRANSPORT = "transport", "Community transport"
-    REPAIRS = "repairs", "Repairs and adaptations"
-    BENEFITS = "benefits", "Benefits advice"
-    BEFRIENDING = "befriending", "Befriending and good neighbours"
-    DAY_CENTRE = "day_centre", "Day centres"
-    CARERS = "carers", "Carers' support"
-    OTHER = "other", "Other"
+    TRANSPORT = "transport", _("Community transport")
+    REPAIRS = "repairs", _("Repairs and adaptations")
+    BENEFITS = "benefits", _("Benefits advice")
+    BEFRIENDING = "befriending", _("Befriending and good neighbours")
+    DAY_CENTRE = "day_centre", _("Day centres")
+    CARERS = "carers", _("Carers' support")
+    OTHER = "other", _("Other")
 
 
 class CommunityServiceQuerySet(models.QuerySet):

@@ -12,7 +12,7 @@ from aligns.accounts.models import AccountRequest, User
 from aligns.accounts.services import account_request_receive
 from aligns.accounts.tokens import account_request_token, invite_link_parts
 from aligns.accounts.two_factor import two_factor_required
-from aligns.outbox.services import Email, coordinator_addresses, message_kind
+from aligns.outbox.services import Email, coordinator_emails, message_kind
 
 
 @message_kind(_("Invitation"))
@@ -44,7 +44,12 @@ def email_request_confirmation(*, account_request_id, site):
         "link": site + reverse("accounts:account_request_verify", args=[token]),
         "hours": settings.ALIGNS_ACCOUNT_REQUEST_VERIFY_HOURS,
     }
-    return Email("account_request_confirm", context, [account_request.email])
+    return Email(
+        "account_request_confirm",
+        context,
+        [account_request.email],
+        language=account_request.language,
+    )
 
 
 @message_kind(_("A request for an account is waiting"))
@@ -53,14 +58,17 @@ def email_coordinators_request_waiting(*, account_request_id):
     scheme_id = AccountRequest.objects.values_list("scheme_id", flat=True).get(
         pk=account_request_id
     )
-    return Email("account_request_waiting", {}, coordinator_addresses(scheme_id))
+    return coordinator_emails(scheme_id, "account_request_waiting", {})
 
 
 @message_kind(_("A request for an account declined"))
 def email_request_declined(*, account_request_id):
     account_request = AccountRequest.objects.select_related("scheme").get(pk=account_request_id)
     return Email(
-        "account_request_declined", {"account_request": account_request}, [account_request.email]
+        "account_request_declined",
+        {"account_request": account_request},
+        [account_request.email],
+        language=account_request.language,
     )
 
 

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -112,34 +113,38 @@ class Scheme(models.Model):
         "many hours, or sooner if the client's first call falls due within it.",
     )
     retention_years = models.PositiveSmallIntegerField(
-        "keep personal data for (years)",
+        _("keep personal data for (years)"),
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
-        help_text="After a client's last support ends; then their personal details are "
-        "removed and only the figures for reports are kept.",
+        help_text=_(
+            "After a client's last support ends; then their personal details are removed and "
+            "only the figures for reports are kept."
+        ),
     )
     # Reports
     coordinators_see_reports = models.BooleanField(
-        "coordinators may see reports",
+        _("coordinators may see reports"),
         default=False,
-        help_text="Managers always can. Reports hold figures only, never names.",
+        help_text=_("Managers always can. Reports hold figures only, never names."),
     )
     readmission_comparison_30 = models.DecimalField(
-        "comparison figure: readmitted within 30 days (%)",
+        _("comparison figure: readmitted within 30 days (%)"),
         max_digits=4, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="For example the hospital trust's own rate, shown beside the scheme's.",
+        help_text=_("For example the hospital trust's own rate, shown beside the scheme's."),
     )  # fmt: skip
     readmission_comparison_60 = models.DecimalField(
-        "comparison figure: readmitted within 60 days (%)",
+        _("comparison figure: readmitted within 60 days (%)"),
         max_digits=4, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )  # fmt: skip
     readmission_comparison_source = models.CharField(
-        "where the comparison figures come from",
+        _("where the comparison figures come from"),
         max_length=200,
         blank=True,
-        help_text="For example: Northgate Hospitals NHS Trust, all discharges aged 65+, 2025/26.",
+        help_text=_(
+            "For example: Northgate Hospitals NHS Trust, all discharges aged 65+, 2025/26."
+        ),
     )
     # Ward staff asking for an account
     account_request_domains = models.TextField(
@@ -183,8 +188,12 @@ class Scheme(models.Model):
     @property
     def contact_text(self):
         """How ward staff reach the coordinators, for messages such as duplicate warnings."""
-        ways = [way for way in (self.contact_phone, self.contact_email) if way]
-        return " or ".join(ways) if ways else "the scheme's coordinators"
+        if self.contact_phone and self.contact_email:
+            return gettext("%(phone)s or %(email)s") % {
+                "phone": self.contact_phone,
+                "email": self.contact_email,
+            }
+        return self.contact_phone or self.contact_email or gettext("the scheme's coordinators")
 
 
 class HospitalQuerySet(models.QuerySet):
@@ -452,6 +461,12 @@ class AccountRequest(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decline_reason = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language they asked in: the emails about the request are in it."),
+    )
     user = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

@@ -324,7 +324,9 @@ def domain_refusal(email):
 
 
 @transaction.atomic
-def account_request_submit(*, scheme, full_name, email, job_title, workplace, site, ip=None):
+def account_request_submit(
+    *, scheme, full_name, email, job_title, workplace, site, ip=None, language=None
+):
     """Record what was asked and queue it for the worker, which checks it and emails a link
     to confirm the address, or quietly does nothing (account_request_receive).
 
@@ -343,7 +345,7 @@ def account_request_submit(*, scheme, full_name, email, job_title, workplace, si
         return None
     account_request = AccountRequest(
         scheme=scheme, full_name=full_name, email=email, job_title=job_title,
-        workplace=workplace, status=RequestStatus.RECEIVED,
+        workplace=workplace, status=RequestStatus.RECEIVED, language=_known_language(language),
     )  # fmt: skip
     attribute_change(account_request, by=None, reason="Asked for an account")
     account_request.save()
@@ -386,6 +388,11 @@ def account_request_receive(*, account_request_id):
         _delete_with_history(AccountRequest.objects.filter(pk=account_request.pk))
         return None
     return account_request
+
+
+def _known_language(language):
+    """One of the languages ALIGNS is in (the site's when not given or not one of them)."""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _request_move(account_request, status, *, by, reason):

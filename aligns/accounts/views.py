@@ -286,7 +286,10 @@ def account_request(request):
         back_url=reverse("login"),
         back_text=_("Back to sign in"),
         on_valid=lambda form: account_request_submit(
-            **form.cleaned_data, site=site_address(request), ip=client_ip_address(request)
+            **form.cleaned_data,
+            site=site_address(request),
+            ip=client_ip_address(request),
+            language=translation.get_language(),
         ),
         success=_("Your request is on its way."),
         done_url=reverse("accounts:account_request_sent"),

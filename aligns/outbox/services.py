@@ -118,6 +118,21 @@ def coordinator_addresses(scheme_id):
     )
 
 
+def coordinator_emails(scheme_id, template, context):
+    """An email for "the coordinators" of a scheme: one Email for each language they chose,
+    to those who chose it, so each reads it in their own. With no active coordinator, one
+    Email to nobody: the message fails, and the scheme's page of messages shows it."""
+    by_language = {}
+    for address, language in User.objects.filter(
+        scheme_id=scheme_id, role=Role.COORDINATOR, is_active=True
+    ).values_list("email", "preferred_language"):
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(address)
+    return [
+        Email(template, context, addresses, language=language)
+        for language, addresses in sorted(by_language.items())
+    ] or [Email(template, context, [])]
+
+
 # --- Queueing: a row in the caller's transaction -------------------------------------------
 
 
