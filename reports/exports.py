@@ -68,7 +68,11 @@ def _about_rows(report):
         [gettext("Period"), report.period.label],
         [pgettext("the first day of a report", "From"), report.period.start.isoformat()],
         [pgettext("the last day of a report", "To"), report.period.end.isoformat()],
-        [gettext("Made at"), f"{report.generated_at:%Y-%m-%d %H:%M} UTC"],
+        [
+            gettext("Made at"),
+            pgettext("a time in UTC", "%(time)s UTC")
+            % {"time": f"{report.generated_at:%Y-%m-%d %H:%M}"},
+        ],
         [
             gettext("Small numbers suppressed"),
             gettext("Yes") if report.suppress_small_numbers else gettext("No"),

@@ -34,18 +34,26 @@ def wrap_translations(monkeypatch):
         monkeypatch.setattr(trans, name, wrap(getattr(trans, name)))
 
 
+# A word of English, as the check finds it: two letters or more, with any apostrophes and
+# hyphens inside it.
+WORD = r"[A-Za-z][A-Za-z'’-]+"
+
+
 def unmarked_words(page, data=()):
     """Words of visible text (and of labels a screen reader reads) outside the markers."""
     body = re.split(r"<body[^>]*>", page, maxsplit=1)[-1]
     body = re.sub(r"<(script|style|template)\b.*?</\1>", " ", body, flags=re.S)
     spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
     text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + spoken)
-    # Innermost first: a translated string may hold another ("⟦6 ⟦May⟧ 2026 at ⟦9am⟧⟧").
-    innermost = re.escape(OPEN) + f"[^{OPEN}{CLOSE}]*" + re.escape(CLOSE)
-    while re.search(innermost, text):
-        text = re.sub(innermost, " ", text)
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
-    known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
+    # Innermost first, so a translated string holding another ("⟦⟦3 hours⟧ waiting⟧") goes whole.
+    innermost = re.compile(re.escape(OPEN) + f"[^{OPEN}{CLOSE}]*" + re.escape(CLOSE))
+    while innermost.search(text):
+        text = innermost.sub(" ", text)
+    words = re.findall(WORD, text)
+    # The data's words as the page's are found ("Smart-Palmer", "O'Brien"), and their parts.
+    known = NOT_TO_TRANSLATE | {
+        word for value in data for word in re.findall(WORD, value) + re.findall(r"[A-Za-z]+", value)
+    }
     return sorted({word for word in words if word not in known})
 
 
