@@ -6,16 +6,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Finished files are offered, then deleted, after this long (services.exports_delete_expired).
 EXPORT_KEPT_FOR = timedelta(days=7)
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Being made"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being made")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
 
 
 class ReportExportQuerySet(models.QuerySet):

@@ -47,11 +47,15 @@ const scrollBoxes = document.querySelectorAll(".aligns-table-scroll");
 const markScrollBoxes = () => {
   scrollBoxes.forEach((box) => {
     if (box.scrollWidth > box.clientWidth) {
-      const heading = box.closest("section")?.querySelector("h2");
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
+      // The label comes translated from the page (data-scroll-label) where it can.
+      const heading = box.closest("section")?.querySelector("h2");
       const name = heading ? heading.textContent : "Table";
-      box.setAttribute("aria-label", `${name}: table, scrolls sideways`);
+      box.setAttribute(
+        "aria-label",
+        box.dataset.scrollLabel || `${name}: table, scrolls sideways`,
+      );
     } else {
       ["tabindex", "role", "aria-label"].forEach((name) => box.removeAttribute(name));
     }

@@ -244,6 +244,8 @@ def test_the_messages_that_failed_waited_or_went_are_listed_in_marked_words(
     assert "waited more than" in pages["dashboard"]
     # The reason kept in the row in English is shown in the reader's language.
     assert f"{OPEN}Nobody to send it to{CLOSE}" in pages["failed"]
+    # What kind of email each is (its kind's name, concern_raised, is the data's).
+    assert f"{OPEN}A concern raised{CLOSE}" in pages["sent"]
     assert {name: unmarked_words(page, data) for name, page in pages.items()} == dict.fromkeys(
         pages, []
     )

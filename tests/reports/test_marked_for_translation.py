@@ -16,7 +16,7 @@ from aligns.accounts.models import Role
 from reports import exports
 from reports.models import ExportStatus, ReportExport
 from reports.services import export_build
-from tests.i18n import OPEN, data_words, unmarked_words, wrap_translations
+from tests.i18n import CLOSE, OPEN, data_words, unmarked_words, wrap_translations
 from tests.reports.conftest import QUARTER
 
 pytestmark = pytest.mark.usefixtures("report_made_now")
@@ -154,6 +154,10 @@ def test_a_file_being_made_ready_or_failed_is_described_in_marked_words(
     page, part = client.get(url), client.get(url, HTTP_HX_REQUEST="true")
 
     assert page.status_code == part.status_code == 200
+    # How far it has got is a word of its own, in the sentence saying so.
+    doing = {ExportStatus.QUEUED: "Waiting to start", ExportStatus.RUNNING: "Being made"}
+    if status in doing:
+        assert f"<strong>{OPEN}{doing[status]}{CLOSE}</strong>" in _text(part)
     assert unmarked_words(_text(page), data) == []
     assert unmarked_words(f"<body>{_text(part)}</body>", data) == []
 
@@ -165,20 +169,19 @@ def welsh_manager(manager):
     return manager
 
 
-def _made_by_the_worker(client, export_format, monkeypatch, settings, on_commit):
+def _made_by_the_worker(client, export_format, monkeypatch, settings):
     """Ask for a file large enough for the worker; make it as the worker would, with what the
     request queued. Returns the file and the language the worker was given."""
     queued = []
     monkeypatch.setattr(
-        "reports.tasks.export_build_task.apply_async",
-        lambda kwargs, **options: queued.append(kwargs),
+        "reports.services.queue_after_commit",
+        lambda task, *, on_failure=None, **ids: queued.append(ids),
     )
     settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 0
-    with on_commit(execute=True):
-        response = client.post(
-            reverse("reports:export"),
-            {"quarter": QUARTER.key, "export_format": export_format, "small_numbers": "on"},
-        )
+    response = client.post(
+        reverse("reports:export"),
+        {"quarter": QUARTER.key, "export_format": export_format, "small_numbers": "on"},
+    )
     assert response.status_code == 302
     (task,) = queued
     made = export_build(**task)
@@ -187,15 +190,13 @@ def _made_by_the_worker(client, export_format, monkeypatch, settings, on_commit)
 
 
 def test_a_welsh_speaking_managers_workbook_is_made_in_welsh_with_every_heading_marked(
-    client, hand_built, welsh_manager, monkeypatch, settings, django_capture_on_commit_callbacks
+    client, hand_built, welsh_manager, monkeypatch, settings
 ):
     client.force_login(welsh_manager)
     data = _report_data()
     wrap_translations(monkeypatch)
 
-    made, language = _made_by_the_worker(
-        client, "xlsx", monkeypatch, settings, django_capture_on_commit_callbacks
-    )
+    made, language = _made_by_the_worker(client, "xlsx", monkeypatch, settings)
 
     assert language == "cy"
     book = openpyxl.load_workbook(io.BytesIO(bytes(made.content)))
@@ -218,15 +219,13 @@ def test_a_welsh_speaking_managers_workbook_is_made_in_welsh_with_every_heading_
 
 
 def test_a_welsh_speaking_managers_csv_files_are_made_in_welsh_with_every_heading_marked(
-    client, hand_built, welsh_manager, monkeypatch, settings, django_capture_on_commit_callbacks
+    client, hand_built, welsh_manager, monkeypatch, settings
 ):
     client.force_login(welsh_manager)
     data = _report_data()
     wrap_translations(monkeypatch)
 
-    made, language = _made_by_the_worker(
-        client, "csv", monkeypatch, settings, django_capture_on_commit_callbacks
-    )
+    made, language = _made_by_the_worker(client, "csv", monkeypatch, settings)
 
     assert language == "cy"
     bundle = zipfile.ZipFile(io.BytesIO(bytes(made.content)))
@@ -242,7 +241,7 @@ def test_a_welsh_speaking_managers_csv_files_are_made_in_welsh_with_every_headin
 
 
 def test_a_welsh_speaking_managers_pdf_is_made_in_welsh_with_every_word_marked(
-    client, hand_built, welsh_manager, monkeypatch, settings, django_capture_on_commit_callbacks
+    client, hand_built, welsh_manager, monkeypatch, settings
 ):
     laid_out = []
 
@@ -258,9 +257,7 @@ def test_a_welsh_speaking_managers_pdf_is_made_in_welsh_with_every_word_marked(
     data = _report_data()
     wrap_translations(monkeypatch)
 
-    made, language = _made_by_the_worker(
-        client, "pdf", monkeypatch, settings, django_capture_on_commit_callbacks
-    )
+    made, language = _made_by_the_worker(client, "pdf", monkeypatch, settings)
 
     assert language == "cy"
     (page,) = laid_out
@@ -289,7 +286,6 @@ def test_a_file_is_made_in_the_language_of_whoever_asked_when_no_language_was_qu
 
 def test_the_email_saying_a_file_is_ready_is_in_the_askers_language_with_every_word_marked(
     client, hand_built, welsh_manager, monkeypatch, settings, send_messages,
-    django_capture_on_commit_callbacks,
 ):  # fmt: skip
     from django.core import mail
 
@@ -297,7 +293,7 @@ def test_the_email_saying_a_file_is_ready_is_in_the_askers_language_with_every_w
     data = _report_data()
     wrap_translations(monkeypatch)
 
-    _made_by_the_worker(client, "xlsx", monkeypatch, settings, django_capture_on_commit_callbacks)
+    _made_by_the_worker(client, "xlsx", monkeypatch, settings)
     send_messages()
 
     (email,) = mail.outbox
