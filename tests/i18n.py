@@ -34,6 +34,9 @@ def wrap_translations(monkeypatch):
         monkeypatch.setattr(trans, name, wrap(getattr(trans, name)))
 
 
+_WORD = r"[A-Za-z][A-Za-z'’-]+"
+
+
 def unmarked_words(page, data=()):
     """Words of visible text (and of labels a screen reader reads) outside the markers."""
     body = re.split(r"<body[^>]*>", page, maxsplit=1)[-1]
@@ -41,8 +44,13 @@ def unmarked_words(page, data=()):
     spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
     text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + spoken)
     text = _without_marked(text)
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
-    known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
+    words = re.findall(_WORD, text)
+    # A value's words both whole ("Iqbal-Evans") and in parts ("Iqbal", "Evans").
+    known = NOT_TO_TRANSLATE | {
+        word
+        for value in data
+        for word in re.findall(_WORD, value) + re.findall(r"[A-Za-z]+", value)
+    }
     return sorted({word for word in words if word not in known})
 
 
