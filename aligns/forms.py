@@ -79,7 +79,7 @@ def _typed_parts(values):
 def not_in_future(value, what):
     """For dates that have happened: "<what> must be today or in the past"."""
     if value and value > timezone.localdate():
-        raise ValidationError(f"{what} must be today or in the past")
+        raise ValidationError(gettext("%(what)s must be today or in the past") % {"what": what})
     return value
 
 
@@ -206,7 +206,8 @@ class WeeklyGridField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(
-            choices=[(slot, slot) for slot in weekly_grid.to_slots(2**21 - 1)], **kwargs
+            choices=[(slot, weekly_grid.slot_label(slot)) for slot in weekly_grid.ALL_SLOTS],
+            **kwargs,
         )
 
     def prepare_value(self, value):

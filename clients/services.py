@@ -4,6 +4,8 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from aligns.accounts.models import Role
@@ -129,21 +131,36 @@ def consent_to_share(*, client=None, referral=None):
     if client is not None:
         record = consent_current(client, ConsentKind.SHARE)
         if record is None:
-            return ShareConsent(
-                None, False, "Consent to share with NHS partners has not been asked yet"
+            return _share_consent(
+                None,
+                False,
+                gettext_noop("Consent to share with NHS partners has not been asked yet"),
             )
-        verb = "gave" if record.given else "withdrew"
-        return ShareConsent(
-            record, record.given, f"Client {verb} consent to share on {record.decided_on:%-d %B %Y}"
-        )
+        if record.given:
+            said = gettext_noop("Client gave consent to share on %(date)s")
+        else:
+            said = gettext_noop("Client withdrew consent to share on %(date)s")
+        return _share_consent(record, record.given, said, date=record.decided_on)
     given = bool(referral and referral.consent_to_share_with_nhs)
     if given:
-        return ShareConsent(
-            None, True, "Patient gave consent to share with NHS partners on the ward's referral"
+        return _share_consent(
+            None,
+            True,
+            gettext_noop("Patient gave consent to share with NHS partners on the ward's referral"),
         )
-    return ShareConsent(
-        None, False, "Consent to share with NHS partners was not given on the ward's referral"
+    return _share_consent(
+        None,
+        False,
+        gettext_noop("Consent to share with NHS partners was not given on the ward's referral"),
     )
+
+
+def _share_consent(record, given, said, *, date=None):
+    """The sentence in English for the sharing log (as every entry has been written), and in
+    the reader's language for the page."""
+    english = said % {"date": f"{date:%-d %B %Y}"} if date else said
+    shown = gettext(said) % {"date": date_format(date, "j F Y")} if date else gettext(said)
+    return ShareConsent(record, given, english, shown)
 
 
 # --- Risk assessment ---------------------------------------------------------------------
@@ -170,15 +187,16 @@ def home_visit_refusal(client, in_force=_NOT_READ):
     a call. `in_force`: the assessment in force, when the caller has read it already.
     """
     if client.reassessment_required_reason:
-        return (
-            "A new risk assessment is required before any home visit: "
-            f"{client.reassessment_required_reason}"
-        )
+        return gettext("A new risk assessment is required before any home visit: %(reason)s") % {
+            "reason": client.reassessment_required_reason
+        }
     assessment = assessment_in_force(client) if in_force is _NOT_READ else in_force
     if assessment is None:
-        return "No home visit until a coordinator signs off a risk assessment. Phone calls only."
+        return gettext(
+            "No home visit until a coordinator signs off a risk assessment. Phone calls only."
+        )
     if assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF:
-        return (
+        return gettext(
             "High risk: phone support only until a second coordinator or a manager "
             "signs off the assessment."
         )

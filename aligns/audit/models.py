@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -65,12 +66,12 @@ class LawfulBasis(models.TextChoices):
 
     PUBLIC_TASK_HEALTH = (
         "6(1)(e), 9(2)(h)",
-        "UK GDPR 6(1)(e) public task and 9(2)(h) health or social care",
+        _("UK GDPR 6(1)(e) public task and 9(2)(h) health or social care"),
     )
-    CONSENT = "6(1)(a), 9(2)(a)", "UK GDPR 6(1)(a) and 9(2)(a) explicit consent"
+    CONSENT = "6(1)(a), 9(2)(a)", _("UK GDPR 6(1)(a) and 9(2)(a) explicit consent")
     VITAL_INTERESTS = (
         "6(1)(d), 9(2)(c)",
-        "UK GDPR 6(1)(d) and 9(2)(c) vital interests (safeguarding)",
+        _("UK GDPR 6(1)(d) and 9(2)(c) vital interests (safeguarding)"),
     )
 
 
