@@ -4,6 +4,7 @@ import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 def _acceptable(number):
@@ -31,7 +32,7 @@ def normalise_uk_phone(value):
         number = None
     if number is None or not _acceptable(number):
         raise ValidationError(
-            "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192",
+            gettext("Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"),
             code="invalid_phone",
         )
     if number.country_code == 44:

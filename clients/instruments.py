@@ -6,6 +6,8 @@ can show its copyright line), add an Instrument here: no model or form changes a
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 SUM, SEPARATE = "sum", "separate"
 
 
@@ -32,37 +34,42 @@ class Instrument:
     instructions: str = ""
 
 
-_UCLA_CHOICES = ((1, "Hardly ever"), (2, "Some of the time"), (3, "Often"))
+_UCLA_CHOICES = ((1, _("Hardly ever")), (2, _("Some of the time")), (3, _("Often")))
 _ZERO_TO_TEN = tuple((value, str(value)) for value in range(11))
 
 UCLA3 = Instrument(
     code="ucla3",
-    name="UCLA three-item loneliness scale",
+    name=_("UCLA three-item loneliness scale"),
     version="Hughes et al. 2004",
     scoring=SUM,
     lower_is_better=True,
-    instructions="How often do you feel…",
+    instructions=_("How often do you feel…"),
     items=(
-        Item("companionship", "…that you lack companionship?", _UCLA_CHOICES, "Lack companionship"),
-        Item("left_out", "…left out?", _UCLA_CHOICES, "Left out"),
-        Item("isolated", "…isolated from others?", _UCLA_CHOICES, "Isolated"),
+        Item(
+            "companionship",
+            _("…that you lack companionship?"),
+            _UCLA_CHOICES,
+            _("Lack companionship"),
+        ),
+        Item("left_out", _("…left out?"), _UCLA_CHOICES, _("Left out")),
+        Item("isolated", _("…isolated from others?"), _UCLA_CHOICES, _("Isolated")),
     ),
 )
 
 ONS4 = Instrument(
     code="ons4",
-    name="ONS4 personal wellbeing",
+    name=_("ONS4 personal wellbeing"),
     version="ONS 2011",
     scoring=SEPARATE,
     lower_is_better=False,  # except anxiety: see ITEM_LOWER_IS_BETTER
-    instructions="On a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'…",
+    instructions=_("On a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'…"),
     items=(
-        Item("life_satisfaction", "…how satisfied are you with your life nowadays?", _ZERO_TO_TEN,
-             "Life satisfaction"),
-        Item("worthwhile", "…to what extent do you feel the things you do in your life are "
-                           "worthwhile?", _ZERO_TO_TEN, "Worthwhile"),
-        Item("happiness", "…how happy did you feel yesterday?", _ZERO_TO_TEN, "Happiness"),
-        Item("anxiety", "…how anxious did you feel yesterday?", _ZERO_TO_TEN, "Anxiety"),
+        Item("life_satisfaction", _("…how satisfied are you with your life nowadays?"),
+             _ZERO_TO_TEN, _("Life satisfaction")),
+        Item("worthwhile", _("…to what extent do you feel the things you do in your life are "
+                             "worthwhile?"), _ZERO_TO_TEN, _("Worthwhile")),
+        Item("happiness", _("…how happy did you feel yesterday?"), _ZERO_TO_TEN, _("Happiness")),
+        Item("anxiety", _("…how anxious did you feel yesterday?"), _ZERO_TO_TEN, _("Anxiety")),
     ),
 )  # fmt: skip
 

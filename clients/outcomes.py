@@ -6,6 +6,8 @@ shown as incomplete, never as if the missing item were zero).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
 from clients.models import Timepoint
 
@@ -24,7 +26,7 @@ def scores(measure):
     if definition.scoring == SUM:
         answered = [values.get(item.code) for item in definition.items]
         total = None if None in answered else sum(answered)
-        return [Score("Total", total, definition.lower_is_better)]
+        return [Score(gettext("Total"), total, definition.lower_is_better)]
     return [
         Score(item.short, values.get(item.code), item_lower_is_better(definition, item.code))
         for item in definition.items

@@ -40,7 +40,10 @@ def unmarked_words(page, data=()):
     body = re.sub(r"<(script|style|template)\b.*?</\1>", " ", body, flags=re.S)
     spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
     text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + spoken)
-    text = re.sub(re.escape(OPEN) + r".*?" + re.escape(CLOSE), " ", text, flags=re.S)
+    # Innermost first, so a translated string holding another ("⟦⟦3 hours⟧ waiting⟧") goes whole.
+    innermost = re.compile(re.escape(OPEN) + f"[^{OPEN}{CLOSE}]*" + re.escape(CLOSE))
+    while innermost.search(text):
+        text = innermost.sub(" ", text)
     words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
     known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
     return sorted({word for word in words if word not in known})
@@ -48,8 +51,23 @@ def unmarked_words(page, data=()):
 
 def _free_text_fields(model):
     for field in model._meta.concrete_fields:
-        if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        if isinstance(field, models.CharField | models.TextField | models.JSONField) and not (
+            field.choices
+        ):
             yield field.attname
+
+
+def _texts(value):
+    """The text a value holds: itself, or a JSON value's strings (not its keys, which are
+    codes), such as the notes on a risk assessment's answers."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 def data_words():
@@ -61,5 +79,5 @@ def data_words():
         fields = list(_free_text_fields(model))
         if fields and model._meta.db_table in tables and not model._meta.proxy:
             for row in model._default_manager.values_list(*fields):
-                values += [value for value in row if value]
+                values += [text for value in row for text in _texts(value) if text]
     return values

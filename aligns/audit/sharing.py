@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext
 
 from aligns.audit.models import LawfulBasis, SharingLogEntry
 from aligns.errors import ActionRefused
@@ -40,13 +41,17 @@ def sharing_record(
     if not consent.given:
         if not override_reason:
             raise SharingRefused(
-                f"{consent.summary}. To share anyway, give the safeguarding or vital-interests "
-                "reason."
+                gettext(
+                    "%(consent)s. To share anyway, give the safeguarding or vital-interests reason."
+                )
+                % {"consent": consent.summary}
             )
         if lawful_basis == LawfulBasis.CONSENT:
-            raise SharingRefused("Consent cannot be the lawful basis: it has not been given.")
+            raise SharingRefused(
+                gettext("Consent cannot be the lawful basis: it has not been given.")
+            )
     if not recipient_organisation.strip():
-        raise SharingRefused("Say which organisation the information is shared with.")
+        raise SharingRefused(gettext("Say which organisation the information is shared with."))
     return SharingLogEntry.objects.create(
         shared_by=by,
         scheme_id=subject.scheme_id,
