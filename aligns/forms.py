@@ -206,7 +206,8 @@ class WeeklyGridField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(
-            choices=[(slot, slot) for slot in weekly_grid.to_slots(2**21 - 1)], **kwargs
+            choices=[(slot, weekly_grid.slot_label(slot)) for slot in weekly_grid.ALL_SLOTS],
+            **kwargs,
         )
 
     def prepare_value(self, value):

@@ -137,27 +137,36 @@ def consent_to_share(*, client=None, referral=None):
     if client is not None:
         record = consent_current(client, ConsentKind.SHARE)
         if record is None:
-            return ShareConsent(
-                None, False, gettext("Consent to share with NHS partners has not been asked yet")
+            return _share_consent(
+                None,
+                False,
+                gettext_noop("Consent to share with NHS partners has not been asked yet"),
             )
-        day = date_format(record.decided_on, "j F Y")
         if record.given:
-            summary = gettext("Client gave consent to share on %(day)s") % {"day": day}
+            said = gettext_noop("Client gave consent to share on %(date)s")
         else:
-            summary = gettext("Client withdrew consent to share on %(day)s") % {"day": day}
-        return ShareConsent(record, record.given, summary)
+            said = gettext_noop("Client withdrew consent to share on %(date)s")
+        return _share_consent(record, record.given, said, date=record.decided_on)
     given = bool(referral and referral.consent_to_share_with_nhs)
     if given:
-        return ShareConsent(
+        return _share_consent(
             None,
             True,
-            gettext("Patient gave consent to share with NHS partners on the ward's referral"),
+            gettext_noop("Patient gave consent to share with NHS partners on the ward's referral"),
         )
-    return ShareConsent(
+    return _share_consent(
         None,
         False,
-        gettext("Consent to share with NHS partners was not given on the ward's referral"),
+        gettext_noop("Consent to share with NHS partners was not given on the ward's referral"),
     )
+
+
+def _share_consent(record, given, said, *, date=None):
+    """The sentence in English for the sharing log (as every entry has been written), and in
+    the reader's language for the page."""
+    english = said % {"date": f"{date:%-d %B %Y}"} if date else said
+    shown = gettext(said) % {"date": date_format(date, "j F Y")} if date else gettext(said)
+    return ShareConsent(record, given, english, shown)
 
 
 # --- Risk assessment ---------------------------------------------------------------------

@@ -40,13 +40,23 @@ def unmarked_words(page, data=()):
     body = re.sub(r"<(script|style|template)\b.*?</\1>", " ", body, flags=re.S)
     spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
     text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + spoken)
-    # Innermost first, so a translated string holding another ("⟦⟦3 hours⟧ waiting⟧") goes whole.
-    innermost = re.compile(re.escape(OPEN) + f"[^{OPEN}{CLOSE}]*" + re.escape(CLOSE))
-    while innermost.search(text):
-        text = innermost.sub(" ", text)
+    text = _without_marked(text)
     words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
     known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
     return sorted({word for word in words if word not in known})
+
+
+# A marked string with no other marked string inside it. Translations nest (a date's month
+# name inside "%(day)s at %(time)s", a label inside a sentence), so the innermost go first.
+_INNERMOST = re.compile(re.escape(OPEN) + f"[^{OPEN}{CLOSE}]*" + re.escape(CLOSE))
+
+
+def _without_marked(text):
+    """`text` with every marked string taken out, however deeply nested."""
+    while True:
+        text, found = _INNERMOST.subn(" ", text)
+        if not found:
+            return text
 
 
 def _free_text_fields(model):

@@ -2,7 +2,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from aligns.audit.forms import SharingForm
 from aligns.catalogues.models import Need
@@ -144,49 +146,59 @@ class ContactForm(forms.Form):
 
 class ExtendForm(forms.Form):
     weeks = forms.TypedChoiceField(
-        label="By how many weeks?",
-        help_text=f"Support lasts {MAX_EPISODE_WEEKS} weeks at most.",
+        label=_("By how many weeks?"),
+        help_text=lazy(
+            lambda: (
+                ngettext(
+                    "Support lasts %(weeks)s week at most.",
+                    "Support lasts %(weeks)s weeks at most.",
+                    MAX_EPISODE_WEEKS,
+                )
+                % {"weeks": MAX_EPISODE_WEEKS}
+            ),
+            str,
+        )(),
         coerce=int,
-        choices=[(1, "1 week"), (2, "2 weeks")],
+        choices=[(1, _("1 week")), (2, _("2 weeks"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how many weeks"},
+        error_messages={"required": _("Choose how many weeks")},
     )
     reason = forms.CharField(
-        label="Why?",
+        label=_("Why?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the support is being extended"},
+        error_messages={"required": _("Say why the support is being extended")},
     )
 
 
 class ReadmissionForm(forms.Form):
-    admitted_on = DateField(label="Date readmitted", error_label="date")
+    admitted_on = DateField(label=_("Date readmitted"), error_label=_("date"))
     source = forms.ChoiceField(
-        label="Who told us?",
+        label=_("Who told us?"),
         choices=ReadmissionSource.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose who told us"},
+        error_messages={"required": _("Choose who told us")},
     )
     reason = forms.CharField(
-        label="Reason, if known", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason, if known"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def clean_admitted_on(self):
-        return not_in_future(self.cleaned_data["admitted_on"], "The date readmitted")
+        return not_in_future(self.cleaned_data["admitted_on"], _("The date readmitted"))
 
 
 class ReturnHomeForm(forms.Form):
-    returned_on = DateField(label="Date they went home again", error_label="date")
+    returned_on = DateField(label=_("Date they went home again"), error_label=_("date"))
 
     def clean_returned_on(self):
-        return not_in_future(self.cleaned_data["returned_on"], "The date")
+        return not_in_future(self.cleaned_data["returned_on"], _("The date"))
 
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Why is support ending?",
+        label=_("Why is support ending?"),
         choices=ExitOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose why support is ending"},
+        error_messages={"required": _("Choose why support is ending")},
     )
 
 
@@ -216,69 +228,80 @@ class VisitForm(forms.Form):
 
 class ConcernCloseForm(forms.Form):
     action_taken = forms.CharField(
-        label="What was done?",
+        label=_("What was done?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: called the GP; referred to adult social care; advised to call 999.",
-        error_messages={"required": "Say what was done"},
+        help_text=_(
+            "For example: called the GP; referred to adult social care; advised to call 999."
+        ),
+        error_messages={"required": _("Say what was done")},
     )
     escalated_to = forms.CharField(
-        label="Escalated to an NHS partner (who)", required=False, max_length=200
+        label=_("Escalated to an NHS partner (who)"), required=False, max_length=200
     )
 
 
 class CommunityServiceForm(forms.ModelForm):
     website = forms.URLField(
-        label="Website",
+        label=_("Website"),
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a web address like https://example.org"},
+        error_messages={"invalid": _("Enter a web address like https://example.org")},
     )
 
     class Meta:
         model = CommunityService
         fields = ["name", "category", "description", "area_covered", "phone", "email", "website"]
-        labels = {"area_covered": "Area covered"}
+        labels = {
+            "name": _("Name"),
+            "category": _("Category"),
+            "description": _("Description"),
+            "area_covered": _("Area covered"),
+            "phone": _("Phone"),
+            "email": _("Email"),
+        }
         error_messages = {
-            "name": {"required": "Enter the service's name"},
-            "category": {"required": "Choose a category"},
-            "email": {"invalid": "Enter an email address like name@example.org"},
+            "name": {"required": _("Enter the service's name")},
+            "category": {"required": _("Choose a category")},
+            "email": {"invalid": _("Enter an email address like name@example.org")},
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class OnwardReferralForm(forms.Form):
     service = forms.ModelChoiceField(
-        label="Service",
+        label=_("Service"),
         queryset=CommunityService.objects.none(),
-        error_messages={"required": "Choose the service"},
+        error_messages={"required": _("Choose the service")},
     )
-    referred_on = DateField(label="Date referred", error_label="date")
+    referred_on = DateField(label=_("Date referred"), error_label=_("date"))
 
     def __init__(self, *args, scheme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = CommunityService.objects.filter(scheme=scheme)
 
     def clean_referred_on(self):
-        return not_in_future(self.cleaned_data["referred_on"], "The date referred")
+        return not_in_future(self.cleaned_data["referred_on"], _("The date referred"))
 
 
 class SummarySharingForm(SharingForm):
     as_pdf = forms.TypedChoiceField(
-        label="How do you want the summary?",
-        choices=[("no", "A page to print"), ("yes", "A PDF file to send")],
+        label=_("How do you want the summary?"),
+        choices=[("no", _("A page to print")), ("yes", _("A PDF file to send"))],
         coerce=lambda value: value == "yes",
         initial="no",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose a page to print or a PDF file"},
+        error_messages={"required": _("Choose a page to print or a PDF file")},
     )
 
 
 class DeclineOfferForm(forms.Form):
+    """Shared: the volunteer saying no to an offer, and the coordinator withdrawing one."""
+
     reason = forms.CharField(
-        label="Why can you not take this on?",
-        help_text="Your coordinator sees this.",
+        label=_("Why can you not take this on?"),
+        help_text=_("Your coordinator sees this."),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why you cannot take this on"},
+        error_messages={"required": _("Say why you cannot take this on")},
     )
 
     def __init__(self, *args, label=None, **kwargs):
@@ -286,4 +309,4 @@ class DeclineOfferForm(forms.Form):
         if label:
             self.fields["reason"].label = label
             self.fields["reason"].help_text = ""
-            self.fields["reason"].error_messages["required"] = "Say why"
+            self.fields["reason"].error_messages["required"] = _("Say why")

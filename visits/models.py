@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
@@ -20,12 +21,12 @@ REVIEW_AFTER = timedelta(weeks=REVIEW_WEEK - 1)
 
 
 class EpisodeStatus(models.TextChoices):
-    AWAITING_DISCHARGE = "awaiting_discharge", "Awaiting discharge"
-    ACTIVE = "active", "Active"
-    IN_REVIEW = "in_review", "In review"
-    EXTENDED = "extended", "Extended"
-    SUSPENDED = "suspended", "Suspended (readmitted)"
-    CLOSED = "closed", "Closed"
+    AWAITING_DISCHARGE = "awaiting_discharge", pgettext_lazy("episode status", "Awaiting discharge")
+    ACTIVE = "active", pgettext_lazy("episode status", "Active")
+    IN_REVIEW = "in_review", pgettext_lazy("episode status", "In review")
+    EXTENDED = "extended", pgettext_lazy("episode status", "Extended")
+    SUSPENDED = "suspended", pgettext_lazy("episode status", "Suspended (readmitted)")
+    CLOSED = "closed", pgettext_lazy("episode status", "Closed")
 
 
 # Statuses in which a client is the scheme's current responsibility.
@@ -64,13 +65,13 @@ EPISODE_TRANSITIONS = {
 
 
 class ExitOutcome(models.TextChoices):
-    GOALS_MET = "goals_met", "Goals met"
-    LONGER_TERM_SUPPORT = "longer_term", "Moved to longer-term support"
-    READMITTED = "readmitted", "Readmitted"
-    DECLINED = "declined", "Declined further support"
-    MOVED_AWAY = "moved_away", "Moved away"
-    DIED = "died", "Died"
-    NO_CONTACT = "no_contact", "No contact"
+    GOALS_MET = "goals_met", _("Goals met")
+    LONGER_TERM_SUPPORT = "longer_term", _("Moved to longer-term support")
+    READMITTED = "readmitted", _("Readmitted")
+    DECLINED = "declined", _("Declined further support")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    DIED = "died", _("Died")
+    NO_CONTACT = "no_contact", _("No contact")
 
 
 class SupportEpisodeQuerySet(models.QuerySet):
@@ -161,11 +162,11 @@ class SupportEpisode(models.Model):
 
 
 class AssignmentStatus(models.TextChoices):
-    OFFERED = "offered", "Offered"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn by the scheme"
-    ENDED = "ended", "Ended"
+    OFFERED = "offered", pgettext_lazy("offer status", "Offered")
+    ACCEPTED = "accepted", pgettext_lazy("offer status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("offer status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("offer status", "Withdrawn by the scheme")
+    ENDED = "ended", pgettext_lazy("offer status", "Ended")
 
 
 # Assignments that take up a place in the volunteer's caseload.
@@ -266,10 +267,10 @@ class Extension(models.Model):
 
 
 class ReadmissionSource(models.TextChoices):
-    CLIENT = "client", "The client"
-    FAMILY = "family", "Family"
-    WARD = "ward", "The ward"
-    VOLUNTEER = "volunteer", "The volunteer"
+    CLIENT = "client", _("The client")
+    FAMILY = "family", _("Family")
+    WARD = "ward", _("The ward")
+    VOLUNTEER = "volunteer", _("The volunteer")
 
 
 class Readmission(models.Model):
@@ -277,7 +278,7 @@ class Readmission(models.Model):
         SupportEpisode, on_delete=models.CASCADE, related_name="readmissions"
     )
     admitted_on = models.DateField()
-    source = models.CharField("who told us", max_length=20, choices=ReadmissionSource.choices)
+    source = models.CharField(_("who told us"), max_length=20, choices=ReadmissionSource.choices)
     reason = models.TextField(blank=True)
     returned_home_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -299,11 +300,11 @@ class CallKind(models.TextChoices):
 
 
 class CallStatus(models.TextChoices):
-    PENDING = "pending", "Due"
-    DONE = "done", "Done"
-    OVERDUE = "overdue", "Overdue"
-    PAUSED = "paused", "Paused (readmitted)"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", pgettext_lazy("call status", "Due")
+    DONE = "done", pgettext_lazy("call status", "Done")
+    OVERDUE = "overdue", pgettext_lazy("call status", "Overdue")
+    PAUSED = "paused", pgettext_lazy("call status", "Paused (readmitted)")
+    CANCELLED = "cancelled", pgettext_lazy("call status", "Cancelled")
 
 
 # Calls still to be made: the sweeps look at these.
@@ -450,9 +451,9 @@ REALERT_AFTER = {Urgency.TODAY: timedelta(hours=1), Urgency.SOON: timedelta(hour
 
 
 class ConcernStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("concern status", "Open")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("concern status", "Acknowledged")
+    CLOSED = "closed", pgettext_lazy("concern status", "Closed")
 
 
 CONCERN_TRANSITIONS = {
@@ -483,7 +484,7 @@ class Concern(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     action_taken = models.TextField(blank=True)
-    escalated_to = models.CharField("escalated to an NHS partner", max_length=200, blank=True)
+    escalated_to = models.CharField(_("escalated to an NHS partner"), max_length=200, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -505,10 +506,10 @@ class Concern(models.Model):
 
 
 class AlertKind(models.TextChoices):
-    OVERDUE_CALL = "overdue_call", "Call overdue"
-    CONCERN = "concern", "Concern raised"
-    REVIEW_DUE = "review_due", "Week-6 review due"
-    OFFER_UNANSWERED = "offer_unanswered", "Offer not answered"
+    OVERDUE_CALL = "overdue_call", _("Call overdue")
+    CONCERN = "concern", _("Concern raised")
+    REVIEW_DUE = "review_due", _("Week-6 review due")
+    OFFER_UNANSWERED = "offer_unanswered", _("Offer not answered")
 
 
 class AlertQuerySet(models.QuerySet):
@@ -581,13 +582,13 @@ class Alert(models.Model):
 
 
 class ServiceCategory(models.TextChoices):
-    TRANSPORT = "transport", "Community transport"
-    REPAIRS = "repairs", "Repairs and adaptations"
-    BENEFITS = "benefits", "Benefits advice"
-    BEFRIENDING = "befriending", "Befriending and good neighbours"
-    DAY_CENTRE = "day_centre", "Day centres"
-    CARERS = "carers", "Carers' support"
-    OTHER = "other", "Other"
+    TRANSPORT = "transport", _("Community transport")
+    REPAIRS = "repairs", _("Repairs and adaptations")
+    BENEFITS = "benefits", _("Benefits advice")
+    BEFRIENDING = "befriending", _("Befriending and good neighbours")
+    DAY_CENTRE = "day_centre", _("Day centres")
+    CARERS = "carers", _("Carers' support")
+    OTHER = "other", _("Other")
 
 
 class CommunityServiceQuerySet(models.QuerySet):
@@ -629,9 +630,9 @@ class CommunityService(models.Model):
 
 
 class OnwardOutcome(models.TextChoices):
-    WAITING = "waiting", "Waiting"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    WAITING = "waiting", pgettext_lazy("onward referral outcome", "Waiting")
+    ACCEPTED = "accepted", pgettext_lazy("onward referral outcome", "Accepted")
+    DECLINED = "declined", pgettext_lazy("onward referral outcome", "Declined")
 
 
 class OnwardReferral(models.Model):

@@ -8,6 +8,9 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aligns.audit.models import LawfulBasis
 from aligns.audit.services import attribute_change
@@ -66,13 +69,13 @@ episode_move = partial(
     move,
     table=EPISODE_TRANSITIONS,
     refused=EpisodeActionRefused,
-    message="An episode that is {current} cannot become {target}.",
+    message=_("An episode that is {current} cannot become {target}."),
 )
 call_move = partial(
     move,
     table=CALL_TRANSITIONS,
     refused=EpisodeActionRefused,
-    message="A call that is {current} cannot become {target}.",
+    message=_("A call that is {current} cannot become {target}."),
 )
 calls_move = partial(move_all, table=CALL_TRANSITIONS)
 concern_move = partial(move, table=CONCERN_TRANSITIONS, refused=EpisodeActionRefused)
@@ -162,12 +165,18 @@ def episode_extend(*, episode, weeks, reason, by):
     """Add weeks, with a reason, up to MAX_EPISODE_WEEKS in total."""
     episode = _lock(episode)
     if not reason.strip():
-        raise EpisodeActionRefused("Say why the support is being extended.")
+        raise EpisodeActionRefused(gettext("Say why the support is being extended."))
     if episode.planned_weeks + weeks > MAX_EPISODE_WEEKS:
         raise EpisodeActionRefused(
-            f"Support can last {MAX_EPISODE_WEEKS} weeks at most: this episode is planned for "
-            f"{episode.planned_weeks}, so it can be extended by "
-            f"{MAX_EPISODE_WEEKS - episode.planned_weeks} more at most."
+            gettext(
+                "Support can last %(most)s weeks at most: this episode is planned for "
+                "%(planned)s, so it can be extended by %(left)s more at most."
+            )
+            % {
+                "most": MAX_EPISODE_WEEKS,
+                "planned": episode.planned_weeks,
+                "left": MAX_EPISODE_WEEKS - episode.planned_weeks,
+            }
         )
     if episode.status != EpisodeStatus.EXTENDED:
         episode_move(episode, EpisodeStatus.EXTENDED, by=by, reason="Extended")
@@ -198,15 +207,19 @@ def episode_return_home(*, episode, returned_on, by):
     episode = _lock(episode)
     readmission = episode.readmissions.filter(returned_home_on__isnull=True).last()
     if episode.status != EpisodeStatus.SUSPENDED or readmission is None:
-        raise EpisodeActionRefused("This episode is not suspended for a readmission.")
+        raise EpisodeActionRefused(gettext("This episode is not suspended for a readmission."))
     if returned_on < readmission.admitted_on:
         raise EpisodeActionRefused(
-            f"The client was readmitted on {readmission.admitted_on:%-d %B %Y}: "
-            "they cannot have gone home before that."
+            gettext(
+                "The client was readmitted on %(date)s: they cannot have gone home before that."
+            )
+            % {"date": date_format(readmission.admitted_on, "j F Y")}
         )
     if returned_on > episode.planned_end:
         raise EpisodeActionRefused(
-            "The planned support ended while the client was in hospital: extend it or close it."
+            gettext(
+                "The planned support ended while the client was in hospital: extend it or close it."
+            )
         )
     if episode.extensions.exists():
         resumed = EpisodeStatus.EXTENDED
@@ -279,7 +292,7 @@ def _assignment_move(assignment, status, *, by, reason):
         status,
         table=ASSIGNMENT_TRANSITIONS,
         refused=EpisodeActionRefused,
-        message="This offer was already {current}.",
+        message=_("This offer was already {current}."),
         by=by,
         reason=reason,
     )
@@ -297,17 +310,24 @@ def episode_assign_volunteer(*, episode, volunteer, by):
     # Lock the volunteer too, so two offers at once cannot take them past their limit.
     Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
     if not episode.is_open:
-        raise EpisodeActionRefused("This support episode is closed.")
+        raise EpisodeActionRefused(gettext("This support episode is closed."))
     if episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES).exists():
-        raise EpisodeActionRefused("This episode already has a volunteer offered or assigned.")
+        raise EpisodeActionRefused(
+            gettext("This episode already has a volunteer offered or assigned.")
+        )
     match = episode_shortlist(episode, with_ineligible=True)
     if volunteer.pk not in {candidate.volunteer.pk for candidate in match.shortlist}:
         reasons = next((c.refusals for c in match.ineligible if c.volunteer.pk == volunteer.pk), [])
-        raise EpisodeActionRefused(
-            f"{volunteer} cannot be assigned: "
-            + ("; ".join(reasons) if reasons else "not on the shortlist for this client")
-            + "."
-        )
+        if reasons:
+            refusal = gettext("%(volunteer)s cannot be assigned: %(reasons)s.") % {
+                "volunteer": volunteer,
+                "reasons": "; ".join(reasons),
+            }
+        else:
+            refusal = gettext(
+                "%(volunteer)s cannot be assigned: not on the shortlist for this client."
+            ) % {"volunteer": volunteer}
+        raise EpisodeActionRefused(refusal)
     assignment = Assignment(
         episode=episode, volunteer=volunteer, offered_by=by, phone_only=match.phone_only
     )
@@ -363,7 +383,7 @@ def assignment_decline(*, assignment, by, reason):
 def assignment_withdraw(*, assignment, by, reason):
     """The scheme takes back an offer nobody has answered: the client goes back to matching."""
     if not reason.strip():
-        raise EpisodeActionRefused("Say why the offer is withdrawn.")
+        raise EpisodeActionRefused(gettext("Say why the offer is withdrawn."))
     assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
     _assignment_move(assignment, AssignmentStatus.WITHDRAWN, by=by, reason="Offer withdrawn")
     assignment.decline_reason = reason.strip()
@@ -410,7 +430,7 @@ def visit_refusal(episode, **known):
         phone_only = episode.assignments.filter(
             status=AssignmentStatus.ACCEPTED, phone_only=True
         ).exists()
-    return "This client has phone support only for now." if phone_only else None
+    return gettext("This client has phone support only for now.") if phone_only else None
 
 
 @transaction.atomic
@@ -550,16 +570,23 @@ def concern_acknowledge(*, concern, by):
     concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
     concern_move(
         concern, ConcernStatus.ACKNOWLEDGED, by=by, reason="Concern acknowledged",
-        message=lambda concern: (
-            f"This concern was already {concern.get_status_display().lower()}"
-            + (f" by {concern.acknowledged_by}." if concern.acknowledged_by else ".")
-        ),
+        message=_already_dealt_with,
     )  # fmt: skip
     concern.acknowledged_by = by
     concern.acknowledged_at = timezone.now()
     concern.save()
     concern.alerts.open().update(acknowledged_by=by, acknowledged_at=concern.acknowledged_at)
     return concern
+
+
+def _already_dealt_with(concern):
+    status = concern.get_status_display().lower()
+    if concern.acknowledged_by:
+        return gettext("This concern was already %(status)s by %(person)s.") % {
+            "status": status,
+            "person": concern.acknowledged_by,
+        }
+    return gettext("This concern was already %(status)s.") % {"status": status}
 
 
 def _log_escalation(concern, by):
@@ -590,12 +617,12 @@ def _log_escalation(concern, by):
 def concern_close(*, concern, by, action_taken, escalated_to=""):
     concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
     if not action_taken.strip() and concern.status != ConcernStatus.CLOSED:
-        raise EpisodeActionRefused("Say what action was taken.")
+        raise EpisodeActionRefused(gettext("Say what action was taken."))
     now = timezone.now()
     was_open = concern.status == ConcernStatus.OPEN
     concern_move(
         concern, ConcernStatus.CLOSED, by=by, reason="Concern closed",
-        message="This concern is already closed.",
+        message=gettext("This concern is already closed."),
     )  # fmt: skip
     if was_open:
         concern.acknowledged_by, concern.acknowledged_at = by, now
@@ -613,7 +640,9 @@ def concern_close(*, concern, by, action_taken, escalated_to=""):
 def alert_acknowledge(*, alert, by):
     alert = Alert.objects.select_for_update(of=("self",)).get(pk=alert.pk)
     if alert.acknowledged_at is not None:
-        raise EpisodeActionRefused(f"Already acknowledged by {alert.acknowledged_by}.")
+        raise EpisodeActionRefused(
+            gettext("Already acknowledged by %(person)s.") % {"person": alert.acknowledged_by}
+        )
     if alert.concern_id:
         concern_acknowledge(concern=alert.concern, by=by)
         return Alert.objects.get(pk=alert.pk)
@@ -638,7 +667,7 @@ def community_service_save(*, scheme, by, service=None, **fields):
 @transaction.atomic
 def onward_referral_record(*, episode, service, referred_on, by, outcome="waiting"):
     if service.scheme_id != episode.scheme_id:
-        raise EpisodeActionRefused("That service is not in this scheme's directory.")
+        raise EpisodeActionRefused(gettext("That service is not in this scheme's directory."))
     referral = OnwardReferral(
         episode=episode, service=service, referred_on=referred_on, made_by=by, outcome=outcome
     )

@@ -5,13 +5,16 @@ escalated. Built from the records; nothing here is typed twice."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_noop
 
 from aligns.catalogues.models import Need
 from clients.instruments import INSTRUMENTS
 from clients.outcomes import all_changes
 from visits.models import CallKind
 
-FIELDS_SHARED = (
+# What the sharing log records as shared, in English (as every entry has been written); the
+# page shows it in the reader's language: gettext(FIELDS_SHARED).
+FIELDS_SHARED = gettext_noop(
     "Name, date of birth, NHS number; dates of support; calls and visits made and what "
     "they helped with; goals and whether they were met; loneliness and wellbeing scores at "
     "the start and end; onward referrals; concerns escalated to NHS partners, with the "

@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aligns.accounts.models import Role
@@ -317,7 +319,7 @@ def alert_ack(request, pk):
     except ActionRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, "Acknowledged.")
+        messages.success(request, gettext("Acknowledged."))
     return redirect("visits:work_queue")
 
 
@@ -357,7 +359,7 @@ def board(request):
     # here); anything else shows them all.
     needs = request.GET.get("needs", "")
     if needs in BOARD_FILTERS:
-        episodes = episodes.filter(**{f"{BOARD_FILTERS[needs][0]}__gt": 0})
+        episodes = episodes.filter(**{f"{BOARD_FILTERS[needs]['count']}__gt": 0})
     else:
         needs = ""
     page = annotated_page(
@@ -378,15 +380,24 @@ def board(request):
         request,
         "visits/board.html",
         {"page": page, "in_review": EpisodeStatus.IN_REVIEW, "needs": needs,
-         "needs_label": BOARD_FILTERS.get(needs, ("", ""))[1],
+         "needs_words": BOARD_FILTERS.get(needs),
          "query": f"needs={needs}" if needs else ""},
     )  # fmt: skip
 
 
-# The board's ?needs= filters: the count each keeps above zero, and what the page says.
+# The board's ?needs= filters: the count each keeps above zero, and what the page says (above
+# the list, and when no episode is left).
 BOARD_FILTERS = {
-    "overdue": ("overdue", "with overdue calls"),
-    "concerns": ("open_concerns", "with concerns not yet closed"),
+    "overdue": {
+        "count": "overdue",
+        "showing": _("Showing only episodes with overdue calls."),
+        "none": _("No open episodes with overdue calls."),
+    },
+    "concerns": {
+        "count": "open_concerns",
+        "showing": _("Showing only episodes with concerns not yet closed."),
+        "none": _("No open episodes with concerns not yet closed."),
+    },
 }
 
 
@@ -444,9 +455,9 @@ def episode_extend_view(request, pk):
         request,
         pk,
         ExtendForm,
-        heading="Extend support",
-        button="Extend",
-        success="Extended.",
+        heading=gettext("Extend support"),
+        button=gettext("Extend"),
+        success=gettext("Extended."),
         service=lambda episode, form: episode_extend(
             episode=episode, by=request.user, **form.cleaned_data
         ),
@@ -459,9 +470,9 @@ def episode_readmit_view(request, pk):
         request,
         pk,
         ReadmissionForm,
-        heading="Record a readmission",
-        button="Record readmission",
-        success="Readmission recorded: support is suspended and calls are paused.",
+        heading=gettext("Record a readmission"),
+        button=gettext("Record readmission"),
+        success=gettext("Readmission recorded: support is suspended and calls are paused."),
         service=lambda episode, form: episode_readmit(
             episode=episode, by=request.user, **form.cleaned_data
         ),
@@ -474,9 +485,9 @@ def episode_return_view(request, pk):
         request,
         pk,
         ReturnHomeForm,
-        heading="Record the return home",
-        button="Resume support",
-        success="Support resumed: calls are planned again.",
+        heading=gettext("Record the return home"),
+        button=gettext("Resume support"),
+        success=gettext("Support resumed: calls are planned again."),
         service=lambda episode, form: episode_return_home(
             episode=episode, by=request.user, **form.cleaned_data
         ),
@@ -489,12 +500,14 @@ def episode_close_view(request, pk):
         request,
         pk,
         CloseForm,
-        heading="Close support",
-        button="Close support",
+        heading=gettext("Close support"),
+        button=gettext("Close support"),
         warning=True,
         template="visits/episode_close.html",
         instruments=[(code, instrument.name) for code, instrument in INSTRUMENTS.items()],
-        success="Support closed. Future calls are cancelled and the volunteer's access has ended.",
+        success=gettext(
+            "Support closed. Future calls are cancelled and the volunteer's access has ended."
+        ),
         service=lambda episode, form: episode_close(
             episode=episode, by=request.user, **form.cleaned_data
         ),
@@ -532,14 +545,14 @@ def concern_detail(request, pk):
                 request,
                 concern,
                 lambda: concern_acknowledge(concern=concern, by=request.user),
-                "Acknowledged.",
+                gettext("Acknowledged."),
             )
         if form.is_valid():
             return _concern_act(
                 request,
                 concern,
                 lambda: concern_close(concern=concern, by=request.user, **form.cleaned_data),
-                "Concern closed.",
+                gettext("Concern closed."),
             )
     access_log_record(by=request.user, subject=concern.episode.client, request=request)
     return render(
@@ -587,11 +600,11 @@ def service_edit(request, pk=None):
     return form_page(
         request,
         CommunityServiceForm(request.POST or None, instance=service),
-        heading="Change a service" if service else "Add a service",
-        button="Save service",
+        heading=gettext("Change a service") if service else gettext("Add a service"),
+        button=gettext("Save service"),
         back_url=back,
         done_url=back,
-        success="Directory saved.",
+        success=gettext("Directory saved."),
         on_valid=lambda form: community_service_save(
             scheme=request.user.scheme, by=request.user, service=service, **form.cleaned_data
         ),
@@ -609,13 +622,13 @@ def onward_new(request, pk):
             scheme=episode.scheme,
             initial={"referred_on": timezone.localdate()},
         ),
-        heading="Record an onward referral",
-        button="Record referral",
+        heading=gettext("Record an onward referral"),
+        button=gettext("Record referral"),
         caption=episode.client.full_name,
         person=episode.client,
         back_url=back,
         done_url=back,
-        success="Onward referral recorded.",
+        success=gettext("Onward referral recorded."),
         on_valid=lambda form: onward_referral_record(
             episode=episode, by=request.user, **form.cleaned_data
         ),
@@ -630,9 +643,9 @@ def onward_outcome(request, pk):
     outcome = request.POST.get("outcome")
     if outcome in OnwardOutcome.values:
         onward_referral_update(referral=referral, outcome=outcome, by=request.user)
-        messages.success(request, "Outcome saved.")
+        messages.success(request, gettext("Outcome saved."))
     else:
-        messages.error(request, "Choose an outcome.")
+        messages.error(request, gettext("Choose an outcome."))
     return redirect("visits:episode", pk=referral.episode_id)
 
 
@@ -648,7 +661,7 @@ def episode_share_summary(request, pk):
         return sharing_record(
             by=request.user, subject=episode, client=client,
             consent=consent_to_share(client=client), what="Outcome summary",
-            fields_shared=summary.FIELDS_SHARED, **details,
+            fields_shared=summary.FIELDS_SHARED, **details,  # the log's words: English
         )  # fmt: skip
 
     def show(entry):
@@ -663,19 +676,21 @@ def episode_share_summary(request, pk):
     referral = episode.referral
     return share_page(
         request,
-        what="the outcome summary",
-        fields_shared=summary.FIELDS_SHARED,
+        what=gettext("the outcome summary"),
+        fields_shared=gettext(summary.FIELDS_SHARED),
         initial={
             "recipient_organisation": client.gp_practice or referral.ward.name,
-            "purpose": "To tell the client's GP or ward how their support after discharge went",
+            "purpose": gettext(
+                "To tell the client's GP or ward how their support after discharge went"
+            ),
         },
         consent=consent_to_share(client=client),
         share=share,
         on_shared=show,
-        heading="Share the outcome summary",
+        heading=gettext("Share the outcome summary"),
         caption=client.full_name,
         person=client,
-        button="Log the share and show the summary",
+        button=gettext("Log the share and show the summary"),
         back_url=reverse("visits:episode", args=[episode.pk]),
         form_class=SummarySharingForm,
     )
@@ -726,7 +741,9 @@ def volunteer_offer(request, pk):
         messages.error(request, str(refused))
     else:
         messages.success(
-            request, f"Offered to {volunteer}. They have been emailed to sign in and answer."
+            request,
+            gettext("Offered to %(volunteer)s. They have been emailed to sign in and answer.")
+            % {"volunteer": volunteer},
         )
     return redirect("visits:match", pk=episode.pk)
 
@@ -738,14 +755,14 @@ def offer_withdraw(request, pk):
     back = reverse("visits:match", args=[episode.pk])
     return form_page(
         request,
-        DeclineOfferForm(request.POST or None, label="Why are you withdrawing the offer?"),
-        heading=f"Withdraw the offer to {offer.volunteer}",
+        DeclineOfferForm(request.POST or None, label=gettext("Why are you withdrawing the offer?")),
+        heading=gettext("Withdraw the offer to %(volunteer)s") % {"volunteer": offer.volunteer},
         caption=episode.client.full_name,
         person=episode.client,
-        button="Withdraw the offer",
+        button=gettext("Withdraw the offer"),
         back_url=back,
         done_url=back,
-        success="Offer withdrawn. You can offer the client to someone else.",
+        success=gettext("Offer withdrawn. You can offer the client to someone else."),
         on_valid=lambda form: assignment_withdraw(
             assignment=offer, by=request.user, **form.cleaned_data
         ),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.accounts.forms import InvitationEmailForm
@@ -8,21 +9,21 @@ from volunteers.models import DbsLevel, Stage, TrainingCourse, Volunteer
 
 
 class VolunteerForm(forms.ModelForm):
-    phone = UKPhoneField(label="Phone number", required=False)
+    phone = UKPhoneField(label=_("Phone number"), required=False)
     postcode = GBPostcodeField(
-        label="Home postcode",
+        label=_("Home postcode"),
         error_messages={
-            "required": "Enter their home postcode",
-            "invalid": "Enter a real postcode, like AB1 2CD",
+            "required": _("Enter their home postcode"),
+            "invalid": _("Enter a real postcode, like AB1 2CD"),
         },
     )
     skills = forms.ModelMultipleChoiceField(
-        label="What they offer",
+        label=_("What they offer"),
         queryset=Need.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    availability = WeeklyGridField(label="When they are usually free")
+    availability = WeeklyGridField(label=_("When they are usually free"))
 
     class Meta:
         model = Volunteer
@@ -44,15 +45,20 @@ class VolunteerForm(forms.ModelForm):
             "lived_experience",
         ]
         labels = {
-            "given_name": "First name",
-            "family_name": "Last name",
-            "max_active_clients": "Most clients at once",
-            "experienced": "Experienced: may support high-risk clients",
-            "lived_experience": "Lived experience they chose to share",
+            "given_name": _("First name"),
+            "family_name": _("Last name"),
+            "email": _("Email"),
+            "gender": _("Gender"),
+            "languages": _("Languages"),
+            "car_insurance_confirmed": _("Car insurance confirmed"),
+            "preferences": _("Preferences"),
+            "max_active_clients": _("Most clients at once"),
+            "experienced": _("Experienced: may support high-risk clients"),
+            "lived_experience": _("Lived experience they chose to share"),
         }
         error_messages = {
-            "given_name": {"required": "Enter the volunteer's first name"},
-            "family_name": {"required": "Enter the volunteer's last name"},
+            "given_name": {"required": _("Enter the volunteer's first name")},
+            "family_name": {"required": _("Enter the volunteer's last name")},
         }
         widgets = {"preferences": forms.Textarea(attrs={"rows": 3})}
 
@@ -60,7 +66,7 @@ class VolunteerForm(forms.ModelForm):
         from localflavor.gb.forms import GBPostcodeField
 
         return GBPostcodeField(
-            error_messages={"invalid": "Enter a real postcode, like AB1 2CD"}
+            error_messages={"invalid": _("Enter a real postcode, like AB1 2CD")}
         ).clean(self.cleaned_data["postcode"])
 
 
@@ -73,16 +79,16 @@ class AvailabilityForm(forms.Form):
 
 class StageForm(forms.Form):
     stage = forms.ChoiceField(
-        label="Move to",
+        label=_("Move to"),
         choices=Stage.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose where to move them"},
+        error_messages={"required": _("Choose where to move them")},
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Required when they leave.",
+        help_text=_("Required when they leave."),
     )
 
     def __init__(self, *args, allowed, **kwargs):
@@ -92,54 +98,56 @@ class StageForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("stage") == Stage.LEFT and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Say why the volunteer is leaving")
+            self.add_error("reason", _("Say why the volunteer is leaving"))
         return cleaned
 
 
 class DbsForm(forms.Form):
     level = forms.ChoiceField(
-        label="Level",
+        label=_("Level"),
         choices=DbsLevel.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the level of the check"},
+        error_messages={"required": _("Choose the level of the check")},
     )
     certificate_number = forms.RegexField(
-        label="Certificate number",
+        label=_("Certificate number"),
         regex=r"^[0-9]{12}$",
         error_messages={
-            "required": "Enter the certificate number",
-            "invalid": "Certificate number must be the 12 digits on the certificate",
+            "required": _("Enter the certificate number"),
+            "invalid": _("Certificate number must be the 12 digits on the certificate"),
         },
     )
-    issued_on = DateField(label="Date of issue")
-    update_service = forms.BooleanField(label="On the DBS update service", required=False)
-    recheck_due = DateField(label="Recheck due", help_text="The scheme's policy, often 3 years.")
+    issued_on = DateField(label=_("Date of issue"))
+    update_service = forms.BooleanField(label=_("On the DBS update service"), required=False)
+    recheck_due = DateField(
+        label=_("Recheck due"), help_text=_("The scheme's policy, often 3 years.")
+    )
 
     def clean(self):
         cleaned = super().clean()
         issued, due = cleaned.get("issued_on"), cleaned.get("recheck_due")
         if issued and due and due <= issued:
-            self.add_error("recheck_due", "Recheck due must be after the date of issue")
+            self.add_error("recheck_due", _("Recheck due must be after the date of issue"))
         return cleaned
 
 
 class ReferenceForm(forms.Form):
     referee_name = forms.CharField(
-        label="Referee's name",
+        label=_("Referee's name"),
         max_length=200,
-        error_messages={"required": "Enter the referee's name"},
+        error_messages={"required": _("Enter the referee's name")},
     )
-    received_on = DateField(label="Date received")
-    satisfactory = forms.BooleanField(label="The reference is satisfactory", required=False)
+    received_on = DateField(label=_("Date received"))
+    satisfactory = forms.BooleanField(label=_("The reference is satisfactory"), required=False)
 
 
 class TrainingForm(forms.Form):
     course = forms.ModelChoiceField(
-        label="Course",
+        label=_("Course"),
         queryset=TrainingCourse.objects.none(),
-        error_messages={"required": "Choose the course"},
+        error_messages={"required": _("Choose the course")},
     )
-    completed_on = DateField(label="Date completed")
+    completed_on = DateField(label=_("Date completed"))
 
     def __init__(self, *args, scheme, **kwargs):
         super().__init__(*args, **kwargs)

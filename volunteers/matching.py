@@ -24,6 +24,8 @@ Score (higher is better), from WEIGHTS:
 from dataclasses import dataclass, field
 
 from django.db.models import F
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from aligns import weekly_grid
 from aligns.text import lower_first
@@ -47,9 +49,9 @@ NEEDS_A_CAR = {"transport"}
 # A match in words (and the colour of its tag), by its share of the best possible for this
 # client: at least this many per cent.
 STRENGTHS = [
-    (80, "Strong match", "green"),
-    (60, "Good match", "blue"),
-    (0, "Possible match", "grey"),
+    (80, _("Strong match"), "green"),
+    (60, _("Good match"), "blue"),
+    (0, _("Possible match"), "grey"),
 ]
 
 
@@ -110,29 +112,44 @@ class Match:
     needs_postcode: bool = False  # nowhere to search from: the coordinator must say where
 
 
-def _clients(number):
-    return f"{number} client{'' if number == 1 else 's'}"
+def _gender_refusal(gender):
+    """The client's preference, in words: a whole sentence for each, for translating."""
+    if gender == "woman":
+        return gettext("The client would prefer a volunteer who is a woman")
+    if gender == "man":
+        return gettext("The client would prefer a volunteer who is a man")
+    return gettext("The client would prefer a volunteer who is a %(gender)s") % {"gender": gender}
 
 
 def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):
     """Why `volunteer` fails the hard filters (empty when they pass)."""
     reasons = []
     if volunteer.stage != Stage.ACTIVE:
-        reasons.append(f"Not active ({lower_first(volunteer.get_stage_display())})")
+        reasons.append(
+            gettext("Not active (%(stage)s)")
+            % {"stage": lower_first(str(volunteer.get_stage_display()))}
+        )
     if not volunteer.dbs_valid:
-        reasons.append("No valid DBS check (lapsed or missing)")
+        reasons.append(gettext("No valid DBS check (lapsed or missing)"))
     if not volunteer.training_current:
-        reasons.append("Mandatory training missing or lapsed")
+        reasons.append(gettext("Mandatory training missing or lapsed"))
     if volunteer.active_clients >= volunteer.max_active_clients:
-        reasons.append(f"At their limit of {_clients(volunteer.max_active_clients)}")
+        reasons.append(
+            ngettext(
+                "At their limit of %(count)s client",
+                "At their limit of %(count)s clients",
+                volunteer.max_active_clients,
+            )
+            % {"count": volunteer.max_active_clients}
+        )
     if high_risk and not volunteer.experienced:
-        reasons.append("High-risk client: the scheme has not marked them experienced")
+        reasons.append(gettext("High-risk client: the scheme has not marked them experienced"))
     if gender and volunteer.gender != gender:
-        reasons.append(f"The client would prefer a volunteer who is a {gender}")
+        reasons.append(_gender_refusal(gender))
     if needs_car and not (volunteer.driver and volunteer.car_insurance_confirmed):
-        reasons.append("Transport needed: not a driver with insurance confirmed")
+        reasons.append(gettext("Transport needed: not a driver with insurance confirmed"))
     if volunteer.pk in declined_ids:
-        reasons.append("Declined this client already")
+        reasons.append(gettext("Declined this client already"))
     return reasons
 
 
@@ -175,6 +192,11 @@ def best_possible(wanted):
     return sum(points for name, points in WEIGHTS.items() if applies[name])
 
 
+def _listed(labels):
+    """Needs named inside a sentence: "shopping; befriending and phone calls"."""
+    return "; ".join(labels).lower()
+
+
 def _score(candidate, *, client, origin, needs, continuity_ids):
     volunteer = candidate.volunteer
     points = 0.0
@@ -182,47 +204,61 @@ def _score(candidate, *, client, origin, needs, continuity_ids):
     candidate.miles = miles_between(origin[0], origin[1], volunteer.latitude, volunteer.longitude)
     closeness = max(0.0, 1 - candidate.miles / SEARCH_RADIUS_MILES)
     points += WEIGHTS["distance"] * closeness
-    where = f"{candidate.miles:.1f} miles away"
+    miles = {"miles": f"{candidate.miles:.1f}"}
     if volunteer.location_is_district:
-        where += " (from the centre of their postcode district: their postcode is not in the table)"
-    candidate.matched.append(where)
+        where = gettext(
+            "%(miles)s miles away (from the centre of their postcode district: their postcode "
+            "is not in the table)"
+        )
+    else:
+        where = gettext("%(miles)s miles away")
+    candidate.matched.append(where % miles)
 
     if needs:
         offered = {need.code for need in volunteer.skills.all()}
         covered = [need.label for need in needs if need.code in offered]
         points += WEIGHTS["skills"] * len(covered) / len(needs)
         if covered:
-            candidate.matched.append(f"Offers: {'; '.join(covered).lower()}")
+            candidate.matched.append(gettext("Offers: %(needs)s") % {"needs": _listed(covered)})
         uncovered = [need.label for need in needs if need.code not in offered]
         if uncovered:
-            candidate.missed.append(f"Does not offer: {'; '.join(uncovered).lower()}")
+            candidate.missed.append(
+                gettext("Does not offer: %(needs)s") % {"needs": _listed(uncovered)}
+            )
 
     if client.preferred_times:
         shared = client.preferred_times & volunteer.availability
         wanted = weekly_grid.count(client.preferred_times)
         points += WEIGHTS["availability"] * weekly_grid.count(shared) / wanted
         if shared:
-            candidate.matched.append(f"Free {weekly_grid.describe(shared)}")
+            candidate.matched.append(
+                gettext("Free %(times)s") % {"times": weekly_grid.describe(shared)}
+            )
         else:
-            candidate.missed.append("Not free at any of the client's preferred times")
+            candidate.missed.append(gettext("Not free at any of the client's preferred times"))
 
     language = _client_language(client)
     if language:
         if language.lower() in (spoken.lower() for spoken in volunteer.language_list):
             points += WEIGHTS["language"]
-            candidate.matched.append(f"Speaks {language}")
+            candidate.matched.append(gettext("Speaks %(language)s") % {"language": language})
         else:
-            candidate.missed.append(f"Does not speak {language}")
+            candidate.missed.append(gettext("Does not speak %(language)s") % {"language": language})
 
     spare = volunteer.max_active_clients - volunteer.active_clients
     points += WEIGHTS["caseload"] * spare / max(volunteer.max_active_clients, 1)
     candidate.matched.append(
-        f"Supporting {volunteer.active_clients} of up to {_clients(volunteer.max_active_clients)}"
+        ngettext(
+            "Supporting %(active)s of up to %(count)s client",
+            "Supporting %(active)s of up to %(count)s clients",
+            volunteer.max_active_clients,
+        )
+        % {"active": volunteer.active_clients, "count": volunteer.max_active_clients}
     )
 
     if volunteer.pk in continuity_ids:
         points += WEIGHTS["continuity"]
-        candidate.matched.append("Supported this client before")
+        candidate.matched.append(gettext("Supported this client before"))
     candidate.score = round(points, 1)
 
 
@@ -244,28 +280,38 @@ def rank(wanted, volunteers, *, with_ineligible=False):
     origin = locate(client.postcode)
     if origin is not None and origin[2]:
         notes.append(
-            f"The client's postcode {client.postcode} is not in the postcode table: distances "
-            "are from the centre of its district."
+            gettext(
+                "The client's postcode %(postcode)s is not in the postcode table: distances "
+                "are from the centre of its district."
+            )
+            % {"postcode": client.postcode}
         )
     if origin is None:
         # Never every volunteer in the scheme (thousands, in no useful order): near the
         # middle of the scheme's area, or nowhere until the coordinator gives the postcode.
         origin = locate(wanted.area_postcode)
+        postcode = client.postcode or pgettext("no postcode", "none")
         if origin is None:
             return Match(
                 shortlist=[],
                 ineligible=[],
                 notes=[
-                    f"Neither the client's postcode ({client.postcode or 'none'}) nor its "
-                    "district is in the postcode table, and the scheme's area is not set, so "
-                    "there is nowhere to look for volunteers from. Check the client's postcode."
+                    gettext(
+                        "Neither the client's postcode (%(postcode)s) nor its district is in "
+                        "the postcode table, and the scheme's area is not set, so there is "
+                        "nowhere to look for volunteers from. Check the client's postcode."
+                    )
+                    % {"postcode": postcode}
                 ],
                 needs_postcode=True,
             )
         notes.append(
-            f"Neither the client's postcode ({client.postcode or 'none'}) nor its district is "
-            f"in the postcode table: distances are from the middle of the scheme's area "
-            f"({wanted.area_postcode}). Check the client's postcode."
+            gettext(
+                "Neither the client's postcode (%(postcode)s) nor its district is in the "
+                "postcode table: distances are from the middle of the scheme's area "
+                "(%(area)s). Check the client's postcode."
+            )
+            % {"postcode": postcode, "area": wanted.area_postcode}
         )
     (south, north), (west, east) = bounding_box(origin[0], origin[1], SEARCH_RADIUS_MILES)
     nearby = volunteers.filter(latitude__range=(south, north), longitude__range=(west, east))

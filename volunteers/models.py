@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
@@ -35,13 +37,13 @@ class PostcodeDistrict(models.Model):
 
 
 class Stage(models.TextChoices):
-    APPLIED = "applied", "Applied"
-    REFERENCES_RECEIVED = "references", "References received"
-    DBS_CHECKED = "dbs_checked", "DBS checked"
-    TRAINED = "trained", "Trained"
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    LEFT = "left", "Left"
+    APPLIED = "applied", pgettext_lazy("volunteer stage", "Applied")
+    REFERENCES_RECEIVED = "references", pgettext_lazy("volunteer stage", "References received")
+    DBS_CHECKED = "dbs_checked", pgettext_lazy("volunteer stage", "DBS checked")
+    TRAINED = "trained", pgettext_lazy("volunteer stage", "Trained")
+    ACTIVE = "active", pgettext_lazy("volunteer stage", "Active")
+    PAUSED = "paused", pgettext_lazy("volunteer stage", "Paused")
+    LEFT = "left", pgettext_lazy("volunteer stage", "Left")
 
 
 # The pipeline's moves; services.volunteer_move enforces them.
@@ -57,10 +59,10 @@ STAGE_TRANSITIONS = {
 
 
 class Gender(models.TextChoices):
-    WOMAN = "woman", "Woman"
-    MAN = "man", "Man"
-    OTHER = "other", "In another way"
-    NOT_SAID = "", "Prefers not to say"
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("In another way")
+    NOT_SAID = "", _("Prefers not to say")
 
 
 class VolunteerQuerySet(models.QuerySet):
@@ -131,19 +133,21 @@ class Volunteer(models.Model):
         related_name="volunteer",
         help_text="Their sign-in, once they have one.",
     )
-    given_name = models.CharField("first name", max_length=100)
-    family_name = models.CharField("last name", max_length=100)
+    given_name = models.CharField(_("first name"), max_length=100)
+    family_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
-    postcode = models.CharField("home postcode", max_length=8)
+    postcode = models.CharField(_("home postcode"), max_length=8)
     gender = models.CharField(max_length=10, choices=Gender.choices, blank=True)
     languages = models.CharField(
-        max_length=200, default="English", help_text="Comma-separated, for example: English, Polish"
+        max_length=200,
+        default="English",
+        help_text=_("Comma-separated, for example: English, Polish"),
     )
     skills = models.ManyToManyField("catalogues.Need", blank=True, related_name="volunteers")
-    driver = models.BooleanField("drives and has a car", default=False)
+    driver = models.BooleanField(_("drives and has a car"), default=False)
     car_insurance_confirmed = models.BooleanField(
-        default=False, help_text="Business use for volunteering confirmed by their insurer."
+        default=False, help_text=_("Business use for volunteering confirmed by their insurer.")
     )
     availability = models.PositiveIntegerField(
         default=0, help_text="A weekly grid as a bitmask: see aligns/weekly_grid.py."
@@ -151,10 +155,12 @@ class Volunteer(models.Model):
     max_active_clients = models.PositiveSmallIntegerField(default=2)
     preferences = models.TextField(blank=True)
     lived_experience = models.CharField(
-        max_length=300, blank=True, help_text="Tags the volunteer chose to share, comma-separated."
+        max_length=300,
+        blank=True,
+        help_text=_("Tags the volunteer chose to share, comma-separated."),
     )
     experienced = models.BooleanField(
-        default=False, help_text="The scheme trusts them with high-risk clients."
+        default=False, help_text=_("The scheme trusts them with high-risk clients.")
     )
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.APPLIED)
     left_reason = models.TextField(blank=True)
@@ -217,10 +223,13 @@ class StageChange(models.Model):
 
 
 class DbsLevel(models.TextChoices):
-    BASIC = "basic", "Basic"
-    STANDARD = "standard", "Standard"
-    ENHANCED = "enhanced", "Enhanced"
-    ENHANCED_BARRED = "enhanced_barred", "Enhanced with adults' barred list"
+    BASIC = "basic", pgettext_lazy("DBS check level", "Basic")
+    STANDARD = "standard", pgettext_lazy("DBS check level", "Standard")
+    ENHANCED = "enhanced", pgettext_lazy("DBS check level", "Enhanced")
+    ENHANCED_BARRED = (
+        "enhanced_barred",
+        pgettext_lazy("DBS check level", "Enhanced with adults' barred list"),
+    )
 
 
 class DbsCheck(models.Model):
@@ -228,7 +237,7 @@ class DbsCheck(models.Model):
     level = models.CharField(max_length=20, choices=DbsLevel.choices)
     certificate_number = models.CharField(max_length=20)
     issued_on = models.DateField()
-    update_service = models.BooleanField("on the DBS update service", default=False)
+    update_service = models.BooleanField(_("on the DBS update service"), default=False)
     recheck_due = models.DateField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

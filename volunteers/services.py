@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from aligns.accounts.models import Role
 from aligns.accounts.services import AccountActionRefused, user_invite
@@ -72,7 +73,9 @@ def volunteer_invite(*, volunteer, email, by, site):
     choose a password (aligns.accounts.services.user_invite)."""
     volunteer = Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
     if volunteer.user_id is not None:
-        raise VolunteerActionRefused(f"{volunteer} already has a sign-in.")
+        raise VolunteerActionRefused(
+            gettext("%(volunteer)s already has a sign-in.") % {"volunteer": volunteer}
+        )
     try:
         user = user_invite(
             scheme=volunteer.scheme, email=email, full_name=volunteer.full_name,
@@ -88,16 +91,18 @@ def volunteer_move(*, volunteer, stage, by, reason=""):
     """Move along the pipeline; leaving needs a reason."""
     volunteer = Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
     if stage == Stage.LEFT and not reason.strip():
-        raise VolunteerActionRefused("Say why the volunteer is leaving.")
+        raise VolunteerActionRefused(gettext("Say why the volunteer is leaving."))
+    with translation.override(None):  # the history's reasons stay in English, as all are
+        moved = f"Moved to {Stage(stage).label.lower()}"
     move(
         volunteer,
         stage,
         field="stage",
         table=STAGE_TRANSITIONS,
         refused=VolunteerActionRefused,
-        message="A volunteer who is {current} cannot move to {target}.",
+        message=gettext("A volunteer who is {current} cannot move to {target}."),
         by=by,
-        reason=f"Moved to {Stage(stage).label.lower()}",
+        reason=moved,
     )
     if stage == Stage.LEFT:
         volunteer.left_reason = reason.strip()

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from aligns.pages import form_page
 from aligns.permissions import Permission
@@ -38,11 +39,11 @@ def volunteer_new(request):
     return form_page(
         request,
         VolunteerForm(request.POST or None),
-        heading="Add a volunteer",
-        button="Add volunteer",
+        heading=gettext("Add a volunteer"),
+        button=gettext("Add volunteer"),
         back_url=reverse("records:volunteers"),
         on_valid=create,
-        success="Volunteer added at the start of the pipeline.",
+        success=gettext("Volunteer added at the start of the pipeline."),
         done_url=lambda volunteer: reverse("records:volunteer", args=[volunteer.pk]),
     )
 
@@ -63,11 +64,11 @@ def volunteer_edit(request, pk):
     return form_page(
         request,
         form,
-        heading="Change the volunteer's profile",
-        button="Save profile",
+        heading=gettext("Change the volunteer's profile"),
+        button=gettext("Save profile"),
         caption=volunteer.full_name,
         on_valid=save,
-        success="Profile saved.",
+        success=gettext("Profile saved."),
         **_back(volunteer),
     )
 
@@ -84,10 +85,10 @@ def volunteer_stage(request, pk):
     return form_page(
         request,
         form,
-        heading="Move along the pipeline",
-        button="Move",
+        heading=gettext("Move along the pipeline"),
+        button=gettext("Move"),
         caption=volunteer.full_name,
-        success="Pipeline updated.",
+        success=gettext("Pipeline updated."),
         on_valid=lambda form: volunteer_move(
             volunteer=volunteer, by=request.user, **form.cleaned_data
         ),
@@ -104,12 +105,14 @@ def volunteer_invite_view(request, pk):
     return form_page(
         request,
         form,
-        heading="Invite them to sign in",
-        button="Send the invitation",
+        heading=gettext("Invite them to sign in"),
+        button=gettext("Send the invitation"),
         caption=volunteer.full_name,
-        intro="Once they sign in they see the clients they support, their offers, and their "
-        "checks and training.",
-        success="The invitation is on its way.",
+        intro=gettext(
+            "Once they sign in they see the clients they support, their offers, and their "
+            "checks and training."
+        ),
+        success=gettext("The invitation is on its way."),
         on_valid=lambda form: volunteer_invite(
             volunteer=volunteer, by=request.user, site=site_address(request), **form.cleaned_data
         ),
@@ -123,10 +126,10 @@ def volunteer_dbs(request, pk):
     return form_page(
         request,
         DbsForm(request.POST or None),
-        heading="Record a DBS check",
-        button="Record check",
+        heading=gettext("Record a DBS check"),
+        button=gettext("Record check"),
         caption=volunteer.full_name,
-        success="DBS check recorded.",
+        success=gettext("DBS check recorded."),
         on_valid=lambda form: dbs_record(volunteer=volunteer, by=request.user, **form.cleaned_data),
         **_back(volunteer),
     )
@@ -138,10 +141,10 @@ def volunteer_reference(request, pk):
     return form_page(
         request,
         ReferenceForm(request.POST or None),
-        heading="Record a reference",
-        button="Record reference",
+        heading=gettext("Record a reference"),
+        button=gettext("Record reference"),
         caption=volunteer.full_name,
-        success="Reference recorded.",
+        success=gettext("Reference recorded."),
         on_valid=lambda form: reference_record(
             volunteer=volunteer, by=request.user, **form.cleaned_data
         ),
@@ -156,10 +159,10 @@ def volunteer_training(request, pk):
     return form_page(
         request,
         form,
-        heading="Record training",
-        button="Record training",
+        heading=gettext("Record training"),
+        button=gettext("Record training"),
         caption=volunteer.full_name,
-        success="Training recorded.",
+        success=gettext("Training recorded."),
         on_valid=lambda form: training_record(
             volunteer=volunteer, by=request.user, **form.cleaned_data
         ),

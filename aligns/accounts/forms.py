@@ -301,15 +301,17 @@ class InvitationEmailForm(forms.Form):
     """The address an invitation goes to: it must not belong to an account already."""
 
     email = _email_field(
-        help_text="We email them a link to choose their password. It must be theirs alone."
+        help_text=_("We email them a link to choose their password. It must be theirs alone.")
     )
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if email_has_account(email):
             raise forms.ValidationError(
-                "An account already uses this email address. If they are in your scheme, "
-                "find them on the team page",
+                _(
+                    "An account already uses this email address. If they are in your scheme, "
+                    "find them on the team page"
+                ),
                 code="taken",
             )
         return email

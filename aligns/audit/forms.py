@@ -31,7 +31,7 @@ class SharingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Only if the client has withdrawn consent to share: why it must be shared anyway. "
-            "The share is flagged for the manager's review."
+            "Only if the client has withdrawn consent to share: why it must be shared "
+            "anyway. The share is flagged for the manager's review."
         ),
     )

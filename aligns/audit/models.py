@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -128,7 +127,7 @@ class SharingLogEntry(AppendOnlyModel):
         verbose_name_plural = _("information-sharing log")
 
     def __str__(self):
-        return gettext("%(what)s shared with %(organisation)s by %(who)s") % {
+        return _("%(what)s shared with %(organisation)s by %(who)s") % {
             "what": self.what,
             "organisation": self.recipient_organisation,
             "who": self.shared_by,

@@ -31,7 +31,7 @@ def share_page(request, *, what, fields_shared, initial, consent, share, on_shar
             "what": what,
             "fields_shared": fields_shared,
             "consented": consent.given,
-            "consent_summary": consent.summary,
+            "consent_summary": consent.said,
             **context,
         },
     )

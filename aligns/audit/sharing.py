@@ -24,11 +24,18 @@ class SharingRefused(ActionRefused):
 @dataclass(frozen=True)
 class ShareConsent:
     """What consent allows for one share: the consent record that counts (if any), whether
-    sharing is consented to, and a sentence saying so for the log and the page."""
+    sharing is consented to, and a sentence saying so: `summary` for the log (in English, as
+    the log has always been written), `shown` for the page, in the reader's language."""
 
     record: object
     given: bool
     summary: str
+    shown: str = ""
+
+    @property
+    def said(self):
+        """The sentence for the person sharing: in their language where there is one."""
+        return self.shown or self.summary
 
 
 @transaction.atomic
@@ -44,7 +51,7 @@ def sharing_record(
                 gettext(
                     "%(consent)s. To share anyway, give the safeguarding or vital-interests reason."
                 )
-                % {"consent": consent.summary}
+                % {"consent": consent.said}
             )
         if lawful_basis == LawfulBasis.CONSENT:
             raise SharingRefused(
