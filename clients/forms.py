@@ -74,6 +74,7 @@ class ClientForm(forms.ModelForm):
                 "Language the volunteer should speak, if not English"
             ),
             "ethnic_category": _("Ethnic group"),
+            "gender": _("Gender"),
         }
         help_texts = {
             "gender": _("As the client describes it. For the scheme's reports only."),

@@ -11,7 +11,7 @@ question by question, an outcome measure by its name and items, never by their c
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from aligns.audit.field_names import field_label
 from aligns.audit.models import SharingLogEntry
@@ -19,6 +19,7 @@ from aligns.text import lower_first
 from clients.assessment import QUESTIONS
 from clients.instruments import INSTRUMENTS
 from clients.models import OutcomeAnswer, OutcomeMeasure, RiskAssessment
+from records.kinds import kind_for_model, namers
 from referrals.models import Referral
 from visits.models import (
     Concern,
@@ -60,7 +61,9 @@ def _value(record, field):
     if field.choices:
         return str(getattr(record, f"get_{field.name}_display")())
     if isinstance(field, models.ForeignKey):
-        return str(getattr(record, field.name))
+        linked = getattr(record, field.name)
+        namer = namers().get(field.related_model)
+        return str(namer.name(linked) if namer else linked)
     if isinstance(field, models.BooleanField):
         return gettext("Yes") if value else gettext("No")
     return field.value_to_string(record) if not isinstance(value, str) else value
@@ -118,9 +121,15 @@ def _fields(record):
 
 
 def _title(record):
+    """What the record is, as its change history names it."""
     if isinstance(record, OutcomeAnswer):
         return f"{_instrument_name(record.measure.instrument)}: {_item_name(record)}"
-    return str(record)
+    if isinstance(record, Extension):
+        return ngettext(
+            "Extended by %(count)s week", "Extended by %(count)s weeks", record.weeks
+        ) % {"count": record.weeks}
+    kind = kind_for_model(type(record))
+    return str(kind.describe(record) if kind else record)
 
 
 def _section(title, records):

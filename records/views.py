@@ -89,7 +89,10 @@ def subject_access_copy(request, pk):
     access_log_record(by=request.user, subject=client, request=request)
     sections = subject_access(client)
     if export_format == "json":
-        response = JsonResponse(as_json(sections), json_dumps_params={"indent": 2, "default": str})
+        response = JsonResponse(
+            as_json(sections),
+            json_dumps_params={"indent": 2, "default": str, "ensure_ascii": False},
+        )
     else:
         html = render_to_string(
             "records/subject_access_pdf.html",

@@ -41,8 +41,14 @@ def unmarked_words(page, data=()):
     spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
     text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + spoken)
     text = _without_marked(text)
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]+", text)
-    known = NOT_TO_TRANSLATE | {word for value in data for word in re.findall(r"[A-Za-z]+", value)}
+    word = r"[A-Za-z][A-Za-z'’-]+"
+    words = re.findall(word, text)
+    # A name is known whole ("Parry-Akhtar") and in its parts ("Parry's").
+    known = NOT_TO_TRANSLATE | {
+        found
+        for value in data
+        for found in re.findall(word, value) + re.findall(r"[A-Za-z]+", value)
+    }
     return sorted({word for word in words if word not in known})
 
 
@@ -59,11 +65,16 @@ def _without_marked(text):
             return text
 
 
+# The reasons the code gives for a change are its words, read in the reader's language
+# (aligns/audit/history.py), not the people's.
+_CODES_WORDS = {"history_change_reason"}
+
+
 def _free_text_fields(model):
     for field in model._meta.concrete_fields:
-        if isinstance(field, models.CharField | models.TextField | models.JSONField) and not (
-            field.choices
-        ):
+        if field.attname in _CODES_WORDS or field.choices:
+            continue
+        if isinstance(field, models.CharField | models.TextField | models.JSONField):
             yield field.attname
 
 
