@@ -34,6 +34,9 @@ def wrap_translations(monkeypatch):
         monkeypatch.setattr(trans, name, wrap(getattr(trans, name)))
 
 
+_WORD = r"[A-Za-z][A-Za-z'’-]+"
+
+
 def unmarked_words(page, data=()):
     """Words of visible text (and of labels a screen reader reads) outside the markers."""
     body = re.split(r"<body[^>]*>", page, maxsplit=1)[-1]
@@ -41,13 +44,12 @@ def unmarked_words(page, data=()):
     spoken = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', body))
     text = html.unescape(re.sub(r"<[^>]+>", " ", body) + " " + spoken)
     text = _without_marked(text)
-    word = r"[A-Za-z][A-Za-z'’-]+"
-    words = re.findall(word, text)
-    # A name is known whole ("Parry-Akhtar") and in its parts ("Parry's").
+    words = re.findall(_WORD, text)
+    # A value's words both whole ("Iqbal-Evans") and in parts ("Iqbal", "Evans").
     known = NOT_TO_TRANSLATE | {
-        found
+        word
         for value in data
-        for found in re.findall(word, value) + re.findall(r"[A-Za-z]+", value)
+        for word in re.findall(_WORD, value) + re.findall(r"[A-Za-z]+", value)
     }
     return sorted({word for word in words if word not in known})
 
