@@ -4,7 +4,6 @@ outcome measures."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -222,23 +221,14 @@ class ConsentRecord(models.Model):
     def __str__(self):
         kind = lower_first(self.get_kind_display())
         if self.given:
-            return gettext("%(client)s gave consent %(kind)s") % {
-                "client": self.client,
-                "kind": kind,
-            }
-        return gettext("%(client)s withdrew consent %(kind)s") % {
-            "client": self.client,
-            "kind": kind,
-        }
+            return _("%(client)s gave consent %(kind)s") % {"client": self.client, "kind": kind}
+        return _("%(client)s withdrew consent %(kind)s") % {"client": self.client, "kind": kind}
 
 
 class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", pgettext_lazy("assessment status", "Draft")
-    AWAITING_SECOND_SIGN_OFF = (
-        "awaiting_second",
-        pgettext_lazy("assessment status", "Awaiting second sign-off"),
-    )
-    SIGNED_OFF = "signed_off", pgettext_lazy("assessment status", "Signed off")
+    DRAFT = "draft", _("Draft")
+    AWAITING_SECOND_SIGN_OFF = "awaiting_second", _("Awaiting second sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off")
 
 
 ASSESSMENT_TRANSITIONS = {
@@ -287,7 +277,7 @@ class RiskAssessment(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return gettext("Risk assessment of %(client)s (%(status)s)") % {
+        return _("Risk assessment of %(client)s (%(status)s)") % {
             "client": self.client,
             "status": self.get_status_display().lower(),
         }
@@ -382,7 +372,7 @@ class OutcomeMeasure(models.Model):
         ordering = ["taken_on", "pk"]
 
     def __str__(self):
-        return gettext("%(instrument)s, %(timepoint)s") % {
+        return _("%(instrument)s, %(timepoint)s") % {
             "instrument": self.definition.name,
             "timepoint": self.get_timepoint_display().lower(),
         }
@@ -409,5 +399,5 @@ class OutcomeAnswer(models.Model):
 
     def __str__(self):
         if self.value is None:
-            return gettext("%(item)s: missing") % {"item": self.item}
+            return _("%(item)s: missing") % {"item": self.item}
         return f"{self.item}: {self.value}"

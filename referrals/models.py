@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,10 +14,10 @@ from clients.models import Person
 
 
 class Status(models.TextChoices):
-    SUBMITTED = "submitted", pgettext_lazy("referral status", "Submitted")
-    ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
-    DECLINED = "declined", pgettext_lazy("referral status", "Declined")
-    WITHDRAWN = "withdrawn", pgettext_lazy("referral status", "Withdrawn")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # The only moves a referral can make; services._lock_for_change enforces them.
@@ -145,7 +144,7 @@ class Referral(Person):
         indexes = [models.Index(fields=["scheme", "status", "expected_discharge_date"])]
 
     def __str__(self):
-        return gettext("Referral of %(name)s (%(status)s)") % {
+        return _("Referral of %(name)s (%(status)s)") % {
             "name": self.patient_name,
             "status": self.get_status_display().lower(),
         }
