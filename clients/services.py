@@ -85,7 +85,8 @@ def client_find_or_create(*, scheme, person, by):
             given=given,
             decided_on=person.consent_obtained_on,
             obtained_by=person.consent_obtained_by,
-            note=gettext("Recorded on the ward's referral"),
+            # In English, as the records are written (a note, not a page's words).
+            note="Recorded on the ward's referral",
             by=by,
         )
     return client, True

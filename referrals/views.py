@@ -308,8 +308,8 @@ def referral_fhir_share(request, pk):
         return sharing_record(
             by=request.user, subject=referral, client=client,
             consent=consent_to_share(client=client, referral=referral),
-            what=gettext("Referral as FHIR (UK Core Patient and ServiceRequest)"),
-            fields_shared=gettext(fhir.FIELDS_SHARED), **details,
+            what="Referral as FHIR (UK Core Patient and ServiceRequest)",
+            fields_shared=fhir.FIELDS_SHARED, **details,  # the log's words: English
         )  # fmt: skip
 
     def download(entry):
