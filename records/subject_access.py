@@ -55,11 +55,12 @@ class Section:
 
 
 def _value(record, field):
+    if field.choices:  # a blank value may have a label of its own ("No preference")
+        shown = getattr(record, f"get_{field.name}_display")()
+        return "" if shown is None else str(shown)
     value = getattr(record, field.attname)
     if value is None or value == "":
         return ""
-    if field.choices:
-        return str(getattr(record, f"get_{field.name}_display")())
     if isinstance(field, models.ForeignKey):
         linked = getattr(record, field.name)
         namer = namers().get(field.related_model)
