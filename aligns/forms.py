@@ -224,17 +224,17 @@ class NHSNumberField(forms.CharField):
     """Ten digits, spaces or dashes allowed, with a valid Modulus 11 check digit."""
 
     default_error_messages = {
-        "required": "Enter the patient's NHS number",
-        "length": "NHS number must be 10 digits, like 999 123 4567",
-        "checksum": (
+        "required": gettext_lazy("Enter the patient's NHS number"),
+        "length": gettext_lazy("NHS number must be 10 digits, like 999 123 4567"),
+        "checksum": gettext_lazy(
             "This is not a valid NHS number. Check each digit against the patient's "
             "wristband or record"
         ),
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "NHS number")
-        kwargs.setdefault("help_text", "10 digits, for example 999 123 4567")
+        kwargs.setdefault("label", gettext_lazy("NHS number"))
+        kwargs.setdefault("help_text", gettext_lazy("10 digits, for example 999 123 4567"))
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "numeric", "spellcheck": "false"})
 

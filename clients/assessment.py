@@ -13,12 +13,14 @@ A coordinator may raise the level for any reason, but may lower it only with a w
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class RiskLevel(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    LOW = "low", pgettext_lazy("risk level", "Low")
+    MEDIUM = "medium", pgettext_lazy("risk level", "Medium")
+    HIGH = "high", pgettext_lazy("risk level", "High")
 
 
 LEVEL_ORDER = {RiskLevel.LOW: 0, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2}
@@ -36,7 +38,9 @@ class Answer:
     @property
     def form_label(self):
         """On the form, a red flag says so, so nobody learns of the required note by error."""
-        return f"{self.label} (red flag: add a note)" if self.flag == RED else self.label
+        if self.flag == RED:
+            return gettext("%(answer)s (red flag: add a note)") % {"answer": self.label}
+        return self.label
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,9 @@ class Section:
 # Runs only while this module is imported, where mutation testing cannot tell which tests call
 # it; the table it builds is pinned answer by answer in tests/clients/test_risk_rules.py.
 def _yes_no(yes_flag, *, no_flag=NONE, unknown=True):
-    answers = [Answer("yes", "Yes", yes_flag), Answer("no", "No", no_flag)]
+    answers = [Answer("yes", _("Yes"), yes_flag), Answer("no", _("No"), no_flag)]
     if unknown:
-        answers.append(Answer("unknown", "Not known", AMBER if yes_flag != NONE else NONE))
+        answers.append(Answer("unknown", _("Not known"), AMBER if yes_flag != NONE else NONE))
     return tuple(answers)
 
 
@@ -72,159 +76,159 @@ def _yes_no(yes_flag, *, no_flag=NONE, unknown=True):
 SECTIONS = (
     Section(
         "health",
-        "Health and wellbeing at home",
+        _("Health and wellbeing at home"),
         (
             Question(
                 "falls",
-                "Falls in the last year",
+                _("Falls in the last year"),
                 (
-                    Answer("none", "None"),
-                    Answer("one", "One fall", AMBER),
-                    Answer("several", "Two or more falls", RED),
+                    Answer("none", _("None")),
+                    Answer("one", _("One fall"), AMBER),
+                    Answer("several", _("Two or more falls"), RED),
                 ),
             ),
             Question(
                 "mobility",
-                "Mobility",
+                _("Mobility"),
                 (
-                    Answer("independent", "Walks independently"),
-                    Answer("aid", "Uses a walking aid", AMBER),
-                    Answer("assisted", "Needs another person to move safely", RED),
+                    Answer("independent", _("Walks independently")),
+                    Answer("aid", _("Uses a walking aid"), AMBER),
+                    Answer("assisted", _("Needs another person to move safely"), RED),
                 ),
             ),
             Question(
                 "memory",
-                "Memory or confusion",
+                _("Memory or confusion"),
                 (
-                    Answer("none", "No concerns"),
-                    Answer("some", "Some forgetfulness", AMBER),
-                    Answer("significant", "Significant confusion", RED),
+                    Answer("none", _("No concerns")),
+                    Answer("some", _("Some forgetfulness"), AMBER),
+                    Answer("significant", _("Significant confusion"), RED),
                 ),
             ),
             Question(
                 "medication",
-                "Managing medication",
+                _("Managing medication"),
                 (
-                    Answer("self", "Manages it alone"),
-                    Answer("prompting", "Needs prompting", AMBER),
-                    Answer("unable", "Cannot manage it and has no help", RED),
+                    Answer("self", _("Manages it alone")),
+                    Answer("prompting", _("Needs prompting"), AMBER),
+                    Answer("unable", _("Cannot manage it and has no help"), RED),
                 ),
             ),
             Question(
                 "eating",
-                "Eating and drinking",
+                _("Eating and drinking"),
                 (
-                    Answer("well", "Eats and drinks well"),
-                    Answer("poor", "Poor appetite or needs help", AMBER),
-                    Answer("unsafe", "Not eating or drinking enough to be safe", RED),
+                    Answer("well", _("Eats and drinks well")),
+                    Answer("poor", _("Poor appetite or needs help"), AMBER),
+                    Answer("unsafe", _("Not eating or drinking enough to be safe"), RED),
                 ),
             ),
             Question(
                 "mood",
-                "Low mood or anxiety",
+                _("Low mood or anxiety"),
                 (
-                    Answer("none", "No concerns"),
-                    Answer("some", "Low mood or anxious", AMBER),
-                    Answer("crisis", "Has spoken of harming themselves", RED),
+                    Answer("none", _("No concerns")),
+                    Answer("some", _("Low mood or anxious"), AMBER),
+                    Answer("crisis", _("Has spoken of harming themselves"), RED),
                 ),
             ),
             Question(
                 "senses",
-                "Hearing and sight",
+                _("Hearing and sight"),
                 (
-                    Answer("fine", "No difficulties"),
-                    Answer("impaired", "Hard of hearing or sight loss", AMBER),
+                    Answer("fine", _("No difficulties")),
+                    Answer("impaired", _("Hard of hearing or sight loss"), AMBER),
                 ),
-                note_hint="How best to communicate: for example, face them, speak slowly.",
+                note_hint=_("How best to communicate: for example, face them, speak slowly."),
             ),
             Question(
                 "continence",
-                "Continence needs a volunteer should know about",
-                (Answer("no", "None"), Answer("yes", "Yes", AMBER)),
+                _("Continence needs a volunteer should know about"),
+                (Answer("no", _("None")), Answer("yes", _("Yes"), AMBER)),
             ),
             Question(
                 "recent_stays",
-                "Hospital stays in the last six months, besides this one",
+                _("Hospital stays in the last six months, besides this one"),
                 (
-                    Answer("none", "None"),
-                    Answer("one", "One", AMBER),
-                    Answer("several", "Two or more", RED),
+                    Answer("none", _("None")),
+                    Answer("one", _("One"), AMBER),
+                    Answer("several", _("Two or more"), RED),
                 ),
             ),
         ),
     ),
     Section(
         "environment",
-        "Environment and safety (home check)",
+        _("Environment and safety (home check)"),
         (
             Question(
                 "access",
-                "Getting in: access and key safe",
+                _("Getting in: access and key safe"),
                 (
-                    Answer("answers_door", "Answers the door"),
-                    Answer("key_safe", "Key safe in place", NONE),
-                    Answer("no_access", "Cannot answer the door and no key safe", RED),
+                    Answer("answers_door", _("Answers the door")),
+                    Answer("key_safe", _("Key safe in place"), NONE),
+                    Answer("no_access", _("Cannot answer the door and no key safe"), RED),
                 ),
-                note_hint="Where the key safe is. Never write the code here.",
+                note_hint=_("Where the key safe is. Never write the code here."),
             ),
             Question(
                 "stairs",
-                "Stairs",
+                _("Stairs"),
                 (
-                    Answer("none", "No stairs or manages them"),
-                    Answer("difficult", "Finds stairs difficult", AMBER),
+                    Answer("none", _("No stairs or manages them")),
+                    Answer("difficult", _("Finds stairs difficult"), AMBER),
                 ),
             ),
-            Question("heating", "Heating works", _yes_no(NONE, no_flag=RED)),
-            Question("smoke_alarm", "Working smoke alarm", _yes_no(NONE, no_flag=AMBER)),
-            Question("trip_hazards", "Trip hazards", _yes_no(AMBER)),
+            Question("heating", _("Heating works"), _yes_no(NONE, no_flag=RED)),
+            Question("smoke_alarm", _("Working smoke alarm"), _yes_no(NONE, no_flag=AMBER)),
+            Question("trip_hazards", _("Trip hazards"), _yes_no(AMBER)),
             Question(
                 "pets",
-                "Pets",
+                _("Pets"),
                 (
-                    Answer("none", "No pets"),
-                    Answer("calm", "Pets, no concerns"),
-                    Answer("dangerous", "A dog or other animal that may be dangerous", RED),
+                    Answer("none", _("No pets")),
+                    Answer("calm", _("Pets, no concerns")),
+                    Answer("dangerous", _("A dog or other animal that may be dangerous"), RED),
                 ),
-                note_hint="What they are and what volunteers should do.",
+                note_hint=_("What they are and what volunteers should do."),
             ),
-            Question("smoking", "Smoking in the home", _yes_no(AMBER, unknown=False)),
+            Question("smoking", _("Smoking in the home"), _yes_no(AMBER, unknown=False)),
             Question(
                 "others_in_home",
-                "Other people living there",
+                _("Other people living there"),
                 (
-                    Answer("none", "No one"),
-                    Answer("family", "Family or partner"),
-                    Answer("concern", "Someone whose presence is a concern", RED),
+                    Answer("none", _("No one")),
+                    Answer("family", _("Family or partner")),
+                    Answer("concern", _("Someone whose presence is a concern"), RED),
                 ),
             ),
         ),
     ),
     Section(
         "lone_working",
-        "Lone-working risks for volunteers",
+        _("Lone-working risks for volunteers"),
         (
-            Question("aggression", "History of aggression or violence", _yes_no(RED)),
-            Question("infection", "Infection control needs", _yes_no(AMBER)),
+            Question("aggression", _("History of aggression or violence"), _yes_no(RED)),
+            Question("infection", _("Infection control needs"), _yes_no(AMBER)),
             Question(
                 "area",
-                "Unsafe area or time of day",
+                _("Unsafe area or time of day"),
                 (
-                    Answer("no", "No concerns"),
-                    Answer("daylight", "Visits in daylight only", AMBER),
-                    Answer("unsafe", "Not safe for a lone volunteer", RED),
+                    Answer("no", _("No concerns")),
+                    Answer("daylight", _("Visits in daylight only"), AMBER),
+                    Answer("unsafe", _("Not safe for a lone volunteer"), RED),
                 ),
             ),
         ),
     ),
     Section(
         "social",
-        "Social",
+        _("Social"),
         (
-            Question("lives_alone", "Lives alone", _yes_no(AMBER, unknown=False)),
-            Question("carer", "Has a carer", _yes_no(NONE, unknown=False)),
-            Question("family_nearby", "Family or friends nearby", _yes_no(NONE, no_flag=AMBER)),
-            Question("other_services", "Already known to other services", _yes_no(NONE)),
+            Question("lives_alone", _("Lives alone"), _yes_no(AMBER, unknown=False)),
+            Question("carer", _("Has a carer"), _yes_no(NONE, unknown=False)),
+            Question("family_nearby", _("Family or friends nearby"), _yes_no(NONE, no_flag=AMBER)),
+            Question("other_services", _("Already known to other services"), _yes_no(NONE)),
         ),
     ),
 )

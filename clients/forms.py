@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.forms import DateField, UKPhoneField, WeeklyGridField, not_in_future
@@ -9,7 +11,7 @@ from clients.assessment import LEVEL_ORDER, RED, SECTIONS, RiskLevel, answers_fr
 from clients.instruments import INSTRUMENTS
 from clients.models import Client, ConsentKind, GoalCategory, GoalOutcome, Timepoint
 
-NO_WAY_TO_PHONE = (
+NO_WAY_TO_PHONE = _(
     "Enter a phone number for the patient or their next of kin, or say why there is none"
 )
 
@@ -22,9 +24,9 @@ def ask_for_a_way_to_phone(form):
     (each is, on its own), and the first says what is needed."""
     for name in WAYS_TO_PHONE:
         form.fields[name].conditional = True
-    form.fields[
-        "phone"
-    ].help_text = "If they have no phone, give their next of kin's number or say why there is none."
+    form.fields["phone"].help_text = _(
+        "If they have no phone, give their next of kin's number or say why there is none."
+    )
 
 
 def check_a_way_to_phone(form, cleaned):
@@ -38,18 +40,18 @@ def check_a_way_to_phone(form, cleaned):
 
 class ClientForm(forms.ModelForm):
     postcode = GBPostcodeField(
-        label="Postcode",
+        label=_("Postcode"),
         error_messages={
-            "required": "Enter the postcode",
-            "invalid": "Enter a real postcode, like AB1 2CD",
+            "required": _("Enter the postcode"),
+            "invalid": _("Enter a real postcode, like AB1 2CD"),
         },
     )
-    phone = UKPhoneField(label="Phone number", required=False)
+    phone = UKPhoneField(label=_("Phone number"), required=False)
     preferred_times = WeeklyGridField(
-        label="When would the client like calls or visits?",
-        help_text="Used to find a volunteer who is free then. Leave blank if any time suits.",
+        label=_("When would the client like calls or visits?"),
+        help_text=_("Used to find a volunteer who is free then. Leave blank if any time suits."),
     )
-    next_of_kin_phone = UKPhoneField(label="Their phone number", required=False)
+    next_of_kin_phone = UKPhoneField(label=_("Their phone number"), required=False)
 
     class Meta:
         model = Client
@@ -63,25 +65,30 @@ class ClientForm(forms.ModelForm):
             "pets", "access_notes",
         ]  # fmt: skip
         labels = {
-            "given_name": "First name",
-            "family_name": "Last name",
-            "next_of_kin_name": "Next of kin or main contact",
-            "interpreter_needed": "Needs an interpreter",
-            "preferred_volunteer_gender": "Would the client prefer a volunteer of a gender?",
-            "preferred_volunteer_language": "Language the volunteer should speak, if not English",
-            "ethnic_category": "Ethnic group",
+            "given_name": _("First name"),
+            "family_name": _("Last name"),
+            "next_of_kin_name": _("Next of kin or main contact"),
+            "interpreter_needed": _("Needs an interpreter"),
+            "preferred_volunteer_gender": _("Would the client prefer a volunteer of a gender?"),
+            "preferred_volunteer_language": _(
+                "Language the volunteer should speak, if not English"
+            ),
+            "ethnic_category": _("Ethnic group"),
+            "gender": _("Gender"),
         }
         help_texts = {
-            "gender": "As the client describes it. For the scheme's reports only.",
-            "ethnic_category": "As the client describes it. Choose 'Not stated' if they would "
-            "rather not say; leave blank if nobody has asked yet.",
+            "gender": _("As the client describes it. For the scheme's reports only."),
+            "ethnic_category": _(
+                "As the client describes it. Choose 'Not stated' if they would rather not say; "
+                "leave blank if nobody has asked yet."
+            ),
         }
         error_messages = {
-            "given_name": {"required": "Enter the client's first name"},
-            "family_name": {"required": "Enter the client's last name"},
-            "address_line_1": {"required": "Enter the first line of the address"},
-            "town": {"required": "Enter the town or city"},
-            "language": {"required": "Enter the client's main language"},
+            "given_name": {"required": _("Enter the client's first name")},
+            "family_name": {"required": _("Enter the client's last name")},
+            "address_line_1": {"required": _("Enter the first line of the address")},
+            "town": {"required": _("Enter the town or city")},
+            "language": {"required": _("Enter the client's main language")},
         }
         widgets = {
             "communication_notes": forms.Textarea(attrs={"rows": 3}),
@@ -95,13 +102,13 @@ class ClientForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("Name and address", "given_name", "family_name", "address_line_1",
+            Fieldset(_("Name and address"), "given_name", "family_name", "address_line_1",
                      "address_line_2", "town", "postcode", "phone", "no_phone_reason"),
-            Fieldset("About the client", "gender", "ethnic_category"),
-            Fieldset("Next of kin and GP", "next_of_kin_name", "next_of_kin_relationship",
+            Fieldset(_("About the client"), "gender", "ethnic_category"),
+            Fieldset(_("Next of kin and GP"), "next_of_kin_name", "next_of_kin_relationship",
                      "next_of_kin_phone", "gp_practice"),
-            Fieldset("Communication", "language", "interpreter_needed", "communication_notes"),
-            Fieldset("For their volunteer", "preferred_volunteer_gender",
+            Fieldset(_("Communication"), "language", "interpreter_needed", "communication_notes"),
+            Fieldset(_("For their volunteer"), "preferred_volunteer_gender",
                      "preferred_volunteer_language", "preferred_times", "pets", "access_notes"),
         )  # fmt: skip
         self.order_fields([pointer.name for pointer in self.helper.layout.get_field_names()])
@@ -114,28 +121,30 @@ class ClientForm(forms.ModelForm):
 
 class ConsentForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Which consent?",
+        label=_("Which consent?"),
         choices=ConsentKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose which consent this is"},
+        error_messages={"required": _("Choose which consent this is")},
     )
     given = forms.TypedChoiceField(
-        label="What did the client decide?",
-        choices=[("yes", "They give consent"), ("no", "They withdraw consent")],
+        label=_("What did the client decide?"),
+        choices=[("yes", _("They give consent")), ("no", _("They withdraw consent"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the client gives or withdraws consent"},
+        error_messages={"required": _("Choose whether the client gives or withdraws consent")},
     )
-    decided_on = DateField(label="Date the client decided", error_label="date")
+    decided_on = DateField(label=_("Date the client decided"), error_label=_("date"))
     obtained_by = forms.CharField(
-        label="Who did the client tell?",
+        label=_("Who did the client tell?"),
         max_length=200,
-        error_messages={"required": "Enter who the client told"},
+        error_messages={"required": _("Enter who the client told")},
     )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean_decided_on(self):
-        return not_in_future(self.cleaned_data["decided_on"], "The date")
+        return not_in_future(self.cleaned_data["decided_on"], _("The date"))
 
 
 class AssessmentForm(forms.Form):
@@ -159,25 +168,20 @@ class AssessmentForm(forms.Form):
             for question in section.questions:
                 self.fields[question.code] = forms.ChoiceField(
                     label=question.text,
-                    choices=[
-                        (
-                            answer.value,
-                            f"{answer.label} (red flag: add a note)"
-                            if answer.flag == RED
-                            else answer.label,
-                        )
-                        for answer in question.answers
-                    ],
+                    choices=[(answer.value, answer.form_label) for answer in question.answers],
                     widget=forms.RadioSelect,
-                    error_messages={"required": f"Answer '{question.text}'"},
+                    error_messages={
+                        "required": gettext("Answer '%(question)s'") % {"question": question.text}
+                    },
                     initial=assessment.answers.get(question.code, {}).get("answer")
                     or self.from_the_ward.get(question.code),
                 )
                 self.fields[f"{question.code}_note"] = forms.CharField(
-                    label=f"Note on {lower_first(question.text)}",
+                    label=gettext("Note on %(question)s")
+                    % {"question": lower_first(str(question.text))},
                     required=False,
                     help_text=question.note_hint
-                    or "Anything a volunteer or coordinator should know.",
+                    or gettext("Anything a volunteer or coordinator should know."),
                     widget=forms.Textarea(attrs={"rows": 2}),
                     initial=assessment.note_for(question.code),
                 )
@@ -195,7 +199,8 @@ class AssessmentForm(forms.Form):
                 if answer and answer.flag == RED and not cleaned.get(f"{question.code}_note"):
                     self.add_error(
                         f"{question.code}_note",
-                        f"'{answer.label}' is a red flag: say what volunteers need to know",
+                        gettext("'%(answer)s' is a red flag: say what volunteers need to know")
+                        % {"answer": answer.label},
                     )
         return cleaned
 
@@ -210,18 +215,25 @@ class AssessmentForm(forms.Form):
         }
 
 
+# Lowering the level the answers give needs a reason (only medium and high can be lowered).
+LOWERED_WITHOUT_A_REASON = {
+    RiskLevel.MEDIUM: _("The answers make this medium risk: say why it should be lower"),
+    RiskLevel.HIGH: _("The answers make this high risk: say why it should be lower"),
+}
+
+
 class SignOffForm(forms.Form):
     level = forms.ChoiceField(
-        label="Overall risk level",
+        label=_("Overall risk level"),
         choices=RiskLevel.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the overall risk level"},
+        error_messages={"required": _("Choose the overall risk level")},
     )
     reason = forms.CharField(
-        label="Reason for changing the level",
+        label=_("Reason for changing the level"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to lower the level the answers give. Optional to raise it.",
+        help_text=_("Required to lower the level the answers give. Optional to raise it."),
     )
 
     def __init__(self, *args, computed, **kwargs):
@@ -234,44 +246,40 @@ class SignOffForm(forms.Form):
         level = cleaned.get("level")
         lowered = level and LEVEL_ORDER[RiskLevel(level)] < LEVEL_ORDER[self.computed]
         if lowered and not cleaned.get("reason", "").strip():
-            self.add_error(
-                "reason",
-                f"The answers make this {self.computed.label.lower()} risk: "
-                "say why it should be lower",
-            )
+            self.add_error("reason", LOWERED_WITHOUT_A_REASON[self.computed])
         return cleaned
 
 
 class ReassessmentForm(forms.Form):
     reason = forms.CharField(
-        label="Why is a new assessment needed?",
+        label=_("Why is a new assessment needed?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: readmitted after a fall; concern raised by the volunteer.",
-        error_messages={"required": "Say why a new assessment is needed"},
+        help_text=_("For example: readmitted after a fall; concern raised by the volunteer."),
+        error_messages={"required": _("Say why a new assessment is needed")},
     )
 
 
 class GoalForm(forms.Form):
     category = forms.ChoiceField(
-        label="What kind of goal?",
+        label=_("What kind of goal?"),
         choices=GoalCategory.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what kind of goal this is"},
+        error_messages={"required": _("Choose what kind of goal this is")},
     )
     description = forms.CharField(
-        label="The goal, in the client's words",
+        label=_("The goal, in the client's words"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: to walk to the corner shop on my own again.",
-        error_messages={"required": "Enter the goal"},
+        help_text=_("For example: to walk to the corner shop on my own again."),
+        error_messages={"required": _("Enter the goal")},
     )
 
 
 class GoalReviewForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Was the goal met?",
+        label=_("Was the goal met?"),
         choices=GoalOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the goal was met"},
+        error_messages={"required": _("Choose whether the goal was met")},
     )
 
 
@@ -279,12 +287,12 @@ class MeasureForm(forms.Form):
     """One instrument's items; any item may be left unanswered (recorded as missing)."""
 
     timepoint = forms.ChoiceField(
-        label="When is this?",
+        label=_("When is this?"),
         choices=Timepoint.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose baseline or end of support"},
+        error_messages={"required": _("Choose baseline or end of support")},
     )
-    taken_on = DateField(label="Date the client answered", error_label="date")
+    taken_on = DateField(label=_("Date the client answered"), error_label=_("date"))
 
     def __init__(self, *args, instrument, **kwargs):
         super().__init__(*args, **kwargs)
@@ -292,7 +300,7 @@ class MeasureForm(forms.Form):
         for item in self.instrument.items:
             self.fields[item.code] = forms.TypedChoiceField(
                 label=item.text,
-                choices=[("", "Not answered")] + [(str(v), label) for v, label in item.choices],
+                choices=[("", _("Not answered"))] + [(str(v), label) for v, label in item.choices],
                 coerce=int,
                 empty_value=None,
                 required=False,
@@ -300,7 +308,7 @@ class MeasureForm(forms.Form):
             )
 
     def clean_taken_on(self):
-        return not_in_future(self.cleaned_data["taken_on"], "The date the client answered")
+        return not_in_future(self.cleaned_data["taken_on"], _("The date the client answered"))
 
     def values(self):
         return {item.code: self.cleaned_data.get(item.code) for item in self.instrument.items}

@@ -34,7 +34,7 @@ class Instrument:
     instructions: str = ""
 
 
-_UCLA_CHOICES = ((1, "Hardly ever"), (2, "Some of the time"), (3, "Often"))
+_UCLA_CHOICES = ((1, _("Hardly ever")), (2, _("Some of the time")), (3, _("Often")))
 _ZERO_TO_TEN = tuple((value, str(value)) for value in range(11))
 
 UCLA3 = Instrument(
@@ -43,13 +43,16 @@ UCLA3 = Instrument(
     version="Hughes et al. 2004",
     scoring=SUM,
     lower_is_better=True,
-    instructions="How often do you feel…",
+    instructions=_("How often do you feel…"),
     items=(
         Item(
-            "companionship", "…that you lack companionship?", _UCLA_CHOICES, _("Lack companionship")
+            "companionship",
+            _("…that you lack companionship?"),
+            _UCLA_CHOICES,
+            _("Lack companionship"),
         ),
-        Item("left_out", "…left out?", _UCLA_CHOICES, _("Left out")),
-        Item("isolated", "…isolated from others?", _UCLA_CHOICES, _("Isolated")),
+        Item("left_out", _("…left out?"), _UCLA_CHOICES, _("Left out")),
+        Item("isolated", _("…isolated from others?"), _UCLA_CHOICES, _("Isolated")),
     ),
 )
 
@@ -59,14 +62,14 @@ ONS4 = Instrument(
     version="ONS 2011",
     scoring=SEPARATE,
     lower_is_better=False,  # except anxiety: see ITEM_LOWER_IS_BETTER
-    instructions="On a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'…",
+    instructions=_("On a scale of 0 to 10, where 0 is 'not at all' and 10 is 'completely'…"),
     items=(
-        Item("life_satisfaction", "…how satisfied are you with your life nowadays?", _ZERO_TO_TEN,
-             _("Life satisfaction")),
-        Item("worthwhile", "…to what extent do you feel the things you do in your life are "
-                           "worthwhile?", _ZERO_TO_TEN, _("Worthwhile")),
-        Item("happiness", "…how happy did you feel yesterday?", _ZERO_TO_TEN, _("Happiness")),
-        Item("anxiety", "…how anxious did you feel yesterday?", _ZERO_TO_TEN, _("Anxiety")),
+        Item("life_satisfaction", _("…how satisfied are you with your life nowadays?"),
+             _ZERO_TO_TEN, _("Life satisfaction")),
+        Item("worthwhile", _("…to what extent do you feel the things you do in your life are "
+                             "worthwhile?"), _ZERO_TO_TEN, _("Worthwhile")),
+        Item("happiness", _("…how happy did you feel yesterday?"), _ZERO_TO_TEN, _("Happiness")),
+        Item("anxiety", _("…how anxious did you feel yesterday?"), _ZERO_TO_TEN, _("Anxiety")),
     ),
 )  # fmt: skip
 

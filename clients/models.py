@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
 from aligns.nhs import format_nhs_number
+from aligns.text import lower_first
 from aligns.validators import is_plain_digits
 from clients.assessment import QUESTIONS, RiskLevel, flags, score
 from clients.instruments import INSTRUMENTS
@@ -46,31 +47,31 @@ class Person(models.Model):
     referral the ward sends (as the ward typed them) and on the client record the scheme
     keeps. A new client is made from a referral's (PERSON_FIELDS); retention removes them."""
 
-    given_name = models.CharField("first name", max_length=100)
-    family_name = models.CharField("last name", max_length=100)
+    given_name = models.CharField(_("first name"), max_length=100)
+    family_name = models.CharField(_("last name"), max_length=100)
     date_of_birth = models.DateField()
-    nhs_number = models.CharField("NHS number", max_length=10)
+    nhs_number = models.CharField(_("NHS number"), max_length=10)
     nhs_number_verified = models.BooleanField(
-        "NHS number verified",
+        _("NHS number verified"),
         default=False,
-        help_text="Traced against the national record. Numbers typed on a referral are not.",
+        help_text=_("Traced against the national record. Numbers typed on a referral are not."),
     )
-    address_line_1 = models.CharField("address line 1", max_length=200)
-    address_line_2 = models.CharField("address line 2", max_length=200, blank=True)
-    town = models.CharField("town or city", max_length=100)
+    address_line_1 = models.CharField(_("address line 1"), max_length=200)
+    address_line_2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    town = models.CharField(_("town or city"), max_length=100)
     postcode = models.CharField(max_length=8)
     phone = models.CharField(max_length=30, blank=True)
     no_phone_reason = models.CharField(
-        "why there is no phone number", max_length=200, blank=True,
-        help_text="For example: in a care home, call the home's office.",
+        _("why there is no phone number"), max_length=200, blank=True,
+        help_text=_("For example: in a care home, call the home's office."),
     )  # fmt: skip
-    next_of_kin_name = models.CharField("next of kin or contact", max_length=200, blank=True)
-    next_of_kin_relationship = models.CharField("relationship", max_length=100, blank=True)
-    next_of_kin_phone = models.CharField("their phone", max_length=30, blank=True)
-    language = models.CharField("main language", max_length=100, default="English")
+    next_of_kin_name = models.CharField(_("next of kin or contact"), max_length=200, blank=True)
+    next_of_kin_relationship = models.CharField(_("relationship"), max_length=100, blank=True)
+    next_of_kin_phone = models.CharField(_("their phone"), max_length=30, blank=True)
+    language = models.CharField(_("main language"), max_length=100, default="English")
     interpreter_needed = models.BooleanField(default=False)
     communication_notes = models.TextField(
-        "hearing, sight or other communication needs", blank=True
+        _("hearing, sight or other communication needs"), blank=True
     )
 
     class Meta:
@@ -121,9 +122,9 @@ class EthnicCategory(models.TextChoices):
 
 
 class VolunteerGender(models.TextChoices):
-    NO_PREFERENCE = "", "No preference"
-    WOMAN = "woman", "A woman"
-    MAN = "man", "A man"
+    NO_PREFERENCE = "", _("No preference")
+    WOMAN = "woman", _("A woman")
+    MAN = "man", _("A man")
 
 
 class Client(Person):
@@ -132,12 +133,12 @@ class Client(Person):
     scheme = models.ForeignKey("accounts.Scheme", on_delete=models.PROTECT, related_name="clients")
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
     ethnic_category = models.CharField(max_length=1, choices=EthnicCategory.choices, blank=True)
-    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    gp_practice = models.CharField(_("GP practice"), max_length=200, blank=True)
     preferred_volunteer_gender = models.CharField(
-        "volunteer gender preferred", max_length=10, choices=VolunteerGender.choices, blank=True
+        _("volunteer gender preferred"), max_length=10, choices=VolunteerGender.choices, blank=True
     )
     preferred_volunteer_language = models.CharField(
-        "volunteer language preferred", max_length=100, blank=True
+        _("volunteer language preferred"), max_length=100, blank=True
     )
     preferred_times = models.PositiveIntegerField(
         default=0,
@@ -145,22 +146,22 @@ class Client(Person):
     )
     pets = models.CharField(max_length=200, blank=True)
     access_notes = models.TextField(
-        "access instructions",
+        _("access instructions"),
         blank=True,
-        help_text="How a volunteer gets in. Never write a key safe code here.",
+        help_text=_("How a volunteer gets in. Never write a key safe code here."),
     )
     # What the ward knew of risks at home, from the latest referral accepted: the risk
     # assessment starts from it (clients.assessment.WARD_RISK_ANSWERS).
     ward_risks = models.ManyToManyField(
-        "catalogues.KnownRisk", blank=True, related_name="+", verbose_name="risks the ward noted"
+        "catalogues.KnownRisk", blank=True, related_name="+", verbose_name=_("risks the ward noted")
     )
-    ward_risk_notes = models.TextField("the ward's notes on risks", blank=True)
+    ward_risk_notes = models.TextField(_("the ward's notes on risks"), blank=True)
     reassessment_required_reason = models.TextField(
-        blank=True, help_text="Set when a coordinator requires a new risk assessment."
+        blank=True, help_text=_("Set when a coordinator requires a new risk assessment.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     anonymised_at = models.DateTimeField(
-        null=True, blank=True, help_text="When personal details were removed after retention."
+        null=True, blank=True, help_text=_("When personal details were removed after retention.")
     )
 
     history = HistoricalRecords()
@@ -190,10 +191,10 @@ class Client(Person):
 
 
 class ConsentKind(models.TextChoices):
-    SUPPORT = "support", "To be supported by the scheme"
-    HOLD = "hold", "To the scheme holding and using their information"
+    SUPPORT = "support", _("To be supported by the scheme")
+    HOLD = "hold", _("To the scheme holding and using their information")
     # What allows sharing with the GP or the ward (clients.services.consent_to_share).
-    SHARE = "share", "To information being shared with NHS partners"
+    SHARE = "share", _("To information being shared with NHS partners")
 
 
 class ConsentRecord(models.Model):
@@ -201,10 +202,10 @@ class ConsentRecord(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(max_length=10, choices=ConsentKind.choices)
-    given = models.BooleanField(help_text="False records a withdrawal.")
-    decided_on = models.DateField(help_text="The day the client gave or withdrew consent.")
+    given = models.BooleanField(help_text=_("False records a withdrawal."))
+    decided_on = models.DateField(help_text=_("The day the client gave or withdrew consent."))
     obtained_by = models.CharField(
-        max_length=200, help_text="Who the client told, if not the person recording it."
+        max_length=200, help_text=_("Who the client told, if not the person recording it.")
     )
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
@@ -218,14 +219,16 @@ class ConsentRecord(models.Model):
         ordering = ["-decided_on", "-recorded_at", "-pk"]
 
     def __str__(self):
-        verb = "gave" if self.given else "withdrew"
-        return f"{self.client} {verb} consent {self.get_kind_display().lower()}"
+        kind = lower_first(self.get_kind_display())
+        if self.given:
+            return _("%(client)s gave consent %(kind)s") % {"client": self.client, "kind": kind}
+        return _("%(client)s withdrew consent %(kind)s") % {"client": self.client, "kind": kind}
 
 
 class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    AWAITING_SECOND_SIGN_OFF = "awaiting_second", "Awaiting second sign-off"
-    SIGNED_OFF = "signed_off", "Signed off"
+    DRAFT = "draft", _("Draft")
+    AWAITING_SECOND_SIGN_OFF = "awaiting_second", _("Awaiting second sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off")
 
 
 ASSESSMENT_TRANSITIONS = {
@@ -251,10 +254,10 @@ class RiskAssessment(models.Model):
     # {question code: {"answer": value, "note": text}}; questions are in clients/assessment.py
     answers = models.JSONField(default=dict)
     level = models.CharField(
-        "overall risk", max_length=10, choices=RiskLevel.choices, blank=True,
-        help_text="Set at sign-off: the computed level, raised freely or lowered with a reason.",
+        _("overall risk"), max_length=10, choices=RiskLevel.choices, blank=True,
+        help_text=_("Set at sign-off: the computed level, raised freely or lowered with a reason."),
     )  # fmt: skip
-    level_reason = models.TextField("reason for changing the computed level", blank=True)
+    level_reason = models.TextField(_("reason for changing the computed level"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -274,7 +277,10 @@ class RiskAssessment(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"Risk assessment of {self.client} ({self.get_status_display().lower()})"
+        return _("Risk assessment of %(client)s (%(status)s)") % {
+            "client": self.client,
+            "status": self.get_status_display().lower(),
+        }
 
     @property
     def computed_level(self):
@@ -299,17 +305,17 @@ class RiskAssessment(models.Model):
 
 
 class GoalCategory(models.TextChoices):
-    CONFIDENCE = "confidence", "Confidence"
-    GETTING_OUT = "getting_out", "Getting out"
-    MANAGING_AT_HOME = "managing_at_home", "Managing at home"
-    STAYING_CONNECTED = "staying_connected", "Staying connected"
-    OTHER = "other", "Something else"
+    CONFIDENCE = "confidence", _("Confidence")
+    GETTING_OUT = "getting_out", _("Getting out")
+    MANAGING_AT_HOME = "managing_at_home", _("Managing at home")
+    STAYING_CONNECTED = "staying_connected", _("Staying connected")
+    OTHER = "other", _("Something else")
 
 
 class GoalOutcome(models.TextChoices):
-    MET = "met", "Met"
-    PARTLY_MET = "partly_met", "Partly met"
-    NOT_MET = "not_met", "Not met"
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
 
 
 class Goal(models.Model):
@@ -317,7 +323,7 @@ class Goal(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="goals")
     category = models.CharField(max_length=20, choices=GoalCategory.choices)
-    description = models.TextField("the goal, in the client's words")
+    description = models.TextField(_("the goal, in the client's words"))
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     set_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=20, choices=GoalOutcome.choices, blank=True)
@@ -336,8 +342,8 @@ class Goal(models.Model):
 
 
 class Timepoint(models.TextChoices):
-    BASELINE = "baseline", "Baseline (at intake)"
-    END = "end", "End of support"
+    BASELINE = "baseline", _("Baseline (at intake)")
+    END = "end", _("End of support")
 
 
 class OutcomeMeasure(models.Model):
@@ -366,7 +372,10 @@ class OutcomeMeasure(models.Model):
         ordering = ["taken_on", "pk"]
 
     def __str__(self):
-        return f"{self.definition.name}, {self.get_timepoint_display().lower()}"
+        return _("%(instrument)s, %(timepoint)s") % {
+            "instrument": self.definition.name,
+            "timepoint": self.get_timepoint_display().lower(),
+        }
 
     @property
     def definition(self):
@@ -389,4 +398,6 @@ class OutcomeAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item}: {'missing' if self.value is None else self.value}"
+        if self.value is None:
+            return _("%(item)s: missing") % {"item": self.item}
+        return f"{self.item}: {self.value}"

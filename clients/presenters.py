@@ -7,6 +7,8 @@ part of it: the volunteer sees this, the coordinator sees everything.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from clients.assessment import NONE
 
 # Assessment questions whose answer (and note) join the row of the same name below.
@@ -24,13 +26,13 @@ class SummaryRow:
 
 
 def safety_summary(client, assessment):
-    communication = client.language + (
-        ", needs an interpreter" if client.interpreter_needed else ""
-    )
+    communication = client.language
+    if client.interpreter_needed:
+        communication = gettext("%(language)s, needs an interpreter") % {"language": communication}
     rows = {
-        "access": SummaryRow("Getting in", [client.access_notes]),
-        "pets": SummaryRow("Pets", [client.pets]),
-        "senses": SummaryRow("Communication", [communication, client.communication_notes]),
+        "access": SummaryRow(gettext("Getting in"), [client.access_notes]),
+        "pets": SummaryRow(gettext("Pets"), [client.pets]),
+        "senses": SummaryRow(gettext("Communication"), [communication, client.communication_notes]),
     }
     if assessment is not None:
         for code in _WITH_ROW:
@@ -43,5 +45,5 @@ def safety_summary(client, assessment):
                 question = assessment.question(code)
                 rows[code] = SummaryRow(question.text, [answer.label, assessment.note_for(code)])
     for row in rows.values():
-        row.lines = [line for line in row.lines if line] or ["Nothing recorded"]
+        row.lines = [line for line in row.lines if line] or [gettext("Nothing recorded")]
     return list(rows.values())

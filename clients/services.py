@@ -5,7 +5,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from aligns.accounts.models import Role
@@ -54,14 +54,20 @@ def client_find_or_create(*, scheme, person, by):
     if existing is not None:
         if existing.date_of_birth != person.date_of_birth:
             raise ClientMismatch(
-                f"NHS number {existing.nhs_number_display} belongs to a client born on "
-                f"{existing.date_of_birth:%-d %B %Y}, but this referral gives "
-                f"{person.date_of_birth:%-d %B %Y}. Check both with the ward before accepting."
+                gettext(
+                    "NHS number %(number)s belongs to a client born on %(born)s, but this "
+                    "referral gives %(given)s. Check both with the ward before accepting."
+                )
+                % {
+                    "number": existing.nhs_number_display,
+                    "born": date_format(existing.date_of_birth, "j F Y"),
+                    "given": date_format(person.date_of_birth, "j F Y"),
+                }
             )
         _take_the_wards_risks(existing, person, by=by)
         return existing, False
     client = Client(scheme=scheme, **{field: getattr(person, field) for field in PERSON_FIELDS})
-    attribute_change(client, by=by, reason="Client record opened from a referral")
+    attribute_change(client, by=by, reason=gettext_noop("Client record opened from a referral"))
     client.save()
     _take_the_wards_risks(client, person, by=by)
     # What the ward asked, as it asked it. Consent to share with NHS partners is recorded only
@@ -79,6 +85,7 @@ def client_find_or_create(*, scheme, person, by):
             given=given,
             decided_on=person.consent_obtained_on,
             obtained_by=person.consent_obtained_by,
+            # In English, as the records are written (a note, not a page's words).
             note="Recorded on the ward's referral",
             by=by,
         )
@@ -97,7 +104,7 @@ def _take_the_wards_risks(client, person, *, by):
 def client_update(*, client, by, **fields):
     for name, value in fields.items():
         setattr(client, name, value)
-    attribute_change(client, by=by, reason="Client details changed")
+    attribute_change(client, by=by, reason=gettext_noop("Client details changed"))
     client.save()
     return client
 
@@ -114,8 +121,8 @@ def consent_record(*, client, kind, given, decided_on, obtained_by, note="", by)
         note=note,
         recorded_by=by,
     )
-    verb = "given" if given else "withdrawn"
-    attribute_change(record, by=by, reason=f"Consent {verb}")
+    reason = gettext_noop("Consent given") if given else gettext_noop("Consent withdrawn")
+    attribute_change(record, by=by, reason=reason)
     record.save()
     return record
 
@@ -178,6 +185,12 @@ def assessment_in_force(client):
 
 _NOT_READ = object()
 
+# Lowering the level the answers give needs a reason (only medium and high can be lowered).
+LOWERED_WITHOUT_A_REASON = {
+    RiskLevel.MEDIUM: gettext_lazy("The answers make this medium risk. To lower it, say why."),
+    RiskLevel.HIGH: gettext_lazy("The answers make this high risk. To lower it, say why."),
+}
+
 
 def home_visit_refusal(client, in_force=_NOT_READ):
     """Why a volunteer may not visit this client at home yet, or None if they may.
@@ -207,7 +220,8 @@ _move = partial(
     move,
     table=ASSESSMENT_TRANSITIONS,
     refused=ClientActionRefused,
-    message="This assessment is {current}, so it cannot be {target}.",
+    # Translators: {current} and {target} are an assessment's statuses, in lower case.
+    message=gettext_lazy("This assessment is {current}, so it cannot be {target}."),
 )
 
 
@@ -223,7 +237,7 @@ def assessment_start(*, client, by):
     assessment = RiskAssessment(
         client=client, created_by=by, answers=dict(previous.answers) if previous else {}
     )
-    attribute_change(assessment, by=by, reason="Assessment started")
+    attribute_change(assessment, by=by, reason=gettext_noop("Assessment started"))
     assessment.save()
     return assessment
 
@@ -233,12 +247,16 @@ def assessment_save_answers(*, assessment, answers, by):
     """Store the answers of a draft ({code: {"answer": value, "note": text}})."""
     assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     if assessment.status != AssessmentStatus.DRAFT:
-        raise ClientActionRefused("This assessment has been signed off, so its answers are final.")
+        raise ClientActionRefused(
+            gettext("This assessment has been signed off, so its answers are final.")
+        )
     unknown = set(answers) - set(QUESTIONS)
     if unknown:
-        raise ClientActionRefused(f"Unknown questions: {', '.join(sorted(unknown))}")
+        raise ClientActionRefused(
+            gettext("Unknown questions: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+        )
     assessment.answers = answers
-    attribute_change(assessment, by=by, reason="Answers saved")
+    attribute_change(assessment, by=by, reason=gettext_noop("Answers saved"))
     assessment.save()
     return assessment
 
@@ -251,21 +269,19 @@ def assessment_sign_off(*, assessment, level, reason, by):
     """
     assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     if by.role != Role.COORDINATOR:
-        raise ClientActionRefused("Only a coordinator can sign off an assessment.")
+        raise ClientActionRefused(gettext("Only a coordinator can sign off an assessment."))
     missing = [code for code in QUESTIONS if not assessment.answered(code)]
     if missing:
-        raise ClientActionRefused("Answer every question before signing off.")
+        raise ClientActionRefused(gettext("Answer every question before signing off."))
     computed = assessment.computed_level
     if LEVEL_ORDER[RiskLevel(level)] < LEVEL_ORDER[computed] and not reason.strip():
-        raise ClientActionRefused(
-            f"The answers make this {computed.label.lower()} risk. To lower it, say why."
-        )
+        raise ClientActionRefused(LOWERED_WITHOUT_A_REASON[computed])
     next_status = (
         AssessmentStatus.AWAITING_SECOND_SIGN_OFF
         if level == RiskLevel.HIGH
         else AssessmentStatus.SIGNED_OFF
     )
-    _move(assessment, next_status, by=by, reason="Signed off")
+    _move(assessment, next_status, by=by, reason=gettext_noop("Signed off"))
     assessment.level = level
     assessment.level_reason = reason.strip()
     assessment.signed_off_by = by
@@ -282,12 +298,17 @@ def assessment_second_sign_off(*, assessment, by):
     """A different coordinator, or a manager, confirms a high-risk assessment."""
     assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
     if by.role not in (Role.COORDINATOR, Role.MANAGER):
-        raise ClientActionRefused("Only a coordinator or a manager can give the second sign-off.")
+        raise ClientActionRefused(
+            gettext("Only a coordinator or a manager can give the second sign-off.")
+        )
     if by.pk == assessment.signed_off_by_id:
         raise ClientActionRefused(
-            "The second sign-off must be by someone other than the coordinator who signed it off."
+            gettext(
+                "The second sign-off must be by someone other than the coordinator who signed "
+                "it off."
+            )
         )
-    _move(assessment, AssessmentStatus.SIGNED_OFF, by=by, reason="Second sign-off")
+    _move(assessment, AssessmentStatus.SIGNED_OFF, by=by, reason=gettext_noop("Second sign-off"))
     assessment.second_signed_off_by = by
     assessment.second_signed_off_at = timezone.now()
     assessment.save()
@@ -298,17 +319,19 @@ def assessment_second_sign_off(*, assessment, by):
 def client_require_reassessment(*, client, reason, by):
     """After a concern or a readmission: no home visit until a new assessment is signed off."""
     if not reason.strip():
-        raise ClientActionRefused("Say why a new assessment is needed.")
+        raise ClientActionRefused(gettext("Say why a new assessment is needed."))
     return client_update(client=client, by=by, reassessment_required_reason=reason.strip())
 
 
 # --- Goals and outcome measures ----------------------------------------------------------
 
+OUTCOME_MEASURE_RECORDED = gettext_noop("Outcome measure recorded")
+
 
 @transaction.atomic
 def goal_add(*, client, category, description, by):
     goal = Goal(client=client, category=category, description=description, set_by=by)
-    attribute_change(goal, by=by, reason="Goal set")
+    attribute_change(goal, by=by, reason=gettext_noop("Goal set"))
     goal.save()
     return goal
 
@@ -318,7 +341,7 @@ def goal_review(*, goal, outcome, by):
     goal.outcome = outcome
     goal.reviewed_by = by
     goal.reviewed_at = timezone.now()
-    attribute_change(goal, by=by, reason="Goal reviewed")
+    attribute_change(goal, by=by, reason=gettext_noop("Goal reviewed"))
     goal.save()
     return goal
 
@@ -330,7 +353,10 @@ def measure_record(*, client, instrument, timepoint, taken_on, values, by, episo
     for item in definition.items:
         value = values.get(item.code)
         if value is not None and value not in {choice for choice, _ in item.choices}:
-            raise ClientActionRefused(f"{value} is not an answer to '{item.text}'.")
+            raise ClientActionRefused(
+                gettext("%(value)s is not an answer to '%(item)s'.")
+                % {"value": value, "item": item.text}
+            )
     measure = OutcomeMeasure(
         client=client,
         episode=episode,
@@ -340,7 +366,7 @@ def measure_record(*, client, instrument, timepoint, taken_on, values, by, episo
         taken_on=taken_on,
         recorded_by=by,
     )
-    attribute_change(measure, by=by, reason="Outcome measure recorded")
+    attribute_change(measure, by=by, reason=OUTCOME_MEASURE_RECORDED)
     measure.save()
     bulk_create_with_history(
         [
@@ -349,6 +375,6 @@ def measure_record(*, client, instrument, timepoint, taken_on, values, by, episo
         ],
         OutcomeAnswer,
         default_user=by,
-        default_change_reason="Outcome measure recorded",
+        default_change_reason=OUTCOME_MEASURE_RECORDED,
     )
     return measure

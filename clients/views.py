@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
@@ -53,7 +54,7 @@ def _form_page(request, client, form, **page):
         form,
         done_url=back,
         back_url=back,
-        back_text="Back to the client",
+        back_text=gettext("Back to the client"),
         caption=client.full_name,
         client=client,
         person=client,
@@ -81,10 +82,10 @@ def client_edit(request, pk):
         request,
         client,
         form,
-        heading="Change the client's details",
-        button="Save details",
+        heading=gettext("Change the client's details"),
+        button=gettext("Save details"),
         on_valid=lambda form: client_update(client=client, by=request.user, **form.cleaned_data),
-        success="Details saved.",
+        success=gettext("Details saved."),
     )
 
 
@@ -96,10 +97,10 @@ def consent_change(request, pk):
         request,
         client,
         form,
-        heading="Record consent given or withdrawn",
-        button="Record consent",
+        heading=gettext("Record consent given or withdrawn"),
+        button=gettext("Record consent"),
         on_valid=lambda form: consent_record(client=client, by=request.user, **form.cleaned_data),
-        success="Consent recorded.",
+        success=gettext("Consent recorded."),
     )
 
 
@@ -121,12 +122,14 @@ def assessment_edit(request, pk, assessment_pk):
     client = _client(request, pk)
     assessment = _assessment(client, assessment_pk)
     if assessment.status != AssessmentStatus.DRAFT:
-        messages.error(request, "This assessment has been signed off, so its answers are final.")
+        messages.error(
+            request, gettext("This assessment has been signed off, so its answers are final.")
+        )
         return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
     form = AssessmentForm(request.POST or None, assessment=assessment)
     if request.method == "POST" and form.is_valid():
         assessment_save_answers(assessment=assessment, answers=form.answers(), by=request.user)
-        messages.success(request, "Answers saved. Check the overall risk and sign off.")
+        messages.success(request, gettext("Answers saved. Check the overall risk and sign off."))
         return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
     access_log_record(by=request.user, subject=client, request=request)
     return render(
@@ -196,11 +199,11 @@ def assessment_detail(request, pk, assessment_pk):
 def _signed_off_message(assessment):
     assessment.refresh_from_db()
     if assessment.status == AssessmentStatus.AWAITING_SECOND_SIGN_OFF:
-        return (
+        return gettext(
             "Signed off as high risk. Ask another coordinator or a manager to give the second "
             "sign-off: until then the client has phone support only."
         )
-    return "Assessment signed off. Home visits may now be planned."
+    return gettext("Assessment signed off. Home visits may now be planned.")
 
 
 @require_POST
@@ -213,7 +216,9 @@ def assessment_second(request, pk, assessment_pk):
     except ClientActionRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, "Second sign-off recorded. Home visits may now be planned.")
+        messages.success(
+            request, gettext("Second sign-off recorded. Home visits may now be planned.")
+        )
     return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
 
 
@@ -224,12 +229,14 @@ def reassessment_require(request, pk):
         request,
         client,
         ReassessmentForm(request.POST or None),
-        heading="Require a new risk assessment",
-        button="Require reassessment",
+        heading=gettext("Require a new risk assessment"),
+        button=gettext("Require reassessment"),
         on_valid=lambda form: client_require_reassessment(
             client=client, by=request.user, reason=form.cleaned_data["reason"]
         ),
-        success="Reassessment required. No home visit until a new assessment is signed off.",
+        success=gettext(
+            "Reassessment required. No home visit until a new assessment is signed off."
+        ),
     )
 
 
@@ -240,10 +247,10 @@ def goal_new(request, pk):
         request,
         client,
         GoalForm(request.POST or None),
-        heading="Add a goal",
-        button="Add goal",
+        heading=gettext("Add a goal"),
+        button=gettext("Add goal"),
         on_valid=lambda form: goal_add(client=client, by=request.user, **form.cleaned_data),
-        success="Goal added.",
+        success=gettext("Goal added."),
     )
 
 
@@ -255,10 +262,10 @@ def goal_review_view(request, pk, goal_pk):
         request,
         client,
         GoalReviewForm(request.POST or None),
-        heading=f"Review the goal: {goal.description}",
-        button="Save review",
+        heading=gettext("Review the goal: %(goal)s") % {"goal": goal.description},
+        button=gettext("Save review"),
         on_valid=lambda form: goal_review(goal=goal, by=request.user, **form.cleaned_data),
-        success="Goal reviewed.",
+        success=gettext("Goal reviewed."),
     )
 
 
@@ -273,8 +280,8 @@ def measure_new(request, pk, instrument):
         request,
         client,
         form,
-        heading=f"Record {INSTRUMENTS[instrument].name}",
-        button="Record answers",
+        heading=gettext("Record %(instrument)s") % {"instrument": INSTRUMENTS[instrument].name},
+        button=gettext("Record answers"),
         on_valid=lambda form: measure_record(
             client=client,
             instrument=instrument,
@@ -284,6 +291,6 @@ def measure_new(request, pk, instrument):
             episode=episode,
             by=request.user,
         ),
-        success="Answers recorded. Unanswered items are kept as missing.",
+        success=gettext("Answers recorded. Unanswered items are kept as missing."),
         template="clients/measure_form.html",
     )

@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from aligns.accounts.models import User
 from aligns.forms import DateField
@@ -12,15 +13,15 @@ class LogFilterForm(forms.Form):
     mark_optional = False  # filters: every one may be left blank
 
     nhs_number = forms.CharField(
-        label="Person (NHS number)", required=False, max_length=12,
+        label=_("Person (NHS number)"), required=False, max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
     )  # fmt: skip
     user = forms.ModelChoiceField(
-        label="By", required=False, queryset=None, empty_label="Anyone",
-        error_messages={"invalid_choice": "Choose someone from the list"},
+        label=_("By"), required=False, queryset=None, empty_label=_("Anyone"),
+        error_messages={"invalid_choice": _("Choose someone from the list")},
     )  # fmt: skip
-    since = DateField(label="From", required=False, error_label="start date")
-    until = DateField(label="To", required=False, error_label="end date")
+    since = DateField(label=_("From"), required=False, error_label=_("start date"))
+    until = DateField(label=_("To"), required=False, error_label=_("end date"))
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,14 +34,14 @@ class LogFilterForm(forms.Form):
     def clean_nhs_number(self):
         digits = "".join(self.cleaned_data["nhs_number"].split())
         if digits and not is_plain_digits(digits):
-            raise forms.ValidationError("Enter an NHS number as 10 digits, like 999 123 4560")
+            raise forms.ValidationError(_("Enter an NHS number as 10 digits, like 999 123 4560"))
         return digits
 
     def clean(self):
         cleaned = super().clean()
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and until < since:
-            self.add_error("until", "The end date must be the same as or after the start date")
+            self.add_error("until", _("The end date must be the same as or after the start date"))
         return cleaned
 
     def apply(self, entries, *, when, by, person):

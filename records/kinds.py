@@ -17,6 +17,8 @@ from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aligns.audit.history import BLANK, Change, Namer, Names, entries_from_records
 from aligns.nhs import format_nhs_number
@@ -28,14 +30,14 @@ from clients.instruments import INSTRUMENTS
 
 def _day(value):
     if value is None:
-        return "(no date)"
+        return gettext("(no date)")
     if hasattr(value, "tzinfo"):
         value = timezone.localdate(value)
     return date_format(value, "j F Y")
 
 
 def _when(value):
-    return date_format(timezone.localtime(value), "j F Y, H:i") if value else "(no time)"
+    return date_format(timezone.localtime(value), "j F Y, H:i") if value else gettext("(no time)")
 
 
 def _shown_as(show):
@@ -76,14 +78,29 @@ def _answers(label, old, new):
             changes.append(Change(text, old_text, answer_text(question, new_answer)))
         if old_note != new_note:
             old_text = None if old is None else old_note or BLANK
-            changes.append(Change(f"{text} (note)", old_text, new_note or BLANK))
+            changes.append(
+                Change(
+                    gettext("%(question)s (note)") % {"question": text}, old_text, new_note or BLANK
+                )
+            )
     return changes
 
 
 def _measure_name(instrument, timepoint_display, taken_on):
     definition = INSTRUMENTS.get(instrument)
     name = definition.name if definition else instrument
-    return f"{name}, {timepoint_display.lower()}, {_day(taken_on)}"
+    return gettext("%(instrument)s, %(timepoint)s, %(day)s") % {
+        "instrument": name,
+        "timepoint": timepoint_display.lower(),
+        "day": _day(taken_on),
+    }
+
+
+def _contact_name(contact):
+    return gettext("%(kind)s on %(when)s") % {
+        "kind": contact.get_kind_display(),
+        "when": _when(contact.happened_at),
+    }
 
 
 # How a record linked from another (a foreign key) is named, and how it reaches its scheme.
@@ -97,7 +114,11 @@ NAMERS = {
     "catalogues.Need": Namer(str, ""),
     "catalogues.KnownRisk": Namer(str, ""),
     "referrals.Referral": Namer(
-        lambda r: f"{r.patient_name}, submitted {_day(r.submitted_at)}", "scheme_id"
+        lambda r: (
+            gettext("%(name)s, submitted %(day)s")
+            % {"name": r.patient_name, "day": _day(r.submitted_at)}
+        ),
+        "scheme_id",
     ),
     "clients.Client": Namer(lambda client: client.full_name, "scheme_id"),
     "clients.OutcomeMeasure": Namer(
@@ -105,16 +126,21 @@ NAMERS = {
         "client__scheme_id",
     ),
     "visits.SupportEpisode": Namer(
-        lambda e: f"{e.client.full_name}, opened {_day(e.opened_at)}",
+        lambda e: (
+            gettext("%(name)s, opened %(day)s")
+            % {"name": e.client.full_name, "day": _day(e.opened_at)}
+        ),
         "scheme_id",
         ("client",),
     ),
     "visits.ScheduledCall": Namer(
-        lambda call: f"{call.get_kind_display()} due {_when(call.due_at)}", "episode__scheme_id"
+        lambda call: (
+            gettext("%(kind)s due %(when)s")
+            % {"kind": call.get_kind_display(), "when": _when(call.due_at)}
+        ),
+        "episode__scheme_id",
     ),
-    "visits.Contact": Namer(
-        lambda c: f"{c.get_kind_display()} on {_when(c.happened_at)}", "episode__scheme_id"
-    ),
+    "visits.Contact": Namer(_contact_name, "episode__scheme_id"),
     "visits.CommunityService": Namer(lambda service: service.name, "scheme_id"),
     "volunteers.Volunteer": Namer(lambda volunteer: volunteer.full_name, "scheme_id"),
     "volunteers.TrainingCourse": Namer(lambda course: course.name, "scheme_id"),
@@ -131,7 +157,8 @@ class Kind:
     as reading that person's record. `parents`: fields linking to records it belongs to;
     `children`: (kind, the field on the child linking here), listed on its page. `hidden`:
     fields never shown; `expanders`: fields shown as several changes (history.py). `page`:
-    the URL name of the record's own page, if managers may open it.
+    the URL name of the record's own page, if managers may open it; `back`, the words of the
+    link back to it.
     """
 
     slug: str
@@ -147,6 +174,7 @@ class Kind:
     hidden: tuple = ()
     expanders: dict = field(default_factory=dict)
     page: str = ""
+    back: str = ""
 
     @property
     def model_class(self):
@@ -156,6 +184,13 @@ class Kind:
         return reverse("records:history", args=[self.slug, pk])
 
 
+def _consent_name(record):
+    values = {"kind": record.get_kind_display(), "day": _day(record.decided_on)}
+    if record.given:
+        return gettext("%(kind)s: given %(day)s") % values
+    return gettext("%(kind)s: withdrawn %(day)s") % values
+
+
 def _register(*kinds):
     return {kind.slug: kind for kind in kinds}
 
@@ -163,93 +198,96 @@ def _register(*kinds):
 KINDS = _register(
     # clients
     Kind(
-        "client", "clients.Client", "Client", "Clients", scheme="scheme_id",
+        "client", "clients.Client", _("Client"), _("Clients"), scheme="scheme_id",
         describe=lambda r: f"{r.given_name} {r.family_name}",
         person="id", person_model="clients.Client",
         children=(("consent", "client_id"), ("assessment", "client_id"), ("goal", "client_id"),
                   ("outcome-measure", "client_id"), ("episode", "client_id")),
         expanders={"preferred_times": _grid, "nhs_number": _nhs_number}, page="records:client",
+        back=_("Back to the client"),
     ),
     Kind(
-        "consent", "clients.ConsentRecord", "Consent record", "Consent records",
+        "consent", "clients.ConsentRecord", _("Consent record"), _("Consent records"),
         scheme="client__scheme_id",
-        describe=lambda r: (
-            f"{r.get_kind_display()}: {'given' if r.given else 'withdrawn'} {_day(r.decided_on)}"
-        ),
+        describe=_consent_name,
         person="client_id", person_model="clients.Client", parents=("client",),
     ),
     Kind(
-        "assessment", "clients.RiskAssessment", "Risk assessment", "Risk assessments",
+        "assessment", "clients.RiskAssessment", _("Risk assessment"), _("Risk assessments"),
         scheme="client__scheme_id",
-        describe=lambda r: f"Risk assessment started {_day(r.created_at)}",
+        describe=lambda r: gettext("Risk assessment started %(day)s") % {"day": _day(r.created_at)},
         person="client_id", person_model="clients.Client", parents=("client",),
         expanders={"answers": _answers},
     ),
     Kind(
-        "goal", "clients.Goal", "Goal", "Goals", scheme="client__scheme_id",
+        "goal", "clients.Goal", _("Goal"), _("Goals"), scheme="client__scheme_id",
         describe=lambda r: truncatechars(r.description, 80),
         person="client_id", person_model="clients.Client", parents=("client",),
     ),
     Kind(
-        "outcome-measure", "clients.OutcomeMeasure", "Outcome measure", "Outcome measures",
+        "outcome-measure", "clients.OutcomeMeasure", _("Outcome measure"), _("Outcome measures"),
         scheme="client__scheme_id",
         describe=lambda r: _measure_name(r.instrument, r.get_timepoint_display(), r.taken_on),
         person="client_id", person_model="clients.Client", parents=("client", "episode"),
         children=(("outcome-answer", "measure_id"),),
     ),
     Kind(
-        "outcome-answer", "clients.OutcomeAnswer", "Outcome measure answer",
-        "Answers", scheme="measure__client__scheme_id",
-        describe=lambda r: f"Answer to {r.item}",
+        "outcome-answer", "clients.OutcomeAnswer", _("Outcome measure answer"),
+        _("Answers"), scheme="measure__client__scheme_id",
+        describe=lambda r: gettext("Answer to %(item)s") % {"item": r.item},
         person="measure__client_id", person_model="clients.Client", parents=("measure",),
     ),
     # referrals
     Kind(
-        "referral", "referrals.Referral", "Referral", "Referrals", scheme="scheme_id",
-        describe=lambda r: f"Referral of {r.given_name} {r.family_name}, {_day(r.submitted_at)}",
+        "referral", "referrals.Referral", _("Referral"), _("Referrals"), scheme="scheme_id",
+        describe=lambda r: gettext("Referral of %(name)s, %(day)s")
+        % {"name": f"{r.given_name} {r.family_name}", "day": _day(r.submitted_at)},
         person="id", person_model="referrals.Referral", expanders={"nhs_number": _nhs_number},
     ),
     # visits
     Kind(
-        "episode", "visits.SupportEpisode", "Support episode", "Support episodes",
-        scheme="scheme_id", describe=lambda r: f"Support episode opened {_day(r.opened_at)}",
+        "episode", "visits.SupportEpisode", _("Support episode"), _("Support episodes"),
+        scheme="scheme_id",
+        describe=lambda r: gettext("Support episode opened %(day)s") % {"day": _day(r.opened_at)},
         person="client_id", person_model="clients.Client", parents=("client", "referral"),
         children=(("contact", "episode_id"), ("concern", "episode_id"),
                   ("onward-referral", "episode_id"), ("readmission", "episode_id"),
                   ("assignment", "episode_id")),
-        page="visits:episode",
+        page="visits:episode", back=_("Back to the support episode"),
     ),
     Kind(
-        "readmission", "visits.Readmission", "Readmission", "Readmissions",
-        scheme="episode__scheme_id", describe=lambda r: f"Readmitted {_day(r.admitted_on)}",
-        person="episode__client_id", person_model="clients.Client", parents=("episode",),
-    ),
-    Kind(
-        "contact", "visits.Contact", "Call or visit", "Calls and visits",
+        "readmission", "visits.Readmission", _("Readmission"), _("Readmissions"),
         scheme="episode__scheme_id",
-        describe=lambda r: f"{r.get_kind_display()} on {_when(r.happened_at)}",
+        describe=lambda r: gettext("Readmitted %(day)s") % {"day": _day(r.admitted_on)},
         person="episode__client_id", person_model="clients.Client", parents=("episode",),
     ),
     Kind(
-        "concern", "visits.Concern", "Concern", "Concerns", scheme="episode__scheme_id",
-        describe=lambda r: f"{r.get_category_display()}, raised {_when(r.raised_at)}",
-        person="episode__client_id", person_model="clients.Client", parents=("episode",),
-        page="visits:concern",
-    ),
-    Kind(
-        "onward-referral", "visits.OnwardReferral", "Onward referral", "Onward referrals",
+        "contact", "visits.Contact", _("Call or visit"), _("Calls and visits"),
         scheme="episode__scheme_id",
-        describe=lambda r: f"Onward referral made {_day(r.referred_on)}",
+        describe=_contact_name,
+        person="episode__client_id", person_model="clients.Client", parents=("episode",),
+    ),
+    Kind(
+        "concern", "visits.Concern", _("Concern"), _("Concerns"), scheme="episode__scheme_id",
+        describe=lambda r: gettext("%(category)s, raised %(when)s")
+        % {"category": r.get_category_display(), "when": _when(r.raised_at)},
+        person="episode__client_id", person_model="clients.Client", parents=("episode",),
+        page="visits:concern", back=_("Back to the concern"),
+    ),
+    Kind(
+        "onward-referral", "visits.OnwardReferral", _("Onward referral"), _("Onward referrals"),
+        scheme="episode__scheme_id",
+        describe=lambda r: gettext("Onward referral made %(day)s") % {"day": _day(r.referred_on)},
         person="episode__client_id", person_model="clients.Client",
         parents=("episode", "service"),
     ),
     Kind(
-        "community-service", "visits.CommunityService", "Community service",
-        "Community services", scheme="scheme_id", describe=lambda r: r.name,
+        "community-service", "visits.CommunityService", _("Community service"),
+        _("Community services"), scheme="scheme_id", describe=lambda r: r.name,
     ),
     # volunteers
     Kind(
-        "volunteer", "volunteers.Volunteer", "Volunteer", "Volunteers", scheme="scheme_id",
+        "volunteer", "volunteers.Volunteer", _("Volunteer"), _("Volunteers"), scheme="scheme_id",
         describe=lambda r: f"{r.given_name} {r.family_name}",
         person="id", person_model="volunteers.Volunteer", parents=("user",),
         children=(("dbs-check", "volunteer_id"), ("reference", "volunteer_id"),
@@ -257,37 +295,40 @@ KINDS = _register(
         # Where they live, worked out from the postcode (which is shown): no news to a reader.
         hidden=("latitude", "longitude", "location_is_district"),
         expanders={"availability": _grid}, page="records:volunteer",
+        back=_("Back to the volunteer"),
     ),
     Kind(
-        "dbs-check", "volunteers.DbsCheck", "DBS check", "DBS checks",
+        "dbs-check", "volunteers.DbsCheck", _("DBS check"), _("DBS checks"),
         scheme="volunteer__scheme_id",
-        describe=lambda r: f"{r.get_level_display()} DBS check issued {_day(r.issued_on)}",
+        describe=lambda r: gettext("%(level)s DBS check issued %(day)s")
+        % {"level": r.get_level_display(), "day": _day(r.issued_on)},
         person="volunteer_id", person_model="volunteers.Volunteer", parents=("volunteer",),
     ),
     Kind(
-        "reference", "volunteers.Reference", "Reference", "References",
-        scheme="volunteer__scheme_id", describe=lambda r: f"Reference from {r.referee_name}",
-        person="volunteer_id", person_model="volunteers.Volunteer", parents=("volunteer",),
-    ),
-    Kind(
-        "training-record", "volunteers.TrainingRecord", "Training record", "Training records",
+        "reference", "volunteers.Reference", _("Reference"), _("References"),
         scheme="volunteer__scheme_id",
-        describe=lambda r: f"Training completed {_day(r.completed_on)}",
+        describe=lambda r: gettext("Reference from %(name)s") % {"name": r.referee_name},
         person="volunteer_id", person_model="volunteers.Volunteer", parents=("volunteer",),
     ),
     Kind(
-        "assignment", "visits.Assignment", "Volunteer assignment", "Volunteer assignments",
+        "training-record", "volunteers.TrainingRecord", _("Training record"), _("Training records"),
+        scheme="volunteer__scheme_id",
+        describe=lambda r: gettext("Training completed %(day)s") % {"day": _day(r.completed_on)},
+        person="volunteer_id", person_model="volunteers.Volunteer", parents=("volunteer",),
+    ),
+    Kind(
+        "assignment", "visits.Assignment", _("Volunteer assignment"), _("Volunteer assignments"),
         scheme="episode__scheme_id",
-        describe=lambda r: f"Offered {_day(r.offered_at)}",
+        describe=lambda r: gettext("Offered %(day)s") % {"day": _day(r.offered_at)},
         person="episode__client_id", person_model="clients.Client",
         parents=("episode", "volunteer"),
     ),
     # accounts
     Kind(
-        "user", "accounts.User", "Team member", "Team members", scheme="scheme_id",
+        "user", "accounts.User", _("Team member"), _("Team members"), scheme="scheme_id",
         describe=lambda r: r.full_name or r.email,
         person="id", person_model="accounts.User", children=(("volunteer", "user_id"),),
-        page="accounts:team_member_detail",
+        page="accounts:team_member_detail", back=_("Back to the team member"),
     ),
 )  # fmt: skip
 
@@ -295,6 +336,14 @@ KINDS = _register(
 @cache
 def kind_for_model(model):
     return next((kind for kind in KINDS.values() if kind.model_class is model), None)
+
+
+def record_kind(content_type):
+    """What a kind of record is called, for the logs ("Client"): its kind's label, else the
+    model's own name."""
+    model = content_type.model_class()
+    kind = kind_for_model(model) if model is not None else None
+    return kind.label if kind is not None else content_type.name
 
 
 @cache

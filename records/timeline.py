@@ -17,10 +17,12 @@ from datetime import datetime, time
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from aligns.audit.models import SharingLogEntry
 from aligns.permissions import Permission
 from aligns.text import lower_first
+from clients.assessment import RiskLevel
 from referrals.models import Referral
 from visits.models import (
     Assignment,
@@ -31,6 +33,13 @@ from visits.models import (
     OnwardReferral,
     Readmission,
 )
+
+# A signed-off assessment's level, as the timeline says it.
+RISK = {
+    RiskLevel.LOW: gettext_lazy("Low risk"),
+    RiskLevel.MEDIUM: gettext_lazy("Medium risk"),
+    RiskLevel.HIGH: gettext_lazy("High risk"),
+}
 
 
 @dataclass(frozen=True)
@@ -54,11 +63,7 @@ def _day_event(day, *args, **kwargs):
 
 
 def _name(user):
-    return str(user) if user else "the system"
-
-
-def _plural(count, word):
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return str(user) if user else gettext("the system")
 
 
 def _referral_events(client):
@@ -69,12 +74,17 @@ def _referral_events(client):
         url = reverse("referrals:detail", args=[referral.pk])
         link = {"url": url, "permission": Permission.VIEW_REFERRAL}
         yield Event(
-            referral.submitted_at, f"Referred from {referral.ward}", referral.referrer_name, **link
+            referral.submitted_at,
+            gettext("Referred from %(ward)s") % {"ward": referral.ward},
+            referral.referrer_name,
+            **link,
         )
         if referral.decided_at:
             yield Event(
                 referral.decided_at,
-                f"Referral {lower_first(referral.get_status_display())}",
+                # Translators: a referral's status, in lower case ("accepted", "declined").
+                gettext("Referral %(status)s")
+                % {"status": lower_first(referral.get_status_display())},
                 _name(referral.decided_by),
                 referral.get_decline_reason_display(),
                 **link,
@@ -91,13 +101,15 @@ def _episode_link(episode_id):
 def _episode_events(client):
     for episode in client.support_episodes.select_related("opened_by", "closed_by"):
         link = _episode_link(episode.pk)
-        yield Event(episode.opened_at, "Support episode opened", _name(episode.opened_by), **link)
+        yield Event(
+            episode.opened_at, gettext("Support episode opened"), _name(episode.opened_by), **link
+        )
         if episode.start_date:
-            yield _day_event(episode.start_date, "Went home: support started", **link)
+            yield _day_event(episode.start_date, gettext("Went home: support started"), **link)
         if episode.closed_on:
             yield _day_event(
                 episode.closed_on,
-                "Support closed",
+                gettext("Support closed"),
                 _name(episode.closed_by),
                 episode.get_exit_outcome_display(),
                 **link,
@@ -109,7 +121,12 @@ def _extension_events(client):
     for extension in extensions:
         yield Event(
             extension.extended_at,
-            f"Support extended by {_plural(extension.weeks, 'week')}",
+            ngettext(
+                "Support extended by %(count)s week",
+                "Support extended by %(count)s weeks",
+                extension.weeks,
+            )
+            % {"count": extension.weeks},
             _name(extension.extended_by),
             **_episode_link(extension.episode_id),
         )
@@ -121,13 +138,16 @@ def _readmission_events(client):
         link = _episode_link(readmission.episode_id)
         yield _day_event(
             readmission.admitted_on,
-            "Readmitted to hospital: calls paused",
+            gettext("Readmitted to hospital: calls paused"),
             _name(readmission.recorded_by),
-            f"Told by {lower_first(readmission.get_source_display())}",
+            gettext("Told by %(source)s")
+            % {"source": lower_first(readmission.get_source_display())},
             **link,
         )
         if readmission.returned_home_on:
-            yield _day_event(readmission.returned_home_on, "Home again: calls resumed", **link)
+            yield _day_event(
+                readmission.returned_home_on, gettext("Home again: calls resumed"), **link
+            )
 
 
 def _volunteer_events(client):
@@ -135,11 +155,17 @@ def _volunteer_events(client):
         "volunteer", "offered_by"
     )
     for offer in offers:
-        yield Event(offer.offered_at, f"Offered to {offer.volunteer}", _name(offer.offered_by))
+        yield Event(
+            offer.offered_at,
+            gettext("Offered to %(volunteer)s") % {"volunteer": offer.volunteer},
+            _name(offer.offered_by),
+        )
         if offer.responded_at:
             yield Event(
                 offer.responded_at,
-                f"Volunteer offer {lower_first(offer.get_status_display())}",
+                # Translators: an offer's status, in lower case ("accepted", "declined").
+                gettext("Volunteer offer %(status)s")
+                % {"status": lower_first(offer.get_status_display())},
                 str(offer.volunteer),
                 offer.decline_reason,
             )
@@ -153,18 +179,23 @@ def _contact_events(client):
         .prefetch_related("activities")
     )
     for contact in contacts:
-        if contact.answered or contact.kind == CallKind.VISIT:
-            outcome = (
-                _plural(contact.duration_minutes, "minute") if contact.duration_minutes else ""
-            )
+        kind = contact.get_kind_display()
+        if not (contact.answered or contact.kind == CallKind.VISIT):
+            title = gettext("%(kind)s: not answered") % {"kind": kind}
+        elif contact.duration_minutes:
+            title = ngettext(
+                "%(kind)s: %(count)s minute",
+                "%(kind)s: %(count)s minutes",
+                contact.duration_minutes,
+            ) % {"kind": kind, "count": contact.duration_minutes}
         else:
-            outcome = "not answered"
+            title = kind
         done = ", ".join(lower_first(str(need)) for need in contact.activities.all())
         yield Event(
             contact.happened_at,
-            f"{contact.get_kind_display()}{': ' + outcome if outcome else ''}",
+            title,
             _name(contact.logged_by),
-            f"Helped with: {done}" if done else "",
+            gettext("Helped with: %(needs)s") % {"needs": done} if done else "",
             **_episode_link(contact.episode_id),
         )
 
@@ -182,7 +213,7 @@ def _concern_events(client):
         category = concern.get_category_display()
         yield Event(
             concern.raised_at,
-            f"Concern raised: {lower_first(category)}",
+            gettext("Concern raised: %(category)s") % {"category": lower_first(category)},
             _name(concern.raised_by),
             concern.get_urgency_display(),
             **link,
@@ -190,15 +221,19 @@ def _concern_events(client):
         if concern.acknowledged_at and concern.acknowledged_at != concern.closed_at:
             yield Event(
                 concern.acknowledged_at,
-                f"Concern acknowledged: {lower_first(category)}",
+                gettext("Concern acknowledged: %(category)s") % {"category": lower_first(category)},
                 _name(concern.acknowledged_by),
                 **link,
             )
         if concern.closed_at:
-            escalated = f"Escalated to {concern.escalated_to}" if concern.escalated_to else ""
+            escalated = (
+                gettext("Escalated to %(partner)s") % {"partner": concern.escalated_to}
+                if concern.escalated_to
+                else ""
+            )
             yield Event(
                 concern.closed_at,
-                f"Concern closed: {lower_first(category)}",
+                gettext("Concern closed: %(category)s") % {"category": lower_first(category)},
                 _name(concern.closed_by),
                 escalated,
                 **link,
@@ -212,19 +247,24 @@ def _onward_events(client):
     for referral in onward:
         yield _day_event(
             referral.referred_on,
-            f"Referred on to {referral.service}",
+            gettext("Referred on to %(service)s") % {"service": referral.service},
             _name(referral.made_by),
-            f"Outcome: {lower_first(referral.get_outcome_display())}",
+            gettext("Outcome: %(outcome)s")
+            % {"outcome": lower_first(referral.get_outcome_display())},
             **_episode_link(referral.episode_id),
         )
 
 
 def _consent_events(client):
     for record in client.consents.select_related("recorded_by"):
-        verb = "given" if record.given else "withdrawn"
+        kind = lower_first(record.get_kind_display())
+        if record.given:
+            title = gettext("Consent given: %(kind)s") % {"kind": kind}
+        else:
+            title = gettext("Consent withdrawn: %(kind)s") % {"kind": kind}
         yield _day_event(
             record.decided_on,
-            f"Consent {verb}: {lower_first(record.get_kind_display())}",
+            title,
             record.obtained_by,
             record.note,
         )
@@ -237,20 +277,23 @@ def _assessment_events(client):
     for assessment in assessments:
         url = reverse("clients:assessment", args=[client.pk, assessment.pk])
         yield Event(
-            assessment.created_at, "Risk assessment started", _name(assessment.created_by), url=url
+            assessment.created_at,
+            gettext("Risk assessment started"),
+            _name(assessment.created_by),
+            url=url,
         )
         if assessment.signed_off_at:
             yield Event(
                 assessment.signed_off_at,
-                "Risk assessment signed off",
+                gettext("Risk assessment signed off"),
                 _name(assessment.signed_off_by),
-                f"{assessment.get_level_display()} risk",
+                RISK.get(assessment.level, assessment.get_level_display()),
                 url,
             )
         if assessment.second_signed_off_at:
             yield Event(
                 assessment.second_signed_off_at,
-                "Second sign-off of the risk assessment",
+                gettext("Second sign-off of the risk assessment"),
                 _name(assessment.second_signed_off_by),
                 url=url,
             )
@@ -260,14 +303,14 @@ def _goal_events(client):
     for goal in client.goals.select_related("set_by", "reviewed_by"):
         yield Event(
             goal.set_at,
-            f"Goal set: {goal.get_category_display()}",
+            gettext("Goal set: %(category)s") % {"category": goal.get_category_display()},
             _name(goal.set_by),
             goal.description,
         )
         if goal.reviewed_at:
             yield Event(
                 goal.reviewed_at,
-                f"Goal reviewed: {goal.get_outcome_display()}",
+                gettext("Goal reviewed: %(outcome)s") % {"outcome": goal.get_outcome_display()},
                 _name(goal.reviewed_by),
                 goal.description,
             )
@@ -275,16 +318,23 @@ def _goal_events(client):
 
 def _measure_events(client):
     for measure in client.measures.select_related("recorded_by"):
-        yield _day_event(measure.taken_on, f"{measure} recorded", _name(measure.recorded_by))
+        yield _day_event(
+            measure.taken_on,
+            gettext("%(measure)s recorded") % {"measure": measure},
+            _name(measure.recorded_by),
+        )
 
 
 def _share_events(client):
     for entry in SharingLogEntry.objects.filter(client=client).select_related("shared_by"):
         yield Event(
             entry.shared_at,
-            f"Shared with {entry.recipient_organisation}: {lower_first(entry.what)}",
+            gettext("Shared with %(organisation)s: %(what)s")
+            % {"organisation": entry.recipient_organisation, "what": lower_first(entry.what)},
             _name(entry.shared_by),
-            f"Without consent: {entry.override_reason}" if entry.is_override else entry.purpose,
+            gettext("Without consent: %(reason)s") % {"reason": entry.override_reason}
+            if entry.is_override
+            else entry.purpose,
         )
 
 

@@ -14,9 +14,10 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aligns.audit.history import Names
-from aligns.audit.models import AccessLogEntry, SharingLogEntry
+from aligns.audit.models import AccessLogEntry, LawfulBasis, SharingLogEntry
 from aligns.audit.services import access_log_record
 from aligns.pagination import annotated_page
 from aligns.pdf import pdf_layout
@@ -29,8 +30,8 @@ from clients.outcomes import all_changes, scores
 from clients.presenters import safety_summary
 from clients.services import assessment_in_force, consent_current, home_visit_refusal
 from records.forms import LogFilterForm
-from records.kinds import namers, record_history
-from records.pages import page_name
+from records.kinds import namers, record_history, record_kind
+from records.pages import PAGE_NAMES, page_name
 from records.subject_access import as_json, subject_access
 from records.timeline import timeline
 from referrals.models import Referral
@@ -88,7 +89,10 @@ def subject_access_copy(request, pk):
     access_log_record(by=request.user, subject=client, request=request)
     sections = subject_access(client)
     if export_format == "json":
-        response = JsonResponse(as_json(sections), json_dumps_params={"indent": 2, "default": str})
+        response = JsonResponse(
+            as_json(sections),
+            json_dumps_params={"indent": 2, "default": str, "ensure_ascii": False},
+        )
     else:
         html = render_to_string(
             "records/subject_access_pdf.html",
@@ -204,6 +208,11 @@ def _query(request):
     return params.urlencode()
 
 
+def _csv_url(request):
+    """These entries (the same filters) as a CSV file."""
+    return "?" + "&".join(part for part in (_query(request), "format=csv") if part)
+
+
 @permission_required(Permission.VIEW_LOGS, raise_exception=True)
 def audit(request):
     """Where the audit starts: what each log and each record's change history holds."""
@@ -231,12 +240,22 @@ def access_log(request):
         person=person,
     )
     if request.GET.get("format") == "csv":
+        # In the language of the request, worked out now: the file is written after it.
+        pages = {name: str(label) for name, label in PAGE_NAMES.items()}
+        kinds = {}
+
+        def kind(subject_type):
+            if subject_type.pk not in kinds:
+                kinds[subject_type.pk] = str(record_kind(subject_type))
+            return kinds[subject_type.pk]
+
         return _csv_response(
             "access-log.csv",
-            ["Viewed at", "By", "Email", "Record", "Record id", "Page", "Address"],
+            [gettext("Viewed at"), gettext("By"), gettext("Email"), gettext("Record"),
+             gettext("Record id"), gettext("Page"), gettext("Address")],
             (
-                [_local(e.viewed_at), e.user.full_name, e.user.email, e.subject_type.name,
-                 e.subject_id, page_name(e.page), e.path]
+                [_local(e.viewed_at), e.user.full_name, e.user.email, kind(e.subject_type),
+                 e.subject_id, pages.get(e.page, e.page), e.path]
                 for e in entries.iterator(chunk_size=2000)
             ),
         )  # fmt: skip
@@ -249,6 +268,7 @@ def access_log(request):
             "page": page,
             "rows": _readable(page, request.user),
             "query": _query(request),
+            "csv_url": _csv_url(request),
         },
     )
 
@@ -262,7 +282,7 @@ def _readable(entries, viewer):
     names.load()
     return [
         (entry, names.name(entry.subject_type.model_class(), _pk(entry.subject_id)),
-         page_name(entry.page))
+         page_name(entry.page), record_kind(entry.subject_type))
         for entry in entries
     ]  # fmt: skip
 
@@ -291,16 +311,21 @@ def sharing_log(request):
     if request.GET.get("only") == "overrides":
         entries = entries.filter(is_override=True)
     if request.GET.get("format") == "csv":
+        # In the language of the request, worked out now: the file is written after it.
+        yes, no = gettext("Yes"), gettext("No")
+        bases = {value: str(label) for value, label in LawfulBasis.choices}
         return _csv_response(
             "sharing-log.csv",
-            ["Shared at", "By", "Client NHS number", "What", "Fields", "Organisation",
-             "Person", "Why", "Lawful basis", "Consent", "Override", "Override reason"],
+            [gettext("Shared at"), gettext("By"), gettext("Client NHS number"), gettext("What"),
+             gettext("Fields"), gettext("Organisation"), gettext("Person"), gettext("Why"),
+             gettext("Lawful basis"), gettext("Consent"), gettext("Override"),
+             gettext("Override reason")],
             (
                 [_local(e.shared_at), e.shared_by.full_name,
                  e.client.nhs_number if e.client else "", e.what, e.fields_shared,
                  e.recipient_organisation, e.recipient_person, e.purpose,
-                 e.get_lawful_basis_display(), e.consent_summary,
-                 "Yes" if e.is_override else "No", e.override_reason]
+                 bases.get(e.lawful_basis, e.lawful_basis), e.consent_summary,
+                 yes if e.is_override else no, e.override_reason]
                 for e in entries.iterator(chunk_size=2000)
             ),
         )  # fmt: skip
@@ -311,6 +336,7 @@ def sharing_log(request):
             "form": form,
             "page": _page(request, entries),
             "query": _query(request),
+            "csv_url": _csv_url(request),
             "overrides": SharingLogEntry.objects.visible_to(request.user)
             .filter(is_override=True)
             .count(),

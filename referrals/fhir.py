@@ -7,6 +7,7 @@ request with its needs and expected discharge. Nothing of the scheme's own notes
 import uuid
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 VERIFICATION_EXTENSION = (
@@ -27,8 +28,8 @@ REQUEST_STATUS = {
     "withdrawn": "revoked",
 }
 
-# What the bundle holds, for the sharing log.
-FIELDS_SHARED = (
+# What the bundle holds, for the sharing page and its log (translated where shown).
+FIELDS_SHARED = gettext_noop(
     "Patient: NHS number and its verification status, name, date of birth, address, phone. "
     "ServiceRequest: status, date of referral, referrer, needs, expected discharge date."
 )

@@ -5,6 +5,8 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from localflavor.gb.forms import GBPostcodeField
 
 from aligns.accounts.models import Hospital, Ward
@@ -32,78 +34,83 @@ def ward_choices(scheme):
     groups = {}
     for ward in Ward.objects.filter(hospital__scheme=scheme).select_related("hospital"):
         groups.setdefault(ward.hospital.name, []).append((ward.pk, ward.name))
-    return [("", "Choose a ward")] + list(groups.items())
+    return [("", _("Choose a ward"))] + list(groups.items())
 
 
 class ReferralForm(forms.ModelForm):
     """Everything ward staff tell the scheme about a patient, in one page."""
 
     ward = forms.TypedChoiceField(
-        label="Ward",
+        label=_("Ward"),
         coerce=int,
-        error_messages={"required": "Choose the ward", "invalid_choice": "Choose the ward"},
+        error_messages={"required": _("Choose the ward"), "invalid_choice": _("Choose the ward")},
     )
     date_of_birth = DateField(
-        label="Date of birth",
-        help_text="For example, 15 3 1944",
+        label=_("Date of birth"),
+        help_text=_("For example, 15 3 1944"),
         widget=DateInput(autocomplete="off"),
     )
     nhs_number = NHSNumberField()
     postcode = GBPostcodeField(
-        label="Postcode",
+        label=_("Postcode"),
         error_messages={
-            "required": "Enter the postcode",
-            "invalid": "Enter a real postcode, like AB1 2CD",
+            "required": _("Enter the postcode"),
+            "invalid": _("Enter a real postcode, like AB1 2CD"),
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "nhsuk-input--width-10"}),
     )
-    phone = UKPhoneField(label="Patient's phone number", required=False)
-    next_of_kin_phone = UKPhoneField(label="Their phone number", required=False)
+    phone = UKPhoneField(label=_("Patient's phone number"), required=False)
+    next_of_kin_phone = UKPhoneField(label=_("Their phone number"), required=False)
     expected_discharge_date = DateField(
-        label="Expected discharge date", help_text="For example, 28 11 2026"
+        label=_("Expected discharge date"), help_text=_("For example, 28 11 2026")
     )
     discharge_pathway = forms.TypedChoiceField(
-        label="Discharge pathway",
+        label=_("Discharge pathway"),
         coerce=int,
         choices=DischargePathway.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the discharge pathway",
-            "invalid_choice": "Choose the discharge pathway",
+            "required": _("Choose the discharge pathway"),
+            "invalid_choice": _("Choose the discharge pathway"),
         },
     )
     needs = forms.ModelMultipleChoiceField(
-        label="What does the patient need help with?",
-        help_text="Select all that apply.",
+        label=_("What does the patient need help with?"),
+        help_text=_("Select all that apply."),
         queryset=Need.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one thing the patient needs help with"},
+        error_messages={"required": _("Choose at least one thing the patient needs help with")},
     )
     risks = forms.ModelMultipleChoiceField(
-        label="Known risks",
-        help_text="Select all that apply, so the scheme can plan safe visits.",
+        label=_("Known risks"),
+        help_text=_("Select all that apply, so the scheme can plan safe visits."),
         queryset=KnownRisk.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     consent_to_referral = forms.BooleanField(
-        label="The patient agrees to be referred to the scheme",
-        error_messages={"required": "Confirm the patient agrees to be referred"},
+        label=_("The patient agrees to be referred to the scheme"),
+        error_messages={"required": _("Confirm the patient agrees to be referred")},
     )
     consent_to_hold = forms.BooleanField(
-        label="The patient agrees to the scheme holding and using their information to support "
-        "them",
+        label=_(
+            "The patient agrees to the scheme holding and using their information to support them"
+        ),
         error_messages={
-            "required": "Confirm the patient agrees to the scheme holding their information"
+            "required": _("Confirm the patient agrees to the scheme holding their information")
         },
     )
     consent_to_share_with_nhs = forms.BooleanField(
-        label="The patient also agrees to the scheme sharing how their support went with their "
-        "GP and the hospital (optional)",
-        help_text="If you did not ask, leave it: the scheme will ask them.",
+        label=_(
+            "The patient also agrees to the scheme sharing how their support went with their "
+            "GP and the hospital (optional)"
+        ),
+        help_text=_("If you did not ask, leave it: the scheme will ask them."),
         required=False,
     )
-    consent_obtained_on = DateField(label="Date consent was given", error_label="consent date")
+    consent_obtained_on = DateField(
+        label=_("Date consent was given"), error_label=_("consent date")
+    )
 
     class Meta:
         model = Referral
@@ -127,31 +134,35 @@ class ReferralForm(forms.ModelForm):
             "referrer_contact",
         ]
         labels = {
-            "given_name": "First name",
-            "family_name": "Last name",
-            "next_of_kin_name": "Next of kin or main contact",
-            "interpreter_needed": "The patient needs an interpreter",
-            "consent_obtained_by": "Consent obtained by",
-            "referrer_name": "Your name",
-            "referrer_role": "Your job title",
-            "referrer_contact": "Your phone number or email",
-            "risk_notes": "Notes on risks",
+            "given_name": _("First name"),
+            "family_name": _("Last name"),
+            "next_of_kin_name": _("Next of kin or main contact"),
+            "interpreter_needed": _("The patient needs an interpreter"),
+            "consent_obtained_by": _("Consent obtained by"),
+            "referrer_name": _("Your name"),
+            "referrer_role": _("Your job title"),
+            "referrer_contact": _("Your phone number or email"),
+            "risk_notes": _("Notes on risks"),
         }
         help_texts = {
-            "risk_notes": "Required if you chose 'Other'. For example: key safe code held by son.",
-            "communication_notes": "For example: hard of hearing, uses large print.",
-            "referrer_contact": "So the scheme can ask you about this referral.",
+            "risk_notes": _(
+                "Required if you chose 'Other'. For example: key safe code held by son."
+            ),
+            "communication_notes": _("For example: hard of hearing, uses large print."),
+            "referrer_contact": _("So the scheme can ask you about this referral."),
         }
         error_messages = {
-            "given_name": {"required": "Enter the patient's first name"},
-            "family_name": {"required": "Enter the patient's last name"},
-            "address_line_1": {"required": "Enter the first line of the address"},
-            "town": {"required": "Enter the town or city"},
-            "language": {"required": "Enter the patient's main language"},
-            "consent_obtained_by": {"required": "Enter who obtained the patient's consent"},
-            "referrer_name": {"required": "Enter your name"},
-            "referrer_role": {"required": "Enter your job title"},
-            "referrer_contact": {"required": "Enter a phone number or email we can reach you on"},
+            "given_name": {"required": _("Enter the patient's first name")},
+            "family_name": {"required": _("Enter the patient's last name")},
+            "address_line_1": {"required": _("Enter the first line of the address")},
+            "town": {"required": _("Enter the town or city")},
+            "language": {"required": _("Enter the patient's main language")},
+            "consent_obtained_by": {"required": _("Enter who obtained the patient's consent")},
+            "referrer_name": {"required": _("Enter your name")},
+            "referrer_role": {"required": _("Enter your job title")},
+            "referrer_contact": {
+                "required": _("Enter a phone number or email we can reach you on")
+            },
         }
         widgets = {
             "risk_notes": forms.Textarea(attrs={"rows": 3}),
@@ -188,7 +199,7 @@ class ReferralForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
-                "Patient",
+                _("Patient"),
                 "given_name",
                 "family_name",
                 "date_of_birth",
@@ -202,20 +213,23 @@ class ReferralForm(forms.ModelForm):
                 "no_phone_reason",
             ),
             Fieldset(
-                "Next of kin", "next_of_kin_name", "next_of_kin_relationship", "next_of_kin_phone"
+                _("Next of kin"),
+                "next_of_kin_name",
+                "next_of_kin_relationship",
+                "next_of_kin_phone",
             ),
-            Fieldset("Discharge", "ward", "expected_discharge_date", "discharge_pathway"),
-            Fieldset("Needs and risks", "needs", "risks", "risk_notes"),
-            Fieldset("Communication", "language", "interpreter_needed", "communication_notes"),
+            Fieldset(_("Discharge"), "ward", "expected_discharge_date", "discharge_pathway"),
+            Fieldset(_("Needs and risks"), "needs", "risks", "risk_notes"),
+            Fieldset(_("Communication"), "language", "interpreter_needed", "communication_notes"),
             Fieldset(
-                "Consent",
+                _("Consent"),
                 "consent_to_referral",
                 "consent_to_hold",
                 "consent_to_share_with_nhs",
                 "consent_obtained_by",
                 "consent_obtained_on",
             ),
-            Fieldset("About you", "referrer_name", "referrer_role", "referrer_contact"),
+            Fieldset(_("About you"), "referrer_name", "referrer_role", "referrer_contact"),
         )
         # The error summary lists problems in the order the page shows the fields.
         self.order_fields([pointer.name for pointer in self.helper.layout.get_field_names()])
@@ -225,17 +239,18 @@ class ReferralForm(forms.ModelForm):
             pk=self.cleaned_data["ward"], hospital__scheme=self.user.scheme
         ).select_related("hospital")
         if not ward:
-            raise forms.ValidationError("Choose the ward")
+            raise forms.ValidationError(_("Choose the ward"))
         return ward.get()
 
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
         today = _today()
         if born > today:
-            raise forms.ValidationError("Date of birth must be in the past")
+            raise forms.ValidationError(_("Date of birth must be in the past"))
         if born < today.replace(year=today.year - OLDEST_AGE_YEARS):
             raise forms.ValidationError(
-                f"Date of birth must be within the last {OLDEST_AGE_YEARS} years: check the year"
+                gettext("Date of birth must be within the last %(years)s years: check the year")
+                % {"years": OLDEST_AGE_YEARS}
             )
         return born
 
@@ -247,50 +262,63 @@ class ReferralForm(forms.ModelForm):
         return nhs_number
 
     def clean_expected_discharge_date(self):
-        return clean_discharge_date(self.cleaned_data["expected_discharge_date"], "Expected")
+        return clean_discharge_date(self.cleaned_data["expected_discharge_date"], EXPECTED)
 
     def clean_consent_obtained_on(self):
-        return not_in_future(self.cleaned_data["consent_obtained_on"], "Date consent was given")
+        return not_in_future(self.cleaned_data["consent_obtained_on"], _("Date consent was given"))
 
     def clean(self):
         cleaned = super().clean()
         check_a_way_to_phone(self, cleaned)
         risks = cleaned.get("risks") or []
         if any(risk.code == KnownRisk.OTHER for risk in risks) and not cleaned.get("risk_notes"):
-            self.add_error("risk_notes", "Say what the other risk is")
+            self.add_error("risk_notes", _("Say what the other risk is"))
         return cleaned
+
+
+# Which discharge date is checked: each has its own sentences, for translating whole.
+EXPECTED, ACTUAL = "expected", "actual"
+TOO_LONG_AGO = {
+    EXPECTED: _(
+        "Expected discharge date must be no more than %(days)s days ago: check the date, or "
+        "call the scheme about a patient already home"
+    ),
+    ACTUAL: _(
+        "Actual discharge date must be no more than %(days)s days ago: check the date, or "
+        "call the scheme about a patient already home"
+    ),
+}
+TOO_FAR_AHEAD = {
+    EXPECTED: _("Expected discharge date must be within 6 months: check the year"),
+    ACTUAL: _("Actual discharge date must be within 6 months: check the year"),
+}
 
 
 def clean_discharge_date(value, which, past_limit_days=DISCHARGE_PAST_LIMIT_DAYS):
     today = _today()
     if value < today - timedelta(days=past_limit_days):
-        raise forms.ValidationError(
-            f"{which} discharge date must be no more than {past_limit_days} days "
-            "ago: check the date, or call the scheme about a patient already home"
-        )
+        raise forms.ValidationError(TOO_LONG_AGO[which] % {"days": past_limit_days})
     if value > today + timedelta(days=DISCHARGE_FUTURE_LIMIT_DAYS):
-        raise forms.ValidationError(
-            f"{which} discharge date must be within 6 months: check the year"
-        )
+        raise forms.ValidationError(TOO_FAR_AHEAD[which])
     return value
 
 
 class DischargeDatesForm(forms.Form):
     expected_discharge_date = DateField(
-        label="Expected discharge date", help_text="For example, 28 11 2026"
+        label=_("Expected discharge date"), help_text=_("For example, 28 11 2026")
     )
     actual_discharge_date = DateField(
-        label="Date the patient went home",
+        label=_("Date the patient went home"),
         required=False,
-        help_text="Leave blank until the patient has gone home.",
-        error_label="discharge date",
+        help_text=_("Leave blank until the patient has gone home."),
+        error_label=_("discharge date"),
     )
 
     def clean_expected_discharge_date(self):
         expected = self.cleaned_data["expected_discharge_date"]
         if expected == self.initial.get("expected_discharge_date"):
             return expected  # unchanged: an old date is history, not a typo
-        return clean_discharge_date(expected, "Expected")
+        return clean_discharge_date(expected, EXPECTED)
 
     def clean_actual_discharge_date(self):
         went_home = self.cleaned_data["actual_discharge_date"]
@@ -298,40 +326,42 @@ class DischargeDatesForm(forms.Form):
             return None
         if went_home > _today():
             raise forms.ValidationError(
-                "Date the patient went home must be today or in the past. "
-                "For a future date, change the expected discharge date"
+                _(
+                    "Date the patient went home must be today or in the past. "
+                    "For a future date, change the expected discharge date"
+                )
             )
         return clean_discharge_date(
-            went_home, "Actual", past_limit_days=ACTUAL_DISCHARGE_PAST_LIMIT_DAYS
+            went_home, ACTUAL, past_limit_days=ACTUAL_DISCHARGE_PAST_LIMIT_DAYS
         )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you withdrawing this referral?",
+        label=_("Why are you withdrawing this referral?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why you are withdrawing the referral"},
+        error_messages={"required": _("Say why you are withdrawing the referral")},
     )
 
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Why is the referral declined?",
+        label=_("Why is the referral declined?"),
         choices=DeclineReason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose why the referral is declined"},
+        error_messages={"required": _("Choose why the referral is declined")},
     )
     note = forms.CharField(
-        label="Note for the ward",
+        label=_("Note for the ward"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The ward sees this. Required if you chose 'Other reason'.",
+        help_text=_("The ward sees this. Required if you chose 'Other reason'."),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("reason") == DeclineReason.OTHER and not cleaned.get("note"):
-            self.add_error("note", "Say why the referral is declined")
+            self.add_error("note", _("Say why the referral is declined"))
         return cleaned
 
 
@@ -340,14 +370,18 @@ class QueueFilterForm(forms.Form):
 
     mark_optional = False  # filters: every one may be left as it is
 
-    STATUS_CHOICES = [("", "Waiting for a decision"), *Status.choices, ("all", "All statuses")]
+    STATUS_CHOICES = [
+        ("", _("Waiting for a decision")),
+        *Status.choices,
+        ("all", _("All statuses")),
+    ]
 
-    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     hospital = forms.ModelChoiceField(
-        label="Hospital", queryset=Hospital.objects.none(), required=False, empty_label="All"
+        label=_("Hospital"), queryset=Hospital.objects.none(), required=False, empty_label=_("All")
     )
     ward = forms.ModelChoiceField(
-        label="Ward", queryset=Ward.objects.none(), required=False, empty_label="All"
+        label=_("Ward"), queryset=Ward.objects.none(), required=False, empty_label=_("All")
     )
 
     def __init__(self, *args, user, **kwargs):

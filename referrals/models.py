@@ -14,10 +14,10 @@ from clients.models import Person
 
 
 class Status(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # The only moves a referral can make; services._lock_for_change enforces them.
@@ -38,10 +38,10 @@ class DeclineReason(models.TextChoices):
 
 
 class DischargePathway(models.IntegerChoices):
-    PATHWAY_0 = 0, "Pathway 0: home, no new support from health or social care"
-    PATHWAY_1 = 1, "Pathway 1: home, with new or more support"
-    PATHWAY_2 = 2, "Pathway 2: short-term bed-based rehabilitation"
-    PATHWAY_3 = 3, "Pathway 3: long-term care in a care home"
+    PATHWAY_0 = 0, _("Pathway 0: home, no new support from health or social care")
+    PATHWAY_1 = 1, _("Pathway 1: home, with new or more support")
+    PATHWAY_2 = 2, _("Pathway 2: short-term bed-based rehabilitation")
+    PATHWAY_3 = 3, _("Pathway 3: long-term care in a care home")
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -87,7 +87,7 @@ class Referral(Person):
     submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     # The patient (the rest of their fields are a Person's): referrals are found by NHS number.
-    nhs_number = models.CharField("NHS number", max_length=10, db_index=True)
+    nhs_number = models.CharField(_("NHS number"), max_length=10, db_index=True)
 
     # Discharge
     expected_discharge_date = models.DateField()
@@ -103,12 +103,12 @@ class Referral(Person):
     # ward sends; and (a separate, optional question) to sharing with NHS partners.
     consent_to_referral = models.BooleanField(default=False)
     consent_to_hold = models.BooleanField(
-        "agrees to the scheme holding and using their information", default=False
+        _("agrees to the scheme holding and using their information"), default=False
     )
     consent_to_share_with_nhs = models.BooleanField(
-        "agrees to the scheme sharing with their GP and the hospital",
+        _("agrees to the scheme sharing with their GP and the hospital"),
         default=False,
-        help_text="Not ticked: not asked on the ward; the coordinator asks.",
+        help_text=_("Not ticked: not asked on the ward; the coordinator asks."),
     )
     consent_obtained_by = models.CharField(max_length=200)
     consent_obtained_on = models.DateField()
@@ -118,8 +118,8 @@ class Referral(Person):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_made"
     )
     referrer_name = models.CharField(max_length=200)
-    referrer_role = models.CharField("referrer's job title", max_length=100)
-    referrer_contact = models.CharField("referrer's phone or email", max_length=200)
+    referrer_role = models.CharField(_("referrer's job title"), max_length=100)
+    referrer_contact = models.CharField(_("referrer's phone or email"), max_length=200)
 
     # The decision
     decided_by = models.ForeignKey(
@@ -144,7 +144,10 @@ class Referral(Person):
         indexes = [models.Index(fields=["scheme", "status", "expected_discharge_date"])]
 
     def __str__(self):
-        return f"Referral of {self.patient_name} ({self.get_status_display().lower()})"
+        return _("Referral of %(name)s (%(status)s)") % {
+            "name": self.patient_name,
+            "status": self.get_status_display().lower(),
+        }
 
     @property
     def patient_name(self):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from aligns.working_time import working_hours_between
 
@@ -11,12 +12,9 @@ from aligns.working_time import working_hours_between
 def _hours_phrase(hours):
     hours = round(hours)
     if hours < 48:
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{round(hours / 24)} days"
-
-
-def _days(count):
-    return f"{count} day{'s' if count != 1 else ''}"
+        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    days = round(hours / 24)
+    return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
 
 
 @dataclass
@@ -31,7 +29,10 @@ class QueueRow:
     @property
     def waited_text(self):
         waited = (self.now - self.referral.submitted_at).total_seconds() / 3600
-        return f"{_hours_phrase(waited)} ({self.waited_working_hours:.1f} working hours)"
+        return gettext("%(waited)s (%(working)s working hours)") % {
+            "waited": _hours_phrase(waited),
+            "working": f"{self.waited_working_hours:.1f}",
+        }
 
     @property
     def breaches_triage_target(self):
@@ -46,12 +47,22 @@ class QueueRow:
         today = timezone.localdate(self.now)
         days = (referral.discharge_date - today).days
         if referral.is_discharged:
-            return "Went home today" if days == 0 else f"Went home {_days(-days)} ago"
+            if days == 0:
+                return gettext("Went home today")
+            return ngettext(
+                "Went home %(count)s day ago", "Went home %(count)s days ago", -days
+            ) % {"count": -days}
         if days < 0:
-            return f"Expected {_days(-days)} ago (not yet recorded)"
+            return ngettext(
+                "Expected %(count)s day ago (not yet recorded)",
+                "Expected %(count)s days ago (not yet recorded)",
+                -days,
+            ) % {"count": -days}
         if days == 0:
-            return "Expected today"
-        return f"Expected in {_days(days)}"
+            return gettext("Expected today")
+        return ngettext("Expected in %(count)s day", "Expected in %(count)s days", days) % {
+            "count": days
+        }
 
     @property
     def discharge_is_imminent(self):

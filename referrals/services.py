@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from aligns.accounts.models import Scheme
 from aligns.audit.services import attribute_change
@@ -41,9 +43,12 @@ def referral_find_duplicate(*, scheme, nhs_number, exclude=None):
     if not known:
         return None
     return PossibleDuplicate(
-        "The scheme already has a referral for this patient or is supporting them. To tell "
-        f"the scheme about a new admission or discharge, contact {scheme.contact_text} rather "
-        "than refer again."
+        gettext(
+            "The scheme already has a referral for this patient or is supporting them. To tell "
+            "the scheme about a new admission or discharge, contact %(contact)s rather than "
+            "refer again."
+        )
+        % {"contact": scheme.contact_text}
     )
 
 
@@ -65,11 +70,22 @@ def referral_submit(*, by, ward, needs, risks, **fields):
         nhs_number_verified=False,
         **fields,
     )
-    attribute_change(referral, by=by, reason="Referral submitted")
+    attribute_change(referral, by=by, reason=gettext_noop("Referral submitted"))
     referral.save()
     referral.needs.set(needs)
     referral.risks.set(risks)
     return referral
+
+
+# Two coordinators deciding at once: what the second is told.
+ALREADY_DECIDED = {
+    Status.ACCEPTED: gettext_lazy(
+        "This referral was already accepted by %(who)s at %(time)s on %(day)s."
+    ),
+    Status.DECLINED: gettext_lazy(
+        "This referral was already declined by %(who)s at %(time)s on %(day)s."
+    ),
+}
 
 
 def _lock_for_change(referral, to_status):
@@ -85,12 +101,21 @@ def _lock_for_change(referral, to_status):
         if current.status in (Status.ACCEPTED, Status.DECLINED) and current.decided_by:
             when = timezone.localtime(current.decided_at)
             raise ReferralActionRefused(
-                f"This referral was already {current.get_status_display().lower()} by "
-                f"{current.decided_by} at {when:%H:%M on %-d %B %Y}."
+                ALREADY_DECIDED[current.status]
+                % {
+                    "who": current.decided_by,
+                    "time": f"{when:%H:%M}",
+                    "day": date_format(when, "j F Y"),
+                }
             )
         raise ReferralActionRefused(
-            f"A referral that is {current.get_status_display().lower()} cannot be "
-            f"{Status(to_status).label.lower()}."
+            # Translators: the two are a referral's statuses, in lower case: "submitted",
+            # "accepted", "declined", "withdrawn".
+            gettext("A referral that is %(status)s cannot be %(target)s.")
+            % {
+                "status": current.get_status_display().lower(),
+                "target": Status(to_status).label.lower(),
+            }
         )
     return current
 
@@ -105,13 +130,16 @@ def referral_accept(*, referral, by):
         raise ReferralActionRefused(str(mismatch)) from mismatch
     if SupportEpisode.objects.open().filter(client=client).exists():
         raise ReferralActionRefused(
-            f"{client} already has open support. Decline this referral as a duplicate, or "
-            "record the new discharge on the open episode."
+            gettext(
+                "%(client)s already has open support. Decline this referral as a duplicate, or "
+                "record the new discharge on the open episode."
+            )
+            % {"client": client}
         )
     referral.status = Status.ACCEPTED
     referral.decided_by = by
     referral.decided_at = timezone.now()
-    attribute_change(referral, by=by, reason="Referral accepted")
+    attribute_change(referral, by=by, reason=gettext_noop("Referral accepted"))
     referral.save()
     episode = episode_open(client=client, referral=referral, by=by)
     return referral, episode
@@ -125,7 +153,7 @@ def referral_decline(*, referral, by, reason, note=""):
     referral.decided_at = timezone.now()
     referral.decline_reason = reason
     referral.decline_note = note
-    attribute_change(referral, by=by, reason="Referral declined")
+    attribute_change(referral, by=by, reason=gettext_noop("Referral declined"))
     referral.save()
     return referral
 
@@ -135,7 +163,7 @@ def referral_withdraw(*, referral, by, reason):
     referral = _lock_for_change(referral, Status.WITHDRAWN)
     referral.status = Status.WITHDRAWN
     referral.withdrawn_reason = reason
-    attribute_change(referral, by=by, reason="Referral withdrawn")
+    attribute_change(referral, by=by, reason=gettext_noop("Referral withdrawn"))
     referral.save()
     return referral
 
@@ -149,11 +177,12 @@ def referral_update_discharge(*, referral, by, expected_discharge_date, actual_d
     referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if referral.status in (Status.DECLINED, Status.WITHDRAWN):
         raise ReferralActionRefused(
-            f"This referral was {referral.get_status_display().lower()}, so its dates are closed."
+            gettext("This referral was %(status)s, so its dates are closed.")
+            % {"status": referral.get_status_display().lower()}
         )
     referral.expected_discharge_date = expected_discharge_date
     referral.actual_discharge_date = actual_discharge_date
-    attribute_change(referral, by=by, reason="Discharge date updated")
+    attribute_change(referral, by=by, reason=gettext_noop("Discharge date updated"))
     referral.save(update_fields=["expected_discharge_date", "actual_discharge_date"])
     episode = SupportEpisode.objects.filter(referral=referral).first()
     if episode is not None and actual_discharge_date is not None:

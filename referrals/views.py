@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from aligns.audit.history import history_entries
@@ -90,8 +91,11 @@ def referral_create(request):
         else:
             messages.success(
                 request,
-                f"Referral sent for {name}. The scheme will accept or decline it and you can "
-                "follow it here."
+                gettext(
+                    "Referral sent for %(name)s. The scheme will accept or decline it and you "
+                    "can follow it here."
+                )
+                % {"name": name}
                 if done_now
                 else ALREADY_DONE,
             )
@@ -168,10 +172,10 @@ def referral_accept_view(request, pk):
 
     def accepted_message(result):
         _referral, episode = result
-        return (
-            f"Referral accepted. {episode.client} now has a support episode "
-            f"({episode.get_status_display().lower()})."
-        )
+        return gettext("Referral accepted. %(client)s now has a support episode (%(status)s).") % {
+            "client": episode.client,
+            "status": episode.get_status_display().lower(),
+        }
 
     return _act(
         request,
@@ -195,7 +199,7 @@ def referral_decline_view(request, pk):
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
             ),
-            "Referral declined. The ward can see the reason.",
+            gettext("Referral declined. The ward can see the reason."),
         )
     access_log_record(by=request.user, subject=referral, request=request)
     return render(
@@ -205,8 +209,8 @@ def referral_decline_view(request, pk):
             "form": form,
             "referral": referral,
             **_back_to(referral),
-            "heading": "Decline this referral",
-            "button": "Decline referral",
+            "heading": gettext("Decline this referral"),
+            "button": gettext("Decline referral"),
         },
     )
 
@@ -222,7 +226,7 @@ def referral_withdraw_view(request, pk):
             lambda: referral_withdraw(
                 referral=referral, by=request.user, reason=form.cleaned_data["reason"]
             ),
-            "Referral withdrawn.",
+            gettext("Referral withdrawn."),
         )
     access_log_record(by=request.user, subject=referral, request=request)
     return render(
@@ -232,8 +236,8 @@ def referral_withdraw_view(request, pk):
             "form": form,
             "referral": referral,
             **_back_to(referral),
-            "heading": "Withdraw this referral",
-            "button": "Withdraw referral",
+            "heading": gettext("Withdraw this referral"),
+            "button": gettext("Withdraw referral"),
             "warning": True,
         },
     )
@@ -254,7 +258,7 @@ def referral_discharge_view(request, pk):
             lambda: referral_update_discharge(
                 referral=referral, by=request.user, **form.cleaned_data
             ),
-            "Discharge dates saved.",
+            gettext("Discharge dates saved."),
         )
     access_log_record(by=request.user, subject=referral, request=request)
     return render(
@@ -264,8 +268,8 @@ def referral_discharge_view(request, pk):
             "form": form,
             "referral": referral,
             **_back_to(referral),
-            "heading": "Update discharge dates",
-            "button": "Save dates",
+            "heading": gettext("Update discharge dates"),
+            "button": gettext("Save dates"),
         },
     )
 
@@ -274,7 +278,7 @@ def _back_to(referral):
     return {
         "caption": referral.patient_name,
         "back_url": reverse("referrals:detail", args=[referral.pk]),
-        "back_text": "Back to the referral",
+        "back_text": gettext("Back to the referral"),
     }
 
 
@@ -305,7 +309,7 @@ def referral_fhir_share(request, pk):
             by=request.user, subject=referral, client=client,
             consent=consent_to_share(client=client, referral=referral),
             what="Referral as FHIR (UK Core Patient and ServiceRequest)",
-            fields_shared=fhir.FIELDS_SHARED, **details,
+            fields_shared=fhir.FIELDS_SHARED, **details,  # the log's words: English
         )  # fmt: skip
 
     def download(entry):
@@ -317,16 +321,16 @@ def referral_fhir_share(request, pk):
 
     return share_page(
         request,
-        what="this referral as a FHIR file",
-        fields_shared=fhir.FIELDS_SHARED,
+        what=gettext("this referral as a FHIR file"),
+        fields_shared=gettext(fhir.FIELDS_SHARED),
         initial={"recipient_organisation": referral.hospital.name,
-                 "purpose": "To pass the referral to an NHS partner's system"},
+                 "purpose": gettext("To pass the referral to an NHS partner's system")},
         consent=consent_to_share(client=client, referral=referral),
         share=share,
         on_shared=download,
         person=client or referral,
-        heading="Share the referral as FHIR",
+        heading=gettext("Share the referral as FHIR"),
         caption=referral.patient_name,
-        button="Log the share and download",
+        button=gettext("Log the share and download"),
         back_url=reverse("referrals:detail", args=[referral.pk]),
     )  # fmt: skip

@@ -67,10 +67,30 @@ def _without_marked(text):
             return text
 
 
+# The reasons the code gives for a change are its words, read in the reader's language
+# (aligns/audit/history.py), not the people's.
+_CODES_WORDS = {"history_change_reason"}
+
+
 def _free_text_fields(model):
     for field in model._meta.concrete_fields:
-        if isinstance(field, models.CharField | models.TextField) and not field.choices:
+        if field.attname in _CODES_WORDS or field.choices:
+            continue
+        if isinstance(field, models.CharField | models.TextField | models.JSONField):
             yield field.attname
+
+
+def _texts(value):
+    """The text a value holds: itself, or a JSON value's strings (not its keys, which are
+    codes), such as the notes on a risk assessment's answers."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 def data_words():
@@ -82,5 +102,5 @@ def data_words():
         fields = list(_free_text_fields(model))
         if fields and model._meta.db_table in tables and not model._meta.proxy:
             for row in model._default_manager.values_list(*fields):
-                values += [value for value in row if value]
+                values += [text for value in row for text in _texts(value) if text]
     return values

@@ -12,23 +12,28 @@ from dataclasses import dataclass, field
 
 from django.db.models import ForeignKey, Q
 from django.utils.formats import date_format
-from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
+from aligns.audit.field_names import field_label
 from aligns.dates import date_at
 
-KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
+KIND = {
+    "+": pgettext_lazy("change history", "Created"),
+    "~": pgettext_lazy("change history", "Changed"),
+    "-": pgettext_lazy("change history", "Deleted"),
+}
 
 # Fields never shown, whatever the model: secrets, and values only a machine can read. (A
 # model's history should exclude them in the first place, as User's does its password.)
 SECRET_FIELD = re.compile(r"password|secret|token|otp|hash|(^|_)key($|_)", re.IGNORECASE)
 
 # A linked record that no longer exists, or is outside the viewer's scheme.
-NOT_AVAILABLE = "(not available)"
+NOT_AVAILABLE = gettext_lazy("(not available)")
 
 # In place of an old value: the value a record was created with.
 CREATED = object()
 # What an empty value reads as: "Reviewed by: Sam Jones → not set".
-BLANK = "not set"
+BLANK = gettext_lazy("not set")
 
 
 @dataclass
@@ -55,20 +60,16 @@ class HistoryEntry:
 
 def _display(model_field, value):
     if value in (None, ""):
-        return BLANK
+        return str(BLANK)
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(value, datetime.datetime):
         return date_at(value)
     if isinstance(value, datetime.date):
         return date_format(value, "j F Y")
     return str(value)
-
-
-def _label(model_field):
-    return capfirst(str(model_field.verbose_name))
 
 
 def _is_blank(value):
@@ -115,8 +116,8 @@ class Names:
 
     def name(self, model, pk):
         if pk is None:
-            return BLANK
-        return self._names.get((model, pk), NOT_AVAILABLE)
+            return str(BLANK)
+        return self._names.get((model, pk)) or str(NOT_AVAILABLE)
 
 
 def _fields(record, hidden_fields, names):
@@ -178,7 +179,7 @@ def _want(names, model_field, value, m2m):
 def _show(model_field, value, names, m2m):
     if model_field in m2m:
         shown = sorted(names.name(model_field.related_model, pk) for pk in value)
-        return ", ".join(shown) or "(none)"
+        return ", ".join(shown) or gettext("(none)")
     if isinstance(model_field, ForeignKey):
         return names.name(model_field.related_model, value)
     return _display(model_field, value)
@@ -233,7 +234,7 @@ def entries_from_records(
     for record, changes in zip(records, raw, strict=True):
         shown = []
         for model_field, old, new in changes:
-            label = _label(model_field)
+            label = field_label(model_field)
             if model_field.name in expanders:
                 old = None if old is CREATED else old
                 shown.extend(expanders[model_field.name](label, old, new))
@@ -245,7 +246,11 @@ def entries_from_records(
                 when=record.history_date,
                 who=record.history_user,
                 kind=KIND.get(record.history_type, record.history_type),
-                reason=record.history_change_reason or "",
+                # Reasons the code gives are stored in English, marked for translating
+                # (gettext_noop) where they are given, and read here in the reader's language.
+                reason=gettext(record.history_change_reason)
+                if record.history_change_reason
+                else "",
                 changes=shown,
             )
         )

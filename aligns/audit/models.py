@@ -47,13 +47,13 @@ class AccessLogEntry(AppendOnlyModel):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     subject_id = models.CharField(max_length=64)
     subject = GenericForeignKey("subject_type", "subject_id")
-    page = models.CharField(max_length=100, help_text="The name of the page (URL name).")
+    page = models.CharField(max_length=100, help_text=_("The name of the page (URL name)."))
     path = models.CharField(max_length=500)
 
     class Meta:
         ordering = ["-viewed_at", "-id"]
-        verbose_name = "access log entry"
-        verbose_name_plural = "access log"
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
         indexes = [models.Index(fields=["subject_type", "subject_id", "viewed_at"])]
 
     def __str__(self):
@@ -96,24 +96,26 @@ class SharingLogEntry(AppendOnlyModel):
     scheme = models.ForeignKey("accounts.Scheme", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        help_text="Whom the information is about (empty for a referral not yet accepted).",
+        help_text=_("Whom the information is about (empty for a referral not yet accepted)."),
     )  # fmt: skip
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     subject_id = models.CharField(max_length=64)
     subject = GenericForeignKey("subject_type", "subject_id")
-    what = models.CharField("what was shared", max_length=200)
-    fields_shared = models.TextField(help_text="The fields or sections the document holds.")
-    recipient_organisation = models.CharField("shared with (organisation)", max_length=200)
-    recipient_person = models.CharField("shared with (person or team)", max_length=200, blank=True)
-    purpose = models.TextField("why")
+    what = models.CharField(_("what was shared"), max_length=200)
+    fields_shared = models.TextField(help_text=_("The fields or sections the document holds."))
+    recipient_organisation = models.CharField(_("shared with (organisation)"), max_length=200)
+    recipient_person = models.CharField(
+        _("shared with (person or team)"), max_length=200, blank=True
+    )
+    purpose = models.TextField(_("why"))
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
     consent = models.ForeignKey(
         "clients.ConsentRecord", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", help_text="The consent record in force when it was shared.",
+        related_name="+", help_text=_("The consent record in force when it was shared."),
     )  # fmt: skip
     consent_summary = models.CharField(max_length=200)
     is_override = models.BooleanField(
-        default=False, help_text="Shared although consent to share had been withdrawn."
+        default=False, help_text=_("Shared although consent to share had been withdrawn.")
     )
     override_reason = models.TextField(blank=True)
 
@@ -121,8 +123,12 @@ class SharingLogEntry(AppendOnlyModel):
 
     class Meta:
         ordering = ["-shared_at", "-id"]
-        verbose_name = "information-sharing log entry"
-        verbose_name_plural = "information-sharing log"
+        verbose_name = _("information-sharing log entry")
+        verbose_name_plural = _("information-sharing log")
 
     def __str__(self):
-        return f"{self.what} shared with {self.recipient_organisation} by {self.shared_by}"
+        return _("%(what)s shared with %(organisation)s by %(who)s") % {
+            "what": self.what,
+            "organisation": self.recipient_organisation,
+            "who": self.shared_by,
+        }
