@@ -1,6 +1,9 @@
+import inspect
 import json
+import logging
 import os
 import smtplib
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,19 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 from aligns.accounts.models import Role
 from tests.factories import ROLE_FACTORIES, OrganisationFactory, SchemeFactory
+
+
+def pytest_sessionstart(session):
+    """A mutation run (`make mutation`) forks each mutant's session from a server that
+    collected the tests once, and Django, set up there, is not set up again: its log handlers
+    still write to the server's captured stderr, closed when that session ended. Give them
+    this session's."""
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    for logger in loggers:
+        for handler in getattr(logger, "handlers", ()):
+            stream = getattr(handler, "stream", None)
+            if isinstance(handler, logging.StreamHandler) and getattr(stream, "closed", False):
+                handler.stream = sys.stderr  # setStream would flush the closed one first
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +58,7 @@ def pytest_collection_modifyitems(items):
     mutmut recorded in its first pass), so a mutant the tests notice costs a second, not the
     slowest test that calls the function. Only in a mutant's run; pytest-django's own order
     (plain tests before transactional ones) is applied after this, keeping it within each kind."""
+    _no_generated_parameters(items)
     if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
         return
     recorded = Path("mutmut-stats.json")  # a mutant's tests run from mutants/
@@ -49,6 +66,17 @@ def pytest_collection_modifyitems(items):
         return
     durations = json.loads(recorded.read_text()).get("duration_by_test", {})
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+
+
+def _no_generated_parameters(items):
+    """Parameters given as a generator are spent once the module is collected: collected
+    again in the same process, as each mutant's run is (forked from a server that collected
+    the tests once), the test would have no cases, and mutmut would call its ids unknown."""
+    for item in items:
+        for mark in item.iter_markers("parametrize"):
+            values = mark.args[1] if len(mark.args) > 1 else mark.kwargs.get("argvalues")
+            if inspect.isgenerator(values):
+                raise pytest.UsageError(f"{item.nodeid}: give parametrize a list, not a generator")
 
 
 @pytest.fixture(autouse=True)

@@ -520,7 +520,7 @@ def _check(response, *, name, who, method, status, leaks):
     return text
 
 
-@pytest.mark.parametrize(("name", "who"), cases())
+@pytest.mark.parametrize(("name", "who"), list(cases()))
 def test_access(name, who, worlds, client, db):
     if name not in ACCESS:
         pytest.fail(
@@ -607,7 +607,7 @@ def mixed_cases():
                 yield pytest.param(name, role, id=f"{name}|{role}")
 
 
-@pytest.mark.parametrize(("name", "role"), mixed_cases())
+@pytest.mark.parametrize(("name", "role"), list(mixed_cases()))
 def test_our_record_with_another_schemes_inside_it_is_not_found(name, role, worlds, client, db):
     """Our client's address with the other scheme's assessment or goal: 404, nothing changed."""
     access = ACCESS[name]

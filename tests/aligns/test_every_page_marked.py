@@ -86,7 +86,7 @@ def _text(response):
     return raw.decode("utf-8", errors="replace")
 
 
-@pytest.mark.parametrize(("name", "who"), pages())
+@pytest.mark.parametrize(("name", "who"), list(pages()))
 def test_every_word_of_the_page_is_marked_for_translation(
     name,
     who,

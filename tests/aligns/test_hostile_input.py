@@ -1284,12 +1284,16 @@ def _cases(table, extra=None):
 
 
 def params(table, extra=None, kind=""):
+    """A list, not a generator: a mutation run collects the module again in a process that
+    has imported it already, and a spent generator would give no cases."""
+    found = []
     for case_id, name, case in _cases(table, extra):
         marks, known = (), ()
         if (kind, case_id) in DEFECTS:
             reason, known = DEFECTS[kind, case_id]
             marks = pytest.mark.xfail(strict=True, reason=reason)
-        yield pytest.param(name, case, known, id=case_id, marks=marks)
+        found.append(pytest.param(name, case, known, id=case_id, marks=marks))
+    return found
 
 
 @pytest.mark.parametrize(("name", "case", "known"), params(FORMS, EXTRA_CASES, kind="post"))

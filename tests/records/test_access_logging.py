@@ -36,7 +36,7 @@ def cases():
             yield pytest.param(name, role, id=f"{name}|{role}")
 
 
-@pytest.mark.parametrize(("name", "role"), cases())
+@pytest.mark.parametrize(("name", "role"), list(cases()))
 def test_a_page_showing_a_patient_writes_who_saw_them(name, role, worlds, client, db):  # noqa: F811
     world, access = worlds[OURS], ACCESS[name]
     url = reverse(name, kwargs=access.kwargs(world) if access.kwargs else None)
