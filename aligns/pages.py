@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 
 from aligns.audit.services import access_log_record
 from aligns.errors import ActionRefused
 from aligns.submissions import earlier_result, form_token, submit_once
 
 # A form posted again (a double tap, a retry): nothing is done twice.
-ALREADY_DONE = "This was saved already: nothing has been done twice."
+ALREADY_DONE = gettext_lazy("This was saved already: nothing has been done twice.")
 
 
 def form_page(

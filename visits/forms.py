@@ -98,7 +98,10 @@ class ContactForm(forms.Form):
     )
 
     def clean_happened_on(self):
-        return not_in_future(self.cleaned_data["happened_on"], "The date")
+        happened = self.cleaned_data["happened_on"]
+        if happened and happened > timezone.localdate():
+            raise forms.ValidationError(_("The date must be today or in the past"))
+        return happened
 
     def clean(self):
         cleaned = super().clean()
@@ -203,18 +206,18 @@ class CloseForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    day = DateField(label="Day of the visit", error_label="day")
+    day = DateField(label=_("Day of the visit"), error_label=_("day"))
     part = forms.ChoiceField(
-        label="Time of day",
+        label=_("Time of day"),
         widget=forms.RadioSelect,
-        choices=[("10", "Morning"), ("14", "Afternoon"), ("18", "Evening")],
-        error_messages={"required": "Choose the time of day"},
+        choices=[("10", _("Morning")), ("14", _("Afternoon")), ("18", _("Evening"))],
+        error_messages={"required": _("Choose the time of day")},
     )
 
     def clean_day(self):
         day = self.cleaned_data["day"]
         if day < timezone.localdate():
-            raise forms.ValidationError("The day of the visit must be today or later")
+            raise forms.ValidationError(_("The day of the visit must be today or later"))
         return day
 
     def due_at(self):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext, pgettext
 
 from visits.models import (
     LIVE_ASSIGNMENT_STATUSES,
@@ -29,9 +30,9 @@ def plain_day(moment, *, today):
     day = timezone.localtime(moment).date()
     days_ago = (today - day).days
     if days_ago == 0:
-        return "today"
+        return pgettext("when something happened", "today")
     if days_ago == 1:
-        return "yesterday"
+        return pgettext("when something happened", "yesterday")
     if 1 < days_ago <= _WEEKDAY_WITHIN:
         return format_date(day, "l")
     return format_date(day, "j F" if day.year == today.year else "j F Y")
@@ -40,11 +41,16 @@ def plain_day(moment, *, today):
 def last_contact(kind, answered, happened_at, *, today):
     """The last call or visit in a few words: "Called Tuesday, answered"."""
     if happened_at is None:
-        return "No calls or visits logged yet"
-    done = "Visited" if kind == CallKind.VISIT else "Called"
-    return (
-        f"{done} {plain_day(happened_at, today=today)}, {'answered' if answered else 'no answer'}"
-    )
+        return gettext("No calls or visits logged yet")
+    words = {
+        (True, True): gettext("Visited %(day)s, answered"),
+        (True, False): gettext("Visited %(day)s, no answer"),
+        (False, True): gettext("Called %(day)s, answered"),
+        (False, False): gettext("Called %(day)s, no answer"),
+    }
+    return words[kind == CallKind.VISIT, bool(answered)] % {
+        "day": plain_day(happened_at, today=today)
+    }
 
 
 def done_today(happened_at, *, today):

@@ -351,7 +351,9 @@ def _own_offer(assignment, by):
         .get(pk=assignment.pk)
     )
     if assignment.volunteer.user_id != by.pk:
-        raise EpisodeActionRefused("Only the volunteer it was offered to can answer this offer.")
+        raise EpisodeActionRefused(
+            gettext("Only the volunteer it was offered to can answer this offer.")
+        )
     return assignment
 
 
@@ -369,7 +371,7 @@ def assignment_accept(*, assignment, by):
 def assignment_decline(*, assignment, by, reason):
     """The volunteer says no (with a reason): the episode goes back to matching."""
     if not reason.strip():
-        raise EpisodeActionRefused("Say why you cannot take this on.")
+        raise EpisodeActionRefused(gettext("Say why you cannot take this on."))
     assignment = _own_offer(assignment, by)
     _assignment_move(
         assignment, AssignmentStatus.DECLINED, by=by, reason="Declined by the volunteer"
@@ -438,13 +440,14 @@ def visit_plan(*, episode, due_at, by):
     """Plan a home visit: only once the risk assessment allows it."""
     episode = _lock(episode)
     if episode.status not in RUNNING_STATUSES:
-        raise EpisodeActionRefused("Visits can be planned only while support is running.")
+        raise EpisodeActionRefused(gettext("Visits can be planned only while support is running."))
     refusal = visit_refusal(episode)
     if refusal:
         raise EpisodeActionRefused(refusal)
     if timezone.localtime(due_at).date() > episode.planned_end:
         raise EpisodeActionRefused(
-            f"Support is planned until {episode.planned_end:%-d %B %Y}: plan the visit by then."
+            gettext("Support is planned until %(day)s: plan the visit by then.")
+            % {"day": date_format(episode.planned_end, "j F Y")}
         )
     return ScheduledCall.objects.create(
         episode=episode, kind=CallKind.VISIT, due_at=due_at, planned_by=by
@@ -474,7 +477,7 @@ def contact_log(
     """
     episode = _lock(episode)
     if not episode.is_open:
-        raise EpisodeActionRefused("This client's support has ended.")
+        raise EpisodeActionRefused(gettext("This client's support has ended."))
     if kind == CallKind.VISIT:
         refusal = visit_refusal(episode)
         if refusal:

@@ -94,6 +94,9 @@ from volunteers.models import Volunteer
 # The header marking a page the volunteer's phone may keep a copy of; the worker keeps no other.
 OFFLINE_HEADER = "X-Aligns-Offline"
 OFFLINE_SCOPE = "/visits/"
+# The counts the offline queue's words are given for (templates/visits/_offline.html): a larger
+# count takes the words of the last, as it does in English and in Welsh.
+OFFLINE_COUNTS = range(21)
 
 
 def _volunteer_page(request, template, context):
@@ -101,7 +104,11 @@ def _volunteer_page(request, template, context):
     for a volunteer it starts the offline worker and, shown fresh (not a form sent back with
     errors), is marked for the worker to keep. Coordinators see the same pages, never kept."""
     offline = request.user.role == Role.VOLUNTEER
-    response = render(request, template, {**context, "offline_page": offline})
+    response = render(
+        request,
+        template,
+        {**context, "offline_page": offline, "offline_counts": OFFLINE_COUNTS},
+    )
     if offline and request.method == "GET":
         response[OFFLINE_HEADER] = "volunteer"
     return response
@@ -127,7 +134,7 @@ def offline_manifest(request):
     manifest = {
         "name": name,
         "short_name": name,
-        "description": "Log your calls and visits, with or without signal.",
+        "description": gettext("Log your calls and visits, with or without signal."),
         "start_url": reverse("visits:today"),
         "scope": OFFLINE_SCOPE,
         "display": "standalone",
@@ -238,7 +245,9 @@ def contact_new(request, pk):
         )
         # Everything the answer needs is read before the change: once the call is saved,
         # nothing may fail and make the person log it again.
-        thanks = f"Saved. Thank you for supporting {episode.client.given_name}."
+        thanks = gettext("Saved. Thank you for supporting %(name)s.") % {
+            "name": episode.client.given_name
+        }
         if request.user.has_perm(Permission.MANAGE_EPISODES):
             back = reverse("visits:episode", args=[episode.pk])
         else:
@@ -523,13 +532,13 @@ def visit_new(request, pk):
     return form_page(
         request,
         VisitForm(request.POST or None),
-        heading="Plan a home visit",
-        button="Plan visit",
+        heading=gettext("Plan a home visit"),
+        button=gettext("Plan visit"),
         caption=episode.client.full_name if coordinator else episode.client.given_name,
         person=episode.client,
         back_url=back,
         done_url=back,
-        success="Visit planned.",
+        success=gettext("Visit planned."),
         episode=episode,
         on_valid=lambda form: visit_plan(episode=episode, due_at=form.due_at(), by=request.user),
     )
@@ -801,7 +810,11 @@ def offer_accept(request, pk):
     except EpisodeActionRefused as refused:
         messages.error(request, str(refused))
         return redirect("visits:offers")
-    messages.success(request, f"Thank you. {offer.episode.client.given_name} is now on your list.")
+    messages.success(
+        request,
+        gettext("Thank you. %(name)s is now on your list.")
+        % {"name": offer.episode.client.given_name},
+    )
     return redirect("visits:today")
 
 
@@ -813,11 +826,11 @@ def offer_decline(request, pk):
         DeclineOfferForm(request.POST or None),
         caption=offer.episode.client.given_name,
         person=offer.episode.client,
-        heading="Say no to this offer",
-        button="Decline offer",
+        heading=gettext("Say no to this offer"),
+        button=gettext("Decline offer"),
         back_url=reverse("visits:offers"),
         done_url=reverse("visits:offers"),
-        success="Offer declined. The coordinator will find someone else.",
+        success=gettext("Offer declined. The coordinator will find someone else."),
         on_valid=lambda form: assignment_decline(
             assignment=offer, by=request.user, **form.cleaned_data
         ),

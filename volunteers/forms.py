@@ -72,8 +72,8 @@ class VolunteerForm(forms.ModelForm):
 
 class AvailabilityForm(forms.Form):
     availability = WeeklyGridField(
-        label="When are you usually free?",
-        help_text="Tick every part of the week you could call or visit.",
+        label=_("When are you usually free?"),
+        help_text=_("Tick every part of the week you could call or visit."),
     )
 
 

@@ -201,11 +201,11 @@ def my_availability(request):
     return form_page(
         request,
         form,
-        heading="When you are free",
-        button="Save",
+        heading=gettext("When you are free"),
+        button=gettext("Save"),
         back_url=reverse("volunteers:me"),
         done_url=reverse("volunteers:me"),
-        success="Availability saved.",
+        success=gettext("Availability saved."),
         on_valid=lambda form: volunteer_update(
             volunteer=volunteer, by=request.user, **form.cleaned_data
         ),

@@ -266,7 +266,7 @@ class InvitationAcceptView(PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(
-            self.request, "Your password is set. Sign in with your email address and password."
+            self.request, _("Your password is set. Sign in with your email address and password.")
         )
         return response
 
@@ -524,8 +524,9 @@ def two_factor_setup(request):
     form = SecurityCodeForm(
         request.POST or None,
         backup_codes=False,
-        label="Code from the app",
-        help_text=f"The 6 numbers your authenticator app shows for {settings.ALIGNS_SERVICE_NAME}.",
+        label=_("Code from the app"),
+        help_text=_("The 6 numbers your authenticator app shows for %(service)s.")
+        % {"service": settings.ALIGNS_SERVICE_NAME},
         # Signing in, the password was just given; from the account page, it is asked again.
         user=None if signing_in else user,
     )
@@ -546,8 +547,10 @@ def two_factor_setup(request):
         else:
             form.add_error(
                 "code",
-                "This code is not right. Check the time on your phone is set automatically, "
-                "then enter the code the app shows now",
+                _(
+                    "This code is not right. Check the time on your phone is set automatically, "
+                    "then enter the code the app shows now"
+                ),
             )
     uri = two_factor.provisioning_uri(device)
     context = {
@@ -556,7 +559,7 @@ def two_factor_setup(request):
         "replacing": not signing_in and two_factor.has_authenticator(user),
         "secret_key": two_factor.secret_key(device),
         "account_email": user.email,
-        "qr_code": two_factor.qr_code_svg(uri, label="QR code for your authenticator app"),
+        "qr_code": two_factor.qr_code_svg(uri, label=_("QR code for your authenticator app")),
     }
     return render(request, "registration/two_factor_setup.html", context)
 
@@ -571,7 +574,15 @@ def _password_confirmed(request, form):
         # Not even checked: a right guess after too many wrong ones must not get through.
         minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
         form.errors.pop("password", None)
-        form.add_error("password", f"Too many wrong passwords. Try again in {minutes} minutes")
+        form.add_error(
+            "password",
+            ngettext(
+                "Too many wrong passwords. Try again in %(minutes)d minute",
+                "Too many wrong passwords. Try again in %(minutes)d minutes",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
         return False
     if form.wrong_password:
         record_failed_sign_in(request, request.user)
@@ -612,6 +623,8 @@ def two_factor_turn_off(request):
     if request.method == "POST" and _password_confirmed(request, form):
         two_factor.remove_two_factor(request.user)
         request.session.pop(DEVICE_ID_SESSION_KEY, None)
-        messages.success(request, "Two-factor sign-in is off. You sign in with your password only.")
+        messages.success(
+            request, _("Two-factor sign-in is off. You sign in with your password only.")
+        )
         return redirect("accounts:account")
     return render(request, "accounts/two_factor_turn_off.html", {"form": form})

@@ -162,13 +162,12 @@ async function postOrQueue(request) {
     await store({
       url: request.url,
       body: new URLSearchParams(form).toString(),
-      kind: form.get("kind") === "visit" ? "Visit" : "Call",
+      kind: form.get("kind") === "visit" ? "visit" : "call",
       client: about ? decode(about[1]) : "",
       user: user ? user[1] : "",
       concern,
       savedAt: new Date().toISOString(),
       state: "waiting",
-      message: "",
     });
     try {
       await self.registration.sync.register(SYNC_TAG);
@@ -217,7 +216,7 @@ async function sendWaiting(user, csrf) {
       await remove(entry.id);
       sent += 1;
     } else if (refusal !== undefined) {
-      await store({ ...entry, state: "refused", message: refusal });
+      await store({ ...entry, state: "refused", ...refusal });
     }
   }
   await announce(sent);
@@ -235,17 +234,15 @@ async function post(url, body) {
   return response;
 }
 
-// null: saved. A message: refused, and why. undefined: try again later (the server's fault).
+// null: saved. Refused: why, as a reason the page puts in words (static/js/offline.js, in the
+// page's language), or as the form's own problems. undefined: try again later (the server's
+// fault).
 async function refused(entry, response) {
   const landed = new URL(response.url);
   if (response.status >= 500) return undefined;
-  if (response.status === 404) {
-    return "This client is no longer on your list: their support may have ended, or you no longer support them.";
-  }
-  if (response.status === 403) {
-    return "ALIGNS no longer lets you log for this client: your access may have changed.";
-  }
-  if (!response.ok) return `ALIGNS could not save it (error ${response.status}).`;
+  if (response.status === 404) return { reason: "gone" };
+  if (response.status === 403) return { reason: "forbidden" };
+  if (!response.ok) return { reason: "error", status: response.status };
   if (landed.pathname === new URL(entry.url).pathname) {
     // The form came back with its problems listed in its error summary.
     const html = await response.text();
@@ -255,7 +252,9 @@ async function refused(entry, response) {
           decode(item[1].replace(/<[^>]+>/g, "").trim()),
         )
       : [];
-    return problems.length ? problems.join(". ") : "ALIGNS could not save it.";
+    return problems.length
+      ? { reason: "problems", message: problems.join(". ") }
+      : { reason: "unsaved" };
   }
   return null;
 }

@@ -6,9 +6,6 @@
 const body = document.body;
 const DATABASE = "aligns-offline";
 const SIGNING_OUT = "aligns-signing-out";
-const URGENT =
-  "Your concern has not reached the coordinators. If it is urgent, phone your coordinator " +
-  "now. If someone is in danger, call 999.";
 
 if (body.dataset.offlineClear !== undefined) {
   forget();
@@ -119,14 +116,37 @@ function post(message) {
   navigator.serviceWorker.ready.then((registration) => registration.active.postMessage(message));
 }
 
+// --- The words, in the page's language (templates/visits/_offline.html) ---------------------
+
+// The words called `name`, with each %(key)s filled in from `values`.
+function words(name, values = {}) {
+  const template = document.querySelector("template[data-offline-words]");
+  const found = template.content.querySelector(`[data-word="${name}"]`);
+  return fill(found.textContent.trim(), values);
+}
+
+// The words called `name` for `count`: given for each count up to the last, which a larger
+// count takes (the language's plural forms chose them on the server).
+function counted(name, count) {
+  const template = document.querySelector("template[data-offline-words]");
+  const forms = template.content.querySelectorAll(`[data-word="${name}"] > span`);
+  return fill(forms[Math.min(count, forms.length - 1)].textContent.trim(), { count });
+}
+
+function fill(text, values) {
+  return text.replace(/%\((\w+)\)s/g, (placeholder, key) =>
+    key in values ? String(values[key]) : placeholder,
+  );
+}
+
 // "10:42am", "midday": as aligns/dates.py writes a time.
 function timeOfDay(moment) {
   const hours = moment.getHours();
   const minutes = moment.getMinutes();
-  if (minutes === 0 && hours === 12) return "midday";
-  if (minutes === 0 && hours === 0) return "midnight";
+  if (minutes === 0 && hours === 12) return words("midday");
+  if (minutes === 0 && hours === 0) return words("midnight");
   const shown = minutes ? `:${String(minutes).padStart(2, "0")}` : "";
-  return `${hours % 12 || 12}${shown}${hours < 12 ? "am" : "pm"}`;
+  return words(hours < 12 ? "am" : "pm", { clock: `${hours % 12 || 12}${shown}` });
 }
 
 function showSaved(what) {
@@ -149,19 +169,35 @@ function showQueue({ entries: everyones, sent }) {
   const list = status.querySelector("[data-offline-list]");
   list.replaceChildren(...waiting.map(describe), ...refused.map(describeRefused));
   if (waiting.length) {
-    heading.textContent = `Waiting to send (${waiting.length})`;
+    heading.textContent = counted("waiting", waiting.length);
   } else if (refused.length) {
-    heading.textContent = `Not sent (${refused.length})`;
+    heading.textContent = counted("not-sent", refused.length);
   } else {
-    heading.textContent = "Sent";
+    heading.textContent = words("sent");
   }
   status.hidden = !(entries.length || sentSoFar);
 }
 
-function label(entry) {
-  const what = entry.concern ? `${entry.kind} and concern` : entry.kind;
-  const about = entry.client ? ` with ${entry.client}` : "";
-  return `${what}${about}, saved on this phone at ${timeOfDay(new Date(entry.savedAt))}`;
+// "Call with Doreen, saved on this phone at 10:42am: waiting to send.", or "…: not sent." and
+// why (`state` "waiting" or "refused").
+function summary(entry, state) {
+  // Entries kept by an earlier version of the worker say "Call" or "Visit".
+  const kind = String(entry.kind).toLowerCase() === "visit" ? "visit" : "call";
+  const values = {
+    what: words(entry.concern ? `${kind}-and-concern` : kind),
+    client: entry.client,
+    time: timeOfDay(new Date(entry.savedAt)),
+    why: state === "refused" ? refusal(entry) : "",
+  };
+  return words(`${state}-${entry.client ? "with" : "alone"}`, values);
+}
+
+// Why the server refused it: the worker's reason, or the form's own problems as the server
+// listed them (already in the page's language).
+function refusal(entry) {
+  if (entry.reason === "problems") return entry.message;
+  if (entry.reason) return words(entry.reason, { status: entry.status });
+  return entry.message; // kept by an earlier version of the worker, in English
 }
 
 function paragraph(text, className) {
@@ -173,25 +209,19 @@ function paragraph(text, className) {
 
 function describe(entry) {
   const item = document.createElement("li");
-  item.append(paragraph(`${label(entry)}: waiting to send.`));
-  if (entry.concern) item.append(paragraph(URGENT, "nhsuk-u-font-weight-bold"));
+  item.append(paragraph(summary(entry, "waiting")));
+  if (entry.concern) item.append(paragraph(words("urgent"), "nhsuk-u-font-weight-bold"));
   return item;
 }
 
 function describeRefused(entry) {
   const item = document.createElement("li");
-  item.append(
-    paragraph(`${label(entry)}: not sent. ${entry.message}`),
-    paragraph(
-      "Phone your coordinator and tell them what you logged, or log it again from Today " +
-        "if it can be put right.",
-    ),
-  );
-  if (entry.concern) item.append(paragraph(URGENT, "nhsuk-u-font-weight-bold"));
+  item.append(paragraph(summary(entry, "refused")), paragraph(words("tell-coordinator")));
+  if (entry.concern) item.append(paragraph(words("urgent"), "nhsuk-u-font-weight-bold"));
   const dismiss = document.createElement("button");
   dismiss.type = "button";
   dismiss.className = "nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0";
-  dismiss.textContent = "I have dealt with this";
+  dismiss.textContent = words("dealt-with");
   dismiss.addEventListener("click", () => post({ type: "dismiss", id: entry.id }));
   item.append(dismiss);
   return item;

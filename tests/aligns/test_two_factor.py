@@ -20,7 +20,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aligns.accounts import two_factor
 from aligns.accounts.models import ROLE_START_PAGES, Role
+from aligns.accounts.tokens import invite_link_parts
 from tests.factories import TEST_PASSWORD
+from tests.i18n import unmarked_words, wrap_translations
 
 START = timezone.datetime(2026, 11, 23, 9, 0, tzinfo=timezone.get_default_timezone())
 
@@ -463,3 +465,94 @@ def test_after_too_many_wrong_passwords_even_the_right_one_changes_nothing(
 
     assert "Too many wrong passwords" in right.content.decode()
     assert TOTPDevice.objects.filter(user=volunteer).exists()
+
+
+# --- Every word marked for translation (tests/i18n.py) --------------------------------------
+
+
+def _words_left(response, user, *also):
+    """English words outside the pseudo-locale's markers, the person's own details apart."""
+    assert response.status_code == 200
+    data = [user.full_name, user.email, user.scheme.name if user.scheme else "", *also]
+    return unmarked_words(response.content.decode(), data)
+
+
+def _setup_key(user):
+    return two_factor.secret_key(TOTPDevice.objects.get(user=user, confirmed=False))
+
+
+def test_every_word_of_setting_up_an_app_while_signing_in_is_marked(
+    client, coordinator, monkeypatch
+):
+    password_step(client, coordinator)
+    wrap_translations(monkeypatch)
+
+    shown = client.get(reverse("accounts:two_factor_setup"))
+    wrong = client.post(reverse("accounts:two_factor_setup"), {"code": "000000"})
+
+    key = _setup_key(coordinator)
+    assert "nhsuk-error-summary" in wrong.content.decode()
+    assert _words_left(shown, coordinator, key) == []
+    assert _words_left(wrong, coordinator, key) == []
+
+
+def test_every_word_of_setting_up_an_app_from_the_account_page_is_marked(
+    client, volunteer, monkeypatch
+):
+    client.force_login(volunteer)
+    wrap_translations(monkeypatch)
+
+    shown = client.get(reverse("accounts:two_factor_setup"))
+    key = _setup_key(volunteer)
+    wrong = client.post(
+        reverse("accounts:two_factor_setup"), {"password": "not-the-password", "code": "12"}
+    )
+    enrol(volunteer)
+    replacing = client.get(reverse("accounts:two_factor_setup"))
+
+    assert "nhsuk-error-summary" in wrong.content.decode()
+    assert _words_left(shown, volunteer, key) == []
+    assert _words_left(wrong, volunteer, key) == []
+    assert _words_left(replacing, volunteer, _setup_key(volunteer)) == []
+
+
+def test_every_word_of_the_backup_codes_and_turning_off_is_marked(client, volunteer, monkeypatch):
+    enrol(volunteer)
+    client.force_login(volunteer)
+    wrap_translations(monkeypatch)
+
+    pages = {
+        "codes left": client.get(reverse("accounts:backup_codes")),
+        "codes, wrong password": client.post(
+            reverse("accounts:backup_codes"), {"password": "not-the-password"}
+        ),
+        "turn off": client.get(reverse("accounts:two_factor_turn_off")),
+        "turn off, wrong password": client.post(
+            reverse("accounts:two_factor_turn_off"), {"password": "not-the-password"}
+        ),
+    }
+    client.post(reverse("accounts:backup_codes"), {"password": TEST_PASSWORD})
+    pages["new codes"] = client.get(reverse("accounts:backup_codes"))
+
+    assert "backup-codes" in pages["new codes"].content.decode()
+    assert {name: _words_left(page, volunteer) for name, page in pages.items()} == {
+        name: [] for name in pages
+    }
+
+
+def test_every_word_of_choosing_a_password_from_an_invitation_is_marked(
+    client, make_user, monkeypatch
+):
+    invited = make_user(Role.VOLUNTEER)
+    invited.set_unusable_password()
+    invited.save()
+    wrap_translations(monkeypatch)
+
+    opened = client.get(reverse("accounts:invite_accept", args=invite_link_parts(invited)))
+    page = opened["Location"]
+    shown = client.get(page)
+    mismatched = client.post(page, {"new_password1": "a-Long-pass-1", "new_password2": "other"})
+
+    assert "nhsuk-error-summary" in mismatched.content.decode()
+    assert _words_left(shown, invited) == []
+    assert _words_left(mismatched, invited) == []
