@@ -154,6 +154,16 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def site_language_again():
+    """A page shown to someone who chose Welsh leaves Welsh active in the thread (as Django's
+    LocaleMiddleware leaves its choice): the next test starts in the site's language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Production's PBKDF2 is slow on purpose; tests sign in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -29,7 +29,7 @@ def email_invitation(*, user_id, invited_by_id, site):
         "days": settings.ALIGNS_INVITE_DAYS,
         "two_factor": two_factor_required(user),
     }
-    return Email("invitation", context, [user.email])
+    return Email("invitation", context, [user.email], language=user.preferred_language)
 
 
 @message_kind(_("Confirm the address that asked for an account"))
@@ -93,4 +93,4 @@ def _email_password_reset(user, *, protocol, domain):
         "token": default_token_generator.make_token(user),
         "user": user,
     }
-    return Email("password_reset", context, [user.email])
+    return Email("password_reset", context, [user.email], language=user.preferred_language)

@@ -4,8 +4,20 @@ a translator could not reach (a pseudo-locale wraps every translated string in m
 any English word outside them fails the test)."""
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
+from aligns.accounts.emails import email_invitation
+from aligns.accounts.models import Role
+from aligns.outbox.services import deliver
+from tests.aligns.test_access_matrix import (
+    ACCESS,
+    OURS,
+    VOLUNTEER,
+    worlds,  # noqa: F401 (the fixture)
+)
 from tests.factories import UserFactory
 from tests.i18n import unmarked_words, wrap_translations
 
@@ -128,3 +140,126 @@ def test_every_word_of_the_account_page_is_marked_for_translation(client, db, ps
     # The person's own details and their scheme's name are theirs, not words to translate.
     data = (person.full_name, person.email, person.scheme.name)
     assert unmarked_words(page.content.decode(), data) == []
+
+
+# --- The volunteer's pages, all in Welsh -------------------------------------------------
+
+# Words the same in English and in Welsh: looked up, and rightly given back unchanged. (":" is
+# Django's label suffix, which every form looks up and the NHS.UK templates do not show.)
+SAME_IN_WELSH = {"Help", ":"}
+
+
+def untranslated(monkeypatch):
+    """From now on, every string looked up in Welsh that comes back in English is recorded
+    (its msgid), in the list returned: a page using it shows English to a Welsh reader."""
+    found = []
+    trans = translation._trans
+
+    def check(function, english):
+        def wrapped(*args):
+            result = function(*args)
+            words = english(*args)
+            if translation.get_language() == "cy" and result in words:
+                found.extend(word for word in words[:1] if word not in SAME_IN_WELSH)
+            return result
+
+        return wrapped
+
+    looked_up = {
+        "gettext": lambda message: (message,),
+        "pgettext": lambda context, message: (message,),
+        "ngettext": lambda singular, plural, number: (singular, plural),
+        "npgettext": lambda context, singular, plural, number: (singular, plural),
+    }
+    for name, english in looked_up.items():
+        monkeypatch.setattr(trans, name, check(getattr(trans, name), english))
+    return found
+
+
+# Each volunteer page (the matrix world's, tests/aligns/test_access_matrix.py): shown, and
+# where it has a form, sent with nothing filled in so that its errors show too.
+VOLUNTEER_PAGES = [
+    ("visits:today", "GET"),
+    ("visits:log", "GET"),
+    ("visits:log", "POST"),
+    ("visits:visit_new", "GET"),
+    ("visits:visit_new", "POST"),
+    ("visits:concern_sent", "GET"),
+    ("visits:offers", "GET"),
+    ("visits:offer_decline", "GET"),
+    ("visits:offer_decline", "POST"),
+    ("volunteers:availability", "GET"),
+    ("volunteers:me", "GET"),
+    ("help", "GET"),
+    ("accounts:two_factor_setup", "GET"),
+    ("accounts:two_factor_setup", "POST"),
+]
+
+
+@pytest.mark.parametrize(("name", "method"), VOLUNTEER_PAGES)
+def test_every_word_of_a_volunteers_page_is_in_welsh(
+    name,
+    method,
+    worlds,  # noqa: F811 (the fixture imported above)
+    client,
+    db,
+    monkeypatch,
+):
+    ours = worlds[OURS]
+    ours.users[VOLUNTEER].__class__.objects.filter(pk=ours.users[VOLUNTEER].pk).update(
+        preferred_language="cy"
+    )
+    client.cookies[settings.SESSION_COOKIE_NAME] = ours.sessions[VOLUNTEER]
+    access = ACCESS[name]
+    url = reverse(name, kwargs=access.kwargs(ours) if access.kwargs else None)
+    found = untranslated(monkeypatch)
+
+    # A form sent with no answers at all is not bound (request.POST or None): one blank field.
+    page = client.get(url) if method == "GET" else client.post(url, {"blank": ""})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert '<html lang="cy">' in html
+    if method == "POST":
+        assert "nhsuk-error-summary" in html, "the form's errors are part of the page"
+    assert sorted(set(found)) == []
+
+
+# --- The emails a volunteer receives, in the language they chose -------------------------
+
+
+def test_a_password_reset_for_someone_who_chose_welsh_is_emailed_in_welsh(
+    client, make_user, django_capture_on_commit_callbacks
+):
+    person = make_user(Role.VOLUNTEER, preferred_language="cy", email="cymraeg@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("password_reset"), {"email": person.email}, follow=True)
+
+    # (Only theirs: whatever else waited in the outbox went too.)
+    (email,) = [email for email in mail.outbox if email.to == [person.email]]
+    assert email.extra_headers["Content-Language"] == "cy"
+    assert email.subject == "Ailosod eich cyfrinair ALIGNS"
+    assert "I ddewis cyfrinair newydd, agorwch y ddolen hon" in email.body
+    # The page they asked from is in the language it was shown in: the email is the reader's.
+    assert '<html lang="en-GB">' in page.content.decode()
+
+
+def test_an_invitation_to_someone_who_chose_welsh_is_in_welsh(make_user, coordinator):
+    person = make_user(
+        Role.VOLUNTEER, preferred_language="cy", full_name="Siân Jones", email="sian@example.org"
+    )
+    person.set_unusable_password()
+    person.save()
+
+    deliver(
+        email_invitation(user_id=person.pk, invited_by_id=coordinator.pk, site="https://x.test"),
+        message_id="<invitation@x.test>",
+    )
+
+    (email,) = mail.outbox
+    assert email.extra_headers["Content-Language"] == "cy"
+    assert email.subject == "Gosodwch eich cyfrinair ar gyfer ALIGNS"
+    assert email.body.startswith("Helo Siân Jones,")
+    assert "fel gwirfoddolwr." in email.body
+    assert "Mae'n gweithio unwaith" in email.body

@@ -5,7 +5,8 @@ clients. Without signal, the log form opens from what was kept, says so, and a c
 concern are kept on the phone ("Waiting to send (2)"), the concern with the plain advice to
 phone the coordinator or 999. With signal again both are sent ("Sent"), and the coordinator
 sees each once. Signing out leaves nothing of the client in Cache Storage or IndexedDB; a
-coordinator's pages are never kept.
+coordinator's pages are never kept. A volunteer who chose Welsh reads the queue in Welsh (its
+words come from the page, templates/visits/_offline.html).
 """
 
 import re
@@ -17,6 +18,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from aligns.accounts.demo import DEMO_PASSWORD
+from aligns.accounts.models import User
 from tests.browser.support import PHONE, assert_accessible, sign_in, sign_out
 from tests.browser.test_concern_journey import (
     COORDINATOR,
@@ -35,6 +37,9 @@ WHAT_HAPPENED = "The fridge was empty and she seemed confused about the day."
 SAVED_ON_PHONE = "Saved on this phone. It will be sent when you have signal."
 OFFLINE_NOTICE = re.compile(
     r"Offline: showing what you saw at (\d{1,2}(:\d\d)?(am|pm)|midday|midnight)"
+)
+WELSH_OFFLINE_NOTICE = re.compile(
+    r"All-lein: yn dangos yr hyn a welsoch am (\d{1,2}(:\d\d)?(yb|yp)|hanner dydd|hanner nos)"
 )
 
 # What the phone keeps: the names of its caches and of its IndexedDB databases.
@@ -310,3 +315,34 @@ def test_a_call_whose_sign_in_ended_before_it_was_sent_is_sent_once_they_sign_in
     sign_out(page, live_server)
     wait_for(page, "async () => (await indexedDB.databases()).length === 0")
     assert kept(page) == {"caches": [], "databases": []}
+
+
+@pytest.mark.parametrize("viewport", [PHONE])
+def test_a_volunteer_who_chose_welsh_sees_what_waits_to_be_sent_in_welsh(
+    page, live_server, demo_users
+):
+    User.objects.filter(email=VOLUNTEER).update(preferred_language="cy")
+    episode = doreen().support_episodes.open().get()
+    today_path = reverse("visits:today")
+    log_path = reverse("visits:log", args=[episode.pk])
+    sign_in(page, live_server, VOLUNTEER, today_path)
+    wait_until_kept(page, today_path, log_path)
+
+    page.context.set_offline(True)
+    client_card(page, GIVEN_NAME).get_by_role(
+        "link", name=f"Cofnodi galwad neu ymweliad gyda {GIVEN_NAME}", exact=True
+    ).click()
+    page.wait_for_url(live_server.url + log_path)
+    expect(page.get_by_text(WELSH_OFFLINE_NOTICE)).to_be_visible()
+    radio(page, "Wnaethoch chi siarad â nhw?", "Do").check()
+    page.get_by_label("Pa mor hir, mewn munudau?").fill("10")
+    page.get_by_role("button", name="Cadw").click()
+
+    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
+    status = page.locator("[data-offline-status]")
+    expect(status.get_by_role("heading")).to_have_text("Yn aros i anfon (1)")
+    expect(status).to_contain_text(f"Galwad gyda {GIVEN_NAME}, cadwyd ar y ffôn hwn am ")
+    expect(status).to_contain_text(": yn aros i anfon.")
+
+    page.context.set_offline(False)
+    expect(status.get_by_role("heading")).to_have_text("Wedi anfon")

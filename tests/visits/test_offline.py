@@ -1,16 +1,19 @@
 """The volunteer's pages without signal, server side: the worker and the manifest are served
 as browsers need them, and only a volunteer's own Today and log form are marked for the
-phone to keep (static/js/offline-worker.js keeps nothing else)."""
+phone to keep (static/js/offline-worker.js keeps nothing else). The words the page's script
+draws (the queue of what waits to be sent) come with the page, in the volunteer's language."""
 
 import datetime
 import json
+import re
 
 import pytest
 from django.urls import reverse
 
 from aligns.accounts.models import Role
+from tests.i18n import unmarked_words, wrap_translations
 from tests.visits.conftest import supporting
-from visits.views import OFFLINE_HEADER
+from visits.views import OFFLINE_COUNTS, OFFLINE_HEADER
 
 
 @pytest.fixture
@@ -118,3 +121,37 @@ def test_a_signed_in_persons_pages_do_not_tell_the_phone_to_forget(client, volun
     page = client.get(reverse("visits:offers")).content.decode()
 
     assert "data-offline-clear" not in page
+
+
+# --- The queue's words, from the page (static/js/offline.js draws them) ---------------------
+
+
+def _offline_words(html):
+    """The <template> of words the page's script reads, as HTML."""
+    return re.search(r"<template data-offline-words>(.*?)</template>", html, re.S).group(1)
+
+
+def test_the_queues_words_are_in_the_page_each_marked_for_translation(
+    client, volunteer, monkeypatch
+):
+    client.force_login(volunteer)
+    wrap_translations(monkeypatch)
+
+    words = _offline_words(client.get(reverse("visits:today")).content.decode())
+
+    assert unmarked_words(f"<body>{words}</body>") == []
+    # A count's words for each count up to the last the script uses for larger ones.
+    waiting = re.search(r'data-word="waiting">(.*?)</p>', words).group(1)
+    assert waiting.count("<span>") == len(OFFLINE_COUNTS)
+
+
+def test_the_queues_words_are_in_the_language_the_volunteer_chose(client, volunteer):
+    volunteer.preferred_language = "cy"
+    volunteer.save()
+    client.force_login(volunteer)
+
+    words = _offline_words(client.get(reverse("visits:today")).content.decode())
+
+    assert "<span>Yn aros i anfon (%(count)s)</span>" in words
+    assert '<p data-word="sent">Wedi anfon</p>' in words
+    assert '<p data-word="am">%(clock)syb</p>' in words

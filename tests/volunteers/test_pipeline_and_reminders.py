@@ -170,3 +170,24 @@ def test_a_reminder_the_mail_server_refuses_holds_up_no_other(
     assert reminded == 2
     assert ExpiryReminder.objects.count() == 2
     assert mail.outbox == []
+
+
+def test_a_volunteer_who_chose_welsh_is_reminded_in_welsh_and_the_coordinators_in_english(
+    frozen, remind, make_volunteer, make_user, coordinator
+):
+    welsh = make_user("volunteer", email="cymraeg@example.org", preferred_language="cy")
+    volunteer = make_volunteer(user=welsh, email="")
+    DbsCheck.objects.filter(volunteer=volunteer).update(
+        recheck_due=TODAY + datetime.timedelta(days=20)
+    )
+
+    remind()
+
+    by_address = {address: message for message in mail.outbox for address in message.to}
+    assert set(by_address) == {"cymraeg@example.org", coordinator.email}
+    to_volunteer, to_coordinators = by_address["cymraeg@example.org"], by_address[coordinator.email]
+    assert to_volunteer.extra_headers["Content-Language"] == "cy"
+    assert "ailwiriad DBS" in to_volunteer.subject and "13 Rhagfyr 2026" in to_volunteer.subject
+    assert "Anfonir y nodyn atgoffa hwn unwaith" in to_volunteer.body
+    assert to_coordinators.extra_headers["Content-Language"] == "en-gb"
+    assert "DBS recheck" in to_coordinators.subject
