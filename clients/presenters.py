@@ -35,15 +35,18 @@ def safety_summary(client, assessment):
         "senses": SummaryRow(gettext("Communication"), [communication, client.communication_notes]),
     }
     if assessment is not None:
+        # The questions' and answers' words (lazy) as the reader reads them now: the rows are text.
         for code in _WITH_ROW:
             answer = assessment.answered(code)
             if answer is not None:
-                rows[code].lines += [answer.label, assessment.note_for(code)]
+                rows[code].lines += [str(answer.label), assessment.note_for(code)]
         for code in _OTHER_SAFETY_QUESTIONS:
             answer = assessment.answered(code)
             if answer is not None and (answer.flag != NONE or assessment.note_for(code)):
                 question = assessment.question(code)
-                rows[code] = SummaryRow(question.text, [answer.label, assessment.note_for(code)])
+                rows[code] = SummaryRow(
+                    str(question.text), [str(answer.label), assessment.note_for(code)]
+                )
     for row in rows.values():
         row.lines = [line for line in row.lines if line] or [gettext("Nothing recorded")]
     return list(rows.values())

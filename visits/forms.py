@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from aligns.audit.forms import SharingForm
 from aligns.catalogues.models import Need
@@ -37,7 +37,8 @@ class ContactForm(forms.Form):
     )
     answered = forms.TypedChoiceField(
         label=_("Did you speak with them?"),
-        choices=[("yes", _("Yes")), ("no", _("No answer"))],
+        # "Yes" here answers a question in the past ("Do" in Welsh), not every yes.
+        choices=[("yes", pgettext_lazy("did you speak with them?", "Yes")), ("no", _("No answer"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={"required": _("Say whether you spoke with them")},

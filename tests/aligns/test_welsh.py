@@ -12,14 +12,18 @@ from django.utils import translation
 from aligns.accounts.emails import email_invitation
 from aligns.accounts.models import Role
 from aligns.outbox.services import deliver
+from clients.assessment import RiskLevel
+from clients.services import assessment_save_answers, assessment_sign_off, assessment_start
 from tests.aligns.test_access_matrix import (
     ACCESS,
     OURS,
     VOLUNTEER,
     worlds,  # noqa: F401 (the fixture)
 )
+from tests.clients.conftest import answers
 from tests.factories import UserFactory
 from tests.i18n import unmarked_words, wrap_translations
+from tests.visits.conftest import make_active_episode, supporting  # noqa: F401 (a fixture)
 
 
 def test_a_person_who_chooses_welsh_sees_their_pages_in_welsh(client, volunteer):
@@ -263,3 +267,30 @@ def test_an_invitation_to_someone_who_chose_welsh_is_in_welsh(make_user, coordin
     assert email.body.startswith("Helo Siân Jones,")
     assert "fel gwirfoddolwr." in email.body
     assert "Mae'n gweithio unwaith" in email.body
+
+
+def test_what_a_volunteer_needs_to_know_from_the_assessment_is_in_welsh(
+    client,
+    make_active_episode,  # noqa: F811 (the fixture imported above)
+    coordinator,
+    make_user,
+    monkeypatch,
+):
+    episode = make_active_episode()
+    assessment = assessment_start(client=episode.client, by=coordinator)
+    # Each of the volunteer's safety questions answered, with a note: every one is shown.
+    safety = {
+        "access": "key_safe", "pets": "calm", "senses": "impaired", "stairs": "difficult",
+        "smoking": "yes", "others_in_home": "family", "infection": "yes", "area": "daylight",
+    }  # fmt: skip
+    assessment_save_answers(assessment=assessment, answers=answers(**safety), by=coordinator)
+    assessment_sign_off(assessment=assessment, level=RiskLevel.MEDIUM, reason="", by=coordinator)
+    person = make_user(Role.VOLUNTEER, preferred_language="cy")
+    supporting(episode, person)
+    client.force_login(person)
+    found = untranslated(monkeypatch)
+
+    page = client.get(reverse("visits:today")).content.decode()
+
+    assert "Grisiau" in page and "Ymweliadau yng ngolau dydd yn unig" in page
+    assert sorted(set(found)) == []
