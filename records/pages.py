@@ -48,6 +48,7 @@ PAGE_NAMES = {
     "reports:report": _("Commissioner report"),
     "reports:organisation": _("Schemes' figures (organisation)"),
     "reports:organisation_scheme": _("Commissioner report (organisation)"),
+    "reports:organisation_report": _("Commissioner report, all schemes (organisation)"),
     "reports:export_download": _("Report file download"),
 }
 

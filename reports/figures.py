@@ -352,7 +352,8 @@ GENERAL_NOTES = [
 
 @dataclass(frozen=True)
 class _Context:
-    scheme: object  # a scheme; for a provider's headline figures, a list of schemes
+    # A scheme; or a list of schemes (an organisation's report, a provider's headline figures)
+    scheme: object
     period: object
     now: object
 
@@ -360,17 +361,39 @@ class _Context:
     def today(self):
         return timezone.localdate(self.now)
 
-    def of_scheme(self):
-        """Rows of the scheme, or of any of the schemes."""
-        if isinstance(self.scheme, list):
-            return Q(scheme__in=self.scheme)
-        return Q(scheme=self.scheme)
+    @property
+    def schemes(self):
+        return self.scheme if isinstance(self.scheme, list) else [self.scheme]
 
     @property
-    def rules(self):
-        """The scheme whose settings (its first-contact window) the figures follow: schemes
-        worked out together share them (_same_first_contact_rules)."""
-        return self.scheme[0] if isinstance(self.scheme, list) else self.scheme
+    def several(self):
+        """More than one scheme: a row by hospital names its scheme too, as two schemes may
+        each have a hospital of the same name."""
+        return len(self.schemes) > 1
+
+    def of_scheme(self, prefix=""):
+        """Rows of the scheme, or of any of the schemes; `prefix` reaches the scheme through
+        a relation ("episode__")."""
+        if isinstance(self.scheme, list):
+            return Q(**{f"{prefix}scheme__in": self.scheme})
+        return Q(**{f"{prefix}scheme": self.scheme})
+
+    def grouped_by(self, scheme_field, *fields):
+        """The fields that group rows by hospital or ward: with the scheme (reached by
+        `scheme_field`, say "hospital__scheme") when there are several."""
+        return [scheme_field, *fields] if self.several else list(fields)
+
+    def by_scheme_name(self, scheme_field):
+        """Rows of several schemes ordered by the scheme's name after the hospital's (for
+        one scheme, nothing: its report's queries stay as they were)."""
+        return [f"{scheme_field}__name"] if self.several else []
+
+    def hospital_label(self, name, scheme_id=None):
+        """A hospital as a row names it: with its scheme's name when there are several."""
+        if not self.several or scheme_id is None:
+            return name
+        names = {scheme.pk: scheme.name for scheme in self.schemes}
+        return f"{name} ({names[scheme_id]})"
 
     def during(self, field_name):
         """A filter for a datetime field falling within the period."""
@@ -448,17 +471,17 @@ def referral_tables(context):
         .order_by()
     )
     by_hospital = (
-        Hospital.objects.filter(scheme=context.scheme)
+        Hospital.objects.filter(context.of_scheme())
         .annotate(
             **_referral_counts("referrals__", within=context.during("referrals__submitted_at"))
         )
-        .order_by("name")
-        .values("name", *_OUTCOME_KEYS)
+        .order_by("name", *context.by_scheme_name("scheme"))
+        .values("name", "scheme", *_OUTCOME_KEYS)
     )
     by_ward = (
-        referrals.values("hospital__name", "ward__name")
+        referrals.values(*context.grouped_by("hospital__scheme", "hospital__name", "ward__name"))
         .annotate(**_referral_counts())
-        .order_by("hospital__name", "ward__name")
+        .order_by("hospital__name", *context.by_scheme_name("hospital__scheme"), "ward__name")
     )
     by_role = (
         referrals.annotate(role=Lower(Trim("referrer_role")))
@@ -538,9 +561,17 @@ def referral_tables(context):
         Table(
             "referrals_by_hospital",
             gettext("Referrals by hospital"),
-            gettext("Referrals received in the period from each of the scheme's hospitals."),
+            gettext(
+                "Referrals received in the period from each of the schemes' hospitals, each "
+                "named with its scheme."
+            )
+            if context.several
+            else gettext("Referrals received in the period from each of the scheme's hospitals."),
             [gettext("Hospital"), *_outcome_header()],
-            [[row["name"], *counts(row)] for row in by_hospital],
+            [
+                [context.hospital_label(row["name"], row["scheme"]), *counts(row)]
+                for row in by_hospital
+            ],
             sums=_outcome_sums(len(by_hospital), first=1),
         ),
         Table(
@@ -548,7 +579,14 @@ def referral_tables(context):
             gettext("Referrals by ward"),
             gettext("Referrals received in the period from each ward that referred."),
             [gettext("Hospital"), gettext("Ward"), *_outcome_header()],
-            [[row["hospital__name"], row["ward__name"], *counts(row)] for row in by_ward],
+            [
+                [
+                    context.hospital_label(row["hospital__name"], row.get("hospital__scheme")),
+                    row["ward__name"],
+                    *counts(row),
+                ]
+                for row in by_ward
+            ],
             sums=_outcome_sums(len(by_ward), first=2) + _wards_add_up(by_hospital, by_ward),
         ),
         Table(
@@ -580,13 +618,15 @@ def _outcome_sums(row_count, *, first):
 
 
 def _wards_add_up(by_hospital, by_ward):
-    """Each hospital's referrals are its wards' added up."""
+    """Each hospital's referrals are its wards' added up (the wards of its own scheme, when
+    rows are of several schemes)."""
     sums = []
     for hospital_row, hospital in enumerate(by_hospital):
         wards = [
             ward_row
             for ward_row, ward in enumerate(by_ward)
             if ward["hospital__name"] == hospital["name"]
+            and ward.get("hospital__scheme", hospital["scheme"]) == hospital["scheme"]
         ]
         for offset in range(len(_OUTCOME_KEYS)):
             sums += add_up_to(
@@ -618,17 +658,37 @@ def last_day_with_window_passed(now, scheme):
 
 
 def _first_contact_figures(context):
-    scheme = context.rules
-    window_passed = Q(start_date__lte=last_day_with_window_passed(context.now, scheme))
-    in_time = Q(first_contact_seconds__lte=scheme.first_contact_window.total_seconds())
+    window_passed, in_time = _first_contact_windows(context)
     seconds = F("first_contact_seconds")
     return {
         "first_contact_median": Percentile(seconds, 0.5),
         "first_contact_p90": Percentile(seconds, 0.9),
         "first_contacts": Count("pk", filter=Q(first_contact_at__isnull=False)),
         "window_passed": Count("pk", filter=window_passed),
-        "within_72": Count("pk", filter=window_passed & in_time),
+        "within_72": Count("pk", filter=in_time),
     }
+
+
+def _first_contact_windows(context):
+    """Filters of discharges: those whose first-contact window had passed by `now`, and those
+    of them contacted within it, each scheme's discharges judged by its own window. Schemes
+    with the same rules (_same_first_contact_rules) share one condition, so the figures stay
+    one query however many schemes there are."""
+
+    def judged(scheme):
+        passed = Q(start_date__lte=last_day_with_window_passed(context.now, scheme))
+        in_time = Q(first_contact_seconds__lte=scheme.first_contact_window.total_seconds())
+        return passed, passed & in_time
+
+    groups = _same_first_contact_rules(context.schemes, context.now)
+    if len(groups) <= 1:
+        return judged(context.schemes[0]) if context.schemes else (Q(), Q())
+    window_passed, in_time = Q(), Q()
+    for group in groups:
+        passed, contacted = judged(group[0])
+        window_passed |= Q(scheme__in=group) & passed
+        in_time |= Q(scheme__in=group) & contacted
+    return window_passed, in_time
 
 
 def contacted_in_time_label(scheme):
@@ -636,6 +696,12 @@ def contacted_in_time_label(scheme):
     return gettext("Contacted within %(hours)d hours of discharge") % {
         "hours": scheme.first_contact_hours
     }
+
+
+def _one_window_hours(context):
+    """The hours of the first-contact window all the schemes share, or None if they differ."""
+    hours = {scheme.first_contact_hours for scheme in context.schemes}
+    return hours.pop() if len(hours) == 1 else None
 
 
 def _decision_figures():
@@ -672,24 +738,26 @@ def _percent(part, whole):
     return Cell(100 * part / whole if whole else None, PERCENT, min(counts, default=0))
 
 
-def timeliness_tables(context):
-    hours = context.scheme.first_contact_hours
-    decisions = {None: _referrals(context).aggregate(**_decision_figures())}
-    decisions |= {
-        row["hospital__name"]: row
-        for row in _referrals(context)
-        .values("hospital__name")
-        .annotate(**_decision_figures())
-        .order_by()
+def _by_hospital(context, queryset, hospital, aggregates):
+    """{(scheme id or None, hospital name): figures}: the figures of each hospital, `hospital`
+    reaching its name ("referral__hospital__name"), and of its scheme when there are
+    several."""
+    grouped = context.grouped_by("scheme", hospital)
+    return {
+        (row.pop("scheme", None), row.pop(hospital)): row
+        for row in queryset.values(*grouped).annotate(**aggregates).order_by()
     }
+
+
+def timeliness_tables(context):
+    hours = _one_window_hours(context)
+    decisions = {None: _referrals(context).aggregate(**_decision_figures())}
+    decisions |= _by_hospital(context, _referrals(context), "hospital__name", _decision_figures())
     discharged = _discharged(context)
     contacts = {None: discharged.aggregate(**_first_contact_figures(context))}
-    contacts |= {
-        row["referral__hospital__name"]: row
-        for row in discharged.values("referral__hospital__name")
-        .annotate(**_first_contact_figures(context))
-        .order_by()
-    }
+    contacts |= _by_hospital(
+        context, discharged, "referral__hospital__name", _first_contact_figures(context)
+    )
     buckets = discharged.aggregate(
         within_24=Count("pk", filter=Q(first_contact_seconds__lte=24 * HOUR)),
         within_48=Count(
@@ -703,7 +771,12 @@ def timeliness_tables(context):
         later=Count("pk", filter=Q(first_contact_seconds__gt=72 * HOUR)),
         none_yet=Count("pk", filter=Q(first_contact_at__isnull=True)),
     )
-    hospitals = [None] + sorted(name for name in set(decisions) | set(contacts) if name)
+    labels = {
+        key: context.hospital_label(key[1], key[0])
+        for key in set(decisions) | set(contacts)
+        if key is not None and key[1]
+    }
+    hospitals = [None] + sorted(labels, key=labels.get)
     empty_decisions = dict.fromkeys(_decision_figures(), None) | {"decisions": 0}
     empty_contacts = dict.fromkeys(_first_contact_figures(context), None) | {
         "first_contacts": 0,
@@ -712,10 +785,10 @@ def timeliness_tables(context):
     }
     rows = []
     contacted_rows = []
-    for name in hospitals:
-        decision = decisions.get(name, empty_decisions)
-        contact = contacts.get(name, empty_contacts)
-        label = name or gettext("All hospitals")
+    for key in hospitals:
+        decision = decisions.get(key, empty_decisions)
+        contact = contacts.get(key, empty_contacts)
+        label = labels[key] if key else gettext("All hospitals")
         rows.append(
             [
                 label,
@@ -760,18 +833,13 @@ def timeliness_tables(context):
         ),
         Table(
             "contacted_within_72_hours",
-            contacted_in_time_label(context.scheme),
-            gettext(
-                "Discharges in the period whose %(hours)d hours after discharge (the scheme's "
-                "first-contact window) had passed when the report was made (a client "
-                "discharged twice counts twice); how many had a successful contact within "
-                "those %(hours)d hours."
-            )
-            % {"hours": hours},
+            *_contacted_in_time_words(context, hours),
             [
                 gettext("Hospital"),
                 gettext("Discharges"),
-                gettext("Contacted within %(hours)d hours") % {"hours": hours},
+                gettext("Contacted within %(hours)d hours") % {"hours": hours}
+                if hours
+                else gettext("Contacted within the scheme's window"),
                 gettext("Percentage"),
             ],
             contacted_rows,
@@ -798,6 +866,26 @@ def timeliness_tables(context):
             sums=add_up_to(("timeliness", 0, 6), range(4), 1),
         ),
     ]
+
+
+def _contacted_in_time_words(context, hours):
+    """The contacted-in-time table's title and definition: in the window's hours when every
+    scheme has the same window, otherwise each scheme's discharges in its own window."""
+    if hours:
+        return contacted_in_time_label(context.schemes[0]), gettext(
+            "Discharges in the period whose %(hours)d hours after discharge (the scheme's "
+            "first-contact window) had passed when the report was made (a client "
+            "discharged twice counts twice); how many had a successful contact within "
+            "those %(hours)d hours."
+        ) % {"hours": hours}
+    windows = sorted({scheme.first_contact_hours for scheme in context.schemes})
+    return str(ORGANISATION_CONTACTED_LABEL), gettext(
+        "Discharges in the period whose first-contact window had passed when the report "
+        "was made (a client discharged twice counts twice); how many had a successful "
+        "contact within it. Each scheme's discharges are judged by the window that scheme "
+        "has set, then added up (the schemes' windows, in hours after discharge: "
+        "%(windows)s)."
+    ) % {"windows": ", ".join(str(window) for window in windows)}
 
 
 # --- People supported ---------------------------------------------------------------------
@@ -878,9 +966,13 @@ def people_tables(context):
         .order_by("district")
     )
     by_ward = list(
-        episodes.values("referral__hospital__name", "referral__ward__name")
+        episodes.values(
+            *context.grouped_by("scheme", "referral__hospital__name", "referral__ward__name")
+        )
         .annotate(**_people_counts(context))
-        .order_by("referral__hospital__name", "referral__ward__name")
+        .order_by(
+            "referral__hospital__name", *context.by_scheme_name("scheme"), "referral__ward__name"
+        )
     )
     return [
         Table(
@@ -915,7 +1007,7 @@ def people_tables(context):
             ],
             [
                 [
-                    row["referral__hospital__name"],
+                    context.hospital_label(row["referral__hospital__name"], row.get("scheme")),
                     row["referral__ward__name"],
                     *(Cell(row[key]) for key in ("episodes", "clients", "new", "continuing")),
                 ]
@@ -982,7 +1074,7 @@ def people_tables(context):
 
 
 def _contacts(context):
-    return Contact.objects.filter(context.during("happened_at"), episode__scheme=context.scheme)
+    return Contact.objects.filter(context.during("happened_at"), context.of_scheme("episode__"))
 
 
 def contacts_in_period(scheme, period):
@@ -1106,7 +1198,7 @@ def activity_tables(context):
 
 def episode_tables(context):
     closed = SupportEpisode.objects.filter(
-        context.on_days("closed_on"), scheme=context.scheme, status=EpisodeStatus.CLOSED
+        context.on_days("closed_on"), context.of_scheme(), status=EpisodeStatus.CLOSED
     )
     outcomes = dict(closed.values_list("exit_outcome").annotate(n=Count("pk")).order_by())
     started = Q(start_date__isnull=False)
@@ -1117,7 +1209,7 @@ def episode_tables(context):
         median_days=Percentile(length, 0.5, filter=started),
     )
     extensions = Extension.objects.filter(
-        context.during("extended_at"), episode__scheme=context.scheme
+        context.during("extended_at"), context.of_scheme("episode__")
     ).aggregate(granted=Count("pk"), episodes=Count("episode", distinct=True), weeks=Sum("weeks"))
     return [
         Table(
@@ -1166,7 +1258,7 @@ def _readmitted_within(days):
 
 def readmission_tables(context):
     episodes = SupportEpisode.objects.filter(
-        context.on_days("start_date"), scheme=context.scheme
+        context.on_days("start_date"), context.of_scheme()
     ).annotate(**{f"readmitted_{days}": _readmitted_within(days) for days in READMISSION_WINDOWS})
     figures = {}
     for days in READMISSION_WINDOWS:
@@ -1177,12 +1269,7 @@ def readmission_tables(context):
             "pk", filter=followed & Q(**{f"readmitted_{days}": True})
         )
     totals = episodes.aggregate(**figures)
-    scheme = context.scheme
-    comparisons = {
-        30: scheme.readmission_comparison_30,
-        60: scheme.readmission_comparison_60,
-    }
-    source = scheme.readmission_comparison_source or gettext("No comparison figure set")
+    comparisons, source = _readmission_comparisons(context)
     return [
         Table(
             "readmissions",
@@ -1217,6 +1304,27 @@ def readmission_tables(context):
     ]
 
 
+def _readmission_comparisons(context):
+    """The comparison figures the scheme set, and where they come from. For several schemes,
+    theirs if they all set the same; otherwise none (a figure for one scheme's hospitals is
+    no comparison for all of them)."""
+    settings = {
+        (
+            scheme.readmission_comparison_30,
+            scheme.readmission_comparison_60,
+            scheme.readmission_comparison_source,
+        )
+        for scheme in context.schemes
+    }
+    if len(settings) != 1:
+        return {30: None, 60: None}, gettext(
+            "each scheme sets its own, so none is shown for the schemes together (see each "
+            "scheme's report)"
+        )
+    within_30, within_60, source = settings.pop()
+    return {30: within_30, 60: within_60}, source or gettext("No comparison figure set")
+
+
 # --- Outcomes -----------------------------------------------------------------------------
 
 
@@ -1238,7 +1346,7 @@ def _outcome_row(context, instrument, item=None):
     """Baseline and end pairs for one score; returns the aggregate's figures."""
     ends = OutcomeMeasure.objects.filter(
         context.on_days("taken_on"),
-        client__scheme=context.scheme,
+        context.of_scheme("client__"),
         instrument=instrument.code,
         timepoint=Timepoint.END,
     )
@@ -1346,7 +1454,7 @@ def outcome_tables(context):
 
 def concern_and_onward_tables(context):
     concerns = dict(
-        Concern.objects.filter(context.during("raised_at"), episode__scheme=context.scheme)
+        Concern.objects.filter(context.during("raised_at"), context.of_scheme("episode__"))
         .values_list("category")
         .annotate(n=Count("pk"))
         .order_by()
@@ -1354,7 +1462,7 @@ def concern_and_onward_tables(context):
     onward = {
         row["service__category"]: row
         for row in OnwardReferral.objects.filter(
-            context.on_days("referred_on"), episode__scheme=context.scheme
+            context.on_days("referred_on"), context.of_scheme("episode__")
         )
         .values("service__category")
         .annotate(made=Count("pk"), accepted=Count("pk", filter=Q(outcome="accepted")))

@@ -12,5 +12,7 @@ urlpatterns = [
     path("report/exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("settings/", views.report_settings, name="settings"),
     path("organisation/", views.organisation, name="organisation"),
+    # Two parts, so that no scheme's slug can be taken for it.
+    path("organisation/all/report/", views.organisation_report, name="organisation_report"),
     path("organisation/<slug:slug>/", views.organisation_scheme, name="organisation_scheme"),
 ]

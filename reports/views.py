@@ -82,16 +82,19 @@ def _period_form(request, *, choose_small_numbers):
     return ReportForm(request.GET or None, choose_small_numbers=choose_small_numbers)
 
 
-def _report_page(request, scheme, *, outside_the_scheme=False):
-    """The report page for `scheme`. From outside the scheme (an organisation manager) small
-    numbers are always hidden, as for commissioners, and there are no exports."""
+def _report_page(request, scheme, *, outside_the_scheme=False, all_schemes_of=None):
+    """The report page for `scheme`, or for a list of schemes together (`all_schemes_of`:
+    their organisation). From outside the scheme (an organisation manager) small numbers are
+    always hidden, as for commissioners, and there are no exports."""
     form = _period_form(request, choose_small_numbers=not outside_the_scheme)
     context = {"form": form, "formats": exports.FORMATS, "scheme": scheme}
     context["outside_the_scheme"] = outside_the_scheme
-    if form.is_bound and form.is_valid():
+    context["all_schemes_of"] = all_schemes_of
+    schemes = scheme if isinstance(scheme, list) else [scheme]
+    if form.is_bound and form.is_valid() and schemes:
         suppress = outside_the_scheme or form.cleaned_data["small_numbers"]
         result = build_report(scheme, form.period, suppress_small_numbers=suppress)
-        access_log_record(by=request.user, subject=scheme, request=request)
+        access_log_record_all(by=request.user, subjects=schemes, request=request)
         context |= {
             "result": result,
             "tables": [
@@ -139,6 +142,16 @@ def organisation_scheme(request, slug):
     """One of the organisation's schemes' commissioner report (small numbers hidden)."""
     scheme = get_object_or_404(Scheme, slug=slug, organisation=request.user.organisation_id)
     return _report_page(request, scheme, outside_the_scheme=True)
+
+
+@permission_required(Permission.VIEW_ORGANISATION_REPORTS, raise_exception=True)
+def organisation_report(request):
+    """The commissioner report of all the organisation's schemes together: every table, each
+    scheme's discharges judged by its own first-contact window, small numbers hidden, no
+    files."""
+    organisation = request.user.organisation
+    schemes = list(organisation.schemes.order_by("name"))
+    return _report_page(request, schemes, outside_the_scheme=True, all_schemes_of=organisation)
 
 
 @require_POST

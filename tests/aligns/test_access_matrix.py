@@ -313,6 +313,9 @@ ACCESS = {
         kwargs=lambda w: {"slug": w.scheme.slug},
         query=this_quarter,
     ),
+    # All its schemes' commissioner report together: whoever asks sees their own
+    # organisation's (B's organisation manager sees B's, and nothing of A's).
+    "reports:organisation_report": Access(ok=roles(ORGANISATION_MANAGER), query=this_quarter),
     # aligns/outbox
     "outbox:messages": Access(ok=roles(MANAGER)),
     # aligns/audit

@@ -846,6 +846,7 @@ NOT_FORMS = {
         Form("organisation_manager", kwargs=lambda w: {"slug": w.scheme.slug}),
         "a GET form (GET_FORMS)",
     ),
+    "reports:organisation_report": (Form("organisation_manager"), "a GET form (GET_FORMS)"),
     "reports:export_status": (Form("manager", kwargs=pk("export")), "a progress page"),
     "reports:export_download": (Form("manager", kwargs=pk("export")), "a file"),
     "records:audit": (Form("manager"), "a page"),
@@ -896,6 +897,11 @@ GET_FORMS = {
     "reports:organisation_scheme": Form(
         "organisation_manager",
         kwargs=lambda w: {"slug": w.scheme.slug},
+        fields=PERIOD_FIELDS,
+        valid=lambda w: {"quarter": w.quarter},
+    ),
+    "reports:organisation_report": Form(
+        "organisation_manager",
         fields=PERIOD_FIELDS,
         valid=lambda w: {"quarter": w.quarter},
     ),

@@ -1,0 +1,294 @@
+"""The commissioner report of all an organisation's schemes together, for its organisation
+manager: every table, each scheme's discharges judged by its own first-contact window, small
+numbers always hidden, no files, and nothing of another organisation's schemes.
+
+The right answers are counted by hand from `provider` below (the quarter and the day the
+report is made are tests/reports/conftest.py's: every window of the quarter has passed).
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from aligns.accounts.models import Role
+from aligns.audit.models import AccessLogEntry
+from referrals.models import DeclineReason, Status
+from reports.figures import ORGANISATION_CONTACTED_LABEL, build_report
+from tests.factories import (
+    OrganisationFactory,
+    OrganisationManagerFactory,
+    ReferralFactory,
+    SchemeFactory,
+    UserFactory,
+    WardFactory,
+)
+from tests.reports.conftest import QUARTER, SchemeData, at, day
+
+ASHFORD = "Ashford Home from Hospital"
+BEXLEY = "Bexley Home from Hospital"
+# November is GMT: a discharge on the 10th is taken to be at 12:00; 60 hours later is 00:00
+# on the 13th, within a 72-hour window and outside a 48-hour one.
+WENT_HOME = day(2026, 11, 10)
+SIXTY_HOURS_LATER = at(2026, 11, 13, 0, 0)
+AN_HOUR_LATER = at(2026, 11, 10, 13, 0)
+
+
+def _scheme_with(scheme, *, discharges, declined, contacted_at):
+    """`discharges` referrals accepted, each client home on WENT_HOME and first reached at
+    `contacted_at`, and `declined` referrals declined; all from the scheme's one ward of
+    "General Hospital"."""
+    coordinator = UserFactory(scheme=scheme, role=Role.COORDINATOR)
+    data = SchemeData(scheme, coordinator)
+    ward = WardFactory(hospital__scheme=scheme, hospital__name="General Hospital", name="Ward 1")
+    for _ in range(discharges):
+        referral = data.referral(ward, at(2026, 11, 9, 9), decided_at=at(2026, 11, 9, 10))
+        episode = data.episode(referral, data.client(), WENT_HOME)
+        data.contact(episode, contacted_at, by=coordinator, minutes=10)
+    for _ in range(declined):
+        data.referral(
+            ward, at(2026, 11, 9, 9), status=Status.DECLINED, decided_at=at(2026, 11, 9, 11),
+            decline_reason=DeclineReason.OUT_OF_AREA,
+        )  # fmt: skip
+    return scheme
+
+
+@pytest.fixture
+def provider(db, report_made_now):
+    """Two schemes of one provider with different first-contact windows, and a third
+    scheme of another provider; each has a hospital called "General Hospital".
+
+    | scheme  | window | referrals (accepted + declined) | discharges | first contact |
+    | Ashford | 72 h   | 7 (5 + 2)                       | 5          | 60 h: in time |
+    | Bexley  | 48 h   | 6 (5 + 1)                       | 5          | 60 h: late    |
+    | Croydon | 72 h   | 6 (6 + 0), another provider     | 6          | 1 h           |
+
+    Ashford and Bexley together: 13 referrals received, 10 accepted, 3 declined (under 5:
+    hidden); 10 discharges, 5 contacted within their own scheme's window (50%).
+    """
+    organisation = OrganisationFactory(name="Home Help Nationwide")
+    ashford = SchemeFactory(name=ASHFORD, organisation=organisation, first_contact_hours=72)
+    bexley = SchemeFactory(name=BEXLEY, organisation=organisation, first_contact_hours=48)
+    croydon = SchemeFactory(
+        name="Croydon Home from Hospital", organisation=OrganisationFactory(name="Elsewhere"),
+        first_contact_hours=72,
+    )  # fmt: skip
+    _scheme_with(ashford, discharges=5, declined=2, contacted_at=SIXTY_HOURS_LATER)
+    _scheme_with(bexley, discharges=5, declined=1, contacted_at=SIXTY_HOURS_LATER)
+    _scheme_with(croydon, discharges=6, declined=0, contacted_at=AN_HOUR_LATER)
+    manager = OrganisationManagerFactory(organisation=organisation)
+    return ashford, bexley, croydon, manager
+
+
+def _report_page(client, user):
+    client.force_login(user)
+    return client.get(reverse("reports:organisation_report"), {"quarter": QUARTER.key})
+
+
+def _values(report, key):
+    """A table's rows with its figures as counted (not as shown)."""
+    return [[getattr(cell, "value", cell) for cell in row] for row in report.table(key).rows]
+
+
+def test_referrals_received_are_both_schemes_added_up_and_never_another_providers(client, provider):
+    *_, manager = provider
+
+    page = _report_page(client, manager)
+
+    report = page.context["result"]
+    assert _values(report, "referrals") == [
+        ["Received", 13],
+        ["Accepted", 10],
+        ["Declined", 3],
+        ["Withdrawn by the ward", 0],
+        ["Awaiting a decision", 0],
+    ]
+    assert _values(report, "people_supported")[:2] == [
+        ["Episodes of support", 10],
+        ["Unique clients", 10],
+    ]
+    assert _values(report, "activity")[2][:3] == ["All calls and visits", 10, 10]
+    assert "Croydon" not in page.content.decode()
+
+
+def test_each_schemes_discharges_are_judged_by_its_own_first_contact_window(provider):
+    """A first contact 60 hours after discharge is in time for Ashford (72 hours) and late
+    for Bexley (48 hours): 5 of the 10 discharges, not 10 (everyone's 72) nor 0 (48)."""
+    ashford, bexley, *_ = provider
+
+    report = build_report([ashford, bexley], QUARTER, suppress_small_numbers=True)
+
+    contacted = report.table("contacted_within_72_hours")
+    assert contacted.title == str(ORGANISATION_CONTACTED_LABEL)
+    assert _values(report, "contacted_within_72_hours") == [
+        ["All hospitals", 10, 5, 50.0],
+        [f"General Hospital ({ASHFORD})", 5, 5, 100.0],
+        [f"General Hospital ({BEXLEY})", 5, 0, 0.0],
+    ]
+    assert [report.shown("contacted_within_72_hours", 0, column) for column in (1, 2, 3)] == [
+        "10",
+        "5",
+        "50.0%",
+    ]
+    # The buckets stay the same for every scheme: 60 hours is 48 to 72.
+    assert _values(report, "time_to_first_contact")[2] == ["48 to 72 hours", 10]
+
+
+def test_with_one_window_for_all_the_table_is_called_by_its_hours(provider):
+    ashford, bexley, *_ = provider
+    bexley.first_contact_hours = 72
+    bexley.save()
+
+    report = build_report([ashford, bexley], QUARTER)
+
+    assert report.table("contacted_within_72_hours").title == (
+        "Contacted within 72 hours of discharge"
+    )
+    assert _values(report, "contacted_within_72_hours")[0] == ["All hospitals", 10, 10, 100.0]
+
+
+def test_hospitals_of_the_same_name_in_two_schemes_stay_two_rows(provider):
+    ashford, bexley, *_ = provider
+
+    report = build_report([ashford, bexley], QUARTER)
+
+    hospitals = [f"General Hospital ({ASHFORD})", f"General Hospital ({BEXLEY})"]
+    assert _values(report, "referrals_by_hospital") == [
+        [hospitals[0], 7, 5, 2, 0, 0],
+        [hospitals[1], 6, 5, 1, 0, 0],
+    ]
+    assert _values(report, "referrals_by_ward") == [
+        [hospitals[0], "Ward 1", 7, 5, 2, 0, 0],
+        [hospitals[1], "Ward 1", 6, 5, 1, 0, 0],
+    ]
+    assert [row[:3] for row in _values(report, "people_by_ward")] == [
+        [hospitals[0], "Ward 1", 5],
+        [hospitals[1], "Ward 1", 5],
+    ]
+    assert [row[0] for row in _values(report, "timeliness")] == ["All hospitals", *hospitals]
+
+
+def test_one_schemes_report_names_its_hospitals_as_before(provider):
+    ashford, *_ = provider
+
+    report = build_report(ashford, QUARTER)
+
+    assert _values(report, "referrals_by_hospital") == [["General Hospital", 7, 5, 2, 0, 0]]
+    assert report.table("contacted_within_72_hours").title == (
+        "Contacted within 72 hours of discharge"
+    )
+
+
+def test_small_numbers_are_always_hidden_and_there_are_no_files(client, provider):
+    *_, manager = provider
+
+    page = _report_page(client, manager)
+
+    report = page.context["result"]
+    assert report.suppress_small_numbers
+    assert report.shown("referrals", 0, 1) == "13"
+    assert report.shown("referrals", 2, 1) == "<5"  # 3 declined
+    assert report.shown("referrals_by_hospital", 0, 3) == "<5"  # Ashford's 2
+    assert report.shown("referrals_by_hospital", 1, 3) == "<5"  # Bexley's 1
+    html = page.content.decode()
+    assert "Download" not in html and "small_numbers" not in html
+    assert "Home Help Nationwide: All schemes" in html
+
+
+def test_schemes_setting_different_readmission_comparisons_show_none_together(provider):
+    ashford, bexley, *_ = provider
+    ashford.readmission_comparison_30 = 12
+    ashford.save()
+
+    report = build_report([ashford, bexley], QUARTER)
+
+    assert [row[4] for row in _values(report, "readmissions")] == [None, None]
+    assert "each scheme sets its own" in report.table("readmissions").definition
+
+
+def test_the_report_is_logged_as_seen_for_each_of_the_schemes(client, provider):
+    ashford, bexley, _, manager = provider
+
+    _report_page(client, manager)
+
+    logged = AccessLogEntry.objects.filter(user=manager, page="reports:organisation_report")
+    assert sorted(logged.values_list("subject_id", flat=True)) == sorted(
+        [str(ashford.pk), str(bexley.pk)]
+    )
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.MANAGER])
+def test_a_schemes_coordinator_or_manager_is_refused(client, provider, role):
+    ashford, *_ = provider
+
+    page = _report_page(client, UserFactory(scheme=ashford, role=role))
+
+    assert page.status_code == 403
+
+
+def test_another_organisations_manager_sees_only_their_own_schemes(client, provider):
+    *_, croydon, _ = provider
+    theirs = OrganisationManagerFactory(organisation=croydon.organisation)
+
+    page = _report_page(client, theirs)
+
+    report = page.context["result"]
+    assert report.shown("referrals", 0, 1) == "6"
+    assert _values(report, "referrals_by_hospital") == [["General Hospital", 6, 6, 0, 0, 0]]
+    html = page.content.decode()
+    assert ASHFORD not in html and BEXLEY not in html
+
+
+def test_the_organisation_page_links_to_it_for_the_same_period(client, provider):
+    *_, manager = provider
+    client.force_login(manager)
+
+    page = client.get(reverse("reports:organisation"), {"quarter": QUARTER.key})
+
+    link = f"{reverse('reports:organisation_report')}?quarter={QUARTER.key}"
+    assert link in page.content.decode()
+    assert "Full report for all schemes together" in page.content.decode()
+
+
+def test_an_organisation_without_schemes_yet_gets_the_page_not_an_error(client, db):
+    page = _report_page(client, OrganisationManagerFactory(organisation__name="New Provider"))
+
+    assert page.status_code == 200
+    assert "result" not in page.context
+    assert "No schemes belong to New Provider yet" in page.content.decode()
+
+
+def _organisation_of(windows):
+    """An organisation with a scheme for each first-contact window, each with a referral."""
+    organisation = OrganisationFactory()
+    schemes = [
+        SchemeFactory(organisation=organisation, first_contact_hours=hours) for hours in windows
+    ]
+    for scheme in schemes:
+        ReferralFactory(ward__hospital__scheme=scheme)
+    return schemes
+
+
+def test_the_report_costs_the_same_queries_for_two_schemes_as_for_six(db, report_made_now):
+    """However many schemes, and however many first-contact windows among them. (Each page
+    is asked for twice, by its own browser, and the second answer counted: the first also
+    looks up what Django keeps for the rest of the process.)"""
+    counted = {}
+    for windows in ([72, 48], [24, 36, 48, 60, 72, 72]):
+        schemes = _organisation_of(windows)
+        with CaptureQueriesContext(connection) as report:
+            build_report(schemes, QUARTER, suppress_small_numbers=True)
+        # Counted now: the queries are read back from the connection's log, which the next
+        # request clears.
+        report_queries = len(report)
+        browser = Client()
+        browser.force_login(OrganisationManagerFactory(organisation=schemes[0].organisation))
+        url = reverse("reports:organisation_report")
+        browser.get(url, {"quarter": QUARTER.key})
+        with CaptureQueriesContext(connection) as page:
+            response = browser.get(url, {"quarter": QUARTER.key})
+        assert "result" in response.context
+        counted[len(schemes)] = (report_queries, len(page))
+
+    assert counted[6] == counted[2]
