@@ -75,6 +75,7 @@ class ClientForm(forms.ModelForm):
             ),
             "ethnic_category": _("Ethnic group"),
             "gender": _("Gender"),
+            "pets": _("Pets"),
         }
         help_texts = {
             "gender": _("As the client describes it. For the scheme's reports only."),

@@ -1188,7 +1188,7 @@ def activity_tables(context):
                 "can include several)."
             ),
             [gettext("Activity"), gettext("Calls and visits")],
-            [[need.label, Cell(done.get(need.pk, 0))] for need in Need.objects.all()],
+            [[need.shown, Cell(done.get(need.pk, 0))] for need in Need.objects.all()],
         ),
     ]
 

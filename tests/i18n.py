@@ -94,11 +94,14 @@ def _texts(value):
 
 
 def data_words():
-    """Every value people typed or the records hold as free text: names, notes, addresses,
-    catalogue entries. Fields with choices are left out: their labels are for translating."""
+    """Every value people typed or the records hold as free text: names, notes, addresses.
+    Fields with choices are left out, and so are the fixed catalogues (needs, known risks):
+    their labels are for translating (CatalogueItem.shown)."""
     values = []
     tables = set(connection.introspection.table_names())
     for model in apps.get_models():
+        if model._meta.app_label == "catalogues":
+            continue
         fields = list(_free_text_fields(model))
         if fields and model._meta.db_table in tables and not model._meta.proxy:
             for row in model._default_manager.values_list(*fields):

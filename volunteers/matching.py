@@ -216,11 +216,11 @@ def _score(candidate, *, client, origin, needs, continuity_ids):
 
     if needs:
         offered = {need.code for need in volunteer.skills.all()}
-        covered = [need.label for need in needs if need.code in offered]
+        covered = [need.shown for need in needs if need.code in offered]
         points += WEIGHTS["skills"] * len(covered) / len(needs)
         if covered:
             candidate.matched.append(gettext("Offers: %(needs)s") % {"needs": _listed(covered)})
-        uncovered = [need.label for need in needs if need.code not in offered]
+        uncovered = [need.shown for need in needs if need.code not in offered]
         if uncovered:
             candidate.missed.append(
                 gettext("Does not offer: %(needs)s") % {"needs": _listed(uncovered)}

@@ -4,28 +4,31 @@ The data migration loads them; the demo data loads them again (harmlessly) so th
 database emptied by a test run, or made without migrations, still has them.
 """
 
+from django.utils.translation import gettext_noop as _
+
+# Stored in English, translated where shown (CatalogueItem.shown).
 NEEDS = [
-    ("home_preparation", "Home preparation before arrival"),
-    ("shopping", "Shopping"),
-    ("prescriptions", "Collecting prescriptions"),
-    ("transport", "Transport to appointments"),
-    ("light_housework", "Light housework"),
-    ("meals", "Meals"),
-    ("dog_walking", "Dog walking"),
-    ("gardening", "Gardening"),
-    ("seated_exercise", "Seated exercise"),
-    ("befriending", "Befriending and phone calls"),
-    ("signposting", "Signposting to other services"),
+    ("home_preparation", _("Home preparation before arrival")),
+    ("shopping", _("Shopping")),
+    ("prescriptions", _("Collecting prescriptions")),
+    ("transport", _("Transport to appointments")),
+    ("light_housework", _("Light housework")),
+    ("meals", _("Meals")),
+    ("dog_walking", _("Dog walking")),
+    ("gardening", _("Gardening")),
+    ("seated_exercise", _("Seated exercise")),
+    ("befriending", _("Befriending and phone calls")),
+    ("signposting", _("Signposting to other services")),
 ]
 
 RISKS = [
-    ("lives_alone", "Lives alone"),
-    ("falls", "Falls"),
-    ("memory", "Memory problems"),
-    ("pets", "Pets in the home"),
-    ("smoking", "Smoking in the home"),
-    ("access", "Access difficulties"),
-    ("other", "Other (say what in the note)"),
+    ("lives_alone", _("Lives alone")),
+    ("falls", _("Falls")),
+    ("memory", _("Memory problems")),
+    ("pets", _("Pets in the home")),
+    ("smoking", _("Smoking in the home")),
+    ("access", _("Access difficulties")),
+    ("other", _("Other (say what in the note)")),
 ]
 
 

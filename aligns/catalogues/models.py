@@ -6,6 +6,7 @@ the lists lived with referrals (the data did not move with the code).
 """
 
 from django.db import models
+from django.utils.translation import gettext
 
 
 class CatalogueItem(models.Model):
@@ -20,7 +21,14 @@ class CatalogueItem(models.Model):
         ordering = ["position", "label"]
 
     def __str__(self):
-        return self.label
+        return self.shown
+
+    @property
+    def shown(self):
+        """The name in the reader's language. The stored label is the English name from
+        aligns/catalogues/lists.py, marked there for translating: the lists are fixed, so
+        their Welsh lives in the catalogue of translations, not in a second column."""
+        return gettext(self.label)
 
 
 class Need(CatalogueItem):
