@@ -11,6 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 from aligns.accounts.models import Role
 from tests.factories import ROLE_FACTORIES, OrganisationFactory, SchemeFactory
+from tests.i18n import PseudoLocale
 
 
 def pytest_sessionstart(session):
@@ -216,3 +217,9 @@ def volunteer(make_user):
 @pytest.fixture
 def manager(make_user):
     return make_user(Role.MANAGER)
+
+
+@pytest.fixture
+def pseudo_locale(monkeypatch):
+    """Every word a page shows must be marked for translation (tests/i18n.py)."""
+    return PseudoLocale(monkeypatch)

@@ -107,3 +107,25 @@ def data_words():
             for row in model._default_manager.values_list(*fields):
                 values += [text for value in row for text in _texts(value) if text]
     return values
+
+
+class PseudoLocale:
+    """Words of a page left outside the translation markers (tests/i18n.py): `start()` once the
+    records the page shows are made (their words are the people's, not for translating), then
+    `unmarked(response)` for each page."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.data = []
+
+    def start(self):
+        self.data = data_words()
+        wrap_translations(self.monkeypatch)
+
+    def unmarked(self, response):
+        assert response.status_code in (200, 400), response.status_code
+        return self.unmarked_words(response.content.decode())
+
+    def unmarked_words(self, text):
+        """For text that is not a response: a file's, a PDF's page."""
+        return unmarked_words(text, self.data)

@@ -21,8 +21,6 @@ from tests.aligns.test_access_matrix import (
     worlds,  # noqa: F401 (the fixture)
 )
 from tests.clients.conftest import answers
-from tests.factories import UserFactory
-from tests.i18n import unmarked_words, wrap_translations
 from tests.visits.conftest import make_active_episode, supporting  # noqa: F401 (a fixture)
 
 
@@ -97,53 +95,8 @@ def test_the_switch_keeps_a_signed_in_persons_choice_on_their_account(client, vo
     assert volunteer.preferred_language == "cy"
 
 
-# --- Every string marked: the pseudo-locale (tests/i18n.py) -----------------------------
-
-
-@pytest.fixture
-def pseudo_locale(monkeypatch):
-    wrap_translations(monkeypatch)
-
-
-PUBLIC_PAGES = [
-    "login",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_complete",
-    "accounts:account_request",
-    "accounts:account_request_sent",
-]
-
-
-@pytest.mark.parametrize("name", PUBLIC_PAGES)
-def test_every_word_of_the_public_sign_in_pages_is_marked_for_translation(
-    client, pseudo_locale, name
-):
-    page = client.get(reverse(name))
-
-    assert page.status_code == 200
-    assert unmarked_words(page.content.decode()) == []
-
-
-def test_every_word_of_the_account_request_forms_errors_is_marked_for_translation(
-    client, db, pseudo_locale
-):
-    page = client.post(reverse("accounts:account_request"), {"email": "someone@nowhere.example"})
-
-    assert "nhsuk-error-summary" in page.content.decode()
-    # The address typed is the person's own, not words to translate.
-    assert unmarked_words(page.content.decode(), ["someone@nowhere.example"]) == []
-
-
-def test_every_word_of_the_account_page_is_marked_for_translation(client, db, pseudo_locale):
-    person = UserFactory(full_name="Xx", job_title="", phone="", email="x@x.xx")
-    client.force_login(person)
-
-    page = client.get(reverse("accounts:account"))
-
-    # The person's own details and their scheme's name are theirs, not words to translate.
-    data = (person.full_name, person.email, person.scheme.name)
-    assert unmarked_words(page.content.decode(), data) == []
+# Every word of every page marked for translation, the public pages included:
+# tests/aligns/test_every_page_marked.py.
 
 
 # --- The volunteer's pages, all in Welsh -------------------------------------------------

@@ -1,1 +1,9 @@
-from tests.clients.conftest import pseudo_locale  # noqa: F401 (the fixture)
+import pytest
+
+from tests.factories import HospitalFactory, ReferralFactory, WardFactory
+
+
+@pytest.fixture
+def referral(scheme):
+    """A referral from a ward of the scheme's own hospital."""
+    return ReferralFactory(ward=WardFactory(hospital=HospitalFactory(scheme=scheme)))

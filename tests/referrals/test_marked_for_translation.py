@@ -4,7 +4,6 @@ is marked for translation (tests/i18n.py)."""
 
 import datetime
 
-import pytest
 import time_machine
 from django.urls import reverse
 
@@ -13,17 +12,10 @@ from referrals.models import DeclineReason
 from referrals.services import referral_decline, referral_withdraw
 from tests.factories import (
     CoordinatorFactory,
-    HospitalFactory,
     ReferralFactory,
-    WardFactory,
     WardStaffFactory,
 )
 from tests.referrals.test_referral_form import valid_post
-
-
-@pytest.fixture
-def referral(scheme):
-    return ReferralFactory(ward=WardFactory(hospital=HospitalFactory(scheme=scheme)))
 
 
 def test_the_referral_form_sent_with_mistakes_says_them_in_words_marked_for_translation(

@@ -12,16 +12,10 @@ from referrals.models import DeclineReason, Status
 from referrals.services import referral_accept, referral_decline
 from tests.factories import (
     CoordinatorFactory,
-    HospitalFactory,
     ReferralFactory,
     WardFactory,
     WardStaffFactory,
 )
-
-
-@pytest.fixture
-def referral(scheme):
-    return ReferralFactory(ward=WardFactory(hospital=HospitalFactory(scheme=scheme)))
 
 
 @pytest.fixture
