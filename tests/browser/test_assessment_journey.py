@@ -75,8 +75,9 @@ def chosen_answers():
 
 
 def answer_radio(page, question_text, answer_label):
-    return page.get_by_role("group", name=question_text, exact=True).get_by_label(
-        answer_label, exact=True
+    # The questions' words are marked for translation (lazy): Playwright needs plain text.
+    return page.get_by_role("group", name=str(question_text), exact=True).get_by_label(
+        str(answer_label), exact=True
     )
 
 
@@ -151,7 +152,7 @@ def test_a_high_risk_assessment_needs_a_second_coordinator_before_home_visits(
         expect(page.get_by_role("group", name=title, exact=True)).to_be_visible()
     falls = page.get_by_role("group", name="Falls in the last year", exact=True)
     for answer in QUESTIONS["falls"].answers:
-        expect(falls.get_by_label(answer.form_label, exact=True)).not_to_be_checked()
+        expect(falls.get_by_label(str(answer.form_label), exact=True)).not_to_be_checked()
     screenshot(page, "3-assessment-form")
     assert_accessible(page)
 
