@@ -68,13 +68,15 @@ def _without_marked(text):
 
 
 # The reasons the code gives for a change are its words, read in the reader's language
-# (aligns/audit/history.py), not the people's.
-_CODES_WORDS = {"history_change_reason"}
+# (aligns/audit/history.py), not the people's; and so is an alert's sentence, made again in
+# the reader's language where it is shown (Alert.shown).
+_CODES_WORDS = {"history_change_reason", "visits.Alert.message"}
 
 
 def _free_text_fields(model):
     for field in model._meta.concrete_fields:
-        if field.attname in _CODES_WORDS or field.choices:
+        code_wrote_it = {field.attname, f"{model._meta.label}.{field.attname}"} & _CODES_WORDS
+        if code_wrote_it or field.choices:
             continue
         if isinstance(field, models.CharField | models.TextField | models.JSONField):
             yield field.attname

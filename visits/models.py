@@ -6,9 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
@@ -502,7 +502,10 @@ class Concern(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_category_display()} concern about {self.episode.client}"
+        return gettext("%(category)s concern about %(client)s") % {
+            "category": self.get_category_display(),
+            "client": self.episode.client,
+        }
 
 
 class AlertKind(models.TextChoices):
@@ -578,6 +581,35 @@ class Alert(models.Model):
         ]
 
     def __str__(self):
+        return self.message
+
+    @property
+    def shown(self):
+        """The alert in the reader's language, made again from what it points at. `message`
+        keeps the words as they were written when it was raised, in the language of that
+        moment, for the record (and for an alert whose call or concern has gone)."""
+        client = self.episode.client
+        if self.kind == AlertKind.OVERDUE_CALL and self.scheduled_call:
+            due = dateformat.format(timezone.localtime(self.scheduled_call.due_at), "j M H:i")
+            return gettext("%(kind)s to %(client)s is overdue (due %(due)s)") % {
+                "kind": self.scheduled_call.get_kind_display(),
+                "client": client,
+                "due": due,
+            }
+        if self.kind == AlertKind.CONCERN and self.concern:
+            return gettext("%(category)s concern about %(client)s") % {
+                "category": self.concern.get_category_display(),
+                "client": client,
+            }
+        if self.kind == AlertKind.OFFER_UNANSWERED and self.assignment:
+            return gettext("%(volunteer)s has not answered the offer to support %(client)s") % {
+                "volunteer": self.assignment.volunteer,
+                "client": client,
+            }
+        if self.kind == AlertKind.REVIEW_DUE:
+            return gettext("Review the support of %(client)s: extend it or plan to close") % {
+                "client": client
+            }
         return self.message
 
 

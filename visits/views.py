@@ -308,7 +308,7 @@ def work_queue(request):
     alerts = (
         Alert.objects.visible_to(request.user)
         .open()
-        .select_related("episode__client", "concern", "scheduled_call")
+        .select_related("episode__client", "concern", "scheduled_call", "assignment__volunteer")
         .order_by("-created_at")
     )
     in_hand = Concern.objects.filter(
