@@ -135,6 +135,22 @@ def test_each_schemes_discharges_are_judged_by_its_own_first_contact_window(prov
     assert _values(report, "time_to_first_contact")[2] == ["48 to 72 hours", 10]
 
 
+def test_a_discharge_counts_once_its_own_schemes_window_has_passed_not_another_schemes(provider):
+    """Made between the two windows' ends (10 November's discharges: Bexley's 48 hours end at
+    noon on the 12th, Ashford's 72 at noon on the 13th), the report counts Bexley's five
+    discharges as judged and none of Ashford's yet."""
+    ashford, bexley, *_ = provider
+
+    report = build_report([ashford, bexley], QUARTER, now=at(2026, 11, 12, 20, 0))
+
+    rows = {row[0]: row[1:3] for row in _values(report, "contacted_within_72_hours")}
+    assert rows == {
+        "All hospitals": [5, 0],
+        f"General Hospital ({ASHFORD})": [0, 0],
+        f"General Hospital ({BEXLEY})": [5, 0],
+    }
+
+
 def test_with_one_window_for_all_the_table_is_called_by_its_hours(provider):
     ashford, bexley, *_ = provider
     bexley.first_contact_hours = 72
