@@ -1555,8 +1555,9 @@ def _headline_first_contact(context):
 
 def _headline_counts_by_scheme(schemes, period, now):
     """_headline_counts of each of `schemes`: each figure in one query grouped by scheme, not
-    one query per scheme, so a provider's page costs the same for 5 schemes as for 100 (the
-    72-hour figure in one query for each set of schemes sharing first-contact rules)."""
+    one query per scheme, so a provider's page costs the same for 5 schemes as for 100 (each
+    scheme's discharges judged by its own first-contact window within the one query:
+    _first_contact_windows)."""
     context = _Context(list(schemes), period, now)
     counts = {scheme.pk: {} for scheme in schemes}
 
@@ -1567,10 +1568,8 @@ def _headline_counts_by_scheme(schemes, period, now):
 
     names = by_scheme(_referrals(context), _headline_referrals())
     names += by_scheme(supported_episodes(context), _headline_people(context))
-    for same_rules in _same_first_contact_rules(schemes, now):
-        group = _Context(same_rules, period, now)
-        by_scheme(_discharged(group), _headline_first_contact(group))
-    names += [*_HEADLINE_FIRST_CONTACT, *by_scheme(_days(context), _CONTACT_DAY_SUMS)]
+    names += by_scheme(_discharged(context), _headline_first_contact(context))
+    names += by_scheme(_days(context), _CONTACT_DAY_SUMS)
     # A scheme with no rows of a kind has none of its figures: each is then 0.
     return {pk: {name: figures.get(name) or 0 for name in names} for pk, figures in counts.items()}
 
