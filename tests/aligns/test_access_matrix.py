@@ -117,6 +117,10 @@ class Access:
     def is_object_url(self):
         return self.kwargs is not None and self.public is None
 
+    def url(self, name, world):
+        """The URL `name` filled in from `world`'s records."""
+        return reverse(name, kwargs=self.kwargs(world) if self.kwargs else None)
+
 
 def roles(*names):
     return frozenset(names)
@@ -535,7 +539,7 @@ def test_access(name, who, worlds, client, db):
     for route, converters in URLS[name]:
         if converters and access.kwargs is None:
             pytest.fail(f"{name} ({route}) needs {sorted(converters)}: give it kwargs in ACCESS")
-    url = reverse(name, kwargs=access.kwargs(ours) if access.kwargs else None)
+    url = access.url(name, ours)
     query = access.query(ours) if access.query else None
 
     side, role = who_is(who)

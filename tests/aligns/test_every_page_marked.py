@@ -10,7 +10,6 @@ are the people's, not for translating (`data_words()`).
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
 
 from tests.aligns.test_access_matrix import (
     ACCESS,
@@ -82,7 +81,7 @@ def test_every_word_of_the_page_is_marked_for_translation(
     ours = worlds[OURS]
     if who != ANONYMOUS:
         client.cookies[settings.SESSION_COOKIE_NAME] = ours.sessions[who]
-    url = reverse(name, kwargs=access.kwargs(ours) if access.kwargs else None)
+    url = access.url(name, ours)
     query = access.query(ours) if access.query else {}
     data = data_words()
     wrap_translations(monkeypatch)

@@ -168,7 +168,7 @@ def test_every_word_of_a_volunteers_page_is_in_welsh(
     )
     client.cookies[settings.SESSION_COOKIE_NAME] = ours.sessions[VOLUNTEER]
     access = ACCESS[name]
-    url = reverse(name, kwargs=access.kwargs(ours) if access.kwargs else None)
+    url = access.url(name, ours)
     found = untranslated(monkeypatch)
 
     # A form sent with no answers at all is not bound (request.POST or None): one blank field.

@@ -9,7 +9,6 @@ name in a list (and log each record opened from it) but no one person's details.
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
 
 from aligns.audit.models import AccessLogEntry
 from records.pages import PAGE_NAMES
@@ -39,7 +38,7 @@ def cases():
 @pytest.mark.parametrize(("name", "role"), list(cases()))
 def test_a_page_showing_a_patient_writes_who_saw_them(name, role, worlds, client, db):  # noqa: F811
     world, access = worlds[OURS], ACCESS[name]
-    url = reverse(name, kwargs=access.kwargs(world) if access.kwargs else None)
+    url = access.url(name, world)
     query = access.query(world) if access.query else None
     client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     before = AccessLogEntry.objects.count()
