@@ -167,7 +167,7 @@ def _volunteer_events(client):
                 gettext("Volunteer offer %(status)s")
                 % {"status": lower_first(offer.get_status_display())},
                 str(offer.volunteer),
-                offer.decline_reason,
+                offer.decline_reason_shown,
             )
 
 

@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from aligns.audit.history import history_entries
@@ -308,7 +308,7 @@ def referral_fhir_share(request, pk):
         return sharing_record(
             by=request.user, subject=referral, client=client,
             consent=consent_to_share(client=client, referral=referral),
-            what="Referral as FHIR (UK Core Patient and ServiceRequest)",
+            what=gettext_noop("Referral as FHIR (UK Core Patient and ServiceRequest)"),
             fields_shared=fhir.FIELDS_SHARED, **details,  # the log's words: English
         )  # fmt: skip
 

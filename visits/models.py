@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import dateformat, timezone
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -246,8 +246,25 @@ class Assignment(models.Model):
             )
         ]
 
+    # The reason the code gives when support ends with an offer unanswered; the volunteer's
+    # or coordinator's own reasons are kept as they wrote them.
+    ENDED_BEFORE_ANSWER = gettext_noop("Support ended before an answer")
+
     def __str__(self):
-        return f"{self.volunteer} for {self.episode.client} ({self.get_status_display().lower()})"
+        # Translators: a volunteer's offer: "Ann Lee for Mr B Jones (accepted)".
+        return gettext("%(volunteer)s for %(client)s (%(status)s)") % {
+            "volunteer": self.volunteer,
+            "client": self.episode.client,
+            "status": self.get_status_display().lower(),
+        }
+
+    @property
+    def decline_reason_shown(self):
+        """Why the offer was declined or withdrawn, in the reader's language where the code
+        gave the reason."""
+        if self.decline_reason == self.ENDED_BEFORE_ANSWER:
+            return gettext(self.decline_reason)
+        return self.decline_reason
 
 
 class Extension(models.Model):
@@ -501,11 +518,22 @@ class Concern(models.Model):
             )
         ]
 
+    # What the automatic concern says (two unanswered calls in a row); a volunteer's own
+    # description is kept as they wrote it.
+    NO_ANSWER_TWICE = gettext_noop("No answer to two calls in a row. Check the client is safe.")
+
     def __str__(self):
         return gettext("%(category)s concern about %(client)s") % {
             "category": self.get_category_display(),
             "client": self.episode.client,
         }
+
+    @property
+    def description_shown(self):
+        """The description in the reader's language where the code wrote it."""
+        if self.description == self.NO_ANSWER_TWICE:
+            return gettext(self.description)
+        return self.description
 
 
 class AlertKind(models.TextChoices):

@@ -9,7 +9,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from aligns.audit.models import LawfulBasis
@@ -138,7 +138,7 @@ def episode_open(*, client, referral, by):
     if discharged is not None and discharged <= timezone.localdate():
         episode.status = EpisodeStatus.ACTIVE
         episode.start_date = discharged
-    attribute_change(episode, by=by, reason="Opened on accepting the referral")
+    attribute_change(episode, by=by, reason=gettext_noop("Opened on accepting the referral"))
     episode.save()
     _replan(episode)
     return episode
@@ -149,9 +149,11 @@ def episode_record_discharge(*, episode, discharged_on, by):
     """The client went home on `discharged_on`: support starts that day; calls are planned."""
     episode = _lock(episode)
     if episode.status == EpisodeStatus.AWAITING_DISCHARGE:
-        episode_move(episode, EpisodeStatus.ACTIVE, by=by, reason="Discharge recorded")
+        episode_move(
+            episode, EpisodeStatus.ACTIVE, by=by, reason=gettext_noop("Discharge recorded")
+        )
     elif episode.status in RUNNING_STATUSES:
-        attribute_change(episode, by=by, reason="Discharge date corrected")
+        attribute_change(episode, by=by, reason=gettext_noop("Discharge date corrected"))
     else:
         return episode
     episode.start_date = discharged_on
@@ -179,9 +181,9 @@ def episode_extend(*, episode, weeks, reason, by):
             }
         )
     if episode.status != EpisodeStatus.EXTENDED:
-        episode_move(episode, EpisodeStatus.EXTENDED, by=by, reason="Extended")
+        episode_move(episode, EpisodeStatus.EXTENDED, by=by, reason=gettext_noop("Extended"))
     else:
-        attribute_change(episode, by=by, reason="Extended again")
+        attribute_change(episode, by=by, reason=gettext_noop("Extended again"))
     episode.planned_weeks += weeks
     episode.save()
     Extension.objects.create(episode=episode, weeks=weeks, reason=reason.strip(), extended_by=by)
@@ -193,7 +195,7 @@ def episode_extend(*, episode, weeks, reason, by):
 def episode_readmit(*, episode, admitted_on, source, reason, by):
     """The client is back in hospital: the episode is suspended and its calls paused."""
     episode = _lock(episode)
-    episode_move(episode, EpisodeStatus.SUSPENDED, by=by, reason="Readmitted")
+    episode_move(episode, EpisodeStatus.SUSPENDED, by=by, reason=gettext_noop("Readmitted"))
     episode.save()
     calls_move(episode.calls, CallStatus.PAUSED)
     return Readmission.objects.create(
@@ -228,10 +230,10 @@ def episode_return_home(*, episode, returned_on, by):
         resumed = EpisodeStatus.IN_REVIEW
     else:
         resumed = EpisodeStatus.ACTIVE
-    episode_move(episode, resumed, by=by, reason="Returned home")
+    episode_move(episode, resumed, by=by, reason=gettext_noop("Returned home"))
     episode.save()
     readmission.returned_home_on = returned_on
-    attribute_change(readmission, by=by, reason="Returned home")
+    attribute_change(readmission, by=by, reason=gettext_noop("Returned home"))
     readmission.save()
     calls_move(episode.calls.filter(status=CallStatus.PAUSED), CallStatus.CANCELLED)
     _replan(episode, anchor=returned_on)
@@ -242,7 +244,7 @@ def episode_return_home(*, episode, returned_on, by):
 def episode_close(*, episode, outcome, by, closed_on=None):
     """Close with a coded exit outcome: future calls are cancelled and volunteer access ends."""
     episode = _lock(episode)
-    episode_move(episode, EpisodeStatus.CLOSED, by=by, reason="Closed")
+    episode_move(episode, EpisodeStatus.CLOSED, by=by, reason=gettext_noop("Closed"))
     episode.exit_outcome = outcome
     episode.closed_on = closed_on or timezone.localdate()
     episode.closed_by = by
@@ -331,7 +333,7 @@ def episode_assign_volunteer(*, episode, volunteer, by):
     assignment = Assignment(
         episode=episode, volunteer=volunteer, offered_by=by, phone_only=match.phone_only
     )
-    attribute_change(assignment, by=by, reason="Offered to the volunteer")
+    attribute_change(assignment, by=by, reason=gettext_noop("Offered to the volunteer"))
     assignment.save()
     from visits.emails import offer_made
 
@@ -361,7 +363,10 @@ def _own_offer(assignment, by):
 def assignment_accept(*, assignment, by):
     assignment = _own_offer(assignment, by)
     _assignment_move(
-        assignment, AssignmentStatus.ACCEPTED, by=by, reason="Accepted by the volunteer"
+        assignment,
+        AssignmentStatus.ACCEPTED,
+        by=by,
+        reason=gettext_noop("Accepted by the volunteer"),
     )
     assignment.save()
     return assignment
@@ -374,7 +379,10 @@ def assignment_decline(*, assignment, by, reason):
         raise EpisodeActionRefused(gettext("Say why you cannot take this on."))
     assignment = _own_offer(assignment, by)
     _assignment_move(
-        assignment, AssignmentStatus.DECLINED, by=by, reason="Declined by the volunteer"
+        assignment,
+        AssignmentStatus.DECLINED,
+        by=by,
+        reason=gettext_noop("Declined by the volunteer"),
     )
     assignment.decline_reason = reason.strip()
     assignment.save()
@@ -387,7 +395,9 @@ def assignment_withdraw(*, assignment, by, reason):
     if not reason.strip():
         raise EpisodeActionRefused(gettext("Say why the offer is withdrawn."))
     assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
-    _assignment_move(assignment, AssignmentStatus.WITHDRAWN, by=by, reason="Offer withdrawn")
+    _assignment_move(
+        assignment, AssignmentStatus.WITHDRAWN, by=by, reason=gettext_noop("Offer withdrawn")
+    )
     assignment.decline_reason = reason.strip()
     assignment.save()
     return assignment
@@ -403,9 +413,9 @@ def _assignments_end(episode, *, by):
             if assignment.status == AssignmentStatus.ACCEPTED
             else AssignmentStatus.WITHDRAWN
         )
-        _assignment_move(assignment, ended, by=by, reason="Episode closed")
+        _assignment_move(assignment, ended, by=by, reason=gettext_noop("Episode closed"))
         if ended == AssignmentStatus.WITHDRAWN:
-            assignment.decline_reason = "Support ended before an answer"
+            assignment.decline_reason = Assignment.ENDED_BEFORE_ANSWER
         assignment.save()
 
 
@@ -504,10 +514,10 @@ def contact_log(
             .first()
         )
         if due is not None:
-            call_move(due, CallStatus.DONE, by=by, reason="Contact logged")
+            call_move(due, CallStatus.DONE, by=by, reason=gettext_noop("Contact logged"))
             due.save(update_fields=["status"])
             contact.scheduled_call = due
-    attribute_change(contact, by=by, reason="Contact logged")
+    attribute_change(contact, by=by, reason=gettext_noop("Contact logged"))
     contact.save()
     contact.activities.set(activities)
     contact_counted(contact, scheme_id=episode.scheme_id)
@@ -522,7 +532,7 @@ def contact_log(
             contact=contact,
             category=ConcernCategory.NO_ANSWER,
             urgency=Urgency.TODAY,
-            description="No answer to two calls in a row. Check the client is safe.",
+            description=Concern.NO_ANSWER_TWICE,
         )
     return contact, raised
 
@@ -548,7 +558,7 @@ def concern_raise(*, episode, by, category, urgency, description, contact=None):
         description=description,
         raised_by=by,
     )
-    attribute_change(concern, by=by, reason="Concern raised")
+    attribute_change(concern, by=by, reason=gettext_noop("Concern raised"))
     concern.save()
     Alert.objects.create(
         scheme_id=episode.scheme_id,
@@ -572,7 +582,7 @@ def concern_raise(*, episode, by, category, urgency, description, contact=None):
 def concern_acknowledge(*, concern, by):
     concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
     concern_move(
-        concern, ConcernStatus.ACKNOWLEDGED, by=by, reason="Concern acknowledged",
+        concern, ConcernStatus.ACKNOWLEDGED, by=by, reason=gettext_noop("Concern acknowledged"),
         message=_already_dealt_with,
     )  # fmt: skip
     concern.acknowledged_by = by
@@ -607,8 +617,10 @@ def _log_escalation(concern, by):
         subject=concern.episode,
         client=client,
         consent=consent,
-        what="Concern escalation",
-        fields_shared="The concern: its category, what was seen or heard, and the action taken",
+        what=gettext_noop("Concern escalation"),
+        fields_shared=gettext_noop(
+            "The concern: its category, what was seen or heard, and the action taken"
+        ),
         recipient_organisation=concern.escalated_to,
         purpose=f"{concern.get_category_display()} concern about the client",
         lawful_basis=LawfulBasis.PUBLIC_TASK_HEALTH if given else LawfulBasis.VITAL_INTERESTS,
@@ -624,7 +636,7 @@ def concern_close(*, concern, by, action_taken, escalated_to=""):
     now = timezone.now()
     was_open = concern.status == ConcernStatus.OPEN
     concern_move(
-        concern, ConcernStatus.CLOSED, by=by, reason="Concern closed",
+        concern, ConcernStatus.CLOSED, by=by, reason=gettext_noop("Concern closed"),
         message=gettext("This concern is already closed."),
     )  # fmt: skip
     if was_open:
@@ -662,7 +674,7 @@ def community_service_save(*, scheme, by, service=None, **fields):
     service = service or CommunityService(scheme=scheme)
     for name, value in fields.items():
         setattr(service, name, value)
-    attribute_change(service, by=by, reason="Directory entry saved")
+    attribute_change(service, by=by, reason=gettext_noop("Directory entry saved"))
     service.save()
     return service
 
@@ -674,7 +686,7 @@ def onward_referral_record(*, episode, service, referred_on, by, outcome="waitin
     referral = OnwardReferral(
         episode=episode, service=service, referred_on=referred_on, made_by=by, outcome=outcome
     )
-    attribute_change(referral, by=by, reason="Onward referral recorded")
+    attribute_change(referral, by=by, reason=gettext_noop("Onward referral recorded"))
     referral.save()
     return referral
 
@@ -682,6 +694,6 @@ def onward_referral_record(*, episode, service, referred_on, by, outcome="waitin
 @transaction.atomic
 def onward_referral_update(*, referral, outcome, by):
     referral.outcome = outcome
-    attribute_change(referral, by=by, reason="Onward referral outcome")
+    attribute_change(referral, by=by, reason=gettext_noop("Onward referral outcome"))
     referral.save()
     return referral

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
 from aligns.accounts.models import Scheme
@@ -200,7 +201,9 @@ def sweep_reviews(now=None):
 
     def prompt(episodes):
         for episode in episodes:
-            episode_move(episode, EpisodeStatus.IN_REVIEW, by=None, reason="Week-6 review due")
+            episode_move(
+                episode, EpisodeStatus.IN_REVIEW, by=None, reason=gettext_noop("Week-6 review due")
+            )
             episode.review_prompted_at = now
         bulk_update_with_history(episodes, SupportEpisode, ["status", "review_prompted_at"])
         Alert.objects.bulk_create(
@@ -246,7 +249,10 @@ def sweep_concerns(now=None):
         for concern in concerns:
             concern.last_alerted_at = now
         bulk_update_with_history(
-            concerns, Concern, ["last_alerted_at"], default_change_reason="Alerted again"
+            concerns,
+            Concern,
+            ["last_alerted_at"],
+            default_change_reason=gettext_noop("Alerted again"),
         )
         queue_messages(
             [

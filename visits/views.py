@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -669,7 +669,7 @@ def episode_share_summary(request, pk):
         chosen["pdf"] = as_pdf
         return sharing_record(
             by=request.user, subject=episode, client=client,
-            consent=consent_to_share(client=client), what="Outcome summary",
+            consent=consent_to_share(client=client), what=gettext_noop("Outcome summary"),
             fields_shared=summary.FIELDS_SHARED, **details,  # the log's words: English
         )  # fmt: skip
 

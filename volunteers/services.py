@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from aligns.accounts.models import Role
 from aligns.accounts.services import AccountActionRefused, user_invite
@@ -47,7 +47,7 @@ def _place(volunteer):
 def volunteer_create(*, scheme, by, skills=(), **fields):
     volunteer = Volunteer(scheme=scheme, **fields)
     _place(volunteer)
-    attribute_change(volunteer, by=by, reason="Application recorded")
+    attribute_change(volunteer, by=by, reason=gettext_noop("Application recorded"))
     volunteer.save()
     volunteer.skills.set(skills)
     StageChange.objects.create(volunteer=volunteer, stage=volunteer.stage, changed_by=by)
@@ -59,7 +59,7 @@ def volunteer_update(*, volunteer, by, skills=None, **fields):
     for name, value in fields.items():
         setattr(volunteer, name, value)
     _place(volunteer)
-    attribute_change(volunteer, by=by, reason="Profile changed")
+    attribute_change(volunteer, by=by, reason=gettext_noop("Profile changed"))
     volunteer.save()
     if skills is not None:
         volunteer.skills.set(skills)
@@ -86,14 +86,25 @@ def volunteer_invite(*, volunteer, email, by, site):
     return volunteer_update(volunteer=volunteer, by=by, user=user)
 
 
+# The history's reason for each move: stored in English and read in the reader's language
+# (aligns/audit/history.py), so each is a whole sentence for the translator.
+MOVED_TO = {
+    Stage.APPLIED: gettext_noop("Moved to applied"),
+    Stage.REFERENCES_RECEIVED: gettext_noop("Moved to references received"),
+    Stage.DBS_CHECKED: gettext_noop("Moved to DBS checked"),
+    Stage.TRAINED: gettext_noop("Moved to trained"),
+    Stage.ACTIVE: gettext_noop("Moved to active"),
+    Stage.PAUSED: gettext_noop("Moved to paused"),
+    Stage.LEFT: gettext_noop("Moved to left"),
+}
+
+
 @transaction.atomic
 def volunteer_move(*, volunteer, stage, by, reason=""):
     """Move along the pipeline; leaving needs a reason."""
     volunteer = Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
     if stage == Stage.LEFT and not reason.strip():
         raise VolunteerActionRefused(gettext("Say why the volunteer is leaving."))
-    with translation.override(None):  # the history's reasons stay in English, as all are
-        moved = f"Moved to {Stage(stage).label.lower()}"
     move(
         volunteer,
         stage,
@@ -102,7 +113,7 @@ def volunteer_move(*, volunteer, stage, by, reason=""):
         refused=VolunteerActionRefused,
         message=gettext("A volunteer who is {current} cannot move to {target}."),
         by=by,
-        reason=moved,
+        reason=MOVED_TO[stage],
     )
     if stage == Stage.LEFT:
         volunteer.left_reason = reason.strip()
@@ -114,7 +125,7 @@ def volunteer_move(*, volunteer, stage, by, reason=""):
 @transaction.atomic
 def dbs_record(*, volunteer, by, **fields):
     check = DbsCheck(volunteer=volunteer, recorded_by=by, **fields)
-    attribute_change(check, by=by, reason="DBS check recorded")
+    attribute_change(check, by=by, reason=gettext_noop("DBS check recorded"))
     check.save()
     return check
 
@@ -122,7 +133,7 @@ def dbs_record(*, volunteer, by, **fields):
 @transaction.atomic
 def reference_record(*, volunteer, by, **fields):
     reference = Reference(volunteer=volunteer, recorded_by=by, **fields)
-    attribute_change(reference, by=by, reason="Reference recorded")
+    attribute_change(reference, by=by, reason=gettext_noop("Reference recorded"))
     reference.save()
     return reference
 
@@ -139,7 +150,7 @@ def training_record(*, volunteer, course, completed_on, by, expires_on=None):
         expires_on=expires_on,
         recorded_by=by,
     )
-    attribute_change(record, by=by, reason="Training recorded")
+    attribute_change(record, by=by, reason=gettext_noop("Training recorded"))
     record.save()
     return record
 

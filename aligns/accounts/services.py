@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from aligns.accounts.models import (
     OPEN_REQUEST_STATUSES,
@@ -76,7 +76,11 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    attribute_change(user, by=by, reason="Invited by email" if invited else "Account created")
+    attribute_change(
+        user,
+        by=by,
+        reason=gettext_noop("Invited by email") if invited else gettext_noop("Account created"),
+    )
     user.save()
     if wards:
         user.wards.set(wards)
@@ -93,7 +97,7 @@ def user_update_contact(*, user, full_name, phone, by, job_title=None, preferred
         user.job_title = job_title
     if preferred_language is not None:
         user.preferred_language = preferred_language
-    attribute_change(user, by=by, reason="Contact details changed")
+    attribute_change(user, by=by, reason=gettext_noop("Contact details changed"))
     user.save(update_fields=["full_name", "phone", "job_title", "preferred_language"])
     return user
 
@@ -101,7 +105,7 @@ def user_update_contact(*, user, full_name, phone, by, job_title=None, preferred
 def user_choose_language(*, user, language):
     """The language a person reads ALIGNS in (English or Welsh), chosen by themselves."""
     user.preferred_language = language
-    attribute_change(user, by=user, reason="Language chosen")
+    attribute_change(user, by=user, reason=gettext_noop("Language chosen"))
     user.save(update_fields=["preferred_language"])
     return user
 
@@ -179,7 +183,7 @@ def user_invite_again(*, user, by, site):
         )
     user.set_unusable_password()  # a new one: the old link no longer matches
     user.invited_at = timezone.now()
-    attribute_change(user, by=by, reason="Invitation sent again")
+    attribute_change(user, by=by, reason=gettext_noop("Invitation sent again"))
     user.save(update_fields=["password", "invited_at"])
     _email_invitation_after_commit(user, by=by, site=site)
     return user
@@ -189,7 +193,7 @@ def user_invite_again(*, user, by, site):
 def user_accept_invitation(*, user, password):
     """The invited person sets their first password (through the emailed link)."""
     user.set_password(password)
-    attribute_change(user, by=user, reason="Password set from the invitation")
+    attribute_change(user, by=user, reason=gettext_noop("Password set from the invitation"))
     user.save(update_fields=["password"])
     return user
 
@@ -268,7 +272,7 @@ def user_deactivate(*, user, reason, by):
         # An invitation not yet used must not come back to life if they are reactivated.
         user.set_unusable_password()
         fields.append("password")
-    attribute_change(user, by=by, reason="Deactivated")
+    attribute_change(user, by=by, reason=gettext_noop("Deactivated"))
     user.save(update_fields=fields)
     user_sessions_end(user)
     return user
@@ -282,7 +286,7 @@ def user_reactivate(*, user, by):
     user.is_active = True
     user.deactivated_at = None
     user.deactivated_reason = ""
-    attribute_change(user, by=by, reason="Reactivated")
+    attribute_change(user, by=by, reason=gettext_noop("Reactivated"))
     user.save(update_fields=["is_active", "deactivated_at", "deactivated_reason"])
     return user
 
@@ -347,7 +351,7 @@ def account_request_submit(
         scheme=scheme, full_name=full_name, email=email, job_title=job_title,
         workplace=workplace, status=RequestStatus.RECEIVED, language=_known_language(language),
     )  # fmt: skip
-    attribute_change(account_request, by=None, reason="Asked for an account")
+    attribute_change(account_request, by=None, reason=gettext_noop("Asked for an account"))
     account_request.save()
     queue_email(
         email_request_confirmation,
@@ -379,7 +383,10 @@ def account_request_receive(*, account_request_id):
         _delete_with_history(AccountRequest.objects.filter(pk=account_request.pk))
         return None
     _request_move(
-        account_request, RequestStatus.UNVERIFIED, by=None, reason="Checked: a link to confirm sent"
+        account_request,
+        RequestStatus.UNVERIFIED,
+        by=None,
+        reason=gettext_noop("Checked: a link to confirm sent"),
     )
     try:
         with transaction.atomic():
@@ -428,7 +435,12 @@ def account_request_verify(*, account_request):
     account_request = _locked_request(account_request)
     if account_request.status != RequestStatus.UNVERIFIED:
         return False
-    _request_move(account_request, RequestStatus.WAITING, by=None, reason="Email address confirmed")
+    _request_move(
+        account_request,
+        RequestStatus.WAITING,
+        by=None,
+        reason=gettext_noop("Email address confirmed"),
+    )
     account_request.verified_at = timezone.now()
     account_request.save()
     queue_email(
@@ -471,7 +483,9 @@ def account_request_approve(*, account_request, wards, by, site):
                 "sign-in page."
             )
         )
-    _request_move(account_request, RequestStatus.APPROVED, by=by, reason="Request approved")
+    _request_move(
+        account_request, RequestStatus.APPROVED, by=by, reason=gettext_noop("Request approved")
+    )
     account_request.user = user_invite(
         scheme=account_request.scheme,
         email=account_request.email,
@@ -495,7 +509,9 @@ def account_request_decline(*, account_request, reason, by):
 
     account_request = _locked_request(account_request)
     _already_decided(account_request)
-    _request_move(account_request, RequestStatus.DECLINED, by=by, reason="Request declined")
+    _request_move(
+        account_request, RequestStatus.DECLINED, by=by, reason=gettext_noop("Request declined")
+    )
     account_request.decline_reason = reason
     account_request.decided_by = by
     account_request.decided_at = timezone.now()
