@@ -4,9 +4,10 @@ Today is loaded with signal, so the phone keeps Today and the log forms of the v
 clients. Without signal, the log form opens from what was kept, says so, and a call and a
 concern are kept on the phone ("Waiting to send (2)"), the concern with the plain advice to
 phone the coordinator or 999. With signal again both are sent ("Sent"), and the coordinator
-sees each once. Signing out leaves nothing of the client in Cache Storage or IndexedDB; a
-coordinator's pages are never kept. A volunteer who chose Welsh reads the queue in Welsh (its
-words come from the page, templates/visits/_offline.html).
+sees each once. With every page closed, the worker's Background Sync sends a call on its own,
+once. Signing out leaves nothing of the client in Cache Storage or IndexedDB; a coordinator's
+pages are never kept. A volunteer who chose Welsh reads the queue in Welsh (its words come
+from the page, templates/visits/_offline.html).
 """
 
 import re
@@ -30,6 +31,7 @@ from tests.browser.test_concern_journey import (
     url_path,
 )
 from visits.models import Assignment, AssignmentStatus, Concern, ConcernCategory, Contact
+from visits.views import OFFLINE_SCOPE
 
 CALL_NOTE = "Rang from the lane: no signal at her house. All well."
 CONCERN_NOTE = "Visited; she had not eaten since yesterday."
@@ -64,6 +66,15 @@ def wait_for(page, script, arg=None, timeout=10):
     deadline = time.monotonic() + timeout
     while not page.evaluate(script, arg):
         assert time.monotonic() < deadline, f"Still not true after {timeout}s: {script}"
+        page.wait_for_timeout(100)
+
+
+def wait_until(page, check, timeout, what):
+    """Wait until check() is true, letting Playwright deliver its events meanwhile (time.sleep
+    would hold them back)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"Still not true after {timeout}s: {what}"
         page.wait_for_timeout(100)
 
 
@@ -349,3 +360,96 @@ def test_a_volunteer_who_chose_welsh_sees_what_waits_to_be_sent_in_welsh(
 
     page.context.set_offline(False)
     expect(status.get_by_role("heading")).to_have_text("Wedi anfon", timeout=SENT_WITHIN_MS)
+
+
+@pytest.mark.parametrize("viewport", [PHONE])
+def test_a_call_kept_on_the_phone_is_sent_by_background_sync_once_every_page_is_closed(
+    page, live_server, demo_users
+):
+    """With no ALIGNS page open, no page script can send the call: only the worker's `sync`
+    event can, which the test fires itself through the DevTools protocol (as the Application
+    panel's "Sync" button does).
+
+    Chromium also fires the sync by itself as soon as the context is online again (Playwright's
+    offline reaches the worker, and Background Sync heeds it). So that the call cannot have
+    arrived before the test fires the sync, the log form's address stays unreachable for a
+    moment while the context comes back online, as when the signal drops again at once: that
+    first sync finds no signal and the call waits on. Once the test has seen no call arrive, the
+    address is reachable again and the fired sync sends the call, once. Without the worker's
+    `sync` handler it never arrives.
+    """
+    episode = doreen().support_episodes.open().get()
+    today_path = reverse("visits:today")
+    log_path = reverse("visits:log", args=[episode.pk])
+    log_url = live_server.url + log_path
+
+    def calls_arrived():
+        return Contact.objects.filter(episode=episode, notes=CALL_NOTE).count()
+
+    sign_in(page, live_server, VOLUNTEER, today_path)
+    wait_until_kept(page, today_path, log_path)
+    context = page.context
+
+    # --- No signal: the call is kept on the phone ---------------------------------------------
+    context.set_offline(True)
+    client_card(page, GIVEN_NAME).get_by_role(
+        "link", name=f"Log a call or visit with {GIVEN_NAME}", exact=True
+    ).click()
+    radio(page, "Did you speak with them?", "Yes").check()
+    page.get_by_label("How long, in minutes?").fill("10")
+    page.get_by_label("Notes (optional)", exact=True).fill(CALL_NOTE)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
+    status = page.locator("[data-offline-status]")
+    expect(status.get_by_role("heading")).to_have_text("Waiting to send (1)")
+
+    # --- Every ALIGNS page closed; DevTools watches the worker from a blank page --------------
+    blank = context.new_page()
+    devtools = context.new_cdp_session(blank)
+    registrations = {}
+    devtools.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.update(
+            (registration["scopeURL"], registration["registrationId"])
+            for registration in event["registrations"]
+            if not registration["isDeleted"]
+        ),
+    )
+    devtools.send("ServiceWorker.enable")
+    scope = live_server.url + OFFLINE_SCOPE
+    wait_until(blank, lambda: scope in registrations, 10, "the worker's registration")
+    page.close()
+    assert [each.url for each in context.pages] == ["about:blank"]
+
+    # --- Online again, but the log form's address not yet reachable: nothing arrives ----------
+    tried = []
+
+    def no_signal_yet(route):
+        if route.request.method == "POST":
+            tried.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.fallback()
+
+    context.route(log_url, no_signal_yet)
+    context.set_offline(False)
+    # Chromium's own sync, when it fires, tries (and fails) within a moment.
+    deadline = time.monotonic() + 3
+    while not tried and time.monotonic() < deadline:
+        blank.wait_for_timeout(100)
+    assert calls_arrived() == 0
+    context.unroute(log_url, no_signal_yet)
+
+    # --- The sync event: the worker sends the call, once --------------------------------------
+    devtools.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": registrations[scope],
+            "tag": "aligns-send",
+            "lastChance": False,
+        },
+    )
+    wait_until(blank, calls_arrived, SENT_WITHIN_MS / 1000, "the call sent by the sync event")
+    blank.wait_for_timeout(1000)  # nothing sends it a second time
+    assert calls_arrived() == 1
