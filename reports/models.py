@@ -1,5 +1,6 @@
 """Reports hold no figures of their own: they aggregate the other apps' data. The one table
-here holds report files built in the background for large schemes, until they are fetched."""
+here holds what is built in the background for large schemes, until it is fetched: report
+files, and the report page's figures (PAGE)."""
 
 from datetime import timedelta
 
@@ -10,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 # Finished files are offered, then deleted, after this long (services.exports_delete_expired).
 EXPORT_KEPT_FOR = timedelta(days=7)
+
+# The export_format of the report page's figures worked out by the worker (a large scheme's
+# report would keep the page waiting seconds): the page's tables, rendered, in the language
+# of the person who asked. Not a file to download.
+PAGE = "page"
 
 
 class ExportStatus(models.TextChoices):
@@ -41,6 +47,8 @@ class ReportExport(models.Model):
     period_end = models.DateField()
     suppress_small_numbers = models.BooleanField(default=False)
     export_format = models.CharField(max_length=10)
+    # The language its words are in (the person's who asked, when they asked).
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(
         max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from reports.figures import PERCENT
+from reports.figures import GENERAL_NOTES, PERCENT
 
 # The size of each small chart on the dashboard, in SVG units.
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP, LABEL_ROOM = 320, 120, 12, 20
@@ -62,3 +62,18 @@ def trend_charts(trend):
             )
         charts.append(TrendChart(label, bars))
     return charts
+
+
+def report_page_context(result):
+    """What the report page's figures are drawn from (templates/reports/_report_top.html and
+    _report_tables.html), whether the page shows them at once or the worker renders them."""
+    suppress = result.suppress_small_numbers
+    return {
+        "result": result,
+        "tables": [
+            (table, table.display_rows(suppress), table.chart_data(suppress))
+            for table in result.tables
+        ],
+        "headlines": result.headlines(),
+        "notes": GENERAL_NOTES,
+    }

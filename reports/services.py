@@ -1,9 +1,12 @@
 """Making report files: straight away for small schemes, in the background for large ones."""
 
+import json
 import logging
+from datetime import datetime, time
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from aligns.outbox.services import queue_email
@@ -11,8 +14,9 @@ from aligns.queueing import queue_after_commit
 from reports import exports
 from reports.emails import report_ready
 from reports.figures import build_report, contacts_in_period
-from reports.models import EXPORT_KEPT_FOR, ExportStatus, ReportExport
+from reports.models import EXPORT_KEPT_FOR, PAGE, ExportStatus, ReportExport
 from reports.period import Period
+from reports.presenters import report_page_context
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +36,9 @@ def exports_delete_expired():
 
 @transaction.atomic
 def export_request(*, scheme, period, export_format, suppress_small_numbers, by, language=None):
-    """Queue a report file to be made by the worker, in `language` (the one the person who
-    asked reads ALIGNS in; theirs by default)."""
+    """Queue a report file (or the page's figures: PAGE) to be made by the worker, in
+    `language` (the one the person who asked reads ALIGNS in; theirs by default)."""
+    language = language or by.preferred_language
     export = ReportExport.objects.create(
         scheme=scheme,
         requested_by=by,
@@ -41,19 +46,58 @@ def export_request(*, scheme, period, export_format, suppress_small_numbers, by,
         period_end=period.end,
         export_format=export_format,
         suppress_small_numbers=suppress_small_numbers,
+        language=language,
     )
     from reports.tasks import export_build_task
 
     queue_after_commit(
         export_build_task,
         export_id=export.pk,
-        language=language or by.preferred_language,
+        language=language,
         # Unqueued, the file would be "waiting to start" for ever: the page says it failed.
         on_failure=lambda: ReportExport.objects.filter(pk=export.pk).update(
             status=ExportStatus.FAILED, finished_at=timezone.now()
         ),
     )
     return export
+
+
+def report_page_build(*, scheme, period, suppress_small_numbers, by, language):
+    """The report page's figures for a large scheme, worked out by the worker: the newest
+    asked for today by this person, for this period and language (ready, still being worked
+    out, or failed), else a new one queued. Today's, so the figures are never a day old
+    without being asked again; the page offers to work them out again at any time."""
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    newest = ReportExport.objects.filter(
+        scheme=scheme,
+        requested_by=by,
+        export_format=PAGE,
+        period_start=period.start,
+        period_end=period.end,
+        suppress_small_numbers=suppress_small_numbers,
+        language=language,
+        requested_at__gte=start_of_today,
+    ).first()
+    return newest or export_request(
+        scheme=scheme,
+        period=period,
+        export_format=PAGE,
+        suppress_small_numbers=suppress_small_numbers,
+        by=by,
+        language=language,
+    )
+
+
+def page_figures(report):
+    """The report page's figures, rendered in the language in use: (top, tables) as JSON
+    bytes, kept in a ReportExport of PAGE and shown as they are (templates/reports/report.html)."""
+    context = report_page_context(report)
+    return json.dumps(
+        {
+            "top": render_to_string("reports/_report_top.html", context),
+            "tables": render_to_string("reports/_report_tables.html", context),
+        }
+    ).encode()
 
 
 def export_build(*, export_id, language=None):
@@ -82,18 +126,16 @@ def _build(export):
             suppress_small_numbers=export.suppress_small_numbers,
             progress=progress,
         )
-        content = exports.render(report, export.export_format)
+        if export.export_format == PAGE:
+            content, name = page_figures(report), ""
+        else:
+            content = exports.render(report, export.export_format)
+            name = exports.filename(report, export.export_format)
     except Exception:
         logger.exception("Report export %s failed", export.pk)
         _finish(export, status=ExportStatus.FAILED)
         raise
-    _finish(
-        export,
-        status=ExportStatus.READY,
-        progress=100,
-        content=content,
-        filename=exports.filename(report, export.export_format),
-    )
+    _finish(export, status=ExportStatus.READY, progress=100, content=content, filename=name)
     export.refresh_from_db()
     return export
 
@@ -101,8 +143,11 @@ def _build(export):
 @transaction.atomic
 def _finish(export, **fields):
     """Record the end of a background export and tell whoever asked, in one transaction: the
-    person is told once, and only of a file that is there."""
+    person is told once, and only of a file that is there. The page's figures are waited for
+    on the page, which shows them (or that they failed): no email."""
     ReportExport.objects.filter(pk=export.pk).update(finished_at=timezone.now(), **fields)
+    if export.export_format == PAGE:
+        return
     queue_email(
         report_ready,
         key=f"report-ready:{export.pk}",

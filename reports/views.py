@@ -1,8 +1,9 @@
+import json
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,7 +18,6 @@ from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
 from reports import exports
 from reports.figures import (
-    GENERAL_NOTES,
     build_report,
     compare_headlines,
     organisation_figures,
@@ -25,10 +25,10 @@ from reports.figures import (
     quarterly_trend,
 )
 from reports.forms import ExportForm, ReportForm, ReportSettingsForm
-from reports.models import EXPORT_KEPT_FOR, ExportStatus, ReportExport
+from reports.models import EXPORT_KEPT_FOR, PAGE, ExportStatus, ReportExport
 from reports.period import Period
-from reports.presenters import trend_charts
-from reports.services import export_is_large, export_request
+from reports.presenters import report_page_context, trend_charts
+from reports.services import export_is_large, export_request, report_page_build
 from visits.models import (
     CallStatus,
     Concern,
@@ -93,19 +93,43 @@ def _report_page(request, scheme, *, outside_the_scheme=False, all_schemes_of=No
     schemes = scheme if isinstance(scheme, list) else [scheme]
     if form.is_bound and form.is_valid() and schemes:
         suppress = outside_the_scheme or form.cleaned_data["small_numbers"]
+        context["query"] = urlencode(form.data)
+        if not outside_the_scheme and export_is_large(scheme=scheme, period=form.period):
+            return _large_report_page(request, context, scheme, form.period, suppress)
         result = build_report(scheme, form.period, suppress_small_numbers=suppress)
         access_log_record_all(by=request.user, subjects=schemes, request=request)
-        context |= {
-            "result": result,
-            "tables": [
-                (table, table.display_rows(suppress), table.chart_data(suppress))
-                for table in result.tables
-            ],
-            "headlines": result.headlines(),
-            "notes": GENERAL_NOTES,
-            "query": urlencode(form.data),
-        }
+        context |= report_page_context(result)
     return render(request, "reports/report.html", context)
+
+
+def _large_report_page(request, context, scheme, period, suppress):
+    """A large scheme's report: worked out by the worker rather than while the page waits
+    (seconds, at a national scheme's size), kept for the day and shown at once after that."""
+    build = report_page_build(
+        scheme=scheme, period=period, suppress_small_numbers=suppress, by=request.user,
+        language=translation.get_language(),
+    )  # fmt: skip
+    context |= {"build": build, "period": period}
+    if build.status == ExportStatus.READY:
+        context["stored"] = json.loads(bytes(build.content))
+        access_log_record(by=request.user, subject=scheme, request=request)
+    return render(request, "reports/report.html", context)
+
+
+@require_POST
+@permission_required(Permission.VIEW_REPORT, raise_exception=True)
+def report_again(request):
+    """Work a large scheme's report out again (the page shows the day's first otherwise)."""
+    form = _period_form(request, choose_small_numbers=True)
+    if not form.is_valid():
+        return redirect(f"{reverse('reports:report')}?{urlencode(form.data)}")
+    if export_is_large(scheme=request.user.scheme, period=form.period):
+        export_request(
+            scheme=request.user.scheme, period=form.period, export_format=PAGE,
+            suppress_small_numbers=form.cleaned_data["small_numbers"], by=request.user,
+            language=translation.get_language(),
+        )  # fmt: skip
+    return redirect(f"{reverse('reports:report')}?{urlencode(form.data)}")
 
 
 @permission_required(Permission.VIEW_ORGANISATION_REPORTS, raise_exception=True)
@@ -193,6 +217,8 @@ def _file_response(content, export_format, filename):
 def export_status(request, pk):
     """Progress of a file being made; the page refreshes this part until it is ready."""
     queued = get_visible_or_404(ReportExport, request.user, pk=pk)
+    if queued.export_format == PAGE:
+        return _page_status(request, queued)
     template = (
         "reports/_export_progress.html"
         if request.headers.get("HX-Request")
@@ -207,9 +233,25 @@ def export_status(request, pk):
     )  # fmt: skip
 
 
+def _page_status(request, build):
+    """The report page's figures being worked out: the page's progress part, refreshed by
+    htmx (asked with the report page's query); once they are ready (or failed) htmx loads the
+    report page again, which shows them. Without htmx, the report page itself."""
+    query = urlencode(request.GET)
+    if not request.headers.get("HX-Request"):
+        return redirect(f"{reverse('reports:report')}?{query}")
+    if build.is_finished:
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "reports/_page_progress.html", {"build": build, "query": query})
+
+
 @permission_required(Permission.VIEW_REPORT, raise_exception=True)
 def export_download(request, pk):
     queued = get_visible_or_404(ReportExport, request.user, pk=pk, status=ExportStatus.READY)
+    if queued.export_format == PAGE:
+        raise Http404("The report page's figures are not a file.")
     access_log_record(by=request.user, subject=request.user.scheme, request=request)
     return _file_response(bytes(queued.content), queued.export_format, queued.filename)
 

@@ -299,6 +299,8 @@ ACCESS = {
     # reports (both schemes let coordinators see reports: see tests/world.py)
     "reports:dashboard": Access(ok=roles(MANAGER)),
     "reports:report": Access(ok=STAFF),
+    # A large scheme's report worked out again; without a period, back to the report page.
+    "reports:report_again": Access(ok=STAFF, post_only=True),
     # An empty POST is an invalid export form: 400, the report page with its errors.
     "reports:export": Access(ok=STAFF, post_only=True, post_status=400),
     # A queued file is only for the person who asked (the manager): a coordinator may see

@@ -300,3 +300,27 @@ def test_the_email_saying_a_file_is_ready_is_in_the_askers_language_with_every_w
     assert email.extra_headers["Content-Language"] == "cy"
     assert "Hydref" in email.subject  # the dates in Welsh
     assert _words([email.subject, email.body], data) == []
+
+
+def test_a_large_schemes_report_being_worked_out_failed_and_shown_is_all_marked(
+    client, hand_built, manager, monkeypatch, settings
+):
+    """The worker renders the figures in the pseudo-locale too: it runs in this process."""
+    settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 2
+    client.force_login(manager)
+    data = _report_data()
+    wrap_translations(monkeypatch)
+    query = {"quarter": QUARTER.key}
+
+    waiting = client.get(REPORT, query)
+    build = ReportExport.objects.get()
+    status = reverse("reports:export_status", args=[build.pk])
+    progress = client.get(status, query, HTTP_HX_REQUEST="true")
+    export_build(export_id=build.pk)
+    shown = client.get(REPORT, query)
+    ReportExport.objects.filter(pk=build.pk).update(status=ExportStatus.FAILED)
+    failed = client.get(REPORT, query)
+
+    assert "Worked out" in _text(shown) and "could not be worked out" in _text(failed)
+    for response in (waiting, progress, shown, failed):
+        assert unmarked_words(_text(response), data) == []
