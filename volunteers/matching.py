@@ -113,12 +113,11 @@ class Match:
 
 
 def _gender_refusal(gender):
-    """The client's preference, in words: a whole sentence for each, for translating."""
-    if gender == "woman":
-        return gettext("The client would prefer a volunteer who is a woman")
+    """The client's preference, in words: a whole sentence for each, for translating. A
+    preference is a woman or a man (clients.models.VolunteerGender)."""
     if gender == "man":
         return gettext("The client would prefer a volunteer who is a man")
-    return gettext("The client would prefer a volunteer who is a %(gender)s") % {"gender": gender}
+    return gettext("The client would prefer a volunteer who is a woman")
 
 
 def _refusals(volunteer, *, high_risk, gender, needs_car, declined_ids):

@@ -87,10 +87,16 @@ HARD_FILTERS = [
         "High-risk client: the scheme has not marked them experienced",
     ),
     (
-        "wrong gender",
+        "a man, not the woman preferred",
         None,
         {"preferred_volunteer_gender": "woman"},
         "The client would prefer a volunteer who is a woman",
+    ),
+    (
+        "a woman, not the man preferred",
+        None,
+        {"preferred_volunteer_gender": "man"},
+        "The client would prefer a volunteer who is a man",
     ),
     ("no car", None, {"needs": ("transport",)}, TRANSPORT),
     ("insured, no car", _insured_without_a_car, {"needs": ("transport",)}, TRANSPORT),
@@ -105,16 +111,19 @@ HARD_FILTERS = [
 def test_each_hard_filter_alone_keeps_a_volunteer_off_the_shortlist_with_its_reason(
     make_volunteer, make_episode, coordinator, case, breaker, episode_needs, reason
 ):
+    preferred = episode_needs.get("preferred_volunteer_gender") or "woman"
     make_volunteer(
         given_name="Passing",
-        gender="woman",
+        gender=preferred,
         driver=True,
         car_insurance_confirmed=True,
         experienced=True,
     )
     # Like the passing volunteer in every way the case does not test.
+    other = {"woman": "man", "man": "woman"}[preferred]
     failing = make_volunteer(
-        given_name="Failing", gender="man" if case == "wrong gender" else "woman"
+        given_name="Failing",
+        gender=other if "preferred_volunteer_gender" in episode_needs else preferred,
     )
     if breaker is not None:
         breaker(failing, coordinator=coordinator, make_episode=make_episode)
