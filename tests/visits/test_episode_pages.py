@@ -45,6 +45,9 @@ def test_a_volunteer_sees_and_logs_only_for_clients_they_support(
 ):
     me = make_user(Role.VOLUNTEER)
     supporting(episode, me)
+    # A family name nobody else on the page can have (the volunteer's own name is there).
+    episode.client.family_name = "Quenby-Hallworth"
+    episode.client.save()
     with time_machine.travel(MONDAY, tick=False):
         other = make_active_episode(went_home=datetime.date(2026, 11, 2), given_name="Otherperson")
     client.force_login(me)
