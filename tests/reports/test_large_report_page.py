@@ -183,3 +183,17 @@ def test_only_those_who_may_see_reports_can_ask_for_them_again(client, hand_buil
     client.force_login(make_user(Role.VOLUNTEER))
     assert client.post(AGAIN).status_code == 403
     assert ReportExport.objects.count() == 0
+
+
+def test_a_bad_period_asked_for_again_goes_back_to_the_report_page_saying_why(
+    client, hand_built, manager, large
+):
+    client.force_login(manager)
+    again = f"{reverse('reports:report_again')}?quarter=%3Cscript%3E"
+
+    response = client.post(again, follow=True)
+
+    assert response.status_code == 200
+    assert "Choose a quarter from the list, or other dates" in response.content.decode()
+    assert "<script>" not in response.content.decode()
+    assert ReportExport.objects.count() == 0
