@@ -93,7 +93,9 @@ def test_sharing_the_outcome_summary_logs_what_with_whom_why_and_on_what_basis(
     assert entry.client == episode.client
     assert entry.lawful_basis == LawfulBasis.PUBLIC_TASK_HEALTH
     assert entry.consent.given and not entry.is_override
-    assert "Client gave consent to share" in entry.consent_summary
+    # The log's sentence, word for word, in English whoever shared: the day of the consent.
+    decided = entry.consent.decided_on
+    assert entry.consent_summary == f"Client gave consent to share on {decided:%-d %B %Y}"
 
 
 def test_the_outcome_summary_can_be_a_pdf(client, episode, coordinator):
@@ -397,3 +399,21 @@ def test_consent_recorded_from_referrals_before_is_corrected_to_what_was_asked(s
     assert old.kind == ConsentKind.HOLD
     assert old.history.latest().history_change_reason.startswith("Corrected")
     assert ConsentRecord.objects.get(pk=asked_later.pk).kind == ConsentKind.SHARE
+
+
+def test_the_consent_sentence_on_the_share_page_is_whole_and_in_the_readers_language(
+    client, episode, coordinator
+):
+    """The person sharing reads why it is refused in their own language, the date written
+    out; the log keeps the English (test_the_latest_decision_counts_...)."""
+    share_consent(episode, coordinator, False, datetime.date(2026, 12, 20))
+    client.force_login(coordinator)
+    url = reverse("visits:share_summary", args=[episode.pk])
+    english = client.post(url, SHARE).content.decode()
+    assert "Client withdrew consent to share on 20 December 2026. To share anyway" in english
+
+    coordinator.preferred_language = "cy"
+    coordinator.save()
+    welsh = client.post(url, SHARE).content.decode()
+    assert "Tynnodd y cleient ei ganiatâd i rannu yn ôl ar 20 Rhagfyr 2026" in welsh
+    assert SharingLogEntry.objects.count() == 0
