@@ -593,13 +593,12 @@ def concern_acknowledge(*, concern, by):
 
 
 def _already_dealt_with(concern):
-    status = concern.get_status_display().lower()
-    if concern.acknowledged_by:
-        return gettext("This concern was already %(status)s by %(person)s.") % {
-            "status": status,
-            "person": concern.acknowledged_by,
-        }
-    return gettext("This concern was already %(status)s.") % {"status": status}
+    """For a second person at the same concern: who closed it, else who acknowledged it (a
+    concern is never past open without one of them: closing an open one acknowledges it)."""
+    return gettext("This concern was already %(status)s by %(person)s.") % {
+        "status": concern.get_status_display().lower(),
+        "person": concern.closed_by or concern.acknowledged_by,
+    }
 
 
 def _log_escalation(concern, by):
