@@ -10,6 +10,7 @@ drained in one run. A message's key names what it is about, so it is written onc
 happens (`call-reminder:<call id>`).
 """
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -45,12 +46,19 @@ from visits.services import calls_move, episode_move, visit_refusal
 # Rows claimed, marked and written per statement.
 BATCH = 1000
 
+logger = logging.getLogger(__name__)
+
 
 def _drain(queryset, act):
     """Claim the rows of `queryset` a batch at a time and pass each batch to `act`, which acts on
     those it should and returns them; until none are left. A row `act` leaves (a visit on hold)
-    is not claimed again in this run. Returns how many rows were acted on."""
-    done, left = 0, set()
+    is not claimed again in this run. Returns how many rows were acted on.
+
+    A row acted on leaves the selection (it is marked done, alerted, reminded). One that comes
+    back means `act` could not mark it (a failed write, a fault): claiming it again would never
+    end and would hold the worker, so no other sweep would run for anyone (hazard H1d). The run
+    stops there, saying so in the log; the next run tries again."""
+    done, left, acted_on = 0, set(), set()
     while True:
         with transaction.atomic():
             rows = list(
@@ -60,9 +68,17 @@ def _drain(queryset, act):
             )
             if not rows:
                 return done
+            again = {row.pk for row in rows} & acted_on
+            if again:
+                logger.error(
+                    "%s: %s rows acted on came back unchanged (%s...); this run stops",
+                    queryset.model.__name__, len(again), sorted(again)[:5],
+                )  # fmt: skip
+                return done
             acted = act(rows)
         done += len(acted)
-        left |= {row.pk for row in rows} - {row.pk for row in acted}
+        acted_on |= {row.pk for row in acted}
+        left |= {row.pk for row in rows} - acted_on
 
 
 def _visits_on_hold(calls):

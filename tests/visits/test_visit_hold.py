@@ -21,7 +21,7 @@ from clients.services import (
 )
 from tests.clients.conftest import answers
 from tests.visits.conftest import at
-from visits.models import Assignment, CallKind, CallStatus
+from visits.models import Assignment, CallKind, CallStatus, ScheduledCall
 from visits.services import EpisodeActionRefused, contact_log, visit_plan
 from visits.sweeps import sweep_overdue, sweep_reminders
 from volunteers.models import Volunteer
@@ -164,3 +164,25 @@ def test_the_overdue_sweep_passes_over_held_visits_across_batches_and_counts_eve
 
     statuses = dict(episode.calls.values_list("pk", "status"))
     assert (statuses[visit.pk], statuses[later_visit.pk]) == (CallStatus.PENDING,) * 2
+
+
+def test_a_sweep_whose_rows_come_back_unchanged_stops_and_says_so_rather_than_loop(
+    planned, caplog
+):
+    """Hazard H1d: an action that cannot mark what it claimed (a failed write) would have the
+    run claim the same rows for ever, holding the worker from every other sweep."""
+    from visits import sweeps
+
+    calls = ScheduledCall.objects.filter(episode=planned[0])
+    batches = []
+
+    def marks_nothing(rows):
+        batches.append(len(rows))
+        assert len(batches) < 3, "the run claimed the same rows again and again"
+        return rows
+
+    with caplog.at_level("ERROR", logger="visits.sweeps"):
+        acted = sweeps._drain(calls, marks_nothing)
+
+    assert (batches, acted) == ([calls.count()], calls.count())
+    assert "came back unchanged" in caplog.text
