@@ -56,6 +56,11 @@ def test_a_call_logged_late_becomes_the_first_contact_and_each_day_counts_its_ow
     assert headline["Hours of calls and visits"].export_value(suppress=False) == 0.4  # 25 min
     # Resting on three calls and visits, fewer than five: hidden when small numbers are.
     assert headline["Hours of calls and visits"].export_value(suppress=True) == "n<5"
+    # Worked out again from the contacts themselves, the same: the unanswered call at 10:00
+    # is not the first contact.
+    figures_rebuilt([episode.scheme_id])
+    episode.refresh_from_db()
+    assert episode.first_contact_at == at(2026, 11, 3, 16, 0)
 
 
 def test_a_call_just_after_midnight_in_summer_counts_on_the_uk_day(
