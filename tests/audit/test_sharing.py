@@ -417,3 +417,10 @@ def test_the_consent_sentence_on_the_share_page_is_whole_and_in_the_readers_lang
     welsh = client.post(url, SHARE).content.decode()
     assert "Tynnodd y cleient ei ganiatâd i rannu yn ôl ar 20 Rhagfyr 2026" in welsh
     assert SharingLogEntry.objects.count() == 0
+
+    # Consent given again: the share goes ahead, and the log keeps the sentence in English
+    # though the person who shared reads Welsh.
+    share_consent(episode, coordinator, True, datetime.date(2026, 12, 21))
+    client.post(url, SHARE)
+    entry = SharingLogEntry.objects.get()
+    assert entry.consent_summary == "Client gave consent to share on 21 December 2026"
