@@ -166,9 +166,7 @@ def test_the_overdue_sweep_passes_over_held_visits_across_batches_and_counts_eve
     assert (statuses[visit.pk], statuses[later_visit.pk]) == (CallStatus.PENDING,) * 2
 
 
-def test_a_sweep_whose_rows_come_back_unchanged_stops_and_says_so_rather_than_loop(
-    planned, caplog
-):
+def test_a_sweep_whose_rows_come_back_unchanged_stops_and_says_so_rather_than_loop(planned, caplog):
     """Hazard H1d: an action that cannot mark what it claimed (a failed write) would have the
     run claim the same rows for ever, holding the worker from every other sweep."""
     from visits import sweeps
