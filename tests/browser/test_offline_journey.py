@@ -109,6 +109,21 @@ def log_a_worry(page, *, minutes, notes=None):
     page.get_by_role("button", name="Save").click()
 
 
+def log_a_call_kept_on_the_phone(page, live_server, today_path):
+    """Without signal, log a ten-minute call with the client from Today: kept on the phone."""
+    client_card(page, GIVEN_NAME).get_by_role(
+        "link", name=f"Log a call or visit with {GIVEN_NAME}", exact=True
+    ).click()
+    radio(page, "Did you speak with them?", "Yes").check()
+    page.get_by_label("How long, in minutes?").fill("10")
+    page.get_by_label("Notes (optional)", exact=True).fill(CALL_NOTE)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
+    status = page.locator("[data-offline-status]")
+    expect(status.get_by_role("heading")).to_have_text("Waiting to send (1)")
+    return status
+
+
 @pytest.mark.parametrize("viewport", [PHONE])
 def test_a_volunteer_logs_a_call_and_a_concern_without_signal_and_both_arrive_once(
     page, live_server, demo_users, screenshot
@@ -295,16 +310,7 @@ def test_a_call_whose_sign_in_ended_before_it_was_sent_is_sent_once_they_sign_in
     wait_until_kept(page, today_path, log_path)
 
     page.context.set_offline(True)
-    client_card(page, GIVEN_NAME).get_by_role(
-        "link", name=f"Log a call or visit with {GIVEN_NAME}", exact=True
-    ).click()
-    radio(page, "Did you speak with them?", "Yes").check()
-    page.get_by_label("How long, in minutes?").fill("10")
-    page.get_by_label("Notes (optional)", exact=True).fill(CALL_NOTE)
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
-    status = page.locator("[data-offline-status]")
-    expect(status.get_by_role("heading")).to_have_text("Waiting to send (1)")
+    status = log_a_call_kept_on_the_phone(page, live_server, today_path)
 
     # A long visit without signal: the sign-in times out.
     Session.objects.all().delete()
@@ -392,16 +398,7 @@ def test_a_call_kept_on_the_phone_is_sent_by_background_sync_once_every_page_is_
 
     # --- No signal: the call is kept on the phone ---------------------------------------------
     context.set_offline(True)
-    client_card(page, GIVEN_NAME).get_by_role(
-        "link", name=f"Log a call or visit with {GIVEN_NAME}", exact=True
-    ).click()
-    radio(page, "Did you speak with them?", "Yes").check()
-    page.get_by_label("How long, in minutes?").fill("10")
-    page.get_by_label("Notes (optional)", exact=True).fill(CALL_NOTE)
-    page.get_by_role("button", name="Save").click()
-    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
-    status = page.locator("[data-offline-status]")
-    expect(status.get_by_role("heading")).to_have_text("Waiting to send (1)")
+    log_a_call_kept_on_the_phone(page, live_server, today_path)
 
     # --- Every ALIGNS page closed; DevTools watches the worker from a blank page --------------
     blank = context.new_page()
