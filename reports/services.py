@@ -62,22 +62,27 @@ def export_request(*, scheme, period, export_format, suppress_small_numbers, by,
     return export
 
 
-def report_page_build(*, scheme, period, suppress_small_numbers, by, language):
+def report_page_build(*, scheme, period, suppress_small_numbers, by, language, again=False):
     """The report page's figures for a large scheme, worked out by the worker: the newest
     asked for today by this person, for this period and language (ready, still being worked
-    out, or failed), else a new one queued. Today's, so the figures are never a day old
-    without being asked again; the page offers to work them out again at any time."""
+    out, or failed), else a new one queued; `again`: a new one queued whatever there is.
+    Today's, so the figures are never a day old without being asked again; the page offers
+    to work them out again at any time."""
     start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    newest = ReportExport.objects.filter(
-        scheme=scheme,
-        requested_by=by,
-        export_format=PAGE,
-        period_start=period.start,
-        period_end=period.end,
-        suppress_small_numbers=suppress_small_numbers,
-        language=language,
-        requested_at__gte=start_of_today,
-    ).first()
+    newest = (
+        None
+        if again
+        else ReportExport.objects.filter(
+            scheme=scheme,
+            requested_by=by,
+            export_format=PAGE,
+            period_start=period.start,
+            period_end=period.end,
+            suppress_small_numbers=suppress_small_numbers,
+            language=language,
+            requested_at__gte=start_of_today,
+        ).first()
+    )
     return newest or export_request(
         scheme=scheme,
         period=period,

@@ -124,10 +124,10 @@ def report_again(request):
     if not form.is_valid():
         return redirect(f"{reverse('reports:report')}?{urlencode(form.data)}")
     if export_is_large(scheme=request.user.scheme, period=form.period):
-        export_request(
-            scheme=request.user.scheme, period=form.period, export_format=PAGE,
+        report_page_build(
+            scheme=request.user.scheme, period=form.period,
             suppress_small_numbers=form.cleaned_data["small_numbers"], by=request.user,
-            language=translation.get_language(),
+            language=translation.get_language(), again=True,
         )  # fmt: skip
     return redirect(f"{reverse('reports:report')}?{urlencode(form.data)}")
 
