@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
-from aligns.accounts.models import Hospital, Role
+from aligns.accounts.models import Hospital
 from aligns.catalogues.models import Need
 from aligns.routers import reading_for_reports
 from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
@@ -41,10 +41,9 @@ from referrals.models import DeclineReason, Referral, Status
 from reports.expressions import AssumedDischargeAt, DaysBetween, Percentile, SecondsBetween
 from reports.suppression import SMALL_NUMBER, withhold
 from visits.models import (
-    CallKind,
+    ActivityDay,
     Concern,
     ConcernCategory,
-    Contact,
     ContactDay,
     EpisodeStatus,
     ExitOutcome,
@@ -53,6 +52,7 @@ from visits.models import (
     Readmission,
     ServiceCategory,
     SupportEpisode,
+    VolunteerDay,
 )
 
 # Counts from 1 to SMALL_NUMBER - 1 are hidden when small numbers are suppressed
@@ -1073,49 +1073,28 @@ def people_tables(context):
 # --- Activity -----------------------------------------------------------------------------
 
 
-def _contacts(context):
-    return Contact.objects.filter(context.during("happened_at"), context.of_scheme("episode__"))
-
-
 def contacts_in_period(scheme, period):
     """How many calls and visits the report counts: a measure of how long it takes to make.
     From the days kept (a row a day), as the report page asks before anything else."""
     return _contact_days(_Context(scheme, period, timezone.now()))["contacts"]
 
 
-def _activity_figures():
-    by_volunteer = Q(logged_by__role=Role.VOLUNTEER)
-    return {
-        "calls": Count("pk", filter=Q(kind=CallKind.CALL)),
-        "calls_answered": Count("pk", filter=Q(kind=CallKind.CALL, answered=True)),
-        "call_minutes": Sum("duration_minutes", filter=Q(kind=CallKind.CALL)),
-        "visits": Count("pk", filter=Q(kind=CallKind.VISIT)),
-        "visits_made": Count("pk", filter=Q(kind=CallKind.VISIT, answered=True)),
-        "visit_minutes": Sum("duration_minutes", filter=Q(kind=CallKind.VISIT)),
-        "contacts": Count("pk"),
-        "successful": Count("pk", filter=Q(answered=True)),
-        "minutes": Sum("duration_minutes"),
-        "volunteer_minutes": Sum("duration_minutes", filter=by_volunteer),
-        "active_volunteers": Count("logged_by", filter=by_volunteer, distinct=True),
-    }
-
-
 def _contact_days(context):
     """The period's calls and visits, successful ones and minutes, summed from the days kept
     as contacts are logged (visits.figures): the same figures as counting the contacts
     (tests/reports/test_kept_figures.py), from a row a day rather than every contact."""
-    totals = _days(context).aggregate(**_CONTACT_DAY_SUMS)
-    return {name: value or 0 for name, value in totals.items()}
+    return _days(context).aggregate(**_CONTACT_DAY_SUMS)
 
 
-def _days(context):
-    return ContactDay.objects.filter(context.on_days("day"), context.of_scheme())
+def _days(context, model=ContactDay):
+    """The period's rows of a figure kept a day (ContactDay, ActivityDay, VolunteerDay)."""
+    return model.objects.filter(context.on_days("day"), context.of_scheme())
 
 
 _CONTACT_DAY_SUMS = {
-    "contacts": Sum("contacts"),
-    "successful": Sum("successful"),
-    "minutes": Sum("minutes"),
+    "contacts": Sum("contacts", default=0),
+    "successful": Sum("successful", default=0),
+    "minutes": Sum("minutes", default=0),
 }
 
 
@@ -1124,13 +1103,22 @@ def _minutes_as_hours(minutes, base):
 
 
 def activity_tables(context):
-    totals = _contacts(context).aggregate(**_activity_figures())
-    # From the period's contacts to their activities, not from every activity ever logged.
+    """From the figures kept a day as contacts are logged (visits.figures), never from the
+    contacts: a quarter is some ninety rows of each, whatever the scheme's size."""
+    totals = _days(context).aggregate(
+        **_CONTACT_DAY_SUMS,
+        calls=Sum("calls", default=0),
+        calls_answered=Sum("calls_successful", default=0),
+        call_minutes=Sum("call_minutes", default=0),
+    )
+    calls, contacts = totals["calls"], totals["contacts"]
+    visits = contacts - calls
+    volunteers = _days(context, VolunteerDay).aggregate(
+        active_volunteers=Count("volunteer", distinct=True),
+        volunteer_minutes=Sum("minutes"),
+    )
     done = dict(
-        Contact.activities.through.objects.filter(contact__in=_contacts(context))
-        .values_list("need")
-        .annotate(n=Count("pk"))
-        .order_by()
+        _days(context, ActivityDay).values_list("need").annotate(n=Sum("contacts")).order_by()
     )
     return [
         Table(
@@ -1145,21 +1133,21 @@ def activity_tables(context):
             [
                 [
                     gettext("Phone calls"),
-                    Cell(totals["calls"]),
+                    Cell(calls),
                     Cell(totals["calls_answered"]),
-                    _minutes_as_hours(totals["call_minutes"], totals["calls"]),
+                    _minutes_as_hours(totals["call_minutes"], calls),
                 ],
                 [
                     gettext("Home visits"),
-                    Cell(totals["visits"]),
-                    Cell(totals["visits_made"]),
-                    _minutes_as_hours(totals["visit_minutes"], totals["visits"]),
+                    Cell(visits),
+                    Cell(totals["successful"] - totals["calls_answered"]),
+                    _minutes_as_hours(totals["minutes"] - totals["call_minutes"], visits),
                 ],
                 [
                     gettext("All calls and visits"),
-                    Cell(totals["contacts"]),
+                    Cell(contacts),
                     Cell(totals["successful"]),
-                    _minutes_as_hours(totals["minutes"], totals["contacts"]),
+                    _minutes_as_hours(totals["minutes"], contacts),
                 ],
             ],
             sums=rows_add_up(2, [0, 1], [1, 2]),
@@ -1174,10 +1162,12 @@ def activity_tables(context):
             ),
             [gettext("Figure"), gettext("Value")],
             [
-                [gettext("Active volunteers"), Cell(totals["active_volunteers"])],
+                [gettext("Active volunteers"), Cell(volunteers["active_volunteers"])],
                 [
                     gettext("Volunteer hours"),
-                    _minutes_as_hours(totals["volunteer_minutes"], totals["active_volunteers"]),
+                    _minutes_as_hours(
+                        volunteers["volunteer_minutes"], volunteers["active_volunteers"]
+                    ),
                 ],
             ],
         ),
@@ -1367,6 +1357,7 @@ def _outcome_row(context, instrument, item=None):
     )
     pairs = (
         ends.exclude(Exists(later_end))
+        .order_by()  # counted, not listed: no sort by the measures' default order
         .annotate(baseline_id=Subquery(baseline))
         .annotate(
             end_score=_score(OuterRef("pk"), instrument, item),

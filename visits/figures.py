@@ -1,20 +1,24 @@
 """Figures kept as contacts are logged, so the dashboard and the report sum them rather than
-scan every call and visit: each episode's first successful contact, and each scheme's calls
-and visits a day (visits.models.ContactDay).
+scan every call and visit: each episode's first successful contact; each scheme's calls and
+visits a day (visits.models.ContactDay), how many included each activity (ActivityDay) and
+which volunteers logged them (VolunteerDay).
 
 `contact_counted` keeps them as each contact is logged (inside the same transaction);
 `figures_rebuilt` works them out again from the contacts themselves, for data that did not
-come through the services (the migration that added them, seed_scale). Tests compare the two.
+come through the services (the migrations that added them, seed_scale). Tests compare the two.
 """
 
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from aligns.accounts.models import Role
+
 
 def contact_counted(contact, *, scheme_id):
-    """Count a contact just logged (the episode is locked by the caller)."""
-    from visits.models import ContactDay, SupportEpisode
+    """Count a contact just logged, with its activities (the episode is locked by the
+    caller)."""
+    from visits.models import ActivityDay, CallKind, ContactDay, SupportEpisode, VolunteerDay
 
     if contact.answered:
         # The earliest, not the latest: a contact may be logged days after it happened.
@@ -22,30 +26,62 @@ def contact_counted(contact, *, scheme_id):
             Q(first_contact_at__isnull=True) | Q(first_contact_at__gt=contact.happened_at)
         ).update(first_contact_at=contact.happened_at)
     day = timezone.localdate(contact.happened_at)
-    # The day's row may not exist yet, and another scheme member may be logging at this
-    # moment: insert it if missing (a concurrent insert wins quietly), then add to it.
-    ContactDay.objects.bulk_create(
-        [ContactDay(scheme_id=scheme_id, day=day)], ignore_conflicts=True
+    is_call = contact.kind == CallKind.CALL
+    _add_to(
+        ContactDay,
+        {"scheme_id": scheme_id, "day": day},
+        contacts=1,
+        successful=int(contact.answered),
+        minutes=contact.duration_minutes,
+        calls=int(is_call),
+        calls_successful=int(is_call and contact.answered),
+        call_minutes=contact.duration_minutes if is_call else 0,
     )
-    ContactDay.objects.filter(scheme_id=scheme_id, day=day).update(
-        contacts=F("contacts") + 1,
-        successful=F("successful") + int(contact.answered),
-        minutes=F("minutes") + contact.duration_minutes,
+    need_ids = list(contact.activities.values_list("pk", flat=True))
+    if need_ids:
+        _add_to(
+            ActivityDay,
+            *[{"scheme_id": scheme_id, "day": day, "need_id": need_id} for need_id in need_ids],
+            contacts=1,
+        )
+    if contact.logged_by.role == Role.VOLUNTEER:
+        _add_to(
+            VolunteerDay,
+            {"scheme_id": scheme_id, "day": day, "volunteer_id": contact.logged_by_id},
+            contacts=1,
+            minutes=contact.duration_minutes,
+        )
+
+
+def _add_to(model, *keys, **amounts):
+    """Add `amounts` to the rows of `model` with each of `keys`. A row may not exist yet, and
+    another scheme member may be logging at this moment: insert those missing (a concurrent
+    insert wins quietly), then add to them in one statement."""
+    model.objects.bulk_create([model(**key) for key in keys], ignore_conflicts=True)
+    matching = Q()
+    for key in keys:
+        matching |= Q(**key)
+    model.objects.filter(matching).update(
+        **{field: F(field) + amount for field, amount in amounts.items()}
     )
 
 
 def figures_rebuilt(scheme_ids=None, *, models=None):
-    """Work both figures out again from the contacts of the schemes given (all when None).
+    """Work every kept figure out again from the contacts of the schemes given (all when
+    None).
 
     `models`: an app registry (a migration's `apps`), else the current models."""
+    from visits.models import CallKind
+
     if models is None:
         from django.apps import apps as models
     contact_model = models.get_model("visits", "Contact")
     episode_model = models.get_model("visits", "SupportEpisode")
-    day_model = models.get_model("visits", "ContactDay")
     episodes = episode_model.objects.all()
+    contacts = contact_model.objects.all()
     if scheme_ids is not None:
         episodes = episodes.filter(scheme_id__in=scheme_ids)
+        contacts = contacts.filter(episode__scheme_id__in=scheme_ids)
     episodes.update(
         first_contact_at=Subquery(
             contact_model.objects.filter(episode=OuterRef("pk"), answered=True)
@@ -55,32 +91,52 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
             .values("first")
         )
     )
-    days = day_model.objects.all()
-    contacts = contact_model.objects.all()
-    if scheme_ids is not None:
-        days = days.filter(scheme_id__in=scheme_ids)
-        contacts = contacts.filter(episode__scheme_id__in=scheme_ids)
-    days.delete()
-    totals = (
-        contacts.annotate(day=TruncDate("happened_at", tzinfo=timezone.get_default_timezone()))
-        .values("episode__scheme_id", "day")
-        .annotate(
-            count=Count("pk"),
-            answered_count=Count("pk", filter=Q(answered=True)),
-            minutes_sum=Sum("duration_minutes"),  # a day's row has a contact, so a number
-        )
-        .order_by()
+    day = TruncDate("happened_at", tzinfo=timezone.get_default_timezone())
+    call = Q(kind=CallKind.CALL)
+    _rebuilt(
+        models.get_model("visits", "ContactDay"),
+        scheme_ids,
+        contacts.annotate(day=day).values("episode__scheme_id", "day"),
+        contacts=Count("pk"),
+        successful=Count("pk", filter=Q(answered=True)),
+        minutes=Sum("duration_minutes", default=0),
+        calls=Count("pk", filter=call),
+        calls_successful=Count("pk", filter=call & Q(answered=True)),
+        call_minutes=Sum("duration_minutes", filter=call, default=0),
     )
-    day_model.objects.bulk_create(
+    _rebuilt(
+        models.get_model("visits", "ActivityDay"),
+        scheme_ids,
+        contacts.filter(activities__isnull=False)
+        .annotate(day=day)
+        .values("episode__scheme_id", "day", "activities"),
+        contacts=Count("pk"),
+        renamed={"activities": "need_id"},
+    )
+    _rebuilt(
+        models.get_model("visits", "VolunteerDay"),
+        scheme_ids,
+        contacts.filter(logged_by__role=Role.VOLUNTEER)
+        .annotate(day=day)
+        .values("episode__scheme_id", "day", "logged_by"),
+        contacts=Count("pk"),
+        minutes=Sum("duration_minutes", default=0),
+        renamed={"logged_by": "volunteer_id"},
+    )
+
+
+def _rebuilt(model, scheme_ids, grouped, *, renamed=None, **aggregates):
+    """Replace the schemes' rows of `model` by the totals of `grouped` (contacts grouped by
+    scheme, day and any other key, named in the row as `renamed` says)."""
+    renamed = {"episode__scheme_id": "scheme_id", **(renamed or {})}
+    rows = model.objects.all()
+    if scheme_ids is not None:
+        rows = rows.filter(scheme_id__in=scheme_ids)
+    rows.delete()
+    model.objects.bulk_create(
         (
-            day_model(
-                scheme_id=row["episode__scheme_id"],
-                day=row["day"],
-                contacts=row["count"],
-                successful=row["answered_count"],
-                minutes=row["minutes_sum"],
-            )
-            for row in totals.iterator(chunk_size=10_000)
+            model(**{renamed.get(name, name): value for name, value in row.items()})
+            for row in grouped.annotate(**aggregates).order_by().iterator(chunk_size=10_000)
         ),
         batch_size=10_000,
     )

@@ -440,6 +440,10 @@ class ContactDay(models.Model):
     contacts = models.PositiveIntegerField(default=0)
     successful = models.PositiveIntegerField(default=0)
     minutes = models.PositiveIntegerField(default=0)
+    # Of those, the phone calls (the rest are home visits).
+    calls = models.PositiveIntegerField(default=0)
+    calls_successful = models.PositiveIntegerField(default=0)
+    call_minutes = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -448,6 +452,49 @@ class ContactDay(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.contacts} calls and visits"
+
+
+class ActivityDay(models.Model):
+    """How many of one scheme's calls and visits on one day included an activity (kept with
+    ContactDay)."""
+
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    need = models.ForeignKey("catalogues.Need", on_delete=models.CASCADE, related_name="+")
+    contacts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "day", "need"], name="one_activity_day_per_scheme"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.contacts} with {self.need_id}"
+
+
+class VolunteerDay(models.Model):
+    """A volunteer who logged calls or visits for a scheme on a day, and their minutes (kept
+    with ContactDay): the report's active volunteers and volunteer hours are a sum of these."""
+
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    contacts = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "day", "volunteer"], name="one_volunteer_day_per_scheme"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.contacts} by volunteer {self.volunteer_id}"
 
 
 class ConcernCategory(models.TextChoices):

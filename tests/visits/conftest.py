@@ -14,10 +14,31 @@ from tests.volunteers.conftest import (  # noqa: F401
     mandatory_course,
     postcodes,
 )
-from visits.models import Assignment
+from visits.models import ActivityDay, Assignment, ContactDay, SupportEpisode, VolunteerDay
 from volunteers.models import Volunteer
 
 LONDON = timezone.get_default_timezone()
+
+
+def kept_figures():
+    """Every figure visits.figures keeps, as sorted rows: compared before and after
+    figures_rebuilt, they show that what was kept as contacts were logged is what the
+    contacts say."""
+    return {
+        "first contacts": sorted(SupportEpisode.objects.values_list("pk", "first_contact_at")),
+        "days": sorted(
+            ContactDay.objects.values_list(
+                "scheme", "day", "contacts", "successful", "minutes",
+                "calls", "calls_successful", "call_minutes",
+            )
+        ),
+        "activities": sorted(
+            ActivityDay.objects.values_list("scheme", "day", "need", "contacts")
+        ),
+        "volunteers": sorted(
+            VolunteerDay.objects.values_list("scheme", "day", "volunteer", "contacts", "minutes")
+        ),
+    }  # fmt: skip
 
 
 def at(*args):

@@ -6,9 +6,10 @@ import datetime
 
 import time_machine
 
+from aligns.catalogues.models import Need
 from reports.figures import build_report, compare_headlines, headline_figures
 from reports.period import Period
-from tests.visits.conftest import at
+from tests.visits.conftest import at, kept_figures
 from visits.figures import figures_rebuilt
 from visits.models import CallKind, ContactDay
 from visits.services import contact_log
@@ -128,3 +129,54 @@ def test_last_quarters_dashboard_figures_are_worked_out_once_a_day_this_quarters
     assert successful(at(2026, 12, 2, 11, 0)) == (1, 1)
     # The next day: both.
     assert successful(at(2026, 12, 3, 8, 0)) == (1, 2)
+
+
+def test_each_days_activities_and_volunteers_are_kept_and_the_report_sums_them(
+    make_active_episode, coordinator, volunteer, make_user
+):
+    # Monday 2 November: volunteer 1 calls (20 minutes, shopping and a chat) and calls again
+    # unanswered; Tuesday: volunteer 2 calls (10 minutes, shopping); the coordinator calls
+    # (30 minutes, a chat): the coordinator's call is not a volunteer's.
+    second = make_user("volunteer")
+    shopping, chat = Need.objects.get(code="shopping"), Need.objects.get(code="befriending")
+    with time_machine.travel(at(2026, 11, 1, 9, 0), tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 1))
+    with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
+        for by, moment, minutes, activities in [
+            (volunteer, at(2026, 11, 2, 10, 0), 20, [shopping, chat]),
+            (volunteer, at(2026, 11, 2, 15, 0), 0, []),
+            (second, at(2026, 11, 3, 10, 0), 10, [shopping]),
+            (coordinator, at(2026, 11, 3, 11, 0), 30, [chat]),
+        ]:
+            contact_log(
+                episode=episode, by=by, kind=CallKind.CALL, happened_at=moment,
+                answered=minutes > 0, duration_minutes=minutes, activities=activities,
+            )  # fmt: skip
+        report = build_report(episode.scheme, NOVEMBER)
+    monday, tuesday = datetime.date(2026, 11, 2), datetime.date(2026, 11, 3)
+
+    kept = kept_figures()
+    assert kept["activities"] == sorted(
+        [
+            (episode.scheme_id, monday, chat.pk, 1),
+            (episode.scheme_id, monday, shopping.pk, 1),
+            (episode.scheme_id, tuesday, chat.pk, 1),
+            (episode.scheme_id, tuesday, shopping.pk, 1),
+        ]
+    )
+    assert kept["volunteers"] == sorted(
+        [
+            (episode.scheme_id, monday, volunteer.pk, 2, 20),
+            (episode.scheme_id, tuesday, second.pk, 1, 10),
+        ]
+    )
+    activities = {row[0]: row[1] for row in report.table("activity_types").export_rows(False)}
+    assert (activities[shopping.shown], activities[chat.shown]) == (2, 2)
+    volunteers = dict(report.table("volunteers").export_rows(False))
+    assert volunteers == {"Active volunteers": 2, "Volunteer hours": 0.5}
+    calls = {row[0]: row[1:] for row in report.table("activity").export_rows(False)}
+    assert calls["Phone calls"] == [4, 3, 1.0]
+    assert calls["Home visits"] == [0, 0, 0.0]
+    # Worked out again from the contacts, the same.
+    figures_rebuilt([episode.scheme_id])
+    assert kept_figures() == kept

@@ -54,6 +54,7 @@ from visits.models import (
     ConcernCategory,
     ConcernStatus,
     Contact,
+    ContactDay,
     EpisodeStatus,
     ExitOutcome,
     Extension,
@@ -800,7 +801,8 @@ class _SchemeBuilder:
         """The figures contact_log keeps as each contact is logged, worked out at once."""
         started = time.perf_counter()
         figures_rebuilt([self.scheme.pk])
-        self.step("first contacts and contact days", started, 0)
+        days = ContactDay.objects.filter(scheme=self.scheme).count()
+        self.step("days of kept contact figures", started, days)
 
     # --- The call schedule, offers and assignments ----------------------------------------
 
