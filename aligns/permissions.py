@@ -52,6 +52,7 @@ class Permission(StrEnum):
     VIEW_REPORT = "reports.view_report"
     CHANGE_REPORT_SETTINGS = "reports.change_report_settings"
     VIEW_ORGANISATION_REPORTS = "reports.view_organisation_reports"
+    FOLLOW_REPORT_PROGRESS = "reports.follow_report_progress"
 
 
 class UnknownPermission(Exception):

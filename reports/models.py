@@ -1,11 +1,13 @@
 """Reports hold no figures of their own: they aggregate the other apps' data. The one table
 here holds what is built in the background for large schemes, until it is fetched: report
-files, and the report page's figures (PAGE)."""
+files, and the report page's figures (PAGE), of a scheme or of all an organisation's schemes
+together."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,18 +29,37 @@ class ExportStatus(models.TextChoices):
 
 class ReportExportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Each person sees only the files they asked for, in their own scheme, for a week."""
-        if not user.is_authenticated or not user.scheme_id:
+        """Each person sees only what they asked for, for a week: in their own scheme, or
+        (an organisation manager) of their organisation's schemes."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.scheme_id:
+            reported = Q(scheme_id=user.scheme_id)
+        elif user.organisation_id:
+            reported = Q(scheme__organisation_id=user.organisation_id) | Q(
+                scheme__isnull=True, organisation_id=user.organisation_id
+            )
+        else:
             return self.none()
         return self.filter(
-            scheme_id=user.scheme_id,
+            reported,
             requested_by=user,
             requested_at__gte=timezone.now() - EXPORT_KEPT_FOR,
         )
 
 
 class ReportExport(models.Model):
-    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="+")
+    # One scheme's report; or, with no scheme, all the organisation's schemes together.
+    scheme = models.ForeignKey(
+        "accounts.Scheme", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -63,9 +84,23 @@ class ReportExport(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scheme__isnull=False) | Q(organisation__isnull=False),
+                name="report_export_of_a_scheme_or_an_organisation",
+            )
+        ]
 
     def __str__(self):
         return f"{self.export_format} report {self.period_start} to {self.period_end}"
+
+    @property
+    def reported(self):
+        """What build_report is given: the scheme, or the organisation's schemes as a list
+        (as the organisation's report page gives them, by name)."""
+        if self.scheme_id:
+            return self.scheme
+        return list(self.organisation.schemes.order_by("name"))
 
     @property
     def is_finished(self):

@@ -18,3 +18,6 @@ rules.add_perm(Permission.VIEW_DASHBOARD, is_manager)
 rules.add_perm(Permission.VIEW_REPORT, can_view_reports)
 rules.add_perm(Permission.CHANGE_REPORT_SETTINGS, is_manager)
 rules.add_perm(Permission.VIEW_ORGANISATION_REPORTS, is_organisation_manager)
+# A report being worked out by the worker: the page polls its progress (ReportExport's
+# visible_to keeps each person to their own).
+rules.add_perm(Permission.FOLLOW_REPORT_PROGRESS, can_view_reports | is_organisation_manager)

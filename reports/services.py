@@ -34,13 +34,31 @@ def exports_delete_expired():
     return deleted
 
 
+def _of(scheme, organisation):
+    """The fields naming what a ReportExport reports on: one scheme, or (the scheme a list)
+    all `organisation`'s schemes together."""
+    if isinstance(scheme, list):
+        return {"scheme": None, "organisation": organisation}
+    return {"scheme": scheme}
+
+
 @transaction.atomic
-def export_request(*, scheme, period, export_format, suppress_small_numbers, by, language=None):
+def export_request(
+    *,
+    scheme,
+    period,
+    export_format,
+    suppress_small_numbers,
+    by,
+    language=None,
+    organisation=None,
+):
     """Queue a report file (or the page's figures: PAGE) to be made by the worker, in
-    `language` (the one the person who asked reads ALIGNS in; theirs by default)."""
+    `language` (the one the person who asked reads ALIGNS in; theirs by default). `scheme`:
+    a scheme, or a list of schemes: all of `organisation`'s."""
     language = language or by.preferred_language
     export = ReportExport.objects.create(
-        scheme=scheme,
+        **_of(scheme, organisation),
         requested_by=by,
         period_start=period.start,
         period_end=period.end,
@@ -62,18 +80,20 @@ def export_request(*, scheme, period, export_format, suppress_small_numbers, by,
     return export
 
 
-def report_page_build(*, scheme, period, suppress_small_numbers, by, language, again=False):
-    """The report page's figures for a large scheme, worked out by the worker: the newest
-    asked for today by this person, for this period and language (ready, still being worked
-    out, or failed), else a new one queued; `again`: a new one queued whatever there is.
-    Today's, so the figures are never a day old without being asked again; the page offers
-    to work them out again at any time."""
+def report_page_build(
+    *, scheme, period, suppress_small_numbers, by, language, again=False, organisation=None
+):
+    """The report page's figures for a large scheme (or a list of schemes: all
+    `organisation`'s), worked out by the worker: the newest asked for today by this person,
+    for this period and language (ready, still being worked out, or failed), else a new one
+    queued; `again`: a new one queued whatever there is. Today's, so the figures are never a
+    day old without being asked again; the page offers to work them out again at any time."""
     start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     newest = (
         None
         if again
         else ReportExport.objects.filter(
-            scheme=scheme,
+            **_of(scheme, organisation),
             requested_by=by,
             export_format=PAGE,
             period_start=period.start,
@@ -90,13 +110,15 @@ def report_page_build(*, scheme, period, suppress_small_numbers, by, language, a
         suppress_small_numbers=suppress_small_numbers,
         by=by,
         language=language,
+        organisation=organisation,
     )
 
 
-def page_figures(report):
+def page_figures(report, *, all_schemes_of=None):
     """The report page's figures, rendered in the language in use: (top, tables) as JSON
-    bytes, kept in a ReportExport of PAGE and shown as they are (templates/reports/report.html)."""
-    context = report_page_context(report)
+    bytes, kept in a ReportExport of PAGE and shown as they are (templates/reports/report.html).
+    `all_schemes_of`: the organisation, for the report of all its schemes together."""
+    context = report_page_context(report) | {"all_schemes_of": all_schemes_of}
     return json.dumps(
         {
             "top": render_to_string("reports/_report_top.html", context),
@@ -108,7 +130,9 @@ def page_figures(report):
 def export_build(*, export_id, language=None):
     """Make the file for one request, telling the page how far it has got: its headings,
     notes and file name in `language` (without one, that of the person who asked)."""
-    export = ReportExport.objects.select_related("scheme", "requested_by").get(pk=export_id)
+    export = ReportExport.objects.select_related("scheme", "organisation", "requested_by").get(
+        pk=export_id
+    )
     if export.is_finished:
         return export
     with translation.override(language or export.requested_by.preferred_language):
@@ -126,13 +150,13 @@ def _build(export):
     progress(0, 1)
     try:
         report = build_report(
-            export.scheme,
+            export.reported,
             Period(export.period_start, export.period_end),
             suppress_small_numbers=export.suppress_small_numbers,
             progress=progress,
         )
         if export.export_format == PAGE:
-            content, name = page_figures(report), ""
+            content, name = page_figures(report, all_schemes_of=export.organisation), ""
         else:
             content = exports.render(report, export.export_format)
             name = exports.filename(report, export.export_format)

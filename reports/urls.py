@@ -7,7 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("report/", views.report, name="report"),
-    path("report/again/", views.report_again, name="report_again"),
     path("report/export/", views.export, name="export"),
     path("report/exports/<int:pk>/", views.export_status, name="export_status"),
     path("report/exports/<int:pk>/download/", views.export_download, name="export_download"),

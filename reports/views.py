@@ -85,51 +85,48 @@ def _period_form(request, *, choose_small_numbers):
 def _report_page(request, scheme, *, outside_the_scheme=False, all_schemes_of=None):
     """The report page for `scheme`, or for a list of schemes together (`all_schemes_of`:
     their organisation). From outside the scheme (an organisation manager) small numbers are
-    always hidden, as for commissioners, and there are no exports."""
+    always hidden, as for commissioners, and there are no exports. A large report is worked
+    out by the worker (_large_report_page); a POST asks for it to be worked out again."""
     form = _period_form(request, choose_small_numbers=not outside_the_scheme)
+    schemes = scheme if isinstance(scheme, list) else [scheme]
+    if request.method == "POST":
+        if form.is_valid() and schemes and export_is_large(scheme=scheme, period=form.period):
+            _large_report_build(request, form, scheme, all_schemes_of, again=True)
+        return redirect(f"{request.path}?{urlencode(request.GET)}")
     context = {"form": form, "formats": exports.FORMATS, "scheme": scheme}
     context["outside_the_scheme"] = outside_the_scheme
     context["all_schemes_of"] = all_schemes_of
-    schemes = scheme if isinstance(scheme, list) else [scheme]
     if form.is_bound and form.is_valid() and schemes:
-        suppress = outside_the_scheme or form.cleaned_data["small_numbers"]
         context["query"] = urlencode(form.data)
-        if not outside_the_scheme and export_is_large(scheme=scheme, period=form.period):
-            return _large_report_page(request, context, scheme, form.period, suppress)
-        result = build_report(scheme, form.period, suppress_small_numbers=suppress)
+        if export_is_large(scheme=scheme, period=form.period):
+            build = _large_report_build(request, form, scheme, all_schemes_of)
+            context |= {"build": build, "period": form.period}
+            if build.status == ExportStatus.READY:
+                context["stored"] = json.loads(bytes(build.content))
+                access_log_record_all(by=request.user, subjects=schemes, request=request)
+            return render(request, "reports/report.html", context)
+        result = build_report(
+            scheme, form.period, suppress_small_numbers=_hides_small_numbers(form)
+        )
         access_log_record_all(by=request.user, subjects=schemes, request=request)
         context |= report_page_context(result)
     return render(request, "reports/report.html", context)
 
 
-def _large_report_page(request, context, scheme, period, suppress):
-    """A large scheme's report: worked out by the worker rather than while the page waits
+def _hides_small_numbers(form):
+    """Whether the report asked for hides small numbers: from outside the scheme the form
+    offers no choice (_period_form), and they are always hidden."""
+    return form.cleaned_data.get("small_numbers", True)
+
+
+def _large_report_build(request, form, scheme, organisation, *, again=False):
+    """A large report's figures, worked out by the worker rather than while the page waits
     (seconds, at a national scheme's size), kept for the day and shown at once after that."""
-    build = report_page_build(
-        scheme=scheme, period=period, suppress_small_numbers=suppress, by=request.user,
-        language=translation.get_language(),
+    return report_page_build(
+        scheme=scheme, period=form.period, suppress_small_numbers=_hides_small_numbers(form),
+        by=request.user, language=translation.get_language(), again=again,
+        organisation=organisation,
     )  # fmt: skip
-    context |= {"build": build, "period": period}
-    if build.status == ExportStatus.READY:
-        context["stored"] = json.loads(bytes(build.content))
-        access_log_record(by=request.user, subject=scheme, request=request)
-    return render(request, "reports/report.html", context)
-
-
-@require_POST
-@permission_required(Permission.VIEW_REPORT, raise_exception=True)
-def report_again(request):
-    """Work a large scheme's report out again (the page shows the day's first otherwise)."""
-    form = _period_form(request, choose_small_numbers=True)
-    if not form.is_valid():
-        return redirect(f"{reverse('reports:report')}?{urlencode(form.data)}")
-    if export_is_large(scheme=request.user.scheme, period=form.period):
-        report_page_build(
-            scheme=request.user.scheme, period=form.period,
-            suppress_small_numbers=form.cleaned_data["small_numbers"], by=request.user,
-            language=translation.get_language(), again=True,
-        )  # fmt: skip
-    return redirect(f"{reverse('reports:report')}?{urlencode(form.data)}")
 
 
 @permission_required(Permission.VIEW_ORGANISATION_REPORTS, raise_exception=True)
@@ -213,7 +210,7 @@ def _file_response(content, export_format, filename):
     return response
 
 
-@permission_required(Permission.VIEW_REPORT, raise_exception=True)
+@permission_required(Permission.FOLLOW_REPORT_PROGRESS, raise_exception=True)
 def export_status(request, pk):
     """Progress of a file being made; the page refreshes this part until it is ready."""
     queued = get_visible_or_404(ReportExport, request.user, pk=pk)
@@ -239,12 +236,22 @@ def _page_status(request, build):
     report page again, which shows them. Without htmx, the report page itself."""
     query = urlencode(request.GET)
     if not request.headers.get("HX-Request"):
-        return redirect(f"{reverse('reports:report')}?{query}")
+        return redirect(f"{_report_page_url(build, request.user)}?{query}")
     if build.is_finished:
         response = HttpResponse()
         response["HX-Refresh"] = "true"
         return response
     return render(request, "reports/_page_progress.html", {"build": build, "query": query})
+
+
+def _report_page_url(build, user):
+    """The page whose figures `build` is (asked for by `user`): the scheme's report for its
+    own people, else the organisation manager's page of the scheme or of all its schemes."""
+    if build.scheme_id is None:
+        return reverse("reports:organisation_report")
+    if user.scheme_id is None:
+        return reverse("reports:organisation_scheme", args=[build.scheme.slug])
+    return reverse("reports:report")
 
 
 @permission_required(Permission.VIEW_REPORT, raise_exception=True)

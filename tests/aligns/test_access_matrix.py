@@ -298,15 +298,16 @@ ACCESS = {
     "visits:service_edit": Access(ok=roles(COORDINATOR), kwargs=pk("service")),
     # reports (both schemes let coordinators see reports: see tests/world.py)
     "reports:dashboard": Access(ok=roles(MANAGER)),
+    # A POST asks for a large report to be worked out again (tests/reports/
+    # test_large_report_page.py); without a period, back to the report page.
     "reports:report": Access(ok=STAFF),
-    # A large scheme's report worked out again; without a period, back to the report page.
-    "reports:report_again": Access(ok=STAFF, post_only=True),
     # An empty POST is an invalid export form: 400, the report page with its errors.
     "reports:export": Access(ok=STAFF, post_only=True, post_status=400),
     # A queued file is only for the person who asked (the manager): a coordinator may see
-    # reports but not this file.
+    # reports, and an organisation manager follow their own reports' progress, but neither
+    # this file's.
     "reports:export_status": Access(
-        ok=roles(MANAGER), not_found=roles(COORDINATOR), kwargs=pk("export")
+        ok=roles(MANAGER), not_found=roles(COORDINATOR, ORGANISATION_MANAGER), kwargs=pk("export")
     ),
     "reports:export_download": Access(
         ok=roles(MANAGER), not_found=roles(COORDINATOR), kwargs=pk("export")

@@ -848,11 +848,6 @@ NOT_FORMS = {
     ),
     "reports:organisation_report": (Form("organisation_manager"), "a GET form (GET_FORMS)"),
     "reports:export_status": (Form("manager", kwargs=pk("export")), "a progress page"),
-    "reports:report_again": (
-        Form("manager"),
-        "a button with no fields: the period is the report page's query string, read by the "
-        "report's own form (tests/reports/test_large_report_page.py sends it a bad one)",
-    ),
     "reports:export_download": (Form("manager", kwargs=pk("export")), "a file"),
     "records:audit": (Form("manager"), "a page"),
     "records:access_log": (Form("manager"), "a GET form (GET_FORMS)"),

@@ -17,7 +17,16 @@ from clients.models import Timepoint
 from clients.services import measure_record
 from referrals.models import DeclineReason, Status
 from reports.period import Period
-from tests.factories import ClientFactory, HospitalFactory, ReferralFactory, WardFactory
+from tests.factories import (
+    ClientFactory,
+    HospitalFactory,
+    OrganisationFactory,
+    OrganisationManagerFactory,
+    ReferralFactory,
+    SchemeFactory,
+    UserFactory,
+    WardFactory,
+)
 from visits.figures import contact_counted
 from visits.models import (
     CallKind,
@@ -272,3 +281,60 @@ def hand_built(db, scheme, coordinator, make_user, other_scheme):
 
     data.records = locals()
     return data
+
+
+# --- A provider of two schemes, and a scheme of another (organisation managers' reports) ---
+
+ASHFORD = "Ashford Home from Hospital"
+BEXLEY = "Bexley Home from Hospital"
+# November is GMT: a discharge on the 10th is taken to be at 12:00; 60 hours later is 00:00
+# on the 13th, within a 72-hour window and outside a 48-hour one.
+WENT_HOME = day(2026, 11, 10)
+SIXTY_HOURS_LATER = at(2026, 11, 13, 0, 0)
+AN_HOUR_LATER = at(2026, 11, 10, 13, 0)
+
+
+def _scheme_with(scheme, *, discharges, declined, contacted_at):
+    """`discharges` referrals accepted, each client home on WENT_HOME and first reached at
+    `contacted_at`, and `declined` referrals declined; all from the scheme's one ward of
+    "General Hospital"."""
+    coordinator = UserFactory(scheme=scheme, role=Role.COORDINATOR)
+    data = SchemeData(scheme, coordinator)
+    ward = WardFactory(hospital__scheme=scheme, hospital__name="General Hospital", name="Ward 1")
+    for _ in range(discharges):
+        referral = data.referral(ward, at(2026, 11, 9, 9), decided_at=at(2026, 11, 9, 10))
+        episode = data.episode(referral, data.client(), WENT_HOME)
+        data.contact(episode, contacted_at, by=coordinator, minutes=10)
+    for _ in range(declined):
+        data.referral(
+            ward, at(2026, 11, 9, 9), status=Status.DECLINED, decided_at=at(2026, 11, 9, 11),
+            decline_reason=DeclineReason.OUT_OF_AREA,
+        )  # fmt: skip
+    return scheme
+
+
+@pytest.fixture
+def provider(db, report_made_now):
+    """Two schemes of one provider with different first-contact windows, and a third
+    scheme of another provider; each has a hospital called "General Hospital".
+
+    | scheme  | window | referrals (accepted + declined) | discharges | first contact |
+    | Ashford | 72 h   | 7 (5 + 2)                       | 5          | 60 h: in time |
+    | Bexley  | 48 h   | 6 (5 + 1)                       | 5          | 60 h: late    |
+    | Croydon | 72 h   | 6 (6 + 0), another provider     | 6          | 1 h           |
+
+    Ashford and Bexley together: 13 referrals received, 10 accepted, 3 declined (under 5:
+    hidden); 10 discharges, 5 contacted within their own scheme's window (50%).
+    """
+    organisation = OrganisationFactory(name="Home Help Nationwide")
+    ashford = SchemeFactory(name=ASHFORD, organisation=organisation, first_contact_hours=72)
+    bexley = SchemeFactory(name=BEXLEY, organisation=organisation, first_contact_hours=48)
+    croydon = SchemeFactory(
+        name="Croydon Home from Hospital", organisation=OrganisationFactory(name="Elsewhere"),
+        first_contact_hours=72,
+    )  # fmt: skip
+    _scheme_with(ashford, discharges=5, declined=2, contacted_at=SIXTY_HOURS_LATER)
+    _scheme_with(bexley, discharges=5, declined=1, contacted_at=SIXTY_HOURS_LATER)
+    _scheme_with(croydon, discharges=6, declined=0, contacted_at=AN_HOUR_LATER)
+    manager = OrganisationManagerFactory(organisation=organisation)
+    return ashford, bexley, croydon, manager

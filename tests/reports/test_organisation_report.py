@@ -2,8 +2,8 @@
 manager: every table, each scheme's discharges judged by its own first-contact window, small
 numbers always hidden, no files, and nothing of another organisation's schemes.
 
-The right answers are counted by hand from `provider` below (the quarter and the day the
-report is made are tests/reports/conftest.py's: every window of the quarter has passed).
+The right answers are counted by hand from `provider`, in tests/reports/conftest.py with the
+quarter and the day the report is made (every window of the quarter has passed).
 """
 
 import pytest
@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from aligns.accounts.models import Role
 from aligns.audit.models import AccessLogEntry
-from referrals.models import DeclineReason, Status
 from reports.figures import ORGANISATION_CONTACTED_LABEL, build_report
 from tests.factories import (
     OrganisationFactory,
@@ -22,63 +21,8 @@ from tests.factories import (
     ReferralFactory,
     SchemeFactory,
     UserFactory,
-    WardFactory,
 )
-from tests.reports.conftest import QUARTER, SchemeData, at, day
-
-ASHFORD = "Ashford Home from Hospital"
-BEXLEY = "Bexley Home from Hospital"
-# November is GMT: a discharge on the 10th is taken to be at 12:00; 60 hours later is 00:00
-# on the 13th, within a 72-hour window and outside a 48-hour one.
-WENT_HOME = day(2026, 11, 10)
-SIXTY_HOURS_LATER = at(2026, 11, 13, 0, 0)
-AN_HOUR_LATER = at(2026, 11, 10, 13, 0)
-
-
-def _scheme_with(scheme, *, discharges, declined, contacted_at):
-    """`discharges` referrals accepted, each client home on WENT_HOME and first reached at
-    `contacted_at`, and `declined` referrals declined; all from the scheme's one ward of
-    "General Hospital"."""
-    coordinator = UserFactory(scheme=scheme, role=Role.COORDINATOR)
-    data = SchemeData(scheme, coordinator)
-    ward = WardFactory(hospital__scheme=scheme, hospital__name="General Hospital", name="Ward 1")
-    for _ in range(discharges):
-        referral = data.referral(ward, at(2026, 11, 9, 9), decided_at=at(2026, 11, 9, 10))
-        episode = data.episode(referral, data.client(), WENT_HOME)
-        data.contact(episode, contacted_at, by=coordinator, minutes=10)
-    for _ in range(declined):
-        data.referral(
-            ward, at(2026, 11, 9, 9), status=Status.DECLINED, decided_at=at(2026, 11, 9, 11),
-            decline_reason=DeclineReason.OUT_OF_AREA,
-        )  # fmt: skip
-    return scheme
-
-
-@pytest.fixture
-def provider(db, report_made_now):
-    """Two schemes of one provider with different first-contact windows, and a third
-    scheme of another provider; each has a hospital called "General Hospital".
-
-    | scheme  | window | referrals (accepted + declined) | discharges | first contact |
-    | Ashford | 72 h   | 7 (5 + 2)                       | 5          | 60 h: in time |
-    | Bexley  | 48 h   | 6 (5 + 1)                       | 5          | 60 h: late    |
-    | Croydon | 72 h   | 6 (6 + 0), another provider     | 6          | 1 h           |
-
-    Ashford and Bexley together: 13 referrals received, 10 accepted, 3 declined (under 5:
-    hidden); 10 discharges, 5 contacted within their own scheme's window (50%).
-    """
-    organisation = OrganisationFactory(name="Home Help Nationwide")
-    ashford = SchemeFactory(name=ASHFORD, organisation=organisation, first_contact_hours=72)
-    bexley = SchemeFactory(name=BEXLEY, organisation=organisation, first_contact_hours=48)
-    croydon = SchemeFactory(
-        name="Croydon Home from Hospital", organisation=OrganisationFactory(name="Elsewhere"),
-        first_contact_hours=72,
-    )  # fmt: skip
-    _scheme_with(ashford, discharges=5, declined=2, contacted_at=SIXTY_HOURS_LATER)
-    _scheme_with(bexley, discharges=5, declined=1, contacted_at=SIXTY_HOURS_LATER)
-    _scheme_with(croydon, discharges=6, declined=0, contacted_at=AN_HOUR_LATER)
-    manager = OrganisationManagerFactory(organisation=organisation)
-    return ashford, bexley, croydon, manager
+from tests.reports.conftest import ASHFORD, BEXLEY, QUARTER, at
 
 
 def _report_page(client, user):
