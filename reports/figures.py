@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
-from aligns.accounts.models import Hospital
+from aligns.accounts.models import Hospital, Role
 from aligns.catalogues.models import Need
 from aligns.routers import reading_for_reports
 from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
@@ -48,11 +48,11 @@ from visits.models import (
     EpisodeStatus,
     ExitOutcome,
     Extension,
+    LoggerDay,
     OnwardReferral,
     Readmission,
     ServiceCategory,
     SupportEpisode,
-    VolunteerDay,
 )
 
 # Counts from 1 to SMALL_NUMBER - 1 are hidden when small numbers are suppressed
@@ -1087,7 +1087,7 @@ def _contact_days(context):
 
 
 def _days(context, model=ContactDay):
-    """The period's rows of a figure kept a day (ContactDay, ActivityDay, VolunteerDay)."""
+    """The period's rows of a figure kept a day (ContactDay, ActivityDay, LoggerDay)."""
     return model.objects.filter(context.on_days("day"), context.of_scheme())
 
 
@@ -1113,9 +1113,14 @@ def activity_tables(context):
     )
     calls, contacts = totals["calls"], totals["contacts"]
     visits = contacts - calls
-    volunteers = _days(context, VolunteerDay).aggregate(
-        active_volunteers=Count("volunteer", distinct=True),
-        volunteer_minutes=Sum("minutes"),
+    # Whoever is a volunteer now, as counting the contacts by who logged them would give.
+    volunteers = (
+        _days(context, LoggerDay)
+        .filter(logged_by__role=Role.VOLUNTEER)
+        .aggregate(
+            active_volunteers=Count("logged_by", distinct=True),
+            volunteer_minutes=Sum("minutes"),
+        )
     )
     done = dict(
         _days(context, ActivityDay).values_list("need").annotate(n=Sum("contacts")).order_by()

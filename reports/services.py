@@ -86,24 +86,24 @@ def report_page_build(
     """The report page's figures for a large scheme (or a list of schemes: all
     `organisation`'s), worked out by the worker: the newest asked for today by this person,
     for this period and language (ready, still being worked out, or failed), else a new one
-    queued; `again`: a new one queued whatever there is. Today's, so the figures are never a
-    day old without being asked again; the page offers to work them out again at any time."""
+    queued; `again`: a new one queued unless one is still being worked out (a second click,
+    or a form sent twice, would otherwise work the whole report out twice). Today's, so the
+    figures are never a day old without being asked again; the page offers to work them out
+    again at any time."""
     start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
-    newest = (
-        None
-        if again
-        else ReportExport.objects.filter(
-            **_of(scheme, organisation),
-            requested_by=by,
-            export_format=PAGE,
-            period_start=period.start,
-            period_end=period.end,
-            suppress_small_numbers=suppress_small_numbers,
-            language=language,
-            requested_at__gte=start_of_today,
-        ).first()
-    )
-    return newest or export_request(
+    newest = ReportExport.objects.filter(
+        **_of(scheme, organisation),
+        requested_by=by,
+        export_format=PAGE,
+        period_start=period.start,
+        period_end=period.end,
+        suppress_small_numbers=suppress_small_numbers,
+        language=language,
+        requested_at__gte=start_of_today,
+    ).first()
+    if newest is not None and not (again and newest.is_finished):
+        return newest
+    return export_request(
         scheme=scheme,
         period=period,
         export_format=PAGE,

@@ -92,7 +92,7 @@ def _report_page(request, scheme, *, outside_the_scheme=False, all_schemes_of=No
     if request.method == "POST":
         if form.is_valid() and schemes and export_is_large(scheme=scheme, period=form.period):
             _large_report_build(request, form, scheme, all_schemes_of, again=True)
-        return redirect(f"{request.path}?{urlencode(request.GET)}")
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
     context = {"form": form, "formats": exports.FORMATS, "scheme": scheme}
     context["outside_the_scheme"] = outside_the_scheme
     context["all_schemes_of"] = all_schemes_of

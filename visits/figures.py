@@ -1,24 +1,26 @@
 """Figures kept as contacts are logged, so the dashboard and the report sum them rather than
 scan every call and visit: each episode's first successful contact; each scheme's calls and
 visits a day (visits.models.ContactDay), how many included each activity (ActivityDay) and
-which volunteers logged them (VolunteerDay).
+who logged them (LoggerDay).
 
 `contact_counted` keeps them as each contact is logged (inside the same transaction);
 `figures_rebuilt` works them out again from the contacts themselves, for data that did not
 come through the services (the migrations that added them, seed_scale). Tests compare the two.
+A migration that adds a kept figure works them all out again with `figures_rebuilt(models=
+apps)`; as this reads every kept figure's model, the earlier migrations' steps then become
+no-ops (0014 did so for 0011). Such a migration is run with the web and worker stopped, so
+nothing is logged by the old code after it has worked the figures out.
 """
 
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from aligns.accounts.models import Role
-
 
 def contact_counted(contact, *, scheme_id):
     """Count a contact just logged, with its activities (the episode is locked by the
     caller)."""
-    from visits.models import ActivityDay, CallKind, ContactDay, SupportEpisode, VolunteerDay
+    from visits.models import ActivityDay, CallKind, ContactDay, LoggerDay, SupportEpisode
 
     if contact.answered:
         # The earliest, not the latest: a contact may be logged days after it happened.
@@ -44,13 +46,12 @@ def contact_counted(contact, *, scheme_id):
             *[{"scheme_id": scheme_id, "day": day, "need_id": need_id} for need_id in need_ids],
             contacts=1,
         )
-    if contact.logged_by.role == Role.VOLUNTEER:
-        _add_to(
-            VolunteerDay,
-            {"scheme_id": scheme_id, "day": day, "volunteer_id": contact.logged_by_id},
-            contacts=1,
-            minutes=contact.duration_minutes,
-        )
+    _add_to(
+        LoggerDay,
+        {"scheme_id": scheme_id, "day": day, "logged_by_id": contact.logged_by_id},
+        contacts=1,
+        minutes=contact.duration_minutes,
+    )
 
 
 def _add_to(model, *keys, **amounts):
@@ -114,14 +115,12 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
         renamed={"activities": "need_id"},
     )
     _rebuilt(
-        models.get_model("visits", "VolunteerDay"),
+        models.get_model("visits", "LoggerDay"),
         scheme_ids,
-        contacts.filter(logged_by__role=Role.VOLUNTEER)
-        .annotate(day=day)
-        .values("episode__scheme_id", "day", "logged_by"),
+        contacts.annotate(day=day).values("episode__scheme_id", "day", "logged_by"),
         contacts=Count("pk"),
         minutes=Sum("duration_minutes", default=0),
-        renamed={"logged_by": "volunteer_id"},
+        renamed={"logged_by": "logged_by_id"},
     )
 
 

@@ -474,13 +474,14 @@ class ActivityDay(models.Model):
         return f"{self.day}: {self.contacts} with {self.need_id}"
 
 
-class VolunteerDay(models.Model):
-    """A volunteer who logged calls or visits for a scheme on a day, and their minutes (kept
-    with ContactDay): the report's active volunteers and volunteer hours are a sum of these."""
+class LoggerDay(models.Model):
+    """Someone who logged calls or visits for a scheme on a day, and their minutes (kept with
+    ContactDay): the report's active volunteers and volunteer hours are a sum of the rows of
+    those whose role is volunteer, as counting the contacts would give."""
 
     scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    volunteer = models.ForeignKey(
+    logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     contacts = models.PositiveIntegerField(default=0)
@@ -489,12 +490,12 @@ class VolunteerDay(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["scheme", "day", "volunteer"], name="one_volunteer_day_per_scheme"
+                fields=["scheme", "day", "logged_by"], name="one_logger_day_per_scheme"
             )
         ]
 
     def __str__(self):
-        return f"{self.day}: {self.contacts} by volunteer {self.volunteer_id}"
+        return f"{self.day}: {self.contacts} logged by {self.logged_by_id}"
 
 
 class ConcernCategory(models.TextChoices):

@@ -102,7 +102,7 @@ def test_seed_demo_keeps_the_figures_its_contacts_give():
 
     assert seeded == kept_figures()
     assert len(seeded["days"]) > 100  # a year of days with calls and visits
-    assert seeded["activities"] and seeded["volunteers"]
+    assert seeded["activities"] and seeded["loggers"]
 
 
 @pytest.mark.django_db

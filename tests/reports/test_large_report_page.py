@@ -145,6 +145,21 @@ def test_working_the_figures_out_again_shows_what_was_logged_since(
     assert "0% done" in client.get(REPORT, QUARTER_QUERY).content.decode()
 
 
+def test_asking_again_while_the_figures_are_being_worked_out_does_not_ask_twice(
+    client, hand_built, manager, large
+):
+    client.force_login(manager)
+    client.get(REPORT, QUARTER_QUERY)  # queued, not yet worked out
+
+    client.post(AGAIN)
+    client.post(AGAIN)  # the button clicked twice, or the form sent again
+
+    assert ReportExport.objects.count() == 1
+    export_build(export_id=ReportExport.objects.get().pk)
+    client.post(AGAIN)
+    assert ReportExport.objects.count() == 2
+
+
 def test_yesterdays_figures_are_not_shown_today(client, hand_built, manager, large):
     client.force_login(manager)
     client.get(REPORT, QUARTER_QUERY)

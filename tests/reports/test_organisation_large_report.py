@@ -25,6 +25,10 @@ def sections(page):
     return re.findall(r'<section class="aligns-report-section".*?</section>', page, flags=re.S)
 
 
+def title(page):
+    return re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1)
+
+
 def schemes_seen(user):
     """The schemes whose figures `user` was logged seeing, each time."""
     return sorted(
@@ -59,6 +63,7 @@ def test_all_the_schemes_report_is_worked_out_by_the_worker_and_shown_as_the_pag
 
     shown = client.get(ALL_SCHEMES, QUARTER_QUERY).content.decode()
     assert sections(shown) == sections(made_at_once) != []
+    assert title(shown) == title(made_at_once)  # the organisation's, with the period
     assert "Home Help Nationwide" in shown and "Croydon" not in shown
     assert schemes_seen(manager) == sorted([*seen_before, str(ashford.pk), str(bexley.pk)])
     # Without htmx, its progress address leads back to the page of all the schemes.

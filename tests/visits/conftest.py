@@ -14,7 +14,7 @@ from tests.volunteers.conftest import (  # noqa: F401
     mandatory_course,
     postcodes,
 )
-from visits.models import ActivityDay, Assignment, ContactDay, SupportEpisode, VolunteerDay
+from visits.models import ActivityDay, Assignment, ContactDay, LoggerDay, SupportEpisode
 from volunteers.models import Volunteer
 
 LONDON = timezone.get_default_timezone()
@@ -35,8 +35,8 @@ def kept_figures():
         "activities": sorted(
             ActivityDay.objects.values_list("scheme", "day", "need", "contacts")
         ),
-        "volunteers": sorted(
-            VolunteerDay.objects.values_list("scheme", "day", "volunteer", "contacts", "minutes")
+        "loggers": sorted(
+            LoggerDay.objects.values_list("scheme", "day", "logged_by", "contacts", "minutes")
         ),
     }  # fmt: skip
 

@@ -131,7 +131,7 @@ def test_last_quarters_dashboard_figures_are_worked_out_once_a_day_this_quarters
     assert successful(at(2026, 12, 3, 8, 0)) == (1, 2)
 
 
-def test_each_days_activities_and_volunteers_are_kept_and_the_report_sums_them(
+def test_each_days_activities_and_who_logged_them_are_kept_and_the_report_sums_them(
     make_active_episode, coordinator, volunteer, make_user
 ):
     # Monday 2 November: volunteer 1 calls (20 minutes, shopping and a chat) and calls again
@@ -164,10 +164,11 @@ def test_each_days_activities_and_volunteers_are_kept_and_the_report_sums_them(
             (episode.scheme_id, tuesday, shopping.pk, 1),
         ]
     )
-    assert kept["volunteers"] == sorted(
+    assert kept["loggers"] == sorted(
         [
             (episode.scheme_id, monday, volunteer.pk, 2, 20),
             (episode.scheme_id, tuesday, second.pk, 1, 10),
+            (episode.scheme_id, tuesday, coordinator.pk, 1, 30),
         ]
     )
     activities = {row[0]: row[1] for row in report.table("activity_types").export_rows(False)}
@@ -178,5 +179,28 @@ def test_each_days_activities_and_volunteers_are_kept_and_the_report_sums_them(
     assert calls["Phone calls"] == [4, 3, 1.0]
     assert calls["Home visits"] == [0, 0, 0.0]
     # Worked out again from the contacts, the same.
+    figures_rebuilt([episode.scheme_id])
+    assert kept_figures() == kept
+
+
+def test_a_volunteer_is_counted_by_their_role_now_as_counting_the_contacts_would(
+    make_active_episode, coordinator, make_user
+):
+    # A volunteer logs a 30-minute call, then becomes a coordinator: the report counts their
+    # call as a coordinator's, as it did when it counted the contacts by who logged them, and
+    # the figures worked out again agree with those kept.
+    helper = make_user("volunteer")
+    with time_machine.travel(at(2026, 11, 1, 9, 0), tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 1))
+    with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
+        log(episode, helper, at(2026, 11, 2, 10, 0), minutes=30)
+        before = dict(build_report(episode.scheme, NOVEMBER).table("volunteers").export_rows(False))
+        helper.role = "coordinator"
+        helper.save()
+        after = dict(build_report(episode.scheme, NOVEMBER).table("volunteers").export_rows(False))
+
+    assert before == {"Active volunteers": 1, "Volunteer hours": 0.5}
+    assert after == {"Active volunteers": 0, "Volunteer hours": 0.0}
+    kept = kept_figures()
     figures_rebuilt([episode.scheme_id])
     assert kept_figures() == kept

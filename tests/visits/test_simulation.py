@@ -63,4 +63,4 @@ def test_the_figures_kept_as_eight_weeks_of_contacts_are_logged_match_the_contac
     figures_rebuilt()
 
     assert kept == kept_figures()
-    assert kept["days"] and kept["volunteers"]  # there were contacts, logged by volunteers
+    assert kept["days"] and kept["loggers"]  # there were contacts, and who logged them

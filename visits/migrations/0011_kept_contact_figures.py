@@ -51,5 +51,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        # The figures are worked out from the contacts by 0014, which keeps more of them.
+        # The figures are worked out from the contacts by 0014, which keeps more of them
+        # (visits/figures.py says why).
     ]
