@@ -38,6 +38,19 @@ def schemes_seen(user):
     )
 
 
+@pytest.fixture
+def worked_out(client, provider, settings):
+    """All the provider's schemes' report, large, asked for by its organisation manager and
+    worked out by the worker: (the manager, the build)."""
+    *_, manager = provider
+    settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 2
+    client.force_login(manager)
+    client.get(ALL_SCHEMES, QUARTER_QUERY)
+    build = ReportExport.objects.get()
+    export_build(export_id=build.pk)
+    return manager, build
+
+
 def test_all_the_schemes_report_is_worked_out_by_the_worker_and_shown_as_the_page_would(
     client,
     provider,
@@ -97,17 +110,8 @@ def test_one_schemes_report_for_the_organisation_manager_comes_back_to_their_pag
     assert client.get(status, QUARTER_QUERY)["Location"] == f"{page}?quarter={QUARTER.key}"
 
 
-def test_the_organisation_manager_can_have_the_figures_worked_out_again(
-    client,
-    provider,
-    settings,
-):
-    *_, manager = provider
-    settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 2
-    client.force_login(manager)
-    client.get(ALL_SCHEMES, QUARTER_QUERY)
-    first = ReportExport.objects.get()
-    export_build(export_id=first.pk)
+def test_the_organisation_manager_can_have_the_figures_worked_out_again(client, worked_out):
+    manager, first = worked_out
     assert "Work the figures out again" in client.get(ALL_SCHEMES, QUARTER_QUERY).content.decode()
 
     again = client.post(f"{ALL_SCHEMES}?quarter={QUARTER.key}")
@@ -118,16 +122,9 @@ def test_the_organisation_manager_can_have_the_figures_worked_out_again(
 
 
 def test_another_organisations_manager_sees_neither_the_figures_nor_their_progress(
-    client,
-    provider,
-    settings,
+    client, worked_out
 ):
-    *_, manager = provider
-    settings.REPORTS_DIRECT_EXPORT_MAX_CONTACTS = 2
-    client.force_login(manager)
-    client.get(ALL_SCHEMES, QUARTER_QUERY)
-    build = ReportExport.objects.get()
-    export_build(export_id=build.pk)
+    _, build = worked_out
     stranger = OrganisationManagerFactory(organisation=OrganisationFactory(name="Elsewhere Too"))
     client.force_login(stranger)
 
