@@ -183,4 +183,37 @@ def test_a_sweep_whose_rows_come_back_unchanged_stops_and_says_so_rather_than_lo
         acted = sweeps._drain(calls, marks_nothing)
 
     assert (batches, acted) == ([calls.count()], calls.count())
-    assert "came back unchanged" in caplog.text
+    # What the log says, word for word: which rows, how many and the first few of them.
+    ids = sorted(calls.values_list("pk", flat=True))
+    assert len(ids) > 5
+    assert caplog.messages == [
+        f"ScheduledCall: {len(ids)} rows acted on came back unchanged ({ids[:5]}...); "
+        "this run stops"
+    ]
+
+
+def test_a_row_acted_on_in_any_earlier_batch_of_the_run_stops_it_when_it_comes_back(
+    planned, monkeypatch, caplog
+):
+    """Hazard H1d, across batches: two at a time, the second batch's action undoes the
+    first's marks (a fault). The run stops when the first batch's rows come back, not only
+    when the last batch's do: otherwise it would act on them again and again."""
+    from visits import sweeps
+
+    monkeypatch.setattr(sweeps, "BATCH", 2)
+    pending = ScheduledCall.objects.filter(episode=planned[0], status=CallStatus.PENDING)
+    assert pending.count() >= 5
+    batches = []
+
+    def marks_then_undoes_the_first_batch(rows):
+        batches.append(sorted(row.pk for row in rows))
+        ScheduledCall.objects.filter(pk__in=batches[-1]).update(status=CallStatus.CANCELLED)
+        if len(batches) == 2:
+            ScheduledCall.objects.filter(pk__in=batches[0]).update(status=CallStatus.PENDING)
+        return rows
+
+    with caplog.at_level("ERROR", logger="visits.sweeps"):
+        acted = sweeps._drain(pending.order_by("due_at", "pk"), marks_then_undoes_the_first_batch)
+
+    assert (len(batches), acted) == (2, 4)
+    assert "2 rows acted on came back unchanged" in caplog.text
