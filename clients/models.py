@@ -370,6 +370,17 @@ class OutcomeMeasure(models.Model):
 
     class Meta:
         ordering = ["taken_on", "pk"]
+        indexes = [
+            # The report's outcome pairs: a client's end measures in the period and the latest
+            # baseline before each, read per client (a small scheme's from its own clients).
+            models.Index(
+                fields=["client", "instrument", "timepoint", "taken_on"],
+                name="measure_client_instrument_time",
+            ),
+            # ... and the period's end measures of every scheme, for a scheme whose own clients
+            # are too many to read one by one.
+            models.Index(fields=["instrument", "timepoint", "taken_on"], name="measure_in_period"),
+        ]
 
     def __str__(self):
         return _("%(instrument)s, %(timepoint)s") % {

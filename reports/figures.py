@@ -431,20 +431,14 @@ def _referrals(context):
     return Referral.objects.filter(context.during("submitted_at"), context.of_scheme())
 
 
-def _referral_counts(prefix="", within=None):
-    """Referrals received, and by status. With `prefix` they are counted through a relation
-    (say, a hospital's referrals), `within` selecting which of them count."""
-
-    def count(**filters):
-        selected = Q(**{prefix + name: value for name, value in filters.items()})
-        return Count(f"{prefix}pk", filter=selected & within if within else selected)
-
+def _referral_counts():
+    """Referrals received, and by status."""
     return {
-        "received": Count(f"{prefix}pk", filter=within),
-        "accepted": count(status=Status.ACCEPTED),
-        "declined": count(status=Status.DECLINED),
-        "withdrawn": count(status=Status.WITHDRAWN),
-        "awaiting": count(status=Status.SUBMITTED),
+        "received": Count("pk"),
+        "accepted": Count("pk", filter=Q(status=Status.ACCEPTED)),
+        "declined": Count("pk", filter=Q(status=Status.DECLINED)),
+        "withdrawn": Count("pk", filter=Q(status=Status.WITHDRAWN)),
+        "awaiting": Count("pk", filter=Q(status=Status.SUBMITTED)),
     }
 
 
@@ -470,14 +464,19 @@ def referral_tables(context):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    by_hospital = (
-        Hospital.objects.filter(context.of_scheme())
-        .annotate(
-            **_referral_counts("referrals__", within=context.during("referrals__submitted_at"))
-        )
+    # Counted from the period's referrals (an index), then given to every hospital, those
+    # with none too: not from each hospital's referrals of all time.
+    counted = {
+        row.pop("hospital"): row
+        for row in referrals.values("hospital").annotate(**_referral_counts()).order_by()
+    }
+    none = dict.fromkeys(_OUTCOME_KEYS, 0)
+    by_hospital = [
+        {"name": hospital["name"], "scheme": hospital["scheme"]} | counted.get(hospital["pk"], none)
+        for hospital in Hospital.objects.filter(context.of_scheme())
         .order_by("name", *context.by_scheme_name("scheme"))
-        .values("name", "scheme", *_OUTCOME_KEYS)
-    )
+        .values("pk", "name", "scheme")
+    ]
     by_ward = (
         referrals.values(*context.grouped_by("hospital__scheme", "hospital__name", "ward__name"))
         .annotate(**_referral_counts())
@@ -931,7 +930,9 @@ def _age_band_label(low, high):
 def people_tables(context):
     episodes = supported_episodes(context)
     totals = episodes.aggregate(**_people_counts(context))
-    clients = Client.objects.filter(pk__in=episodes.values("client_id"))
+    # The scheme's clients first (an index), then those supported: a small scheme's report
+    # then reads its own clients, not every scheme's.
+    clients = Client.objects.filter(context.of_scheme(), pk__in=episodes.values("client_id"))
     end = context.period.end
 
     def born_before_age(age):

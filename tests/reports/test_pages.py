@@ -207,10 +207,15 @@ def test_a_custom_date_range_is_reported(client, hand_built, manager):
 def test_the_report_page_issues_the_same_number_of_queries_whatever_the_data(
     client, hand_built, manager, make_user, other_scheme, django_assert_num_queries
 ):
-    empty_scheme_manager = make_user(Role.MANAGER, scheme=other_scheme)
-    client.force_login(empty_scheme_manager)
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    empty_scheme_manager = make_user(Role.MANAGER, scheme=other_scheme)
+    client.force_login(empty_scheme_manager)
+    # The access log's content type is looked up once per process, then cached: looked up
+    # here, so neither side below pays for it whichever test ran first.
+    ContentType.objects.get_for_model(Scheme)
 
     with CaptureQueriesContext(connection) as small:
         client.get(REPORT, QUARTER_QUERY)
@@ -218,7 +223,8 @@ def test_the_report_page_issues_the_same_number_of_queries_whatever_the_data(
     with CaptureQueriesContext(connection) as larger:
         client.get(REPORT, QUARTER_QUERY)
     assert len(small.captured_queries) == len(larger.captured_queries)
-    assert len(larger.captured_queries) <= 40
+    # 41: the session, the user and the page's own, and the report's (33 for its tables).
+    assert len(larger.captured_queries) <= 41
 
 
 def test_dashboard_compares_this_quarter_so_far_with_last_quarter(client, hand_built, manager):
