@@ -100,10 +100,10 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
         contacts.annotate(day=day).values("episode__scheme_id", "day"),
         contacts=Count("pk"),
         successful=Count("pk", filter=Q(answered=True)),
-        minutes=Sum("duration_minutes", default=0),
+        minutes=Sum("duration_minutes"),  # a day's row has a contact, so a number
         calls=Count("pk", filter=call),
         calls_successful=Count("pk", filter=call & Q(answered=True)),
-        call_minutes=Sum("duration_minutes", filter=call, default=0),
+        call_minutes=Sum("duration_minutes", filter=call, default=0),  # a day of visits only
     )
     _rebuilt(
         models.get_model("visits", "ActivityDay"),
@@ -119,7 +119,7 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
         scheme_ids,
         contacts.annotate(day=day).values("episode__scheme_id", "day", "logged_by"),
         contacts=Count("pk"),
-        minutes=Sum("duration_minutes", default=0),
+        minutes=Sum("duration_minutes"),
         renamed={"logged_by": "logged_by_id"},
     )
 

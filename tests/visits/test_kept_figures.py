@@ -7,8 +7,10 @@ import datetime
 import time_machine
 
 from aligns.catalogues.models import Need
+from referrals.services import referral_accept
 from reports.figures import build_report, compare_headlines, headline_figures
 from reports.period import Period
+from tests.factories import ReferralFactory
 from tests.visits.conftest import at, kept_figures
 from visits.figures import figures_rebuilt
 from visits.models import CallKind, ContactDay
@@ -203,4 +205,33 @@ def test_a_volunteer_is_counted_by_their_role_now_as_counting_the_contacts_would
     assert after == {"Active volunteers": 0, "Volunteer hours": 0.0}
     kept = kept_figures()
     figures_rebuilt([episode.scheme_id])
+    assert kept_figures() == kept
+
+
+def test_working_one_schemes_figures_out_again_leaves_another_schemes_alone(
+    make_active_episode, coordinator, make_user, other_scheme
+):
+    theirs = make_user("coordinator", scheme=other_scheme)
+    shopping = Need.objects.get(code="shopping")
+    with time_machine.travel(at(2026, 11, 1, 9, 0), tick=False):
+        ours = make_active_episode(went_home=datetime.date(2026, 11, 1))
+        home = datetime.date(2026, 11, 1)
+        referral = ReferralFactory(
+            ward__hospital__scheme=other_scheme,
+            actual_discharge_date=home,
+            expected_discharge_date=home,
+        )
+        _, other = referral_accept(referral=referral, by=theirs)
+    with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
+        for episode, by in [(ours, coordinator), (other, theirs)]:
+            contact_log(
+                episode=episode, by=by, kind=CallKind.CALL, happened_at=at(2026, 11, 2, 10, 0),
+                answered=True, duration_minutes=15, activities=[shopping],
+            )  # fmt: skip
+    kept = kept_figures()
+    for figure in ("days", "activities", "loggers"):
+        assert {row[0] for row in kept[figure]} == {ours.scheme_id, other_scheme.pk}
+
+    figures_rebuilt([ours.scheme_id])
+
     assert kept_figures() == kept
