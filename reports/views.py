@@ -86,7 +86,7 @@ def _report_page(request, scheme, *, outside_the_scheme=False, all_schemes_of=No
     """The report page for `scheme`, or for a list of schemes together (`all_schemes_of`:
     their organisation). From outside the scheme (an organisation manager) small numbers are
     always hidden, as for commissioners, and there are no exports. A large report is worked
-    out by the worker (_large_report_page); a POST asks for it to be worked out again."""
+    out by the worker (_large_report_build); a POST asks for it to be worked out again."""
     form = _period_form(request, choose_small_numbers=not outside_the_scheme)
     schemes = scheme if isinstance(scheme, list) else [scheme]
     if request.method == "POST":
