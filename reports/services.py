@@ -2,7 +2,7 @@
 
 import json
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -101,7 +101,11 @@ def report_page_build(
         language=language,
         requested_at__gte=start_of_today,
     ).first()
-    if newest is not None and not (again and newest.is_finished):
+    if newest is not None and _lost(newest):
+        ReportExport.objects.filter(pk=newest.pk, finished_at__isnull=True).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now()
+        )
+    elif newest is not None and not (again and newest.is_finished):
         return newest
     return export_request(
         scheme=scheme,
@@ -112,6 +116,16 @@ def report_page_build(
         language=language,
         organisation=organisation,
     )
+
+
+# The report page's figures still not worked out this long after they were asked for have
+# been lost (a worker stopped part-way, a message dropped): they are asked for again rather
+# than waited for all day. A national report takes seconds, a busy queue minutes.
+PAGE_BUILD_LOST_AFTER = timedelta(minutes=30)
+
+
+def _lost(build):
+    return not build.is_finished and build.requested_at < timezone.now() - PAGE_BUILD_LOST_AFTER
 
 
 def page_figures(report, *, all_schemes_of=None):

@@ -160,6 +160,32 @@ def test_asking_again_while_the_figures_are_being_worked_out_does_not_ask_twice(
     assert ReportExport.objects.count() == 2
 
 
+def test_figures_never_worked_out_are_asked_for_again_after_half_an_hour_not_waited_for_all_day(
+    client, hand_built, manager, large
+):
+    # A worker stopped part-way: the figures stay "being worked out" and nothing would end it.
+    client.force_login(manager)
+    client.get(REPORT, QUARTER_QUERY)
+    lost = ReportExport.objects.get()
+    lost.status = ExportStatus.RUNNING
+    lost.save()
+
+    with time_machine.travel(REPORT_MADE_AT + datetime.timedelta(minutes=29), tick=False):
+        client.get(REPORT, QUARTER_QUERY)
+    assert ReportExport.objects.count() == 1  # still waited for
+
+    with time_machine.travel(REPORT_MADE_AT + datetime.timedelta(minutes=31), tick=False):
+        page = client.get(REPORT, QUARTER_QUERY).content.decode()
+    lost.refresh_from_db()
+    assert lost.status == ExportStatus.FAILED and lost.finished_at is not None
+    newest = ReportExport.objects.first()
+    assert newest != lost and newest.status == ExportStatus.QUEUED
+    assert "0% done" in page
+    export_build(export_id=lost.pk)  # the lost one, if a worker ever reached it, is not made
+    lost.refresh_from_db()
+    assert lost.content is None
+
+
 def test_yesterdays_figures_are_not_shown_today(client, hand_built, manager, large):
     client.force_login(manager)
     client.get(REPORT, QUARTER_QUERY)
