@@ -15,7 +15,8 @@ fire, no services run and no history rows are written: bulk_create on SQLite (fo
 COPY on PostgreSQL, where bulk_create spends about 0.1 ms a row compiling SQL (some 9 minutes
 at --scale 1 against about 3). On PostgreSQL the filled tables' foreign keys are dropped and
 added back, checked, at the end of the one transaction, which locks those tables meanwhile: use
-a database of its own. Every person is synthetic: names like "Client 123", NHS numbers from the
+a database of its own. Every person is synthetic: common names put together at random (so a
+search by name finds as many as it would in a real scheme), NHS numbers from the
 never-issued 999 range. The same --seed on the same day gives the same data.
 """
 
@@ -89,6 +90,39 @@ END_SHARE = 0.65  # of those, once closed, with end measures too
 MISSING_ANSWER_SHARE = 0.03
 ACTIVITY_SHARE = 0.25  # successful contacts that record what was done
 COMMUNITY_SERVICES = 30
+# Common given names of people of the age discharged, and common family names in Great
+# Britain, put together at random: a full name is shared by about one client in 5,000, as
+# common names are; "Client 123" would put one word in every name, which no real search does.
+GIVEN_NAMES = (
+    "Margaret", "Jean", "Mary", "Patricia", "Joan", "Barbara", "Elizabeth", "Sheila", "Doreen",
+    "Betty", "Dorothy", "Irene", "Joyce", "Eileen", "Maureen", "Pauline", "Kathleen", "Brenda",
+    "Valerie", "Sylvia", "Gwen", "Fatima", "Harjit", "Nia", "Rose", "John", "David", "Michael",
+    "Peter", "Robert", "Brian", "Alan", "William", "James", "Kenneth", "Anthony", "George",
+    "Derek", "Raymond", "Roy", "Ronald", "Keith", "Terence", "Colin", "Dennis", "Rhys",
+    "Dafydd", "Mohammed", "Ahmed", "Winston",
+)  # fmt: skip
+FAMILY_NAMES = (
+    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas",
+    "Johnson", "Roberts", "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards",
+    "Hughes", "Green", "Hall", "Lewis", "Harris", "Clarke", "Patel", "Jackson", "Wood",
+    "Turner", "Martin", "Cooper", "Hill", "Ward", "Morris", "Moore", "Clark", "Lee", "King",
+    "Baker", "Harrison", "Morgan", "Allen", "James", "Scott", "Phillips", "Watson", "Davis",
+    "Parker", "Price", "Bennett", "Young", "Griffiths", "Mitchell", "Kelly", "Cook", "Carter",
+    "Richardson", "Bailey", "Collins", "Bell", "Shaw", "Murphy", "Miller", "Cox", "Richards",
+    "Khan", "Marshall", "Anderson", "Simpson", "Ellis", "Adams", "Singh", "Begum", "Wilkinson",
+    "Foster", "Chapman", "Powell", "Webb", "Rogers", "Gray", "Mason", "Ali", "Hunt", "Hussain",
+    "Campbell", "Matthews", "Owen", "Palmer", "Holmes", "Mills", "Barnes", "Knight", "Lloyd",
+    "Butler", "Russell", "Barker", "Fisher", "Stevens", "Jenkins", "Murray", "Dixon", "Harvey",
+)  # fmt: skip
+
+
+def _name_fields(seed):
+    """The given and family name of the person with NHS-number seed `seed`: the same for a
+    referral and the client made from it."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security  # nosec B311
+    return {"given_name": rng.choice(GIVEN_NAMES), "family_name": rng.choice(FAMILY_NAMES)}
+
+
 MISSED_CALL_SHARE = 0.06  # calls past their time not made: overdue while support runs
 PLANNED_VISIT_SHARE = 0.2  # running episodes with a home visit planned
 DECLINED_FIRST_SHARE = 0.1  # episodes whose first offer was declined
@@ -585,8 +619,7 @@ class _SchemeBuilder:
                     {
                         "scheme_id": self.scheme.pk,
                         "nhs_number": synthetic_nhs_number(client.nhs_seed),
-                        "given_name": "Client",
-                        "family_name": str(client.nhs_seed + 1),
+                        **_name_fields(client.nhs_seed),
                         "date_of_birth": client.date_of_birth,
                         "gender": client.gender,
                         "ethnic_category": client.ethnic_category,
@@ -623,8 +656,7 @@ class _SchemeBuilder:
                         "ward_id": referral.ward.pk,
                         "status": referral.status,
                         "submitted_at": referral.submitted_at,
-                        "given_name": "Client",
-                        "family_name": str(referral.nhs_seed + 1),
+                        **_name_fields(referral.nhs_seed),
                         "date_of_birth": born,
                         "nhs_number": synthetic_nhs_number(referral.nhs_seed),
                         "address_line_1": f"{referral.nhs_seed % 200 + 1} Synthetic Street",
