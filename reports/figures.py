@@ -1345,15 +1345,15 @@ def _score(measure_ref, instrument, item=None):
     )
 
 
-def _outcome_row(context, instrument, item=None):
-    """Baseline and end pairs for one score; returns the aggregate's figures."""
-    ends = OutcomeMeasure.objects.filter(
-        context.on_days("taken_on"),
-        context.of_scheme("client__"),
-        instrument=instrument.code,
-        timepoint=Timepoint.END,
+def _outcome_rows(context, instrument):
+    """Baseline and end pairs for each of the instrument's scores (its total, or each item
+    scored separately): the pairs found once, every score's figures from them in one query.
+    [(item or None, lower_is_better, figures)]."""
+    ends_in_period = OutcomeMeasure.objects.filter(
+        context.on_days("taken_on"), instrument=instrument.code, timepoint=Timepoint.END
     )
-    later_end = ends.filter(client=OuterRef("client")).filter(
+    # A later end measure of the same client: the client is enough to keep it in the scheme.
+    later_end = ends_in_period.filter(client=OuterRef("client")).filter(
         Q(taken_on__gt=OuterRef("taken_on"))
         | Q(taken_on=OuterRef("taken_on"), pk__gt=OuterRef("pk"))
     )
@@ -1368,47 +1368,53 @@ def _outcome_row(context, instrument, item=None):
         .values("pk")[:1]
     )
     pairs = (
-        ends.exclude(Exists(later_end))
+        ends_in_period.filter(context.of_scheme("client__"))
+        .exclude(Exists(later_end))
         .order_by()  # counted, not listed: no sort by the measures' default order
         .annotate(baseline_id=Subquery(baseline))
-        .annotate(
-            end_score=_score(OuterRef("pk"), instrument, item),
-            base_score=_score(OuterRef("baseline_id"), instrument, item),
+    )
+    items = [None] if instrument.scoring == SUM else [item.code for item in instrument.items]
+    rows, aggregates = [], {}
+    for n, item in enumerate(items):
+        end, base = f"end_score_{n}", f"base_score_{n}"
+        pairs = pairs.annotate(
+            **{
+                end: _score(OuterRef("pk"), instrument, item),
+                base: _score(OuterRef("baseline_id"), instrument, item),
+            }
         )
-    )
-    both = Q(end_score__isnull=False, base_score__isnull=False)
-    lower_is_better = (
-        instrument.lower_is_better if item is None else item_lower_is_better(instrument, item)
-    )
-    improved = (
-        Q(end_score__lt=F("base_score")) if lower_is_better else Q(end_score__gt=F("base_score"))
-    )
-    return lower_is_better, _each_row_once(pairs).aggregate(
-        pairs=Count("pk", filter=both),
-        base=Avg("base_score", filter=both),
-        end=Avg("end_score", filter=both),
-        change=Avg(F("end_score") - F("base_score"), filter=both),
-        improved=Count("pk", filter=both & improved),
-    )
+        both = Q(**{f"{end}__isnull": False, f"{base}__isnull": False})
+        lower_is_better = (
+            instrument.lower_is_better if item is None else item_lower_is_better(instrument, item)
+        )
+        improved = Q(**{f"{end}__lt" if lower_is_better else f"{end}__gt": F(base)})
+        aggregates |= {
+            f"pairs_{n}": Count("pk", filter=both),
+            f"base_{n}": Avg(base, filter=both),
+            f"end_{n}": Avg(end, filter=both),
+            f"change_{n}": Avg(F(end) - F(base), filter=both),
+            f"improved_{n}": Count("pk", filter=both & improved),
+        }
+        rows.append((item, lower_is_better))
+    figures = _each_row_once(pairs).aggregate(**aggregates)
+    names = ("pairs", "base", "end", "change", "improved")
+    return [
+        (item, lower_is_better, {name: figures[f"{name}_{n}"] for name in names})
+        for n, (item, lower_is_better) in enumerate(rows)
+    ]
 
 
 def outcome_tables(context):
     rows = []
     for instrument in INSTRUMENTS.values():
-        scores = (
-            [(None, gettext("%(measure)s: total") % {"measure": instrument.name})]
-            if instrument.scoring == SUM
-            else [
-                (
-                    item.code,
-                    gettext("%(measure)s: %(item)s")
-                    % {"measure": instrument.name, "item": item.short},
-                )
-                for item in instrument.items
-            ]
-        )
-        for item, label in scores:
-            lower_is_better, figures = _outcome_row(context, instrument, item)
+        shorts = {item.code: item.short for item in instrument.items}
+        for item, lower_is_better, figures in _outcome_rows(context, instrument):
+            label = (
+                gettext("%(measure)s: total") % {"measure": instrument.name}
+                if item is None
+                else gettext("%(measure)s: %(item)s")
+                % {"measure": instrument.name, "item": shorts[item]}
+            )
             pairs = figures["pairs"]
             rows.append(
                 [

@@ -223,8 +223,8 @@ def test_the_report_page_issues_the_same_number_of_queries_whatever_the_data(
     with CaptureQueriesContext(connection) as larger:
         client.get(REPORT, QUARTER_QUERY)
     assert len(small.captured_queries) == len(larger.captured_queries)
-    # 38: the session, the user and the page's own, and the report's (30 for its tables).
-    assert len(larger.captured_queries) <= 38
+    # 35: the session, the user and the page's own, and the report's (27 for its tables).
+    assert len(larger.captured_queries) <= 35
 
 
 def test_dashboard_compares_this_quarter_so_far_with_last_quarter(client, hand_built, manager):
