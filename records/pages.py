@@ -30,6 +30,7 @@ PAGE_NAMES = {
     "visits:offers": _("Volunteer's offers"),
     "visits:offer_decline": _("Decline an offer"),
     "visits:offer_withdraw": _("Withdraw an offer"),
+    "visits:support_hand_over": _("Hand a client to another volunteer"),
     "visits:match": _("Find a volunteer"),
     "visits:log": _("Log a call or visit"),
     "visits:concern": _("Concern"),

@@ -76,6 +76,15 @@ def offer_unanswered(*, assignment_id):
     )
 
 
+@message_kind(_("A volunteer's DBS check due for renewal"))
+def dbs_lapsed(*, assignment_id):
+    assignment = Assignment.objects.select_related("episode").get(pk=assignment_id)
+    return _coordinator_alert(
+        assignment.episode.scheme_id,
+        _("A volunteer supporting a client has a DBS check due for renewal: home visits wait"),
+    )
+
+
 @message_kind(_("A reminder of a call or visit"))
 def call_reminder(*, call_id):
     """Remind the assigned volunteer of a call or visit due today (first name only)."""

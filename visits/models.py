@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
+from volunteers.models import dbs_current
 
 # No episode may be planned longer than this, whatever the extensions.
 MAX_EPISODE_WEEKS = 8
@@ -178,6 +179,15 @@ class AssignmentQuerySet(models.QuerySet):
         """Offered or accepted, on an open episode: a place in the volunteer's caseload."""
         return self.filter(
             status__in=LIVE_ASSIGNMENT_STATUSES, episode__status__in=OPEN_EPISODE_STATUSES
+        )
+
+    def supporting(self, today):
+        """Accepted: the volunteer supporting the client, with whether their DBS check is
+        current on `today` (dbs_current), which home visits wait for (visit_refusal)."""
+        return (
+            self.filter(status=AssignmentStatus.ACCEPTED)
+            .select_related("volunteer")
+            .annotate(dbs_current=dbs_current(today, "volunteer"))
         )
 
 
@@ -589,6 +599,7 @@ class AlertKind(models.TextChoices):
     CONCERN = "concern", _("Concern raised")
     REVIEW_DUE = "review_due", _("Week-6 review due")
     OFFER_UNANSWERED = "offer_unanswered", _("Offer not answered")
+    DBS_LAPSED = "dbs_lapsed", _("DBS check due for renewal")
 
 
 class AlertQuerySet(models.QuerySet):
@@ -682,6 +693,11 @@ class Alert(models.Model):
                 "volunteer": self.assignment.volunteer,
                 "client": client,
             }
+        if self.kind == AlertKind.DBS_LAPSED and self.assignment:
+            return gettext(
+                "The DBS check of %(volunteer)s, who supports %(client)s, is due for renewal: "
+                "home visits are on hold"
+            ) % {"volunteer": self.assignment.volunteer, "client": client}
         if self.kind == AlertKind.REVIEW_DUE:
             return gettext("Review the support of %(client)s: extend it or plan to close") % {
                 "client": client

@@ -403,6 +403,24 @@ def assignment_withdraw(*, assignment, by, reason):
     return assignment
 
 
+@transaction.atomic
+def assignment_end(*, assignment, by, reason):
+    """The scheme ends a volunteer's support while the client's goes on (their DBS check
+    lapsed, they stopped volunteering, the pairing did not work): the volunteer's access to the
+    client ends and the client goes back to matching. The calls stay planned, the episode's and
+    not the volunteer's: one falling due before someone new accepts is made overdue and alerted
+    as ever."""
+    if not reason.strip():
+        raise EpisodeActionRefused(gettext("Say why their support ends."))
+    assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
+    _assignment_move(
+        assignment, AssignmentStatus.ENDED, by=by, reason=gettext_noop("Support handed over")
+    )
+    assignment.decline_reason = reason.strip()
+    assignment.save()
+    return assignment
+
+
 def _assignments_end(episode, *, by):
     """The episode closed: the supporting volunteer's access ends; unanswered offers lapse."""
     for assignment in Assignment.objects.select_for_update(of=("self",)).filter(
@@ -426,23 +444,33 @@ EARLY_ALLOWANCE = timedelta(days=3)
 
 
 def visit_refusal(episode, **known):
-    """Why no home visit may be made for this episode now (the client's gate, or a volunteer
-    assigned for phone support only), or None. A planned visit is on hold while there is one:
-    it is not reminded, not made overdue, and cannot be logged.
+    """Why no home visit may be made for this episode now, or None: the client's gate, a
+    volunteer assigned for phone support only, or one whose DBS check is due for renewal
+    (docs/safety hazard H14). A planned visit is on hold while there is one: it is not
+    reminded, not made overdue, and cannot be logged.
 
     `known` may give what the caller has read already: `in_force` (the assessment in force)
-    and `phone_only` (whether the accepted assignment is for phone support only).
+    and `supporting` (the accepted assignment, from Assignment.objects.supporting, or None).
     """
     gate = {"in_force": known["in_force"]} if "in_force" in known else {}
     refusal = home_visit_refusal(episode.client, **gate)
     if refusal:
         return refusal
-    phone_only = known.get("phone_only")
-    if phone_only is None:
-        phone_only = episode.assignments.filter(
-            status=AssignmentStatus.ACCEPTED, phone_only=True
-        ).exists()
-    return gettext("This client has phone support only for now.") if phone_only else None
+    if "supporting" in known:
+        assignment = known["supporting"]
+    else:
+        today = timezone.localdate()
+        assignment = episode.assignments.supporting(today).first()
+    if assignment is None:
+        return None
+    if assignment.phone_only:
+        return gettext("This client has phone support only for now.")
+    if not assignment.dbs_current:
+        return gettext(
+            "The DBS check of %(volunteer)s has passed its recheck date: no home visits until "
+            "it is renewed or another volunteer takes over."
+        ) % {"volunteer": assignment.volunteer}
+    return None
 
 
 @transaction.atomic

@@ -23,7 +23,14 @@ from simple_history.utils import bulk_update_with_history
 from aligns.accounts.models import Scheme
 from aligns.claims import claim_and_update
 from aligns.outbox.services import outbox_message, queue_messages, queue_messages_from
-from visits.emails import call_overdue, call_reminder, concern_raised, offer_unanswered, review_due
+from visits.emails import (
+    call_overdue,
+    call_reminder,
+    concern_raised,
+    dbs_lapsed,
+    offer_unanswered,
+    review_due,
+)
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
     REALERT_AFTER,
@@ -342,6 +349,51 @@ def sweep_unanswered_offers(now=None):
     return _drain(offers, alert)
 
 
+def sweep_lapsed_checks(now=None):
+    """A volunteer supporting a client whose DBS check has passed its recheck date is an alert
+    to the coordinators, once for each client they support (closing an episode ends its
+    assignments). Their clients' home visits wait meanwhile (visits.services.visit_refusal),
+    until the check is renewed or another volunteer takes over (docs/safety hazard H14)."""
+    today = timezone.localdate(now)
+    lapsed = (
+        Assignment.objects.supporting(today)
+        .filter(dbs_current=False)
+        .exclude(alerts__kind=AlertKind.DBS_LAPSED)
+        .select_related("episode__client")
+        .order_by("pk")
+    )
+
+    def alert(assignments):
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    scheme_id=assignment.episode.scheme_id,
+                    kind=AlertKind.DBS_LAPSED,
+                    episode=assignment.episode,
+                    assignment=assignment,
+                    message=f"The DBS check of {assignment.volunteer}, who supports "
+                    f"{assignment.episode.client}, is due for renewal: home visits are on hold",
+                )
+                for assignment in assignments
+            ],
+            ignore_conflicts=True,
+        )
+        queue_messages(
+            [
+                outbox_message(
+                    dbs_lapsed,
+                    key=f"dbs-lapsed:{assignment.pk}",
+                    scheme_id=assignment.episode.scheme_id,
+                    assignment_id=assignment.pk,
+                )
+                for assignment in assignments
+            ]
+        )
+        return assignments
+
+    return _drain(lapsed, alert)
+
+
 def run_sweeps(now=None):
     return {
         "reminders": sweep_reminders(now),
@@ -349,4 +401,5 @@ def run_sweeps(now=None):
         "reviews": sweep_reviews(now),
         "concerns": sweep_concerns(now),
         "offers": sweep_unanswered_offers(now),
+        "lapsed_checks": sweep_lapsed_checks(now),
     }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("episodes/<int:pk>/volunteer/", views.volunteer_match, name="match"),
     path("episodes/<int:pk>/volunteer/offer/", views.volunteer_offer, name="offer"),
     path("episodes/<int:pk>/volunteer/withdraw/", views.offer_withdraw, name="offer_withdraw"),
+    path("episodes/<int:pk>/volunteer/end/", views.support_hand_over, name="support_hand_over"),
     path("offers/", views.offer_list, name="offers"),
     path("offers/<int:pk>/accept/", views.offer_accept, name="offer_accept"),
     path("offers/<int:pk>/decline/", views.offer_decline, name="offer_decline"),

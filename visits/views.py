@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -70,6 +70,7 @@ from visits.services import (
     alert_acknowledge,
     assignment_accept,
     assignment_decline,
+    assignment_end,
     assignment_withdraw,
     community_service_save,
     concern_acknowledge,
@@ -175,6 +176,11 @@ def today(request):
                 ),
                 to_attr="planned_visits",
             ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.supporting(day),
+                to_attr="supporting",
+            ),
         )
         .annotate(
             next_due=Min("calls__due_at", filter=Q(calls__status__in=OUTSTANDING_CALL_STATUSES)),
@@ -187,11 +193,6 @@ def today(request):
             last_kind=Subquery(latest.values("kind")[:1]),
             last_answered=Subquery(latest.values("answered")[:1]),
             last_at=Subquery(latest.values("happened_at")[:1]),
-            phone_only=Exists(
-                Assignment.objects.filter(
-                    episode=OuterRef("pk"), status=AssignmentStatus.ACCEPTED, phone_only=True
-                )
-            ),
         )
         .order_by("next_due")
         .distinct()
@@ -205,7 +206,9 @@ def today(request):
                 "visits": episode.planned_visits,
                 # Planned visits wait while no home visit may be made (docs/safety hazard H3).
                 "visits_on_hold": episode.planned_visits
-                and visit_refusal(episode, in_force=in_force, phone_only=episode.phone_only),
+                and visit_refusal(
+                    episode, in_force=in_force, supporting=next(iter(episode.supporting), None)
+                ),
                 "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
                 "late": episode.overdue
                 or (episode.next_due is not None and episode.next_due < now),
@@ -759,22 +762,44 @@ def volunteer_offer(request, pk):
 
 @permission_required(Permission.MATCH_VOLUNTEERS, raise_exception=True)
 def offer_withdraw(request, pk):
+    return _assignment_stop_page(
+        request, pk, AssignmentStatus.OFFERED, service=assignment_withdraw,
+        label=gettext("Why are you withdrawing the offer?"),
+        heading=gettext("Withdraw the offer to %(volunteer)s"),
+        button=gettext("Withdraw the offer"),
+        success=gettext("Offer withdrawn. You can offer the client to someone else."),
+    )  # fmt: skip
+
+
+@permission_required(Permission.MATCH_VOLUNTEERS, raise_exception=True)
+def support_hand_over(request, pk):
+    """End the supporting volunteer's support, so that the client can be offered to another
+    (their DBS check lapsed: docs/safety hazard H14)."""
+    return _assignment_stop_page(
+        request, pk, AssignmentStatus.ACCEPTED, service=assignment_end,
+        label=gettext("Why does their support end?"),
+        heading=gettext("End the support of %(volunteer)s"),
+        button=gettext("End their support"),
+        success=gettext("Their support has ended. Offer the client to another volunteer."),
+    )  # fmt: skip
+
+
+def _assignment_stop_page(request, pk, status, *, service, label, heading, button, success):
+    """A page asking why, then ending the episode's offer or support (`status`: which)."""
     episode = _episode(request, pk)
-    offer = get_object_or_404(episode.assignments, status=AssignmentStatus.OFFERED)
+    assignment = get_object_or_404(episode.assignments.select_related("volunteer"), status=status)
     back = reverse("visits:match", args=[episode.pk])
     return form_page(
         request,
-        DeclineOfferForm(request.POST or None, label=gettext("Why are you withdrawing the offer?")),
-        heading=gettext("Withdraw the offer to %(volunteer)s") % {"volunteer": offer.volunteer},
+        DeclineOfferForm(request.POST or None, label=label),
+        heading=heading % {"volunteer": assignment.volunteer},
         caption=episode.client.full_name,
         person=episode.client,
-        button=gettext("Withdraw the offer"),
+        button=button,
         back_url=back,
         done_url=back,
-        success=gettext("Offer withdrawn. You can offer the client to someone else."),
-        on_valid=lambda form: assignment_withdraw(
-            assignment=offer, by=request.user, **form.cleaned_data
-        ),
+        success=success,
+        on_valid=lambda form: service(assignment=assignment, by=request.user, **form.cleaned_data),
     )
 
 

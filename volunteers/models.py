@@ -106,7 +106,6 @@ class VolunteerQuerySet(models.QuerySet):
         """Annotate dbs_valid and training_current, in the database. (How many clients each
         supports is the episodes' to say: visits.models.with_caseload.)"""
         today = today or timezone.localdate()
-        valid_dbs = DbsCheck.objects.filter(volunteer=OuterRef("pk"), recheck_due__gte=today)
         missing_training = TrainingCourse.objects.filter(
             scheme=OuterRef("scheme"), mandatory=True
         ).exclude(
@@ -117,8 +116,15 @@ class VolunteerQuerySet(models.QuerySet):
             )
         )
         return self.annotate(
-            dbs_valid=Exists(valid_dbs), training_current=~Exists(missing_training)
+            dbs_valid=dbs_current(today), training_current=~Exists(missing_training)
         )
+
+
+def dbs_current(today, volunteer="pk"):
+    """Whether the volunteer (`volunteer`: the field of the outer query that names them) holds
+    a DBS check whose recheck is not yet due on `today`. The one rule for matching, the
+    volunteer's record and home visits (docs/safety hazard H14)."""
+    return Exists(DbsCheck.objects.filter(volunteer=OuterRef(volunteer), recheck_due__gte=today))
 
 
 class Volunteer(models.Model):

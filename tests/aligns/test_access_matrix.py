@@ -258,6 +258,8 @@ ACCESS = {
         ok=roles(COORDINATOR), kwargs=pk("episode"), post_only=True, post_status=404
     ),
     "visits:offer_withdraw": Access(ok=roles(COORDINATOR), kwargs=pk("offered_episode")),
+    # The world's episode is supported by its volunteer: theirs to hand over.
+    "visits:support_hand_over": Access(ok=roles(COORDINATOR), kwargs=pk("episode")),
     "volunteers:me": Access(ok=roles(VOLUNTEER)),
     "volunteers:availability": Access(ok=roles(VOLUNTEER)),
     "visits:offer_accept": Access(

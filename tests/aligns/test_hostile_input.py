@@ -726,6 +726,9 @@ FORMS = {
     "visits:offer_withdraw": Form(
         "coordinator", kwargs=pk("offered_episode"), valid={"reason": "Client moved away"}
     ),
+    "visits:support_hand_over": Form(
+        "coordinator", kwargs=pk("episode"), valid={"reason": "Volunteer moved away"}
+    ),
     "volunteers:availability": Form("volunteer", valid={"availability": ["Monday morning"]}),
     "visits:offer_accept": Form(
         "volunteer", kwargs=pk("offer"), valid={}, page=("visits:offers", None, None)

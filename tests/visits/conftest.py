@@ -15,7 +15,7 @@ from tests.volunteers.conftest import (  # noqa: F401
     postcodes,
 )
 from visits.models import ActivityDay, Assignment, ContactDay, LoggerDay, SupportEpisode
-from volunteers.models import Volunteer
+from volunteers.models import DbsCheck, DbsLevel, Volunteer
 
 LONDON = timezone.get_default_timezone()
 
@@ -92,11 +92,24 @@ def episode(make_active_episode):
         return make_active_episode(went_home=datetime.date(2026, 11, 2))
 
 
+def vetted_volunteer(*, recorded_by, **fields):
+    """A volunteer as one supporting a client is: with a DBS check whose recheck is years away
+    (home visits wait while a supporting volunteer's check is due for renewal: hazard H14)."""
+    volunteer = Volunteer.objects.create(**fields)
+    DbsCheck.objects.create(
+        volunteer=volunteer, level=DbsLevel.ENHANCED_BARRED, certificate_number="001234567890",
+        issued_on=datetime.date(2026, 1, 5), recheck_due=datetime.date(2029, 1, 5),
+        recorded_by=recorded_by,
+    )  # fmt: skip
+    return volunteer
+
+
 def supporting(episode, user, status="accepted"):
     """`user` as the volunteer Vera, assigned to `episode` (accepted unless `status` says)."""
-    volunteer = Volunteer.objects.create(
-        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA"
-    )
+    volunteer = vetted_volunteer(
+        scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol", postcode="AB1 1AA",
+        recorded_by=episode.opened_by,
+    )  # fmt: skip
     Assignment.objects.create(
         episode=episode, volunteer=volunteer, status=status, offered_by=episode.opened_by
     )

@@ -39,11 +39,11 @@ from aligns.outbox.services import message_id
 from aligns.outbox.tasks import dispatch_task
 from tests.mail_recorder import deliveries
 from tests.task_markers import started
+from tests.visits.conftest import vetted_volunteer
 from tests.workers import Worker, new_queue
 from visits.models import Assignment, AssignmentStatus, ScheduledCall
 from visits.sweeps import sweep_reminders
 from visits.tasks import run_sweeps_task
-from volunteers.models import Volunteer
 
 TRIALS = int(os.environ.get("ALIGNS_FAULT_TRIALS", "4"))
 OUTAGE_SECONDS = float(os.environ.get("ALIGNS_FAULT_OUTAGE_SECONDS", "3"))
@@ -79,12 +79,13 @@ def calls_due_now(make_active_episode, scheme, count):
     calls = []
     for _ in range(count):
         episode = make_active_episode(went_home=home_yesterday)
-        volunteer = Volunteer.objects.create(
+        volunteer = vetted_volunteer(
             scheme=scheme,
             given_name="Val",
             family_name="Volunteer",
             email=f"val.{episode.pk}@example.org",
             postcode="AB1 1AA",
+            recorded_by=episode.opened_by,
         )
         Assignment.objects.create(
             episode=episode,

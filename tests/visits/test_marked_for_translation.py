@@ -131,6 +131,28 @@ def test_a_shortlist_with_its_reasons_and_an_offer_is_marked(
     assert chosen.pk
 
 
+def test_a_lapsed_check_its_alert_the_hold_and_the_hand_over_form_are_marked(
+    words, coordinator, episode, make_user
+):
+    from aligns.accounts.models import Role
+    from tests.visits.test_visit_hold import sign_off_low_risk
+    from visits.sweeps import sweep_lapsed_checks
+
+    sign_off_low_risk(episode.client, coordinator)
+    volunteer = supporting(episode, make_user(Role.VOLUNTEER))
+    volunteer.dbs_checks.update(recheck_due=datetime.date(2026, 11, 1))
+    sweep_lapsed_checks()
+
+    assert words(reverse("visits:work_queue")) == []
+    assert "⟦The DBS check of" in words.shown[-1]
+    assert words(reverse("visits:episode", args=[episode.pk])) == []
+    assert "passed its recheck date" in words.shown[-1]
+    assert words(reverse("visits:match", args=[episode.pk])) == []
+    assert "⟦Hand the client to another volunteer⟧" in words.shown[-1]
+    hand_over = reverse("visits:support_hand_over", args=[episode.pk])
+    assert words(hand_over, data={"reason": ""}) == []
+
+
 def test_a_client_nobody_can_find_on_the_map_is_marked(words, make_episode, scheme):
     episode = make_episode()
     episode.client.postcode = "ZZ99 9ZZ"

@@ -17,6 +17,7 @@ from visits.services import (
     EpisodeActionRefused,
     assignment_accept,
     assignment_decline,
+    assignment_end,
     episode_assign_volunteer,
     visit_plan,
     visit_refusal,
@@ -61,6 +62,26 @@ def test_an_offer_made_before_any_assessment_is_phone_only_and_stays_so_after_si
         assert visit_refusal(episode) == PHONE_ONLY
         with pytest.raises(EpisodeActionRefused, match=PHONE_ONLY):
             visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
+
+
+def test_a_phone_only_volunteer_offered_again_after_sign_off_may_visit(episode, offer, coordinator):
+    """The way out of a phone-only offer once the assessment allows visits: the coordinator
+    ends that support ("Hand the client to another volunteer") and offers the client again,
+    to the same volunteer if they like."""
+    with time_machine.travel(MONDAY, tick=False):
+        phone_only, user = offer(episode, "Phoebe")
+        sign_off_low_risk(episode.client, coordinator)
+        assignment_end(assignment=phone_only, by=coordinator, reason="Offered again to visit")
+        again = episode_assign_volunteer(
+            episode=episode, volunteer=phone_only.volunteer, by=coordinator
+        )
+        assignment_accept(assignment=again, by=user)
+
+        assert phone_only.phone_only and not again.phone_only
+        assert visit_refusal(episode) is None
+        visit = visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
+
+    assert visit.kind == CallKind.VISIT
 
 
 def test_a_declined_phone_only_offer_does_not_hold_back_the_volunteer_who_takes_it_on(

@@ -57,6 +57,7 @@ def test_the_sweeps_judge_by_the_time_they_are_given_not_the_clock(
         "reviews": 1,  # week 6 began on 7 December
         "concerns": 1,  # unacknowledged for five weeks
         "offers": 1,  # unanswered for five weeks
+        "lapsed_checks": 0,  # the volunteer's check is current until 2029
     }
 
 

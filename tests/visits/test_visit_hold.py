@@ -20,11 +20,10 @@ from clients.services import (
     client_require_reassessment,
 )
 from tests.clients.conftest import answers
-from tests.visits.conftest import at
+from tests.visits.conftest import at, vetted_volunteer
 from visits.models import Assignment, CallKind, CallStatus, ScheduledCall
 from visits.services import EpisodeActionRefused, contact_log, visit_plan
 from visits.sweeps import sweep_overdue, sweep_reminders
-from volunteers.models import Volunteer
 
 MONDAY = at(2026, 11, 2, 8, 0)
 VISIT_AT = at(2026, 11, 6, 14, 0)  # Friday afternoon
@@ -44,9 +43,9 @@ def planned(make_active_episode, coordinator, make_user):
         episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
         sign_off_low_risk(episode.client, coordinator)
         user = make_user(Role.VOLUNTEER)
-        volunteer = Volunteer.objects.create(
+        volunteer = vetted_volunteer(
             scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol",
-            email="vera@example.org", postcode="AB1 1AA",
+            email="vera@example.org", postcode="AB1 1AA", recorded_by=coordinator,
         )  # fmt: skip
         Assignment.objects.create(
             episode=episode, volunteer=volunteer, status="accepted", offered_by=coordinator

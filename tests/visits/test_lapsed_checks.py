@@ -1,0 +1,261 @@
+"""A supporting volunteer's DBS check passing its recheck date (docs/safety hazard H14), along
+the path the coordinator and the volunteer live: the coordinators are alerted once; the client's
+home visits wait (the Today card and the episode page say so, no reminder, not made overdue,
+cannot be planned or logged) while phone calls go on; and a renewed check, or the client handed
+to another volunteer, ends the hold."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from aligns.accounts.models import Role
+from tests.visits.conftest import at
+from tests.visits.test_visit_hold import sign_off_low_risk
+from visits.models import (
+    Alert,
+    AlertKind,
+    Assignment,
+    AssignmentStatus,
+    CallKind,
+    CallStatus,
+    SupportEpisode,
+)
+from visits.services import (
+    EpisodeActionRefused,
+    assignment_accept,
+    contact_log,
+    episode_assign_volunteer,
+    episode_close,
+    visit_plan,
+)
+from visits.sweeps import sweep_lapsed_checks, sweep_overdue, sweep_reminders
+from volunteers.models import DbsLevel, Volunteer
+from volunteers.services import dbs_record
+
+MONDAY = at(2026, 11, 2, 8, 0)
+RECHECK_DUE = datetime.date(2026, 11, 4)  # Wednesday: the check lapses on Thursday
+THURSDAY = at(2026, 11, 5, 9, 0)
+VISIT_AT = at(2026, 11, 6, 14, 0)  # Friday afternoon
+HELD = "The DBS check of Vera Vol has passed its recheck date"
+
+
+def record_check(volunteer, coordinator, *, issued_on, recheck_due):
+    return dbs_record(
+        volunteer=volunteer, by=coordinator, level=DbsLevel.ENHANCED_BARRED,
+        certificate_number="001234567890", issued_on=issued_on, recheck_due=recheck_due,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def planned(make_active_episode, coordinator, make_user):
+    """Vera (signed in as `user`) supports a client home on Monday, with a visit planned for
+    Friday; her DBS check is due for its recheck on Wednesday."""
+    with time_machine.travel(MONDAY, tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+        sign_off_low_risk(episode.client, coordinator)
+        user = make_user(Role.VOLUNTEER)
+        volunteer = Volunteer.objects.create(
+            scheme=episode.scheme, user=user, given_name="Vera", family_name="Vol",
+            email="vera@example.org", postcode="AB1 2AA",
+        )  # fmt: skip
+        record_check(
+            volunteer, coordinator, issued_on=datetime.date(2023, 11, 4), recheck_due=RECHECK_DUE
+        )
+        assignment = Assignment.objects.create(
+            episode=episode, volunteer=volunteer, status="accepted", offered_by=coordinator
+        )
+        visit = visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
+    return episode, visit, assignment, user
+
+
+def test_a_lapsed_check_alerts_the_coordinators_once_from_the_day_after_its_recheck_date(
+    planned, coordinator, send_messages
+):
+    episode, _, assignment, _ = planned
+
+    on_the_day = sweep_lapsed_checks(at(2026, 11, 4, 23, 59))
+    next_day = sweep_lapsed_checks(at(2026, 11, 5, 0, 1))
+    again = sweep_lapsed_checks(at(2026, 11, 6, 9, 0))
+    send_messages()
+
+    assert (on_the_day, next_day, again) == (0, 1, 0)
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.assignment, alert.episode) == (
+        AlertKind.DBS_LAPSED,
+        assignment,
+        episode,
+    )
+    assert alert.shown == (
+        f"The DBS check of Vera Vol, who supports {episode.client}, is due for renewal: "
+        "home visits are on hold"
+    )
+    (email,) = [m for m in mail.outbox if m.to == [coordinator.email]]
+    assert "DBS check due for renewal" in email.body
+    assert episode.client.family_name not in email.body  # an email names nobody
+
+
+def test_home_visits_wait_while_the_check_has_lapsed_and_phone_calls_go_on(
+    client, planned, coordinator, django_capture_on_commit_callbacks
+):
+    episode, visit, _, volunteer = planned
+
+    with time_machine.travel(THURSDAY, tick=False):
+        client.force_login(volunteer)
+        today = client.get(reverse("visits:today")).content.decode()
+        client.force_login(coordinator)
+        page = client.get(reverse("visits:episode", args=[episode.pk])).content.decode()
+        with pytest.raises(EpisodeActionRefused, match=HELD):
+            visit_plan(episode=episode, due_at=at(2026, 11, 9, 14, 0), by=coordinator)
+    assert "On hold" in today and HELD in today and "You can still phone" in today
+    assert "Home visits are on hold" in page and HELD in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_reminders(at(2026, 11, 6, 7, 0))
+        sweep_overdue(at(2026, 11, 7, 9, 0))
+    visit.refresh_from_db()
+    assert visit.reminded_at is None and visit.status == CallStatus.PENDING
+    assert not [m for m in mail.outbox if "visit" in m.body.lower()]
+    with time_machine.travel(THURSDAY, tick=False):
+        with pytest.raises(EpisodeActionRefused, match=HELD):
+            contact_log(
+                episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=THURSDAY,
+                answered=True,
+            )  # fmt: skip
+        call, _ = contact_log(
+            episode=episode, by=volunteer, kind=CallKind.CALL, happened_at=THURSDAY,
+            answered=True, duration_minutes=10,
+        )  # fmt: skip
+    assert call.scheduled_call.kind == CallKind.CALL
+
+
+def test_a_renewed_check_ends_the_hold_and_the_visit_is_reminded_and_logged(
+    planned, coordinator, django_capture_on_commit_callbacks
+):
+    episode, visit, _, volunteer = planned
+    with time_machine.travel(THURSDAY, tick=False):
+        assert sweep_lapsed_checks() == 1
+        record_check(
+            Volunteer.objects.get(user=volunteer), coordinator,
+            issued_on=datetime.date(2026, 11, 5), recheck_due=datetime.date(2029, 11, 5),
+        )  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_reminders(at(2026, 11, 6, 7, 0))
+    visit.refresh_from_db()
+    assert visit.reminded_at is not None
+    with time_machine.travel(VISIT_AT, tick=False):
+        contact, _ = contact_log(
+            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=VISIT_AT,
+            answered=True, duration_minutes=45,
+        )  # fmt: skip
+    assert contact.scheduled_call == visit
+    # The check renewed before the sweep's next run: no alert for a check that is current.
+    assert sweep_lapsed_checks(at(2026, 11, 6, 9, 0)) == 0
+
+
+def test_handing_the_client_to_another_volunteer_ends_the_hold_and_the_old_volunteers_access(
+    client,
+    planned,
+    coordinator,
+    make_volunteer,
+    make_user,
+    django_capture_on_commit_callbacks,
+    send_messages,
+):
+    episode, visit, assignment, old_volunteer = planned
+    url = reverse("visits:support_hand_over", args=[episode.pk])
+    client.force_login(coordinator)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        sweep_lapsed_checks()
+        match_page = client.get(reverse("visits:match", args=[episode.pk])).content.decode()
+        unexplained = client.post(url, {"reason": "  "})
+        handed_over = client.post(url, {"reason": "DBS recheck not yet back"})
+        assignment.refresh_from_db()
+        after = client.get(reverse("visits:match", args=[episode.pk])).content.decode()
+        newcomer = make_user(Role.VOLUNTEER)
+        offer = episode_assign_volunteer(
+            episode=episode, volunteer=make_volunteer(user=newcomer), by=coordinator
+        )
+        assignment_accept(assignment=offer, by=newcomer)
+
+    assert "Hand the client to another volunteer" in match_page
+    # Asked why, with nothing ended until then.
+    assert unexplained.status_code == 200
+    assert "There is a problem" in unexplained.content.decode()
+    assert "Say why" in unexplained.content.decode()
+    assert handed_over.status_code == 302
+    assert (assignment.status, assignment.decline_reason) == (
+        AssignmentStatus.ENDED,
+        "DBS recheck not yet back",
+    )
+    assert not SupportEpisode.objects.visible_to(old_volunteer).exists()
+    # The match page lists it among the earlier offers, why it ended, and offers the shortlist.
+    assert "Vera Vol: ended (DBS recheck not yet back)" in after
+    assert "Shortlist" in after
+    # The newcomer's check is current: the Friday visit is theirs to make, and reminded.
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_reminders(at(2026, 11, 6, 7, 0))
+    visit.refresh_from_db()
+    assert visit.reminded_at is not None
+    send_messages()
+    assert [m.to for m in mail.outbox if m.subject.startswith("Your home visit")] == [
+        [offer.volunteer.contact_email]
+    ]
+
+
+def test_only_a_volunteer_supporting_an_open_episode_is_alerted(planned, coordinator, make_episode):
+    episode, _, assignment, _ = planned
+    lapsed = assignment.volunteer
+    with time_machine.travel(MONDAY, tick=False):
+        Assignment.objects.create(
+            episode=make_episode(), volunteer=lapsed, status="offered", offered_by=coordinator
+        )  # offered only: not yet visiting
+        episode_close(episode=episode, outcome="goals_met", by=coordinator)
+
+    assert sweep_lapsed_checks(THURSDAY) == 0
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF])
+def test_only_coordinators_and_managers_hand_a_client_over(client, planned, make_user, role):
+    episode, _, assignment, _ = planned
+    client.force_login(make_user(role))
+
+    response = client.post(reverse("visits:support_hand_over", args=[episode.pk]), {"reason": "x"})
+
+    assert response.status_code == 403
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ACCEPTED
+
+
+def test_another_schemes_coordinator_cannot_hand_a_client_over(
+    client, planned, make_user, other_scheme
+):
+    episode, _, assignment, _ = planned
+    client.force_login(make_user(Role.COORDINATOR, scheme=other_scheme))
+
+    response = client.post(reverse("visits:support_hand_over", args=[episode.pk]), {"reason": "x"})
+
+    assert response.status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ACCEPTED
+
+
+def test_a_volunteer_who_chose_welsh_reads_why_visits_wait_in_welsh(client, planned, monkeypatch):
+    from tests.aligns.test_welsh import untranslated
+
+    _, _, _, user = planned
+    user.preferred_language = "cy"
+    user.save(update_fields=["preferred_language"])
+    client.force_login(user)
+    found = untranslated(monkeypatch)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        today = client.get(reverse("visits:today")).content.decode()
+
+    assert "Mae dyddiad ailwirio gwiriad DBS Vera Vol wedi mynd heibio" in today
+    assert sorted(set(found)) == []
