@@ -12,6 +12,7 @@ from django.core import mail
 from django.urls import reverse
 
 from aligns.accounts.models import Role
+from aligns.outbox.models import Message
 from tests.visits.conftest import at
 from tests.visits.test_visit_hold import sign_off_low_risk
 from visits.models import (
@@ -92,6 +93,9 @@ def test_a_lapsed_check_alerts_the_coordinators_once_from_the_day_after_its_rech
         f"The DBS check of Vera Vol, who supports {episode.client}, is due for renewal: "
         "home visits are on hold"
     )
+    assert alert.message == alert.shown  # the record's words, as they were written
+    # The message belongs to the scheme, so a failed one shows on that scheme's dashboard.
+    assert Message.objects.get(kind="dbs_lapsed").scheme_id == episode.scheme_id
     (email,) = [m for m in mail.outbox if m.to == [coordinator.email]]
     assert "DBS check due for renewal" in email.body
     assert episode.client.family_name not in email.body  # an email names nobody
