@@ -12,6 +12,18 @@ from aligns.submissions import earlier_result, form_token, submit_once
 ALREADY_DONE = gettext_lazy("This was saved already: nothing has been done twice.")
 
 
+def already_done(request):
+    """For a form posted again (a double tap, a retry): where its first post led, saying that
+    nothing was done twice; else None. form_page asks first; so does a view that must find
+    what its form changes before showing it, which the first post may have moved out of
+    reach (an offer withdrawn is no longer an offer)."""
+    earlier = earlier_result(request) if request.method == "POST" else None
+    if earlier is None:
+        return None
+    messages.success(request, ALREADY_DONE)
+    return redirect(earlier)
+
+
 def form_page(
     request, form, *, on_valid, success, done_url, template="_form_page.html", person=None,
     **context,
@@ -24,10 +36,9 @@ def form_page(
     fills the page: heading, button, caption, back_url and back_text. `person`: whom the page
     is about (its caption names them): showing it is written to the access log.
     """
-    earlier = earlier_result(request) if request.method == "POST" else None
-    if earlier is not None:
-        messages.success(request, ALREADY_DONE)
-        return redirect(earlier)
+    repeated = already_done(request)
+    if repeated is not None:
+        return repeated
     if request.method == "POST" and form.is_valid():
 
         def change():

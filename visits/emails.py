@@ -6,6 +6,7 @@ Emails to coordinators name no client: they say what kind of thing needs action 
 ALIGNS, where the details are behind sign-in. Emails to volunteers use a first name at most.
 """
 
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +79,14 @@ def offer_unanswered(*, assignment_id):
 
 @message_kind(_("A volunteer's DBS check due for renewal"))
 def dbs_lapsed(*, assignment_id):
-    assignment = Assignment.objects.select_related("episode").get(pk=assignment_id)
+    assignment = (
+        Assignment.objects.supporting(timezone.localdate())
+        .select_related("episode")
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None or assignment.dbs_current:
+        return None  # handed over, or the check renewed, since the sweep queued it
     return _coordinator_alert(
         assignment.episode.scheme_id,
         _("A volunteer supporting a client has a DBS check due for renewal: home visits wait"),

@@ -443,14 +443,16 @@ def _assignments_end(episode, *, by):
 EARLY_ALLOWANCE = timedelta(days=3)
 
 
-def visit_refusal(episode, **known):
+def visit_refusal(episode, *, on=None, **known):
     """Why no home visit may be made for this episode now, or None: the client's gate, a
-    volunteer assigned for phone support only, or one whose DBS check is due for renewal
-    (docs/safety hazard H14). A planned visit is on hold while there is one: it is not
+    volunteer assigned for phone support only, or one whose DBS check is due for renewal on
+    the day `on` (today unless given: a sweep's own day, a visit's day when it is logged;
+    docs/safety hazard H14). A planned visit is on hold while there is one: it is not
     reminded, not made overdue, and cannot be logged.
 
     `known` may give what the caller has read already: `in_force` (the assessment in force)
-    and `supporting` (the accepted assignment, from Assignment.objects.supporting, or None).
+    and `supporting` (the accepted assignment, from Assignment.objects.supporting for the same
+    day, or None).
     """
     gate = {"in_force": known["in_force"]} if "in_force" in known else {}
     refusal = home_visit_refusal(episode.client, **gate)
@@ -459,8 +461,7 @@ def visit_refusal(episode, **known):
     if "supporting" in known:
         assignment = known["supporting"]
     else:
-        today = timezone.localdate()
-        assignment = episode.assignments.supporting(today).first()
+        assignment = episode.assignments.supporting(on or timezone.localdate()).first()
     if assignment is None:
         return None
     if assignment.phone_only:
@@ -517,7 +518,9 @@ def contact_log(
     if not episode.is_open:
         raise EpisodeActionRefused(gettext("This client's support has ended."))
     if kind == CallKind.VISIT:
-        refusal = visit_refusal(episode)
+        # The volunteer's check as it was on the day of the visit: one made while it was
+        # current may be logged after it lapses (sent late, from a phone without signal).
+        refusal = visit_refusal(episode, on=timezone.localdate(happened_at))
         if refusal:
             raise EpisodeActionRefused(refusal)
     contact = Contact(

@@ -88,17 +88,22 @@ def _drain(queryset, act):
         left |= {row.pk for row in rows} - acted_on
 
 
-def _visits_on_hold(calls):
+def _visits_on_hold(calls, now):
     """Which of `calls`, given as (pk, kind, episode id), are visits whose home visits are on
-    hold (visits.services.visit_refusal). Read per episode, which is cheap because few of the
-    calls due at once are visits."""
+    hold on the day of `now` (visits.services.visit_refusal). Read per episode, which is cheap
+    because few of the calls due at once are visits."""
     episodes = {episode for _, kind, episode in calls if kind == CallKind.VISIT}
     if not episodes:
         return set()
+    today = timezone.localdate(now)
+    supporting = {
+        assignment.episode_id: assignment
+        for assignment in Assignment.objects.supporting(today).filter(episode__in=episodes)
+    }
     held = {
         episode.pk
         for episode in SupportEpisode.objects.filter(pk__in=episodes).select_related("client")
-        if visit_refusal(episode)
+        if visit_refusal(episode, on=today, supporting=supporting.get(episode.pk))
     }
     return {pk for pk, kind, episode in calls if kind == CallKind.VISIT and episode in held}
 
@@ -132,7 +137,7 @@ def sweep_reminders(now=None, *, batch=BATCH):
             )
             if not marked:
                 return reminded
-            on_hold = _visits_on_hold(marked)
+            on_hold = _visits_on_hold(marked, now)
             if on_hold:
                 ScheduledCall.objects.filter(pk__in=on_hold).update(reminded_at=None)
                 held |= on_hold
@@ -174,7 +179,7 @@ def sweep_overdue(now=None):
 
     def flag(calls):
         # On hold: nobody may make the visit, so it is not missed.
-        on_hold = _visits_on_hold([(call.pk, call.kind, call.episode_id) for call in calls])
+        on_hold = _visits_on_hold([(call.pk, call.kind, call.episode_id) for call in calls], now)
         calls = [call for call in calls if call.pk not in on_hold]
         calls_move(
             ScheduledCall.objects.filter(pk__in=[call.pk for call in calls]),

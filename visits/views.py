@@ -22,7 +22,7 @@ from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record, access_log_record_all
 from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
-from aligns.pages import ALREADY_DONE, form_page
+from aligns.pages import ALREADY_DONE, already_done, form_page
 from aligns.pagination import annotated_page
 from aligns.pdf import pdf_layout
 from aligns.permissions import Permission
@@ -786,6 +786,9 @@ def support_hand_over(request, pk):
 
 def _assignment_stop_page(request, pk, status, *, service, label, heading, button, success):
     """A page asking why, then ending the episode's offer or support (`status`: which)."""
+    repeated = already_done(request)
+    if repeated is not None:
+        return repeated
     episode = _episode(request, pk)
     assignment = get_object_or_404(episode.assignments.select_related("volunteer"), status=status)
     back = reverse("visits:match", args=[episode.pk])

@@ -32,7 +32,7 @@ from visits.services import (
     episode_close,
     visit_plan,
 )
-from visits.sweeps import sweep_lapsed_checks, sweep_overdue, sweep_reminders
+from visits.sweeps import run_sweeps, sweep_lapsed_checks, sweep_overdue, sweep_reminders
 from volunteers.models import DbsLevel, Volunteer
 from volunteers.services import dbs_record
 
@@ -224,8 +224,8 @@ def test_only_a_volunteer_supporting_an_open_episode_is_alerted(planned, coordin
     assert not Alert.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF])
-def test_only_coordinators_and_managers_hand_a_client_over(client, planned, make_user, role):
+@pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.WARD_STAFF, Role.MANAGER])
+def test_only_coordinators_hand_a_client_over(client, planned, make_user, role):
     episode, _, assignment, _ = planned
     client.force_login(make_user(role))
 
@@ -263,3 +263,75 @@ def test_a_volunteer_who_chose_welsh_reads_why_visits_wait_in_welsh(client, plan
 
     assert "Mae dyddiad ailwirio gwiriad DBS Vera Vol wedi mynd heibio" in today
     assert sorted(set(found)) == []
+
+
+def test_a_visit_made_while_the_check_was_current_is_logged_after_it_lapses(planned):
+    """Logged the next morning (or sent late from a phone without signal): the check is judged
+    on the day of the visit."""
+    episode, visit, _, volunteer = planned
+    on_the_recheck_date = at(2026, 11, 4, 15, 0)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        contact, _ = contact_log(
+            episode=episode, by=volunteer, kind=CallKind.VISIT,
+            happened_at=on_the_recheck_date, answered=True, duration_minutes=40,
+        )  # fmt: skip
+
+    assert contact.scheduled_call == visit
+
+
+def test_the_sweeps_judge_the_check_on_the_day_they_are_given_not_the_clocks(planned):
+    """A sweep run for Friday (a catch-up after an outage, the demo's simulated days) holds
+    the visit even while the clock still says Tuesday, when the check was current."""
+    _, visit, _, _ = planned
+
+    with time_machine.travel(at(2026, 11, 3, 9, 0), tick=False):
+        done = run_sweeps(at(2026, 11, 7, 9, 0))
+
+    visit.refresh_from_db()
+    assert done["lapsed_checks"] == 1
+    assert visit.reminded_at is None and visit.status == CallStatus.PENDING
+
+
+def test_a_check_lapses_at_midnight_in_summer_time_not_at_midnight_utc(planned):
+    _, _, assignment, _ = planned
+    assignment.volunteer.dbs_checks.update(recheck_due=datetime.date(2027, 7, 1))
+    utc = datetime.UTC
+
+    late_on_the_day = sweep_lapsed_checks(datetime.datetime(2027, 7, 1, 22, 30, tzinfo=utc))
+    just_after_midnight = sweep_lapsed_checks(datetime.datetime(2027, 7, 1, 23, 30, tzinfo=utc))
+
+    # 23:30 and 00:30 in London (British Summer Time).
+    assert (late_on_the_day, just_after_midnight) == (0, 1)
+
+
+def test_the_coordinators_are_not_emailed_about_a_check_renewed_before_the_email_went(
+    planned, coordinator, send_messages
+):
+    episode, _, assignment, _ = planned
+    sweep_lapsed_checks(THURSDAY)  # queued in the outbox
+    record_check(
+        assignment.volunteer, coordinator,
+        issued_on=datetime.date(2026, 11, 5), recheck_due=datetime.date(2029, 11, 5),
+    )  # fmt: skip
+
+    send_messages()
+
+    assert not [m for m in mail.outbox if "DBS check" in m.body]
+    assert Alert.objects.get().kind == AlertKind.DBS_LAPSED  # the alert stays, for the record
+
+
+def test_handing_over_posted_twice_says_it_was_done_once(client, planned, coordinator):
+    episode, _, assignment, _ = planned
+    client.force_login(coordinator)
+    url = reverse("visits:support_hand_over", args=[episode.pk])
+    token = client.get(url).context["submission"]
+    data = {"reason": "Moved away", "submission": token}
+
+    first = client.post(url, data)
+    again = client.post(url, data, follow=True)
+
+    assert first.status_code == 302 and again.status_code == 200
+    assert "This was saved already" in again.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ENDED
