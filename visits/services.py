@@ -392,15 +392,11 @@ def assignment_decline(*, assignment, by, reason):
 @transaction.atomic
 def assignment_withdraw(*, assignment, by, reason):
     """The scheme takes back an offer nobody has answered: the client goes back to matching."""
-    if not reason.strip():
-        raise EpisodeActionRefused(gettext("Say why the offer is withdrawn."))
-    assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
-    _assignment_move(
-        assignment, AssignmentStatus.WITHDRAWN, by=by, reason=gettext_noop("Offer withdrawn")
-    )
-    assignment.decline_reason = reason.strip()
-    assignment.save()
-    return assignment
+    return _assignment_stop(
+        assignment, AssignmentStatus.WITHDRAWN, by=by, reason=reason,
+        recorded_as=gettext_noop("Offer withdrawn"),
+        say_why=gettext("Say why the offer is withdrawn."),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -410,12 +406,20 @@ def assignment_end(*, assignment, by, reason):
     client ends and the client goes back to matching. The calls stay planned, the episode's and
     not the volunteer's: one falling due before someone new accepts is made overdue and alerted
     as ever."""
+    return _assignment_stop(
+        assignment, AssignmentStatus.ENDED, by=by, reason=reason,
+        recorded_as=gettext_noop("Support handed over"),
+        say_why=gettext("Say why their support ends."),
+    )  # fmt: skip
+
+
+def _assignment_stop(assignment, status, *, by, reason, recorded_as, say_why):
+    """Move an offer or a support to `status` for the reason the coordinator gives, kept with
+    it (the match page shows it among the earlier offers); `say_why` if they gave none."""
     if not reason.strip():
-        raise EpisodeActionRefused(gettext("Say why their support ends."))
+        raise EpisodeActionRefused(say_why)
     assignment = Assignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
-    _assignment_move(
-        assignment, AssignmentStatus.ENDED, by=by, reason=gettext_noop("Support handed over")
-    )
+    _assignment_move(assignment, status, by=by, reason=recorded_as)
     assignment.decline_reason = reason.strip()
     assignment.save()
     return assignment

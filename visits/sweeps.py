@@ -103,7 +103,7 @@ def _visits_on_hold(calls, now):
     held = {
         episode.pk
         for episode in SupportEpisode.objects.filter(pk__in=episodes).select_related("client")
-        if visit_refusal(episode, on=today, supporting=supporting.get(episode.pk))
+        if visit_refusal(episode, supporting=supporting.get(episode.pk))
     }
     return {pk for pk, kind, episode in calls if kind == CallKind.VISIT and episode in held}
 

@@ -27,6 +27,7 @@ from visits.models import (
 from visits.services import (
     EpisodeActionRefused,
     assignment_accept,
+    assignment_end,
     contact_log,
     episode_assign_volunteer,
     episode_close,
@@ -196,6 +197,8 @@ def test_handing_the_client_to_another_volunteer_ends_the_hold_and_the_old_volun
         AssignmentStatus.ENDED,
         "DBS recheck not yet back",
     )
+    ended = assignment.history.latest()
+    assert (ended.history_user, ended.history_change_reason) == (coordinator, "Support handed over")
     assert not SupportEpisode.objects.visible_to(old_volunteer).exists()
     # The match page lists it among the earlier offers, why it ended, and offers the shortlist.
     assert "Vera Vol: ended (DBS recheck not yet back)" in after
@@ -335,3 +338,14 @@ def test_handing_over_posted_twice_says_it_was_done_once(client, planned, coordi
     assert "This was saved already" in again.content.decode()
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ENDED
+
+
+def test_a_hand_over_with_no_reason_is_refused_by_the_service_too(planned, coordinator):
+    """The form asks for a reason; the service refuses without one whoever calls it."""
+    _, _, assignment, _ = planned
+
+    with pytest.raises(EpisodeActionRefused, match="Say why their support ends."):
+        assignment_end(assignment=assignment, by=coordinator, reason="  ")
+
+    assignment.refresh_from_db()
+    assert assignment.status == AssignmentStatus.ACCEPTED
