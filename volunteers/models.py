@@ -122,8 +122,9 @@ class VolunteerQuerySet(models.QuerySet):
 
 def dbs_current(today, volunteer="pk"):
     """Whether the volunteer (`volunteer`: the field of the outer query that names them) holds
-    a DBS check whose recheck is not yet due on `today`. The one rule for matching, the
-    volunteer's record and home visits (docs/safety hazard H14)."""
+    a DBS check whose recheck date is `today` or later: current on the date itself, lapsed from
+    the day after. The one rule for matching, the volunteer's record and home visits
+    (docs/safety hazard H14)."""
     return Exists(DbsCheck.objects.filter(volunteer=OuterRef(volunteer), recheck_due__gte=today))
 
 
