@@ -1348,7 +1348,7 @@ def _score(measure_ref, instrument, item=None):
 def _outcome_rows(context, instrument):
     """Baseline and end pairs for each of the instrument's scores (its total, or each item
     scored separately): the pairs found once, every score's figures from them in one query.
-    [(item or None, lower_is_better, figures)]."""
+    [(the item, or None for the total, lower_is_better, figures)]."""
     ends_in_period = OutcomeMeasure.objects.filter(
         context.on_days("taken_on"), instrument=instrument.code, timepoint=Timepoint.END
     )
@@ -1373,19 +1373,20 @@ def _outcome_rows(context, instrument):
         .order_by()  # counted, not listed: no sort by the measures' default order
         .annotate(baseline_id=Subquery(baseline))
     )
-    items = [None] if instrument.scoring == SUM else [item.code for item in instrument.items]
+    items = [None] if instrument.scoring == SUM else instrument.items
     rows, aggregates = [], {}
     for n, item in enumerate(items):
+        code = None if item is None else item.code
         end, base = f"end_score_{n}", f"base_score_{n}"
         pairs = pairs.annotate(
             **{
-                end: _score(OuterRef("pk"), instrument, item),
-                base: _score(OuterRef("baseline_id"), instrument, item),
+                end: _score(OuterRef("pk"), instrument, code),
+                base: _score(OuterRef("baseline_id"), instrument, code),
             }
         )
         both = Q(**{f"{end}__isnull": False, f"{base}__isnull": False})
         lower_is_better = (
-            instrument.lower_is_better if item is None else item_lower_is_better(instrument, item)
+            instrument.lower_is_better if item is None else item_lower_is_better(instrument, code)
         )
         improved = Q(**{f"{end}__lt" if lower_is_better else f"{end}__gt": F(base)})
         aggregates |= {
@@ -1407,13 +1408,12 @@ def _outcome_rows(context, instrument):
 def outcome_tables(context):
     rows = []
     for instrument in INSTRUMENTS.values():
-        shorts = {item.code: item.short for item in instrument.items}
         for item, lower_is_better, figures in _outcome_rows(context, instrument):
             label = (
                 gettext("%(measure)s: total") % {"measure": instrument.name}
                 if item is None
                 else gettext("%(measure)s: %(item)s")
-                % {"measure": instrument.name, "item": shorts[item]}
+                % {"measure": instrument.name, "item": item.short}
             )
             pairs = figures["pairs"]
             rows.append(

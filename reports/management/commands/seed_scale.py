@@ -115,14 +115,6 @@ FAMILY_NAMES = (
     "Butler", "Russell", "Barker", "Fisher", "Stevens", "Jenkins", "Murray", "Dixon", "Harvey",
 )  # fmt: skip
 
-
-def _name_fields(seed):
-    """The given and family name of the person with NHS-number seed `seed`: the same for a
-    referral and the client made from it."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security  # nosec B311
-    return {"given_name": rng.choice(GIVEN_NAMES), "family_name": rng.choice(FAMILY_NAMES)}
-
-
 MISSED_CALL_SHARE = 0.06  # calls past their time not made: overdue while support runs
 PLANNED_VISIT_SHARE = 0.2  # running episodes with a home visit planned
 DECLINED_FIRST_SHARE = 0.1  # episodes whose first offer was declined
@@ -133,6 +125,13 @@ MANDATORY_COURSES = ("Safeguarding adults", "Lone working")
 # Seeds from 0 to 499,999 give distinct synthetic NHS numbers.
 NHS_NUMBER_SEEDS = 500_000
 WIDE_BATCH, NARROW_BATCH = 5_000, 10_000
+
+
+def _name_fields(seed):
+    """The given and family name of the person with NHS-number seed `seed`: the same for a
+    referral and the client made from it."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security  # nosec B311
+    return {"given_name": rng.choice(GIVEN_NAMES), "family_name": rng.choice(FAMILY_NAMES)}
 
 
 # The tables filled by COPY on PostgreSQL.
