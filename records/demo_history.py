@@ -179,6 +179,8 @@ class _History:
                         offered_by=self.coordinator,
                         offered_at=discharged - timedelta(hours=20),
                         responded_at=discharged - timedelta(hours=rng.uniform(2, 18)),
+                        ended_at=datetime.combine(planned["end"], time(17), self.now.tzinfo),
+                        ended_by=self.coordinator,
                     )
                 )
             if planned["readmitted_on"]:

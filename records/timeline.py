@@ -26,6 +26,7 @@ from clients.assessment import RiskLevel
 from referrals.models import Referral
 from visits.models import (
     Assignment,
+    AssignmentStatus,
     CallKind,
     Concern,
     Contact,
@@ -151,22 +152,32 @@ def _readmission_events(client):
 
 
 def _volunteer_events(client):
+    """Each offer: made, answered by the volunteer, and withdrawn or ended by the scheme."""
     offers = Assignment.objects.filter(episode__client=client).select_related(
-        "volunteer", "offered_by"
+        "volunteer", "offered_by", "ended_by"
     )
     for offer in offers:
+        named = {"volunteer": offer.volunteer}
         yield Event(
-            offer.offered_at,
-            gettext("Offered to %(volunteer)s") % {"volunteer": offer.volunteer},
-            _name(offer.offered_by),
+            offer.offered_at, gettext("Offered to %(volunteer)s") % named, _name(offer.offered_by)
         )
+        declined = offer.status == AssignmentStatus.DECLINED
         if offer.responded_at:
+            answer = AssignmentStatus.DECLINED if declined else AssignmentStatus.ACCEPTED
             yield Event(
                 offer.responded_at,
                 # Translators: an offer's status, in lower case ("accepted", "declined").
-                gettext("Volunteer offer %(status)s")
-                % {"status": lower_first(offer.get_status_display())},
+                gettext("Volunteer offer %(status)s") % {"status": lower_first(str(answer.label))},
                 str(offer.volunteer),
+                offer.decline_reason_shown if declined else "",
+            )
+        if offer.ended_at:
+            yield Event(
+                offer.ended_at,
+                gettext("Offer to %(volunteer)s withdrawn") % named
+                if offer.status == AssignmentStatus.WITHDRAWN
+                else gettext("Support from %(volunteer)s ended") % named,
+                _name(offer.ended_by),
                 offer.decline_reason_shown,
             )
 

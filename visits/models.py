@@ -236,7 +236,15 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     offered_at = models.DateTimeField(default=timezone.now)
+    # The volunteer's own answer (accepted or declined).
     responded_at = models.DateTimeField(null=True, blank=True)
+    # When and by whom the scheme stopped it: an offer withdrawn, a support handed over or
+    # ended with its episode. Kept apart from the answer, so the record shows both.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # The volunteer's reason for declining, or the scheme's for withdrawing or ending.
     decline_reason = models.TextField(blank=True)
 
     # The tables keep the names they had when assignments lived with volunteers.
@@ -694,10 +702,33 @@ class Alert(models.Model):
                 "client": client,
             }
         if self.kind == AlertKind.DBS_LAPSED and self.assignment:
-            return gettext(
-                "The DBS check of %(volunteer)s, who supports %(client)s, is due for renewal: "
-                "home visits are on hold"
-            ) % {"volunteer": self.assignment.volunteer, "client": client}
+            named = {"volunteer": self.assignment.volunteer, "client": client}
+            # What the coordinator did since is said, not the hold that no longer is: the
+            # support handed over (or ended with the episode), or the check renewed (known
+            # where the alerts were read with check_renewed, as the work queue reads them).
+            if self.assignment.status != AssignmentStatus.ACCEPTED:
+                return (
+                    gettext(
+                        "The DBS check of %(volunteer)s was due for renewal: they no longer "
+                        "support %(client)s"
+                    )
+                    % named
+                )
+            if getattr(self, "check_renewed", False):
+                return (
+                    gettext(
+                        "The DBS check of %(volunteer)s, who supports %(client)s, was due for "
+                        "renewal and has been renewed since"
+                    )
+                    % named
+                )
+            return (
+                gettext(
+                    "The DBS check of %(volunteer)s, who supports %(client)s, is due for renewal: "
+                    "home visits are on hold"
+                )
+                % named
+            )
         if self.kind == AlertKind.REVIEW_DUE:
             return gettext("Review the support of %(client)s: extend it or plan to close") % {
                 "client": client

@@ -298,7 +298,10 @@ def _assignment_move(assignment, status, *, by, reason):
         by=by,
         reason=reason,
     )
-    assignment.responded_at = timezone.now()
+    if status in (AssignmentStatus.ACCEPTED, AssignmentStatus.DECLINED):
+        assignment.responded_at = timezone.now()
+    else:
+        assignment.ended_at, assignment.ended_by = timezone.now(), by
 
 
 @transaction.atomic

@@ -88,7 +88,7 @@ from visits.services import (
     visit_refusal,
 )
 from volunteers.matching import WEIGHTS
-from volunteers.models import Volunteer
+from volunteers.models import Volunteer, dbs_current
 
 # --- Volunteers without signal (static/js/offline-worker.js) ------------------------------
 
@@ -312,6 +312,8 @@ def work_queue(request):
         Alert.objects.visible_to(request.user)
         .open()
         .select_related("episode__client", "concern", "scheduled_call", "assignment__volunteer")
+        # A lapsed check's alert says whether the check is current again (Alert.shown).
+        .annotate(check_renewed=dbs_current(timezone.localdate(), "assignment__volunteer"))
         .order_by("-created_at")
     )
     in_hand = Concern.objects.filter(

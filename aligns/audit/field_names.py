@@ -49,6 +49,8 @@ FIELD_NAMES = {
     gettext_noop("discharge pathway"),
     gettext_noop("duration minutes"),
     gettext_noop("email"),
+    gettext_noop("ended at"),
+    gettext_noop("ended by"),
     gettext_noop("episode"),
     gettext_noop("ethnic category"),
     gettext_noop("exit outcome"),

@@ -73,6 +73,7 @@ from visits.services import (
     alert_acknowledge,
     assignment_accept,
     assignment_decline,
+    assignment_end,
     assignment_withdraw,
     contact_log,
     episode_assign_volunteer,
@@ -177,6 +178,7 @@ class Findings:
     concerns: int = 0
     concerns_unalerted: list = field(default_factory=list)
     lapsed_unwarned: list = field(default_factory=list)
+    lapsed_unalerted: list = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
 
     def report(self):
@@ -196,7 +198,8 @@ class Findings:
             f"offers {self.offers}, volunteers never told {len(self.offers_untold)}",
             f"concerns {self.concerns}, left unacknowledged without a re-alert "
             f"{len(self.concerns_unalerted)}",
-            f"volunteers whose DBS lapsed without a reminder first {len(self.lapsed_unwarned)}",
+            f"volunteers whose DBS lapsed without a reminder first {len(self.lapsed_unwarned)}; "
+            f"supports through a lapse not alerted in time {len(self.lapsed_unalerted)}",
             "happened: " + ", ".join(f"{what} {n}" for what, n in sorted(self.counts.items())),
         ]
         return "\n".join(lines)
@@ -397,6 +400,12 @@ class Simulation:
                 if alert.assignment.status == AssignmentStatus.OFFERED:
                     assignment_withdraw(assignment=alert.assignment, by=by, reason="No answer")
                     self.counts["offers withdrawn unanswered"] += 1
+                    self.at(timezone.now() + timedelta(minutes=5), self.offer, alert.episode)
+            elif alert.kind == AlertKind.DBS_LAPSED:
+                # The recheck is not back: the client goes to another volunteer.
+                if alert.assignment.status == AssignmentStatus.ACCEPTED:
+                    assignment_end(assignment=alert.assignment, by=by, reason="Recheck not back")
+                    self.counts["supports handed over after a lapsed check"] += 1
                     self.at(timezone.now() + timedelta(minutes=5), self.offer, alert.episode)
             elif alert.kind == AlertKind.OVERDUE_CALL:
                 call = alert.scheduled_call
@@ -688,4 +697,29 @@ class Simulation:
                 taken.reached(volunteer.user.email, key) for key in expiry_keys
             ):
                 found.lapsed_unwarned.append(volunteer.pk)
+        found.lapsed_unalerted = self.lapsed_unalerted()
         return found
+
+    def lapsed_unalerted(self):
+        """Supports that went on past their volunteer's recheck date without the coordinators
+        alerted within a sweep interval (plus the time the beat was down) of the lapse."""
+        alerted = dict(
+            Alert.objects.filter(scheme=self.scheme, kind=AlertKind.DBS_LAPSED).values_list(
+                "assignment_id", "created_at"
+            )
+        )
+        unalerted = []
+        for assignment in Assignment.objects.filter(
+            volunteer_id__in=self.lapsing, responded_at__isnull=False,
+            status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.ENDED],
+        ):  # fmt: skip
+            lapsed = timezone.make_aware(
+                datetime.combine(
+                    self.lapsing[assignment.volunteer_id] + timedelta(days=1), datetime.min.time()
+                )
+            )
+            since = max(lapsed, assignment.responded_at)
+            until = alerted.get(assignment.pk) or assignment.ended_at or self.end
+            if until - since > self.interval + self.downtime(since, until):
+                unalerted.append(assignment.pk)
+        return unalerted

@@ -411,7 +411,9 @@ def test_closing_withdraws_an_unanswered_offer_with_a_history_row(coordinator, e
 
     offer.refresh_from_db()
     assert offer.status == AssignmentStatus.WITHDRAWN
-    assert offer.responded_at is not None
+    # Withdrawn by the coordinator who closed the episode; the volunteer never answered.
+    assert (offer.ended_by, offer.responded_at) == (coordinator, None)
+    assert offer.ended_at is not None
     assert offer.history.latest().history_change_reason == "Episode closed"
 
 

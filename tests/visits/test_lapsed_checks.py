@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from aligns.accounts.models import Role
 from aligns.outbox.models import Message
+from records.timeline import timeline
 from tests.visits.conftest import at
 from tests.visits.test_visit_hold import sign_off_low_risk
 from visits.models import (
@@ -66,9 +67,10 @@ def planned(make_active_episode, coordinator, make_user):
         record_check(
             volunteer, coordinator, issued_on=datetime.date(2023, 11, 4), recheck_due=RECHECK_DUE
         )
-        assignment = Assignment.objects.create(
-            episode=episode, volunteer=volunteer, status="accepted", offered_by=coordinator
+        offer = Assignment.objects.create(
+            episode=episode, volunteer=volunteer, offered_by=coordinator
         )
+        assignment = assignment_accept(assignment=offer, by=user)
         visit = visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
     return episode, visit, assignment, user
 
@@ -201,7 +203,7 @@ def test_handing_the_client_to_another_volunteer_ends_the_hold_and_the_old_volun
     assert (ended.history_user, ended.history_change_reason) == (coordinator, "Support handed over")
     assert not SupportEpisode.objects.visible_to(old_volunteer).exists()
     # The match page lists it among the earlier offers, why it ended, and offers the shortlist.
-    assert "Vera Vol: ended (DBS recheck not yet back)" in after
+    assert "Vera Vol: ended on 5 November (DBS recheck not yet back)" in after
     assert "Shortlist" in after
     # The newcomer's check is current: the Friday visit is theirs to make, and reminded.
     with django_capture_on_commit_callbacks(execute=True):
@@ -349,3 +351,58 @@ def test_a_hand_over_with_no_reason_is_refused_by_the_service_too(planned, coord
 
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.ACCEPTED
+
+
+def alerts_page(client, coordinator):
+    client.force_login(coordinator)
+    return client.get(reverse("visits:work_queue")).content.decode()
+
+
+def test_the_alert_says_when_the_check_was_renewed_since(client, planned, coordinator):
+    episode, _, assignment, _ = planned
+    sweep_lapsed_checks(THURSDAY)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        lapsed = alerts_page(client, coordinator)
+        record_check(
+            assignment.volunteer, coordinator,
+            issued_on=datetime.date(2026, 11, 5), recheck_due=datetime.date(2029, 11, 5),
+        )  # fmt: skip
+        renewed = alerts_page(client, coordinator)
+
+    client_name = str(episode.client)
+    assert f"who supports {client_name}, is due for renewal: home visits are on hold" in lapsed
+    assert f"who supports {client_name}, was due for renewal and has been renewed since" in renewed
+    assert "home visits are on hold" not in renewed
+
+
+def test_after_a_hand_over_the_alert_and_the_clients_record_say_what_happened_and_who_did_it(
+    client, planned, coordinator
+):
+    episode, _, assignment, _ = planned
+    sweep_lapsed_checks(THURSDAY)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        assignment_end(assignment=assignment, by=coordinator, reason="DBS recheck not yet back")
+        page = alerts_page(client, coordinator)
+        record = client.get(reverse("records:volunteer", args=[assignment.volunteer_id]))
+    events = {event.title: event for event in timeline(episode.client, coordinator)}
+
+    assert (
+        f"The DBS check of Vera Vol was due for renewal: they no longer support {episode.client}"
+        in page
+    )
+    # Her acceptance keeps its own time and her name; the end is the coordinator's, with why.
+    accepted = events["Volunteer offer accepted"]
+    assert (accepted.when, accepted.who, accepted.detail) == (MONDAY, "Vera Vol", "")
+    ended = events["Support from Vera Vol ended"]
+    assert (ended.when, ended.who, ended.detail) == (
+        THURSDAY,
+        str(coordinator),
+        "DBS recheck not yet back",
+    )
+    # The volunteer's record gives both days.
+    assert (
+        f"{episode.client}: ended 5 November 2026 (accepted 2 November 2026)"
+        in record.content.decode()
+    )

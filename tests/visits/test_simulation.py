@@ -48,6 +48,9 @@ def test_eight_weeks_with_crashes_and_an_outage_forget_nobody(simulated_mail_ser
     assert findings.offers_untold == []
     assert findings.concerns_unalerted == []
     assert findings.lapsed_unwarned == []
+    # A check that lapsed while its volunteer supported someone was alerted, and handed over.
+    assert happened["supports handed over after a lapsed check"] > 0
+    assert findings.lapsed_unalerted == []
     assert happened["offers to a lapsed volunteer ALLOWED"] == 0
 
 

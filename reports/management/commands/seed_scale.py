@@ -970,13 +970,16 @@ class _SchemeBuilder:
                     AssignmentStatus.ENDED if closed else AssignmentStatus.ACCEPTED,
                     offered_at,
                     offered_at + timedelta(hours=rng.uniform(1, 12)),
+                    ended_at=datetime.combine(episode.closed_on, clock(17), self.zone)
+                    if closed
+                    else None,
                 )
             )
         for batch in _batches(rows, NARROW_BATCH):
             self.insert(Assignment, batch, returning=False)
         self.step("assignments", started, len(rows))
 
-    def _assignment(self, episode, volunteer, status, offered_at, responded_at):
+    def _assignment(self, episode, volunteer, status, offered_at, responded_at, ended_at=None):
         return {
             "episode_id": episode.pk,
             "volunteer_id": volunteer,
@@ -985,6 +988,8 @@ class _SchemeBuilder:
             "offered_by_id": self.coordinators[0],
             "offered_at": offered_at,
             "responded_at": responded_at,
+            "ended_at": ended_at,
+            "ended_by_id": self.coordinators[0] if ended_at else None,
             "decline_reason": "Synthetic: away" if status == AssignmentStatus.DECLINED else "",
         }
 
