@@ -27,7 +27,6 @@ from referrals.models import Referral
 from visits.models import (
     Assignment,
     AssignmentStatus,
-    CallKind,
     Concern,
     Contact,
     Extension,
@@ -191,7 +190,7 @@ def _contact_events(client):
     )
     for contact in contacts:
         kind = contact.get_kind_display()
-        if not (contact.answered or contact.kind == CallKind.VISIT):
+        if not contact.answered:
             title = gettext("%(kind)s: not answered") % {"kind": kind}
         elif contact.duration_minutes:
             title = ngettext(

@@ -19,6 +19,7 @@ from visits.models import (
     Urgency,
     Wellbeing,
 )
+from visits.services import contact_day_refusal, visit_day_refusal
 
 
 class ContactForm(forms.Form):
@@ -102,6 +103,9 @@ class ContactForm(forms.Form):
         happened = self.cleaned_data["happened_on"]
         if happened and happened > timezone.localdate():
             raise forms.ValidationError(_("The date must be today or in the past"))
+        refusal = contact_day_refusal(self.episode, happened)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return happened
 
     def clean(self):
@@ -125,8 +129,9 @@ class ContactForm(forms.Form):
                 self.add_error("concern_description", _("Say what happened"))
         return cleaned
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, episode, **kwargs):
         super().__init__(*args, **kwargs)
+        self.episode = episode  # the day logged is judged against its support
         concern = ("concern_category", "concern_urgency", "concern_description")
         for name in concern:
             self.fields[name].conditional = True  # needed once "I am worried" is ticked
@@ -215,10 +220,17 @@ class VisitForm(forms.Form):
         error_messages={"required": _("Choose the time of day")},
     )
 
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+
     def clean_day(self):
         day = self.cleaned_data["day"]
         if day < timezone.localdate():
             raise forms.ValidationError(_("The day of the visit must be today or later"))
+        refusal = visit_day_refusal(self.episode, day)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return day
 
     def due_at(self):

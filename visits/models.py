@@ -584,9 +584,10 @@ class Concern(models.Model):
             )
         ]
 
-    # What the automatic concern says (two unanswered calls in a row); a volunteer's own
-    # description is kept as they wrote it.
+    # What the automatic concerns say (two unanswered calls in a row, nobody at the door of
+    # a home visit); a volunteer's own description is kept as they wrote it.
     NO_ANSWER_TWICE = gettext_noop("No answer to two calls in a row. Check the client is safe.")
+    NO_ANSWER_AT_VISIT = gettext_noop("No answer at a home visit. Check the client is safe.")
 
     def __str__(self):
         return gettext("%(category)s concern about %(client)s") % {
@@ -597,7 +598,7 @@ class Concern(models.Model):
     @property
     def description_shown(self):
         """The description in the reader's language where the code wrote it."""
-        if self.description == self.NO_ANSWER_TWICE:
+        if self.description in (self.NO_ANSWER_TWICE, self.NO_ANSWER_AT_VISIT):
             return gettext(self.description)
         return self.description
 
@@ -685,12 +686,21 @@ class Alert(models.Model):
         moment, for the record (and for an alert whose call or concern has gone)."""
         client = self.episode.client
         if self.kind == AlertKind.OVERDUE_CALL and self.scheduled_call:
-            due = dateformat.format(timezone.localtime(self.scheduled_call.due_at), "j M H:i")
-            return gettext("%(kind)s to %(client)s is overdue (due %(due)s)") % {
+            words = {
                 "kind": self.scheduled_call.get_kind_display(),
                 "client": client,
-                "due": due,
+                "due": dateformat.format(timezone.localtime(self.scheduled_call.due_at), "j M H:i"),
             }
+            # What happened since is said, not an overdue call that no longer is.
+            if self.scheduled_call.status == CallStatus.DONE:
+                return (
+                    gettext("%(kind)s to %(client)s was overdue (due %(due)s): made since") % words
+                )
+            if self.scheduled_call.status not in OUTSTANDING_CALL_STATUSES:
+                return gettext(
+                    "%(kind)s to %(client)s was overdue (due %(due)s): no longer due (%(status)s)"
+                ) % {**words, "status": self.scheduled_call.get_status_display().lower()}
+            return gettext("%(kind)s to %(client)s is overdue (due %(due)s)") % words
         if self.kind == AlertKind.CONCERN and self.concern:
             return gettext("%(category)s concern about %(client)s") % {
                 "category": self.concern.get_category_display(),

@@ -53,8 +53,14 @@ def last_contact(kind, answered, happened_at, *, today):
     }
 
 
-def done_today(happened_at, *, today):
-    return happened_at is not None and timezone.localtime(happened_at).date() == today
+def done_today(happened_at, answered, *, today):
+    """The last contact reached the client today: a call or visit nobody answered leaves what
+    was due still to do (and an unanswered visit raises a concern)."""
+    return (
+        bool(answered)
+        and happened_at is not None
+        and timezone.localtime(happened_at).date() == today
+    )
 
 
 @dataclass(frozen=True)

@@ -481,20 +481,39 @@ def visit_refusal(episode, *, on=None, **known):
     return None
 
 
+def visit_day_refusal(episode, day):
+    """Why a home visit cannot be planned for `day`, or None: after the planned support ends.
+    (The visit form asks it of the day chosen, to say so beside it.)"""
+    if episode.planned_end is not None and day > episode.planned_end:
+        return gettext("Support is planned until %(day)s: plan the visit by then.") % {
+            "day": date_format(episode.planned_end, "j F Y")
+        }
+    return None
+
+
+def contact_day_refusal(episode, day):
+    """Why a call or visit cannot be logged as made on `day`, or None: before the scheme was
+    asked to support the client (the referral received; a coordinator may ring someone before
+    the referral is accepted), no contact can belong to this support, and one would count as
+    a first contact before the discharge. (The log form asks it of the day given, to say so
+    beside it.)"""
+    referred = timezone.localdate(episode.referral.submitted_at)
+    if day < referred:
+        return gettext(
+            "The referral was received on %(day)s: the date must be that day or later."
+        ) % {"day": date_format(referred, "j F Y")}
+    return None
+
+
 @transaction.atomic
 def visit_plan(*, episode, due_at, by):
     """Plan a home visit: only once the risk assessment allows it."""
     episode = _lock(episode)
     if episode.status not in RUNNING_STATUSES:
         raise EpisodeActionRefused(gettext("Visits can be planned only while support is running."))
-    refusal = visit_refusal(episode)
+    refusal = visit_refusal(episode) or visit_day_refusal(episode, timezone.localdate(due_at))
     if refusal:
         raise EpisodeActionRefused(refusal)
-    if timezone.localtime(due_at).date() > episode.planned_end:
-        raise EpisodeActionRefused(
-            gettext("Support is planned until %(day)s: plan the visit by then.")
-            % {"day": date_format(episode.planned_end, "j F Y")}
-        )
     return ScheduledCall.objects.create(
         episode=episode, kind=CallKind.VISIT, due_at=due_at, planned_by=by
     )
@@ -518,12 +537,16 @@ def contact_log(
 
     A visit is refused unless the risk assessment allows home visits (phone calls always
     are). The contact completes the earliest outstanding scheduled call of its kind; an
-    unanswered call does not. Two unanswered calls in a row raise a concern by themselves.
+    unanswered call or visit does not. A home visit where nobody answers the door, or two
+    unanswered calls in a row, raise a concern by themselves (docs/safety hazard H4d).
     `concern` is an optional dict (category, urgency, description) the volunteer raised.
     """
     episode = _lock(episode)
     if not episode.is_open:
         raise EpisodeActionRefused(gettext("This client's support has ended."))
+    refusal = contact_day_refusal(episode, timezone.localdate(happened_at))
+    if refusal:
+        raise EpisodeActionRefused(refusal)
     if kind == CallKind.VISIT:
         # The volunteer's check as it was on the day of the visit: one made while it was
         # current may be logged after it lapses (sent late, from a phone without signal).
@@ -540,7 +563,7 @@ def contact_log(
         notes=notes,
         logged_by=by,
     )
-    if answered or kind == CallKind.VISIT:
+    if answered:
         due = (
             episode.calls.select_for_update(of=("self",))
             .filter(
@@ -563,14 +586,16 @@ def contact_log(
     raised = None
     if concern:
         raised = concern_raise(episode=episode, by=by, contact=contact, **concern)
-    elif kind == CallKind.CALL and not answered and _second_unanswered(episode, contact):
+    elif not answered and (kind == CallKind.VISIT or _second_unanswered(episode, contact)):
         raised = concern_raise(
             episode=episode,
             by=None,
             contact=contact,
             category=ConcernCategory.NO_ANSWER,
             urgency=Urgency.TODAY,
-            description=Concern.NO_ANSWER_TWICE,
+            description=Concern.NO_ANSWER_AT_VISIT
+            if kind == CallKind.VISIT
+            else Concern.NO_ANSWER_TWICE,
         )
     return contact, raised
 

@@ -215,7 +215,7 @@ def today(request):
                 "last_contact": last_contact(
                     episode.last_kind, episode.last_answered, episode.last_at, today=day
                 ),
-                "done_today": done_today(episode.last_at, today=day),
+                "done_today": done_today(episode.last_at, episode.last_answered, today=day),
                 # The assessment in force, from the prefetch: no query per client.
                 "summary": safety_summary(episode.client, in_force),
             }
@@ -240,7 +240,7 @@ def contact_new(request, pk):
     initial = {"happened_on": timezone.localdate()}
     if request.GET.get("worried"):  # "Raise a concern" on Today: the concern's questions open
         initial["raise_concern"] = True
-    form = ContactForm(request.POST or None, initial=initial)
+    form = ContactForm(request.POST or None, initial=initial, episode=episode)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         happened = timezone.make_aware(
@@ -294,9 +294,12 @@ def contact_new(request, pk):
 
 @permission_required(Permission.LOG_CONTACT, raise_exception=True)
 def concern_sent(request, pk):
-    """What to do now, for whoever raised the concern."""
+    """What to do now, for whoever raised the concern, or logged the call or visit nobody
+    answered that raised it by itself."""
     concern = get_object_or_404(
-        Concern.objects.select_related("episode__client"), pk=pk, raised_by=request.user
+        Concern.objects.select_related("episode__client", "contact"),
+        Q(raised_by=request.user) | Q(raised_by=None, contact__logged_by=request.user),
+        pk=pk,
     )
     access_log_record(by=request.user, subject=concern.episode.client, request=request)
     return render(request, "visits/concern_raised.html", {"concern": concern})
@@ -536,7 +539,7 @@ def visit_new(request, pk):
     back = reverse("visits:episode", args=[episode.pk]) if coordinator else reverse("visits:today")
     return form_page(
         request,
-        VisitForm(request.POST or None),
+        VisitForm(request.POST or None, episode=episode),
         heading=gettext("Plan a home visit"),
         button=gettext("Plan visit"),
         caption=episode.client.full_name if coordinator else episode.client.given_name,
@@ -545,6 +548,8 @@ def visit_new(request, pk):
         done_url=back,
         success=gettext("Visit planned."),
         episode=episode,
+        # Why visits wait, if they do, before anyone fills the form in (visit_plan refuses).
+        intro=visit_refusal(episode) or "",
         on_valid=lambda form: visit_plan(episode=episode, due_at=form.due_at(), by=request.user),
     )
 
@@ -770,6 +775,7 @@ def offer_withdraw(request, pk):
         heading=gettext("Withdraw the offer to %(volunteer)s"),
         button=gettext("Withdraw the offer"),
         success=gettext("Offer withdrawn. You can offer the client to someone else."),
+        gone=gettext("There is no offer waiting for an answer: it was answered or withdrawn."),
     )  # fmt: skip
 
 
@@ -780,24 +786,38 @@ def support_hand_over(request, pk):
     return _assignment_stop_page(
         request, pk, AssignmentStatus.ACCEPTED, service=assignment_end,
         label=gettext("Why does their support end?"),
-        heading=gettext("End the support of %(volunteer)s"),
+        heading=gettext("Hand the client to another volunteer"),
+        intro=gettext(
+            "%(volunteer)s will no longer see the client. The calls and visits planned stay "
+            "planned, for whoever you offer the client to next. %(volunteer)s is not told by "
+            "email: tell them yourself."
+        ),
         button=gettext("End their support"),
         success=gettext("Their support has ended. Offer the client to another volunteer."),
+        gone=gettext("No volunteer is supporting the client now: their support has ended."),
     )  # fmt: skip
 
 
-def _assignment_stop_page(request, pk, status, *, service, label, heading, button, success):
-    """A page asking why, then ending the episode's offer or support (`status`: which)."""
+def _assignment_stop_page(
+    request, pk, status, *, service, label, heading, button, success, gone, intro=""
+):  # fmt: skip
+    """A page asking why, then ending the episode's offer or support (`status`: which).
+    `gone`: what the match page says when there is none to end (a colleague was first)."""
     repeated = already_done(request)
     if repeated is not None:
         return repeated
     episode = _episode(request, pk)
-    assignment = get_object_or_404(episode.assignments.select_related("volunteer"), status=status)
     back = reverse("visits:match", args=[episode.pk])
+    assignment = episode.assignments.select_related("volunteer").filter(status=status).first()
+    if assignment is None:
+        messages.info(request, gone)
+        return redirect(back)
+    named = {"volunteer": assignment.volunteer}
     return form_page(
         request,
         DeclineOfferForm(request.POST or None, label=label),
-        heading=heading % {"volunteer": assignment.volunteer},
+        heading=heading % named,
+        intro=intro % named,
         caption=episode.client.full_name,
         person=episode.client,
         button=button,

@@ -38,11 +38,11 @@ def at(*args):
 
 @pytest.fixture
 def episode(scheme, coordinator):
-    referral = ReferralFactory(
-        ward__hospital__scheme=scheme, actual_discharge_date=WENT_HOME,
-        expected_discharge_date=WENT_HOME,
-    )  # fmt: skip
     with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        referral = ReferralFactory(
+            ward__hospital__scheme=scheme, actual_discharge_date=WENT_HOME,
+            expected_discharge_date=WENT_HOME,
+        )  # fmt: skip
         return referral_accept(referral=referral, by=coordinator)[1]
 
 

@@ -284,6 +284,8 @@ def test_the_ward_sees_the_date_of_first_contact_once_made_but_no_case_notes(
     from visits.services import contact_log
 
     coordinator = CoordinatorFactory(scheme=referral.scheme)
+    referral.submitted_at = timezone.make_aware(datetime.datetime(2026, 11, 18, 15, 0))
+    referral.save()
     _, episode = referral_accept(referral=referral, by=coordinator)
     contact_log(
         episode=episode,

@@ -168,13 +168,13 @@ def _a_discharge_contacted_after(scheme, hours, went_home, coordinator_of):
     """A client of `scheme` home on `went_home` (midday, as assumed) and first reached
     `hours` later."""
     coordinator = coordinator_of(scheme)
-    referral = ReferralFactory(
-        ward__hospital__scheme=scheme, actual_discharge_date=went_home,
-        expected_discharge_date=went_home,
-    )  # fmt: skip
-    _, episode = referral_accept(referral=referral, by=coordinator)
     london = timezone.get_default_timezone()
     midday = datetime.datetime.combine(went_home, datetime.time(12), london)
+    referral = ReferralFactory(
+        ward__hospital__scheme=scheme, actual_discharge_date=went_home,
+        expected_discharge_date=went_home, submitted_at=midday - datetime.timedelta(days=2),
+    )  # fmt: skip
+    _, episode = referral_accept(referral=referral, by=coordinator)
     reached = midday + datetime.timedelta(hours=hours)
     contact_log(
         episode=episode, by=coordinator, kind=CallKind.CALL, happened_at=reached,

@@ -283,6 +283,27 @@ def test_each_dashboard_tile_links_to_the_list_behind_it(client, hand_built, man
         assert href in page
 
 
+def test_each_dashboard_tile_says_its_count_in_words_that_agree_with_it(
+    client, hand_built, manager, scheme
+):
+    from django.utils import timezone
+
+    from visits.models import CallStatus, ScheduledCall, SupportEpisode
+
+    episode = SupportEpisode.objects.filter(scheme=scheme).first()
+    client.force_login(manager)
+    tile = re.compile(r">(\d+)</p>\s*<p [^>]*><a [^>]*needs=overdue\">([^<]*)<")
+
+    def overdue_tile():
+        ScheduledCall.objects.create(
+            episode=episode, due_at=timezone.now(), status=CallStatus.OVERDUE
+        )
+        return tile.search(client.get(reverse("reports:dashboard")).content.decode()).groups()
+
+    assert overdue_tile() == ("1", "overdue call")
+    assert overdue_tile() == ("2", "overdue calls")
+
+
 def test_dashboard_queries_are_bounded(client, hand_built, manager, django_assert_max_num_queries):
     client.force_login(manager)
     # The first visit of the day works out the three past quarters (four queries each) ...

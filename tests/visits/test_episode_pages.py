@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aligns.accounts.models import Role
 from aligns.outbox.models import Message, MessageStatus
+from tests.aligns.test_nhsuk_forms import parse
 from tests.factories import CoordinatorFactory
 from tests.visits.conftest import MONDAY, at, supporting
 from tests.visits.test_visit_hold import sign_off_low_risk
@@ -499,3 +500,39 @@ def test_the_board_shows_only_episodes_with_overdue_calls_or_open_concerns_when_
     assert listed({"needs": "concerns"}) == {"Worthy"}
     # Anything else shows them all, as with no filter.
     assert listed({"needs": "<nonsense>"}) == listed({}) == {"Latimer", "Worthy"}
+
+
+def test_a_visit_planned_after_the_support_ends_is_refused_beside_its_day(
+    client, coordinator, episode
+):
+    """Support runs to Sunday 13 December 2026 (six weeks from 2 November)."""
+    sign_off_low_risk(episode.client, coordinator)
+    client.force_login(coordinator)
+    url = reverse("visits:visit_new", args=[episode.pk])
+
+    def plan(day):
+        data = {"day_day": str(day.day), "day_month": str(day.month), "day_year": str(day.year)}
+        return client.post(url, {**data, "part": "14"})
+
+    with time_machine.travel(at(2026, 11, 5, 9, 0), tick=False):
+        after = plan(datetime.date(2026, 12, 14))
+        last_day = plan(datetime.date(2026, 12, 13))
+
+    dom = parse(after.content.decode())
+    message = "Support is planned until 13 December 2026: plan the visit by then."
+    assert dom.by_id("id_day-error").text == f"Error: {message}"
+    summary = dom.find_all("div", class_="nhsuk-error-summary")[0]
+    assert [link.text for link in summary.find_all("a")] == [message]
+    assert last_day.status_code == 302
+    assert episode.calls.filter(kind="visit").count() == 1
+
+
+def test_a_call_logged_before_the_support_began_is_refused_by_the_service_too(coordinator, episode):
+    from visits.services import EpisodeActionRefused, contact_log
+
+    with pytest.raises(EpisodeActionRefused, match="referral was received on 2 November 2026"):
+        contact_log(
+            episode=episode, by=coordinator, kind="call", happened_at=at(2026, 11, 1, 23, 30),
+            answered=True,
+        )  # fmt: skip
+    assert not episode.contacts.exists()

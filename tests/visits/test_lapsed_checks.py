@@ -114,10 +114,12 @@ def test_home_visits_wait_while_the_check_has_lapsed_and_phone_calls_go_on(
         today = client.get(reverse("visits:today")).content.decode()
         client.force_login(coordinator)
         page = client.get(reverse("visits:episode", args=[episode.pk])).content.decode()
+        plan_page = client.get(reverse("visits:visit_new", args=[episode.pk])).content.decode()
         with pytest.raises(EpisodeActionRefused, match=HELD):
             visit_plan(episode=episode, due_at=at(2026, 11, 9, 14, 0), by=coordinator)
     assert "On hold" in today and HELD in today and "You can still phone" in today
     assert "Home visits are on hold" in page and HELD in page
+    assert HELD in plan_page  # said before the form is filled in, not only once refused
 
     with django_capture_on_commit_callbacks(execute=True):
         sweep_reminders(at(2026, 11, 6, 7, 0))
@@ -406,3 +408,24 @@ def test_after_a_hand_over_the_alert_and_the_clients_record_say_what_happened_an
         f"{episode.client}: ended 5 November 2026 (accepted 2 November 2026)"
         in record.content.decode()
     )
+
+
+def test_the_hand_over_page_says_what_happens_and_a_colleague_second_is_told_it_is_done(
+    client, planned, coordinator, make_user
+):
+    episode, _, assignment, _ = planned
+    colleague = make_user(Role.COORDINATOR, scheme=episode.scheme)
+    url = reverse("visits:support_hand_over", args=[episode.pk])
+    client.force_login(colleague)
+    page = client.get(url).content.decode()  # both open the page
+    assignment_end(assignment=assignment, by=coordinator, reason="Moving away")
+
+    second = client.post(url, {"reason": "Recheck not back"}, follow=True)
+
+    assert "Hand the client to another volunteer" in page
+    assert "Vera Vol will no longer see the client" in page
+    assert "Vera Vol is not told by email: tell them yourself" in page
+    assert second.redirect_chain == [(reverse("visits:match", args=[episode.pk]), 302)]
+    assert "No volunteer is supporting the client now" in second.content.decode()
+    assignment.refresh_from_db()
+    assert assignment.decline_reason == "Moving away"  # the first reason stands

@@ -1,5 +1,7 @@
 """The log form: a concern's questions show only once "I am worried about them" is ticked."""
 
+import datetime
+
 import time_machine
 from django.urls import reverse
 
@@ -98,3 +100,26 @@ def test_a_ticked_box_without_a_kind_or_urgency_says_so_at_each_and_keeps_what_w
     assert dom.by_id("id_concern_description").text == "Fell last night"
     assert dom.by_id("id_notes").text == "Kept note"
     assert not Concern.objects.exists() and not episode.contacts.exists()
+
+
+def test_a_day_before_the_support_began_is_refused_beside_the_date_and_nothing_is_lost(
+    client, episode, make_user
+):
+    """The episode's referral was accepted on Monday 2 November 2026: a call logged as made
+    the day before cannot belong to it (it would count as the first contact, before the
+    discharge, in the commissioners' figures)."""
+    url = as_volunteer(client, episode, make_user)
+
+    with time_machine.travel(THURSDAY, tick=False):
+        response = client.post(url, log_data(happened_on_day="1", notes="Kept note"))
+        on_the_day = client.post(url, log_data(happened_on_day="2"))
+
+    dom = parse(response.content.decode())
+    message = "The referral was received on 2 November 2026: the date must be that day or later."
+    summary = dom.find_all("div", class_="nhsuk-error-summary")[0]
+    assert [link.text for link in summary.find_all("a")] == [message]
+    assert dom.by_id("id_happened_on-error").text == f"Error: {message}"
+    assert dom.by_id("id_notes").text == "Kept note"
+    assert on_the_day.status_code == 302
+    assert episode.contacts.count() == 1
+    assert episode.contacts.get().happened_at.date() == datetime.date(2026, 11, 2)

@@ -29,7 +29,7 @@ def test_the_day_is_the_uk_day_not_the_servers():
     after_midnight_in_summer = datetime.datetime(2026, 7, 6, 23, 30, tzinfo=datetime.UTC)
 
     assert plain_day(after_midnight_in_summer, today=datetime.date(2026, 7, 7)) == "today"
-    assert done_today(after_midnight_in_summer, today=datetime.date(2026, 7, 7))
+    assert done_today(after_midnight_in_summer, True, today=datetime.date(2026, 7, 7))
 
 
 def test_the_last_contact_says_how_and_whether_they_answered():
@@ -43,7 +43,8 @@ def test_the_last_contact_says_how_and_whether_they_answered():
     assert last_contact(None, None, None, today=THURSDAY) == "No calls or visits logged yet"
 
 
-def test_done_today_is_only_a_contact_made_today():
-    assert done_today(at(2026, 11, 5, 0, 5), today=THURSDAY)
-    assert not done_today(at(2026, 11, 4, 23, 55), today=THURSDAY)
-    assert not done_today(None, today=THURSDAY)
+def test_done_today_is_only_a_contact_made_today_that_reached_the_client():
+    assert done_today(at(2026, 11, 5, 0, 5), True, today=THURSDAY)
+    assert not done_today(at(2026, 11, 5, 0, 5), False, today=THURSDAY)  # nobody answered
+    assert not done_today(at(2026, 11, 4, 23, 55), True, today=THURSDAY)
+    assert not done_today(None, None, today=THURSDAY)

@@ -87,7 +87,12 @@ def _catalogue_ids():
 
 def test_the_words_the_code_stores_are_in_the_translators_catalogue():
     ids = _catalogue_ids()
-    stored = [Concern.NO_ANSWER_TWICE, Assignment.ENDED_BEFORE_ANSWER, *MOVED_TO.values()]
+    stored = [
+        Concern.NO_ANSWER_TWICE,
+        Concern.NO_ANSWER_AT_VISIT,
+        Assignment.ENDED_BEFORE_ANSWER,
+        *MOVED_TO.values(),
+    ]
     assert [words for words in stored if words not in ids] == []
 
 

@@ -297,3 +297,29 @@ def test_a_closed_episode_is_never_a_volunteers_to_see_whatever_its_assignment_s
     SupportEpisode.objects.filter(pk=episode.pk).update(status=EpisodeStatus.CLOSED)
 
     assert not SupportEpisode.objects.visible_to(user).exists()
+
+
+def test_an_overdue_calls_alert_says_when_the_call_was_made_or_is_no_longer_due(
+    client, episode, coordinator, make_active_episode
+):
+    from django.urls import reverse
+
+    with time_machine.travel(MONDAY, tick=False):
+        closed = make_active_episode(went_home=datetime.date(2026, 11, 2), given_name="Reg")
+    late = FIRST_DUE + datetime.timedelta(hours=5)
+    sweep_overdue(late)
+    client.force_login(coordinator)
+
+    with time_machine.travel(late, tick=False):
+        contact_log(
+            episode=episode, by=coordinator, kind=CallKind.CALL, happened_at=late, answered=True
+        )
+        episode_close(episode=closed, outcome="declined", by=coordinator)
+        page = client.get(reverse("visits:work_queue")).content.decode()
+
+    assert f"Phone call to {episode.client} was overdue (due 5 Nov 12:00): made since" in page
+    assert (
+        f"Phone call to {closed.client} was overdue (due 5 Nov 12:00): no longer due (cancelled)"
+        in page
+    )
+    assert "is overdue" not in page

@@ -72,19 +72,23 @@ def test_each_card_says_the_last_contact_in_plain_words(client, make_user, episo
     assert "No calls or visits logged yet." in cards["Reginald"].text
 
 
-def test_a_card_says_done_today_once_a_contact_was_logged_today(client, make_user, episodes):
+def test_a_card_says_done_today_once_the_client_was_reached_today(client, make_user, episodes):
     me = signed_in_volunteer(client, make_user, episodes)
     doreen, reginald = episodes
     sign_off_low_risk(doreen.client, doreen.opened_by)
-    contact(doreen, me, CallKind.VISIT, at(2026, 11, 5, 8, 30), answered=False)
+    contact(doreen, me, CallKind.CALL, at(2026, 11, 5, 8, 0), answered=True)
     contact(reginald, me, CallKind.CALL, at(2026, 11, 4, 17, 0), answered=True)
 
     cards = today_cards(client)
+    contact(doreen, me, CallKind.VISIT, at(2026, 11, 5, 8, 30), answered=False)
+    after_nobody_came_to_the_door = today_cards(client)
 
-    assert "Visited today, no answer." in cards["Doreen"].text
+    assert "Called today, answered." in cards["Doreen"].text
     assert "Done today" in cards["Doreen"].text
     assert "Called yesterday, answered." in cards["Reginald"].text
     assert "Done today" not in cards["Reginald"].text
+    assert "Visited today, no answer." in after_nobody_came_to_the_door["Doreen"].text
+    assert "Done today" not in after_nobody_came_to_the_door["Doreen"].text
 
 
 def test_each_card_raises_a_concern_through_the_log_form_with_the_box_ticked(

@@ -38,6 +38,10 @@ def sign_off_low_risk(client, coordinator):
 
 @pytest.fixture
 def planned(make_active_episode, coordinator, make_user):
+    return visit_planned_for_friday(make_active_episode, coordinator, make_user)
+
+
+def visit_planned_for_friday(make_active_episode, coordinator, make_user):
     """An episode whose volunteer (signed in as `user`) has a visit planned for Friday."""
     with time_machine.travel(MONDAY, tick=False):
         episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
