@@ -126,4 +126,27 @@ def seed_episodes(*, scheme, coordinator):
     onward_referral_record(
         episode=doreen, service=services[0], referred_on=now.date(), by=coordinator
     )
+    _in_the_order_it_happened(scheme)
     run_sweeps(now)  # the first call to anyone not yet reached is overdue
+
+
+def _in_the_order_it_happened(scheme):
+    """The services above stamp each step with the moment the demo runs, but the calls they
+    log happened days before: the referral's acceptance, the offer and its answer are moved
+    back between the referral and the first call, so each client's timeline reads in order."""
+    for assignment in Assignment.objects.filter(episode__scheme=scheme).select_related(
+        "episode__referral"
+    ):
+        episode = assignment.episode
+        first = episode.contacts.order_by("happened_at").values_list("happened_at", flat=True)
+        if not first:
+            continue
+        referred = episode.referral.submitted_at
+        step = (first[0] - referred) / 4
+        episode.referral.__class__.objects.filter(pk=episode.referral_id).update(
+            decided_at=referred + step
+        )
+        episode.__class__.objects.filter(pk=episode.pk).update(opened_at=referred + step)
+        Assignment.objects.filter(pk=assignment.pk).update(
+            offered_at=referred + 2 * step, responded_at=referred + 3 * step
+        )
