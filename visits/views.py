@@ -726,6 +726,12 @@ def volunteer_match(request, pk):
     show_ineligible = request.GET.get("ineligible") == "1"
     # Once someone is offered or supporting, the shortlist would only confuse.
     match = None if live else episode_shortlist(episode, with_ineligible=show_ineligible)
+    past = list(
+        episode.assignments.exclude(status__in=LIVE_ASSIGNMENT_STATUSES).select_related("volunteer")
+    )
+    # A volunteer whose support of this client was ended may be shortlisted again (a
+    # phone-only support ended to offer visits, a check renewed): their card says so.
+    ended_here = {a.volunteer_id: a for a in past if a.status == AssignmentStatus.ENDED}
     access_log_record(by=request.user, subject=episode.client, request=request)
     return render(
         request,
@@ -738,9 +744,11 @@ def volunteer_match(request, pk):
             "show_ineligible": show_ineligible,
             "weights": WEIGHTS,
             "most_points": sum(WEIGHTS.values()),
-            "past": episode.assignments.exclude(status__in=LIVE_ASSIGNMENT_STATUSES).select_related(
-                "volunteer"
-            ),
+            "past": past,
+            "shortlist": [
+                (candidate, ended_here.get(candidate.volunteer.pk))
+                for candidate in (match.shortlist if match else [])
+            ],
             "needs": episode.referral.needs.all(),
             "assessment": assessment_in_force(episode.client),
         },

@@ -64,14 +64,18 @@ def test_an_offer_made_before_any_assessment_is_phone_only_and_stays_so_after_si
             visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
 
 
-def test_a_phone_only_volunteer_offered_again_after_sign_off_may_visit(episode, offer, coordinator):
+def test_a_phone_only_volunteer_offered_again_after_sign_off_may_visit(
+    client, episode, offer, coordinator
+):
     """The way out of a phone-only offer once the assessment allows visits: the coordinator
     ends that support ("Hand the client to another volunteer") and offers the client again,
-    to the same volunteer if they like."""
+    to the same volunteer if they like, whose card on the shortlist says their support ended."""
+    client.force_login(coordinator)
     with time_machine.travel(MONDAY, tick=False):
         phone_only, user = offer(episode, "Phoebe")
         sign_off_low_risk(episode.client, coordinator)
         assignment_end(assignment=phone_only, by=coordinator, reason="Offered again to visit")
+        match = client.get(reverse("visits:match", args=[episode.pk])).content.decode()
         again = episode_assign_volunteer(
             episode=episode, volunteer=phone_only.volunteer, by=coordinator
         )
@@ -82,6 +86,7 @@ def test_a_phone_only_volunteer_offered_again_after_sign_off_may_visit(episode, 
         visit = visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
 
     assert visit.kind == CallKind.VISIT
+    assert "Their support of this client ended on 2 November: Offered again to visit" in match
 
 
 def test_a_declined_phone_only_offer_does_not_hold_back_the_volunteer_who_takes_it_on(
