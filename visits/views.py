@@ -299,6 +299,8 @@ def concern_sent(request, pk):
     concern = get_object_or_404(
         Concern.objects.select_related("episode__client", "contact"),
         Q(raised_by=request.user) | Q(raised_by=None, contact__logged_by=request.user),
+        # Only while they may see the client: a volunteer's access ends with their support.
+        episode__in=SupportEpisode.objects.visible_to(request.user),
         pk=pk,
     )
     access_log_record(by=request.user, subject=concern.episode.client, request=request)

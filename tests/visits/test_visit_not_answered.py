@@ -23,7 +23,7 @@ from visits.models import (
     ConcernCategory,
     Urgency,
 )
-from visits.services import contact_log
+from visits.services import assignment_end, contact_log
 from visits.sweeps import sweep_overdue
 
 NOBODY_CAME = VISIT_AT + datetime.timedelta(minutes=10)
@@ -132,6 +132,7 @@ def test_the_volunteer_who_logged_it_is_told_the_coordinators_know(client, plann
     assert page.redirect_chain[-1][0].endswith("/sent/")
     text = page.content.decode()
     assert "Your coordinators have been told" in text
+    assert " is saved." in text and "saved too" not in text  # they raised nothing themselves
     assert (
         f"Nobody answered, so the coordinators have been told and will check that {name} is safe"
         in text
@@ -153,3 +154,25 @@ def test_only_who_logged_it_reads_that_page(client, planned, make_user, coordina
         assert client.get(url).status_code == 404
     client.force_login(volunteer)
     assert client.get(url).status_code == 200
+    # Their support handed to someone else, the volunteer no longer sees the client here either.
+    assignment = episode.assignments.get()
+    assignment_end(assignment=assignment, by=coordinator, reason="Moving away")
+    assert client.get(url).status_code == 404
+
+
+def test_a_volunteer_who_reads_welsh_is_told_in_welsh(client, planned):
+    episode, _, volunteer = planned
+    volunteer.preferred_language = "cy"
+    volunteer.save()
+    client.force_login(volunteer)
+    url = reverse("visits:log", args=[episode.pk])
+    day = {"happened_on_day": "6", "happened_on_month": "11", "happened_on_year": "2026"}
+    with time_machine.travel(NOBODY_CAME, tick=False):
+        token = client.get(url).context["submission"]
+        data = {"kind": "visit", "answered": "no", "submission": token, **day}
+        text = client.post(url, data, follow=True).content.decode()
+
+    name = episode.client.given_name
+    assert "Mae eich cydlynwyr wedi cael gwybod" in text
+    assert f"Mae eich ymweliad cartref â {name} wedi'i gadw." in text
+    assert "Doedd neb yn ateb, felly mae'r cydlynwyr wedi cael gwybod" in text
