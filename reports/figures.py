@@ -1485,8 +1485,8 @@ def concern_and_onward_tables(context):
             gettext("Concerns raised"),
             gettext(
                 "Concerns about a client's safety or wellbeing raised in the period (by "
-                "volunteers, coordinators, or automatically after two unanswered calls), by "
-                "category."
+                "volunteers, coordinators, or automatically after two unanswered calls or a home "
+                "visit nobody answered), by category."
             ),
             [gettext("Category"), gettext("Concerns")],
             [[label, Cell(concerns.get(code, 0))] for code, label in ConcernCategory.choices],

@@ -326,3 +326,11 @@ class DeclineOfferForm(forms.Form):
             self.fields["reason"].label = label
             self.fields["reason"].help_text = ""
             self.fields["reason"].error_messages["required"] = _("Say why")
+
+
+class StopAssignmentForm(DeclineOfferForm):
+    """A coordinator withdrawing an offer or ending a support: the form names the offer it
+    was shown for, so one sent after a colleague already moved the client on does not end
+    the next volunteer's."""
+
+    assignment = forms.IntegerField(widget=forms.HiddenInput, required=False)

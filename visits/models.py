@@ -696,6 +696,14 @@ class Alert(models.Model):
                 return (
                     gettext("%(kind)s to %(client)s was overdue (due %(due)s): made since") % words
                 )
+            if self.scheduled_call.status == CallStatus.PAUSED:
+                return (
+                    gettext(
+                        "%(kind)s to %(client)s was overdue (due %(due)s): paused while they are "
+                        "back in hospital"
+                    )
+                    % words
+                )
             if self.scheduled_call.status not in OUTSTANDING_CALL_STATUSES:
                 return gettext(
                     "%(kind)s to %(client)s was overdue (due %(due)s): no longer due (%(status)s)"

@@ -586,8 +586,10 @@ def contact_log(
     raised = None
     if concern:
         raised = concern_raise(episode=episode, by=by, contact=contact, **concern)
-    elif not answered and (kind == CallKind.VISIT or _second_unanswered(episode, contact)):
-        raised = concern_raise(
+    # The check the code asks for stands beside a worry the volunteer raised about less
+    # urgent things: nobody at the door is for today whatever else they noticed.
+    if _nobody_reached(episode, contact) and not (raised and raised.urgency == Urgency.TODAY):
+        automatic = concern_raise(
             episode=episode,
             by=None,
             contact=contact,
@@ -597,7 +599,20 @@ def contact_log(
             if kind == CallKind.VISIT
             else Concern.NO_ANSWER_TWICE,
         )
+        raised = raised or automatic
     return contact, raised
+
+
+def _nobody_reached(episode, contact):
+    """Whether this contact leaves a client at home unreached, so that someone must check
+    they are safe (docs/safety hazard H4d): a home visit nobody answered, or a second call in
+    a row; not while the client is in hospital (awaiting discharge, or readmitted), nor when
+    someone has spoken with them since (a contact logged late)."""
+    if contact.answered or episode.status not in RUNNING_STATUSES:
+        return False
+    if episode.contacts.filter(answered=True, happened_at__gt=contact.happened_at).exists():
+        return False
+    return contact.kind == CallKind.VISIT or _second_unanswered(episode, contact)
 
 
 def _second_unanswered(episode, contact):

@@ -43,6 +43,7 @@ from visits.forms import (
     OnwardReferralForm,
     ReadmissionForm,
     ReturnHomeForm,
+    StopAssignmentForm,
     SummarySharingForm,
     VisitForm,
 )
@@ -733,7 +734,10 @@ def volunteer_match(request, pk):
     )
     # A volunteer whose support of this client was ended may be shortlisted again (a
     # phone-only support ended to offer visits, a check renewed): their card says so.
-    ended_here = {a.volunteer_id: a for a in past if a.status == AssignmentStatus.ENDED}
+    ended_here = {}
+    for assignment in past:  # newest first: each volunteer's latest ended support
+        if assignment.status == AssignmentStatus.ENDED:
+            ended_here.setdefault(assignment.volunteer_id, assignment)
     access_log_record(by=request.user, subject=episode.client, request=request)
     return render(
         request,
@@ -819,13 +823,16 @@ def _assignment_stop_page(
     episode = _episode(request, pk)
     back = reverse("visits:match", args=[episode.pk])
     assignment = episode.assignments.select_related("volunteer").filter(status=status).first()
-    if assignment is None:
+    shown_for = request.POST.get("assignment") if request.method == "POST" else None
+    if assignment is None or (shown_for and shown_for != str(assignment.pk)):
         messages.info(request, gone)
         return redirect(back)
     named = {"volunteer": assignment.volunteer}
     return form_page(
         request,
-        DeclineOfferForm(request.POST or None, label=label),
+        StopAssignmentForm(
+            request.POST or None, label=label, initial={"assignment": assignment.pk}
+        ),
         heading=heading % named,
         intro=intro % named,
         caption=episode.client.full_name,
@@ -834,7 +841,9 @@ def _assignment_stop_page(
         back_url=back,
         done_url=back,
         success=success,
-        on_valid=lambda form: service(assignment=assignment, by=request.user, **form.cleaned_data),
+        on_valid=lambda form: service(
+            assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
+        ),
     )
 
 

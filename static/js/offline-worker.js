@@ -154,7 +154,11 @@ async function postOrQueue(request) {
     return await fetch(request);
   } catch {
     const form = await copy.formData();
-    const concern = form.get("raise_concern") === "on";
+    // A home visit nobody answered raises a concern once it is sent (contact_log): until
+    // then the coordinators do not know, and the volunteer is told so as for their own.
+    const concern =
+      form.get("raise_concern") === "on" ||
+      (form.get("kind") === "visit" && form.get("answered") === "no");
     const cached = await (await caches.open(PAGES)).match(request.url, { ignoreSearch: true });
     const html = cached ? await cached.text() : "";
     const about = html.match(/data-offline-client="([^"]*)"/);

@@ -450,3 +450,39 @@ def test_a_call_kept_on_the_phone_is_sent_by_background_sync_once_every_page_is_
     wait_until(blank, calls_arrived, SENT_WITHIN_MS / 1000, "the call sent by the sync event")
     blank.wait_for_timeout(1000)  # nothing sends it a second time
     assert calls_arrived() == 1
+
+
+@pytest.mark.parametrize("viewport", [PHONE])
+def test_a_home_visit_nobody_answered_without_signal_says_to_phone_and_raises_a_concern_once_sent(
+    page, live_server, demo_users, screenshot
+):
+    """Nobody came to the door, and there is no signal on the doorstep: the phone keeps the
+    visit and says, as for a concern the volunteer raises, that the coordinators do not know
+    yet. Once sent, the concern the code raises reaches them, and the phone says "Sent" (the
+    page after it was a page not found, which the phone took for support that had ended)."""
+    episode = doreen().support_episodes.open().get()
+    today_path = reverse("visits:today")
+    log_path = reverse("visits:log", args=[episode.pk])
+    sign_in(page, live_server, VOLUNTEER, today_path)
+    wait_until_kept(page, today_path, log_path)
+
+    page.context.set_offline(True)
+    client_card(page, GIVEN_NAME).get_by_role(
+        "link", name=f"Log a call or visit with {GIVEN_NAME}", exact=True
+    ).click()
+    radio(page, "What was it?", "Home visit").check()
+    radio(page, "Did you speak with them?", "No answer").check()
+    page.get_by_role("button", name="Save").click()
+
+    page.wait_for_url(re.compile(re.escape(live_server.url + today_path)))
+    urgent = page.locator("[data-offline-saved=concern]")
+    expect(urgent).to_contain_text("The coordinators do not know about it yet.")
+    status = page.locator("[data-offline-status]")
+    expect(status).to_contain_text(f"Visit and concern with {GIVEN_NAME}")
+    screenshot(page, "nobody-at-the-door-offline")
+
+    page.context.set_offline(False)
+    expect(status.get_by_role("heading")).to_have_text("Sent", timeout=SENT_WITHIN_MS)
+    concern = Concern.objects.filter(episode=episode).order_by("pk").last()
+    assert concern.description == Concern.NO_ANSWER_AT_VISIT
+    assert concern.contact.kind == "visit" and not concern.contact.answered

@@ -1,4 +1,4 @@
-"""visits/migrations/0016: offers withdrawn and supports ended before the end had its own time
+"""visits/migrations/0017: offers withdrawn and supports ended before the end had its own time
 kept that time over the volunteer's answer. The migration moves it to `ended_at`, with who
 ended it from the history, and takes the answer back from the history."""
 
@@ -13,7 +13,7 @@ from visits.models import Assignment, AssignmentStatus
 from visits.services import assignment_accept, assignment_end, assignment_withdraw
 from volunteers.models import Volunteer
 
-migration = importlib.import_module("visits.migrations.0016_assignment_ended_apart_from_answer")
+migration = importlib.import_module("visits.migrations.0017_end_taken_apart_from_answer")
 
 ACCEPTED_AT = at(2026, 11, 2, 10, 0)
 ENDED_AT = at(2026, 11, 5, 9, 0)

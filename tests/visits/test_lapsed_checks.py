@@ -429,3 +429,31 @@ def test_the_hand_over_page_says_what_happens_and_a_colleague_second_is_told_it_
     assert "No volunteer is supporting the client now" in second.content.decode()
     assignment.refresh_from_db()
     assert assignment.decline_reason == "Moving away"  # the first reason stands
+
+
+def test_a_hand_over_form_opened_before_the_client_moved_on_does_not_end_the_next_support(
+    client, planned, coordinator, make_user, make_volunteer
+):
+    """A colleague opens the hand-over page for Vera; meanwhile Vera's support ends and the
+    client is offered to Quentin, who accepts. The colleague's form, sent now, names Vera's
+    support: Quentin's goes on."""
+    episode, _, vera, _ = planned
+    colleague = make_user(Role.COORDINATOR, scheme=episode.scheme)
+    url = reverse("visits:support_hand_over", args=[episode.pk])
+    client.force_login(colleague)
+    with time_machine.travel(MONDAY, tick=False):
+        form = client.get(url).context["form"]
+        assignment_end(assignment=vera, by=coordinator, reason="Moving away")
+        user = make_user(Role.VOLUNTEER)
+        offer = episode_assign_volunteer(
+            episode=episode, volunteer=make_volunteer(given_name="Quentin", user=user),
+            by=coordinator,
+        )  # fmt: skip
+        quentin = assignment_accept(assignment=offer, by=user)
+
+        sent = client.post(url, {"reason": "Recheck not back", **form.initial}, follow=True)
+
+    assert form.initial == {"assignment": vera.pk}
+    assert "No volunteer is supporting the client now" in sent.content.decode()
+    quentin.refresh_from_db()
+    assert quentin.status == AssignmentStatus.ACCEPTED

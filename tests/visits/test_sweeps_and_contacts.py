@@ -304,8 +304,11 @@ def test_an_overdue_calls_alert_says_when_the_call_was_made_or_is_no_longer_due(
 ):
     from django.urls import reverse
 
+    from visits.services import episode_readmit
+
     with time_machine.travel(MONDAY, tick=False):
         closed = make_active_episode(went_home=datetime.date(2026, 11, 2), given_name="Reg")
+        back_in = make_active_episode(went_home=datetime.date(2026, 11, 2), given_name="Ivy")
     late = FIRST_DUE + datetime.timedelta(hours=5)
     sweep_overdue(late)
     client.force_login(coordinator)
@@ -315,11 +318,19 @@ def test_an_overdue_calls_alert_says_when_the_call_was_made_or_is_no_longer_due(
             episode=episode, by=coordinator, kind=CallKind.CALL, happened_at=late, answered=True
         )
         episode_close(episode=closed, outcome="declined", by=coordinator)
+        episode_readmit(
+            episode=back_in, admitted_on=late.date(), source="family", reason="",
+            by=coordinator,
+        )  # fmt: skip
         page = client.get(reverse("visits:work_queue")).content.decode()
 
     assert f"Phone call to {episode.client} was overdue (due 5 Nov 12:00): made since" in page
     assert (
         f"Phone call to {closed.client} was overdue (due 5 Nov 12:00): no longer due (cancelled)"
         in page
+    )
+    assert (
+        f"Phone call to {back_in.client} was overdue (due 5 Nov 12:00): paused while they are "
+        "back in hospital" in page
     )
     assert "is overdue" not in page

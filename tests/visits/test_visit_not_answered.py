@@ -23,7 +23,7 @@ from visits.models import (
     ConcernCategory,
     Urgency,
 )
-from visits.services import assignment_end, contact_log
+from visits.services import assignment_end, contact_log, episode_readmit
 from visits.sweeps import sweep_overdue
 
 NOBODY_CAME = VISIT_AT + datetime.timedelta(minutes=10)
@@ -176,3 +176,51 @@ def test_a_volunteer_who_reads_welsh_is_told_in_welsh(client, planned):
     assert "Mae eich cydlynwyr wedi cael gwybod" in text
     assert f"Mae eich ymweliad cartref â {name} wedi'i gadw." in text
     assert "Doedd neb yn ateb, felly mae'r cydlynwyr wedi cael gwybod" in text
+
+
+def test_a_worry_the_volunteer_raises_for_later_does_not_replace_the_check_for_today(planned):
+    episode, _, volunteer = planned
+    worry = {"category": ConcernCategory.OTHER, "urgency": Urgency.SOON, "description": "Bins"}
+    with time_machine.travel(NOBODY_CAME, tick=False):
+        _, raised = contact_log(
+            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
+            answered=False, concern=worry,
+        )  # fmt: skip
+
+    assert raised.description == "Bins"  # theirs, for the page that thanks them
+    assert sorted(episode.concerns.values_list("urgency", "description")) == sorted(
+        [(Urgency.SOON, "Bins"), (Urgency.TODAY, Concern.NO_ANSWER_AT_VISIT)]
+    )
+
+
+def test_no_check_is_asked_for_once_someone_has_spoken_with_them_since(planned):
+    """Logged late (no signal on the doorstep): the client answered a call the next morning."""
+    episode, _, volunteer = planned
+    next_morning = NOBODY_CAME + datetime.timedelta(hours=18)
+    with time_machine.travel(next_morning, tick=False):
+        contact_log(
+            episode=episode, by=volunteer, kind=CallKind.CALL, happened_at=next_morning,
+            answered=True, duration_minutes=10,
+        )  # fmt: skip
+        _, raised = contact_log(
+            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
+            answered=False,
+        )  # fmt: skip
+
+    assert raised is None and not episode.concerns.exists()
+
+
+def test_no_check_is_asked_for_while_the_client_is_back_in_hospital(planned, coordinator):
+    episode, _, volunteer = planned
+    with time_machine.travel(NOBODY_CAME, tick=False):
+        episode_readmit(
+            episode=episode, admitted_on=NOBODY_CAME.date(), source="family", reason="",
+            by=coordinator,
+        )  # fmt: skip
+        for minutes in (0, 30):
+            _, raised = contact_log(
+                episode=episode, by=volunteer, kind=CallKind.CALL,
+                happened_at=NOBODY_CAME + datetime.timedelta(minutes=minutes), answered=False,
+            )  # fmt: skip
+
+    assert raised is None and not episode.concerns.exists()
