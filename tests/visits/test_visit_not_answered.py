@@ -34,6 +34,14 @@ def planned(make_active_episode, coordinator, make_user):
     return visit_planned_for_friday(make_active_episode, coordinator, make_user)
 
 
+def nobody_at_the_door(episode, volunteer, **more):
+    """The volunteer logs the Friday visit: nobody came to the door."""
+    return contact_log(
+        episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
+        answered=False, **more,
+    )  # fmt: skip
+
+
 def test_nobody_at_the_door_raises_a_concern_and_leaves_the_visit_to_make(
     client,
     planned,
@@ -42,10 +50,7 @@ def test_nobody_at_the_door_raises_a_concern_and_leaves_the_visit_to_make(
 ):
     episode, visit, volunteer = planned
     with time_machine.travel(NOBODY_CAME, tick=False):
-        contact, concern = contact_log(
-            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
-            answered=False,
-        )  # fmt: skip
+        contact, concern = nobody_at_the_door(episode, volunteer)
         client.force_login(volunteer)
         today = client.get(reverse("visits:today")).content.decode()
     send_messages()
@@ -78,10 +83,7 @@ def test_the_visit_is_made_when_someone_answers_on_a_second_try(planned):
     episode, visit, volunteer = planned
     second_try = VISIT_AT + datetime.timedelta(hours=1)
     with time_machine.travel(second_try, tick=False):
-        contact_log(
-            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
-            answered=False,
-        )  # fmt: skip
+        nobody_at_the_door(episode, volunteer)
         answered, concern = contact_log(
             episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=second_try,
             answered=True, duration_minutes=40,
@@ -98,10 +100,7 @@ def test_a_welsh_reader_reads_the_automatic_concern_in_welsh(planned):
 
     episode, _, volunteer = planned
     with time_machine.travel(NOBODY_CAME, tick=False):
-        _, concern = contact_log(
-            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
-            answered=False,
-        )  # fmt: skip
+        _, concern = nobody_at_the_door(episode, volunteer)
 
     with translation.override("cy"):
         assert concern.description_shown.startswith("Dim ateb mewn ymweliad cartref")
@@ -143,10 +142,7 @@ def test_the_volunteer_who_logged_it_is_told_the_coordinators_know(client, plann
 def test_only_who_logged_it_reads_that_page(client, planned, make_user, coordinator):
     episode, _, volunteer = planned
     with time_machine.travel(NOBODY_CAME, tick=False):
-        _, concern = contact_log(
-            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
-            answered=False,
-        )  # fmt: skip
+        _, concern = nobody_at_the_door(episode, volunteer)
     url = reverse("visits:concern_sent", args=[concern.pk])
 
     for someone_else in (make_user(Role.VOLUNTEER), coordinator):
@@ -182,10 +178,7 @@ def test_a_worry_the_volunteer_raises_for_later_does_not_replace_the_check_for_t
     episode, _, volunteer = planned
     worry = {"category": ConcernCategory.OTHER, "urgency": Urgency.SOON, "description": "Bins"}
     with time_machine.travel(NOBODY_CAME, tick=False):
-        _, raised = contact_log(
-            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
-            answered=False, concern=worry,
-        )  # fmt: skip
+        _, raised = nobody_at_the_door(episode, volunteer, concern=worry)
 
     assert raised.description == "Bins"  # theirs, for the page that thanks them
     assert sorted(episode.concerns.values_list("urgency", "description")) == sorted(
@@ -202,10 +195,7 @@ def test_no_check_is_asked_for_once_someone_has_spoken_with_them_since(planned):
             episode=episode, by=volunteer, kind=CallKind.CALL, happened_at=next_morning,
             answered=True, duration_minutes=10,
         )  # fmt: skip
-        _, raised = contact_log(
-            episode=episode, by=volunteer, kind=CallKind.VISIT, happened_at=NOBODY_CAME,
-            answered=False,
-        )  # fmt: skip
+        _, raised = nobody_at_the_door(episode, volunteer)
 
     assert raised is None and not episode.concerns.exists()
 
@@ -224,3 +214,22 @@ def test_no_check_is_asked_for_while_the_client_is_back_in_hospital(planned, coo
             )  # fmt: skip
 
     assert raised is None and not episode.concerns.exists()
+
+
+def test_only_someone_speaking_with_them_after_the_visit_stands_the_check_down(planned):
+    """Answered the day before, and rung (no answer) after the visit: nobody has spoken with
+    them since nobody came to the door, so the check is asked for."""
+    episode, _, volunteer = planned
+    day_before = NOBODY_CAME - datetime.timedelta(days=1)
+    rung_after = NOBODY_CAME + datetime.timedelta(hours=2)
+    with time_machine.travel(rung_after, tick=False):
+        for happened_at, answered in ((day_before, True), (rung_after, False)):
+            contact_log(
+                episode=episode, by=volunteer, kind=CallKind.CALL, happened_at=happened_at,
+                answered=answered, duration_minutes=10 if answered else 0,
+            )  # fmt: skip
+        _, raised = nobody_at_the_door(episode, volunteer)
+
+    assert list(episode.concerns.values_list("description", flat=True)) == [
+        Concern.NO_ANSWER_AT_VISIT
+    ]
