@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from aligns import weekly_grid
 from aligns.catalogues.models import Need
-from volunteers.models import Postcode, Stage, TrainingCourse, Volunteer
+from volunteers.models import Postcode, Stage, StageChange, TrainingCourse, Volunteer
 from volunteers.services import (
     dbs_record,
     reference_record,
@@ -195,6 +195,16 @@ VOLUNTEERS = [
 ]
 
 PIPELINE = [Stage.REFERENCES_RECEIVED, Stage.DBS_CHECKED, Stage.TRAINED, Stage.ACTIVE]
+# How long ago each demo volunteer reached each stage (the reference came 200 days ago, the
+# training was completed 100 days ago).
+STAGE_DAYS_AGO = {
+    Stage.APPLIED: 240,
+    Stage.REFERENCES_RECEIVED: 200,
+    Stage.DBS_CHECKED: 150,
+    Stage.TRAINED: 100,
+    Stage.ACTIVE: 90,
+    Stage.PAUSED: 30,
+}
 
 
 def load_synthetic_postcodes():
@@ -289,4 +299,10 @@ def seed_volunteers(*, scheme, coordinator, volunteer_user):
                 stage=Stage.PAUSED,
                 by=coordinator,
                 reason="Away for the summer",
+            )
+        # The moves above are stamped today; put each on the day the journey made it, in
+        # step with the reference received and the training completed above.
+        for moved, days_ago in STAGE_DAYS_AGO.items():
+            StageChange.objects.filter(volunteer=volunteer, stage=moved).update(
+                changed_on=today - timedelta(days=days_ago)
             )
