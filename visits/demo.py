@@ -11,6 +11,7 @@ from visits.models import (
     ConcernCategory,
     ExitOutcome,
     ReadmissionSource,
+    SupportEpisode,
     Urgency,
 )
 from visits.services import (
@@ -143,10 +144,11 @@ def _in_the_order_it_happened(scheme):
             continue
         referred = episode.referral.submitted_at
         step = (first[0] - referred) / 4
-        episode.referral.__class__.objects.filter(pk=episode.referral_id).update(
+        # (The referral's model is a layer above: reached through the episode.)
+        type(episode.referral).objects.filter(pk=episode.referral_id).update(
             decided_at=referred + step
         )
-        episode.__class__.objects.filter(pk=episode.pk).update(opened_at=referred + step)
+        SupportEpisode.objects.filter(pk=episode.pk).update(opened_at=referred + step)
         Assignment.objects.filter(pk=assignment.pk).update(
             offered_at=referred + 2 * step, responded_at=referred + 3 * step
         )

@@ -90,6 +90,17 @@ def wait_until_kept(page, *paths):
     )
 
 
+def signed_in_with_the_log_form_kept(page, live_server):
+    """The volunteer signs in with signal; the phone keeps Today and Doreen's log form.
+    (Doreen's open episode, Today's path, the log form's path.)"""
+    episode = doreen().support_episodes.open().get()
+    today_path = reverse("visits:today")
+    log_path = reverse("visits:log", args=[episode.pk])
+    sign_in(page, live_server, VOLUNTEER, today_path)
+    wait_until_kept(page, today_path, log_path)
+    return episode, today_path, log_path
+
+
 def kept(page):
     return page.evaluate(KEPT)
 
@@ -342,11 +353,7 @@ def test_a_volunteer_who_chose_welsh_sees_what_waits_to_be_sent_in_welsh(
     page, live_server, demo_users
 ):
     User.objects.filter(email=VOLUNTEER).update(preferred_language="cy")
-    episode = doreen().support_episodes.open().get()
-    today_path = reverse("visits:today")
-    log_path = reverse("visits:log", args=[episode.pk])
-    sign_in(page, live_server, VOLUNTEER, today_path)
-    wait_until_kept(page, today_path, log_path)
+    episode, today_path, log_path = signed_in_with_the_log_form_kept(page, live_server)
 
     page.context.set_offline(True)
     client_card(page, GIVEN_NAME).get_by_role(
@@ -460,11 +467,7 @@ def test_a_home_visit_nobody_answered_without_signal_says_to_phone_and_raises_a_
     visit and says, as for a concern the volunteer raises, that the coordinators do not know
     yet. Once sent, the concern the code raises reaches them, and the phone says "Sent" (the
     page after it was a page not found, which the phone took for support that had ended)."""
-    episode = doreen().support_episodes.open().get()
-    today_path = reverse("visits:today")
-    log_path = reverse("visits:log", args=[episode.pk])
-    sign_in(page, live_server, VOLUNTEER, today_path)
-    wait_until_kept(page, today_path, log_path)
+    episode, today_path, log_path = signed_in_with_the_log_form_kept(page, live_server)
 
     page.context.set_offline(True)
     client_card(page, GIVEN_NAME).get_by_role(
