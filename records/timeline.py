@@ -55,11 +55,10 @@ class Event:
     date_only: bool = False
 
 
-def _day_event(day, *args, **kwargs):
-    """An event known only by its day, placed at the start of that day so it sorts among
-    the timed ones."""
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return Event(start, *args, date_only=True, **kwargs)
+def _day_event(day, *args, at=time.min, **kwargs):
+    """An event known only by its day, placed at the start of that day (or `at`) so it sorts
+    among the timed ones."""
+    return Event(timezone.make_aware(datetime.combine(day, at)), *args, date_only=True, **kwargs)
 
 
 def _name(user):
@@ -107,11 +106,14 @@ def _episode_events(client):
         if episode.start_date:
             yield _day_event(episode.start_date, gettext("Went home: support started"), **link)
         if episode.closed_on:
+            # At the end of its day: closing is the last thing done for that support, and
+            # the volunteer's support it ends is timed later that day.
             yield _day_event(
                 episode.closed_on,
                 gettext("Support closed"),
                 _name(episode.closed_by),
                 episode.get_exit_outcome_display(),
+                at=time.max,
                 **link,
             )
 

@@ -14,12 +14,14 @@ from clients.models import ConsentKind
 from clients.services import consent_record, consent_to_share
 from referrals.services import referral_accept
 from tests.factories import ReferralFactory
-from visits.models import CallKind
+from tests.visits.conftest import supporting
+from visits.models import CallKind, ExitOutcome
 from visits.services import (
     community_service_save,
     concern_close,
     concern_raise,
     contact_log,
+    episode_close,
     episode_extend,
     episode_readmit,
     episode_return_home,
@@ -188,6 +190,23 @@ def test_an_event_known_only_by_its_day_shows_the_day_without_a_time(
     assert f"4 November 2026 · {coordinator.full_name}" in html  # the readmission
     assert "at midnight" not in html
     assert "3 November 2026 at 10am" in html  # the call, timed
+
+
+def test_closing_support_is_the_newest_event_of_its_day_above_the_support_it_ended(
+    client, coordinator, volunteer, episode
+):
+    """The closure is known by its day only; the volunteer's support it ends is timed (late
+    in the afternoon). Newest first, the closure comes above what it ended, not at the
+    bottom of the day as if the support had closed before the volunteer's ended."""
+    vera = supporting(episode, volunteer)
+    with time_machine.travel(at(2026, 12, 10, 17, 0), tick=False):
+        episode_close(episode=episode, outcome=ExitOutcome.GOALS_MET, by=coordinator)
+
+    response, _ = events_on_the_page(client, coordinator, episode.client)
+
+    titles = [event.title for event in response.context["events"]]
+    ended = f"Support from {vera} ended"
+    assert titles[:2] == ["Support closed", ended]
 
 
 def test_a_label_keeps_its_abbreviations_inside_a_sentence(client, coordinator, supported):
