@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "aligns.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "aligns.accounts.middleware.NoStoreWhenSignedInMiddleware",
+    # Inside the one above, so the page it makes of a blank 405 is not kept by the browser.
+    "aligns.accounts.middleware.MethodNotAllowedPageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the "try again at" page.
     "axes.middleware.AxesMiddleware",

@@ -450,12 +450,13 @@ def _assignments_end(episode, *, by):
 EARLY_ALLOWANCE = timedelta(days=3)
 
 
-def visit_refusal(episode, *, on=None, **known):
+def visit_refusal(episode, *, on=None, reader=None, **known):
     """Why no home visit may be made for this episode now, or None: the client's gate, a
     volunteer assigned for phone support only, or one whose DBS check is due for renewal on
     the day `on` (today unless given: a sweep's own day, a visit's day when it is logged;
     docs/safety hazard H14). A planned visit is on hold while there is one: it is not
-    reminded, not made overdue, and cannot be logged.
+    reminded, not made overdue, and cannot be logged. `reader`: the person the words are
+    for; the supporting volunteer is told of their own check as theirs.
 
     `known` may give what the caller has read already: `in_force` (the assessment in force)
     and `supporting` (the accepted assignment, from Assignment.objects.supporting for the same
@@ -474,6 +475,10 @@ def visit_refusal(episode, *, on=None, **known):
     if assignment.phone_only:
         return gettext("This client has phone support only for now.")
     if not assignment.dbs_current:
+        if reader is not None and assignment.volunteer.user_id == reader.pk:
+            return gettext(
+                "Your DBS check has passed its recheck date: no home visits until it is renewed."
+            )
         return gettext(
             "The DBS check of %(volunteer)s has passed its recheck date: no home visits until "
             "it is renewed or another volunteer takes over."
@@ -550,7 +555,7 @@ def contact_log(
     if kind == CallKind.VISIT:
         # The volunteer's check as it was on the day of the visit: one made while it was
         # current may be logged after it lapses (sent late, from a phone without signal).
-        refusal = visit_refusal(episode, on=timezone.localdate(happened_at))
+        refusal = visit_refusal(episode, on=timezone.localdate(happened_at), reader=by)
         if refusal:
             raise EpisodeActionRefused(refusal)
     contact = Contact(

@@ -208,8 +208,11 @@ def today(request):
                 # Planned visits wait while no home visit may be made (docs/safety hazard H3).
                 "visits_on_hold": episode.planned_visits
                 and visit_refusal(
-                    episode, in_force=in_force, supporting=next(iter(episode.supporting), None)
-                ),
+                    episode,
+                    in_force=in_force,
+                    supporting=next(iter(episode.supporting), None),
+                    reader=request.user,
+                ),  # fmt: skip
                 "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
                 "late": episode.overdue
                 or (episode.next_due is not None and episode.next_due < now),

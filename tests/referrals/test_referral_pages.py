@@ -11,6 +11,7 @@ from aligns.audit.models import AccessLogEntry
 from referrals.models import DeclineReason, Status
 from referrals.services import referral_accept, referral_decline
 from tests.factories import (
+    TEST_PASSWORD,
     CoordinatorFactory,
     ReferralFactory,
     WardFactory,
@@ -125,6 +126,29 @@ def test_accept_only_answers_a_post(client, referral):
     client.force_login(CoordinatorFactory(scheme=referral.scheme))
 
     assert client.get(reverse("referrals:accept", args=[referral.pk])).status_code == 405
+
+
+def test_accepting_after_the_session_ended_signs_in_again_to_a_page_saying_nothing_changed(
+    client, referral
+):
+    """Signed out while the referral was open: the accept button sends them to sign in, and
+    signing in opens where the form was going. That address only takes a form, so the page
+    says nothing was changed rather than answering with a blank 405."""
+    coordinator = CoordinatorFactory(scheme=referral.scheme)
+    accept = reverse("referrals:accept", args=[referral.pk])
+
+    to_sign_in = client.post(accept)
+    signed_in = client.post(
+        to_sign_in.url, {"username": coordinator.email, "password": TEST_PASSWORD}, follow=True
+    )
+
+    assert signed_in.redirect_chain[-1][0] == accept
+    assert signed_in.status_code == 405
+    assert signed_in["Allow"] == "POST"
+    assert "Nothing has been changed" in signed_in.content.decode()
+    assert "no-store" in signed_in["Cache-Control"]
+    referral.refresh_from_db()
+    assert referral.status == Status.SUBMITTED
 
 
 def test_opening_a_referral_writes_the_access_log(client, referral):
