@@ -79,12 +79,26 @@ class _History:
         self.referrers = list(
             User.objects.filter(scheme=scheme, role=Role.WARD_STAFF).order_by("pk")
         )
-        # Volunteers without a sign-in: Val's own pages stay as the rest of the demo left them.
-        self.volunteers = list(
-            Volunteer.objects.filter(scheme=scheme, stage=Stage.ACTIVE, user__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        # (volunteer, their sign-in) of those who supported the year's clients and logged
+        # their calls.
+        self.volunteers = self._volunteers_signed_in(scheme)
+
+    @staticmethod
+    def _volunteers_signed_in(scheme):
+        """The active volunteers other than Val, each given a sign-in that has never been
+        used, as a scheme's volunteers have: they log their own calls, and the report's
+        active volunteers and their hours count those who did. (Val, who signs in to the
+        demo, is left out: her own pages stay as the rest of the demo left them.)"""
+        pairs = []
+        others = Volunteer.objects.filter(scheme=scheme, stage=Stage.ACTIVE, user__isnull=True)
+        for volunteer in others.order_by("pk"):
+            volunteer.user = User.objects.create_user(
+                volunteer.email, None, full_name=volunteer.full_name, role=Role.VOLUNTEER,
+                scheme=scheme, phone=volunteer.phone, job_title="Volunteer",
+            )  # fmt: skip
+            volunteer.save(update_fields=["user"])
+            pairs.append((volunteer.pk, volunteer.user.pk))
+        return pairs
 
     def build(self):
         plans = self._plan()
@@ -145,6 +159,7 @@ class _History:
             "outcome": outcome,
             "readmitted_on": readmitted_on,
             "first_call_hours": rng.uniform(74, 110) if late else rng.uniform(3, 60),
+            # (volunteer, sign-in)
             "volunteer": rng.choice(self.volunteers) if self.volunteers else None,
         }
 
@@ -166,19 +181,26 @@ class _History:
             ]
         )
         contacts, readmissions, assignments, measures = [], [], [], []
-        for (plan, _referral), client, episode in zip(accepted, clients, episodes, strict=True):
+        for (plan, referral), client, episode in zip(accepted, clients, episodes, strict=True):
             planned = plan["episode"]
-            discharged = datetime.combine(planned["start"], time(12), self.now.tzinfo)
+            # Home at midday, or an hour after the referral was accepted if that was later
+            # the same day (by 11pm): nothing of the support comes before its referral.
+            start = datetime.combine(planned["start"], time(12), self.now.tzinfo)
+            latest = datetime.combine(planned["start"], time(23), self.now.tzinfo)
+            discharged = max(start, min(referral.decided_at + timedelta(hours=1), latest))
+            offered_at = max(
+                referral.decided_at + timedelta(minutes=10), discharged - timedelta(hours=20)
+            )
             contacts += self._contacts(episode, planned, discharged)
             if planned["volunteer"]:
                 assignments.append(
                     Assignment(
                         episode=episode,
-                        volunteer_id=planned["volunteer"],
+                        volunteer_id=planned["volunteer"][0],
                         status=AssignmentStatus.ENDED,
                         offered_by=self.coordinator,
-                        offered_at=discharged - timedelta(hours=20),
-                        responded_at=discharged - timedelta(hours=rng.uniform(2, 18)),
+                        offered_at=offered_at,
+                        responded_at=offered_at + timedelta(minutes=rng.uniform(10, 120)),
                         ended_at=datetime.combine(planned["end"], time(17), self.now.tzinfo),
                         ended_by=self.coordinator,
                     )
@@ -291,8 +313,10 @@ class _History:
         )
 
     def _contacts(self, episode, planned, discharged):
-        """A first call, then about one call a week, and a visit or two."""
+        """A first call, then about one call a week, and a visit or two, logged by the
+        volunteer (or the coordinator, where no volunteer was matched)."""
         rng = self.rng
+        by = planned["volunteer"][1] if planned["volunteer"] else self.coordinator.pk
         ended = datetime.combine(planned["end"], time(17), self.now.tzinfo)
         moments = [discharged + timedelta(hours=planned["first_call_hours"])]
         while moments[-1] + timedelta(days=7) < ended:
@@ -304,17 +328,17 @@ class _History:
             visit = number > 0 and rng.random() < 0.2
             answered = rng.random() < (0.93 if visit else 0.8)
             if not answered and number == 0:  # tried again the next morning
-                contacts.append(self._contact(episode, CallKind.CALL, happened_at, False))
+                contacts.append(self._contact(episode, CallKind.CALL, happened_at, False, by))
                 happened_at += timedelta(hours=18)
                 answered = True
             contacts.append(
                 self._contact(
-                    episode, CallKind.VISIT if visit else CallKind.CALL, happened_at, answered
+                    episode, CallKind.VISIT if visit else CallKind.CALL, happened_at, answered, by
                 )
             )
         return contacts
 
-    def _contact(self, episode, kind, happened_at, answered):
+    def _contact(self, episode, kind, happened_at, answered, by):
         rng = self.rng
         if not answered:
             minutes = 0
@@ -329,7 +353,7 @@ class _History:
             answered=answered,
             duration_minutes=minutes,
             wellbeing=rng.randint(2, 5) if answered else None,
-            logged_by=self.coordinator,
+            logged_by_id=by,
             logged_at=happened_at + timedelta(minutes=rng.randint(5, 180)),
             notes="",
         )

@@ -18,7 +18,11 @@ def test_seed_demo_can_run_twice_without_duplicating_anything(capsys):
     call_command("seed_demo", "--force")
 
     assert [m.objects.count() for m in (Scheme, Hospital, Ward, User)] == counts
-    assert counts == [1, 2, 6, 5]  # four in the scheme, one of its provider
+    assert counts[:3] == [1, 2, 6]
+    # The demo logins: four in the scheme, one of its provider; the other volunteers' sign-ins
+    # have never been used (test_the_demo_years_calls_are_logged_by_its_volunteers).
+    signing_in = {user.email for user in User.objects.all() if user.has_usable_password()}
+    assert signing_in == {email for email, *_ in DEMO_USERS} | {"organisation@example.org"}
     assert DEMO_PASSWORD in capsys.readouterr().out
 
 
@@ -115,3 +119,52 @@ def test_seed_demo_run_twice_adds_no_second_year_of_history():
     call_command("seed_demo", "--force")
 
     assert (SupportEpisode.objects.count(), Contact.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_the_demo_years_calls_are_logged_by_its_volunteers_and_the_report_counts_them():
+    """A scheme's volunteers log their own calls: the report's active volunteers and their
+    hours are those of the year's support, not of the one volunteer who signs in to the demo."""
+    from aligns.accounts.models import Role
+    from reports.figures import build_report
+    from reports.period import Period
+    from visits.models import Contact
+    from volunteers.models import Stage, Volunteer
+
+    call_command("seed_demo", "--force")
+    last_quarter = Period.recent_quarters(timezone.localdate(), 2)[1]
+    scheme = Scheme.objects.get()
+
+    report = build_report(scheme, last_quarter, suppress_small_numbers=False)
+
+    volunteers = {row[0]: row[1].value for row in report.table("volunteers").rows}
+    activity = {row[0]: row[1].value for row in report.table("activity").rows}
+    logged = Contact.objects.filter(happened_at__date__range=(last_quarter.start, last_quarter.end))
+    assert volunteers["Active volunteers"] >= 5
+    assert volunteers["Active volunteers"] == (
+        logged.filter(logged_by__role=Role.VOLUNTEER).values("logged_by").distinct().count()
+    )
+    assert (
+        logged.filter(logged_by__role=Role.VOLUNTEER).count()
+        > activity["All calls and visits"] * 0.8
+    )
+    # Each sign-in is a volunteer's own, on the scheme's books.
+    for user in User.objects.filter(role=Role.VOLUNTEER):
+        assert Volunteer.objects.get(user=user).stage == Stage.ACTIVE
+
+
+@pytest.mark.django_db
+def test_nothing_of_the_demo_years_support_comes_before_its_referral_was_accepted():
+    """The timelines read in order: each offer made after the referral was accepted and
+    answered after it was made, each call or visit after the referral was made."""
+    from django.db.models import F
+
+    from visits.models import Assignment, Contact
+
+    call_command("seed_demo", "--force")
+
+    offers = Assignment.objects.filter(responded_at__isnull=False)
+    assert offers.count() >= 60
+    assert not offers.filter(offered_at__lt=F("episode__referral__decided_at")).exists()
+    assert not offers.filter(responded_at__lt=F("offered_at")).exists()
+    assert not Contact.objects.filter(happened_at__lt=F("episode__referral__submitted_at")).exists()
