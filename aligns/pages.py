@@ -12,6 +12,12 @@ from aligns.submissions import earlier_result, form_token, submit_once
 ALREADY_DONE = gettext_lazy("This was saved already: nothing has been done twice.")
 
 
+def posted(request):
+    """The form's data for a POST, even when empty (nothing ticked is an answer too, and an
+    empty post is refused field by field rather than shown as a blank form); None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def already_done(request):
     """For a form posted again (a double tap, a retry): where its first post led, saying that
     nothing was done twice; else None. form_page asks first; so does a view that must find

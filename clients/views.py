@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from aligns.audit.services import access_log_record
-from aligns.pages import form_page
+from aligns.pages import form_page, posted
 from aligns.pagination import CountedUpTo
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
@@ -77,7 +77,7 @@ def client_list(request):
 @permission_required(Permission.CHANGE_CLIENT, raise_exception=True)
 def client_edit(request, pk):
     client = _client(request, pk)
-    form = ClientForm(request.POST or None, instance=Client.objects.get(pk=client.pk))
+    form = ClientForm(posted(request), instance=Client.objects.get(pk=client.pk))
     return _form_page(
         request,
         client,
@@ -92,7 +92,7 @@ def client_edit(request, pk):
 @permission_required(Permission.CHANGE_CLIENT, raise_exception=True)
 def consent_change(request, pk):
     client = _client(request, pk)
-    form = ConsentForm(request.POST or None, initial={"obtained_by": request.user.full_name})
+    form = ConsentForm(posted(request), initial={"obtained_by": request.user.full_name})
     return _form_page(
         request,
         client,
@@ -126,7 +126,7 @@ def assessment_edit(request, pk, assessment_pk):
             request, gettext("This assessment has been signed off, so its answers are final.")
         )
         return redirect("clients:assessment", pk=client.pk, assessment_pk=assessment.pk)
-    form = AssessmentForm(request.POST or None, assessment=assessment)
+    form = AssessmentForm(posted(request), assessment=assessment)
     if request.method == "POST" and form.is_valid():
         assessment_save_answers(assessment=assessment, answers=form.answers(), by=request.user)
         messages.success(request, gettext("Answers saved. Check the overall risk and sign off."))
@@ -157,7 +157,7 @@ def assessment_detail(request, pk, assessment_pk):
         and complete
         and user.has_perm(Permission.ASSESS_CLIENT)
     ):
-        sign_off_form = SignOffForm(request.POST or None, computed=assessment.computed_level)
+        sign_off_form = SignOffForm(posted(request), computed=assessment.computed_level)
         if request.method == "POST" and sign_off_form.is_valid():
             try:
                 assessment_sign_off(assessment=assessment, by=user, **sign_off_form.cleaned_data)
@@ -228,7 +228,7 @@ def reassessment_require(request, pk):
     return _form_page(
         request,
         client,
-        ReassessmentForm(request.POST or None),
+        ReassessmentForm(posted(request)),
         heading=gettext("Require a new risk assessment"),
         button=gettext("Require reassessment"),
         on_valid=lambda form: client_require_reassessment(
@@ -246,7 +246,7 @@ def goal_new(request, pk):
     return _form_page(
         request,
         client,
-        GoalForm(request.POST or None),
+        GoalForm(posted(request)),
         heading=gettext("Add a goal"),
         button=gettext("Add goal"),
         on_valid=lambda form: goal_add(client=client, by=request.user, **form.cleaned_data),
@@ -261,7 +261,7 @@ def goal_review_view(request, pk, goal_pk):
     return _form_page(
         request,
         client,
-        GoalReviewForm(request.POST or None),
+        GoalReviewForm(posted(request)),
         heading=gettext("Review the goal: %(goal)s") % {"goal": goal.description},
         button=gettext("Save review"),
         on_valid=lambda form: goal_review(goal=goal, by=request.user, **form.cleaned_data),
@@ -274,7 +274,7 @@ def measure_new(request, pk, instrument):
     client = _client(request, pk)
     if instrument not in INSTRUMENTS:
         return redirect("records:client", pk=client.pk)
-    form = MeasureForm(request.POST or None, instrument=instrument)
+    form = MeasureForm(posted(request), instrument=instrument)
     episode = client.support_episodes.order_by("-opened_at").first()
     return _form_page(
         request,

@@ -14,7 +14,7 @@ from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record
 from aligns.audit.sharing import sharing_record
 from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
-from aligns.pages import ALREADY_DONE
+from aligns.pages import ALREADY_DONE, posted
 from aligns.permissions import Permission
 from aligns.ratelimit import over_limit
 from aligns.shortcuts import get_visible_or_404
@@ -69,7 +69,7 @@ def referral_create(request):
     if earlier is not None:
         messages.success(request, ALREADY_DONE)
         return redirect(earlier)
-    form = ReferralForm(request.POST or None, user=request.user)
+    form = ReferralForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         name = f"{fields['given_name']} {fields['family_name']}"
@@ -188,7 +188,7 @@ def referral_accept_view(request, pk):
 @permission_required(Permission.DECIDE_REFERRAL, raise_exception=True)
 def referral_decline_view(request, pk):
     referral = get_visible_or_404(Referral, request.user, pk=pk)
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(posted(request))
     if request.method == "POST" and form.is_valid():
         return _act(
             request,
@@ -218,7 +218,7 @@ def referral_decline_view(request, pk):
 @permission_required(Permission.WITHDRAW_REFERRAL, raise_exception=True)
 def referral_withdraw_view(request, pk):
     referral = get_visible_or_404(Referral, request.user, pk=pk)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         return _act(
             request,
@@ -250,7 +250,7 @@ def referral_discharge_view(request, pk):
         "expected_discharge_date": referral.expected_discharge_date,
         "actual_discharge_date": referral.actual_discharge_date,
     }
-    form = DischargeDatesForm(request.POST or None, initial=initial)
+    form = DischargeDatesForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         return _act(
             request,

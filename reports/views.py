@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from aligns.accounts.models import Scheme
 from aligns.audit.services import access_log_record, access_log_record_all
 from aligns.outbox.services import outbox_health
-from aligns.pages import form_page
+from aligns.pages import form_page, posted
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404
 from reports import exports
@@ -265,7 +265,7 @@ def export_download(request, pk):
 
 @permission_required(Permission.CHANGE_REPORT_SETTINGS, raise_exception=True)
 def report_settings(request):
-    form = ReportSettingsForm(request.POST or None, instance=request.user.scheme)
+    form = ReportSettingsForm(posted(request), instance=request.user.scheme)
     return form_page(
         request,
         form,

@@ -22,7 +22,7 @@ from aligns.audit.pages import share_page
 from aligns.audit.services import access_log_record, access_log_record_all
 from aligns.audit.sharing import sharing_record
 from aligns.errors import ActionRefused
-from aligns.pages import ALREADY_DONE, already_done, form_page
+from aligns.pages import ALREADY_DONE, already_done, form_page, posted
 from aligns.pagination import annotated_page
 from aligns.pdf import pdf_layout
 from aligns.permissions import Permission
@@ -244,7 +244,7 @@ def contact_new(request, pk):
     initial = {"happened_on": timezone.localdate()}
     if request.GET.get("worried"):  # "Raise a concern" on Today: the concern's questions open
         initial["raise_concern"] = True
-    form = ContactForm(request.POST or None, initial=initial, episode=episode)
+    form = ContactForm(posted(request), initial=initial, episode=episode)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         happened = timezone.make_aware(
@@ -458,7 +458,7 @@ def _episode_form(request, pk, form_class, *, heading, button, service, success,
     back = reverse("visits:episode", args=[episode.pk])
     return form_page(
         request,
-        form_class(request.POST or None),
+        form_class(posted(request)),
         heading=heading,
         button=button,
         caption=episode.client.full_name,
@@ -545,7 +545,7 @@ def visit_new(request, pk):
     back = reverse("visits:episode", args=[episode.pk]) if coordinator else reverse("visits:today")
     return form_page(
         request,
-        VisitForm(request.POST or None, episode=episode),
+        VisitForm(posted(request), episode=episode),
         heading=gettext("Plan a home visit"),
         button=gettext("Plan visit"),
         caption=episode.client.full_name if coordinator else episode.client.given_name,
@@ -563,7 +563,7 @@ def visit_new(request, pk):
 @permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def concern_detail(request, pk):
     concern = _concern(request, pk)
-    form = ConcernCloseForm(request.POST or None)
+    form = ConcernCloseForm(posted(request))
     if request.method == "POST" and request.user.has_perm(Permission.MANAGE_EPISODES):
         if "acknowledge" in request.POST:
             return _concern_act(
@@ -624,7 +624,7 @@ def service_edit(request, pk=None):
     back = reverse("visits:directory")
     return form_page(
         request,
-        CommunityServiceForm(request.POST or None, instance=service),
+        CommunityServiceForm(posted(request), instance=service),
         heading=gettext("Change a service") if service else gettext("Add a service"),
         button=gettext("Save service"),
         back_url=back,
@@ -643,7 +643,7 @@ def onward_new(request, pk):
     return form_page(
         request,
         OnwardReferralForm(
-            request.POST or None,
+            posted(request),
             scheme=episode.scheme,
             initial={"referred_on": timezone.localdate()},
         ),
@@ -833,9 +833,7 @@ def _assignment_stop_page(
     named = {"volunteer": assignment.volunteer}
     return form_page(
         request,
-        StopAssignmentForm(
-            request.POST or None, label=label, initial={"assignment": assignment.pk}
-        ),
+        StopAssignmentForm(posted(request), label=label, initial={"assignment": assignment.pk}),
         heading=heading % named,
         intro=intro % named,
         caption=episode.client.full_name,
@@ -895,7 +893,7 @@ def offer_decline(request, pk):
     offer = _my_offer(request, pk)
     return form_page(
         request,
-        DeclineOfferForm(request.POST or None),
+        DeclineOfferForm(posted(request)),
         caption=offer.episode.client.given_name,
         person=offer.episode.client,
         heading=gettext("Say no to this offer"),

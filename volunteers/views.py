@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from aligns.pages import form_page
+from aligns.pages import form_page, posted
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404, site_address
 from volunteers.forms import (
@@ -38,7 +38,7 @@ def volunteer_new(request):
 
     return form_page(
         request,
-        VolunteerForm(request.POST or None),
+        VolunteerForm(posted(request)),
         heading=gettext("Add a volunteer"),
         button=gettext("Add volunteer"),
         back_url=reverse("records:volunteers"),
@@ -55,7 +55,7 @@ def _volunteer(request, pk):
 @permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_edit(request, pk):
     volunteer = _volunteer(request, pk)
-    form = VolunteerForm(request.POST or None, instance=Volunteer.objects.get(pk=volunteer.pk))
+    form = VolunteerForm(posted(request), instance=Volunteer.objects.get(pk=volunteer.pk))
 
     def save(form):
         data = dict(form.cleaned_data)
@@ -81,7 +81,7 @@ def _back(volunteer):
 @permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_stage(request, pk):
     volunteer = _volunteer(request, pk)
-    form = StageForm(request.POST or None, allowed=STAGE_TRANSITIONS[Stage(volunteer.stage)])
+    form = StageForm(posted(request), allowed=STAGE_TRANSITIONS[Stage(volunteer.stage)])
     return form_page(
         request,
         form,
@@ -101,7 +101,7 @@ def volunteer_invite_view(request, pk):
     volunteer = _volunteer(request, pk)
     if volunteer.user_id is not None:
         raise Http404("This volunteer already has a sign-in.")
-    form = VolunteerInviteForm(request.POST or None, initial={"email": volunteer.email})
+    form = VolunteerInviteForm(posted(request), initial={"email": volunteer.email})
     return form_page(
         request,
         form,
@@ -125,7 +125,7 @@ def volunteer_dbs(request, pk):
     volunteer = _volunteer(request, pk)
     return form_page(
         request,
-        DbsForm(request.POST or None),
+        DbsForm(posted(request)),
         heading=gettext("Record a DBS check"),
         button=gettext("Record check"),
         caption=volunteer.full_name,
@@ -140,7 +140,7 @@ def volunteer_reference(request, pk):
     volunteer = _volunteer(request, pk)
     return form_page(
         request,
-        ReferenceForm(request.POST or None),
+        ReferenceForm(posted(request)),
         heading=gettext("Record a reference"),
         button=gettext("Record reference"),
         caption=volunteer.full_name,
@@ -155,7 +155,7 @@ def volunteer_reference(request, pk):
 @permission_required(Permission.MANAGE_VOLUNTEERS, raise_exception=True)
 def volunteer_training(request, pk):
     volunteer = _volunteer(request, pk)
-    form = TrainingForm(request.POST or None, scheme=volunteer.scheme)
+    form = TrainingForm(posted(request), scheme=volunteer.scheme)
     return form_page(
         request,
         form,
@@ -197,7 +197,7 @@ def my_profile(request):
 @permission_required(Permission.VIEW_OWN_VOLUNTEERING, raise_exception=True)
 def my_availability(request):
     volunteer = _me(request)
-    form = AvailabilityForm(request.POST or None, initial={"availability": volunteer.availability})
+    form = AvailabilityForm(posted(request), initial={"availability": volunteer.availability})
     return form_page(
         request,
         form,

@@ -53,7 +53,7 @@ from aligns.accounts.services import (
 )
 from aligns.accounts.tokens import account_request_from_token, invite_tokens
 from aligns.audit.services import access_log_record
-from aligns.pages import form_page
+from aligns.pages import form_page, posted
 from aligns.permissions import Permission
 from aligns.shortcuts import get_visible_or_404, site_address
 
@@ -101,11 +101,6 @@ def team_member_detail(request, pk):
     return render(request, "accounts/team_member_detail.html", context)
 
 
-def _posted(request):
-    """The POST data, even when empty (nothing ticked is an answer too); None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
 def _team_member_to_manage(request, pk):
     """404 for anyone outside the scheme; 403 for oneself and roles one may not manage."""
     person = get_visible_or_404(User, request.user, pk=pk)
@@ -120,7 +115,7 @@ def _to_person(person):
 
 @permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def team_invite(request):
-    form = InviteForm(_posted(request), user=request.user)
+    form = InviteForm(posted(request), user=request.user)
 
     def invite(form):
         data = form.cleaned_data
@@ -159,7 +154,7 @@ def team_invite(request):
 @permission_required(Permission.MANAGE_TEAM, raise_exception=True)
 def team_member_role(request, pk):
     person = _team_member_to_manage(request, pk)
-    form = RoleForm(_posted(request), user=request.user, person=person)
+    form = RoleForm(posted(request), user=request.user, person=person)
     return form_page(
         request,
         form,
@@ -186,7 +181,7 @@ def team_member_deactivate(request, pk):
         return redirect(_to_person(person))
     return form_page(
         request,
-        DeactivateForm(_posted(request)),
+        DeactivateForm(posted(request)),
         template="accounts/team_member_deactivate.html",
         heading=_("Deactivate this account"),
         caption=person.full_name,
@@ -276,7 +271,7 @@ class InvitationAcceptView(PasswordResetConfirmView):
 
 @login_not_required
 def account_request(request):
-    form = AccountRequestForm(_posted(request))
+    form = AccountRequestForm(posted(request))
     return form_page(
         request,
         form,
@@ -335,7 +330,7 @@ def account_request_list(request):
 def account_request_review(request, pk):
     """The request, and approving it: choose the wards, and the account is made."""
     account_request = get_visible_or_404(AccountRequest, request.user, pk=pk)
-    form = ApproveRequestForm(_posted(request), user=request.user)
+    form = ApproveRequestForm(posted(request), user=request.user)
     if account_request.status != RequestStatus.WAITING and request.method == "POST":
         messages.error(request, _already_decided(account_request))
         return redirect("accounts:account_request_review", pk=account_request.pk)
@@ -380,7 +375,7 @@ def account_request_decline_view(request, pk):
         return redirect("accounts:account_request_review", pk=account_request.pk)
     return form_page(
         request,
-        DeclineRequestForm(_posted(request)),
+        DeclineRequestForm(posted(request)),
         heading=_("Decline the request"),
         caption=account_request.full_name,
         button=_("Decline and email them"),
@@ -396,7 +391,7 @@ def account_request_decline_view(request, pk):
 
 
 def account(request):
-    form = AccountForm(request.POST or None, instance=request.user)
+    form = AccountForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         user_update_contact(
             user=request.user,
@@ -472,7 +467,7 @@ def sign_in_code(request):
     if is_locked_out(request, user):
         return locked_out_response(request, credentials=credentials_for(user))
     form = SecurityCodeForm(
-        request.POST or None,
+        posted(request),
         help_text=_("If you cannot use your app, enter one of your 10-digit backup codes instead."),
     )
     if request.method == "POST" and form.is_valid():
@@ -522,7 +517,7 @@ def two_factor_setup(request):
         user = request.user
     device = two_factor.unconfirmed_authenticator(user, request.session)
     form = SecurityCodeForm(
-        request.POST or None,
+        posted(request),
         backup_codes=False,
         label=_("Code from the app"),
         help_text=_("The 6 numbers your authenticator app shows for %(service)s.")
@@ -595,7 +590,7 @@ def backup_codes(request):
     """New backup codes, shown once; or how many are left, with a button to make new ones."""
     if not two_factor.has_authenticator(request.user):
         return redirect("accounts:account")
-    form = CurrentPasswordForm(_posted(request), user=request.user)
+    form = CurrentPasswordForm(posted(request), user=request.user)
     if request.method == "POST" and _password_confirmed(request, form):
         codes = two_factor.replace_backup_codes(request.user)
         two_factor.remember_new_backup_codes(request, codes, then=reverse("accounts:account"))
@@ -619,7 +614,7 @@ def two_factor_turn_off(request):
         raise PermissionDenied("Your role must sign in with a security code.")
     if not two_factor.has_authenticator(request.user):
         return redirect("accounts:account")
-    form = CurrentPasswordForm(_posted(request), user=request.user)
+    form = CurrentPasswordForm(posted(request), user=request.user)
     if request.method == "POST" and _password_confirmed(request, form):
         two_factor.remove_two_factor(request.user)
         request.session.pop(DEVICE_ID_SESSION_KEY, None)

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from aligns.audit.forms import SharingForm
 from aligns.audit.services import access_log_record
 from aligns.audit.sharing import SharingRefused
+from aligns.pages import posted
 
 
 def share_page(request, *, what, fields_shared, initial, consent, share, on_shared, person,
@@ -14,7 +15,7 @@ def share_page(request, *, what, fields_shared, initial, consent, share, on_shar
     `on_shared(entry)`. A refusal (consent withdrawn, no override reason) appears at the top
     of the form with everything kept. `person` (a client, or a referral not yet one) is whom
     the information is about: showing the page is written to the access log."""
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             entry = share(**form.cleaned_data)

@@ -1272,6 +1272,13 @@ def attack(case, name, world, method="POST", examples=EXAMPLES, need_form=True, 
         )
     for changes in known:
         submit(Submission({**target.base, **changes}))
+    # Nothing at all (a script's post with its token in a header, not the body): refused
+    # field by field like any other, never a server error nor the blank form again.
+    empty = submit(Submission({}))
+    if method == "POST" and need_form and empty.status_code == 200:
+        assert "nhsuk-error-summary" in body(empty), (
+            f"an empty post to {target.url} got the form back with no error:\n{body(empty)[:2000]}"
+        )
 
     @hypothesis_settings(examples)
     @given(st.data())
