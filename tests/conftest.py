@@ -13,6 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from aligns.accounts.models import Role
 from tests.factories import ROLE_FACTORIES, OrganisationFactory, SchemeFactory
 from tests.i18n import PseudoLocale
+from tests.mutation.recorded import taken_as_surviving
 
 
 def pytest_sessionstart(session):
@@ -127,8 +128,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(name)
 
 
+_TAKEN_AS_SURVIVING = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """A mutant's run stops at its first failing test: run the quickest first (the durations
     mutmut recorded in its first pass), so a mutant the tests notice costs a second, not the
     slowest test that calls the function. Only in a mutant's run; pytest-django's own order
@@ -136,11 +140,24 @@ def pytest_collection_modifyitems(items):
     _no_generated_parameters(items)
     if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
         return
+    if taken_as_surviving(os.environ["MUTANT_UNDER_TEST"], Path(".")):
+        # An explained survivor of a module unchanged since the last run that passed
+        # (tests/mutation/recorded.py): it survives, as before, without its tests.
+        items.clear()
+        config.stash[_TAKEN_AS_SURVIVING] = True
+        return
     recorded = Path("mutmut-stats.json")  # a mutant's tests run from mutants/
     if not recorded.exists():
         return
     durations = json.loads(recorded.read_text()).get("duration_by_test", {})
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+
+
+def pytest_sessionfinish(session):
+    """A recorded survivor ran no tests, which pytest would report as "no tests collected":
+    mutmut is to read it as a survivor."""
+    if session.config.stash.get(_TAKEN_AS_SURVIVING, False):
+        session.exitstatus = pytest.ExitCode.OK
 
 
 def _no_generated_parameters(items):

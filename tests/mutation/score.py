@@ -19,6 +19,8 @@ from pathlib import Path
 
 from mutmut.stats import status_by_exit_code
 
+from tests.mutation.recorded import RECORD, fingerprint, record, taken_as_surviving
+
 GOAL = 90.0
 NOTICED = {"killed", "timeout", "caught by type check"}
 EXPLAINED = Path("docs/safety/mutation.md")
@@ -51,7 +53,9 @@ def results(selected, root=Path("mutants")):
 def main(selected):
     ok = True
     accepted = explained()
-    for module, statuses in results(selected).items():
+    found = results(selected)
+    root = Path("mutants")
+    for module, statuses in found.items():
         counts = Counter(statuses.values())
         judged = {name: s for name, s in statuses.items() if s not in ("not checked", "skipped")}
         survivors = sorted(name for name, s in judged.items() if s not in NOTICED)
@@ -63,10 +67,33 @@ def main(selected):
             + (f"; {counts['not checked']} not yet checked" if counts["not checked"] else "")
             + ")"
         )
+        taken = [name for name in survivors if taken_as_surviving(name, root)]
+        if taken:
+            print(
+                f"    {len(taken)} of the survivors recorded by the last run that passed, the "
+                "module unchanged since: not run again (MUTATION_ALL=1 runs them)"
+            )
         for name in unexplained:
             print(f"    {statuses[name]}: {name}")
         ok = ok and score >= GOAL and not unexplained and not counts["not checked"]
+    if ok and found:
+        record_survivors(found, root)
+        print(f"Survivors recorded in {RECORD}")
     return 0 if ok else 1
+
+
+def record_survivors(found, root):
+    """After a run that passes, every survivor explained: the next run takes them as surviving
+    while their module is unchanged (tests/mutation/recorded.py). The survivors recorded
+    before of a module unchanged since are kept too (a run of part of it did not run them)."""
+    before = json.loads(RECORD.read_text()) if RECORD.exists() else {}
+    by_module = {}
+    for module in sorted(set(before) | set(found)):
+        kept = before.get(module)
+        unchanged = kept and fingerprint(root / module) == kept["fingerprint"]
+        survived = {name for name, s in found.get(module, {}).items() if s == "survived"}
+        by_module[module] = sorted(survived | set(kept["survivors"] if unchanged else ()))
+    record(by_module, root)
 
 
 if __name__ == "__main__":
