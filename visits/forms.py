@@ -19,7 +19,7 @@ from visits.models import (
     Urgency,
     Wellbeing,
 )
-from visits.services import contact_day_refusal, visit_day_refusal
+from visits.services import contact_day_refusal, readmission_day_refusal, visit_day_refusal
 
 
 class ContactForm(forms.Form):
@@ -153,7 +153,15 @@ class ContactForm(forms.Form):
         }
 
 
-class ExtendForm(forms.Form):
+class _EpisodeForm(forms.Form):
+    """A form about one episode, its days judged against its support."""
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+
+
+class ExtendForm(_EpisodeForm):
     weeks = forms.TypedChoiceField(
         label=_("By how many weeks?"),
         help_text=lazy(
@@ -179,7 +187,7 @@ class ExtendForm(forms.Form):
     )
 
 
-class ReadmissionForm(forms.Form):
+class ReadmissionForm(_EpisodeForm):
     admitted_on = DateField(label=_("Date readmitted"), error_label=_("date"))
     source = forms.ChoiceField(
         label=_("Who told us?"),
@@ -192,17 +200,21 @@ class ReadmissionForm(forms.Form):
     )
 
     def clean_admitted_on(self):
-        return not_in_future(self.cleaned_data["admitted_on"], _("The date readmitted"))
+        admitted_on = not_in_future(self.cleaned_data["admitted_on"], _("The date readmitted"))
+        refusal = readmission_day_refusal(self.episode, admitted_on)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return admitted_on
 
 
-class ReturnHomeForm(forms.Form):
+class ReturnHomeForm(_EpisodeForm):
     returned_on = DateField(label=_("Date they went home again"), error_label=_("date"))
 
     def clean_returned_on(self):
         return not_in_future(self.cleaned_data["returned_on"], _("The date"))
 
 
-class CloseForm(forms.Form):
+class CloseForm(_EpisodeForm):
     outcome = forms.ChoiceField(
         label=_("Why is support ending?"),
         choices=ExitOutcome.choices,

@@ -19,6 +19,7 @@ from visits.models import (
     ConcernStatus,
     EpisodeStatus,
 )
+from visits.services import phone_only_holds
 
 # Within this many days a weekday name is plainer than a date ("Tuesday", not "3 November").
 _WEEKDAY_WITHIN = 6
@@ -71,6 +72,7 @@ class SupportAtAGlance:
     next_due: object  # the next call or visit due (not overdue), if any
     overdue: int
     open_concerns: list
+    phone_only: bool = False  # the volunteer supporting or offered gives phone support only
 
     @property
     def awaiting_discharge(self):
@@ -90,10 +92,12 @@ def support_at_a_glance(episode):
     accepted = next((a for a in live if a.status == AssignmentStatus.ACCEPTED), None)
     offered = next((a for a in live if a.status == AssignmentStatus.OFFERED), None)
     outstanding = episode.calls.filter(status__in=OUTSTANDING_CALL_STATUSES)
+    volunteer = accepted or offered
     return SupportAtAGlance(
         episode=episode,
         supporting=accepted,
         offer=offered,
+        phone_only=volunteer is not None and phone_only_holds(volunteer),
         next_due=outstanding.filter(status=CallStatus.PENDING).order_by("due_at", "pk").first(),
         overdue=outstanding.filter(status=CallStatus.OVERDUE).count(),
         open_concerns=list(

@@ -19,6 +19,7 @@ from aligns.errors import ActionRefused
 from aligns.outbox.services import queue_email
 from aligns.transitions import move, move_all
 from clients.assessment import RiskLevel
+from clients.models import RiskAssessment
 from clients.services import assessment_in_force, consent_to_share, home_visit_refusal
 from visits.figures import contact_counted
 from visits.models import (
@@ -195,12 +196,29 @@ def episode_extend(*, episode, weeks, reason, by):
 def episode_readmit(*, episode, admitted_on, source, reason, by):
     """The client is back in hospital: the episode is suspended and its calls paused."""
     episode = _lock(episode)
+    refusal = readmission_day_refusal(episode, admitted_on)
+    if refusal:
+        raise EpisodeActionRefused(refusal)
     episode_move(episode, EpisodeStatus.SUSPENDED, by=by, reason=gettext_noop("Readmitted"))
     episode.save()
     calls_move(episode.calls, CallStatus.PAUSED)
     return Readmission.objects.create(
         episode=episode, admitted_on=admitted_on, source=source, reason=reason, recorded_by=by
     )
+
+
+def readmission_day_refusal(episode, day):
+    """Why the client cannot have been readmitted on `day`, or None: before they went home
+    (or home again after an earlier readmission), they were in hospital already, and the
+    readmission would count in the report's readmissions within 30 days of a discharge that
+    came after it. (The readmission form asks it of the day given, to say so beside it.)"""
+    returns = [r.returned_home_on for r in episode.readmissions.all() if r.returned_home_on]
+    home_since = max([episode.start_date, *returns], default=None) if episode.start_date else None
+    if home_since is not None and day < home_since:
+        return gettext(
+            "They went home on %(day)s: the date readmitted must be that day or later."
+        ) % {"day": date_format(home_since, "j F Y")}
+    return None
 
 
 @transaction.atomic
@@ -472,8 +490,16 @@ def visit_refusal(episode, *, on=None, reader=None, **known):
         assignment = episode.assignments.supporting(on or timezone.localdate()).first()
     if assignment is None:
         return None
-    if assignment.phone_only:
-        return gettext("This client has phone support only for now.")
+    if _offered_before_any_assessment(assignment):
+        if reader is not None and assignment.volunteer.user_id == reader.pk:
+            return gettext(
+                "You were offered this client for phone support only, before their risk assessment."
+            )
+        return gettext(
+            "%(volunteer)s was offered this client for phone support only, before any risk "
+            "assessment was signed off. To let them visit, hand the client over and offer "
+            "them again: the checks a visitor needs are made then."
+        ) % {"volunteer": assignment.volunteer}
     if not assignment.dbs_current:
         if reader is not None and assignment.volunteer.user_id == reader.pk:
             return gettext(
@@ -484,6 +510,31 @@ def visit_refusal(episode, *, on=None, reader=None, **known):
             "it is renewed or another volunteer takes over."
         ) % {"volunteer": assignment.volunteer}
     return None
+
+
+def phone_only_holds(assignment):
+    """Whether the volunteer of `assignment` gives phone support only now (H3e): offered while
+    no home visit could be made, while the client's own gate stays closed and, once it opens,
+    if the offer came before any risk assessment was signed off. An offer made while a high
+    risk waited for its second sign-off was checked against that assessment, so the second
+    sign-off lets them visit."""
+    if not assignment.phone_only:
+        return False
+    client = assignment.episode.client
+    return home_visit_refusal(client) is not None or _offered_before_any_assessment(assignment)
+
+
+def _offered_before_any_assessment(assignment):
+    """A phone-only offer made before any of the client's risk assessments was signed off:
+    its volunteer was chosen without the checks a visitor needs. (One signed off in the same
+    instant as the offer counts as after it.)"""
+    return (
+        assignment.phone_only
+        and not RiskAssessment.objects.filter(
+            client__support_episodes=assignment.episode_id,
+            signed_off_at__lt=assignment.offered_at,
+        ).exists()
+    )
 
 
 def visit_day_refusal(episode, day):
@@ -510,13 +561,26 @@ def contact_day_refusal(episode, day):
     return None
 
 
+def visit_plan_refusal(episode, *, reader=None):
+    """Why no home visit can be planned for this episode now, or None: the client is not home
+    yet, back in hospital or no longer supported, or no home visit may be made
+    (visit_refusal, in the words for `reader`). The plan-visit page says it before the form."""
+    if episode.status == EpisodeStatus.AWAITING_DISCHARGE:
+        return gettext("The client is not home yet: plan visits once they are.")
+    if episode.status == EpisodeStatus.SUSPENDED:
+        return gettext("The client is back in hospital: plan visits once they are home again.")
+    if episode.status not in RUNNING_STATUSES:
+        return gettext("This client's support has ended.")
+    return visit_refusal(episode, reader=reader)
+
+
 @transaction.atomic
 def visit_plan(*, episode, due_at, by):
     """Plan a home visit: only once the risk assessment allows it."""
     episode = _lock(episode)
-    if episode.status not in RUNNING_STATUSES:
-        raise EpisodeActionRefused(gettext("Visits can be planned only while support is running."))
-    refusal = visit_refusal(episode) or visit_day_refusal(episode, timezone.localdate(due_at))
+    refusal = visit_plan_refusal(episode, reader=by) or visit_day_refusal(
+        episode, timezone.localdate(due_at)
+    )
     if refusal:
         raise EpisodeActionRefused(refusal)
     return ScheduledCall.objects.create(

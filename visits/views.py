@@ -85,7 +85,9 @@ from visits.services import (
     episode_shortlist,
     onward_referral_record,
     onward_referral_update,
+    phone_only_holds,
     visit_plan,
+    visit_plan_refusal,
     visit_refusal,
 )
 from volunteers.matching import WEIGHTS
@@ -458,7 +460,7 @@ def _episode_form(request, pk, form_class, *, heading, button, service, success,
     back = reverse("visits:episode", args=[episode.pk])
     return form_page(
         request,
-        form_class(posted(request)),
+        form_class(posted(request), episode=episode),
         heading=heading,
         button=button,
         caption=episode.client.full_name,
@@ -555,7 +557,7 @@ def visit_new(request, pk):
         success=gettext("Visit planned."),
         episode=episode,
         # Why visits wait, if they do, before anyone fills the form in (visit_plan refuses).
-        intro=visit_refusal(episode) or "",
+        intro=visit_plan_refusal(episode, reader=request.user) or "",
         on_valid=lambda form: visit_plan(episode=episode, due_at=form.due_at(), by=request.user),
     )
 
@@ -750,6 +752,7 @@ def volunteer_match(request, pk):
             "client": episode.client,
             "match": match,
             "live": live,
+            "live_phone_only": live is not None and phone_only_holds(live),
             "show_ineligible": show_ineligible,
             "weights": WEIGHTS,
             "most_points": sum(WEIGHTS.values()),

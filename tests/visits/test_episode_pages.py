@@ -447,6 +447,78 @@ def test_a_return_home_before_the_readmission_and_a_visit_after_support_are_refu
         episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 1), by=coordinator)
 
 
+def test_a_readmission_dated_before_they_went_home_is_refused_beside_the_date(
+    client, coordinator, episode
+):
+    """Home on 2 November: a readmission dated 1 November would count in the report as a
+    readmission after a discharge that came later. Refused beside the date, what was typed
+    kept; the same after a return home, against the day they went home again."""
+    from visits.services import EpisodeActionRefused, episode_readmit, episode_return_home
+
+    client.force_login(coordinator)
+    url = reverse("visits:readmit", args=[episode.pk])
+    typed = {"admitted_on_day": "1", "admitted_on_month": "11", "admitted_on_year": "2026",
+             "source": "ward", "reason": "Chest infection"}  # fmt: skip
+
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        response = client.post(url, typed)
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 10), source="ward", reason="",
+            by=coordinator,
+        )  # fmt: skip
+        episode_return_home(
+            episode=episode, returned_on=datetime.date(2026, 11, 14), by=coordinator
+        )
+        with pytest.raises(EpisodeActionRefused, match="They went home on 14 November 2026"):
+            episode_readmit(
+                episode=episode, admitted_on=datetime.date(2026, 11, 12), source="ward",
+                reason="", by=coordinator,
+            )  # fmt: skip
+
+    page = " ".join(response.content.decode().split())
+    said = "They went home on 2 November 2026: the date readmitted must be that day or later."
+    assert response.status_code == 200
+    assert page.count(said) == 2  # beside the date and in the summary
+    assert 'id="admitted_on-error"' in page or "nhsuk-error-message" in page
+    assert "Chest infection" in page
+    episode.refresh_from_db()
+    assert episode.readmissions.count() == 1  # the one on 10 November only
+
+
+def test_the_plan_visit_page_says_before_the_form_when_the_client_is_not_home(
+    client, coordinator, scheme, make_user, episode
+):
+    """From Today a volunteer can open "Plan a home visit" for a client still in hospital:
+    the page says why visits wait before anything is filled in, in words a volunteer uses,
+    and sending it is refused in the same words."""
+    from referrals.services import referral_accept
+    from tests.factories import ReferralFactory
+    from visits.services import EpisodeActionRefused, episode_readmit, visit_plan
+
+    referral = ReferralFactory(
+        ward__hospital__scheme=scheme, actual_discharge_date=None,
+        expected_discharge_date=datetime.date(2026, 11, 9),
+    )  # fmt: skip
+    with time_machine.travel(MONDAY, tick=False):
+        _, in_hospital = referral_accept(referral=referral, by=coordinator)
+        me = make_user(Role.VOLUNTEER)
+        supporting(in_hospital, me)
+        client.force_login(me)
+        not_home = client.get(reverse("visits:visit_new", args=[in_hospital.pk]))
+        with pytest.raises(EpisodeActionRefused, match="not home yet"):
+            visit_plan(episode=in_hospital, due_at=at(2026, 11, 12, 10, 0), by=coordinator)
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 2), source="ward", reason="",
+            by=coordinator,
+        )  # fmt: skip
+        client.force_login(coordinator)
+        readmitted = client.get(reverse("visits:visit_new", args=[episode.pk]))
+
+    assert "The client is not home yet: plan visits once they are." in not_home.content.decode()
+    assert "plan visits once they are home again" in readmitted.content.decode()
+    assert "support is running" not in not_home.content.decode()
+
+
 def test_a_concern_raised_while_the_mail_server_is_down_is_saved_and_its_email_waits(
     client, episode, make_user, mail_server_down, django_capture_on_commit_callbacks
 ):

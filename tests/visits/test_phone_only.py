@@ -9,9 +9,16 @@ import time_machine
 from django.urls import reverse
 
 from aligns.accounts.models import Role
-from clients.services import home_visit_refusal
+from clients.assessment import RiskLevel
+from clients.services import (
+    assessment_save_answers,
+    assessment_second_sign_off,
+    assessment_sign_off,
+    assessment_start,
+    home_visit_refusal,
+)
 from tests.visits.conftest import at
-from tests.visits.test_visit_hold import sign_off_low_risk
+from tests.visits.test_visit_hold import answers, sign_off_low_risk
 from visits.models import CallKind, ScheduledCall
 from visits.services import (
     EpisodeActionRefused,
@@ -25,16 +32,17 @@ from visits.services import (
 
 MONDAY = at(2026, 11, 2, 8, 0)
 VISIT_AT = at(2026, 11, 6, 14, 0)
-PHONE_ONLY = "This client has phone support only for now."
+PHONE_ONLY = "was offered this client for phone support only, before any risk assessment"
+TOLD_PHOEBE = "You were offered this client for phone support only, before their risk assessment."
 
 
 @pytest.fixture
 def offer(make_active_episode, make_volunteer, make_user, coordinator):
     """Offer the client to a volunteer (signed in as the returned user); accept it."""
 
-    def make(episode, given_name, accept=True):
+    def make(episode, given_name, accept=True, **fields):
         user = make_user(Role.VOLUNTEER)
-        volunteer = make_volunteer(given_name=given_name, user=user)
+        volunteer = make_volunteer(given_name=given_name, user=user, **fields)
         assignment = episode_assign_volunteer(episode=episode, volunteer=volunteer, by=coordinator)
         if accept:
             assignment = assignment_accept(assignment=assignment, by=user)
@@ -59,7 +67,8 @@ def test_an_offer_made_before_any_assessment_is_phone_only_and_stays_so_after_si
         assert assignment.phone_only
         # The client's own gate is open now; the phone-only offer still keeps visits closed.
         assert home_visit_refusal(episode.client) is None
-        assert visit_refusal(episode) == PHONE_ONLY
+        assert PHONE_ONLY in visit_refusal(episode)
+        assert "hand the client over and offer them again" in visit_refusal(episode)
         with pytest.raises(EpisodeActionRefused, match=PHONE_ONLY):
             visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
 
@@ -123,4 +132,38 @@ def test_the_phone_only_volunteers_today_card_holds_their_visits_with_the_reason
 
     assert assignment.phone_only
     assert "On hold" in page
-    assert f"Do not visit until your coordinator says so. {PHONE_ONLY} You can still phone." in page
+    told = f"Do not visit until your coordinator says so. {TOLD_PHOEBE} You can still phone."
+    assert told in page
+
+
+def test_an_offer_made_while_a_high_risk_waited_for_its_second_sign_off_may_visit_once_given(
+    client, episode, offer, coordinator, make_user
+):
+    """The volunteer was chosen against the high-risk assessment (an experienced one), so the
+    checks a visitor needs were made: only the client's own gate held visits back, and the
+    second sign-off opens it, for them too (they are not made to be offered again)."""
+    manager = make_user(Role.MANAGER)
+    with time_machine.travel(MONDAY, tick=False):
+        assessment = assessment_start(client=episode.client, by=coordinator)
+        assessment_save_answers(assessment=assessment, answers=answers(), by=coordinator)
+        assessment_sign_off(
+            assessment=assessment, level=RiskLevel.HIGH, reason="Falls at night", by=coordinator
+        )
+    with time_machine.travel(MONDAY + datetime.timedelta(hours=1), tick=False):
+        held, user = offer(episode, "Hana", experienced=True)
+        assert held.phone_only
+        assert "second coordinator or a manager" in visit_refusal(episode)
+    with time_machine.travel(MONDAY + datetime.timedelta(hours=2), tick=False):
+        assessment_second_sign_off(assessment=assessment, by=manager)
+        client.force_login(coordinator)
+        match = client.get(reverse("visits:match", args=[episode.pk])).content.decode()
+        record = client.get(reverse("records:client", args=[episode.client.pk])).content.decode()
+        visit = visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
+        client.force_login(user)
+        today = client.get(reverse("visits:today")).content.decode()
+
+    assert visit_refusal(episode) is None
+    assert visit.kind == CallKind.VISIT
+    assert f"{held.volunteer} supports this client." in match
+    assert "phone support only" not in match and "phone support only" not in record
+    assert "On hold" not in today
