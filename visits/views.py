@@ -455,8 +455,13 @@ def episode_detail(request, pk):
     )
 
 
-def _episode_form(request, pk, form_class, *, heading, button, service, success, **kwargs):
+def _episode_form(
+    request, pk, form_class, *, heading, button, service, success, shown=None, **kwargs
+):  # fmt: skip
+    """`shown(episode)`: more for the page to show, worked out from the episode."""
     episode = _episode(request, pk)
+    if shown is not None:
+        kwargs |= shown(episode)
     back = reverse("visits:episode", args=[episode.pk])
     return form_page(
         request,
@@ -519,6 +524,18 @@ def episode_return_view(request, pk):
     )
 
 
+def _before_closing(episode):
+    """What closing would leave unseen (docs/safety hazard H18): calls overdue (closing
+    cancels them), nobody having spoken with the client, concerns not yet closed."""
+    return {
+        "overdue_calls": list(
+            episode.calls.filter(status=CallStatus.OVERDUE).order_by("due_at", "pk")
+        ),
+        "reached": episode.contacts.filter(answered=True).exists(),
+        "open_concerns": episode.concerns.exclude(status=ConcernStatus.CLOSED).count(),
+    }
+
+
 @permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def episode_close_view(request, pk):
     return _episode_form(
@@ -530,6 +547,7 @@ def episode_close_view(request, pk):
         warning=True,
         template="visits/episode_close.html",
         instruments=[(code, instrument.name) for code, instrument in INSTRUMENTS.items()],
+        shown=_before_closing,
         success=gettext(
             "Support closed. Future calls are cancelled and the volunteer's access has ended."
         ),

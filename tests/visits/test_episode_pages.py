@@ -519,6 +519,52 @@ def test_the_plan_visit_page_says_before_the_form_when_the_client_is_not_home(
     assert "support is running" not in not_home.content.decode()
 
 
+def test_closing_support_warns_of_an_overdue_call_and_a_client_nobody_has_reached(
+    client, coordinator, episode
+):
+    """Closing cancels the calls still to make, the overdue one too, and the client leaves
+    every list: the page says so before the coordinator closes, while nobody has spoken with
+    the client, and stops saying so once someone has (docs/safety hazard H18)."""
+    from visits.models import CallStatus
+    from visits.services import contact_log
+    from visits.sweeps import sweep_overdue
+
+    client.force_login(coordinator)
+    url = reverse("visits:close", args=[episode.pk])
+    sweep_overdue(at(2026, 11, 6, 9, 0))  # the first call, due by the 5th, not made
+    overdue = episode.calls.get(status=CallStatus.OVERDUE)
+
+    with time_machine.travel(at(2026, 11, 6, 10, 0), tick=False):
+        before = " ".join(client.get(url).content.decode().split())
+        contact_log(
+            episode=episode, by=coordinator, kind=CallKind.CALL, happened_at=at(2026, 11, 6, 10),
+            answered=True, duration_minutes=10,
+        )  # fmt: skip
+        after = " ".join(client.get(url).content.decode().split())
+
+    assert f"A call is overdue (due {overdue.due_at:%-d %B}): closing cancels it." in before
+    assert f"Nobody has spoken with {episode.client.full_name} since their support began" in before
+    assert "Check before closing" not in after
+
+
+def test_a_call_logged_without_its_length_is_not_shown_as_zero_minutes(
+    client, coordinator, episode
+):
+    from visits.services import contact_log
+
+    with time_machine.travel(at(2026, 11, 3, 10, 0), tick=False):
+        contact_log(
+            episode=episode, by=coordinator, kind=CallKind.CALL, happened_at=at(2026, 11, 3, 10),
+            answered=True,
+        )  # fmt: skip
+    client.force_login(coordinator)
+
+    page = client.get(reverse("visits:episode", args=[episode.pk])).content.decode()
+
+    assert "answered, length not given" in page
+    assert "0 minutes" not in page
+
+
 def test_a_concern_raised_while_the_mail_server_is_down_is_saved_and_its_email_waits(
     client, episode, make_user, mail_server_down, django_capture_on_commit_callbacks
 ):
