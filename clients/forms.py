@@ -200,8 +200,13 @@ class AssessmentForm(forms.Form):
                 if answer and answer.flag == RED and not cleaned.get(f"{question.code}_note"):
                     self.add_error(
                         f"{question.code}_note",
-                        gettext("'%(answer)s' is a red flag: say what volunteers need to know")
-                        % {"answer": answer.label},
+                        # The question named: the error summary lists every field's error,
+                        # and several questions may have a red-flag answer.
+                        gettext(
+                            "%(question)s: '%(answer)s' is a red flag. Say what volunteers "
+                            "need to know."
+                        )
+                        % {"question": question.text, "answer": answer.label},
                     )
         return cleaned
 

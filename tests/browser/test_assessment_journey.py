@@ -41,7 +41,9 @@ RED_QUESTION = "pets"
 RED_QUESTION_TEXT = "Pets"
 RED_ANSWER = "A dog or other animal that may be dangerous"
 RED_NOTE = "Large dog, Rex: his daughter shuts him in the garden before a visit."
-RED_NOTE_ERROR = f"'{RED_ANSWER}' is a red flag: say what volunteers need to know"
+RED_NOTE_ERROR = (
+    f"{RED_QUESTION_TEXT}: '{RED_ANSWER}' is a red flag. Say what volunteers need to know."
+)
 # A note on an unflagged answer, to check it survives the form coming back with an error.
 OTHER_NOTE_QUESTION = "access"
 OTHER_NOTE = "Key safe by the front door; ask the coordinator for the code."

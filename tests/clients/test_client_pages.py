@@ -128,7 +128,7 @@ def test_a_red_flag_needs_a_note_on_the_assessment_form(client, coordinator, cli
     )
 
     html = response.content.decode()
-    assert "is a red flag: say what volunteers need to know" in html
+    assert "Pets: &#x27;A dog or other animal that may be dangerous&#x27; is a red flag." in html
     assert re.search(r'<input[^>]*value="dangerous"[^>]*checked', html), "the answer is kept"
 
 
