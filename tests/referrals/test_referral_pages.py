@@ -326,3 +326,17 @@ def test_the_ward_sees_the_date_of_first_contact_once_made_but_no_case_notes(
 
     assert "20 Nov 2026" in html
     assert "Private case note" not in html and "Private case note" not in detail
+
+
+def test_a_manager_refused_the_triage_queue_is_not_told_to_ask_a_coordinator(client, scheme):
+    """Triage is the coordinators' work; a manager who thinks they should see it asks the
+    platform administrator, not the coordinators they manage."""
+    from tests.factories import ManagerFactory
+
+    client.force_login(ManagerFactory(scheme=scheme))
+
+    response = client.get(reverse("referrals:queue"))
+
+    assert response.status_code == 403
+    assert "ask the platform administrator" in response.content.decode()
+    assert "ask your scheme coordinator" not in response.content.decode()
