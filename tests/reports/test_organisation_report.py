@@ -219,6 +219,21 @@ def test_an_organisation_without_schemes_yet_gets_the_page_not_an_error(client, 
     assert "No schemes belong to New Provider yet" in page.content.decode()
 
 
+def test_an_organisation_of_one_scheme_is_not_told_of_several(client, db):
+    """Pages written for a provider of many schemes, read by one with a single scheme: no
+    "1 scheme" nor hospitals "named with their scheme" that are not."""
+    manager = OrganisationManagerFactory(organisation__name="Solo Trust")
+    SchemeFactory(organisation=manager.organisation)
+    client.force_login(manager)
+
+    landing = " ".join(client.get(reverse("reports:organisation")).content.decode().split())
+    report = _report_page(client, manager).content.decode()
+
+    assert "The headline figures of Solo Trust's one scheme" in landing
+    assert "1 scheme" not in landing
+    assert "named with its scheme" not in report
+
+
 def _organisation_of(windows):
     """An organisation with a scheme for each first-contact window, each with a referral."""
     organisation = OrganisationFactory()
