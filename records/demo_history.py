@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from aligns.accounts.models import Role, User, Ward
+from aligns.catalogues.models import Need
 from aligns.nhs import synthetic_nhs_number
 from clients.instruments import INSTRUMENTS, item_lower_is_better
 from clients.models import Client, OutcomeAnswer, OutcomeMeasure, Timepoint
@@ -220,6 +221,7 @@ class _History:
                 )
             measures += self._measures(client, episode, planned)
         Contact.objects.bulk_create(contacts)
+        self._activities(contacts)
         Assignment.objects.bulk_create(assignments)
         Readmission.objects.bulk_create(readmissions)
         made = OutcomeMeasure.objects.bulk_create([measure for measure, _ in measures])
@@ -337,6 +339,22 @@ class _History:
                 )
             )
         return contacts
+
+    def _activities(self, contacts):
+        """What each answered call or visit included (a chat, shopping, a lift to the GP), one
+        or two of the catalogue's needs, so the report's activity table has figures."""
+        needs = list(Need.objects.order_by("position", "pk").values_list("pk", flat=True))
+        if not needs:
+            return
+        through = Contact.activities.through
+        through.objects.bulk_create(
+            [
+                through(contact_id=contact.pk, need_id=need)
+                for contact in contacts
+                if contact.answered
+                for need in self.rng.sample(needs, self.rng.choice((1, 1, 2)))
+            ]
+        )
 
     def _contact(self, episode, kind, happened_at, answered, by):
         rng = self.rng

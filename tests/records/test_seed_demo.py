@@ -122,7 +122,7 @@ def test_seed_demo_run_twice_adds_no_second_year_of_history():
 
 
 @pytest.mark.django_db
-def test_the_demo_years_calls_are_logged_by_its_volunteers_and_the_report_counts_them():
+def test_the_demo_years_calls_are_logged_by_its_volunteers_and_the_report_counts_them_all():
     """A scheme's volunteers log their own calls: the report's active volunteers and their
     hours are those of the year's support, not of the one volunteer who signs in to the demo."""
     from aligns.accounts.models import Role
@@ -148,6 +148,9 @@ def test_the_demo_years_calls_are_logged_by_its_volunteers_and_the_report_counts
         logged.filter(logged_by__role=Role.VOLUNTEER).count()
         > activity["All calls and visits"] * 0.8
     )
+    # What the calls and visits included: more than one kind, each counted.
+    included = [row[1].value for row in report.table("activity_types").rows]
+    assert len([count for count in included if count]) >= 3
     # Each sign-in is a volunteer's own, on the scheme's books.
     for user in User.objects.filter(role=Role.VOLUNTEER):
         assert Volunteer.objects.get(user=user).stage == Stage.ACTIVE
