@@ -490,8 +490,10 @@ def visit_refusal(episode, *, on=None, reader=None, **known):
         assignment = episode.assignments.supporting(on or timezone.localdate()).first()
     if assignment is None:
         return None
+    # The volunteer reading of their own offer or check is told it is theirs.
+    told_to_them = reader is not None and assignment.volunteer.user_id == reader.pk
     if _offered_before_any_assessment(assignment):
-        if reader is not None and assignment.volunteer.user_id == reader.pk:
+        if told_to_them:
             return gettext(
                 "You were offered this client for phone support only, before their risk assessment."
             )
@@ -501,7 +503,7 @@ def visit_refusal(episode, *, on=None, reader=None, **known):
             "them again: the checks a visitor needs are made then."
         ) % {"volunteer": assignment.volunteer}
     if not assignment.dbs_current:
-        if reader is not None and assignment.volunteer.user_id == reader.pk:
+        if told_to_them:
             return gettext(
                 "Your DBS check has passed its recheck date: no home visits until it is renewed."
             )
