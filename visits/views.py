@@ -50,6 +50,7 @@ from visits.forms import (
 from visits.models import (
     LIVE_ASSIGNMENT_STATUSES,
     OUTSTANDING_CALL_STATUSES,
+    RUNNING_STATUSES,
     Alert,
     Assignment,
     AssignmentStatus,
@@ -163,7 +164,7 @@ def today(request):
     latest = Contact.objects.filter(episode=OuterRef("pk")).order_by("-happened_at", "-pk")
     episodes = (
         SupportEpisode.objects.visible_to(request.user)
-        .select_related("client")
+        .select_related("client", "referral")
         .prefetch_related(
             Prefetch(
                 "client__assessments",
@@ -203,18 +204,21 @@ def today(request):
     rows = []
     for episode in episodes:
         in_force = next(iter(episode.client.in_force), None)
+        # Why no home visit may be made, said on the card whether or not one is planned;
+        # planned visits wait meanwhile (docs/safety hazard H3).
+        hold = visit_refusal(
+            episode,
+            in_force=in_force,
+            supporting=next(iter(episode.supporting), None),
+            reader=request.user,
+        )
         rows.append(
             {
                 "episode": episode,
                 "visits": episode.planned_visits,
-                # Planned visits wait while no home visit may be made (docs/safety hazard H3).
-                "visits_on_hold": episode.planned_visits
-                and visit_refusal(
-                    episode,
-                    in_force=in_force,
-                    supporting=next(iter(episode.supporting), None),
-                    reader=request.user,
-                ),  # fmt: skip
+                "visits_on_hold": bool(episode.planned_visits and hold),
+                "visit_hold": hold,
+                "may_plan_visits": episode.status in RUNNING_STATUSES,
                 "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
                 "late": episode.overdue
                 or (episode.next_due is not None and episode.next_due < now),

@@ -127,3 +127,40 @@ def test_next_call_due_is_the_next_phone_call_and_a_sooner_planned_visit_is_list
     assert f"Next call due {call_words}." in text
     assert f"Next call due {visit_words}" not in text
     assert f"Visits planned: {visit_words}." in text
+
+
+def test_a_card_says_the_client_is_back_in_hospital_or_not_home_yet_and_why_not_to_visit(
+    client, make_user, episodes, scheme, coordinator
+):
+    """Readmitted, a client's card says calls are paused (not "No call due"); one still in
+    hospital says when they are expected home; neither offers to plan a visit, and a client
+    not yet assessed says not to visit, and why, though no visit is planned."""
+    from referrals.services import referral_accept
+    from tests.factories import ReferralFactory
+    from visits.services import episode_readmit
+
+    doreen, reginald = episodes
+    with time_machine.travel(MONDAY, tick=False):
+        _, waiting = referral_accept(
+            referral=ReferralFactory(
+                ward__hospital__scheme=scheme, actual_discharge_date=None, given_name="Stan",
+                expected_discharge_date=datetime.date(2026, 11, 9),
+            ),
+            by=coordinator,
+        )  # fmt: skip
+        sign_off_low_risk(reginald.client, coordinator)
+        episode_readmit(
+            episode=doreen, admitted_on=datetime.date(2026, 11, 3), source="ward", reason="",
+            by=coordinator,
+        )  # fmt: skip
+    signed_in_volunteer(client, make_user, [*episodes, waiting])
+
+    cards = {name: " ".join(card.text.split()) for name, card in today_cards(client).items()}
+
+    assert "Back in hospital: calls are paused until they are home again." in cards["Doreen"]
+    assert "Not home yet: expected home Monday 9 November." in cards["Stan"]
+    for name in ("Doreen", "Stan"):
+        assert "Plan a home visit" not in cards[name] and "No call due" not in cards[name]
+    assert "Do not visit until your coordinator says so." in cards["Stan"]  # not assessed
+    assert "Plan a home visit" in cards["Reginald"]
+    assert "Do not visit" not in cards["Reginald"]  # assessed, no hold
