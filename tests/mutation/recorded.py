@@ -1,15 +1,16 @@
-"""Survivors already explained, kept from the last run that passed, so the next run need not
-run their tests again.
+"""Survivors already explained, kept from the last run, so the next run need not run their
+tests again.
 
 A mutant the tests notice stops at its first failing test, in a second or two; a survivor runs
 every test that calls its function to the end, and the explained ones (docs/safety/mutation.md:
 equivalent or harmless) survive every run. They were most of the time a whole run took. After
-a run that passes (tests/mutation/score.py), each module's explained survivors are recorded in
-RECORD with a fingerprint of the module as mutmut wrote it (every mutant of every function,
-and the code they were made from). In the next run, a mutant recorded there, in a module whose
-fingerprint is unchanged, is counted as surviving without running its tests (tests/conftest.py):
-the score counts it as a survivor, as before. A change anywhere in the module changes the
-fingerprint, so its survivors are run again, their numbers and their code judged afresh.
+a run (tests/mutation/score.py), the survivors of each module whose survivors are all
+explained are recorded in RECORD with a fingerprint of the module as mutmut wrote it (every
+mutant of every function, and the code they were made from). In the next run, a mutant
+recorded there, in a module whose fingerprint is unchanged, is counted as surviving without
+running its tests (tests/conftest.py): the score counts it as a survivor, as before. A change
+anywhere in the module changes the fingerprint, so its survivors are run again, their numbers
+and their code judged afresh.
 
 What it cannot see: a survivor equivalent only because of code in another module (a caller
 that always passes an argument, say) stays recorded if only that other module changes.

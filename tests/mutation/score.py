@@ -55,6 +55,7 @@ def main(selected):
     accepted = explained()
     found = results(selected)
     root = Path("mutants")
+    explained_modules = {}
     for module, statuses in found.items():
         counts = Counter(statuses.values())
         judged = {name: s for name, s in statuses.items() if s not in ("not checked", "skipped")}
@@ -75,17 +76,20 @@ def main(selected):
             )
         for name in unexplained:
             print(f"    {statuses[name]}: {name}")
+        if not unexplained and not counts["not checked"]:
+            explained_modules[module] = statuses
         ok = ok and score >= GOAL and not unexplained and not counts["not checked"]
-    if ok and found:
-        record_survivors(found, root)
-        print(f"Survivors recorded in {RECORD}")
+    if explained_modules:
+        record_survivors(explained_modules, root)
+        print(f"The survivors of {', '.join(explained_modules)} recorded in {RECORD}")
     return 0 if ok else 1
 
 
 def record_survivors(found, root):
-    """After a run that passes, every survivor explained: the next run takes them as surviving
-    while their module is unchanged (tests/mutation/recorded.py). The survivors recorded
-    before of a module unchanged since are kept too (a run of part of it did not run them)."""
+    """The survivors of each module in `found`, every one explained: the next run takes them
+    as surviving while their module is unchanged (tests/mutation/recorded.py). The survivors
+    recorded before of a module unchanged since are kept too (a run of part of it did not run
+    them); a module not in `found` keeps its record if it is unchanged."""
     before = json.loads(RECORD.read_text()) if RECORD.exists() else {}
     by_module = {}
     for module in sorted(set(before) | set(found)):
