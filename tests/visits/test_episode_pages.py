@@ -469,11 +469,20 @@ def test_a_readmission_dated_before_they_went_home_is_refused_beside_the_date(
         episode_return_home(
             episode=episode, returned_on=datetime.date(2026, 11, 14), by=coordinator
         )
-        with pytest.raises(EpisodeActionRefused, match="They went home on 14 November 2026"):
+        with pytest.raises(EpisodeActionRefused) as refused:
             episode_readmit(
                 episode=episode, admitted_on=datetime.date(2026, 11, 12), source="ward",
                 reason="", by=coordinator,
             )  # fmt: skip
+        # The day they went home again is a day they could be readmitted.
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 14), source="ward", reason="",
+            by=coordinator,
+        )  # fmt: skip
+
+    assert str(refused.value) == (
+        "They went home on 14 November 2026: the date readmitted must be that day or later."
+    )
 
     page = " ".join(response.content.decode().split())
     said = "They went home on 2 November 2026: the date readmitted must be that day or later."
@@ -482,7 +491,7 @@ def test_a_readmission_dated_before_they_went_home_is_refused_beside_the_date(
     assert 'id="admitted_on-error"' in page or "nhsuk-error-message" in page
     assert "Chest infection" in page
     episode.refresh_from_db()
-    assert episode.readmissions.count() == 1  # the one on 10 November only
+    assert [r.admitted_on.day for r in episode.readmissions.order_by("pk")] == [10, 14]
 
 
 def test_the_plan_visit_page_says_before_the_form_when_the_client_is_not_home(
@@ -517,6 +526,38 @@ def test_the_plan_visit_page_says_before_the_form_when_the_client_is_not_home(
     assert "The client is not home yet: plan visits once they are." in not_home.content.decode()
     assert "plan visits once they are home again" in readmitted.content.decode()
     assert "support is running" not in not_home.content.decode()
+
+
+def test_why_no_visit_can_be_planned_in_each_state_of_support(coordinator, scheme, episode):
+    """The words, whole, for a client in hospital, back in hospital, and no longer supported;
+    none while support runs and the assessment allows visits."""
+    from referrals.services import referral_accept
+    from tests.factories import ReferralFactory
+    from tests.visits.test_visit_hold import sign_off_low_risk
+    from visits.services import episode_close, episode_readmit, visit_plan_refusal
+
+    with time_machine.travel(MONDAY, tick=False):
+        _, in_hospital = referral_accept(
+            referral=ReferralFactory(ward__hospital__scheme=scheme, actual_discharge_date=None),
+            by=coordinator,
+        )
+        sign_off_low_risk(episode.client, coordinator)
+        running = visit_plan_refusal(episode)
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 2), source="ward", reason="",
+            by=coordinator,
+        )  # fmt: skip
+        episode.refresh_from_db()
+        readmitted = visit_plan_refusal(episode)
+        episode_close(episode=episode, outcome="moved_away", by=coordinator)
+        episode.refresh_from_db()
+
+    assert running is None
+    assert visit_plan_refusal(in_hospital) == (
+        "The client is not home yet: plan visits once they are."
+    )
+    assert readmitted == "The client is back in hospital: plan visits once they are home again."
+    assert visit_plan_refusal(episode) == "This client's support has ended."
 
 
 def test_closing_support_warns_of_an_overdue_call_and_a_client_nobody_has_reached(

@@ -15,6 +15,7 @@ from clients.services import (
     assessment_second_sign_off,
     assessment_sign_off,
     assessment_start,
+    client_require_reassessment,
     home_visit_refusal,
 )
 from tests.visits.conftest import at
@@ -26,6 +27,7 @@ from visits.services import (
     assignment_decline,
     assignment_end,
     episode_assign_volunteer,
+    phone_only_holds,
     visit_plan,
     visit_refusal,
 )
@@ -61,16 +63,24 @@ def test_an_offer_made_before_any_assessment_is_phone_only_and_stays_so_after_si
     episode, offer, coordinator
 ):
     with time_machine.travel(MONDAY, tick=False):
-        assignment, _ = offer(episode, "Phoebe")
+        assignment, user = offer(episode, "Phoebe")
         sign_off_low_risk(episode.client, coordinator)
 
         assert assignment.phone_only
         # The client's own gate is open now; the phone-only offer still keeps visits closed.
         assert home_visit_refusal(episode.client) is None
-        assert PHONE_ONLY in visit_refusal(episode)
-        assert "hand the client over and offer them again" in visit_refusal(episode)
+        assert visit_refusal(episode) == (
+            f"{assignment.volunteer} was offered this client for phone support only, before any "
+            "risk assessment was signed off. To let them visit, hand the client over and offer "
+            "them again: the checks a visitor needs are made then."
+        )
         with pytest.raises(EpisodeActionRefused, match=PHONE_ONLY):
             visit_plan(episode=episode, due_at=VISIT_AT, by=coordinator)
+        # Phoebe herself is told it is hers, planning a visit too.
+        assert visit_refusal(episode, reader=user) == TOLD_PHOEBE
+        with pytest.raises(EpisodeActionRefused) as refused:
+            visit_plan(episode=episode, due_at=VISIT_AT, by=user)
+    assert str(refused.value) == TOLD_PHOEBE
 
 
 def test_a_phone_only_volunteer_offered_again_after_sign_off_may_visit(
@@ -153,6 +163,10 @@ def test_an_offer_made_while_a_high_risk_waited_for_its_second_sign_off_may_visi
         held, user = offer(episode, "Hana", experienced=True)
         assert held.phone_only
         assert "second coordinator or a manager" in visit_refusal(episode)
+        client.force_login(coordinator)
+        waiting = client.get(reverse("visits:match", args=[episode.pk])).content.decode()
+        assert phone_only_holds(held)
+    assert f"{held.volunteer} supports this client (phone support only)." in waiting
     with time_machine.travel(MONDAY + datetime.timedelta(hours=2), tick=False):
         assessment_second_sign_off(assessment=assessment, by=manager)
         client.force_login(coordinator)
@@ -163,7 +177,44 @@ def test_an_offer_made_while_a_high_risk_waited_for_its_second_sign_off_may_visi
         today = client.get(reverse("visits:today")).content.decode()
 
     assert visit_refusal(episode) is None
+    assert not phone_only_holds(held)
     assert visit.kind == CallKind.VISIT
     assert f"{held.volunteer} supports this client." in match
     assert "phone support only" not in match and "phone support only" not in record
     assert "On hold" not in today
+
+
+def test_a_volunteer_offered_with_visits_allowed_is_never_called_phone_only(
+    client, episode, offer, coordinator
+):
+    """Offered after sign-off: when a reassessment later holds visits back, it is the
+    client's gate that holds them, and the volunteer is not tagged phone support only."""
+    with time_machine.travel(MONDAY, tick=False):
+        sign_off_low_risk(episode.client, coordinator)
+    with time_machine.travel(MONDAY + datetime.timedelta(hours=1), tick=False):
+        assignment, _ = offer(episode, "Vic")
+        client_require_reassessment(client=episode.client, reason="A fall", by=coordinator)
+        client.force_login(coordinator)
+        match = client.get(reverse("visits:match", args=[episode.pk])).content.decode()
+
+    assert not assignment.phone_only and not phone_only_holds(assignment)
+    assert f"{assignment.volunteer} supports this client." in match
+    assert "phone support only" not in match
+    assert "A new risk assessment is required" in visit_refusal(episode)
+
+
+def test_another_clients_assessment_does_not_lift_a_phone_only_offer(
+    episode, offer, coordinator, make_active_episode
+):
+    """Only this client's own assessment signed off before the offer counts as the checks a
+    visitor needs having been made."""
+    with time_machine.travel(MONDAY, tick=False):
+        other = make_active_episode(went_home=datetime.date(2026, 11, 2))
+        sign_off_low_risk(other.client, coordinator)
+    with time_machine.travel(MONDAY + datetime.timedelta(hours=1), tick=False):
+        assignment, _ = offer(episode, "Wyn")
+    with time_machine.travel(MONDAY + datetime.timedelta(hours=2), tick=False):
+        sign_off_low_risk(episode.client, coordinator)
+
+        assert phone_only_holds(assignment)
+        assert PHONE_ONLY in visit_refusal(episode)
