@@ -72,6 +72,7 @@ class SupportAtAGlance:
     next_due: object  # the next call or visit due (not overdue), if any
     overdue: int
     open_concerns: list
+    first_overdue: object = None  # the call or visit overdue longest, if any
     phone_only: bool = False  # the volunteer supporting or offered gives phone support only
 
     @property
@@ -92,6 +93,7 @@ def support_at_a_glance(episode):
     accepted = next((a for a in live if a.status == AssignmentStatus.ACCEPTED), None)
     offered = next((a for a in live if a.status == AssignmentStatus.OFFERED), None)
     outstanding = episode.calls.filter(status__in=OUTSTANDING_CALL_STATUSES)
+    overdue = list(outstanding.filter(status=CallStatus.OVERDUE).order_by("due_at", "pk"))
     volunteer = accepted or offered
     return SupportAtAGlance(
         episode=episode,
@@ -99,7 +101,8 @@ def support_at_a_glance(episode):
         offer=offered,
         phone_only=volunteer is not None and phone_only_holds(volunteer),
         next_due=outstanding.filter(status=CallStatus.PENDING).order_by("due_at", "pk").first(),
-        overdue=outstanding.filter(status=CallStatus.OVERDUE).count(),
+        overdue=len(overdue),
+        first_overdue=overdue[0] if overdue else None,
         open_concerns=list(
             episode.concerns.exclude(status=ConcernStatus.CLOSED).order_by("raised_at", "pk")
         ),

@@ -695,3 +695,21 @@ def test_a_call_logged_before_the_support_began_is_refused_by_the_service_too(co
             answered=True,
         )  # fmt: skip
     assert not episode.contacts.exists()
+
+
+def test_a_closed_episode_shows_when_it_began_and_closed_not_the_plan_it_no_longer_has(
+    client, coordinator, episode
+):
+    from visits.services import episode_close
+
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        episode_close(episode=episode, outcome="moved_away", by=coordinator)
+    client.force_login(coordinator)
+
+    page = " ".join(
+        client.get(reverse("visits:episode", args=[episode.pk])).content.decode().split()
+    )
+
+    assert "Home from 2 November 2026. Closed 20 November 2026: Moved away." in page
+    assert "week-6 review" not in page
+    assert "None: those still to make were cancelled when support closed." in page
