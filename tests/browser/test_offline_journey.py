@@ -38,8 +38,9 @@ CONCERN_NOTE = "Visited; she had not eaten since yesterday."
 WHAT_HAPPENED = "The fridge was empty and she seemed confused about the day."
 SAVED_ON_PHONE = "Saved on this phone. It will be sent when you have signal."
 # Back online, the queue sends when the browser says so, then waits for the server's answer:
-# on a busy machine (CI) that can take longer than expect's 5 seconds.
-SENT_WITHIN_MS = 20_000
+# on a busy machine (CI) that can take longer than expect's 5 seconds, and on one shared with a
+# mutation run beside CI, longer than 20 (seen twice); "Sent" must still come.
+SENT_WITHIN_MS = 60_000
 OFFLINE_NOTICE = re.compile(
     r"Offline: showing what you saw at (\d{1,2}(:\d\d)?(am|pm)|midday|midnight)"
 )
