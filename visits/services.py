@@ -212,9 +212,11 @@ def readmission_day_refusal(episode, day):
     (or home again after an earlier readmission), they were in hospital already, and the
     readmission would count in the report's readmissions within 30 days of a discharge that
     came after it. (The readmission form asks it of the day given, to say so beside it.)"""
+    if episode.start_date is None:  # not home yet: no readmission to judge
+        return None
     returns = [r.returned_home_on for r in episode.readmissions.all() if r.returned_home_on]
-    home_since = max([episode.start_date, *returns], default=None) if episode.start_date else None
-    if home_since is not None and day < home_since:
+    home_since = max([episode.start_date, *returns])
+    if day < home_since:
         return gettext(
             "They went home on %(day)s: the date readmitted must be that day or later."
         ) % {"day": date_format(home_since, "j F Y")}

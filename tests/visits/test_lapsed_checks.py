@@ -33,6 +33,7 @@ from visits.services import (
     episode_assign_volunteer,
     episode_close,
     visit_plan,
+    visit_refusal,
 )
 from visits.sweeps import run_sweeps, sweep_lapsed_checks, sweep_overdue, sweep_reminders
 from volunteers.models import DbsLevel, Volunteer
@@ -122,6 +123,10 @@ def test_home_visits_wait_while_the_check_has_lapsed_and_phone_calls_go_on(
     assert "On hold" in today and HELD_TOLD_VERA in today and "You can still phone" in today
     assert HELD not in today
     assert "Home visits are on hold" in page and HELD in page
+    assert visit_refusal(episode, on=datetime.date(2026, 11, 5)) == (
+        "The DBS check of Vera Vol has passed its recheck date: no home visits until it is "
+        "renewed or another volunteer takes over."
+    )
     assert HELD in plan_page  # said before the form is filled in, not only once refused
 
     with django_capture_on_commit_callbacks(execute=True):
