@@ -22,7 +22,15 @@ from visits.models import (
 from visits.services import contact_day_refusal, readmission_day_refusal, visit_day_refusal
 
 
-class ContactForm(forms.Form):
+class _EpisodeForm(forms.Form):
+    """A form about one episode, its days judged against its support."""
+
+    def __init__(self, *args, episode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+
+
+class ContactForm(_EpisodeForm):
     """Log a call or visit in under a minute: everything but the first two is optional.
 
     The concern's questions show only once "I am worried about them" is ticked, and none of
@@ -129,9 +137,8 @@ class ContactForm(forms.Form):
                 self.add_error("concern_description", _("Say what happened"))
         return cleaned
 
-    def __init__(self, *args, episode, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.episode = episode  # the day logged is judged against its support
         concern = ("concern_category", "concern_urgency", "concern_description")
         for name in concern:
             self.fields[name].conditional = True  # needed once "I am worried" is ticked
@@ -151,14 +158,6 @@ class ContactForm(forms.Form):
             "urgency": self.cleaned_data["concern_urgency"],
             "description": self.cleaned_data["concern_description"].strip(),
         }
-
-
-class _EpisodeForm(forms.Form):
-    """A form about one episode, its days judged against its support."""
-
-    def __init__(self, *args, episode, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.episode = episode
 
 
 class ExtendForm(_EpisodeForm):
@@ -223,7 +222,7 @@ class CloseForm(_EpisodeForm):
     )
 
 
-class VisitForm(forms.Form):
+class VisitForm(_EpisodeForm):
     day = DateField(label=_("Day of the visit"), error_label=_("day"))
     part = forms.ChoiceField(
         label=_("Time of day"),
@@ -231,10 +230,6 @@ class VisitForm(forms.Form):
         choices=[("10", _("Morning")), ("14", _("Afternoon")), ("18", _("Evening"))],
         error_messages={"required": _("Choose the time of day")},
     )
-
-    def __init__(self, *args, episode, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.episode = episode
 
     def clean_day(self):
         day = self.cleaned_data["day"]
