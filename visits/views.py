@@ -530,13 +530,11 @@ def episode_return_view(request, pk):
 
 def _before_closing(episode):
     """What closing would leave unseen (docs/safety hazard H18): calls overdue (closing
-    cancels them), nobody having spoken with the client, concerns not yet closed."""
+    cancels them) and concerns not yet closed, as the support summary counts them, and
+    whether anybody has spoken with the client."""
     return {
-        "overdue_calls": list(
-            episode.calls.filter(status=CallStatus.OVERDUE).order_by("due_at", "pk")
-        ),
+        "glance": support_at_a_glance(episode),
         "reached": episode.contacts.filter(answered=True).exists(),
-        "open_concerns": episode.concerns.exclude(status=ConcernStatus.CLOSED).count(),
     }
 
 
