@@ -121,9 +121,13 @@ class Table:
     # Which counts add up to which, for secondary suppression: (total, parts) pairs of
     # positions, (row, column) in this table or (table key, row, column) in another.
     sums: list = field(default_factory=list)
-    # Rates shown beside the counts they are worked out from: (rate, [counts]) positions. A
-    # rate is hidden with any of its counts, or it would give the count away.
+    # Rates shown beside the counts they are worked out from: (rate, [whole, part]) positions.
+    # A rate is hidden with any of its counts, or it would give the count away.
     rates: list = field(default_factory=list)
+    # Counts shown beside a part of them whose rest is not shown but can be worked out
+    # (referrals received and accepted: the rest were not): (whole, part) positions. A rate's
+    # counts are such a pair too (discharges and those contacted in time).
+    rests: list = field(default_factory=list)
     # (row, column) of the figures hidden only to protect a small count: set by build_report.
     withheld: set = field(default_factory=set)
 
@@ -209,7 +213,7 @@ def withhold_secondary(tables):
     of those can be worked out from the sums the tables declare (reports/suppression.py),
     and the rates worked out from any hidden count. True if some hidden count can still be
     worked out (the report is too small to share)."""
-    values, primary, sums = {}, set(), []
+    values, primary, sums, unseen = {}, set(), [], set()
     for table in tables:
         for row in table._cells():
             for (row_index, column), cell in row:
@@ -223,7 +227,16 @@ def withhold_secondary(tables):
             return position if len(position) == 3 else (key, *position)
 
         sums += [(placed(total), [placed(part) for part in parts]) for total, parts in table.sums]
-    withheld, exposed = withhold(values, primary, sums)
+        for whole, part in [*table.rests, *(counts for _, counts in table.rates)]:
+            whole, part = placed(whole), placed(part)
+            if whole in values and part in values:
+                rest = (*whole, "rest", part)
+                values[rest] = values[whole] - values[part]
+                unseen.add(rest)
+                if 0 < values[rest] < SMALL_NUMBER:
+                    primary.add(rest)
+                sums.append((whole, [part, rest]))
+    withheld, exposed = withhold(values, primary, sums, unseen)
     hidden = primary | withheld
     for table in tables:
         table.withheld = {
@@ -1637,9 +1650,15 @@ def organisation_shown(rows, together):
     them together, so a count that would give a small one away is hidden too."""
     cells = [list(scheme_cells.values()) for _, scheme_cells in rows] + [list(together.values())]
     counts = [index + 1 for index, cell in enumerate(cells[-1]) if cell.kind == COUNT]
+    # Referrals received less those accepted: the ones declined, withdrawn or awaiting.
+    received, accepted = (
+        list(together).index(gettext(label)) + 1
+        for label in ("Referrals received", "Referrals accepted")
+    )
     table = Table(
         "organisation", "", "", [], [["", *row] for row in cells],
         sums=rows_add_up(len(rows), range(len(rows)), counts),
+        rests=[((row, received), (row, accepted)) for row in range(len(cells))],
     )  # fmt: skip
     too_small = withhold_secondary([table])
     shown = [[text for text, _ in row[1:]] for row in table.display_rows(True)]

@@ -13,6 +13,10 @@ sum with a shown total may leave its hidden counts adding up to 1 to 4 (a small 
 away whole). In a small report that means hiding zeros as well: a zero shown beside small
 counts says as much as any other count. A hidden zero the reader could work out anyway is
 shown again: it gives nothing away that is not already known, and zeros are never small.
+
+Some groups are never shown but can be worked out all the same: of 15 discharges, 13 contacted
+in time leaves 2 who were not. Those are `unseen` counts: hidden from the start, part of the
+sums like any other, and given away only if they are 1 to 4 and come out exact.
 """
 
 from math import inf
@@ -21,22 +25,24 @@ SMALL_NUMBER = 5
 _MOST_ROUNDS = 1000
 
 
-def withhold(values, primary, sums):
+def withhold(values, primary, sums, unseen=frozenset()):
     """The counts to hide besides `primary`, and the hidden counts that can still be worked
     out when there is nothing left to hide around them (every count of a breakdown so small
     that '<5' itself gives it away: four '<5' adding up to a '<5' are all 1).
 
     `values`: {position: count} for every count; `primary`: the positions hidden as 1 to 4;
-    `sums`: (total, parts) pairs of positions, the total being the parts added up. Positions
-    are anything hashable (the report uses (table, row, column))."""
-    hidden = set(primary)
-    while exposed := _exposed(values, primary, hidden, sums):
+    `sums`: (total, parts) pairs of positions, the total being the parts added up; `unseen`:
+    the positions of counts never shown (primary too if they are 1 to 4). Positions are
+    anything hashable (the report uses (table, row, column))."""
+    hidden = set(primary) | set(unseen)
+    while exposed := _exposed(values, primary, hidden, sums, unseen):
         candidate = _next_to_hide(values, hidden, sums, exposed)
         if candidate is None:
             break  # Everything that could be hidden around it is: nothing more to do.
         hidden.add(candidate)
-    ranges = narrowed_ranges(values, primary, hidden, sums)
-    return {p for p in hidden - set(primary) if ranges[p] != (0, 0)}, exposed
+    ranges = narrowed_ranges(values, primary, hidden, sums, unseen)
+    withheld = hidden - set(primary) - set(unseen)
+    return {p for p in withheld if ranges[p] != (0, 0)}, exposed
 
 
 def _next_to_hide(values, hidden, sums, exposed):
@@ -53,30 +59,36 @@ def _next_to_hide(values, hidden, sums, exposed):
     return None
 
 
-def _exposed(values, primary, hidden, sums):
+def _exposed(values, primary, hidden, sums, unseen):
     """The hidden counts a reader could work out exactly, and those of any sum that leaves
     hidden counts adding up to 1 to 4 (a small group given away whole)."""
-    ranges = narrowed_ranges(values, primary, hidden, sums)
+    ranges = narrowed_ranges(values, primary, hidden, sums, unseen)
     # A range closed past itself means a sum does not hold as declared: treated as exact.
-    # A zero worked out is no matter: zeros are shown.
-    exposed = {p for p in hidden if ranges[p][0] >= ranges[p][1] and ranges[p] != (0, 0)}
+    # A zero worked out is no matter: zeros are shown. Nor is an unseen count of 5 or more.
+    exposed = {
+        p
+        for p in hidden
+        if ranges[p][0] >= ranges[p][1]
+        and ranges[p] != (0, 0)
+        and (p in primary or p not in unseen)
+    }
     for total, parts in sums:
         if total not in hidden:
-            unseen = [p for p in parts if p in hidden]
+            hidden_parts = [p for p in parts if p in hidden]
             left = values[total] - sum(values[p] for p in parts if p not in hidden)
-            if len(unseen) > 1 and 0 < left < SMALL_NUMBER:
-                exposed |= set(unseen)
+            if len(hidden_parts) > 1 and 0 < left < SMALL_NUMBER:
+                exposed |= set(hidden_parts)
     return exposed
 
 
-def narrowed_ranges(values, primary, hidden, sums):
+def narrowed_ranges(values, primary, hidden, sums, unseen=frozenset()):
     """Each count's (lowest, highest) as a reader could narrow it: a shown count is exact;
     '<5' is 1 to 4 and any other hidden count 0 or 5 or more, narrowed through every sum
-    until nothing changes."""
+    until nothing changes. Of an unseen count the reader knows only what the sums say."""
     ranges = {
         p: (values[p], values[p])
         if p not in hidden
-        else ((1, SMALL_NUMBER - 1) if p in primary else (0, inf))
+        else ((1, SMALL_NUMBER - 1) if p in primary and p not in unseen else (0, inf))
         for p in values
     }
     changed, rounds = True, 0
@@ -91,7 +103,7 @@ def narrowed_ranges(values, primary, hidden, sums):
                 low, high = _range_from_the_others(ranges, total, parts, position)
                 old_low, old_high = ranges[position]
                 new = (max(old_low, low), min(old_high, high))
-                if position not in primary:
+                if position not in primary and position not in unseen:
                     new = _not_small(*new)
                 if new != ranges[position]:
                     ranges[position] = new

@@ -17,7 +17,7 @@ from reports import figures
 from reports.figures import Cell, Table, _percent, build_report, rows_add_up, withhold_secondary
 from reports.suppression import withhold
 from tests.factories import HospitalFactory, ReferralFactory, WardFactory
-from tests.reports.conftest import QUARTER, at
+from tests.reports.conftest import QUARTER, SchemeData, at, day
 
 pytestmark = pytest.mark.usefixtures("report_made_now")
 
@@ -61,11 +61,18 @@ def what_is_shown(report):
 
 
 def worked_out(shown, sums, rates=()):
-    """The hidden counts the reader can pin down: {position: value}."""
+    """The hidden counts the reader can pin down: {position: value}. Beside each rate's two
+    counts the reader also works on the group no table shows, the whole less the part
+    (discharges not contacted in time): given away if it comes out as 1 to 4."""
+    shown, sums = dict(shown), list(sums)
+    for _, (whole, part) in rates:
+        rest = (*whole, "rest")
+        shown[rest] = UNSEEN
+        sums.append((whole, [part, rest]))
     known = {p: (v, v) for p, v in shown.items() if isinstance(v, int)}
     ranges = dict(known)
     ranges |= {p: (1, 4) for p, v in shown.items() if v == "<5"}
-    ranges |= {p: (0, inf) for p, v in shown.items() if v == "[c]"}
+    ranges |= {p: (0, inf) for p, v in shown.items() if v in ("[c]", UNSEEN)}
     changed = True
     while changed:
         changed = False
@@ -88,7 +95,7 @@ def worked_out(shown, sums, rates=()):
                     ranges[unknown], changed = narrowed, True
                 if narrowed[0] == narrowed[1]:
                     known[unknown] = narrowed
-        for rate, (part, whole) in rates:
+        for rate, (whole, part) in rates:
             percent = shown.get(rate)
             if not isinstance(percent, int | float):
                 continue
@@ -96,8 +103,16 @@ def worked_out(shown, sums, rates=()):
                 value = round(percent * known[whole][0] / 100)
                 known[part] = ranges[part] = (value, value)
                 changed = True
-    # A zero is never small: working out that a hidden count is 0 gives nothing away.
-    return {p: low for p, (low, _) in known.items() if not isinstance(shown[p], int) and low}
+    # A zero is never small: working out that a hidden count is 0 gives nothing away; nor
+    # is working out an unseen group of 5 or more.
+    return {
+        p: low
+        for p, (low, _) in known.items()
+        if not isinstance(shown[p], int) and low and (shown[p] != UNSEEN or low < 5)
+    }
+
+
+UNSEEN = "no table shows it"
 
 
 def small_groups(shown, sums):
@@ -145,7 +160,7 @@ def fifteen_referrals(db, scheme):
 def test_the_reader_works_out_declined_and_withdrawn_from_the_total_without_secondary_suppression(
     fifteen_referrals, monkeypatch
 ):
-    monkeypatch.setattr(figures, "withhold", lambda values, primary, sums: (set(), set()))
+    monkeypatch.setattr(figures, "withhold", lambda *arguments: (set(), set()))
     report = build_report(fifteen_referrals, QUARTER, suppress_small_numbers=True)
     shown = what_is_shown(report)
     # Received 15, Accepted 8, Awaiting 5: Declined and Withdrawn are 2 between them.
@@ -178,12 +193,62 @@ def test_a_report_so_small_that_its_hidden_counts_give_each_other_away_says_so(h
 def test_without_secondary_suppression_the_hand_built_report_gives_small_counts_away(
     hand_built, monkeypatch
 ):
-    monkeypatch.setattr(figures, "withhold", lambda values, primary, sums: (set(), set()))
+    monkeypatch.setattr(figures, "withhold", lambda *arguments: (set(), set()))
     report = build_report(hand_built.scheme, QUARTER, suppress_small_numbers=True)
     pinned, _ = given_away(report)
     # Received 6 is four outcomes of at least 1 each, so Accepted is at most 3; and three
     # months each accepted at least 1.
     assert pinned[("referrals", 1, 1)] == 3
+
+
+@pytest.fixture
+def thirteen_of_fifteen_in_time(db, scheme, coordinator):
+    """Fifteen clients home on 10 November from one hospital: 13 first reached 60 hours
+    later (within 72 hours), 2 reached four days later."""
+    scheme.first_contact_hours = 72
+    scheme.save()
+    data = SchemeData(scheme, coordinator)
+    ward = WardFactory(hospital=HospitalFactory(scheme=scheme, name="North Hospital"))
+    for number in range(15):
+        referral = data.referral(ward, at(2026, 11, 9, 9), decided_at=at(2026, 11, 9, 10))
+        episode = data.episode(referral, data.client(), day(2026, 11, 10))
+        reached = at(2026, 11, 13, 0) if number < 13 else at(2026, 11, 14, 12)
+        data.contact(episode, reached, by=coordinator, minutes=10)
+    return scheme
+
+
+def _without_unseen_groups(values, primary, sums, unseen):
+    """The control without the groups no table shows: only the counts shown, as before."""
+    return withhold(
+        values,
+        primary - unseen,
+        [(total, parts) for total, parts in sums if not unseen & {total, *parts}],
+    )
+
+
+def test_the_reader_works_out_the_two_not_contacted_in_time_from_the_counts_beside_them(
+    thirteen_of_fifteen_in_time, monkeypatch
+):
+    monkeypatch.setattr(figures, "withhold", _without_unseen_groups)
+    report = build_report(thirteen_of_fifteen_in_time, QUARTER, suppress_small_numbers=True)
+    shown = what_is_shown(report)
+    # 15 discharges, 13 contacted in time: the percentage is hidden, the 2 left are not.
+    assert [shown[("contacted_within_72_hours", 0, column)] for column in (1, 2, 3)] == [
+        15, 13, "n<5",
+    ]  # fmt: skip
+    pinned, _ = given_away(report)
+    assert pinned == {("contacted_within_72_hours", 0, 1, "rest"): 2,
+                      ("contacted_within_72_hours", 1, 1, "rest"): 2}  # fmt: skip
+
+
+def test_no_group_left_out_of_the_tables_can_be_worked_out_as_1_to_4(thirteen_of_fifteen_in_time):
+    report = build_report(thirteen_of_fifteen_in_time, QUARTER, suppress_small_numbers=True)
+    assert given_away(report) == ({}, [])
+    assert not report.too_small_to_share
+    shown = what_is_shown(report)
+    # The discharges are still shown; those contacted in time are not, in any row.
+    assert [shown[("contacted_within_72_hours", row, 1)] for row in (0, 1)] == [15, 15]
+    assert [shown[("contacted_within_72_hours", row, 2)] for row in (0, 1)] == ["[c]", "[c]"]
 
 
 def test_a_percentage_is_hidden_with_a_count_it_was_worked_out_from():
