@@ -2,9 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
-from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 from aligns.audit.forms import SharingForm
 from aligns.catalogues.models import Need
@@ -161,29 +160,45 @@ class ContactForm(_EpisodeForm):
 
 
 class ExtendForm(_EpisodeForm):
+    """Offers only the weeks support can still be extended by (MAX_EPISODE_WEEKS in all)."""
+
+    EXTENSIONS = [(1, _("1 week")), (2, _("2 weeks"))]
+
     weeks = forms.TypedChoiceField(
         label=_("By how many weeks?"),
-        help_text=lazy(
-            lambda: (
-                ngettext(
-                    "Support lasts %(weeks)s week at most.",
-                    "Support lasts %(weeks)s weeks at most.",
-                    MAX_EPISODE_WEEKS,
-                )
-                % {"weeks": MAX_EPISODE_WEEKS}
-            ),
-            str,
-        )(),
         coerce=int,
-        choices=[(1, _("1 week")), (2, _("2 weeks"))],
+        choices=EXTENSIONS,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose how many weeks")},
+        error_messages={
+            "required": _("Choose how many weeks"),
+            "invalid_choice": _("Choose one of the numbers of weeks shown"),
+        },
     )
     reason = forms.CharField(
         label=_("Why?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say why the support is being extended")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        planned, self.weeks_left = self.episode.planned_weeks, self.episode.weeks_left_to_extend
+        field = self.fields["weeks"]
+        field.help_text = ngettext(
+            "Support is planned for %(planned)s week and lasts %(most)s weeks at most.",
+            "Support is planned for %(planned)s weeks and lasts %(most)s weeks at most.",
+            planned,
+        ) % {"planned": planned, "most": MAX_EPISODE_WEEKS}
+        if self.weeks_left > 0:
+            field.choices = [(n, label) for n, label in self.EXTENSIONS if n <= self.weeks_left]
+
+    def clean_weeks(self):
+        if self.weeks_left <= 0:
+            raise forms.ValidationError(
+                gettext("Support is already planned for %(most)s weeks: it cannot be extended")
+                % {"most": MAX_EPISODE_WEEKS}
+            )
+        return self.cleaned_data["weeks"]
 
 
 class ReadmissionForm(_EpisodeForm):

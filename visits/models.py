@@ -156,6 +156,11 @@ class SupportEpisode(models.Model):
         return self.start_date + timedelta(weeks=self.planned_weeks) - timedelta(days=1)
 
     @property
+    def weeks_left_to_extend(self):
+        """How many weeks support can still be extended by: MAX_EPISODE_WEEKS in all."""
+        return max(MAX_EPISODE_WEEKS - self.planned_weeks, 0)
+
+    @property
     def review_due_on(self):
         if self.start_date is None:
             return None

@@ -180,15 +180,42 @@ def test_the_concern_page_gives_the_coordinator_the_numbers_to_phone(
     assert 'href="tel:07700900333"' in section
 
 
-def test_extending_past_eight_weeks_is_explained_on_the_page(client, coordinator, episode):
+def test_with_one_week_left_the_extend_page_offers_one_week_and_refuses_two_beside_it(
+    client, coordinator, episode
+):
     client.force_login(coordinator)
     url = reverse("visits:extend", args=[episode.pk])
-    client.post(url, {"weeks": "2", "reason": "Slow recovery"})
+    client.post(url, {"weeks": "1", "reason": "Slow recovery"})  # 6 weeks to 7
 
-    response = client.post(url, {"weeks": "1", "reason": "Still slow"})
+    page = parse(client.get(url).content.decode())
+    assert [radio.attrs["value"] for radio in page.find_all("input", name="weeks")] == ["1"]
+    assert "planned for 7 weeks and lasts 8 weeks at most" in page.text
 
-    assert "8 weeks at most" in response.content.decode()
-    assert "Still slow" in response.content.decode()
+    refused = parse(client.post(url, {"weeks": "2", "reason": "Still slow"}).content.decode())
+    message = "Choose one of the numbers of weeks shown"
+    assert message in refused.by_id("id_weeks-error").text
+    assert message in refused.find_all("div", class_="nhsuk-error-summary")[0].text
+    assert refused.find_all("textarea", name="reason")[0].text == "Still slow"
+    episode.refresh_from_db()
+    assert episode.planned_weeks == 7
+
+
+def test_at_eight_weeks_there_is_no_extend_button_and_the_page_says_why_it_cannot(
+    client, coordinator, episode
+):
+    client.force_login(coordinator)
+    url = reverse("visits:extend", args=[episode.pk])
+    client.post(url, {"weeks": "2", "reason": "Slow recovery"})  # 6 weeks to 8
+    assert url not in client.get(reverse("visits:episode", args=[episode.pk])).content.decode()
+
+    refused = parse(client.post(url, {"weeks": "1", "reason": "Still slow"}).content.decode())
+
+    message = "Support is already planned for 8 weeks: it cannot be extended"
+    assert message in refused.by_id("id_weeks-error").text
+    assert message in refused.find_all("div", class_="nhsuk-error-summary")[0].text
+    assert refused.find_all("textarea", name="reason")[0].text == "Still slow"
+    episode.refresh_from_db()
+    assert episode.planned_weeks == 8
 
 
 def test_the_work_queue_and_board_need_the_same_queries_however_much_there_is(
