@@ -208,6 +208,35 @@ def add_up_to(total, part_rows, column):
     return [(total, [(row, column) for row in part_rows])]
 
 
+def _decisions_add_up(tables):
+    """The referrals decided (timeliness) are those accepted and those declined (the referral
+    tables), for all hospitals and for each one, matched by its name as both tables show it
+    (a name two hospitals share is left out: its sums could not be told apart)."""
+    by_key = {table.key: table for table in tables}
+    timeliness = by_key.get("timeliness")
+    if timeliness is None or "referrals" not in by_key:
+        return
+
+    def value(key, row, column):
+        return by_key[key].rows[row][column].value
+
+    def add_up(index, parts):
+        # Only as it holds: a referral accepted without the time of its decision (none is,
+        # through the service) is not among those decided.
+        if value("timeliness", index, 3) == sum(value(*part) for part in parts):
+            timeliness.sums.append(((index, 3), parts))
+
+    add_up(0, [("referrals", 1, 1), ("referrals", 2, 1)])
+    hospitals = by_key.get("referrals_by_hospital")
+    if hospitals is None:
+        return
+    names = Counter(row[0] for row in hospitals.rows)
+    row_of = {row[0]: index for index, row in enumerate(hospitals.rows) if names[row[0]] == 1}
+    for index, row in enumerate(timeliness.rows[1:], start=1):
+        if row[0] in row_of:
+            add_up(index, [("referrals_by_hospital", row_of[row[0]], c) for c in (2, 3)])
+
+
 def withhold_secondary(tables):
     """Set each table's `withheld`: the counts to hide, beyond those of 1 to 4, so that none
     of those can be worked out from the sums the tables declare (reports/suppression.py),
@@ -434,6 +463,8 @@ def build_report(scheme, period, *, suppress_small_numbers=False, now=None, prog
                 progress(done, len(SECTIONS))
     # Worked out only for a report that hides small numbers: it is the slowest part of a
     # large one, and a report showing them hides nothing.
+    if suppress_small_numbers:
+        _decisions_add_up(tables)
     too_small = withhold_secondary(tables) if suppress_small_numbers else False
     return Report(scheme, period, context.now, suppress_small_numbers, tables, too_small)
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("report_made_now")
 
 # Sums the reader knows from what the tables say, written out here rather than taken from
 # the tables' own declarations: the referral outcomes (received is the four outcomes added
-# up, in every row; each column adds up to the referrals table).
+# up, in every row; each column adds up to the referrals table), and the referrals decided.
 OUTCOMES = range(4)
 
 
@@ -42,6 +42,17 @@ def stated_sums(report):
             sums.append(((key, row, first), parts))
         for offset in range(5):
             sums.append((("referrals", offset, 1), [(key, row, first + offset) for row in rows]))
+    # Referrals decided (timeliness) are those accepted and those declined, in all and for
+    # each hospital, found by its name.
+    sums.append((("timeliness", 0, 3), [("referrals", 1, 1), ("referrals", 2, 1)]))
+    by_hospital = report.table("referrals_by_hospital").rows
+    hospitals = {row[0]: index for index, row in enumerate(by_hospital)}
+    for index, row in enumerate(report.table("timeliness").rows[1:], start=1):
+        hospital = hospitals[row[0]]
+        sums.append(
+            (("timeliness", index, 3),
+             [("referrals_by_hospital", hospital, 2), ("referrals_by_hospital", hospital, 3)])
+        )  # fmt: skip
     return sums
 
 
@@ -73,9 +84,9 @@ def worked_out(shown, sums, rates=()):
     ranges = dict(known)
     ranges |= {p: (1, 4) for p, v in shown.items() if v == "<5"}
     ranges |= {p: (0, inf) for p, v in shown.items() if v in ("[c]", UNSEEN)}
-    changed = True
-    while changed:
-        changed = False
+    changed, rounds = True, 0
+    while changed and rounds < 1000:  # sums that do not hold would never settle
+        changed, rounds = False, rounds + 1
         for total, parts in sums:
             for unknown in [total, *parts]:
                 if unknown in known:
@@ -147,14 +158,27 @@ def fifteen_referrals(db, scheme):
     ward = WardFactory(hospital=HospitalFactory(scheme=scheme, name="North Hospital"))
     statuses = [Status.ACCEPTED] * 8 + [Status.DECLINED, Status.WITHDRAWN]
     statuses += [Status.SUBMITTED] * 5
+    decided = (Status.ACCEPTED, Status.DECLINED)
     for number, status in enumerate(statuses):
         ReferralFactory(
             ward=ward,
             submitted_at=at(2026, 10, 1 + number, 9),
+            decided_at=at(2026, 10, 1 + number, 11) if status in decided else None,
             status=status,
             decline_reason=DeclineReason.OUT_OF_AREA if status == Status.DECLINED else "",
         )
     return scheme
+
+
+def test_the_reader_works_out_declined_from_the_referrals_decided_without_their_sum(
+    fifteen_referrals, monkeypatch
+):
+    monkeypatch.setattr(figures, "_decisions_add_up", lambda tables: None)
+    report = build_report(fifteen_referrals, QUARTER, suppress_small_numbers=True)
+    # 9 decided (timeliness) less 8 accepted (referrals): 1 declined.
+    assert what_is_shown(report)[("timeliness", 0, 3)] == 9
+    pinned, _ = given_away(report)
+    assert pinned[("referrals", 2, 1)] == 1
 
 
 def test_the_reader_works_out_declined_and_withdrawn_from_the_total_without_secondary_suppression(
@@ -178,8 +202,10 @@ def test_with_secondary_suppression_no_hidden_referral_count_can_be_worked_out(
     assert given_away(report) == ({}, [])
     assert not report.too_small_to_share
     shown = what_is_shown(report)
-    # Awaiting, the smallest count beside the small ones, is hidden; the rest still shown.
-    assert [shown[("referrals", row, 1)] for row in range(5)] == [15, 8, "<5", "<5", "[c]"]
+    # Awaiting, the smallest count beside the small ones, is hidden; so is Accepted, or the 9
+    # referrals decided (accepted or declined, in the timeliness table) would give Declined.
+    assert [shown[("referrals", row, 1)] for row in range(5)] == [15, "[c]", "<5", "<5", "[c]"]
+    assert shown[("timeliness", 0, 3)] == 9
 
 
 def test_a_report_so_small_that_its_hidden_counts_give_each_other_away_says_so(hand_built):
