@@ -106,6 +106,16 @@ def seed_episodes(*, scheme, coordinator):
     )
     # Support finished: closed with its outcome.
     pauline = clients["Pauline"].support_episodes.get()
+    for days_ago in (20, 13, 9):
+        contact_log(
+            episode=pauline,
+            by=coordinator,
+            kind=CallKind.CALL,
+            happened_at=now - timedelta(days=days_ago),
+            answered=True,
+            duration_minutes=15,
+            notes="Managing well; back to her walks." if days_ago == 9 else "",
+        )
     episode_close(
         episode=pauline,
         outcome=ExitOutcome.GOALS_MET,

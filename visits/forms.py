@@ -2,8 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from aligns.audit.forms import SharingForm
 from aligns.catalogues.models import Need
@@ -18,7 +18,12 @@ from visits.models import (
     Urgency,
     Wellbeing,
 )
-from visits.services import contact_day_refusal, readmission_day_refusal, visit_day_refusal
+from visits.services import (
+    contact_day_refusal,
+    episode_close_refusal,
+    readmission_day_refusal,
+    visit_day_refusal,
+)
 
 
 class _EpisodeForm(forms.Form):
@@ -160,7 +165,8 @@ class ContactForm(_EpisodeForm):
 
 
 class ExtendForm(_EpisodeForm):
-    """Offers only the weeks support can still be extended by (MAX_EPISODE_WEEKS in all)."""
+    """Offers only the weeks support can still be extended by (MAX_EPISODE_WEEKS in all);
+    the page is not offered once there are none (episode_extend_view)."""
 
     EXTENSIONS = [(1, _("1 week")), (2, _("2 weeks"))]
 
@@ -182,23 +188,14 @@ class ExtendForm(_EpisodeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        planned, self.weeks_left = self.episode.planned_weeks, self.episode.weeks_left_to_extend
+        planned, left = self.episode.planned_weeks, self.episode.weeks_left_to_extend
         field = self.fields["weeks"]
         field.help_text = ngettext(
             "Support is planned for %(planned)s week and lasts %(most)s weeks at most.",
             "Support is planned for %(planned)s weeks and lasts %(most)s weeks at most.",
             planned,
         ) % {"planned": planned, "most": MAX_EPISODE_WEEKS}
-        if self.weeks_left > 0:
-            field.choices = [(n, label) for n, label in self.EXTENSIONS if n <= self.weeks_left]
-
-    def clean_weeks(self):
-        if self.weeks_left <= 0:
-            raise forms.ValidationError(
-                gettext("Support is already planned for %(most)s weeks: it cannot be extended")
-                % {"most": MAX_EPISODE_WEEKS}
-            )
-        return self.cleaned_data["weeks"]
+        field.choices = [(n, label) for n, label in self.EXTENSIONS if n <= left]
 
 
 class ReadmissionForm(_EpisodeForm):
@@ -235,6 +232,13 @@ class CloseForm(_EpisodeForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose why support is ending")},
     )
+
+    def clean_outcome(self):
+        outcome = self.cleaned_data["outcome"]
+        refusal = episode_close_refusal(self.episode, outcome)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return outcome
 
 
 class VisitForm(_EpisodeForm):

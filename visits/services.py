@@ -9,7 +9,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from aligns.audit.models import LawfulBasis
@@ -43,6 +43,7 @@ from visits.models import (
     ConcernStatus,
     Contact,
     EpisodeStatus,
+    ExitOutcome,
     Extension,
     OnwardReferral,
     Readmission,
@@ -169,7 +170,7 @@ def episode_extend(*, episode, weeks, reason, by):
     episode = _lock(episode)
     if not reason.strip():
         raise EpisodeActionRefused(gettext("Say why the support is being extended."))
-    if episode.planned_weeks + weeks > MAX_EPISODE_WEEKS:
+    if weeks > episode.weeks_left_to_extend:
         raise EpisodeActionRefused(
             gettext(
                 "Support can last %(most)s weeks at most: this episode is planned for "
@@ -178,7 +179,7 @@ def episode_extend(*, episode, weeks, reason, by):
             % {
                 "most": MAX_EPISODE_WEEKS,
                 "planned": episode.planned_weeks,
-                "left": MAX_EPISODE_WEEKS - episode.planned_weeks,
+                "left": episode.weeks_left_to_extend,
             }
         )
     if episode.status != EpisodeStatus.EXTENDED:
@@ -261,9 +262,33 @@ def episode_return_home(*, episode, returned_on, by):
 
 
 @transaction.atomic
+def episode_close_refusal(episode, outcome):
+    """Why support cannot be closed with `outcome`, or None (docs/safety hazard H18): not
+    while a concern about the client is open, whose worry would be left unanswered (closing
+    it says what was done); and not as "Goals met" when nobody has spoken with the client
+    since their support began. (The close form asks it of the outcome chosen.)"""
+    concerns = episode.concerns.exclude(status=ConcernStatus.CLOSED).count()
+    if concerns:
+        return ngettext(
+            "A concern about them is not yet closed: close it first, saying what was done.",
+            "%(count)s concerns about them are not yet closed: close them first, saying what "
+            "was done.",
+            concerns,
+        ) % {"count": concerns}
+    if outcome == ExitOutcome.GOALS_MET and not episode.contacts.filter(answered=True).exists():
+        return gettext(
+            "Nobody has spoken with them since their support began, so their goals cannot "
+            "have been met: choose why support is ending, such as 'No contact'."
+        )
+    return None
+
+
 def episode_close(*, episode, outcome, by, closed_on=None):
     """Close with a coded exit outcome: future calls are cancelled and volunteer access ends."""
     episode = _lock(episode)
+    refusal = episode_close_refusal(episode, outcome)
+    if refusal:
+        raise EpisodeActionRefused(refusal)
     episode_move(episode, EpisodeStatus.CLOSED, by=by, reason=gettext_noop("Closed"))
     episode.exit_outcome = outcome
     episode.closed_on = closed_on or timezone.localdate()

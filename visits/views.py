@@ -49,6 +49,7 @@ from visits.forms import (
 )
 from visits.models import (
     LIVE_ASSIGNMENT_STATUSES,
+    MAX_EPISODE_WEEKS,
     OUTSTANDING_CALL_STATUSES,
     RUNNING_STATUSES,
     Alert,
@@ -485,6 +486,14 @@ def _episode_form(
 
 @permission_required(Permission.MANAGE_EPISODES, raise_exception=True)
 def episode_extend_view(request, pk):
+    episode = _episode(request, pk)
+    if not episode.weeks_left_to_extend:
+        messages.error(
+            request,
+            gettext("Support is already planned for %(most)s weeks: it cannot be extended.")
+            % {"most": MAX_EPISODE_WEEKS},
+        )
+        return redirect("visits:episode", pk=episode.pk)
     return _episode_form(
         request,
         pk,

@@ -752,7 +752,10 @@ FORMS = {
     "visits:return_home": Form(
         "coordinator", kwargs=pk("readmitted_episode"), valid=today_parts("returned_on")
     ),
-    "visits:close": Form("coordinator", kwargs=pk("episode"), valid={"outcome": "goals_met"}),
+    # An episode without a concern: support does not close over an open one (H18).
+    "visits:close": Form(
+        "coordinator", kwargs=pk("unmatched_episode"), valid={"outcome": "declined"}
+    ),
     "visits:share_summary": Form("coordinator", kwargs=pk("episode"), valid={}, ok=200),
     "visits:visit_new": Form(
         "coordinator",

@@ -36,7 +36,7 @@ def supported_then_closed(scheme, coordinator, went_home, *, name):
         contact_log(episode=episode, by=coordinator, kind="call", answered=True,
                     happened_at=timezone.now(), duration_minutes=10,
                     notes=f"{name} mentioned her daughter")  # fmt: skip
-        episode_close(episode=episode, outcome="goals_met", by=coordinator,
+        episode_close(episode=episode, outcome="declined", by=coordinator,
                       closed_on=went_home + datetime.timedelta(days=40))  # fmt: skip
     return SupportEpisode.objects.get(pk=episode.pk)
 

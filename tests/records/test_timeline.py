@@ -200,7 +200,7 @@ def test_closing_support_is_the_newest_event_of_its_day_above_the_support_it_end
     bottom of the day as if the support had closed before the volunteer's ended."""
     vera = supporting(episode, volunteer)
     with time_machine.travel(at(2026, 12, 10, 17, 0), tick=False):
-        episode_close(episode=episode, outcome=ExitOutcome.GOALS_MET, by=coordinator)
+        episode_close(episode=episode, outcome=ExitOutcome.DECLINED, by=coordinator)
 
     response, _ = events_on_the_page(client, coordinator, episode.client)
 

@@ -75,6 +75,7 @@ from visits.services import (
     assignment_decline,
     assignment_end,
     assignment_withdraw,
+    concern_close,
     contact_log,
     episode_assign_volunteer,
     episode_close,
@@ -431,12 +432,19 @@ class Simulation:
             scheme=self.scheme, status__in=[*RUNNING_STATUSES, EpisodeStatus.SUSPENDED]
         ).exclude(start_date__isnull=True):
             if episode.planned_end < today:
-                readmitted = episode.status == EpisodeStatus.SUSPENDED
-                episode_close(
-                    episode=episode,
-                    outcome=ExitOutcome.READMITTED if readmitted else ExitOutcome.GOALS_MET,
-                    by=self.coordinator(),
-                )
+                by = self.coordinator()
+                # Support does not close over a worry nobody has answered (H18): each open
+                # concern is dealt with and closed first.
+                for concern in episode.concerns.exclude(status=ConcernStatus.CLOSED):
+                    concern_close(concern=concern, by=by, action_taken="Rang them: settled")
+                    self.counts["concerns closed before closing support"] += 1
+                if episode.status == EpisodeStatus.SUSPENDED:
+                    outcome = ExitOutcome.READMITTED
+                elif episode.contacts.filter(answered=True).exists():
+                    outcome = ExitOutcome.GOALS_MET
+                else:
+                    outcome = ExitOutcome.NO_CONTACT
+                episode_close(episode=episode, outcome=outcome, by=by)
                 self.counts["episodes closed"] += 1
 
     def readmit(self, episode):

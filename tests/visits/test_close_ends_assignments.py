@@ -30,7 +30,7 @@ def test_closing_one_clients_support_leaves_the_volunteers_other_clients_alone(
     still_supporting = offered(other, vera, AssignmentStatus.ACCEPTED)
     still_offered = offered(third, vic, AssignmentStatus.OFFERED)
 
-    episode_close(episode=closing, outcome=ExitOutcome.GOALS_MET, by=coordinator)
+    episode_close(episode=closing, outcome=ExitOutcome.DECLINED, by=coordinator)
 
     assert statuses(supporting, still_supporting, still_offered) == [
         AssignmentStatus.ENDED,
@@ -49,7 +49,7 @@ def test_closing_ends_the_support_or_withdraws_the_offer_and_keeps_the_decline(
     declined.save()
     current = offered(episode, make_volunteer(postcode="AB1 3AA"), live)
 
-    episode_close(episode=episode, outcome=ExitOutcome.GOALS_MET, by=coordinator)
+    episode_close(episode=episode, outcome=ExitOutcome.DECLINED, by=coordinator)
 
     expected = {
         AssignmentStatus.ACCEPTED: (AssignmentStatus.ENDED, ""),

@@ -19,10 +19,14 @@ from visits.models import (
     CallKind,
     CallStatus,
     Concern,
+    ConcernCategory,
     Contact,
+    EpisodeStatus,
+    ExitOutcome,
     ScheduledCall,
+    Urgency,
 )
-from visits.services import concern_raise
+from visits.services import concern_raise, contact_log
 from visits.sweeps import sweep_overdue
 from volunteers.models import Volunteer
 
@@ -206,16 +210,17 @@ def test_at_eight_weeks_there_is_no_extend_button_and_the_page_says_why_it_canno
     client.force_login(coordinator)
     url = reverse("visits:extend", args=[episode.pk])
     client.post(url, {"weeks": "2", "reason": "Slow recovery"})  # 6 weeks to 8
-    assert url not in client.get(reverse("visits:episode", args=[episode.pk])).content.decode()
+    episode_page = reverse("visits:episode", args=[episode.pk])
+    assert url not in client.get(episode_page).content.decode()
 
-    refused = parse(client.post(url, {"weeks": "1", "reason": "Still slow"}).content.decode())
+    for response in (client.get(url), client.post(url, {"weeks": "1", "reason": "Still slow"})):
+        assert response.url == episode_page
+    page = client.get(episode_page).content.decode()
 
-    message = "Support is already planned for 8 weeks: it cannot be extended"
-    assert message in refused.by_id("id_weeks-error").text
-    assert message in refused.find_all("div", class_="nhsuk-error-summary")[0].text
-    assert refused.find_all("textarea", name="reason")[0].text == "Still slow"
+    assert "Support is already planned for 8 weeks: it cannot be extended." in page
     episode.refresh_from_db()
     assert episode.planned_weeks == 8
+    assert episode.extensions.count() == 1
 
 
 def test_the_work_queue_and_board_need_the_same_queries_however_much_there_is(
@@ -389,7 +394,7 @@ def test_a_volunteers_today_page_needs_the_same_queries_however_many_clients(
                 "source": "ward",
             },
         ),
-        ("visits:close", {"outcome": "goals_met"}),
+        ("visits:close", {"outcome": "declined"}),
         (
             "visits:visit_new",
             {"day_day": "30", "day_month": "11", "day_year": "2026", "part": "10"},
@@ -613,6 +618,71 @@ def test_closing_support_warns_of_an_overdue_call_and_a_client_nobody_has_reache
     assert f"A call is overdue (due {overdue.due_at:%-d %B}): closing cancels it." in before
     assert f"Nobody has spoken with {episode.client.full_name} since their support began" in before
     assert "Check before closing" not in after
+
+
+def test_support_is_not_closed_while_a_concern_is_open_and_closes_once_it_is_dealt_with(
+    client, coordinator, episode, make_user
+):
+    """An unanswered worry must be answered, not closed away with the support it was about
+    (docs/safety hazard H18): the close page names the concern and refuses, beside the
+    outcome and in the summary; closing the concern lets support close."""
+    from visits.services import concern_close
+
+    client.force_login(coordinator)
+    with time_machine.travel(at(2026, 11, 4, 10, 0), tick=False):
+        contact_log(
+            episode=episode, by=coordinator, kind=CallKind.CALL, happened_at=at(2026, 11, 4, 10),
+            answered=True, duration_minutes=10,
+        )  # fmt: skip
+        concern = concern_raise(
+            episode=episode, by=make_user(Role.VOLUNTEER), category=ConcernCategory.NOT_COPING,
+            urgency=Urgency.TODAY, description="Sounded confused and had not eaten",
+        )  # fmt: skip
+    url = reverse("visits:close", args=[episode.pk])
+
+    page = parse(client.get(url).content.decode())
+    refused = parse(client.post(url, {"outcome": ExitOutcome.DECLINED}).content.decode())
+
+    message = "A concern about them is not yet closed: close it first, saying what was done."
+    assert message in page.text
+    links = [link.attrs.get("href") for link in page.find_all("a")]
+    assert reverse("visits:concern", args=[concern.pk]) in links
+    assert message in refused.by_id("id_outcome-error").text
+    assert message in refused.find_all("div", class_="nhsuk-error-summary")[0].text
+    episode.refresh_from_db()
+    assert episode.status != EpisodeStatus.CLOSED
+    assert episode.calls.filter(status=CallStatus.PENDING).exists()
+
+    concern_close(concern=concern, by=coordinator, action_taken="Daughter visited; GP called.")
+    closed = client.post(url, {"outcome": ExitOutcome.DECLINED})
+
+    assert closed.url == reverse("visits:episode", args=[episode.pk])
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.CLOSED
+
+
+def test_goals_met_is_refused_for_a_client_nobody_has_spoken_with_and_no_contact_is_not(
+    client, coordinator, episode
+):
+    client.force_login(coordinator)
+    url = reverse("visits:close", args=[episode.pk])
+    with time_machine.travel(at(2026, 11, 4, 10, 0), tick=False):
+        contact_log(
+            episode=episode, by=coordinator, kind=CallKind.CALL, happened_at=at(2026, 11, 4, 10),
+            answered=False,
+        )  # fmt: skip
+
+    refused = parse(client.post(url, {"outcome": ExitOutcome.GOALS_MET}).content.decode())
+
+    assert (
+        "Nobody has spoken with them since their support began"
+        in refused.by_id("id_outcome-error").text
+    )
+    episode.refresh_from_db()
+    assert episode.status != EpisodeStatus.CLOSED
+    client.post(url, {"outcome": ExitOutcome.NO_CONTACT})
+    episode.refresh_from_db()
+    assert (episode.status, episode.exit_outcome) == (EpisodeStatus.CLOSED, ExitOutcome.NO_CONTACT)
 
 
 def test_a_call_logged_without_its_length_is_not_shown_as_zero_minutes(

@@ -233,7 +233,7 @@ def test_only_a_volunteer_supporting_an_open_episode_is_alerted(planned, coordin
         Assignment.objects.create(
             episode=make_episode(), volunteer=lapsed, status="offered", offered_by=coordinator
         )  # offered only: not yet visiting
-        episode_close(episode=episode, outcome="goals_met", by=coordinator)
+        episode_close(episode=episode, outcome="declined", by=coordinator)
 
     assert sweep_lapsed_checks(THURSDAY) == 0
     assert not Alert.objects.exists()

@@ -186,7 +186,7 @@ def test_an_escalated_concern_and_the_outcome_summary_that_lists_it_are_marked(
     onward_referral_record(
         episode=episode, service=service, referred_on=datetime.date(2026, 11, 20), by=coordinator
     )
-    episode_close(episode=episode, outcome="goals_met", by=coordinator)
+    episode_close(episode=episode, outcome="declined", by=coordinator)
 
     assert words(reverse("visits:concern", args=[concern.pk])) == []
     assert "Escalated to Riverside safeguarding team" in words.shown[-1]

@@ -167,7 +167,7 @@ def test_closing_cancels_future_calls_and_keeps_done_ones(make_active_episode, c
     first.save()
 
     with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
-        episode_close(episode=episode, outcome="goals_met", by=coordinator)
+        episode_close(episode=episode, outcome="declined", by=coordinator)
 
     episode.refresh_from_db()
     assert episode.status == EpisodeStatus.CLOSED

@@ -152,7 +152,7 @@ def test_an_offer_ended_with_the_support_says_so_in_the_readers_language(
     the offer ended in Welsh."""
     offered = supporting(episode, volunteer, status=AssignmentStatus.OFFERED)
     with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
-        episode_close(episode=episode, outcome=ExitOutcome.GOALS_MET, by=welsh_coordinator)
+        episode_close(episode=episode, outcome=ExitOutcome.DECLINED, by=welsh_coordinator)
     client.force_login(welsh_coordinator)
     page = client.get(reverse("records:volunteer", args=[offered.pk])).content.decode()
     assert "(Daeth y cymorth i ben cyn cael ateb)" in page

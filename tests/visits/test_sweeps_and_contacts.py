@@ -269,7 +269,7 @@ def test_volunteer_access_ends_when_the_episode_closes(episode, coordinator, mak
     )
     assert list(SupportEpisode.objects.visible_to(user)) == [episode]
 
-    episode_close(episode=episode, outcome="goals_met", by=coordinator)
+    episode_close(episode=episode, outcome="declined", by=coordinator)
 
     assert list(SupportEpisode.objects.visible_to(user)) == []
     assert Assignment.objects.get().status == "ended"
