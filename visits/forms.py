@@ -22,6 +22,7 @@ from visits.services import (
     contact_day_refusal,
     episode_close_refusal,
     readmission_day_refusal,
+    return_home_day_refusal,
     visit_day_refusal,
 )
 
@@ -222,7 +223,11 @@ class ReturnHomeForm(_EpisodeForm):
     returned_on = DateField(label=_("Date they went home again"), error_label=_("date"))
 
     def clean_returned_on(self):
-        return not_in_future(self.cleaned_data["returned_on"], _("The date"))
+        day = not_in_future(self.cleaned_data["returned_on"], _("The date"))
+        refusal = return_home_day_refusal(self.episode, day)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return day
 
 
 class CloseForm(_EpisodeForm):

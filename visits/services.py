@@ -225,25 +225,31 @@ def readmission_day_refusal(episode, day):
 
 
 @transaction.atomic
+def return_home_day_refusal(episode, day, readmission=None):
+    """Why the client cannot have gone home again on `day`, or None: before they were
+    readmitted, or after their planned support ended. (The return-home form asks it of the
+    day given, to say so beside it.)"""
+    readmission = readmission or episode.readmissions.filter(returned_home_on__isnull=True).last()
+    if readmission is not None and day < readmission.admitted_on:
+        return gettext(
+            "The client was readmitted on %(date)s: they cannot have gone home before that."
+        ) % {"date": date_format(readmission.admitted_on, "j F Y")}
+    if episode.planned_end is not None and day > episode.planned_end:
+        return gettext(
+            "The planned support ended while the client was in hospital: extend it or close it."
+        )
+    return None
+
+
 def episode_return_home(*, episode, returned_on, by):
     """Home again within the planned period: support resumes with a call soon after."""
     episode = _lock(episode)
     readmission = episode.readmissions.filter(returned_home_on__isnull=True).last()
     if episode.status != EpisodeStatus.SUSPENDED or readmission is None:
         raise EpisodeActionRefused(gettext("This episode is not suspended for a readmission."))
-    if returned_on < readmission.admitted_on:
-        raise EpisodeActionRefused(
-            gettext(
-                "The client was readmitted on %(date)s: they cannot have gone home before that."
-            )
-            % {"date": date_format(readmission.admitted_on, "j F Y")}
-        )
-    if returned_on > episode.planned_end:
-        raise EpisodeActionRefused(
-            gettext(
-                "The planned support ended while the client was in hospital: extend it or close it."
-            )
-        )
+    refusal = return_home_day_refusal(episode, returned_on, readmission)
+    if refusal:
+        raise EpisodeActionRefused(refusal)
     if episode.extensions.exists():
         resumed = EpisodeStatus.EXTENDED
     elif episode.review_prompted_at:

@@ -526,6 +526,31 @@ def test_a_readmission_dated_before_they_went_home_is_refused_beside_the_date(
     assert [r.admitted_on.day for r in episode.readmissions.order_by("pk")] == [10, 14]
 
 
+def test_a_return_home_dated_before_the_readmission_is_refused_beside_the_date(
+    client, coordinator, episode
+):
+    from visits.services import episode_readmit
+
+    client.force_login(coordinator)
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 10), source="ward", reason="",
+            by=coordinator,
+        )  # fmt: skip
+        response = client.post(
+            reverse("visits:return_home", args=[episode.pk]),
+            {"returned_on_day": "8", "returned_on_month": "11", "returned_on_year": "2026"},
+        )
+
+    said = "The client was readmitted on 10 November 2026: they cannot have gone home before that."
+    page = parse(response.content.decode())
+    assert said in page.by_id("id_returned_on-error").text
+    assert said in page.find_all("div", class_="nhsuk-error-summary")[0].text
+    assert page.find_all("input", name="returned_on_day")[0].attrs["value"] == "8"
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.SUSPENDED
+
+
 def test_the_plan_visit_page_says_before_the_form_when_the_client_is_not_home(
     client, coordinator, scheme, make_user, episode
 ):
