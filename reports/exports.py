@@ -45,11 +45,20 @@ FORMATS = {
 
 def filename(report, export_format):
     """'scheme-a-report-2026-10-01-to-2026-12-31.xlsx', in the language in use: letters,
-    digits and hyphens only, for any browser and any disk."""
-    name = pgettext(
-        "the name of a report's file: a scheme's name, the first and the last day",
-        "%(scheme)s-report-%(start)s-to-%(end)s",
-    ) % {
+    digits and hyphens only, for any browser and any disk. A file with small numbers hidden
+    says so in its name, so the one to share is told apart without opening it."""
+    if report.suppress_small_numbers:
+        name = pgettext(
+            "the name of a report's file with counts under 5 hidden: a scheme's name, the "
+            "first and the last day",
+            "%(scheme)s-report-%(start)s-to-%(end)s-small-numbers-hidden",
+        )
+    else:
+        name = pgettext(
+            "the name of a report's file: a scheme's name, the first and the last day",
+            "%(scheme)s-report-%(start)s-to-%(end)s",
+        )
+    name = name % {
         "scheme": slugify(report.scheme.name),
         "start": f"{report.period.start:%Y-%m-%d}",
         "end": f"{report.period.end:%Y-%m-%d}",

@@ -345,6 +345,15 @@ def test_dashboard_queries_are_bounded(client, hand_built, manager, django_asser
 # --- Files ------------------------------------------------------------------------------
 
 
+def test_a_file_with_small_numbers_hidden_says_so_in_its_name(client, hand_built, manager):
+    client.force_login(manager)
+    shown = export(client, "xlsx")["Content-Disposition"]
+    hidden = export(client, "xlsx", small_numbers="on")["Content-Disposition"]
+
+    assert shown.endswith('-report-2026-10-01-to-2026-12-31.xlsx"')
+    assert hidden.endswith('-report-2026-10-01-to-2026-12-31-small-numbers-hidden.xlsx"')
+
+
 def test_xlsx_opens_with_a_sheet_per_table_and_the_definitions(client, hand_built, manager):
     client.force_login(manager)
     response = export(client, "xlsx")
