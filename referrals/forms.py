@@ -15,7 +15,7 @@ from aligns.forms import DateField, DateInput, NHSNumberField, UKPhoneField, not
 from clients.forms import ask_for_a_way_to_phone, check_a_way_to_phone
 from clients.models import PERSON_FIELDS
 from referrals.models import DeclineReason, DischargePathway, Referral, Status
-from referrals.services import referral_find_duplicate
+from referrals.services import referral_find_duplicate, went_home_refusal
 
 OLDEST_AGE_YEARS = 120
 # An expected discharge further back than this is almost certainly a typo in the year.
@@ -314,6 +314,10 @@ class DischargeDatesForm(forms.Form):
         error_label=_("discharge date"),
     )
 
+    def __init__(self, *args, referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.referral = referral
+
     def clean_expected_discharge_date(self):
         expected = self.cleaned_data["expected_discharge_date"]
         if expected == self.initial.get("expected_discharge_date"):
@@ -322,6 +326,9 @@ class DischargeDatesForm(forms.Form):
 
     def clean_actual_discharge_date(self):
         went_home = self.cleaned_data["actual_discharge_date"]
+        refusal = went_home_refusal(self.referral, went_home)
+        if refusal:
+            raise forms.ValidationError(refusal)
         if went_home is None:
             return None
         if went_home > _today():

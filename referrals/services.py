@@ -12,7 +12,7 @@ from aligns.audit.services import attribute_change
 from aligns.errors import ActionRefused
 from clients.services import ClientMismatch, client_find_or_create
 from referrals.models import Referral, Status
-from visits.models import SupportEpisode
+from visits.models import RUNNING_STATUSES, EpisodeStatus, SupportEpisode
 from visits.services import episode_open, episode_record_discharge
 
 
@@ -169,6 +169,30 @@ def referral_withdraw(*, referral, by, reason):
 
 
 @transaction.atomic
+def went_home_refusal(referral, went_home):
+    """Why the day the patient went home cannot be changed to `went_home`, or None: once
+    their support is paused by a readmission, or has closed, its own dates stand (before,
+    the referral was changed and the support kept its old date). (The form asks it of the
+    date typed, to say so beside it.)"""
+    if went_home == referral.actual_discharge_date:
+        return None
+    status = (
+        SupportEpisode.objects.filter(referral=referral).values_list("status", flat=True).first()
+    )
+    if status == EpisodeStatus.SUSPENDED:
+        return gettext(
+            "The patient is back in hospital and their support is paused: ask the scheme's "
+            "coordinator to correct the date they went home."
+        )
+    if (
+        status is not None
+        and status != EpisodeStatus.AWAITING_DISCHARGE
+        and (status not in RUNNING_STATUSES)
+    ):
+        return gettext("Their support has ended: the date they went home can no longer change.")
+    return None
+
+
 def referral_update_discharge(*, referral, by, expected_discharge_date, actual_discharge_date):
     """Correct the expected discharge date or record the actual one.
 
@@ -180,6 +204,9 @@ def referral_update_discharge(*, referral, by, expected_discharge_date, actual_d
             gettext("This referral was %(status)s, so its dates are closed.")
             % {"status": referral.get_status_display().lower()}
         )
+    refusal = went_home_refusal(referral, actual_discharge_date)
+    if refusal:
+        raise ReferralActionRefused(refusal)
     referral.expected_discharge_date = expected_discharge_date
     referral.actual_discharge_date = actual_discharge_date
     attribute_change(referral, by=by, reason=gettext_noop("Discharge date updated"))

@@ -250,7 +250,7 @@ def referral_discharge_view(request, pk):
         "expected_discharge_date": referral.expected_discharge_date,
         "actual_discharge_date": referral.actual_discharge_date,
     }
-    form = DischargeDatesForm(posted(request), initial=initial)
+    form = DischargeDatesForm(posted(request), initial=initial, referral=referral)
     if request.method == "POST" and form.is_valid():
         return _act(
             request,

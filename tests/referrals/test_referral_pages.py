@@ -250,6 +250,42 @@ def test_ward_staff_record_the_day_the_patient_went_home(client, referral, own_w
     assert referral.actual_discharge_date == datetime.date(2026, 11, 23)
 
 
+def test_once_support_has_closed_the_day_the_patient_went_home_is_refused_beside_it(
+    client, referral, own_ward_staff
+):
+    """Before, the referral took the new date and the support kept the old one: the two
+    records disagreed."""
+    from tests.aligns.test_nhsuk_forms import parse
+    from visits.models import ExitOutcome, SupportEpisode
+    from visits.services import episode_close
+
+    coordinator = CoordinatorFactory(scheme=referral.scheme)
+    client.force_login(own_ward_staff)
+    url = reverse("referrals:discharge", args=[referral.pk])
+    expected = referral.expected_discharge_date
+    dates = {
+        "expected_discharge_date_day": expected.day,
+        "expected_discharge_date_month": expected.month,
+        "expected_discharge_date_year": expected.year,
+        "actual_discharge_date_month": "11",
+        "actual_discharge_date_year": "2026",
+    }
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, 0), tick=False):
+        referral_accept(referral=referral, by=coordinator)
+        client.post(url, {**dates, "actual_discharge_date_day": "20"})
+        episode = SupportEpisode.objects.get(referral=referral)
+        episode_close(episode=episode, outcome=ExitOutcome.DECLINED, by=coordinator)
+        refused = client.post(url, {**dates, "actual_discharge_date_day": "21"})
+
+    said = "Their support has ended: the date they went home can no longer change."
+    page = parse(refused.content.decode())
+    assert said in page.by_id("id_actual_discharge_date-error").text
+    assert said in page.find_all("div", class_="nhsuk-error-summary")[0].text
+    referral.refresh_from_db()
+    episode.refresh_from_db()
+    assert referral.actual_discharge_date == episode.start_date == datetime.date(2026, 11, 20)
+
+
 def test_an_old_expected_date_does_not_block_recording_the_discharge(
     client, referral, own_ward_staff
 ):
