@@ -12,6 +12,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from aligns.accounts.models import Role, User, Ward
 from aligns.catalogues.models import Need
@@ -166,20 +167,25 @@ class _History:
 
     def _write(self, plans):
         rng = self.rng
-        referrals = Referral.objects.bulk_create([self._referral(plan) for plan in plans])
+        referrals = _created(
+            Referral, [self._referral(plan) for plan in plans], when=lambda r: r.submitted_at
+        )
         accepted = [
             (plan, referral)
             for plan, referral in zip(plans, referrals, strict=True)
             if "episode" in plan
         ]
-        clients = Client.objects.bulk_create(
-            [self._client(plan, referral) for plan, referral in accepted]
-        )
-        episodes = SupportEpisode.objects.bulk_create(
+        clients = [self._client(plan, referral) for plan, referral in accepted]
+        for client, (_, referral) in zip(clients, accepted, strict=True):
+            client._history_date = referral.decided_at
+        clients = _created(Client, clients)
+        episodes = _created(
+            SupportEpisode,
             [
                 self._episode(plan, referral, client)
                 for (plan, referral), client in zip(accepted, clients, strict=True)
-            ]
+            ],
+            when=lambda episode: episode.opened_at,
         )
         contacts, readmissions, assignments, measures = [], [], [], []
         for (plan, referral), client, episode in zip(accepted, clients, episodes, strict=True):
@@ -420,3 +426,12 @@ class _History:
             ]
 
         return answers
+
+
+def _created(model, objects, when=None):
+    """Saved at once, each with the history row saying it was made when it happened, not
+    when the demo was loaded: their change history opens like any other record's."""
+    for instance in objects:
+        if when is not None:
+            instance._history_date = when(instance)
+    return bulk_create_with_history(objects, model)

@@ -171,3 +171,26 @@ def test_nothing_of_the_demo_years_support_comes_before_its_referral_was_accepte
     assert not offers.filter(offered_at__lt=F("episode__referral__decided_at")).exists()
     assert not offers.filter(responded_at__lt=F("offered_at")).exists()
     assert not Contact.objects.filter(happened_at__lt=F("episode__referral__submitted_at")).exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_client_and_episode_opens_its_change_history_dated_when_it_happened(client):
+    """The year of history is saved in bulk: without history rows of its own, the "Change
+    history" link of each of those clients led to "No such record"."""
+    from django.urls import reverse
+
+    from clients.models import Client
+    from visits.models import SupportEpisode
+
+    call_command("seed_demo", "--force")
+    client.force_login(User.objects.get(email="manager@example.org"))
+    scheme = Scheme.objects.get()
+    clients = Client.objects.filter(scheme=scheme)
+    episodes = SupportEpisode.objects.filter(scheme=scheme)
+
+    for kind, records in (("client", clients), ("episode", episodes)):
+        for record in records:
+            response = client.get(reverse("records:history", args=[kind, record.pk]))
+            assert response.status_code == 200, (kind, record.pk)
+    oldest = Referral.history.order_by("history_date").first()
+    assert oldest.history_date < timezone.now() - timedelta(days=300)
