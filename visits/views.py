@@ -259,13 +259,14 @@ def contact_new(request, pk):
         )
         # Everything the answer needs is read before the change: once the call is saved,
         # nothing may fail and make the person log it again.
-        thanks = gettext("Saved. Thank you for supporting %(name)s.") % {
-            "name": episode.client.given_name
-        }
         if request.user.has_perm(Permission.MANAGE_EPISODES):
             back = reverse("visits:episode", args=[episode.pk])
-        else:
+            thanks = gettext("Call or visit logged.")
+        else:  # a volunteer, thanked for what they give
             back = reverse("visits:today")
+            thanks = gettext("Saved. Thank you for supporting %(name)s.") % {
+                "name": episode.client.given_name
+            }
         raised = []
 
         def log():

@@ -246,6 +246,8 @@ class WardsField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("help_text", _("For ward staff: the wards whose referrals they see."))
         kwargs.setdefault("required", False)
         super().__init__(queryset=Ward.objects.none(), **kwargs)
+        # Needed when the role is ward staff (RoleAndWardsMixin): not marked "(optional)".
+        self.conditional = True
         self.error_messages.update(
             {
                 "required": _("Choose the wards they work on"),

@@ -613,3 +613,13 @@ def test_a_big_team_is_listed_fifty_at_a_time_by_role_then_name(client, coordina
     ]
     assert "56 people who can sign in" in first.content.decode()
     assert "Page 2 of 2" in first.content.decode()
+
+
+def test_the_wards_needed_for_ward_staff_are_not_marked_optional_on_the_invite_page(
+    client, coordinator
+):
+    client.force_login(coordinator)
+    page = " ".join(client.get(reverse("accounts:team_invite")).content.decode().split())
+
+    assert "Wards (optional)" not in page
+    assert "For ward staff: the wards whose referrals they see." in page

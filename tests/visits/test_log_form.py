@@ -123,3 +123,22 @@ def test_a_day_before_the_support_began_is_refused_beside_the_date_and_nothing_i
     assert on_the_day.status_code == 302
     assert episode.contacts.count() == 1
     assert episode.contacts.get().happened_at.date() == datetime.date(2026, 11, 2)
+
+
+def test_the_volunteer_is_thanked_for_a_call_and_a_coordinator_told_it_is_logged(
+    client, episode, coordinator, make_user
+):
+    volunteer = make_user(Role.VOLUNTEER)
+    supporting(episode, volunteer)
+    url = reverse("visits:log", args=[episode.pk])
+    said = {}
+    with time_machine.travel(at(2026, 11, 4, 15, 0), tick=False):
+        for person in (volunteer, coordinator):
+            client.force_login(person)
+            page = client.post(url, log_data(), follow=True).content.decode()
+            said[person.role] = " ".join(page.split())
+
+    given_name = episode.client.given_name
+    assert f"Thank you for supporting {given_name}" in said[Role.VOLUNTEER]
+    assert "Call or visit logged." in said[Role.COORDINATOR]
+    assert "Thank you for supporting" not in said[Role.COORDINATOR]
