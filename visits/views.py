@@ -300,7 +300,13 @@ def contact_new(request, pk):
     return _volunteer_page(
         request,
         "visits/contact_form.html",
-        {"form": form, "episode": episode, "submission": form_token(request)},
+        {
+            "form": form,
+            "episode": episode,
+            "submission": form_token(request),
+            # "Raise a concern" on Today: the page says so, and where the concern goes.
+            "worried": bool(form["raise_concern"].value()),
+        },
     )
 
 

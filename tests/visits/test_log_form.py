@@ -142,3 +142,19 @@ def test_the_volunteer_is_thanked_for_a_call_and_a_coordinator_told_it_is_logged
     assert f"Thank you for supporting {given_name}" in said[Role.VOLUNTEER]
     assert "Call or visit logged." in said[Role.COORDINATOR]
     assert "Thank you for supporting" not in said[Role.COORDINATOR]
+
+
+def test_raise_a_concern_from_today_opens_a_page_headed_so_that_says_what_to_fill_in(
+    client, episode, make_user
+):
+    volunteer = make_user(Role.VOLUNTEER)
+    supporting(episode, volunteer)
+    client.force_login(volunteer)
+    url = reverse("visits:log", args=[episode.pk])
+
+    worried = parse(client.get(url + "?worried=1").content.decode())
+    logging = parse(client.get(url).content.decode())
+
+    assert worried.find_all("h1")[0].text == "Raise a concern"
+    assert "then, below, what worries you" in worried.text
+    assert logging.find_all("h1")[0].text == "Log a call or visit"
