@@ -12,7 +12,7 @@ from aligns.audit.services import attribute_change
 from aligns.errors import ActionRefused
 from clients.services import ClientMismatch, client_find_or_create
 from referrals.models import Referral, Status
-from visits.models import RUNNING_STATUSES, EpisodeStatus, SupportEpisode
+from visits.models import EpisodeStatus, SupportEpisode
 from visits.services import episode_open, episode_record_discharge
 
 
@@ -168,7 +168,6 @@ def referral_withdraw(*, referral, by, reason):
     return referral
 
 
-@transaction.atomic
 def went_home_refusal(referral, went_home):
     """Why the day the patient went home cannot be changed to `went_home`, or None: once
     their support is paused by a readmission, or has closed, its own dates stand (before,
@@ -184,15 +183,12 @@ def went_home_refusal(referral, went_home):
             "The patient is back in hospital and their support is paused: ask the scheme's "
             "coordinator to correct the date they went home."
         )
-    if (
-        status is not None
-        and status != EpisodeStatus.AWAITING_DISCHARGE
-        and (status not in RUNNING_STATUSES)
-    ):
+    if status == EpisodeStatus.CLOSED:
         return gettext("Their support has ended: the date they went home can no longer change.")
     return None
 
 
+@transaction.atomic
 def referral_update_discharge(*, referral, by, expected_discharge_date, actual_discharge_date):
     """Correct the expected discharge date or record the actual one.
 
