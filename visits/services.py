@@ -224,7 +224,6 @@ def readmission_day_refusal(episode, day):
     return None
 
 
-@transaction.atomic
 def return_home_day_refusal(episode, day, readmission=None):
     """Why the client cannot have gone home again on `day`, or None: before they were
     readmitted, or after their planned support ended. (The return-home form asks it of the
@@ -241,6 +240,7 @@ def return_home_day_refusal(episode, day, readmission=None):
     return None
 
 
+@transaction.atomic
 def episode_return_home(*, episode, returned_on, by):
     """Home again within the planned period: support resumes with a call soon after."""
     episode = _lock(episode)
@@ -267,7 +267,6 @@ def episode_return_home(*, episode, returned_on, by):
     return episode
 
 
-@transaction.atomic
 def episode_close_refusal(episode, outcome):
     """Why support cannot be closed with `outcome`, or None (docs/safety hazard H18): not
     while a concern about the client is open, whose worry would be left unanswered (closing
@@ -289,6 +288,7 @@ def episode_close_refusal(episode, outcome):
     return None
 
 
+@transaction.atomic
 def episode_close(*, episode, outcome, by, closed_on=None):
     """Close with a coded exit outcome: future calls are cancelled and volunteer access ends."""
     episode = _lock(episode)
