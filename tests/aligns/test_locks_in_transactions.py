@@ -26,9 +26,8 @@ def _locks(function):
     for node in ast.walk(function):
         if isinstance(node, ast.Attribute) and node.attr == "select_for_update":
             return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "_lock":
-                return True
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_lock":
+            return True
     return False
 
 
