@@ -81,6 +81,7 @@ from visits.services import (
     contact_log,
     episode_assign_volunteer,
     episode_close,
+    episode_close_refusal,
     episode_extend,
     episode_readmit,
     episode_return_home,
@@ -551,6 +552,8 @@ def _before_closing(episode):
     return {
         "glance": support_at_a_glance(episode),
         "reached": episode.contacts.filter(answered=True).exists(),
+        # Whatever the outcome: open concerns refuse closing (said before the form too).
+        "refusal": episode_close_refusal(episode, outcome=None),
     }
 
 
