@@ -224,6 +224,8 @@ def today(request):
                 "due_today": episode.next_due is not None and episode.next_due <= end_of_today,
                 "late": episode.overdue
                 or (episode.next_due is not None and episode.next_due < now),
+                # The phone call named is one already due: not "next".
+                "call_overdue": episode.next_call_due is not None and episode.next_call_due < now,
                 "last_contact": last_contact(
                     episode.last_kind, episode.last_answered, episode.last_at, today=day
                 ),

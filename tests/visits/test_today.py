@@ -49,8 +49,8 @@ def contact(episode, by, kind, happened_at, answered):
     )
 
 
-def today_cards(client):
-    with time_machine.travel(THURSDAY, tick=False):
+def today_cards(client, when=THURSDAY):
+    with time_machine.travel(when, tick=False):
         dom = parse(client.get(reverse("visits:today")).content.decode())
     cards = {}
     for card in dom.find_all("div", class_="nhsuk-card"):
@@ -164,3 +164,15 @@ def test_a_card_says_the_client_is_back_in_hospital_or_not_home_yet_and_why_not_
     assert "Do not visit until your coordinator says so." in cards["Stan"]  # not assessed
     assert "Plan a home visit" in cards["Reginald"]
     assert "Do not visit" not in cards["Reginald"]  # assessed, no hold
+
+
+def test_a_call_already_due_is_not_called_the_next_call_due(client, make_user, episodes):
+    """Home on Monday at midday: the first call is due by Thursday midday. On Friday morning,
+    not logged, the card says it was due, not that it is next."""
+    signed_in_volunteer(client, make_user, episodes)
+
+    text = today_cards(client, when=at(2026, 11, 6, 9, 0))["Doreen"].text
+
+    assert "Call due Thursday 5 November at midday: not logged yet." in text
+    assert "Next call due Thursday" not in text
+    assert "Overdue" in text
