@@ -78,7 +78,45 @@ def _exposed(values, primary, hidden, sums, unseen):
             left = values[total] - sum(values[p] for p in parts if p not in hidden)
             if len(hidden_parts) > 1 and 0 < left < SMALL_NUMBER:
                 exposed |= set(hidden_parts)
+            if len(hidden_parts) > 1 and 0 < left <= _MOST_TO_SPLIT:
+                exposed |= _pinned_in_gaps(hidden_parts, left, primary, unseen, ranges)
     return exposed
+
+
+# A sum's hidden counts adding up to at most this are tried value by value (_pinned_in_gaps).
+_MOST_TO_SPLIT = 60
+
+
+def _pinned_in_gaps(parts, left, primary, unseen, ranges):
+    """The counts of `parts` (hidden, adding up to `left`) that only one value fits, once a
+    '[c]' is known to be 0 or 5 or more and not just "between 0 and its highest": 6 between
+    '[c]', '<5' and '[c]' can only be 5, 1 and 0 (or 0, 1 and 5), so the '<5' is 1. Ranges
+    alone cannot see it."""
+
+    def possible(p):
+        low, high = ranges[p]
+        values = range(max(low, 0), min(high, left) + 1)
+        if p in unseen:
+            return set(values)
+        if p in primary:
+            return {v for v in values if 0 < v < SMALL_NUMBER}
+        return {v for v in values if v == 0 or v >= SMALL_NUMBER}
+
+    options = {p: possible(p) for p in parts}
+    pinned = set()
+    for p in parts:
+        sums = {0}
+        for other in parts:
+            if other != p:
+                sums = {a + b for a in sums for b in options[other] if a + b <= left}
+        fits = {v for v in options[p] if left - v in sums}
+        if (
+            len(fits) == 1
+            and (value := next(iter(fits)))
+            and (p not in unseen or value < SMALL_NUMBER)
+        ):
+            pinned.add(p)
+    return pinned
 
 
 def narrowed_ranges(values, primary, hidden, sums, unseen=frozenset()):

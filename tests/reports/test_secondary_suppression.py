@@ -319,6 +319,11 @@ def test_shown_small_numbers_leave_every_count_shown(hand_built):
          {"a"}, [("t", ["a", "b", "c"]), ("u", ["a", "d"])], {"b", "d"}),
         # Nothing hidden, nothing more to hide.
         ({"t": 20, "a": 10, "b": 10}, set(), [("t", ["a", "b"])], set()),
+        # The ages of 50 clients: hiding the 0 and the 5 beside the '<5' would leave 6 between
+        # '[c]', '<5' and '[c]', where only 5 + 1 + 0 or 0 + 1 + 5 fit, so the '<5' would be
+        # 1; the 13 goes too.
+        ({"t": 50, "a": 0, "b": 1, "c": 5, "d": 31, "e": 13}, {"b"},
+         [("t", ["a", "b", "c", "d", "e"])], {"a", "c", "e"}),
     ],
 )  # fmt: skip
 def test_withhold_hides_the_next_smallest_count_until_none_can_be_worked_out(
