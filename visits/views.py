@@ -457,7 +457,8 @@ def episode_detail(request, pk):
             "client": episode.client,
             "glance": support_at_a_glance(episode) if episode.is_open else None,
             "calls": episode.calls.exclude(status=CallStatus.CANCELLED),
-            "visits_on_hold": visit_refusal(episode),
+            # A closed episode plans no visits: nothing is on hold.
+            "visits_on_hold": visit_refusal(episode) if episode.is_open else None,
             "contacts": episode.contacts.select_related("logged_by").prefetch_related("activities"),
             "concerns": episode.concerns.select_related("raised_by", "acknowledged_by"),
             "readmissions": episode.readmissions.all(),

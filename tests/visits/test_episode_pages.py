@@ -686,6 +686,20 @@ def test_support_is_not_closed_while_a_concern_is_open_and_closes_once_it_is_dea
     assert episode.status == EpisodeStatus.CLOSED
 
 
+def test_a_closed_episode_does_not_say_home_visits_are_on_hold(client, coordinator, episode):
+    from visits.services import episode_close
+
+    client.force_login(coordinator)
+    url = reverse("visits:episode", args=[episode.pk])
+    before = client.get(url).content.decode()  # no risk assessment yet: visits on hold
+    episode_close(episode=episode, outcome=ExitOutcome.DECLINED, by=coordinator)
+
+    after = client.get(url).content.decode()
+
+    assert "Home visits are on hold" in before
+    assert "Home visits are on hold" not in after
+
+
 def test_goals_met_is_refused_for_a_client_nobody_has_spoken_with_and_no_contact_is_not(
     client, coordinator, episode
 ):
