@@ -245,7 +245,9 @@ class ReferralForm(forms.ModelForm):
     def clean_date_of_birth(self):
         born = self.cleaned_data["date_of_birth"]
         today = _today()
-        if born > today:
+        # Today is not in the past: a date of birth of today is the referral's own date
+        # typed in the wrong place, not a patient born this morning.
+        if born >= today:
             raise forms.ValidationError(_("Date of birth must be in the past"))
         if born < today.replace(year=today.year - OLDEST_AGE_YEARS):
             raise forms.ValidationError(

@@ -753,6 +753,18 @@ class Alert(models.Model):
                 % named
             )
         if self.kind == AlertKind.REVIEW_DUE:
+            # The review answered since is said, as for the other alerts: a closed or extended
+            # support's alert asking to "extend it or plan to close" sends a coordinator to
+            # a decision already made.
+            if self.episode.status == EpisodeStatus.CLOSED:
+                return gettext(
+                    "The support of %(client)s was due for review: closed since (%(outcome)s)"
+                ) % {"client": client, "outcome": self.episode.get_exit_outcome_display().lower()}
+            if self.episode.status == EpisodeStatus.EXTENDED:
+                return gettext(
+                    "The support of %(client)s was due for review: extended since, to "
+                    "%(weeks)s weeks"
+                ) % {"client": client, "weeks": self.episode.planned_weeks}
             return gettext("Review the support of %(client)s: extend it or plan to close") % {
                 "client": client
             }

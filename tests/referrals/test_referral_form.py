@@ -134,6 +134,10 @@ def test_it_refuses_invalid_nhs_numbers_with_a_clear_message(
     ("field_changes", "message"),
     [
         ({"date_of_birth_year": "2027"}, "Date of birth must be in the past"),
+        (
+            {"date_of_birth_day": "23", "date_of_birth_month": "11", "date_of_birth_year": "2026"},
+            "Date of birth must be in the past",
+        ),
         ({"date_of_birth_year": "1905"}, "Date of birth must be within the last 120 years"),
         ({"date_of_birth_month": ""}, "Date of birth must include a month"),
         ({"date_of_birth_day": "31", "date_of_birth_month": "2"}, "must be a real date"),

@@ -334,3 +334,35 @@ def test_an_overdue_calls_alert_says_when_the_call_was_made_or_is_no_longer_due(
         "back in hospital" in page
     )
     assert "is overdue" not in page
+
+
+def test_a_review_alert_says_when_the_support_was_closed_or_extended_since(
+    client, coordinator, make_active_episode
+):
+    """The week-6 review asks to extend or plan to close; once either is done the alert says
+    so, rather than sending the coordinator to a decision already made."""
+    from django.urls import reverse
+
+    from visits.services import episode_extend
+
+    with time_machine.travel(MONDAY, tick=False):
+        waiting, closed, extended = (
+            make_active_episode(went_home=datetime.date(2026, 11, 2), given_name=name)
+            for name in ("Wyn", "Reg", "Ivy")
+        )
+    week_six = at(2026, 12, 14, 9, 0)
+    assert sweep_reviews(week_six) == 3
+
+    with time_machine.travel(week_six, tick=False):
+        client.force_login(coordinator)
+        episode_close(episode=closed, outcome="moved_away", by=coordinator)
+        episode_extend(episode=extended, weeks=2, reason="Still unsteady", by=coordinator)
+        page = client.get(reverse("visits:work_queue")).content.decode()
+
+    assert f"Review the support of {waiting.client}: extend it or plan to close" in page
+    assert f"The support of {closed.client} was due for review: closed since (moved away)" in page
+    assert (
+        f"The support of {extended.client} was due for review: extended since, to 8 weeks" in page
+    )
+    assert f"Review the support of {closed.client}" not in page
+    assert f"Review the support of {extended.client}" not in page
