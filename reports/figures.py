@@ -289,6 +289,13 @@ class Report:
     # Some counts are so small that even hidden they can be worked out from the others.
     too_small_to_share: bool = False
 
+    @property
+    def period_not_ended(self):
+        """Whether the period runs to the day the report was made or later: its figures are
+        what was logged up to then, and those still open (a first call within 72 hours, a
+        readmission within 30 days) can change."""
+        return self.period.end >= timezone.localdate(self.generated_at)
+
     def table(self, key):
         return next(table for table in self.tables if table.key == key)
 

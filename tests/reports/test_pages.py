@@ -204,6 +204,45 @@ def test_a_custom_date_range_is_reported(client, hand_built, manager):
     assert received["Received"] == 2  # r3 and r7
 
 
+NOT_ENDED = "The period had not ended when this report was made"
+
+
+@pytest.mark.parametrize(
+    ("period", "not_ended"),
+    [
+        (QUARTER_QUERY, False),  # October to December 2026, made on 15 March 2027
+        ({"quarter": "other", "start_day": "1", "start_month": "3", "start_year": "2027",
+          "end_day": "15", "end_month": "3", "end_year": "2027"}, True),  # to the day it is made
+        ({"quarter": "other", "start_day": "1", "start_month": "3", "start_year": "2027",
+          "end_day": "14", "end_month": "3", "end_year": "2027"}, False),
+    ],
+)  # fmt: skip
+def test_a_report_of_a_period_not_yet_ended_says_its_figures_can_still_change(
+    client, hand_built, manager, period, not_ended
+):
+    """A commissioner reading a report of a quarter still running must not take its first
+    contacts and readmissions as final."""
+    client.force_login(manager)
+    page = client.get(REPORT, period).content.decode()
+    about = openpyxl.load_workbook(
+        io.BytesIO(
+            client.post(reverse("reports:export"), {**period, "export_format": "xlsx"}).content
+        )
+    )["About"]
+    bundle = zipfile.ZipFile(
+        io.BytesIO(
+            client.post(reverse("reports:export"), {**period, "export_format": "csv"}).content
+        )
+    )
+    about_csv = next(name for name in bundle.namelist() if name.startswith("00-about"))
+
+    assert (NOT_ENDED in page) is not_ended
+    assert any(NOT_ENDED in str(cell.value) for row in about.iter_rows() for cell in row) is (
+        not_ended
+    )
+    assert (NOT_ENDED in bundle.read(about_csv).decode("utf-8-sig")) is not_ended
+
+
 def test_the_report_page_issues_the_same_number_of_queries_whatever_the_data(
     client, hand_built, manager, make_user, other_scheme, django_assert_num_queries
 ):
