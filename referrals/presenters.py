@@ -28,10 +28,15 @@ class QueueRow:
 
     @property
     def waited_text(self):
-        waited = (self.now - self.referral.submitted_at).total_seconds() / 3600
+        waited = _hours_phrase((self.now - self.referral.submitted_at).total_seconds() / 3600)
+        working = f"{self.waited_working_hours:.1f}"
+        # A referral sent on Saturday has waited no working time by Monday at 8: said in
+        # words, not as "0.0 working hours", which reads like a fault.
+        if working == "0.0":
+            return gettext("%(waited)s (none of it in working hours)") % {"waited": waited}
         return gettext("%(waited)s (%(working)s working hours)") % {
-            "waited": _hours_phrase(waited),
-            "working": f"{self.waited_working_hours:.1f}",
+            "waited": waited,
+            "working": working,
         }
 
     @property

@@ -139,6 +139,21 @@ def test_hours_over_a_weekend_do_not_count_against_the_target(client, coordinato
     assert "(1.5 working hours)" in html
 
 
+def test_a_referral_sent_at_the_weekend_has_waited_none_of_its_time_in_working_hours(
+    client, coordinator, ward
+):
+    # Saturday 10:00 to Monday 08:00: 46 hours, none of them working hours (09:00 to 17:00).
+    ReferralFactory(ward=ward, submitted_at=at(2026, 11, 21, 10, 0),
+                    expected_discharge_date=TODAY + datetime.timedelta(days=10))  # fmt: skip
+    client.force_login(coordinator)
+
+    with time_machine.travel(at(2026, 11, 23, 8, 0), tick=False):
+        html = client.get(reverse("referrals:queue")).content.decode()
+
+    assert "46 hours (none of it in working hours)" in html
+    assert "0.0 working hours" not in html
+
+
 def test_a_patient_going_home_within_72_hours_is_flagged(client, coordinator, ward):
     with time_machine.travel(NOW, tick=False):
         ReferralFactory(
