@@ -69,9 +69,26 @@ class ReportForm(forms.Form):
             *(["small_numbers"] if choose_small_numbers else []),
         )
 
+    def _dates_typed(self):
+        return any(
+            str(self.data.get(f"{name}_{part}", "")).strip()
+            for name in ("start", "end")
+            for part in ("day", "month", "year")
+        )
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("quarter") != OTHER_DATES:
+            # Dates typed under "Other dates" with a quarter still chosen would be passed
+            # over without a word, and the quarter's report taken for theirs.
+            if cleaned.get("quarter") and self._dates_typed():
+                self.add_error(
+                    "quarter",
+                    gettext(
+                        "To report on the dates typed under Other dates, choose Other dates as "
+                        "the period; to report on a quarter, clear those dates"
+                    ),
+                )
             return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
         if "start" not in self.errors and start is None:
@@ -100,7 +117,8 @@ def _other_dates_open():
     Crispy renders it as a template: the words, in the language in use, are put in escaped."""
     return (
         '<details class="nhsuk-details aligns-other-dates"'
-        '{% if form.data.quarter == "other" or form.start.errors or form.end.errors %} open'
+        '{% if form.data.quarter == "other" or form.quarter.errors or form.start.errors '
+        "or form.end.errors %} open"
         "{% endif %}>"
         '<summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">'
         f"{_template_text(gettext('Other dates'))}</span></summary>"

@@ -169,6 +169,13 @@ def test_the_form_alone_is_not_logged(client, manager):
         ),
         ({"quarter": "1999-99-99"}, "quarter", "Choose a quarter from the list, or other dates"),
         (
+            {"quarter": QUARTER.key, "start_day": "1", "start_month": "11", "start_year": "2026",
+             "end_day": "30", "end_month": "11", "end_year": "2026"},
+            "quarter",
+            "To report on the dates typed under Other dates, choose Other dates as the period; "
+            "to report on a quarter, clear those dates",
+        ),
+        (
             {"quarter": "other", "start_day": "1", "start_month": "9" * 20, "start_year": "2026",
              "end_day": "1", "end_month": "1", "end_year": "2027"},
             "start",
