@@ -686,6 +686,40 @@ def test_support_is_not_closed_while_a_concern_is_open_and_closes_once_it_is_dea
     assert episode.status == EpisodeStatus.CLOSED
 
 
+def test_the_service_refuses_to_close_over_open_concerns_and_counts_them(
+    coordinator, episode, make_user
+):
+    """Not only the page: the service itself refuses (a stale page or a crafted request), and
+    says how many concerns are waiting."""
+    from visits.services import EpisodeActionRefused, concern_close, episode_close
+
+    raised = [
+        concern_raise(
+            episode=episode,
+            by=make_user(Role.VOLUNTEER),
+            category=ConcernCategory.NOT_COPING,
+            urgency=Urgency.TODAY,
+            description=description,
+        )  # fmt: skip
+        for description in ("Not eating", "Fell in the kitchen")
+    ]
+
+    with pytest.raises(EpisodeActionRefused) as two_open:
+        episode_close(episode=episode, outcome=ExitOutcome.DECLINED, by=coordinator)
+    concern_close(concern=raised[0], by=coordinator, action_taken="GP visited.")
+    with pytest.raises(EpisodeActionRefused) as one_open:
+        episode_close(episode=episode, outcome=ExitOutcome.DECLINED, by=coordinator)
+
+    assert str(two_open.value) == (
+        "2 concerns about them are not yet closed: close them first, saying what was done."
+    )
+    assert str(one_open.value) == (
+        "A concern about them is not yet closed: close it first, saying what was done."
+    )
+    episode.refresh_from_db()
+    assert episode.status != EpisodeStatus.CLOSED
+
+
 def test_a_closed_episode_does_not_say_home_visits_are_on_hold(client, coordinator, episode):
     from visits.services import episode_close
 
