@@ -286,6 +286,57 @@ def test_once_support_has_closed_the_day_the_patient_went_home_is_refused_beside
     assert referral.actual_discharge_date == episode.start_date == datetime.date(2026, 11, 20)
 
 
+def test_while_they_are_back_in_hospital_the_day_they_went_home_is_left_to_the_coordinator(
+    client, referral, own_ward_staff
+):
+    """A readmission pauses the support from the day they went home: a new date from the
+    ward would move it underneath the coordinator. The ward can still correct the expected
+    date, the day they went home kept as it is."""
+    from tests.aligns.test_nhsuk_forms import parse
+    from visits.models import SupportEpisode
+    from visits.services import episode_readmit
+
+    coordinator = CoordinatorFactory(scheme=referral.scheme)
+    client.force_login(own_ward_staff)
+    url = reverse("referrals:discharge", args=[referral.pk])
+    expected = referral.expected_discharge_date
+    dates = {
+        "expected_discharge_date_day": expected.day,
+        "expected_discharge_date_month": expected.month,
+        "expected_discharge_date_year": expected.year,
+        "actual_discharge_date_month": "11",
+        "actual_discharge_date_year": "2026",
+    }
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, 0), tick=False):
+        referral_accept(referral=referral, by=coordinator)
+        client.post(url, {**dates, "actual_discharge_date_day": "20"})
+        episode = SupportEpisode.objects.get(referral=referral)
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 22), source="ward", reason="",
+            by=coordinator,
+        )  # fmt: skip
+        refused = client.post(url, {**dates, "actual_discharge_date_day": "19"})
+        unchanged = client.post(
+            url,
+            {**dates, "actual_discharge_date_day": "20",
+             "expected_discharge_date_day": "21", "expected_discharge_date_month": "11",
+             "expected_discharge_date_year": "2026"},
+        )  # fmt: skip
+
+    said = (
+        "The patient is back in hospital and their support is paused: ask the scheme's "
+        "coordinator to correct the date they went home."
+    )
+    page = parse(refused.content.decode())
+    assert said in page.by_id("id_actual_discharge_date-error").text
+    assert said in page.find_all("div", class_="nhsuk-error-summary")[0].text
+    assert unchanged.status_code == 302
+    referral.refresh_from_db()
+    episode.refresh_from_db()
+    assert referral.actual_discharge_date == episode.start_date == datetime.date(2026, 11, 20)
+    assert referral.expected_discharge_date == datetime.date(2026, 11, 21)
+
+
 def test_an_old_expected_date_does_not_block_recording_the_discharge(
     client, referral, own_ward_staff
 ):
