@@ -38,7 +38,6 @@ class ClientMismatch(ClientActionRefused):
     """The NHS number belongs to a client whose date of birth differs: a person must check."""
 
 
-@transaction.atomic
 def client_find_or_create(*, scheme, person, by):
     """The scheme's client with `person`'s NHS number, or a new one made from `person`.
 
@@ -46,50 +45,51 @@ def client_find_or_create(*, scheme, person, by):
     means one of the two is wrong, so nothing is guessed. A new client's consent comes from
     what the ward recorded on the referral.
     """
-    existing = (
-        Client.objects.select_for_update(of=("self",))
-        .filter(scheme=scheme, nhs_number=person.nhs_number)
-        .first()
-    )
-    if existing is not None:
-        if existing.date_of_birth != person.date_of_birth:
-            raise ClientMismatch(
-                gettext(
-                    "NHS number %(number)s belongs to a client born on %(born)s, but this "
-                    "referral gives %(given)s. Check both with the ward before accepting."
-                )
-                % {
-                    "number": existing.nhs_number_display,
-                    "born": date_format(existing.date_of_birth, "j F Y"),
-                    "given": date_format(person.date_of_birth, "j F Y"),
-                }
-            )
-        _take_the_wards_risks(existing, person, by=by)
-        return existing, False
-    client = Client(scheme=scheme, **{field: getattr(person, field) for field in PERSON_FIELDS})
-    attribute_change(client, by=by, reason=gettext_noop("Client record opened from a referral"))
-    client.save()
-    _take_the_wards_risks(client, person, by=by)
-    # What the ward asked, as it asked it. Consent to share with NHS partners is recorded only
-    # if the ward asked that question; otherwise the coordinator asks it.
-    asked = [
-        (ConsentKind.SUPPORT, person.consent_to_referral),
-        (ConsentKind.HOLD, person.consent_to_hold),
-    ]
-    if person.consent_to_share_with_nhs:
-        asked.append((ConsentKind.SHARE, True))
-    for kind, given in asked:
-        consent_record(
-            client=client,
-            kind=kind,
-            given=given,
-            decided_on=person.consent_obtained_on,
-            obtained_by=person.consent_obtained_by,
-            # In English, as the records are written (a note, not a page's words).
-            note="Recorded on the ward's referral",
-            by=by,
+    with transaction.atomic():
+        existing = (
+            Client.objects.select_for_update(of=("self",))
+            .filter(scheme=scheme, nhs_number=person.nhs_number)
+            .first()
         )
-    return client, True
+        if existing is not None:
+            if existing.date_of_birth != person.date_of_birth:
+                raise ClientMismatch(
+                    gettext(
+                        "NHS number %(number)s belongs to a client born on %(born)s, but this "
+                        "referral gives %(given)s. Check both with the ward before accepting."
+                    )
+                    % {
+                        "number": existing.nhs_number_display,
+                        "born": date_format(existing.date_of_birth, "j F Y"),
+                        "given": date_format(person.date_of_birth, "j F Y"),
+                    }
+                )
+            _take_the_wards_risks(existing, person, by=by)
+            return existing, False
+        client = Client(scheme=scheme, **{field: getattr(person, field) for field in PERSON_FIELDS})
+        attribute_change(client, by=by, reason=gettext_noop("Client record opened from a referral"))
+        client.save()
+        _take_the_wards_risks(client, person, by=by)
+        # What the ward asked, as it asked it. Consent to share with NHS partners is recorded only
+        # if the ward asked that question; otherwise the coordinator asks it.
+        asked = [
+            (ConsentKind.SUPPORT, person.consent_to_referral),
+            (ConsentKind.HOLD, person.consent_to_hold),
+        ]
+        if person.consent_to_share_with_nhs:
+            asked.append((ConsentKind.SHARE, True))
+        for kind, given in asked:
+            consent_record(
+                client=client,
+                kind=kind,
+                given=given,
+                decided_on=person.consent_obtained_on,
+                obtained_by=person.consent_obtained_by,
+                # In English, as the records are written (a note, not a page's words).
+                note="Recorded on the ward's referral",
+                by=by,
+            )
+        return client, True
 
 
 def _take_the_wards_risks(client, person, *, by):
@@ -100,31 +100,31 @@ def _take_the_wards_risks(client, person, *, by):
         client_update(client=client, by=by, ward_risk_notes=person.risk_notes)
 
 
-@transaction.atomic
 def client_update(*, client, by, **fields):
-    for name, value in fields.items():
-        setattr(client, name, value)
-    attribute_change(client, by=by, reason=gettext_noop("Client details changed"))
-    client.save()
-    return client
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(client, name, value)
+        attribute_change(client, by=by, reason=gettext_noop("Client details changed"))
+        client.save()
+        return client
 
 
-@transaction.atomic
 def consent_record(*, client, kind, given, decided_on, obtained_by, note="", by):
     """Record consent given or withdrawn; the newest record of each kind is what counts."""
-    record = ConsentRecord(
-        client=client,
-        kind=kind,
-        given=given,
-        decided_on=decided_on,
-        obtained_by=obtained_by,
-        note=note,
-        recorded_by=by,
-    )
-    reason = gettext_noop("Consent given") if given else gettext_noop("Consent withdrawn")
-    attribute_change(record, by=by, reason=reason)
-    record.save()
-    return record
+    with transaction.atomic():
+        record = ConsentRecord(
+            client=client,
+            kind=kind,
+            given=given,
+            decided_on=decided_on,
+            obtained_by=obtained_by,
+            note=note,
+            recorded_by=by,
+        )
+        reason = gettext_noop("Consent given") if given else gettext_noop("Consent withdrawn")
+        attribute_change(record, by=by, reason=reason)
+        record.save()
+        return record
 
 
 def consent_current(client, kind):
@@ -225,102 +225,104 @@ _move = partial(
 )
 
 
-@transaction.atomic
 def assessment_start(*, client, by):
     """A new draft. A reassessment starts from the answers in force, to be checked again."""
-    # Two clicks at once make one draft.
-    Client.objects.select_for_update(of=("self",)).get(pk=client.pk)
-    existing = client.assessments.filter(status=AssessmentStatus.DRAFT).first()
-    if existing is not None:
-        return existing
-    previous = assessment_in_force(client)
-    assessment = RiskAssessment(
-        client=client, created_by=by, answers=dict(previous.answers) if previous else {}
-    )
-    attribute_change(assessment, by=by, reason=gettext_noop("Assessment started"))
-    assessment.save()
-    return assessment
+    with transaction.atomic():
+        # Two clicks at once make one draft.
+        Client.objects.select_for_update(of=("self",)).get(pk=client.pk)
+        existing = client.assessments.filter(status=AssessmentStatus.DRAFT).first()
+        if existing is not None:
+            return existing
+        previous = assessment_in_force(client)
+        assessment = RiskAssessment(
+            client=client, created_by=by, answers=dict(previous.answers) if previous else {}
+        )
+        attribute_change(assessment, by=by, reason=gettext_noop("Assessment started"))
+        assessment.save()
+        return assessment
 
 
-@transaction.atomic
 def assessment_save_answers(*, assessment, answers, by):
     """Store the answers of a draft ({code: {"answer": value, "note": text}})."""
-    assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
-    if assessment.status != AssessmentStatus.DRAFT:
-        raise ClientActionRefused(
-            gettext("This assessment has been signed off, so its answers are final.")
-        )
-    unknown = set(answers) - set(QUESTIONS)
-    if unknown:
-        raise ClientActionRefused(
-            gettext("Unknown questions: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
-        )
-    assessment.answers = answers
-    attribute_change(assessment, by=by, reason=gettext_noop("Answers saved"))
-    assessment.save()
-    return assessment
+    with transaction.atomic():
+        assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+        if assessment.status != AssessmentStatus.DRAFT:
+            raise ClientActionRefused(
+                gettext("This assessment has been signed off, so its answers are final.")
+            )
+        unknown = set(answers) - set(QUESTIONS)
+        if unknown:
+            raise ClientActionRefused(
+                gettext("Unknown questions: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+            )
+        assessment.answers = answers
+        attribute_change(assessment, by=by, reason=gettext_noop("Answers saved"))
+        assessment.save()
+        return assessment
 
 
-@transaction.atomic
 def assessment_sign_off(*, assessment, level, reason, by):
     """Sign off with the final level: the computed one, raised, or lowered with a reason.
 
     A high-risk assessment then waits for a second sign-off before any home visit.
     """
-    assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
-    if by.role != Role.COORDINATOR:
-        raise ClientActionRefused(gettext("Only a coordinator can sign off an assessment."))
-    missing = [code for code in QUESTIONS if not assessment.answered(code)]
-    if missing:
-        raise ClientActionRefused(gettext("Answer every question before signing off."))
-    computed = assessment.computed_level
-    if LEVEL_ORDER[RiskLevel(level)] < LEVEL_ORDER[computed] and not reason.strip():
-        raise ClientActionRefused(LOWERED_WITHOUT_A_REASON[computed])
-    next_status = (
-        AssessmentStatus.AWAITING_SECOND_SIGN_OFF
-        if level == RiskLevel.HIGH
-        else AssessmentStatus.SIGNED_OFF
-    )
-    _move(assessment, next_status, by=by, reason=gettext_noop("Signed off"))
-    assessment.level = level
-    assessment.level_reason = reason.strip()
-    assessment.signed_off_by = by
-    assessment.signed_off_at = timezone.now()
-    assessment.save()
-    client = assessment.client
-    if client.reassessment_required_reason:
-        client_update(client=client, by=by, reassessment_required_reason="")
-    return assessment
+    with transaction.atomic():
+        assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+        if by.role != Role.COORDINATOR:
+            raise ClientActionRefused(gettext("Only a coordinator can sign off an assessment."))
+        missing = [code for code in QUESTIONS if not assessment.answered(code)]
+        if missing:
+            raise ClientActionRefused(gettext("Answer every question before signing off."))
+        computed = assessment.computed_level
+        if LEVEL_ORDER[RiskLevel(level)] < LEVEL_ORDER[computed] and not reason.strip():
+            raise ClientActionRefused(LOWERED_WITHOUT_A_REASON[computed])
+        next_status = (
+            AssessmentStatus.AWAITING_SECOND_SIGN_OFF
+            if level == RiskLevel.HIGH
+            else AssessmentStatus.SIGNED_OFF
+        )
+        _move(assessment, next_status, by=by, reason=gettext_noop("Signed off"))
+        assessment.level = level
+        assessment.level_reason = reason.strip()
+        assessment.signed_off_by = by
+        assessment.signed_off_at = timezone.now()
+        assessment.save()
+        client = assessment.client
+        if client.reassessment_required_reason:
+            client_update(client=client, by=by, reassessment_required_reason="")
+        return assessment
 
 
-@transaction.atomic
 def assessment_second_sign_off(*, assessment, by):
     """A different coordinator, or a manager, confirms a high-risk assessment."""
-    assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
-    if by.role not in (Role.COORDINATOR, Role.MANAGER):
-        raise ClientActionRefused(
-            gettext("Only a coordinator or a manager can give the second sign-off.")
-        )
-    if by.pk == assessment.signed_off_by_id:
-        raise ClientActionRefused(
-            gettext(
-                "The second sign-off must be by someone other than the coordinator who signed "
-                "it off."
+    with transaction.atomic():
+        assessment = RiskAssessment.objects.select_for_update(of=("self",)).get(pk=assessment.pk)
+        if by.role not in (Role.COORDINATOR, Role.MANAGER):
+            raise ClientActionRefused(
+                gettext("Only a coordinator or a manager can give the second sign-off.")
             )
+        if by.pk == assessment.signed_off_by_id:
+            raise ClientActionRefused(
+                gettext(
+                    "The second sign-off must be by someone other than the coordinator who signed "
+                    "it off."
+                )
+            )
+        _move(
+            assessment, AssessmentStatus.SIGNED_OFF, by=by, reason=gettext_noop("Second sign-off")
         )
-    _move(assessment, AssessmentStatus.SIGNED_OFF, by=by, reason=gettext_noop("Second sign-off"))
-    assessment.second_signed_off_by = by
-    assessment.second_signed_off_at = timezone.now()
-    assessment.save()
-    return assessment
+        assessment.second_signed_off_by = by
+        assessment.second_signed_off_at = timezone.now()
+        assessment.save()
+        return assessment
 
 
-@transaction.atomic
 def client_require_reassessment(*, client, reason, by):
     """After a concern or a readmission: no home visit until a new assessment is signed off."""
-    if not reason.strip():
-        raise ClientActionRefused(gettext("Say why a new assessment is needed."))
-    return client_update(client=client, by=by, reassessment_required_reason=reason.strip())
+    with transaction.atomic():
+        if not reason.strip():
+            raise ClientActionRefused(gettext("Say why a new assessment is needed."))
+        return client_update(client=client, by=by, reassessment_required_reason=reason.strip())
 
 
 # --- Goals and outcome measures ----------------------------------------------------------
@@ -328,53 +330,53 @@ def client_require_reassessment(*, client, reason, by):
 OUTCOME_MEASURE_RECORDED = gettext_noop("Outcome measure recorded")
 
 
-@transaction.atomic
 def goal_add(*, client, category, description, by):
-    goal = Goal(client=client, category=category, description=description, set_by=by)
-    attribute_change(goal, by=by, reason=gettext_noop("Goal set"))
-    goal.save()
-    return goal
+    with transaction.atomic():
+        goal = Goal(client=client, category=category, description=description, set_by=by)
+        attribute_change(goal, by=by, reason=gettext_noop("Goal set"))
+        goal.save()
+        return goal
 
 
-@transaction.atomic
 def goal_review(*, goal, outcome, by):
-    goal.outcome = outcome
-    goal.reviewed_by = by
-    goal.reviewed_at = timezone.now()
-    attribute_change(goal, by=by, reason=gettext_noop("Goal reviewed"))
-    goal.save()
-    return goal
+    with transaction.atomic():
+        goal.outcome = outcome
+        goal.reviewed_by = by
+        goal.reviewed_at = timezone.now()
+        attribute_change(goal, by=by, reason=gettext_noop("Goal reviewed"))
+        goal.save()
+        return goal
 
 
-@transaction.atomic
 def measure_record(*, client, instrument, timepoint, taken_on, values, by, episode=None):
     """Record an instrument's answers ({item code: integer or None for missing})."""
-    definition = INSTRUMENTS[instrument]
-    for item in definition.items:
-        value = values.get(item.code)
-        if value is not None and value not in {choice for choice, _ in item.choices}:
-            raise ClientActionRefused(
-                gettext("%(value)s is not an answer to '%(item)s'.")
-                % {"value": value, "item": item.text}
-            )
-    measure = OutcomeMeasure(
-        client=client,
-        episode=episode,
-        instrument=definition.code,
-        instrument_version=definition.version,
-        timepoint=timepoint,
-        taken_on=taken_on,
-        recorded_by=by,
-    )
-    attribute_change(measure, by=by, reason=OUTCOME_MEASURE_RECORDED)
-    measure.save()
-    bulk_create_with_history(
-        [
-            OutcomeAnswer(measure=measure, item=item.code, value=values.get(item.code))
-            for item in definition.items
-        ],
-        OutcomeAnswer,
-        default_user=by,
-        default_change_reason=OUTCOME_MEASURE_RECORDED,
-    )
-    return measure
+    with transaction.atomic():
+        definition = INSTRUMENTS[instrument]
+        for item in definition.items:
+            value = values.get(item.code)
+            if value is not None and value not in {choice for choice, _ in item.choices}:
+                raise ClientActionRefused(
+                    gettext("%(value)s is not an answer to '%(item)s'.")
+                    % {"value": value, "item": item.text}
+                )
+        measure = OutcomeMeasure(
+            client=client,
+            episode=episode,
+            instrument=definition.code,
+            instrument_version=definition.version,
+            timepoint=timepoint,
+            taken_on=taken_on,
+            recorded_by=by,
+        )
+        attribute_change(measure, by=by, reason=OUTCOME_MEASURE_RECORDED)
+        measure.save()
+        bulk_create_with_history(
+            [
+                OutcomeAnswer(measure=measure, item=item.code, value=values.get(item.code))
+                for item in definition.items
+            ],
+            OutcomeAnswer,
+            default_user=by,
+            default_change_reason=OUTCOME_MEASURE_RECORDED,
+        )
+        return measure

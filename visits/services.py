@@ -122,90 +122,92 @@ def _replan(episode, *, anchor=None, now=None):
 # --- Lifecycle ---------------------------------------------------------------------------
 
 
-@transaction.atomic
 def episode_open(*, client, referral, by):
     """Open a support episode for an accepted referral.
 
     It is active from the discharge date if the patient is already home (and its calls are
     planned at once), otherwise it waits for the discharge to be recorded.
     """
-    episode = SupportEpisode(
-        scheme=referral.scheme,
-        client=client,
-        referral=referral,
-        opened_by=by,
-        planned_weeks=referral.scheme.episode_weeks,
-    )
-    discharged = referral.actual_discharge_date
-    if discharged is not None and discharged <= timezone.localdate():
-        episode.status = EpisodeStatus.ACTIVE
-        episode.start_date = discharged
-    attribute_change(episode, by=by, reason=gettext_noop("Opened on accepting the referral"))
-    episode.save()
-    _replan(episode)
-    return episode
+    with transaction.atomic():
+        episode = SupportEpisode(
+            scheme=referral.scheme,
+            client=client,
+            referral=referral,
+            opened_by=by,
+            planned_weeks=referral.scheme.episode_weeks,
+        )
+        discharged = referral.actual_discharge_date
+        if discharged is not None and discharged <= timezone.localdate():
+            episode.status = EpisodeStatus.ACTIVE
+            episode.start_date = discharged
+        attribute_change(episode, by=by, reason=gettext_noop("Opened on accepting the referral"))
+        episode.save()
+        _replan(episode)
+        return episode
 
 
-@transaction.atomic
 def episode_record_discharge(*, episode, discharged_on, by):
     """The client went home on `discharged_on`: support starts that day; calls are planned."""
-    episode = _lock(episode)
-    if episode.status == EpisodeStatus.AWAITING_DISCHARGE:
-        episode_move(
-            episode, EpisodeStatus.ACTIVE, by=by, reason=gettext_noop("Discharge recorded")
-        )
-    elif episode.status in RUNNING_STATUSES:
-        attribute_change(episode, by=by, reason=gettext_noop("Discharge date corrected"))
-    else:
+    with transaction.atomic():
+        episode = _lock(episode)
+        if episode.status == EpisodeStatus.AWAITING_DISCHARGE:
+            episode_move(
+                episode, EpisodeStatus.ACTIVE, by=by, reason=gettext_noop("Discharge recorded")
+            )
+        elif episode.status in RUNNING_STATUSES:
+            attribute_change(episode, by=by, reason=gettext_noop("Discharge date corrected"))
+        else:
+            return episode
+        episode.start_date = discharged_on
+        episode.save()
+        _replan(episode)
         return episode
-    episode.start_date = discharged_on
-    episode.save()
-    _replan(episode)
-    return episode
 
 
-@transaction.atomic
 def episode_extend(*, episode, weeks, reason, by):
     """Add weeks, with a reason, up to MAX_EPISODE_WEEKS in total."""
-    episode = _lock(episode)
-    if not reason.strip():
-        raise EpisodeActionRefused(gettext("Say why the support is being extended."))
-    if weeks > episode.weeks_left_to_extend:
-        raise EpisodeActionRefused(
-            gettext(
-                "Support can last %(most)s weeks at most: this episode is planned for "
-                "%(planned)s, so it can be extended by %(left)s more at most."
+    with transaction.atomic():
+        episode = _lock(episode)
+        if not reason.strip():
+            raise EpisodeActionRefused(gettext("Say why the support is being extended."))
+        if weeks > episode.weeks_left_to_extend:
+            raise EpisodeActionRefused(
+                gettext(
+                    "Support can last %(most)s weeks at most: this episode is planned for "
+                    "%(planned)s, so it can be extended by %(left)s more at most."
+                )
+                % {
+                    "most": MAX_EPISODE_WEEKS,
+                    "planned": episode.planned_weeks,
+                    "left": episode.weeks_left_to_extend,
+                }
             )
-            % {
-                "most": MAX_EPISODE_WEEKS,
-                "planned": episode.planned_weeks,
-                "left": episode.weeks_left_to_extend,
-            }
+        if episode.status != EpisodeStatus.EXTENDED:
+            episode_move(episode, EpisodeStatus.EXTENDED, by=by, reason=gettext_noop("Extended"))
+        else:
+            attribute_change(episode, by=by, reason=gettext_noop("Extended again"))
+        episode.planned_weeks += weeks
+        episode.save()
+        Extension.objects.create(
+            episode=episode, weeks=weeks, reason=reason.strip(), extended_by=by
         )
-    if episode.status != EpisodeStatus.EXTENDED:
-        episode_move(episode, EpisodeStatus.EXTENDED, by=by, reason=gettext_noop("Extended"))
-    else:
-        attribute_change(episode, by=by, reason=gettext_noop("Extended again"))
-    episode.planned_weeks += weeks
-    episode.save()
-    Extension.objects.create(episode=episode, weeks=weeks, reason=reason.strip(), extended_by=by)
-    _replan(episode)
-    return episode
+        _replan(episode)
+        return episode
 
 
-@transaction.atomic
 def episode_readmit(*, episode, admitted_on, source, reason, by):
     """The client is back in hospital: the episode is suspended and its calls paused."""
-    episode = _lock(episode)
-    refusal = readmission_day_refusal(episode, admitted_on)
-    if refusal:
-        raise EpisodeActionRefused(refusal)
-    episode_move(episode, EpisodeStatus.SUSPENDED, by=by, reason=gettext_noop("Readmitted"))
-    episode.save()
-    calls_move(episode.calls, CallStatus.PAUSED)
-    return Readmission.objects.create(
-        episode=episode, admitted_on=admitted_on, source=source, reason=reason, recorded_by=by
-    )
+    with transaction.atomic():
+        episode = _lock(episode)
+        refusal = readmission_day_refusal(episode, admitted_on)
+        if refusal:
+            raise EpisodeActionRefused(refusal)
+        episode_move(episode, EpisodeStatus.SUSPENDED, by=by, reason=gettext_noop("Readmitted"))
+        episode.save()
+        calls_move(episode.calls, CallStatus.PAUSED)
+        return Readmission.objects.create(
+            episode=episode, admitted_on=admitted_on, source=source, reason=reason, recorded_by=by
+        )
 
 
 def readmission_day_refusal(episode, day):
@@ -240,31 +242,31 @@ def return_home_day_refusal(episode, day, readmission=None):
     return None
 
 
-@transaction.atomic
 def episode_return_home(*, episode, returned_on, by):
     """Home again within the planned period: support resumes with a call soon after."""
-    episode = _lock(episode)
-    readmission = episode.readmissions.filter(returned_home_on__isnull=True).last()
-    if episode.status != EpisodeStatus.SUSPENDED or readmission is None:
-        raise EpisodeActionRefused(gettext("This episode is not suspended for a readmission."))
-    refusal = return_home_day_refusal(episode, returned_on, readmission)
-    if refusal:
-        raise EpisodeActionRefused(refusal)
-    if episode.extensions.exists():
-        resumed = EpisodeStatus.EXTENDED
-    elif episode.review_prompted_at:
-        # Readmitted while in review: the decision is still owed (sweep_reviews prompts once).
-        resumed = EpisodeStatus.IN_REVIEW
-    else:
-        resumed = EpisodeStatus.ACTIVE
-    episode_move(episode, resumed, by=by, reason=gettext_noop("Returned home"))
-    episode.save()
-    readmission.returned_home_on = returned_on
-    attribute_change(readmission, by=by, reason=gettext_noop("Returned home"))
-    readmission.save()
-    calls_move(episode.calls.filter(status=CallStatus.PAUSED), CallStatus.CANCELLED)
-    _replan(episode, anchor=returned_on)
-    return episode
+    with transaction.atomic():
+        episode = _lock(episode)
+        readmission = episode.readmissions.filter(returned_home_on__isnull=True).last()
+        if episode.status != EpisodeStatus.SUSPENDED or readmission is None:
+            raise EpisodeActionRefused(gettext("This episode is not suspended for a readmission."))
+        refusal = return_home_day_refusal(episode, returned_on, readmission)
+        if refusal:
+            raise EpisodeActionRefused(refusal)
+        if episode.extensions.exists():
+            resumed = EpisodeStatus.EXTENDED
+        elif episode.review_prompted_at:
+            # Readmitted while in review: the decision is still owed (sweep_reviews prompts once).
+            resumed = EpisodeStatus.IN_REVIEW
+        else:
+            resumed = EpisodeStatus.ACTIVE
+        episode_move(episode, resumed, by=by, reason=gettext_noop("Returned home"))
+        episode.save()
+        readmission.returned_home_on = returned_on
+        attribute_change(readmission, by=by, reason=gettext_noop("Returned home"))
+        readmission.save()
+        calls_move(episode.calls.filter(status=CallStatus.PAUSED), CallStatus.CANCELLED)
+        _replan(episode, anchor=returned_on)
+        return episode
 
 
 def episode_close_refusal(episode, outcome):
@@ -288,21 +290,21 @@ def episode_close_refusal(episode, outcome):
     return None
 
 
-@transaction.atomic
 def episode_close(*, episode, outcome, by, closed_on=None):
     """Close with a coded exit outcome: future calls are cancelled and volunteer access ends."""
-    episode = _lock(episode)
-    refusal = episode_close_refusal(episode, outcome)
-    if refusal:
-        raise EpisodeActionRefused(refusal)
-    episode_move(episode, EpisodeStatus.CLOSED, by=by, reason=gettext_noop("Closed"))
-    episode.exit_outcome = outcome
-    episode.closed_on = closed_on or timezone.localdate()
-    episode.closed_by = by
-    episode.save()
-    calls_move(episode.calls, CallStatus.CANCELLED)
-    _assignments_end(episode, by=by)
-    return episode
+    with transaction.atomic():
+        episode = _lock(episode)
+        refusal = episode_close_refusal(episode, outcome)
+        if refusal:
+            raise EpisodeActionRefused(refusal)
+        episode_move(episode, EpisodeStatus.CLOSED, by=by, reason=gettext_noop("Closed"))
+        episode.exit_outcome = outcome
+        episode.closed_on = closed_on or timezone.localdate()
+        episode.closed_by = by
+        episode.save()
+        calls_move(episode.calls, CallStatus.CANCELLED)
+        _assignments_end(episode, by=by)
+        return episode
 
 
 # --- The volunteer: matching, offers, assignments ------------------------------------------
@@ -355,49 +357,51 @@ def _assignment_move(assignment, status, *, by, reason):
         assignment.ended_at, assignment.ended_by = timezone.now(), by
 
 
-@transaction.atomic
 def episode_assign_volunteer(*, episode, volunteer, by):
     """Offer the episode to a volunteer who passes every hard filter now.
 
     The filters are checked again here, not only on the shortlist, so a stale page or a
     crafted request cannot assign someone ineligible.
     """
-    episode = _lock(episode)
-    # Lock the volunteer too, so two offers at once cannot take them past their limit.
-    Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
-    if not episode.is_open:
-        raise EpisodeActionRefused(gettext("This support episode is closed."))
-    if episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES).exists():
-        raise EpisodeActionRefused(
-            gettext("This episode already has a volunteer offered or assigned.")
+    with transaction.atomic():
+        episode = _lock(episode)
+        # Lock the volunteer too, so two offers at once cannot take them past their limit.
+        Volunteer.objects.select_for_update(of=("self",)).get(pk=volunteer.pk)
+        if not episode.is_open:
+            raise EpisodeActionRefused(gettext("This support episode is closed."))
+        if episode.assignments.filter(status__in=LIVE_ASSIGNMENT_STATUSES).exists():
+            raise EpisodeActionRefused(
+                gettext("This episode already has a volunteer offered or assigned.")
+            )
+        match = episode_shortlist(episode, with_ineligible=True)
+        if volunteer.pk not in {candidate.volunteer.pk for candidate in match.shortlist}:
+            reasons = next(
+                (c.refusals for c in match.ineligible if c.volunteer.pk == volunteer.pk), []
+            )
+            if reasons:
+                refusal = gettext("%(volunteer)s cannot be assigned: %(reasons)s.") % {
+                    "volunteer": volunteer,
+                    "reasons": "; ".join(reasons),
+                }
+            else:
+                refusal = gettext(
+                    "%(volunteer)s cannot be assigned: not on the shortlist for this client."
+                ) % {"volunteer": volunteer}
+            raise EpisodeActionRefused(refusal)
+        assignment = Assignment(
+            episode=episode, volunteer=volunteer, offered_by=by, phone_only=match.phone_only
         )
-    match = episode_shortlist(episode, with_ineligible=True)
-    if volunteer.pk not in {candidate.volunteer.pk for candidate in match.shortlist}:
-        reasons = next((c.refusals for c in match.ineligible if c.volunteer.pk == volunteer.pk), [])
-        if reasons:
-            refusal = gettext("%(volunteer)s cannot be assigned: %(reasons)s.") % {
-                "volunteer": volunteer,
-                "reasons": "; ".join(reasons),
-            }
-        else:
-            refusal = gettext(
-                "%(volunteer)s cannot be assigned: not on the shortlist for this client."
-            ) % {"volunteer": volunteer}
-        raise EpisodeActionRefused(refusal)
-    assignment = Assignment(
-        episode=episode, volunteer=volunteer, offered_by=by, phone_only=match.phone_only
-    )
-    attribute_change(assignment, by=by, reason=gettext_noop("Offered to the volunteer"))
-    assignment.save()
-    from visits.emails import offer_made
+        attribute_change(assignment, by=by, reason=gettext_noop("Offered to the volunteer"))
+        assignment.save()
+        from visits.emails import offer_made
 
-    queue_email(
-        offer_made,
-        key=f"offer-made:{assignment.pk}",
-        scheme_id=episode.scheme_id,
-        assignment_id=assignment.pk,
-    )
-    return assignment
+        queue_email(
+            offer_made,
+            key=f"offer-made:{assignment.pk}",
+            scheme_id=episode.scheme_id,
+            assignment_id=assignment.pk,
+        )
+        return assignment
 
 
 def _own_offer(assignment, by):
@@ -413,58 +417,58 @@ def _own_offer(assignment, by):
     return assignment
 
 
-@transaction.atomic
 def assignment_accept(*, assignment, by):
-    assignment = _own_offer(assignment, by)
-    _assignment_move(
-        assignment,
-        AssignmentStatus.ACCEPTED,
-        by=by,
-        reason=gettext_noop("Accepted by the volunteer"),
-    )
-    assignment.save()
-    return assignment
+    with transaction.atomic():
+        assignment = _own_offer(assignment, by)
+        _assignment_move(
+            assignment,
+            AssignmentStatus.ACCEPTED,
+            by=by,
+            reason=gettext_noop("Accepted by the volunteer"),
+        )
+        assignment.save()
+        return assignment
 
 
-@transaction.atomic
 def assignment_decline(*, assignment, by, reason):
     """The volunteer says no (with a reason): the episode goes back to matching."""
-    if not reason.strip():
-        raise EpisodeActionRefused(gettext("Say why you cannot take this on."))
-    assignment = _own_offer(assignment, by)
-    _assignment_move(
-        assignment,
-        AssignmentStatus.DECLINED,
-        by=by,
-        reason=gettext_noop("Declined by the volunteer"),
-    )
-    assignment.decline_reason = reason.strip()
-    assignment.save()
-    return assignment
+    with transaction.atomic():
+        if not reason.strip():
+            raise EpisodeActionRefused(gettext("Say why you cannot take this on."))
+        assignment = _own_offer(assignment, by)
+        _assignment_move(
+            assignment,
+            AssignmentStatus.DECLINED,
+            by=by,
+            reason=gettext_noop("Declined by the volunteer"),
+        )
+        assignment.decline_reason = reason.strip()
+        assignment.save()
+        return assignment
 
 
-@transaction.atomic
 def assignment_withdraw(*, assignment, by, reason):
     """The scheme takes back an offer nobody has answered: the client goes back to matching."""
-    return _assignment_stop(
-        assignment, AssignmentStatus.WITHDRAWN, by=by, reason=reason,
-        recorded_as=gettext_noop("Offer withdrawn"),
-        say_why=gettext("Say why the offer is withdrawn."),
-    )  # fmt: skip
+    with transaction.atomic():
+        return _assignment_stop(
+            assignment, AssignmentStatus.WITHDRAWN, by=by, reason=reason,
+            recorded_as=gettext_noop("Offer withdrawn"),
+            say_why=gettext("Say why the offer is withdrawn."),
+        )  # fmt: skip
 
 
-@transaction.atomic
 def assignment_end(*, assignment, by, reason):
     """The scheme ends a volunteer's support while the client's goes on (their DBS check
     lapsed, they stopped volunteering, the pairing did not work): the volunteer's access to the
     client ends and the client goes back to matching. The calls stay planned, the episode's and
     not the volunteer's: one falling due before someone new accepts is made overdue and alerted
     as ever."""
-    return _assignment_stop(
-        assignment, AssignmentStatus.ENDED, by=by, reason=reason,
-        recorded_as=gettext_noop("Support handed over"),
-        say_why=gettext("Say why their support ends."),
-    )  # fmt: skip
+    with transaction.atomic():
+        return _assignment_stop(
+            assignment, AssignmentStatus.ENDED, by=by, reason=reason,
+            recorded_as=gettext_noop("Support handed over"),
+            say_why=gettext("Say why their support ends."),
+        )  # fmt: skip
 
 
 def _assignment_stop(assignment, status, *, by, reason, recorded_as, say_why):
@@ -609,21 +613,20 @@ def visit_plan_refusal(episode, *, reader=None):
     return visit_refusal(episode, reader=reader)
 
 
-@transaction.atomic
 def visit_plan(*, episode, due_at, by):
     """Plan a home visit: only once the risk assessment allows it."""
-    episode = _lock(episode)
-    refusal = visit_plan_refusal(episode, reader=by) or visit_day_refusal(
-        episode, timezone.localdate(due_at)
-    )
-    if refusal:
-        raise EpisodeActionRefused(refusal)
-    return ScheduledCall.objects.create(
-        episode=episode, kind=CallKind.VISIT, due_at=due_at, planned_by=by
-    )
+    with transaction.atomic():
+        episode = _lock(episode)
+        refusal = visit_plan_refusal(episode, reader=by) or visit_day_refusal(
+            episode, timezone.localdate(due_at)
+        )
+        if refusal:
+            raise EpisodeActionRefused(refusal)
+        return ScheduledCall.objects.create(
+            episode=episode, kind=CallKind.VISIT, due_at=due_at, planned_by=by
+        )
 
 
-@transaction.atomic
 def contact_log(
     *,
     episode,
@@ -645,66 +648,67 @@ def contact_log(
     unanswered calls in a row, raise a concern by themselves (docs/safety hazard H4d).
     `concern` is an optional dict (category, urgency, description) the volunteer raised.
     """
-    episode = _lock(episode)
-    if not episode.is_open:
-        raise EpisodeActionRefused(gettext("This client's support has ended."))
-    refusal = contact_day_refusal(episode, timezone.localdate(happened_at))
-    if refusal:
-        raise EpisodeActionRefused(refusal)
-    if kind == CallKind.VISIT:
-        # The volunteer's check as it was on the day of the visit: one made while it was
-        # current may be logged after it lapses (sent late, from a phone without signal).
-        refusal = visit_refusal(episode, on=timezone.localdate(happened_at), reader=by)
+    with transaction.atomic():
+        episode = _lock(episode)
+        if not episode.is_open:
+            raise EpisodeActionRefused(gettext("This client's support has ended."))
+        refusal = contact_day_refusal(episode, timezone.localdate(happened_at))
         if refusal:
             raise EpisodeActionRefused(refusal)
-    contact = Contact(
-        episode=episode,
-        kind=kind,
-        happened_at=happened_at,
-        answered=answered,
-        duration_minutes=duration_minutes,
-        wellbeing=wellbeing,
-        notes=notes,
-        logged_by=by,
-    )
-    if answered:
-        due = (
-            episode.calls.select_for_update(of=("self",))
-            .filter(
-                kind=kind,
-                status__in=OUTSTANDING_CALL_STATUSES,
-                due_at__lte=happened_at + EARLY_ALLOWANCE,
-            )
-            .order_by("due_at")
-            .first()
-        )
-        if due is not None:
-            call_move(due, CallStatus.DONE, by=by, reason=gettext_noop("Contact logged"))
-            due.save(update_fields=["status"])
-            contact.scheduled_call = due
-    attribute_change(contact, by=by, reason=gettext_noop("Contact logged"))
-    contact.save()
-    contact.activities.set(activities)
-    contact_counted(contact, scheme_id=episode.scheme_id)
-
-    raised = None
-    if concern:
-        raised = concern_raise(episode=episode, by=by, contact=contact, **concern)
-    # The check the code asks for stands beside a worry the volunteer raised about less
-    # urgent things: nobody at the door is for today whatever else they noticed.
-    if _nobody_reached(episode, contact) and not (raised and raised.urgency == Urgency.TODAY):
-        automatic = concern_raise(
+        if kind == CallKind.VISIT:
+            # The volunteer's check as it was on the day of the visit: one made while it was
+            # current may be logged after it lapses (sent late, from a phone without signal).
+            refusal = visit_refusal(episode, on=timezone.localdate(happened_at), reader=by)
+            if refusal:
+                raise EpisodeActionRefused(refusal)
+        contact = Contact(
             episode=episode,
-            by=None,
-            contact=contact,
-            category=ConcernCategory.NO_ANSWER,
-            urgency=Urgency.TODAY,
-            description=Concern.NO_ANSWER_AT_VISIT
-            if kind == CallKind.VISIT
-            else Concern.NO_ANSWER_TWICE,
+            kind=kind,
+            happened_at=happened_at,
+            answered=answered,
+            duration_minutes=duration_minutes,
+            wellbeing=wellbeing,
+            notes=notes,
+            logged_by=by,
         )
-        raised = raised or automatic
-    return contact, raised
+        if answered:
+            due = (
+                episode.calls.select_for_update(of=("self",))
+                .filter(
+                    kind=kind,
+                    status__in=OUTSTANDING_CALL_STATUSES,
+                    due_at__lte=happened_at + EARLY_ALLOWANCE,
+                )
+                .order_by("due_at")
+                .first()
+            )
+            if due is not None:
+                call_move(due, CallStatus.DONE, by=by, reason=gettext_noop("Contact logged"))
+                due.save(update_fields=["status"])
+                contact.scheduled_call = due
+        attribute_change(contact, by=by, reason=gettext_noop("Contact logged"))
+        contact.save()
+        contact.activities.set(activities)
+        contact_counted(contact, scheme_id=episode.scheme_id)
+
+        raised = None
+        if concern:
+            raised = concern_raise(episode=episode, by=by, contact=contact, **concern)
+        # The check the code asks for stands beside a worry the volunteer raised about less
+        # urgent things: nobody at the door is for today whatever else they noticed.
+        if _nobody_reached(episode, contact) and not (raised and raised.urgency == Urgency.TODAY):
+            automatic = concern_raise(
+                episode=episode,
+                by=None,
+                contact=contact,
+                category=ConcernCategory.NO_ANSWER,
+                urgency=Urgency.TODAY,
+                description=Concern.NO_ANSWER_AT_VISIT
+                if kind == CallKind.VISIT
+                else Concern.NO_ANSWER_TWICE,
+            )
+            raised = raised or automatic
+        return contact, raised
 
 
 def _nobody_reached(episode, contact):
@@ -729,49 +733,49 @@ def _second_unanswered(episode, contact):
     return previous is not None and not previous.answered
 
 
-@transaction.atomic
 def concern_raise(*, episode, by, category, urgency, description, contact=None):
     """A concern reaches the scheme's coordinators at once: an alert, and an email."""
-    concern = Concern(
-        episode=episode,
-        contact=contact,
-        category=category,
-        urgency=urgency,
-        description=description,
-        raised_by=by,
-    )
-    attribute_change(concern, by=by, reason=gettext_noop("Concern raised"))
-    concern.save()
-    Alert.objects.create(
-        scheme_id=episode.scheme_id,
-        kind=AlertKind.CONCERN,
-        episode=episode,
-        concern=concern,
-        message=f"{concern.get_category_display()} concern about {episode.client}",
-    )
-    from visits.emails import concern_raised
+    with transaction.atomic():
+        concern = Concern(
+            episode=episode,
+            contact=contact,
+            category=category,
+            urgency=urgency,
+            description=description,
+            raised_by=by,
+        )
+        attribute_change(concern, by=by, reason=gettext_noop("Concern raised"))
+        concern.save()
+        Alert.objects.create(
+            scheme_id=episode.scheme_id,
+            kind=AlertKind.CONCERN,
+            episode=episode,
+            concern=concern,
+            message=f"{concern.get_category_display()} concern about {episode.client}",
+        )
+        from visits.emails import concern_raised
 
-    queue_email(
-        concern_raised,
-        key=f"concern-raised:{concern.pk}",
-        scheme_id=episode.scheme_id,
-        concern_id=concern.pk,
-    )
-    return concern
+        queue_email(
+            concern_raised,
+            key=f"concern-raised:{concern.pk}",
+            scheme_id=episode.scheme_id,
+            concern_id=concern.pk,
+        )
+        return concern
 
 
-@transaction.atomic
 def concern_acknowledge(*, concern, by):
-    concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
-    concern_move(
-        concern, ConcernStatus.ACKNOWLEDGED, by=by, reason=gettext_noop("Concern acknowledged"),
-        message=_already_dealt_with,
-    )  # fmt: skip
-    concern.acknowledged_by = by
-    concern.acknowledged_at = timezone.now()
-    concern.save()
-    concern.alerts.open().update(acknowledged_by=by, acknowledged_at=concern.acknowledged_at)
-    return concern
+    with transaction.atomic():
+        concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
+        concern_move(
+            concern, ConcernStatus.ACKNOWLEDGED, by=by, reason=gettext_noop("Concern acknowledged"),
+            message=_already_dealt_with,
+        )  # fmt: skip
+        concern.acknowledged_by = by
+        concern.acknowledged_at = timezone.now()
+        concern.save()
+        concern.alerts.open().update(acknowledged_by=by, acknowledged_at=concern.acknowledged_at)
+        return concern
 
 
 def _already_dealt_with(concern):
@@ -809,72 +813,72 @@ def _log_escalation(concern, by):
     )
 
 
-@transaction.atomic
 def concern_close(*, concern, by, action_taken, escalated_to=""):
-    concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
-    if not action_taken.strip() and concern.status != ConcernStatus.CLOSED:
-        raise EpisodeActionRefused(gettext("Say what action was taken."))
-    now = timezone.now()
-    was_open = concern.status == ConcernStatus.OPEN
-    concern_move(
-        concern, ConcernStatus.CLOSED, by=by, reason=gettext_noop("Concern closed"),
-        message=gettext("This concern is already closed."),
-    )  # fmt: skip
-    if was_open:
-        concern.acknowledged_by, concern.acknowledged_at = by, now
-    concern.action_taken = action_taken.strip()
-    concern.escalated_to = escalated_to.strip()
-    concern.closed_by, concern.closed_at = by, now
-    concern.save()
-    if concern.escalated_to:
-        _log_escalation(concern, by)
-    concern.alerts.open().update(acknowledged_by=by, acknowledged_at=now)
-    return concern
+    with transaction.atomic():
+        concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
+        if not action_taken.strip() and concern.status != ConcernStatus.CLOSED:
+            raise EpisodeActionRefused(gettext("Say what action was taken."))
+        now = timezone.now()
+        was_open = concern.status == ConcernStatus.OPEN
+        concern_move(
+            concern, ConcernStatus.CLOSED, by=by, reason=gettext_noop("Concern closed"),
+            message=gettext("This concern is already closed."),
+        )  # fmt: skip
+        if was_open:
+            concern.acknowledged_by, concern.acknowledged_at = by, now
+        concern.action_taken = action_taken.strip()
+        concern.escalated_to = escalated_to.strip()
+        concern.closed_by, concern.closed_at = by, now
+        concern.save()
+        if concern.escalated_to:
+            _log_escalation(concern, by)
+        concern.alerts.open().update(acknowledged_by=by, acknowledged_at=now)
+        return concern
 
 
-@transaction.atomic
 def alert_acknowledge(*, alert, by):
-    alert = Alert.objects.select_for_update(of=("self",)).get(pk=alert.pk)
-    if alert.acknowledged_at is not None:
-        raise EpisodeActionRefused(
-            gettext("Already acknowledged by %(person)s.") % {"person": alert.acknowledged_by}
-        )
-    if alert.concern_id:
-        concern_acknowledge(concern=alert.concern, by=by)
-        return Alert.objects.get(pk=alert.pk)
-    alert.acknowledged_by, alert.acknowledged_at = by, timezone.now()
-    alert.save()
-    return alert
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update(of=("self",)).get(pk=alert.pk)
+        if alert.acknowledged_at is not None:
+            raise EpisodeActionRefused(
+                gettext("Already acknowledged by %(person)s.") % {"person": alert.acknowledged_by}
+            )
+        if alert.concern_id:
+            concern_acknowledge(concern=alert.concern, by=by)
+            return Alert.objects.get(pk=alert.pk)
+        alert.acknowledged_by, alert.acknowledged_at = by, timezone.now()
+        alert.save()
+        return alert
 
 
 # --- Signposting --------------------------------------------------------------------------
 
 
-@transaction.atomic
 def community_service_save(*, scheme, by, service=None, **fields):
-    service = service or CommunityService(scheme=scheme)
-    for name, value in fields.items():
-        setattr(service, name, value)
-    attribute_change(service, by=by, reason=gettext_noop("Directory entry saved"))
-    service.save()
-    return service
+    with transaction.atomic():
+        service = service or CommunityService(scheme=scheme)
+        for name, value in fields.items():
+            setattr(service, name, value)
+        attribute_change(service, by=by, reason=gettext_noop("Directory entry saved"))
+        service.save()
+        return service
 
 
-@transaction.atomic
 def onward_referral_record(*, episode, service, referred_on, by, outcome="waiting"):
-    if service.scheme_id != episode.scheme_id:
-        raise EpisodeActionRefused(gettext("That service is not in this scheme's directory."))
-    referral = OnwardReferral(
-        episode=episode, service=service, referred_on=referred_on, made_by=by, outcome=outcome
-    )
-    attribute_change(referral, by=by, reason=gettext_noop("Onward referral recorded"))
-    referral.save()
-    return referral
+    with transaction.atomic():
+        if service.scheme_id != episode.scheme_id:
+            raise EpisodeActionRefused(gettext("That service is not in this scheme's directory."))
+        referral = OnwardReferral(
+            episode=episode, service=service, referred_on=referred_on, made_by=by, outcome=outcome
+        )
+        attribute_change(referral, by=by, reason=gettext_noop("Onward referral recorded"))
+        referral.save()
+        return referral
 
 
-@transaction.atomic
 def onward_referral_update(*, referral, outcome, by):
-    referral.outcome = outcome
-    attribute_change(referral, by=by, reason=gettext_noop("Onward referral outcome"))
-    referral.save()
-    return referral
+    with transaction.atomic():
+        referral.outcome = outcome
+        attribute_change(referral, by=by, reason=gettext_noop("Onward referral outcome"))
+        referral.save()
+        return referral
