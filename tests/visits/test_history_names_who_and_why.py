@@ -1,0 +1,223 @@
+"""Each service records who made a change and why in the record's history, from its own
+`by=`: the services are called here as the worker or a command calls them, outside any web
+request, where simple-history's middleware cannot name the person (a page's tests cannot see
+a service that forgets to). The reasons are the words the change-history page shows."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from aligns.accounts.models import Role
+from clients.models import ConsentKind, GoalCategory, GoalOutcome
+from clients.services import (
+    client_update,
+    consent_record,
+    goal_add,
+    goal_review,
+)
+from tests.visits.conftest import MONDAY, at
+from visits.models import (
+    CallKind,
+    ConcernCategory,
+    ExitOutcome,
+    OnwardOutcome,
+    ReadmissionSource,
+    ServiceCategory,
+    Urgency,
+)
+from visits.services import (
+    EpisodeActionRefused,
+    assignment_accept,
+    assignment_decline,
+    assignment_end,
+    assignment_withdraw,
+    community_service_save,
+    concern_acknowledge,
+    concern_close,
+    concern_raise,
+    contact_log,
+    episode_assign_volunteer,
+    episode_close,
+    episode_extend,
+    episode_readmit,
+    episode_record_discharge,
+    episode_return_home,
+    onward_referral_record,
+    onward_referral_update,
+)
+
+
+def recorded(record):
+    """Who and why of `record`'s newest history row."""
+    row = record.history.order_by("-history_date", "-history_id").first()
+    return row.history_user, row.history_change_reason
+
+
+@pytest.fixture
+def people(make_user, coordinator):
+    return {
+        "coordinator": coordinator,
+        "other coordinator": make_user(Role.COORDINATOR),
+        "vera": make_user(Role.VOLUNTEER),
+        "vic": make_user(Role.VOLUNTEER),
+        "wyn": make_user(Role.VOLUNTEER),
+    }
+
+
+def test_every_step_of_a_support_names_who_took_it_and_why(people, make_episode, make_volunteer):
+    coordinator, other = people["coordinator"], people["other coordinator"]
+    with time_machine.travel(MONDAY, tick=False):
+        episode = make_episode()
+        vera = make_volunteer(user=people["vera"], postcode="AB1 2AA")
+        vic = make_volunteer(user=people["vic"], postcode="AB1 3AA")
+        wyn = make_volunteer(user=people["wyn"], postcode="AB1 4AA")
+
+        declined = episode_assign_volunteer(episode=episode, volunteer=vic, by=coordinator)
+        assert recorded(declined) == (coordinator, "Offered to the volunteer")
+        assignment_decline(assignment=declined, by=people["vic"], reason="Away that week")
+        assert recorded(declined) == (people["vic"], "Declined by the volunteer")
+
+        withdrawn = episode_assign_volunteer(episode=episode, volunteer=vera, by=other)
+        assignment_withdraw(assignment=withdrawn, by=coordinator, reason="Sent to the wrong one")
+        assert recorded(withdrawn) == (coordinator, "Offer withdrawn")
+
+        ended = episode_assign_volunteer(episode=episode, volunteer=vera, by=coordinator)
+        assignment_accept(assignment=ended, by=people["vera"])
+        assert recorded(ended) == (people["vera"], "Accepted by the volunteer")
+        assignment_end(assignment=ended, by=other, reason="Moved away")
+        assert recorded(ended) == (other, "Support handed over")
+
+        supporting = episode_assign_volunteer(episode=episode, volunteer=wyn, by=coordinator)
+        assignment_accept(assignment=supporting, by=people["wyn"])
+
+    episode.refresh_from_db()
+    with time_machine.travel(at(2026, 11, 4, 10, 0), tick=False):
+        episode_record_discharge(
+            episode=episode, discharged_on=datetime.date(2026, 11, 2), by=coordinator
+        )
+        assert recorded(episode) == (coordinator, "Discharge recorded")
+        episode_record_discharge(
+            episode=episode, discharged_on=datetime.date(2026, 11, 3), by=other
+        )
+        assert recorded(episode) == (other, "Discharge date corrected")
+        contact, _ = contact_log(
+            episode=episode, by=people["wyn"], kind=CallKind.CALL,
+            happened_at=at(2026, 11, 4, 10, 0), answered=True, duration_minutes=15,
+        )  # fmt: skip
+        assert recorded(contact) == (people["wyn"], "Contact logged")
+
+        concern = concern_raise(
+            episode=episode, by=people["wyn"], category=ConcernCategory.NOT_COPING,
+            urgency=Urgency.TODAY, description="No food in",
+        )  # fmt: skip
+        assert recorded(concern) == (people["wyn"], "Concern raised")
+        concern_acknowledge(concern=concern, by=other)
+        concern.refresh_from_db()
+        assert recorded(concern) == (other, "Concern acknowledged")
+        concern_close(concern=concern, by=coordinator, action_taken="Shopping delivered")
+        concern.refresh_from_db()
+        assert recorded(concern) == (coordinator, "Concern closed")
+
+        episode_extend(episode=episode, weeks=1, reason="Still unsteady", by=other)
+        assert recorded(episode) == (other, "Extended")
+        episode_extend(episode=episode, weeks=1, reason="Still unsteady", by=coordinator)
+        assert recorded(episode) == (coordinator, "Extended again")
+
+        readmission = episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 4),
+            source=ReadmissionSource.FAMILY, reason="Fall", by=other,
+        )  # fmt: skip
+        assert recorded(episode) == (other, "Readmitted")
+
+    with time_machine.travel(at(2026, 11, 9, 10, 0), tick=False):
+        episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 9), by=coordinator)
+        assert recorded(episode) == (coordinator, "Returned home")
+        readmission.refresh_from_db()
+        assert recorded(readmission) == (coordinator, "Returned home")
+
+        episode_close(episode=episode, outcome=ExitOutcome.GOALS_MET, by=other)
+        assert recorded(episode) == (other, "Closed")
+        supporting.refresh_from_db()
+        assert recorded(supporting) == (other, "Episode closed")
+
+
+def test_accepting_a_referral_names_who_opened_the_support_and_the_client_record(
+    scheme, coordinator
+):
+    from referrals.services import referral_accept
+    from tests.factories import ReferralFactory
+
+    referral, episode = referral_accept(
+        referral=ReferralFactory(ward__hospital__scheme=scheme), by=coordinator
+    )
+
+    assert recorded(referral) == (coordinator, "Referral accepted")
+    assert recorded(episode) == (coordinator, "Opened on accepting the referral")
+    assert recorded(episode.client) == (coordinator, "Client record opened from a referral")
+
+
+def test_signposting_a_client_names_who_saved_the_service_and_each_referral_outcome(
+    people, episode
+):
+    coordinator, other = people["coordinator"], people["other coordinator"]
+    service = community_service_save(
+        scheme=episode.scheme, by=other, name="Riverside Shopmobility",
+        category=ServiceCategory.TRANSPORT,
+    )  # fmt: skip
+    assert recorded(service) == (other, "Directory entry saved")
+    onward = onward_referral_record(
+        episode=episode, service=service, referred_on=datetime.date(2026, 11, 5), by=coordinator
+    )
+    assert recorded(onward) == (coordinator, "Onward referral recorded")
+    onward_referral_update(referral=onward, outcome=OnwardOutcome.choices[-1][0], by=other)
+    assert recorded(onward) == (other, "Onward referral outcome")
+
+
+def test_a_clients_details_consent_and_goals_name_who_recorded_them(people, episode):
+    coordinator, other = people["coordinator"], people["other coordinator"]
+    client = episode.client
+
+    client_update(client=client, by=other, phone="07700 900123")
+    assert recorded(client) == (other, "Client details changed")
+    given = consent_record(
+        client=client, kind=ConsentKind.SHARE, given=True,
+        decided_on=datetime.date(2026, 11, 2), obtained_by="Staff nurse", by=coordinator,
+    )  # fmt: skip
+    assert recorded(given) == (coordinator, "Consent given")
+    withdrawn = consent_record(
+        client=client, kind=ConsentKind.SHARE, given=False,
+        decided_on=datetime.date(2026, 11, 3), obtained_by="Client", by=other,
+    )  # fmt: skip
+    assert recorded(withdrawn) == (other, "Consent withdrawn")
+    goal = goal_add(
+        client=client, category=GoalCategory.GETTING_OUT, description="To the shops", by=other
+    )
+    assert recorded(goal) == (other, "Goal set")
+    goal_review(goal=goal, outcome=GoalOutcome.MET, by=coordinator)
+    assert recorded(goal) == (coordinator, "Goal reviewed")
+
+
+@pytest.mark.parametrize(
+    ("act", "said"),
+    [
+        (assignment_withdraw, "Say why the offer is withdrawn."),
+        (assignment_end, "Say why their support ends."),
+    ],
+)
+def test_stopping_an_offer_or_a_support_needs_a_reason(
+    people, make_episode, make_volunteer, act, said
+):
+    episode = make_episode()
+    offer = episode_assign_volunteer(
+        episode=episode, volunteer=make_volunteer(user=people["vera"]), by=people["coordinator"]
+    )
+    if act is assignment_end:
+        offer = assignment_accept(assignment=offer, by=people["vera"])
+
+    with pytest.raises(EpisodeActionRefused) as refused:
+        act(assignment=offer, by=people["coordinator"], reason="  ")
+
+    assert str(refused.value) == said
+    offer.refresh_from_db()
+    assert offer.status == ("accepted" if act is assignment_end else "offered")
