@@ -159,6 +159,61 @@ def test_returning_home_after_the_planned_end_is_refused(make_active_episode, co
         )
 
 
+def test_a_visit_planned_before_a_readmission_is_cancelled_on_the_return_home(
+    make_active_episode, coordinator, make_user
+):
+    """The visit was paused with the calls; the calls are planned again from the return home,
+    the visit is not (its day was chosen for someone at home then): it is cancelled, for the
+    volunteer to plan again, rather than left paused where no list shows it."""
+    from tests.visits.test_visit_hold import visit_planned_for_friday
+
+    episode, visit, _ = visit_planned_for_friday(make_active_episode, coordinator, make_user)
+    with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 4),
+            source=ReadmissionSource.WARD, reason="", by=coordinator,
+        )  # fmt: skip
+    visit.refresh_from_db()
+    assert visit.status == CallStatus.PAUSED
+
+    with time_machine.travel(at(2026, 11, 9, 9, 0), tick=False):
+        episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 9), by=coordinator)
+
+    visit.refresh_from_db()
+    assert visit.status == CallStatus.CANCELLED
+    assert not episode.calls.filter(status=CallStatus.PAUSED).exists()
+
+
+def test_only_support_paused_by_a_readmission_can_come_home_again(make_active_episode, coordinator):
+    with time_machine.travel(MONDAY, tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+
+    with pytest.raises(EpisodeActionRefused) as refused:
+        episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 9), by=coordinator)
+
+    assert str(refused.value) == "This episode is not suspended for a readmission."
+    episode.refresh_from_db()
+    assert episode.status == EpisodeStatus.ACTIVE
+
+
+def test_a_return_home_before_the_readmission_is_refused_in_words_naming_its_day(
+    make_active_episode, coordinator
+):
+    with time_machine.travel(MONDAY, tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 5),
+            source=ReadmissionSource.FAMILY, reason="", by=coordinator,
+        )  # fmt: skip
+
+    with pytest.raises(EpisodeActionRefused) as refused:
+        episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 4), by=coordinator)
+
+    assert str(refused.value) == (
+        "The client was readmitted on 5 November 2026: they cannot have gone home before that."
+    )
+
+
 def test_closing_cancels_future_calls_and_keeps_done_ones(make_active_episode, coordinator):
     with time_machine.travel(MONDAY, tick=False):
         episode = make_active_episode(went_home=datetime.date(2026, 11, 2))

@@ -366,3 +366,43 @@ def test_a_review_alert_says_when_the_support_was_closed_or_extended_since(
     )
     assert f"Review the support of {closed.client}" not in page
     assert f"Review the support of {extended.client}" not in page
+
+
+def test_acknowledging_an_alert_takes_it_off_the_queue_names_who_and_a_second_is_told(
+    client, episode, coordinator, make_user
+):
+    """Two coordinators at the same queue: the first to acknowledge an alert is named on it,
+    the second is told who did rather than acknowledging it again. A concern's alert
+    acknowledges the concern, for the person who pressed the button."""
+    from django.urls import reverse
+
+    from visits.models import ConcernCategory, ConcernStatus, Urgency
+    from visits.services import concern_raise
+
+    colleague = make_user(Role.COORDINATOR)
+    sweep_overdue(FIRST_DUE + datetime.timedelta(hours=5))
+    overdue = Alert.objects.get(kind=AlertKind.OVERDUE_CALL)
+    concern = concern_raise(
+        episode=episode, by=make_user(Role.VOLUNTEER), category=ConcernCategory.NOT_COPING,
+        urgency=Urgency.TODAY, description="No food in",
+    )  # fmt: skip
+    worry = Alert.objects.get(kind=AlertKind.CONCERN)
+    acknowledge = reverse("visits:alert_ack", args=[overdue.pk])
+
+    with time_machine.travel(at(2026, 11, 5, 18, 0), tick=False):
+        client.force_login(coordinator)
+        first = client.post(acknowledge, follow=True).content.decode()
+        client.post(reverse("visits:alert_ack", args=[worry.pk]))
+        client.force_login(colleague)
+        second = client.post(acknowledge, follow=True).content.decode()
+
+    overdue.refresh_from_db()
+    assert (overdue.acknowledged_by, overdue.acknowledged_at) == (
+        coordinator,
+        at(2026, 11, 5, 18, 0),
+    )
+    assert "Acknowledged." in first
+    assert f"Already acknowledged by {coordinator}." in second
+    concern.refresh_from_db()
+    assert (concern.status, concern.acknowledged_by) == (ConcernStatus.ACKNOWLEDGED, coordinator)
+    assert not Alert.objects.open().exists()
