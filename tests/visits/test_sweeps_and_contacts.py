@@ -404,5 +404,11 @@ def test_acknowledging_an_alert_takes_it_off_the_queue_names_who_and_a_second_is
     assert "Acknowledged." in first
     assert f"Already acknowledged by {coordinator}." in second
     concern.refresh_from_db()
-    assert (concern.status, concern.acknowledged_by) == (ConcernStatus.ACKNOWLEDGED, coordinator)
+    worry.refresh_from_db()
+    assert (concern.status, concern.acknowledged_by, concern.acknowledged_at) == (
+        ConcernStatus.ACKNOWLEDGED,
+        coordinator,
+        at(2026, 11, 5, 18, 0),
+    )
+    assert (worry.acknowledged_by, worry.acknowledged_at) == (coordinator, at(2026, 11, 5, 18, 0))
     assert not Alert.objects.open().exists()
