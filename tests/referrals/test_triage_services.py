@@ -93,8 +93,14 @@ def test_a_known_nhs_number_with_another_date_of_birth_is_refused_and_nothing_ch
         ward=referral.ward, nhs_number=referral.nhs_number, date_of_birth=datetime.date(1950, 1, 1)
     )
 
-    with pytest.raises(ReferralActionRefused, match="Check both with the ward"):
+    with pytest.raises(ReferralActionRefused) as refused:
         referral_accept(referral=mismatched, by=decider)
+
+    assert str(refused.value) == (
+        f"NHS number {referral.nhs_number[:3]} {referral.nhs_number[3:6]} "
+        f"{referral.nhs_number[6:]} belongs to a client born on 17 May 1940, but this referral "
+        "gives 1 January 1950. Check both with the ward before accepting."
+    )
 
     mismatched.refresh_from_db()
     assert mismatched.status == Status.SUBMITTED
