@@ -139,3 +139,36 @@ def test_a_client_is_signposted_only_to_their_own_schemes_services(
 
     assert said == "That service is not in this scheme's directory."
     assert not episode.onward_referrals.exists()
+
+
+def test_an_offer_to_someone_who_cannot_take_it_is_refused_saying_why(
+    make_episode, make_volunteer, coordinator, other_scheme, postcodes
+):
+    """The filters are asked again when the offer is made, not only on the shortlist: a stale
+    page or a crafted request cannot offer a client to someone unvetted, nor to another
+    scheme's volunteer."""
+    from volunteers.services import volunteer_create
+
+    episode = make_episode()
+    unvetted = volunteer_create(
+        scheme=episode.scheme, by=coordinator, given_name="Una", family_name="Vetted",
+        postcode="AB1 2AA",
+    )  # fmt: skip
+    theirs = volunteer_create(
+        scheme=other_scheme, by=coordinator, given_name="Ola", family_name="Elsewhere",
+        postcode="AB1 2AA",
+    )  # fmt: skip
+
+    def offer(volunteer):
+        return lambda: episode_assign_volunteer(
+            episode=episode, volunteer=volunteer, by=coordinator
+        )
+
+    assert refusal(offer(unvetted)) == (
+        "Una Vetted cannot be assigned: Not active (applied); No valid DBS check (lapsed or "
+        "missing); Mandatory training missing or lapsed."
+    )
+    assert refusal(offer(theirs)) == (
+        "Ola Elsewhere cannot be assigned: not on the shortlist for this client."
+    )
+    assert not episode.assignments.exists()
