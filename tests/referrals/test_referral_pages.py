@@ -427,3 +427,17 @@ def test_a_manager_refused_the_triage_queue_is_not_told_to_ask_a_coordinator(cli
     assert response.status_code == 403
     assert "ask the platform administrator" in response.content.decode()
     assert "ask your scheme coordinator" not in response.content.decode()
+
+
+def test_a_coordinator_refused_a_page_is_told_to_ask_the_manager_not_themselves(client, scheme):
+    """A coordinator opening the report (the managers' page, unless the scheme lets
+    coordinators see it) is not told to ask the scheme coordinator, who is who they are."""
+    from tests.factories import CoordinatorFactory
+
+    client.force_login(CoordinatorFactory(scheme=scheme))
+
+    response = client.get(reverse("reports:report"))
+
+    assert response.status_code == 403
+    assert "ask your scheme's manager" in response.content.decode()
+    assert "ask your scheme coordinator" not in response.content.decode()
