@@ -172,3 +172,19 @@ def test_an_offer_to_someone_who_cannot_take_it_is_refused_saying_why(
         "Ola Elsewhere cannot be assigned: not on the shortlist for this client."
     )
     assert not episode.assignments.exists()
+
+
+def test_an_alert_acknowledged_already_says_by_whom(episode, coordinator, make_user):
+    from visits.models import Alert
+    from visits.services import alert_acknowledge
+    from visits.sweeps import sweep_overdue
+
+    sweep_overdue(at(2026, 11, 6, 9, 0))
+    alert = Alert.objects.get()
+    alert_acknowledge(alert=alert, by=coordinator)
+
+    said = refusal(lambda: alert_acknowledge(alert=alert, by=make_user(Role.COORDINATOR)))
+
+    assert said == f"Already acknowledged by {coordinator}."
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == coordinator
