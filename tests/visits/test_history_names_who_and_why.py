@@ -11,6 +11,7 @@ import time_machine
 from aligns.accounts.models import Role
 from clients.models import ConsentKind, GoalCategory, GoalOutcome
 from clients.services import (
+    client_require_reassessment,
     client_update,
     consent_record,
     goal_add,
@@ -190,12 +191,27 @@ def test_a_clients_details_consent_and_goals_name_who_recorded_them(people, epis
         decided_on=datetime.date(2026, 11, 3), obtained_by="Client", by=other,
     )  # fmt: skip
     assert recorded(withdrawn) == (other, "Consent withdrawn")
-    goal = goal_add(
-        client=client, category=GoalCategory.GETTING_OUT, description="To the shops", by=other
-    )
+    with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
+        goal = goal_add(
+            client=client, category=GoalCategory.GETTING_OUT, description="To the shops", by=other
+        )
     assert recorded(goal) == (other, "Goal set")
-    goal_review(goal=goal, outcome=GoalOutcome.MET, by=coordinator)
+    with time_machine.travel(at(2026, 12, 1, 11, 0), tick=False):
+        goal_review(goal=goal, outcome=GoalOutcome.MET, by=coordinator)
+    goal.refresh_from_db()
     assert recorded(goal) == (coordinator, "Goal reviewed")
+    assert (goal.reviewed_by, goal.reviewed_at) == (coordinator, at(2026, 12, 1, 11, 0))
+    client_require_reassessment(client=client, reason="Fell at home", by=other)
+    assert recorded(client) == (other, "Client details changed")
+
+
+def test_a_planned_visit_names_who_planned_it(make_active_episode, coordinator, make_user):
+    from tests.visits.test_visit_hold import visit_planned_for_friday
+
+    _, visit, _ = visit_planned_for_friday(make_active_episode, coordinator, make_user)
+
+    visit.refresh_from_db()
+    assert visit.planned_by == coordinator
 
 
 @pytest.mark.parametrize(
