@@ -139,6 +139,8 @@ def test_every_step_of_a_support_names_who_took_it_and_why(people, make_episode,
 
         episode_close(episode=episode, outcome=ExitOutcome.GOALS_MET, by=other)
         assert recorded(episode) == (other, "Closed")
+        episode.refresh_from_db()
+        assert (episode.closed_by, episode.closed_on) == (other, datetime.date(2026, 11, 9))
         supporting.refresh_from_db()
         assert recorded(supporting) == (other, "Episode closed")
 
@@ -168,10 +170,13 @@ def test_signposting_a_client_names_who_saved_the_service_and_each_referral_outc
     )  # fmt: skip
     assert recorded(service) == (other, "Directory entry saved")
     onward = onward_referral_record(
-        episode=episode, service=service, referred_on=datetime.date(2026, 11, 5), by=coordinator
-    )
+        episode=episode, service=service, referred_on=datetime.date(2026, 11, 5), by=coordinator,
+        outcome=OnwardOutcome.ACCEPTED,
+    )  # fmt: skip
+    onward.refresh_from_db()
     assert recorded(onward) == (coordinator, "Onward referral recorded")
-    onward_referral_update(referral=onward, outcome=OnwardOutcome.choices[-1][0], by=other)
+    assert (onward.made_by, onward.outcome) == (coordinator, OnwardOutcome.ACCEPTED)
+    onward_referral_update(referral=onward, outcome=OnwardOutcome.DECLINED, by=other)
     assert recorded(onward) == (other, "Onward referral outcome")
 
 
@@ -203,6 +208,36 @@ def test_a_clients_details_consent_and_goals_name_who_recorded_them(people, epis
     assert (goal.reviewed_by, goal.reviewed_at) == (coordinator, at(2026, 12, 1, 11, 0))
     client_require_reassessment(client=client, reason="Fell at home", by=other)
     assert recorded(client) == (other, "Client details changed")
+
+
+def test_a_high_risk_assessments_second_sign_off_names_who_gave_it_and_when(
+    episode, coordinator, make_user
+):
+    from clients.assessment import RiskLevel
+    from clients.services import (
+        assessment_save_answers,
+        assessment_second_sign_off,
+        assessment_sign_off,
+        assessment_start,
+    )
+    from tests.clients.conftest import answers
+
+    manager = make_user(Role.MANAGER)
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        draft = assessment_start(client=episode.client, by=coordinator)
+        assessment_save_answers(assessment=draft, answers=answers(aggression="yes"), by=coordinator)
+    with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
+        assessment_sign_off(assessment=draft, level=RiskLevel.HIGH, reason="", by=coordinator)
+    assert recorded(draft) == (coordinator, "Signed off")
+    with time_machine.travel(at(2026, 12, 1, 11, 0), tick=False):
+        assessment_second_sign_off(assessment=draft, by=manager)
+
+    draft.refresh_from_db()
+    assert recorded(draft) == (manager, "Second sign-off")
+    assert (draft.second_signed_off_by, draft.second_signed_off_at) == (
+        manager,
+        at(2026, 12, 1, 11, 0),
+    )
 
 
 def test_a_planned_visit_names_who_planned_it(make_active_episode, coordinator, make_user):

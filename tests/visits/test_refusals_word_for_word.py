@@ -188,3 +188,24 @@ def test_an_alert_acknowledged_already_says_by_whom(episode, coordinator, make_u
     assert said == f"Already acknowledged by {coordinator}."
     alert.refresh_from_db()
     assert alert.acknowledged_by == coordinator
+
+
+def test_the_close_service_refuses_goals_met_for_a_client_nobody_has_spoken_with(
+    episode, coordinator
+):
+    """Not only the close page: the service itself asks the rule of the outcome given."""
+    with time_machine.travel(at(2026, 11, 4, 10, 0), tick=False):
+        contact_log(
+            episode=episode, by=coordinator, kind=CallKind.CALL,
+            happened_at=at(2026, 11, 4, 10, 0), answered=False,
+        )  # fmt: skip
+        said = refusal(
+            lambda: episode_close(episode=episode, outcome=ExitOutcome.GOALS_MET, by=coordinator)
+        )
+
+    assert said == (
+        "Nobody has spoken with them since their support began, so their goals cannot have "
+        "been met: choose why support is ending, such as 'No contact'."
+    )
+    episode.refresh_from_db()
+    assert episode.status != EpisodeStatus.CLOSED
