@@ -272,3 +272,37 @@ def test_stopping_an_offer_or_a_support_needs_a_reason(
     assert str(refused.value) == said
     offer.refresh_from_db()
     assert offer.status == ("accepted" if act is assignment_end else "offered")
+
+
+def test_closing_a_concern_keeps_who_acknowledged_it_and_a_concern_closed_unread_is_both(
+    episode, people
+):
+    """The record says who first took the worry on: whoever acknowledged it, kept when someone
+    else closes it; a concern closed without being acknowledged first was taken on by whoever
+    closed it, then."""
+    coordinator, other = people["coordinator"], people["other coordinator"]
+
+    def raised():
+        return concern_raise(
+            episode=episode, by=people["wyn"], category=ConcernCategory.NOT_COPING,
+            urgency=Urgency.TODAY, description="No food in",
+        )  # fmt: skip
+
+    with time_machine.travel(at(2026, 11, 4, 9, 0), tick=False):
+        read_first, closed_unread = raised(), raised()
+        concern_acknowledge(concern=read_first, by=coordinator)
+    with time_machine.travel(at(2026, 11, 4, 15, 0), tick=False):
+        for concern in (read_first, closed_unread):
+            concern_close(concern=concern, by=other, action_taken="Shopping delivered")
+
+    read_first.refresh_from_db()
+    closed_unread.refresh_from_db()
+    assert (read_first.acknowledged_by, read_first.acknowledged_at) == (
+        coordinator,
+        at(2026, 11, 4, 9, 0),
+    )
+    assert (closed_unread.acknowledged_by, closed_unread.acknowledged_at) == (
+        other,
+        at(2026, 11, 4, 15, 0),
+    )
+    assert (read_first.closed_by, read_first.closed_at) == (other, at(2026, 11, 4, 15, 0))
