@@ -306,3 +306,7 @@ def test_closing_a_concern_keeps_who_acknowledged_it_and_a_concern_closed_unread
         at(2026, 11, 4, 15, 0),
     )
     assert (read_first.closed_by, read_first.closed_at) == (other, at(2026, 11, 4, 15, 0))
+    # The alert of the one closed unread comes off the work queue, in the closer's name.
+    assert list(closed_unread.alerts.values_list("acknowledged_by", "acknowledged_at")) == [
+        (other.pk, at(2026, 11, 4, 15, 0))
+    ]
