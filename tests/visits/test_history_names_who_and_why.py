@@ -310,3 +310,30 @@ def test_closing_a_concern_keeps_who_acknowledged_it_and_a_concern_closed_unread
     assert list(closed_unread.alerts.values_list("acknowledged_by", "acknowledged_at")) == [
         (other.pk, at(2026, 11, 4, 15, 0))
     ]
+
+
+def test_an_offer_and_a_concern_queue_their_emails_for_the_scheme_once_each(
+    people, make_episode, make_volunteer
+):
+    """Each message belongs to the scheme (so one that fails shows on that scheme's pages),
+    and is keyed to what it is about, so a retried task cannot queue it twice. The concern's
+    alert keeps the words it was raised with, for the record."""
+    from aligns.outbox.models import Message
+    from visits.models import Alert
+
+    episode = make_episode()
+    offer = episode_assign_volunteer(
+        episode=episode, volunteer=make_volunteer(user=people["vera"]), by=people["coordinator"]
+    )
+    concern = concern_raise(
+        episode=episode, by=people["wyn"], category=ConcernCategory.NOT_COPING,
+        urgency=Urgency.TODAY, description="No food in",
+    )  # fmt: skip
+
+    assert sorted(Message.objects.values_list("key", "scheme_id")) == [
+        (f"concern-raised:{concern.pk}", episode.scheme_id),
+        (f"offer-made:{offer.pk}", episode.scheme_id),
+    ]
+    assert Alert.objects.get(concern=concern).message == (
+        f"Not coping at home concern about {episode.client}"
+    )
