@@ -107,6 +107,7 @@ def test_every_step_of_a_support_names_who_took_it_and_why(people, make_episode,
             happened_at=at(2026, 11, 4, 10, 0), answered=True, duration_minutes=15,
         )  # fmt: skip
         assert recorded(contact) == (people["wyn"], "Contact logged")
+        assert contact.notes == ""  # none given: none kept
 
         concern = concern_raise(
             episode=episode, by=people["wyn"], category=ConcernCategory.NOT_COPING,
