@@ -250,17 +250,17 @@ def test_ward_staff_record_the_day_the_patient_went_home(client, referral, own_w
     assert referral.actual_discharge_date == datetime.date(2026, 11, 23)
 
 
-def test_once_support_has_closed_the_day_the_patient_went_home_is_refused_beside_it(
-    client, referral, own_ward_staff
-):
-    """Before, the referral took the new date and the support kept the old one: the two
-    records disagreed."""
-    from tests.aligns.test_nhsuk_forms import parse
-    from visits.models import ExitOutcome, SupportEpisode
-    from visits.services import episode_close
+NOVEMBER_23 = datetime.datetime(2026, 11, 23, 12, 0)
+
+
+def _home_on_the_20th(client, referral, ward_staff):
+    """The referral accepted, and the ward recording on 23 November that the patient went home
+    on the 20th: the discharge page's address, its dates but the day they went home, the
+    coordinator and the support."""
+    from visits.models import SupportEpisode
 
     coordinator = CoordinatorFactory(scheme=referral.scheme)
-    client.force_login(own_ward_staff)
+    client.force_login(ward_staff)
     url = reverse("referrals:discharge", args=[referral.pk])
     expected = referral.expected_discharge_date
     dates = {
@@ -270,10 +270,23 @@ def test_once_support_has_closed_the_day_the_patient_went_home_is_refused_beside
         "actual_discharge_date_month": "11",
         "actual_discharge_date_year": "2026",
     }
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, 0), tick=False):
+    with time_machine.travel(NOVEMBER_23, tick=False):
         referral_accept(referral=referral, by=coordinator)
         client.post(url, {**dates, "actual_discharge_date_day": "20"})
-        episode = SupportEpisode.objects.get(referral=referral)
+    return url, dates, coordinator, SupportEpisode.objects.get(referral=referral)
+
+
+def test_once_support_has_closed_the_day_the_patient_went_home_is_refused_beside_it(
+    client, referral, own_ward_staff
+):
+    """Before, the referral took the new date and the support kept the old one: the two
+    records disagreed."""
+    from tests.aligns.test_nhsuk_forms import parse
+    from visits.models import ExitOutcome
+    from visits.services import episode_close
+
+    url, dates, coordinator, episode = _home_on_the_20th(client, referral, own_ward_staff)
+    with time_machine.travel(NOVEMBER_23, tick=False):
         episode_close(episode=episode, outcome=ExitOutcome.DECLINED, by=coordinator)
         refused = client.post(url, {**dates, "actual_discharge_date_day": "21"})
 
@@ -293,24 +306,10 @@ def test_while_they_are_back_in_hospital_the_day_they_went_home_is_left_to_the_c
     ward would move it underneath the coordinator. The ward can still correct the expected
     date, the day they went home kept as it is."""
     from tests.aligns.test_nhsuk_forms import parse
-    from visits.models import SupportEpisode
     from visits.services import episode_readmit
 
-    coordinator = CoordinatorFactory(scheme=referral.scheme)
-    client.force_login(own_ward_staff)
-    url = reverse("referrals:discharge", args=[referral.pk])
-    expected = referral.expected_discharge_date
-    dates = {
-        "expected_discharge_date_day": expected.day,
-        "expected_discharge_date_month": expected.month,
-        "expected_discharge_date_year": expected.year,
-        "actual_discharge_date_month": "11",
-        "actual_discharge_date_year": "2026",
-    }
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, 0), tick=False):
-        referral_accept(referral=referral, by=coordinator)
-        client.post(url, {**dates, "actual_discharge_date_day": "20"})
-        episode = SupportEpisode.objects.get(referral=referral)
+    url, dates, coordinator, episode = _home_on_the_20th(client, referral, own_ward_staff)
+    with time_machine.travel(NOVEMBER_23, tick=False):
         episode_readmit(
             episode=episode, admitted_on=datetime.date(2026, 11, 22), source="ward", reason="",
             by=coordinator,
