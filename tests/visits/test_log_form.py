@@ -158,3 +158,25 @@ def test_raise_a_concern_from_today_opens_a_page_headed_so_that_says_what_to_fil
     assert worried.find_all("h1")[0].text == "Raise a concern"
     assert "then, below, what worries you" in worried.text
     assert logging.find_all("h1")[0].text == "Log a call or visit"
+
+
+def test_how_the_client_seemed_is_kept_and_shown_to_the_coordinator_on_the_episode(
+    client, episode, coordinator, make_user
+):
+    """The volunteer's answer to "How did they seem?" is what a coordinator reads when
+    deciding whether someone is struggling: it must reach the episode page, and "Did not say"
+    must not be shown as a mood."""
+    url = as_volunteer(client, episode, make_user)
+    with time_machine.travel(at(2026, 11, 4, 15, 0), tick=False):
+        client.post(url, log_data(wellbeing="2", notes="Said the nights are long"))
+        client.post(url, log_data(happened_on_day="3", wellbeing="", notes="Bright today"))
+    client.force_login(coordinator)
+
+    page = client.get(reverse("visits:episode", args=[episode.pk])).content.decode()
+
+    lines = [" ".join(item.text.split()) for item in parse(page).find_all("li")]
+    low = next(line for line in lines if "Said the nights are long" in line)
+    bright = next(line for line in lines if "Bright today" in line)
+    assert "; seemed low" in low
+    assert "seemed" not in bright
+    assert sorted(episode.contacts.values_list("wellbeing", flat=True), key=str) == [2, None]
