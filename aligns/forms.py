@@ -35,7 +35,8 @@ from aligns.nhs import is_valid_nhs_number, normalise_nhs_number
 from aligns.text import lower_first
 from aligns.validators import is_plain_digits, normalise_uk_phone
 
-_PARTS = ("day", "month", "year")
+# The parts of a date typed in three boxes, each named "<field>_<part>" in the form data.
+DATE_PARTS = ("day", "month", "year")
 # Dates outside these years are typing mistakes here, and far-off years break date arithmetic.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
@@ -48,13 +49,13 @@ def _date_problem(day, month, year):
     fault, so the date input can highlight just those.
     """
     typed = {"day": day, "month": month, "year": year}
-    missing = tuple(part for part in _PARTS if not typed[part])
-    if len(missing) == len(_PARTS):
-        return "required", _PARTS
+    missing = tuple(part for part in DATE_PARTS if not typed[part])
+    if len(missing) == len(DATE_PARTS):
+        return "required", DATE_PARTS
     if missing:
         return "incomplete", missing
     not_numbers = tuple(
-        part for part in _PARTS if not (typed[part].isascii() and typed[part].isdigit())
+        part for part in DATE_PARTS if not (typed[part].isascii() and typed[part].isdigit())
     )
     if not_numbers:
         return "invalid", not_numbers
@@ -65,15 +66,15 @@ def _date_problem(day, month, year):
     try:
         datetime.date(int(year), int(month), int(day))
     except (ValueError, OverflowError):  # OverflowError: a month of 99999999999999999999
-        return "invalid", _PARTS
+        return "invalid", DATE_PARTS
     return None, ()
 
 
 def _typed_parts(values):
     """Three stripped strings from whatever a form or widget holds for the date."""
     values = list(values or ())
-    values += [None] * (len(_PARTS) - len(values))
-    return tuple("" if value is None else str(value).strip() for value in values[: len(_PARTS)])
+    values += [None] * (len(DATE_PARTS) - len(values))
+    return tuple("" if value is None else str(value).strip() for value in values[: len(DATE_PARTS)])
 
 
 def not_in_future(value, what):
@@ -102,7 +103,7 @@ class DateInput(forms.MultiWidget):
 
     def __init__(self, attrs=None, autocomplete=None):
         widgets = {}
-        for part in _PARTS:
+        for part in DATE_PARTS:
             part_attrs = {"inputmode": "numeric"}
             if autocomplete in ("on", "off"):
                 part_attrs["autocomplete"] = autocomplete
@@ -122,8 +123,8 @@ class DateInput(forms.MultiWidget):
         typed = _typed_parts(subwidget["value"] for subwidget in subwidgets)
         # If the parts make a real date, an error on the field (say, "must be in the
         # past") is about the whole date, so every box is highlighted.
-        faulty = _date_problem(*typed)[1] or _PARTS
-        for part, subwidget in zip(_PARTS, subwidgets, strict=True):
+        faulty = _date_problem(*typed)[1] or DATE_PARTS
+        for part, subwidget in zip(DATE_PARTS, subwidgets, strict=True):
             subwidget["part"] = part
             subwidget["label"] = self.part_labels[part]
             subwidget["width"] = self.part_widths[part]
@@ -156,7 +157,7 @@ class DateField(forms.MultiValueField):
 
     def __init__(self, *, error_label=None, **kwargs):
         self.error_label = error_label
-        fields = tuple(forms.CharField() for _ in _PARTS)
+        fields = tuple(forms.CharField() for _ in DATE_PARTS)
         super().__init__(fields, **kwargs)
 
     def _parts_named(self, parts):

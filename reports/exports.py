@@ -82,7 +82,7 @@ def _about_rows(report):
             pgettext("a time in UTC", "%(time)s UTC")
             % {"time": f"{report.generated_at:%Y-%m-%d %H:%M}"},
         ],
-        *([[gettext("Note"), NOT_ENDED]] if report.period_not_ended else []),
+        *([[gettext("Note"), report.not_ended_note]] if report.not_ended_note else []),
         [
             gettext("Small numbers suppressed"),
             gettext("Yes") if report.suppress_small_numbers else gettext("No"),
@@ -95,10 +95,6 @@ def _about_rows(report):
     ]
 
 
-NOT_ENDED = gettext_lazy(
-    "The period had not ended when this report was made: it holds what was logged up to "
-    "then, and figures still open, such as first contacts within the window, can change."
-)
 TOO_SMALL = gettext_lazy(
     "Some counts are so small that they can be worked out even with small numbers hidden: "
     "do not share this report outside the scheme."

@@ -279,6 +279,12 @@ def withhold_secondary(tables):
     return bool(exposed)
 
 
+PERIOD_NOT_ENDED = gettext_lazy(
+    "The period had not ended when this report was made: it holds what was logged up to "
+    "then, and figures still open, such as first contacts within the window, can change."
+)
+
+
 @dataclass
 class Report:
     scheme: object
@@ -295,6 +301,11 @@ class Report:
         what was logged up to then, and those still open (a first call within 72 hours, a
         readmission within 30 days) can change."""
         return self.period.end >= timezone.localdate(self.generated_at)
+
+    @property
+    def not_ended_note(self):
+        """What the page and every export say of a period not ended ("" when it has)."""
+        return PERIOD_NOT_ENDED if self.period_not_ended else ""
 
     def table(self, key):
         return next(table for table in self.tables if table.key == key)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aligns.accounts.models import Scheme
-from aligns.forms import DateField
+from aligns.forms import DATE_PARTS, DateField
 from reports.exports import FORMATS
 from reports.period import Period
 
@@ -73,7 +73,7 @@ class ReportForm(forms.Form):
         return any(
             str(self.data.get(f"{name}_{part}", "")).strip()
             for name in ("start", "end")
-            for part in ("day", "month", "year")
+            for part in DATE_PARTS
         )
 
     def clean(self):

@@ -6,8 +6,6 @@ around it, so these compare them whole.
 
 import datetime
 
-import pytest
-
 from aligns.accounts.models import Role
 from clients.assessment import RiskLevel
 from clients.models import AssessmentStatus, OutcomeMeasure, Timepoint
@@ -21,12 +19,11 @@ from clients.services import (
     measure_record,
 )
 from tests.clients.conftest import answers
+from tests.refusals import refusal_words
 
 
 def refusal(act):
-    with pytest.raises(ClientActionRefused) as refused:
-        act()
-    return str(refused.value)
+    return refusal_words(ClientActionRefused, act)
 
 
 def test_a_signed_off_assessments_answers_are_final_and_only_known_questions_are_kept(

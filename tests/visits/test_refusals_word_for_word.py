@@ -6,10 +6,10 @@ a message cannot tell it from the same words garbled around it, so these compare
 
 import datetime
 
-import pytest
 import time_machine
 
 from aligns.accounts.models import Role
+from tests.refusals import refusal_words
 from tests.visits.conftest import MONDAY, at
 from visits.models import (
     AssignmentStatus,
@@ -35,9 +35,7 @@ from visits.services import (
 
 
 def refusal(act):
-    with pytest.raises(EpisodeActionRefused) as refused:
-        act()
-    return str(refused.value)
+    return refusal_words(EpisodeActionRefused, act)
 
 
 def test_extending_needs_a_reason_and_stops_at_eight_weeks(episode, coordinator):
