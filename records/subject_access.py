@@ -35,6 +35,8 @@ _SKIPPED = {
     "id", "scheme", "client", "episode", "measure", "preferred_times", "availability",
     # Which record a share was about: "what was shared" says it in words.
     "subject_type", "subject_id",
+    # What the episodes board sorts by, counted from the calls and concerns the copy lists.
+    "overdue_calls", "open_concerns", "next_call_due_at",
 }  # fmt: skip
 
 

@@ -238,6 +238,43 @@ def mail_server_down(settings):
 
 
 @pytest.fixture(autouse=True)
+def board_figures_agree(request):
+    """After every test that used the database, each episode's figures kept for the episodes
+    board (visits.figures.needs_kept) are what its calls and concerns say, counted here
+    another way: a service that changes a call or a concern without keeping them fails
+    whichever test drives it. A test that makes calls or concerns without the services
+    keeps them itself, as a service would (visits.figures.needs_kept)."""
+    uses_database = "_django_db_helper" in request.fixturenames or request.node.get_closest_marker(
+        "django_db"
+    )
+    if not uses_database:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # checked before the test's rows are gone
+    yield
+    from visits.models import CallStatus, Concern, ConcernStatus, ScheduledCall, SupportEpisode
+
+    expected = {pk: [0, 0, None] for pk in SupportEpisode.objects.values_list("pk", flat=True)}
+    for episode_id, status, due_at in ScheduledCall.objects.values_list(
+        "episode_id", "status", "due_at"
+    ):
+        if status == CallStatus.OVERDUE:
+            expected[episode_id][0] += 1
+        elif status == CallStatus.PENDING:
+            soonest = expected[episode_id][2]
+            expected[episode_id][2] = due_at if soonest is None else min(soonest, due_at)
+    for episode_id, status in Concern.objects.values_list("episode_id", "status"):
+        expected[episode_id][1] += status != ConcernStatus.CLOSED
+    kept = {
+        pk: [overdue, concerns, due]
+        for pk, overdue, concerns, due in SupportEpisode.objects.values_list(
+            "pk", "overdue_calls", "open_concerns", "next_call_due_at"
+        )
+    }
+    assert kept == expected, "the board's kept figures (overdue, concerns, next due) disagree"
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no rate-limit counts left by another."""
     from django.core.cache import cache

@@ -1,19 +1,24 @@
-"""Figures kept as contacts are logged, so the dashboard and the report sum them rather than
+"""Figures kept as the work is logged, so the pages and the report read them rather than
 scan every call and visit: each episode's first successful contact; each scheme's calls and
 visits a day (visits.models.ContactDay), how many included each activity (ActivityDay) and
-who logged them (LoggerDay).
+who logged them (LoggerDay); and what the episodes board sorts by (each episode's overdue
+calls, concerns not yet closed and next call or visit due).
 
-`contact_counted` keeps them as each contact is logged (inside the same transaction);
-`figures_rebuilt` works them out again from the contacts themselves, for data that did not
-come through the services (the migrations that added them, seed_scale). Tests compare the two.
+`contact_counted` keeps the contact figures as each contact is logged, and `needs_kept` the
+board's whenever an episode's calls or concerns change (each inside the same transaction);
+`figures_rebuilt` works them all out again from the rows themselves, for data that did not
+come through the services (the migrations that added them, seed_scale, the demo). Tests
+compare the two: after every test, each episode's board figures are checked against its rows
+(tests/conftest.py: board_figures_agree).
+
 A migration that adds a kept figure works them all out again with `figures_rebuilt(models=
 apps)`; as this reads every kept figure's model, the earlier migrations' steps then become
-no-ops (0014 did so for 0011). Such a migration is run with the web and worker stopped, so
-nothing is logged by the old code after it has worked the figures out.
+no-ops (0014 did so for 0011, 0018 for 0014). Such a migration is run with the web and worker
+stopped, so nothing is logged by the old code after it has worked the figures out.
 """
 
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 
@@ -67,9 +72,39 @@ def _add_to(model, *keys, **amounts):
     )
 
 
+def needs_kept(episodes, *, models=None):
+    """Work out again, from their calls and concerns, what the board sorts `episodes` (a
+    queryset, or ids) by. Called by each service that changes a call or a concern, after the
+    change: the figures are worked out whole each time, never added to, so a change made by
+    some other way is put right by the next one."""
+    from visits.models import CallStatus, ConcernStatus
+
+    if models is None:
+        from django.apps import apps as models
+    episode_model = models.get_model("visits", "SupportEpisode")
+    calls = models.get_model("visits", "ScheduledCall").objects.filter(episode=OuterRef("pk"))
+    concerns = models.get_model("visits", "Concern").objects.filter(episode=OuterRef("pk"))
+    if not isinstance(episodes, QuerySet):
+        episodes = episode_model.objects.filter(pk__in=list(episodes))
+    episodes.update(
+        overdue_calls=_how_many(calls.filter(status=CallStatus.OVERDUE)),
+        open_concerns=_how_many(concerns.exclude(status=ConcernStatus.CLOSED)),
+        next_call_due_at=Subquery(
+            calls.filter(status=CallStatus.PENDING).order_by("due_at").values("due_at")[:1]
+        ),
+    )
+
+
+def _how_many(rows):
+    return Coalesce(
+        Subquery(rows.order_by().values("episode").annotate(count=Count("pk")).values("count")),
+        0,
+    )
+
+
 def figures_rebuilt(scheme_ids=None, *, models=None):
-    """Work every kept figure out again from the contacts of the schemes given (all when
-    None).
+    """Work every kept figure out again from the contacts, calls and concerns of the schemes
+    given (all when None).
 
     `models`: an app registry (a migration's `apps`), else the current models."""
     from visits.models import CallKind
@@ -83,6 +118,7 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
     if scheme_ids is not None:
         episodes = episodes.filter(scheme_id__in=scheme_ids)
         contacts = contacts.filter(episode__scheme_id__in=scheme_ids)
+    needs_kept(episodes, models=models)
     episodes.update(
         first_contact_at=Subquery(
             contact_model.objects.filter(episode=OuterRef("pk"), answered=True)

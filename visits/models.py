@@ -30,6 +30,9 @@ class EpisodeStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("episode status", "Closed")
 
 
+# An episode's figures kept by visits.figures rather than changed by anyone.
+KEPT_EPISODE_FIGURES = ["first_contact_at", "overdue_calls", "open_concerns", "next_call_due_at"]
+
 # Statuses in which a client is the scheme's current responsibility.
 OPEN_EPISODE_STATUSES = [
     EpisodeStatus.AWAITING_DISCHARGE,
@@ -128,9 +131,15 @@ class SupportEpisode(models.Model):
         editable=False,
         help_text="When someone first spoke with the client (kept by visits.figures).",
     )
+    # What the episodes board sorts by, kept from the episode's calls and concerns each time
+    # one changes (visits.figures.needs_kept): counted on each load for every open episode,
+    # the board would grow with the scheme.
+    overdue_calls = models.PositiveIntegerField(default=0, editable=False)
+    open_concerns = models.PositiveIntegerField(default=0, editable=False)
+    next_call_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    # The first contact is a figure kept from the contacts, not a change anyone made.
-    history = HistoricalRecords(excluded_fields=["first_contact_at"])
+    # Kept figures, worked out from the contacts, calls and concerns: not changes anyone made.
+    history = HistoricalRecords(excluded_fields=KEPT_EPISODE_FIGURES)
     objects = SupportEpisodeQuerySet.as_manager()
 
     class Meta:
@@ -139,10 +148,34 @@ class SupportEpisode(models.Model):
             # The reports' and the dashboard's discharges in a period, and what is open now.
             models.Index(fields=["scheme", "start_date"], name="episode_scheme_start"),
             models.Index(fields=["scheme", "status"], name="episode_scheme_status"),
+            # The episodes board's order (visits.views.BOARD_ORDER), read a page at a time.
+            models.Index(
+                "scheme",
+                models.F("overdue_calls").desc(),
+                models.F("open_concerns").desc(),
+                # Ascending puts nulls last in PostgreSQL, as the board's order asks (SQLite
+                # takes no NULLS LAST in an index).
+                models.F("next_call_due_at").asc(),
+                "id",
+                condition=models.Q(status__in=OPEN_EPISODE_STATUSES),
+                name="episode_board_order",
+            ),
         ]
 
     def __str__(self):
         return f"Support for {self.client} ({self.get_status_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        # The kept figures are written only by visits.figures, in one UPDATE from the rows
+        # they count: a copy of the episode read before they last changed must not put the
+        # old ones back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in KEPT_EPISODE_FIGURES
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self):

@@ -21,7 +21,7 @@ from aligns.transitions import move, move_all
 from clients.assessment import RiskLevel
 from clients.models import RiskAssessment
 from clients.services import assessment_in_force, consent_to_share, home_visit_refusal
-from visits.figures import contact_counted
+from visits.figures import contact_counted, needs_kept
 from visits.models import (
     ASSIGNMENT_TRANSITIONS,
     CALL_TRANSITIONS,
@@ -106,6 +106,7 @@ def _replan(episode, *, anchor=None, now=None):
     now = now or timezone.now()
     calls_move(episode.calls.filter(kind=CallKind.CALL), CallStatus.CANCELLED)
     if episode.status not in RUNNING_STATUSES:
+        needs_kept([episode.pk])
         return []
     first_done = episode.calls.filter(is_first=True, status=CallStatus.DONE).exists()
     rows = []
@@ -116,7 +117,9 @@ def _replan(episode, *, anchor=None, now=None):
         if due <= now and not is_first:
             continue  # a weekly call already past: not made up after the event
         rows.append(ScheduledCall(episode=episode, due_at=due, is_first=is_first))
-    return ScheduledCall.objects.bulk_create(rows)
+    planned = ScheduledCall.objects.bulk_create(rows)
+    needs_kept([episode.pk])
+    return planned
 
 
 # --- Lifecycle ---------------------------------------------------------------------------
@@ -205,6 +208,7 @@ def episode_readmit(*, episode, admitted_on, source, reason, by):
         episode_move(episode, EpisodeStatus.SUSPENDED, by=by, reason=gettext_noop("Readmitted"))
         episode.save()
         calls_move(episode.calls, CallStatus.PAUSED)
+        needs_kept([episode.pk])
         return Readmission.objects.create(
             episode=episode, admitted_on=admitted_on, source=source, reason=reason, recorded_by=by
         )
@@ -303,6 +307,7 @@ def episode_close(*, episode, outcome, by, closed_on=None):
         episode.closed_by = by
         episode.save()
         calls_move(episode.calls, CallStatus.CANCELLED)
+        needs_kept([episode.pk])
         _assignments_end(episode, by=by)
         return episode
 
@@ -622,9 +627,11 @@ def visit_plan(*, episode, due_at, by):
         )
         if refusal:
             raise EpisodeActionRefused(refusal)
-        return ScheduledCall.objects.create(
+        visit = ScheduledCall.objects.create(
             episode=episode, kind=CallKind.VISIT, due_at=due_at, planned_by=by
         )
+        needs_kept([episode.pk])
+        return visit
 
 
 def contact_log(
@@ -708,6 +715,7 @@ def contact_log(
                 else Concern.NO_ANSWER_TWICE,
             )
             raised = raised or automatic
+        needs_kept([episode.pk])
         return contact, raised
 
 
@@ -746,6 +754,7 @@ def concern_raise(*, episode, by, category, urgency, description, contact=None):
         )
         attribute_change(concern, by=by, reason=gettext_noop("Concern raised"))
         concern.save()
+        needs_kept([episode.pk])
         Alert.objects.create(
             scheme_id=episode.scheme_id,
             kind=AlertKind.CONCERN,
@@ -830,6 +839,7 @@ def concern_close(*, concern, by, action_taken, escalated_to=""):
         concern.escalated_to = escalated_to.strip()
         concern.closed_by, concern.closed_at = by, now
         concern.save()
+        needs_kept([concern.episode_id])
         if concern.escalated_to:
             _log_escalation(concern, by)
         concern.alerts.open().update(acknowledged_by=by, acknowledged_at=now)

@@ -31,6 +31,7 @@ from visits.emails import (
     offer_unanswered,
     review_due,
 )
+from visits.figures import needs_kept
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
     REALERT_AFTER,
@@ -56,10 +57,15 @@ BATCH = 1000
 logger = logging.getLogger(__name__)
 
 
-def _drain(queryset, act):
+def _drain(queryset, act, *, also_lock=()):
     """Claim the rows of `queryset` a batch at a time and pass each batch to `act`, which acts on
     those it should and returns them; until none are left. A row `act` leaves (a visit on hold)
     is not claimed again in this run. Returns how many rows were acted on.
+
+    `also_lock`: the related rows `act` writes to as well (a call's episode), claimed with the
+    rows and passed over while a service holds them: a service locks an episode before its
+    calls, so a sweep that took the calls first and then waited for the episode would
+    deadlock with it, and one of the two would fail.
 
     A row acted on leaves the selection (it is marked done, alerted, reminded). One that comes
     back means `act` could not mark it (a failed write, a fault): claiming it again would never
@@ -69,9 +75,9 @@ def _drain(queryset, act):
     while True:
         with transaction.atomic():
             rows = list(
-                queryset.exclude(pk__in=left).select_for_update(skip_locked=True, of=("self",))[
-                    :BATCH
-                ]
+                queryset.exclude(pk__in=left).select_for_update(
+                    skip_locked=True, of=("self", *also_lock)
+                )[:BATCH]
             )
             if not rows:
                 return done
@@ -186,6 +192,7 @@ def sweep_overdue(now=None):
             CallStatus.OVERDUE,
             overdue_at=now,
         )
+        needs_kept({call.episode_id for call in calls})
         Alert.objects.bulk_create(
             [
                 Alert(
@@ -213,7 +220,8 @@ def sweep_overdue(now=None):
         )
         return calls
 
-    return _drain(late, flag)
+    # The episodes' board figures are kept as their calls become overdue (needs_kept).
+    return _drain(late, flag, also_lock=("episode",))
 
 
 def sweep_reviews(now=None):

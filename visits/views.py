@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -363,37 +362,20 @@ def alert_ack(request, pk):
     return redirect("visits:work_queue")
 
 
-def _per_episode(rows):
-    """How many of `rows` belong to each episode: a count per episode from the partial
-    indexes of outstanding calls and open concerns, rather than grouping every call."""
-    return Coalesce(
-        Subquery(
-            rows.filter(episode=OuterRef("pk"))
-            .order_by()
-            .values("episode")
-            .annotate(count=Count("pk"))
-            .values("count")
-        ),
-        0,
-    )
-
-
 @permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def board(request):
     """Open episodes, what needs action first: overdue calls, open concerns, reviews due."""
+    # The figures it sorts by are kept on each episode as its calls and concerns change
+    # (visits.figures.needs_kept), so a page is read from the index of that order.
     episodes = (
         SupportEpisode.objects.visible_to(request.user)
         .open()
-        .annotate(
-            overdue=_per_episode(ScheduledCall.objects.filter(status=CallStatus.OVERDUE)),
-            open_concerns=_per_episode(Concern.objects.exclude(status=ConcernStatus.CLOSED)),
-            next_due=Subquery(
-                ScheduledCall.objects.filter(episode=OuterRef("pk"), status=CallStatus.PENDING)
-                .order_by("due_at")
-                .values("due_at")[:1]
-            ),
+        .order_by(
+            "-overdue_calls",
+            "-open_concerns",
+            F("next_call_due_at").asc(nulls_last=True),
+            "pk",
         )
-        .order_by("-overdue", "-open_concerns", F("next_due").asc(nulls_last=True), "pk")
     )
     # ?needs=overdue or ?needs=concerns: only those episodes (the dashboard's tiles link
     # here); anything else shows them all.
@@ -429,7 +411,7 @@ def board(request):
 # the list, and when no episode is left).
 BOARD_FILTERS = {
     "overdue": {
-        "count": "overdue",
+        "count": "overdue_calls",
         "showing": _("Showing only episodes with overdue calls."),
         "none": _("No open episodes with overdue calls."),
     },

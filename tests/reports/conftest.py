@@ -27,7 +27,7 @@ from tests.factories import (
     UserFactory,
     WardFactory,
 )
-from visits.figures import contact_counted
+from visits.figures import contact_counted, needs_kept
 from visits.models import (
     CallKind,
     CommunityService,
@@ -241,6 +241,7 @@ def hand_built(db, scheme, coordinator, make_user, other_scheme):
     ):
         Concern.objects.create(episode=episode, category=category, description="Worried",
                                raised_by=coordinator, raised_at=raised_at)  # fmt: skip
+        needs_kept([episode.pk])  # as concern_raise would
     transport = CommunityService.objects.create(
         scheme=scheme, name="Ring and Ride", category="transport"
     )

@@ -26,6 +26,11 @@ def kept_figures():
     contacts say."""
     return {
         "first contacts": sorted(SupportEpisode.objects.values_list("pk", "first_contact_at")),
+        "board": sorted(
+            SupportEpisode.objects.values_list(
+                "pk", "overdue_calls", "open_concerns", "next_call_due_at"
+            )
+        ),
         "days": sorted(
             ContactDay.objects.values_list(
                 "scheme", "day", "contacts", "successful", "minutes",

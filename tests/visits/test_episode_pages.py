@@ -13,6 +13,7 @@ from tests.aligns.test_nhsuk_forms import parse
 from tests.factories import CoordinatorFactory
 from tests.visits.conftest import MONDAY, at, supporting
 from tests.visits.test_visit_hold import sign_off_low_risk
+from visits.figures import needs_kept
 from visits.models import (
     Alert,
     Assignment,
@@ -356,6 +357,7 @@ def test_a_volunteers_today_page_needs_the_same_queries_however_many_clients(
         ScheduledCall.objects.create(
             episode=episode, kind=CallKind.VISIT, due_at=MONDAY + datetime.timedelta(days=3)
         )
+        needs_kept([episode.pk])  # as visit_plan would
     volunteer = supporting(episodes[0], me)
     for episode in episodes:  # each card says when the last of its contacts was
         for hour in (9, 15):
@@ -819,6 +821,7 @@ def test_the_board_shows_only_episodes_with_overdue_calls_or_open_concerns_when_
     Concern.objects.create(
         episode=worried, category="health", description="Worried", raised_by=coordinator
     )
+    needs_kept([late.pk, worried.pk])  # as the overdue sweep and concern_raise would
     client.force_login(coordinator)
 
     def listed(query):

@@ -41,6 +41,7 @@ from tests.mail_recorder import deliveries
 from tests.task_markers import started
 from tests.visits.conftest import vetted_volunteer
 from tests.workers import Worker, new_queue
+from visits.figures import needs_kept
 from visits.models import Assignment, AssignmentStatus, ScheduledCall
 from visits.sweeps import sweep_reminders
 from visits.tasks import run_sweeps_task
@@ -98,6 +99,7 @@ def calls_due_now(make_active_episode, scheme, count):
                 episode=episode, due_at=timezone.now() - datetime.timedelta(minutes=1)
             )
         )
+        needs_kept([episode.pk])
     return calls
 
 

@@ -131,6 +131,12 @@ def test_every_step_of_a_support_names_who_took_it_and_why(people, make_episode,
             source=ReadmissionSource.FAMILY, reason="Fall", by=other,
         )  # fmt: skip
         assert recorded(episode) == (other, "Readmitted")
+        readmission.refresh_from_db()
+        assert (readmission.source, readmission.reason, readmission.recorded_by) == (
+            ReadmissionSource.FAMILY,
+            "Fall",
+            other,
+        )
 
     with time_machine.travel(at(2026, 11, 9, 10, 0), tick=False):
         episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 9), by=coordinator)
@@ -338,3 +344,46 @@ def test_an_offer_and_a_concern_queue_their_emails_for_the_scheme_once_each(
     assert Alert.objects.get(concern=concern).message == (
         f"Not coping at home concern about {episode.client}"
     )
+
+
+def test_each_step_of_a_risk_assessment_and_an_outcome_measure_names_who_took_it_and_why(
+    episode, coordinator, make_user
+):
+    """The history a manager reads back when a visit went wrong: who started the assessment,
+    who answered it, who signed it off (lifting a reassessment asked for), each in its own
+    row."""
+    from clients.assessment import RiskLevel
+    from clients.models import Timepoint
+    from clients.services import (
+        assessment_save_answers,
+        assessment_sign_off,
+        assessment_start,
+        measure_record,
+    )
+    from tests.clients.conftest import answers
+
+    other = make_user(Role.COORDINATOR)
+    client_require_reassessment(client=episode.client, reason="Fell at home", by=other)
+    draft = assessment_start(client=episode.client, by=coordinator)
+    assessment_save_answers(assessment=draft, answers=answers(), by=other)
+    assessment_sign_off(assessment=draft, level=RiskLevel.LOW, reason="", by=coordinator)
+    # Signing off lifts the reassessment the other coordinator asked for, in the signer's name.
+    episode.client.refresh_from_db()
+    assert episode.client.reassessment_required_reason == ""
+    assert recorded(episode.client) == (coordinator, "Client details changed")
+    measure = measure_record(
+        client=episode.client, instrument="ucla3", timepoint=Timepoint.BASELINE,
+        taken_on=datetime.date(2026, 11, 3), by=other,
+        values={"companionship": 3, "left_out": 2, "isolated": None},
+    )  # fmt: skip
+
+    rows = draft.history.order_by("history_date", "history_id")
+    assert [(row.history_user, row.history_change_reason) for row in rows] == [
+        (coordinator, "Assessment started"),
+        (other, "Answers saved"),
+        (coordinator, "Signed off"),
+    ]
+    assert recorded(measure) == (other, "Outcome measure recorded")
+    assert {recorded(answer) for answer in measure.answers.all()} == {
+        (other, "Outcome measure recorded")
+    }

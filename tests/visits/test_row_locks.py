@@ -121,3 +121,31 @@ def test_logging_a_call_does_not_wait_for_the_overdue_sweep_of_another_episode(
         release()
     assert contact.scheduled_call.status == CallStatus.DONE
     assert ScheduledCall.objects.filter(episode=first, status=CallStatus.OVERDUE).count() == 1
+
+
+def test_the_overdue_sweep_passes_over_an_episode_a_service_is_changing_and_takes_it_next_time(
+    make_active_episode, coordinator
+):
+    """A service locks an episode before its calls (contact_log then completes one). A sweep
+    that claimed the episode's call and then waited for the episode, to keep the board's
+    figures, would deadlock with it, and PostgreSQL would fail one of the two: a volunteer's
+    log, perhaps. The sweep claims the episode with the call, and leaves both while a service
+    holds the episode."""
+    from visits.models import SupportEpisode
+
+    with time_machine.travel(MONDAY, tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+    release = _holding(
+        lambda: SupportEpisode.objects.select_for_update(of=("self",)).get(pk=episode.pk)
+    )
+    try:
+        marked = _without_waiting(lambda: sweep_overdue(at(2026, 11, 6, 9, 0)))
+    except OperationalError as waited:
+        pytest.fail(f"The sweep waited for the episode a service holds: {waited}")
+    finally:
+        release()
+
+    assert marked == 0
+    assert sweep_overdue(at(2026, 11, 6, 9, 5)) == 1
+    episode.refresh_from_db()
+    assert episode.overdue_calls == 1

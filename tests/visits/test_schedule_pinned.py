@@ -14,6 +14,7 @@ import pytest
 import time_machine
 
 from tests.visits.conftest import at, readmitted_then_home
+from visits.figures import needs_kept
 from visits.models import Alert, CallKind, CallStatus, ScheduledCall
 from visits.services import (
     contact_log,
@@ -126,6 +127,7 @@ def test_a_phone_call_never_completes_a_planned_visit(episode, coordinator):
     visit = ScheduledCall.objects.create(
         episode=episode, kind=CallKind.VISIT, due_at=at(2026, 11, 4, 10, 0)
     )
+    needs_kept([episode.pk])
 
     made = call_made(episode, coordinator, at(2026, 11, 5, 10, 0))
 
@@ -137,6 +139,7 @@ def test_a_phone_call_never_completes_a_planned_visit(episode, coordinator):
 def test_the_overdue_sweep_leaves_done_and_cancelled_calls_alone(episode, coordinator):
     call_made(episode, coordinator, at(2026, 11, 5, 10, 0))
     episode.calls.filter(due_at=noon(11, 12)).update(status=CallStatus.CANCELLED)
+    needs_kept([episode.pk])
 
     assert sweep_overdue(at(2026, 11, 13, 9, 0)) == 0
     assert not Alert.objects.exists()
@@ -144,7 +147,18 @@ def test_the_overdue_sweep_leaves_done_and_cancelled_calls_alone(episode, coordi
 
 def test_the_reminder_sweep_leaves_cancelled_and_done_calls_alone(episode, coordinator):
     episode.calls.filter(due_at=noon(11, 5)).update(status=CallStatus.CANCELLED)
+    needs_kept([episode.pk])
     assert sweep_reminders(at(2026, 11, 5, 7, 0)) == 0
 
     call_made(episode, coordinator, at(2026, 11, 11, 10, 0))  # a day early: the 12th's call
     assert sweep_reminders(at(2026, 11, 12, 7, 0)) == 0
+
+
+def test_a_call_made_more_than_three_days_before_one_falls_due_completes_none(episode, coordinator):
+    """The 12th's call may be made from the 9th at noon; a call on the 9th at 11:00 is a
+    contact of its own (the 5th's call done already), and the 12th's call is still to make."""
+    call_made(episode, coordinator, at(2026, 11, 5, 10, 0))
+
+    assert call_made(episode, coordinator, at(2026, 11, 9, 11, 0)) is None
+    assert pending(episode) == PLAN[1:]
+    assert call_made(episode, coordinator, at(2026, 11, 9, 12, 0)).due_at == noon(11, 12)

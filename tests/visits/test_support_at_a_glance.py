@@ -14,8 +14,8 @@ from django.urls import reverse
 from aligns.accounts.models import Role
 from aligns.dates import date_at
 from tests.visits.conftest import at
-from visits.models import CallStatus, ConcernCategory, ConcernStatus, ExitOutcome, Urgency
-from visits.services import concern_raise, episode_close, episode_record_discharge
+from visits.models import CallStatus, ConcernCategory, ExitOutcome, Urgency
+from visits.services import concern_close, concern_raise, episode_close, episode_record_discharge
 from visits.sweeps import sweep_overdue
 
 
@@ -128,8 +128,7 @@ def test_a_closed_concern_is_no_longer_listed_as_open(client, coordinator, episo
         episode=episode, by=coordinator, category=ConcernCategory.HEALTH,
         urgency=Urgency.TODAY, description="Breathless on the stairs",
     )  # fmt: skip
-    concern.status = ConcernStatus.CLOSED
-    concern.save()
+    concern_close(concern=concern, by=coordinator, action_taken="Rang the GP")
     client.force_login(coordinator)
 
     support = support_section(client, episode)

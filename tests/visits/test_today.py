@@ -12,6 +12,7 @@ from aligns.dates import date_at
 from tests.aligns.test_nhsuk_forms import parse
 from tests.visits.conftest import MONDAY, at, supporting
 from tests.visits.test_visit_hold import sign_off_low_risk
+from visits.figures import needs_kept
 from visits.models import (
     OUTSTANDING_CALL_STATUSES,
     Assignment,
@@ -118,6 +119,7 @@ def test_next_call_due_is_the_next_phone_call_and_a_sooner_planned_visit_is_list
     )
     visit_due = next_call.due_at - datetime.timedelta(hours=1)
     ScheduledCall.objects.create(episode=doreen, kind=CallKind.VISIT, due_at=visit_due)
+    needs_kept([doreen.pk])  # as visit_plan would
 
     text = today_cards(client)["Doreen"].text
 

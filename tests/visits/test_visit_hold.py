@@ -21,6 +21,7 @@ from clients.services import (
 )
 from tests.clients.conftest import answers
 from tests.visits.conftest import at, vetted_volunteer
+from visits.figures import needs_kept
 from visits.models import Assignment, CallKind, CallStatus, ScheduledCall
 from visits.services import EpisodeActionRefused, contact_log, visit_plan
 from visits.sweeps import sweep_overdue, sweep_reminders
@@ -139,6 +140,7 @@ def test_a_sweep_whose_only_due_calls_are_visits_on_hold_reminds_nobody_and_carr
     empty batch (and with it every later reminder, since the sweep runs for all schemes)."""
     episode, visit, _ = planned
     episode.calls.exclude(pk=visit.pk).delete()
+    needs_kept([episode.pk])
     client_require_reassessment(client=episode.client, reason=REASON, by=coordinator)
 
     assert sweep_reminders(at(2026, 11, 6, 7, 0)) == 0
@@ -213,6 +215,7 @@ def test_a_row_acted_on_in_any_earlier_batch_of_the_run_stops_it_when_it_comes_b
         ScheduledCall.objects.filter(pk__in=batches[-1]).update(status=CallStatus.CANCELLED)
         if len(batches) == 2:
             ScheduledCall.objects.filter(pk__in=batches[0]).update(status=CallStatus.PENDING)
+        needs_kept([planned[0].pk])  # as a sweep that changes calls would
         return rows
 
     with caplog.at_level("ERROR", logger="visits.sweeps"):

@@ -4,13 +4,11 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from visits.figures import figures_rebuilt
-
 
 def work_out_from_the_contacts(apps, schema_editor):
-    # figures_rebuilt reads every kept figure's model: a later migration that adds one
-    # rebuilds them all itself and makes this step a no-op (as this one did 0011's).
-    figures_rebuilt(models=apps)
+    # 0018_board_figures_kept works every kept figure out again (figures_rebuilt reads fields
+    # this state has not got yet), as this step once did for 0011's.
+    pass
 
 
 class Migration(migrations.Migration):
