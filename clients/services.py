@@ -65,7 +65,7 @@ def client_find_or_create(*, scheme, person, by):
                     }
                 )
             _take_the_wards_risks(existing, person, by=by)
-            return existing, False
+            return existing
         client = Client(scheme=scheme, **{field: getattr(person, field) for field in PERSON_FIELDS})
         attribute_change(client, by=by, reason=gettext_noop("Client record opened from a referral"))
         client.save()
@@ -89,7 +89,7 @@ def client_find_or_create(*, scheme, person, by):
                 note="Recorded on the ward's referral",
                 by=by,
             )
-        return client, True
+        return client
 
 
 def _take_the_wards_risks(client, person, *, by):

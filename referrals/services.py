@@ -125,7 +125,7 @@ def referral_accept(*, referral, by):
     """Accept: find or create the client and open their support episode, all or nothing."""
     referral = _lock_for_change(referral, Status.ACCEPTED)
     try:
-        client, _created = client_find_or_create(scheme=referral.scheme, person=referral, by=by)
+        client = client_find_or_create(scheme=referral.scheme, person=referral, by=by)
     except ClientMismatch as mismatch:
         raise ReferralActionRefused(str(mismatch)) from mismatch
     if SupportEpisode.objects.open().filter(client=client).exists():

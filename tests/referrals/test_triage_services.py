@@ -87,6 +87,9 @@ def test_a_returning_client_is_found_again_not_duplicated(referral, decider):
 def test_a_known_nhs_number_with_another_date_of_birth_is_refused_and_nothing_changes(
     referral, decider
 ):
+    # Months whose names are longer than three letters: the dates are written out whole.
+    referral.date_of_birth = datetime.date(1940, 9, 17)
+    referral.save()
     referral_accept(referral=referral, by=decider)
     SupportEpisode.objects.update(status=EpisodeStatus.CLOSED)
     mismatched = ReferralFactory(
@@ -98,8 +101,8 @@ def test_a_known_nhs_number_with_another_date_of_birth_is_refused_and_nothing_ch
 
     assert str(refused.value) == (
         f"NHS number {referral.nhs_number[:3]} {referral.nhs_number[3:6]} "
-        f"{referral.nhs_number[6:]} belongs to a client born on 17 May 1940, but this referral "
-        "gives 1 January 1950. Check both with the ward before accepting."
+        f"{referral.nhs_number[6:]} belongs to a client born on 17 September 1940, but this "
+        "referral gives 1 January 1950. Check both with the ward before accepting."
     )
 
     mismatched.refresh_from_db()

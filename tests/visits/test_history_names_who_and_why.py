@@ -167,6 +167,34 @@ def test_accepting_a_referral_names_who_opened_the_support_and_the_client_record
     assert recorded(episode.client) == (coordinator, "Client record opened from a referral")
 
 
+def test_a_new_clients_ward_risks_and_consents_are_recorded_in_the_name_of_who_accepted(
+    scheme, coordinator
+):
+    """What the ward wrote on the referral becomes the client's record: each row of it names
+    the coordinator who accepted, and each consent says where it came from."""
+    from referrals.services import referral_accept
+    from tests.factories import ReferralFactory
+
+    _, episode = referral_accept(
+        referral=ReferralFactory(
+            ward__hospital__scheme=scheme, risk_notes="Dog in the house",
+            consent_to_share_with_nhs=True,
+        ),
+        by=coordinator,
+    )  # fmt: skip
+
+    client = episode.client
+    assert client.ward_risk_notes == "Dog in the house"
+    assert {row.history_user for row in client.history.all()} == {coordinator}
+    consents = client.consents.all()
+    assert sorted(consent.kind for consent in consents) == sorted(
+        [ConsentKind.SUPPORT, ConsentKind.HOLD, ConsentKind.SHARE]
+    )
+    assert {(consent.note, recorded(consent)) for consent in consents} == {
+        ("Recorded on the ward's referral", (coordinator, "Consent given"))
+    }
+
+
 def test_signposting_a_client_names_who_saved_the_service_and_each_referral_outcome(
     people, episode
 ):

@@ -162,3 +162,17 @@ def test_a_call_made_more_than_three_days_before_one_falls_due_completes_none(ep
     assert call_made(episode, coordinator, at(2026, 11, 9, 11, 0)) is None
     assert pending(episode) == PLAN[1:]
     assert call_made(episode, coordinator, at(2026, 11, 9, 12, 0)).due_at == noon(11, 12)
+
+
+def test_a_scheme_that_plans_eight_weeks_opens_support_of_eight_weeks_with_calls_to_its_end(
+    scheme, make_active_episode
+):
+    """Support runs to Sunday 27 December 2026 (eight weeks from 2 November, the last day
+    included): two weekly calls more than the six weeks' plan."""
+    scheme.episode_weeks = 8
+    scheme.save()
+    with time_machine.travel(at(2026, 11, 2, 8, 0), tick=False):
+        episode = make_active_episode(went_home=HOME_ON)
+
+    assert (episode.planned_weeks, episode.planned_end) == (8, datetime.date(2026, 12, 27))
+    assert pending(episode) == [*PLAN, noon(12, 17), noon(12, 24)]
