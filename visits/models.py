@@ -148,7 +148,7 @@ class SupportEpisode(models.Model):
             # The reports' and the dashboard's discharges in a period, and what is open now.
             models.Index(fields=["scheme", "start_date"], name="episode_scheme_start"),
             models.Index(fields=["scheme", "status"], name="episode_scheme_status"),
-            # The episodes board's order (visits.views.BOARD_ORDER), read a page at a time.
+            # The episodes board's order (visits.views.board), read a page at a time.
             models.Index(
                 "scheme",
                 models.F("overdue_calls").desc(),

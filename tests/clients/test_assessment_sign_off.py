@@ -1,13 +1,15 @@
 """Sign-off, the second sign-off for high risk, and the gate on home visits."""
 
 import datetime
+from functools import partial
 
 import pytest
 import time_machine
+from django.db import connection
 
 from aligns.accounts.models import Role
 from clients.assessment import RiskLevel
-from clients.models import AssessmentStatus
+from clients.models import AssessmentStatus, RiskAssessment
 from clients.services import (
     ClientActionRefused,
     assessment_in_force,
@@ -19,6 +21,8 @@ from clients.services import (
     home_visit_refusal,
 )
 from tests.clients.conftest import answers
+from tests.concurrency import at_once
+from tests.factories import ClientFactory, CoordinatorFactory
 
 
 def at(*args):
@@ -43,6 +47,23 @@ def test_a_draft_assessment_does_not_open_the_gate(client_record, coordinator):
     assessed(client_record, coordinator)
 
     assert home_visit_refusal(client_record) is not None
+
+
+def test_starting_an_assessment_while_a_draft_is_open_goes_on_with_that_draft(
+    client_record, coordinator, make_user
+):
+    """Two coordinators (or two clicks) starting at once work on one draft, not two whose
+    answers would part ways; once signed off, the next start is a new reassessment."""
+    first = assessed(client_record, coordinator, aggression="yes")
+
+    again = assessment_start(client=client_record, by=make_user(Role.COORDINATOR))
+
+    assert again.pk == first.pk
+    assert again.answers == first.answers
+    assessment_sign_off(assessment=first, level=RiskLevel.HIGH, reason="", by=coordinator)
+    reassessment = assessment_start(client=client_record, by=coordinator)
+    assert reassessment.pk != first.pk
+    assert client_record.assessments.filter(status=AssessmentStatus.DRAFT).get() == reassessment
 
 
 def test_a_signed_off_low_risk_assessment_allows_home_visits(client_record, coordinator):
@@ -199,3 +220,22 @@ def test_two_sign_offs_in_the_same_moment_the_later_made_governs(client_record, 
 
     assert assessment_in_force(client_record) == low
     assert home_visit_refusal(client_record) is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (set DATABASE_URL)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_coordinators_starting_an_assessment_at_once_work_on_one_draft():
+    """The client's row lock makes the second start wait for the first and find its draft.
+    SQLite would serialise the two anyway, so this runs on PostgreSQL only (as in CI)."""
+    client = ClientFactory()
+    coordinators = [CoordinatorFactory(scheme=client.scheme) for _ in range(2)]
+
+    outcomes = at_once(
+        *(partial(assessment_start, client=client, by=coordinator) for coordinator in coordinators)
+    )
+
+    assert [type(outcome) for outcome in outcomes] == [RiskAssessment, RiskAssessment], outcomes
+    assert outcomes[0].pk == outcomes[1].pk
+    assert client.assessments.count() == 1

@@ -886,3 +886,32 @@ def test_a_closed_episode_shows_when_it_began_and_closed_not_the_plan_it_no_long
     assert "Home from 2 November 2026. Closed 20 November 2026: Moved away." in page
     assert "week-6 review" not in page
     assert "None: those still to make were cancelled when support closed." in page
+
+
+def test_a_measure_recorded_from_the_client_record_belongs_to_their_current_support(
+    client, coordinator, episode
+):
+    """The close page sends the coordinator to record the end measures: each is kept with the
+    support it measures, as the client's copy of their record shows."""
+    client.force_login(coordinator)
+    url = reverse("clients:measure_new", args=[episode.client.pk, "ucla3"])
+    data = {
+        "timepoint": "end",
+        "taken_on_day": "4",
+        "taken_on_month": "11",
+        "taken_on_year": "2026",
+        "companionship": "1",
+        "left_out": "1",
+        "isolated": "2",
+    }
+
+    with time_machine.travel(at(2026, 11, 5, 9, 0), tick=False):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    measure = episode.client.measures.get()
+    assert (measure.episode, measure.recorded_by, measure.taken_on) == (
+        episode,
+        coordinator,
+        datetime.date(2026, 11, 4),
+    )
