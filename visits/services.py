@@ -105,19 +105,18 @@ def _replan(episode, *, anchor=None, now=None):
     """Cancel the calls still to make and plan them again. Done calls are never touched."""
     now = now or timezone.now()
     calls_move(episode.calls.filter(kind=CallKind.CALL), CallStatus.CANCELLED)
-    if episode.status not in RUNNING_STATUSES:
-        needs_kept([episode.pk])
-        return []
-    first_done = episode.calls.filter(is_first=True, status=CallStatus.DONE).exists()
-    rows = []
-    for number, due in enumerate(call_times(episode, anchor=anchor)):
-        is_first = number == 0 and anchor in (None, episode.start_date)
-        if is_first and first_done:
-            continue
-        if due <= now and not is_first:
-            continue  # a weekly call already past: not made up after the event
-        rows.append(ScheduledCall(episode=episode, due_at=due, is_first=is_first))
-    planned = ScheduledCall.objects.bulk_create(rows)
+    planned = []
+    if episode.status in RUNNING_STATUSES:
+        first_done = episode.calls.filter(is_first=True, status=CallStatus.DONE).exists()
+        rows = []
+        for number, due in enumerate(call_times(episode, anchor=anchor)):
+            is_first = number == 0 and anchor in (None, episode.start_date)
+            if is_first and first_done:
+                continue
+            if due <= now and not is_first:
+                continue  # a weekly call already past: not made up after the event
+            rows.append(ScheduledCall(episode=episode, due_at=due, is_first=is_first))
+        planned = ScheduledCall.objects.bulk_create(rows)
     needs_kept([episode.pk])
     return planned
 

@@ -94,3 +94,18 @@ def test_the_board_follows_overdue_calls_concerns_and_the_next_call_as_they_chan
 
         episode_close(episode=cal, outcome=ExitOutcome.DECLINED, by=coordinator)
         assert [row[0] for row in board(client)] == ["Ann", "Bea"]
+
+
+def test_a_home_visit_planned_before_the_next_call_is_what_the_board_shows_next(
+    client, coordinator, make_active_episode
+):
+    from tests.visits.test_visit_hold import sign_off_low_risk
+    from visits.services import visit_plan
+
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2), given_name="Ann")
+        sign_off_low_risk(episode.client, coordinator)
+        visit_plan(episode=episode, due_at=at(2026, 11, 4, 10, 0), by=coordinator)
+    client.force_login(coordinator)
+
+    assert board(client) == [("Ann", "Wed 4 Nov at 10am", "")]
