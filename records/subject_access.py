@@ -22,6 +22,7 @@ from clients.models import OutcomeAnswer, OutcomeMeasure, RiskAssessment
 from records.kinds import kind_for_model, namers
 from referrals.models import Referral
 from visits.models import (
+    BOARD_FIGURES,
     Concern,
     Contact,
     Extension,
@@ -36,7 +37,7 @@ _SKIPPED = {
     # Which record a share was about: "what was shared" says it in words.
     "subject_type", "subject_id",
     # What the episodes board sorts by, counted from the calls and concerns the copy lists.
-    "overdue_calls", "open_concerns", "next_call_due_at",
+    *BOARD_FIGURES,
 }  # fmt: skip
 
 

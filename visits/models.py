@@ -30,8 +30,10 @@ class EpisodeStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("episode status", "Closed")
 
 
-# An episode's figures kept by visits.figures rather than changed by anyone.
-KEPT_EPISODE_FIGURES = ["first_contact_at", "overdue_calls", "open_concerns", "next_call_due_at"]
+# An episode's figures kept by visits.figures rather than changed by anyone: its first
+# contact, and what the episodes board sorts by.
+BOARD_FIGURES = ["overdue_calls", "open_concerns", "next_call_due_at"]
+KEPT_EPISODE_FIGURES = ["first_contact_at", *BOARD_FIGURES]
 
 # Statuses in which a client is the scheme's current responsibility.
 OPEN_EPISODE_STATUSES = [
