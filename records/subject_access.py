@@ -36,8 +36,9 @@ _SKIPPED = {
     "id", "scheme", "client", "episode", "measure", "preferred_times", "availability",
     # Which record a share was about: "what was shared" says it in words.
     "subject_type", "subject_id",
-    # What the episodes board sorts by, counted from the calls and concerns the copy lists.
-    *BOARD_FIGURES,
+    # What the episodes board sorts by, counted from the calls and concerns the copy lists;
+    # the seconds from discharge to the first contact, both of which it shows.
+    *BOARD_FIGURES, "first_contact_seconds",
 }  # fmt: skip
 
 

@@ -141,7 +141,12 @@ class Referral(Person):
 
     class Meta:
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["scheme", "status", "expected_discharge_date"])]
+        indexes = [
+            models.Index(fields=["scheme", "status", "expected_discharge_date"]),
+            # A period's referrals received and accepted (the dashboard, the report): counted
+            # from the index alone, never from the rows.
+            models.Index(fields=["scheme", "submitted_at", "status"], name="referral_received"),
+        ]
 
     def __str__(self):
         return _("Referral of %(name)s (%(status)s)") % {

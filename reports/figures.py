@@ -35,11 +35,11 @@ from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_l
 
 from aligns.accounts.models import Hospital, Role
 from aligns.catalogues.models import Need
+from aligns.expressions import DaysBetween, Percentile, SecondsBetween
 from aligns.routers import reading_for_reports
 from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
 from clients.models import Client, EthnicCategory, Gender, OutcomeAnswer, OutcomeMeasure, Timepoint
 from referrals.models import DeclineReason, Referral, Status
-from reports.expressions import AssumedDischargeAt, DaysBetween, Percentile, SecondsBetween
 from reports.suppression import SMALL_NUMBER, withhold
 from visits.models import (
     ActivityDay,
@@ -495,13 +495,14 @@ def _referrals(context):
 
 
 def _referral_counts():
-    """Referrals received, and by status."""
+    """Referrals received, and by status. Each counts the status (always set), not the id,
+    so that the headline's count reads the index (scheme, submitted_at, status) alone."""
     return {
-        "received": Count("pk"),
-        "accepted": Count("pk", filter=Q(status=Status.ACCEPTED)),
-        "declined": Count("pk", filter=Q(status=Status.DECLINED)),
-        "withdrawn": Count("pk", filter=Q(status=Status.WITHDRAWN)),
-        "awaiting": Count("pk", filter=Q(status=Status.SUBMITTED)),
+        "received": Count("status"),
+        "accepted": Count("status", filter=Q(status=Status.ACCEPTED)),
+        "declined": Count("status", filter=Q(status=Status.DECLINED)),
+        "withdrawn": Count("status", filter=Q(status=Status.WITHDRAWN)),
+        "awaiting": Count("status", filter=Q(status=Status.SUBMITTED)),
     }
 
 
@@ -701,13 +702,9 @@ def _wards_add_up(by_hospital, by_ward):
 
 
 def _discharged(context):
-    """Episodes whose client went home in the period, with the time to first contact (kept
-    on the episode as contacts are logged: visits.figures)."""
-    return SupportEpisode.objects.filter(
-        context.on_days("start_date"), context.of_scheme()
-    ).annotate(
-        first_contact_seconds=SecondsBetween(AssumedDischargeAt("start_date"), "first_contact_at")
-    )
+    """Episodes whose client went home in the period, each with the seconds to its first
+    contact (kept on the episode: SupportEpisode.first_contact_seconds)."""
+    return SupportEpisode.objects.filter(context.on_days("start_date"), context.of_scheme())
 
 
 def last_day_with_window_passed(now, scheme):
@@ -725,9 +722,11 @@ def _first_contact_figures(context):
     return {
         "first_contact_median": Percentile(seconds, 0.5),
         "first_contact_p90": Percentile(seconds, 0.9),
-        "first_contacts": Count("pk", filter=Q(first_contact_at__isnull=False)),
-        "window_passed": Count("pk", filter=window_passed),
-        "within_72": Count("pk", filter=in_time),
+        # The discharge day counted, not the id: the headline's counts then read the index
+        # (scheme, start_date, first_contact_seconds) alone.
+        "first_contacts": Count("start_date", filter=Q(first_contact_seconds__isnull=False)),
+        "window_passed": Count("start_date", filter=window_passed),
+        "within_72": Count("start_date", filter=in_time),
     }
 
 

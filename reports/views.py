@@ -29,13 +29,7 @@ from reports.models import EXPORT_KEPT_FOR, PAGE, ExportStatus, ReportExport
 from reports.period import Period
 from reports.presenters import report_page_context, trend_charts
 from reports.services import export_is_large, export_request, report_page_build
-from visits.models import (
-    CallStatus,
-    Concern,
-    ConcernStatus,
-    ScheduledCall,
-    SupportEpisode,
-)
+from visits.models import Concern, ConcernStatus, SupportEpisode
 from volunteers.models import Volunteer
 from volunteers.services import REMINDER_DAYS
 
@@ -49,16 +43,13 @@ def dashboard(request):
     last_quarter = quarter.previous_quarter()
     headlines = compare_headlines(scheme, quarter.so_far(today), last_quarter)
     trend = quarterly_trend(scheme, Period.recent_quarters(today, count=4), headlines)
-    context = {
+    context = SupportEpisode.objects.filter(scheme=scheme).needing_action() | {
         "quarter": quarter,
         "last_quarter": last_quarter,
         "headlines": headlines,
         "trend": trend,
         "trend_charts": trend_charts(trend),
-        "open_episodes": SupportEpisode.objects.filter(scheme=scheme).open().count(),
-        "overdue_calls": ScheduledCall.objects.filter(
-            episode__scheme=scheme, status=CallStatus.OVERDUE
-        ).count(),
+        # The work queue its tile opens lists concerns about closed support too.
         "open_concerns": Concern.objects.filter(
             episode__scheme=scheme, status__in=[ConcernStatus.OPEN, ConcernStatus.ACKNOWLEDGED]
         ).count(),

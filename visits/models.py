@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aligns.accounts.models import Role
+from aligns.expressions import AssumedDischargeAt, SecondsBetween
 from volunteers.models import dbs_current
 
 # No episode may be planned longer than this, whatever the extensions.
@@ -30,10 +31,10 @@ class EpisodeStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("episode status", "Closed")
 
 
-# An episode's figures kept by visits.figures rather than changed by anyone: its first
-# contact, and what the episodes board sorts by.
+# An episode's figures kept by visits.figures (or, the seconds to its first contact, by the
+# database) rather than changed by anyone: its first contact, and what the board sorts by.
 BOARD_FIGURES = ["overdue_calls", "open_concerns", "next_call_due_at"]
-KEPT_EPISODE_FIGURES = ["first_contact_at", *BOARD_FIGURES]
+KEPT_EPISODE_FIGURES = ["first_contact_at", "first_contact_seconds", *BOARD_FIGURES]
 
 # Statuses in which a client is the scheme's current responsibility.
 OPEN_EPISODE_STATUSES = [
@@ -99,6 +100,15 @@ class SupportEpisodeQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_EPISODE_STATUSES)
 
+    def needing_action(self):
+        """How many are open, and their overdue calls: the dashboard's tiles that open the
+        board, counted as the board counts them (from the figures kept on each open
+        episode), in one read of the board's index."""
+        return self.open().aggregate(
+            open_episodes=models.Count("pk"),
+            overdue_calls=models.Sum("overdue_calls", default=0),
+        )
+
 
 class SupportEpisode(models.Model):
     scheme = models.ForeignKey(
@@ -133,6 +143,16 @@ class SupportEpisode(models.Model):
         editable=False,
         help_text="When someone first spoke with the client (kept by visits.figures).",
     )
+    # Seconds from discharge (its assumed moment: local midday, as the call schedule assumes)
+    # to that first contact, negative if it came before; what the reports judge the
+    # first-contact window by. The database works it out whenever either changes, so a
+    # quarter's share contacted in time compares a number a row rather than working out a
+    # local time a row.
+    first_contact_seconds = models.GeneratedField(
+        expression=SecondsBetween(AssumedDischargeAt("start_date"), "first_contact_at"),
+        output_field=models.FloatField(),
+        db_persist=True,
+    )
     # What the episodes board sorts by, kept from the episode's calls and concerns each time
     # one changes (visits.figures.needs_kept): counted on each load for every open episode,
     # the board would grow with the scheme.
@@ -147,9 +167,18 @@ class SupportEpisode(models.Model):
     class Meta:
         ordering = ["-opened_at"]
         indexes = [
-            # The reports' and the dashboard's discharges in a period, and what is open now.
-            models.Index(fields=["scheme", "start_date"], name="episode_scheme_start"),
+            # The reports' and the dashboard's discharges in a period, and how many were
+            # contacted in time: counted from the index alone.
+            models.Index(
+                fields=["scheme", "start_date", "first_contact_seconds"],
+                name="episode_discharged",
+            ),
             models.Index(fields=["scheme", "status"], name="episode_scheme_status"),
+            # The clients supported in a period (reports.figures.supported_episodes): counted
+            # from the index alone, never from the rows.
+            models.Index(
+                fields=["scheme", "closed_on", "start_date", "client"], name="episode_supported"
+            ),
             # The episodes board's order (visits.views.board), read a page at a time.
             models.Index(
                 "scheme",

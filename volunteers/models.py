@@ -87,20 +87,25 @@ class VolunteerQuerySet(models.QuerySet):
             Q(issued_on__gt=OuterRef("issued_on"))
             | Q(issued_on=OuterRef("issued_on"), pk__gt=OuterRef("pk"))
         )
-        dbs_due = DbsCheck.objects.filter(
-            volunteer=OuterRef("pk"), recheck_due__range=(today, horizon)
-        ).exclude(Exists(newer_dbs))
+        dbs_due = DbsCheck.objects.filter(recheck_due__range=(today, horizon)).exclude(
+            Exists(newer_dbs)
+        )
         newer_training = TrainingRecord.objects.filter(
             volunteer=OuterRef("volunteer"),
             course=OuterRef("course"),
             completed_on__gt=OuterRef("completed_on"),
         )
         training_due = TrainingRecord.objects.filter(
-            volunteer=OuterRef("pk"), course__mandatory=True, expires_on__range=(today, horizon)
+            course__mandatory=True, expires_on__range=(today, horizon)
         ).exclude(Exists(newer_training))
-        return self.filter(stage__in=[Stage.ACTIVE, Stage.PAUSED, Stage.TRAINED]).filter(
-            Exists(dbs_due) | Exists(training_due)
+        # From the few checks falling due (indexed by date) to their volunteers, not from
+        # every volunteer of the scheme to their checks.
+        due = (
+            dbs_due.order_by()
+            .values("volunteer")
+            .union(training_due.order_by().values("volunteer"))
         )
+        return self.filter(stage__in=[Stage.ACTIVE, Stage.PAUSED, Stage.TRAINED], pk__in=due)
 
     def with_vetting(self, today=None):
         """Annotate dbs_valid and training_current, in the database. (How many clients each
@@ -254,6 +259,9 @@ class DbsCheck(models.Model):
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
+        # The checks falling due soon (Volunteer.with_checks_expiring, the reminders): a
+        # few rows of the index, not every check of every volunteer.
+        indexes = [models.Index(fields=["recheck_due"], name="dbs_recheck_due")]
 
     def __str__(self):
         return f"{self.get_level_display()} DBS, issued {self.issued_on}"
@@ -307,6 +315,7 @@ class TrainingRecord(models.Model):
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
+        indexes = [models.Index(fields=["expires_on"], name="training_expires")]  # as above
 
     def __str__(self):
         return f"{self.course} completed {self.completed_on}"

@@ -38,7 +38,7 @@ ASSUMED_DISCHARGE_TIME = time(12, 0)
 
 
 def discharged_at(day):
-    """The moment of discharge assumed for a discharge date (reports/expressions.py too)."""
+    """The moment of discharge assumed for a discharge date (aligns/expressions.py too)."""
     return timezone.make_aware(datetime.combine(day, ASSUMED_DISCHARGE_TIME))
 
 

@@ -8,7 +8,7 @@ from django.db.models import Value
 from django.utils import timezone
 
 from aligns.accounts.models import Scheme
-from reports.expressions import AssumedDischargeAt, Percentile
+from aligns.expressions import AssumedDischargeAt, Percentile
 from reports.figures import last_day_with_window_passed
 from tests.factories import SchemeFactory
 

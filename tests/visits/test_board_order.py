@@ -4,6 +4,7 @@ lives through, each hand-over (a sweep marking a call overdue, a contact logged,
 raised and closed, a readmission, a close) moves the person on the board at once."""
 
 import datetime
+import re
 
 import time_machine
 from django.urls import reverse
@@ -21,9 +22,9 @@ from visits.services import (
 from visits.sweeps import sweep_overdue
 
 
-def board(client):
+def board(client, **query):
     """Each row of the board as (given name, next call or visit, what needs action)."""
-    dom = parse(client.get(reverse("visits:board")).content.decode())
+    dom = parse(client.get(reverse("visits:board"), query).content.decode())
     rows = []
     for row in dom.find_all("tr")[1:]:
         cells = [" ".join(cell.text.split()) for cell in row.find_all("td")]
@@ -109,3 +110,37 @@ def test_a_home_visit_planned_before_the_next_call_is_what_the_board_shows_next(
     client.force_login(coordinator)
 
     assert board(client) == [("Ann", "Wed 4 Nov at 10am", "")]
+
+
+def test_the_dashboards_overdue_tile_counts_what_the_board_it_opens_shows(
+    client, coordinator, manager, make_active_episode
+):
+    """The manager's tile and the coordinator's board read the same kept figures: a call the
+    sweep marks overdue shows on both, and a call made or support closed leaves both."""
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        ann, bea, cal = (
+            make_active_episode(went_home=datetime.date(2026, 11, 2), given_name=name)
+            for name in ("Ann", "Bea", "Cal")
+        )
+
+    def tiles():
+        client.force_login(manager)
+        page = client.get(reverse("reports:dashboard")).context
+        client.force_login(coordinator)
+        needs = [row[2] for row in board(client, needs="overdue")]
+        shown = sum(int(n) for row in needs for n in re.findall(r"(\d+) overdue", row))
+        return page["open_episodes"], page["overdue_calls"], shown
+
+    assert tiles() == (3, 0, 0)
+    # The three first calls, due Thursday noon, are past their grace by Thursday 17:00.
+    assert sweep_overdue(at(2026, 11, 5, 17, 0)) == 3
+    assert tiles() == (3, 3, 3)
+
+    with time_machine.travel(at(2026, 11, 5, 18, 0), tick=False):
+        contact_log(
+            episode=ann, by=coordinator, kind=CallKind.CALL,
+            happened_at=at(2026, 11, 5, 18, 0), answered=True, duration_minutes=20,
+        )  # fmt: skip
+        assert tiles() == (3, 2, 2)
+        episode_close(episode=bea, outcome=ExitOutcome.DECLINED, by=coordinator)
+        assert tiles() == (2, 1, 1)

@@ -14,7 +14,7 @@ from tests.factories import ReferralFactory
 from tests.visits.conftest import at, kept_figures
 from visits.figures import figures_rebuilt
 from visits.models import CallKind, ContactDay
-from visits.services import contact_log
+from visits.services import contact_log, episode_record_discharge
 
 NOVEMBER = Period(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))
 
@@ -235,3 +235,29 @@ def test_working_one_schemes_figures_out_again_leaves_another_schemes_alone(
     figures_rebuilt([ours.scheme_id])
 
     assert kept_figures() == kept
+
+
+def test_a_discharge_date_corrected_after_the_first_call_rejudges_the_first_contact_window(
+    make_active_episode, coordinator
+):
+    """The seconds from discharge to the first contact are kept on the episode (worked out by
+    the database): a discharge date corrected later, not only a contact logged, moves them,
+    and the dashboard's share contacted in time with them."""
+    label = "Contacted within 72 hours of discharge"
+    # Recorded as home on Monday 2 November; first spoken with on Friday 6 November at
+    # 11:00: 95 hours after Monday's assumed midday discharge, outside the window.
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+    with time_machine.travel(at(2026, 11, 6, 12, 0), tick=False):
+        log(episode, coordinator, at(2026, 11, 6, 11, 0))
+    with time_machine.travel(at(2026, 11, 10, 9, 0), tick=False):
+        late = headline_figures(episode.scheme, NOVEMBER)[label].value
+        # The ward says they went home on Wednesday 4 November: 47 hours before that call.
+        episode_record_discharge(
+            episode=episode, discharged_on=datetime.date(2026, 11, 4), by=coordinator
+        )
+        in_time = headline_figures(episode.scheme, NOVEMBER)[label].value
+
+    episode.refresh_from_db()
+    assert (late, in_time) == (0, 100)
+    assert episode.first_contact_seconds == 47 * 3600

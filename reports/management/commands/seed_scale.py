@@ -1181,7 +1181,8 @@ class _Writer:
         columns = [meta.get_field(name).column for name in given]
         tail = ""
         for field in meta.concrete_fields:
-            if field.primary_key or field.attname in given:
+            # A generated column (an episode's seconds to first contact) is the database's.
+            if field.primary_key or field.generated or field.attname in given:
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = self.now

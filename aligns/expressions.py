@@ -1,4 +1,5 @@
-"""Database expressions the reports need that Django does not ship, for PostgreSQL and SQLite.
+"""Database expressions Django does not ship, for PostgreSQL and SQLite: the reports' figures,
+and the first-contact time each episode keeps (visits.models.SupportEpisode).
 
 PostgreSQL is the production database; SQLite is for `make run`, where the two functions it
 lacks (a percentile and a local-time discharge moment) are registered in Python on each
