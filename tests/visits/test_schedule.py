@@ -153,10 +153,32 @@ def test_returning_home_after_the_planned_end_is_refused(make_active_episode, co
             by=coordinator,
         )
 
-    with pytest.raises(EpisodeActionRefused, match="extend it or close it"):
+    with pytest.raises(EpisodeActionRefused) as refused:
         episode_return_home(
             episode=episode, returned_on=datetime.date(2026, 12, 20), by=coordinator
         )
+    assert str(refused.value) == (
+        "The planned support ended while the client was in hospital: extend it or close it."
+    )
+
+
+def test_returning_home_on_the_last_planned_day_resumes_support(make_active_episode, coordinator):
+    # Home on Monday 2 November for six weeks: the planned support's last day is Sunday 13
+    # December (the day after is refused: test_returning_home_after_the_planned_end_...).
+    with time_machine.travel(MONDAY, tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+        episode_readmit(
+            episode=episode, admitted_on=datetime.date(2026, 11, 5),
+            source=ReadmissionSource.FAMILY, reason="", by=coordinator,
+        )  # fmt: skip
+
+    with time_machine.travel(at(2026, 12, 13, 18, 0), tick=False):
+        episode_return_home(
+            episode=episode, returned_on=datetime.date(2026, 12, 13), by=coordinator
+        )
+    episode.refresh_from_db()
+    assert episode.planned_end == datetime.date(2026, 12, 13)
+    assert episode.status == EpisodeStatus.ACTIVE
 
 
 def test_a_visit_planned_before_a_readmission_is_cancelled_on_the_return_home(
