@@ -142,16 +142,20 @@ def test_a_readmission_pauses_calls_and_the_return_home_resumes_them(
     assert episode.readmissions.get().returned_home_on == datetime.date(2026, 11, 17)
 
 
-def test_returning_home_after_the_planned_end_is_refused(make_active_episode, coordinator):
+def in_hospital_again(make_active_episode, coordinator):
+    """Home on Monday 2 November for six weeks (the planned support's last day is Sunday 13
+    December), back in hospital on Thursday 5 November."""
     with time_machine.travel(MONDAY, tick=False):
         episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
         episode_readmit(
-            episode=episode,
-            admitted_on=datetime.date(2026, 11, 5),
-            source=ReadmissionSource.FAMILY,
-            reason="",
-            by=coordinator,
-        )
+            episode=episode, admitted_on=datetime.date(2026, 11, 5),
+            source=ReadmissionSource.FAMILY, reason="", by=coordinator,
+        )  # fmt: skip
+    return episode
+
+
+def test_returning_home_after_the_planned_end_is_refused(make_active_episode, coordinator):
+    episode = in_hospital_again(make_active_episode, coordinator)
 
     with pytest.raises(EpisodeActionRefused) as refused:
         episode_return_home(
@@ -163,14 +167,8 @@ def test_returning_home_after_the_planned_end_is_refused(make_active_episode, co
 
 
 def test_returning_home_on_the_last_planned_day_resumes_support(make_active_episode, coordinator):
-    # Home on Monday 2 November for six weeks: the planned support's last day is Sunday 13
-    # December (the day after is refused: test_returning_home_after_the_planned_end_...).
-    with time_machine.travel(MONDAY, tick=False):
-        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
-        episode_readmit(
-            episode=episode, admitted_on=datetime.date(2026, 11, 5),
-            source=ReadmissionSource.FAMILY, reason="", by=coordinator,
-        )  # fmt: skip
+    # The day after is refused: test_returning_home_after_the_planned_end_is_refused.
+    episode = in_hospital_again(make_active_episode, coordinator)
 
     with time_machine.travel(at(2026, 12, 13, 18, 0), tick=False):
         episode_return_home(
@@ -221,12 +219,7 @@ def test_only_support_paused_by_a_readmission_can_come_home_again(make_active_ep
 def test_a_return_home_before_the_readmission_is_refused_in_words_naming_its_day(
     make_active_episode, coordinator
 ):
-    with time_machine.travel(MONDAY, tick=False):
-        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
-        episode_readmit(
-            episode=episode, admitted_on=datetime.date(2026, 11, 5),
-            source=ReadmissionSource.FAMILY, reason="", by=coordinator,
-        )  # fmt: skip
+    episode = in_hospital_again(make_active_episode, coordinator)
 
     with pytest.raises(EpisodeActionRefused) as refused:
         episode_return_home(episode=episode, returned_on=datetime.date(2026, 11, 4), by=coordinator)
