@@ -13,6 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from aligns.accounts.models import Role
 from tests.factories import ROLE_FACTORIES, OrganisationFactory, SchemeFactory
 from tests.i18n import PseudoLocale
+from tests.mutation import covering
 from tests.mutation.recorded import taken_as_surviving
 
 
@@ -27,6 +28,47 @@ def pytest_sessionstart(session):
             stream = getattr(handler, "stream", None)
             if isinstance(handler, logging.StreamHandler) and getattr(stream, "closed", False):
                 handler.stream = sys.stderr  # setStream would flush the closed one first
+    if _mutation_stats_run() and covering.narrowing():
+        session.config.stash[_LINES_RECORDED] = covering.start_recording(_mutated_files())
+
+
+_LINES_RECORDED = pytest.StashKey[object]()
+
+
+def _mutation_stats_run():
+    """True in the first run of every test that `make mutation` makes, in which mutmut learns
+    which tests call each function (and tests/mutation/covering.py which run each line)."""
+    return os.environ.get("MUTANT_UNDER_TEST") == "stats"
+
+
+def _mutated_files():
+    """The modules `make mutation` mutates, from its configuration (copied into the mutants'
+    tree, where its tests run)."""
+    import tomllib
+
+    return tomllib.loads(Path("pyproject.toml").read_text())["tool"]["mutmut"]["only_mutate"]
+
+
+def _recording_lines_for(item, phase):
+    """In mutmut's stats run, what runs now is put down to `item` (covering.context_of)."""
+    recorder = item.config.stash.get(_LINES_RECORDED, None)
+    if recorder is not None:
+        recorder.switch_context(covering.context_of(item, phase))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    _recording_lines_for(item, "setup")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    _recording_lines_for(item, "call")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    _recording_lines_for(item, "teardown")
 
 
 def _mutants_run():
@@ -128,36 +170,64 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = str(name)
 
 
-_TAKEN_AS_SURVIVING = pytest.StashKey[bool]()
+_RUNS_NO_TESTS = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """A mutant's run stops at its first failing test: run the quickest first (the durations
     mutmut recorded in its first pass), so a mutant the tests notice costs a second, not the
-    slowest test that calls the function. Only in a mutant's run; pytest-django's own order
-    (plain tests before transactional ones) is applied after this, keeping it within each kind."""
+    slowest test that calls the function; and of those, only the ones that ran the statement
+    the mutant changed (tests/mutation/covering.py). Only in a mutant's run; pytest-django's
+    own order (plain tests before transactional ones) is applied after this, keeping it within
+    each kind."""
     _no_generated_parameters(items)
     if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
         return
-    if taken_as_surviving(os.environ["MUTANT_UNDER_TEST"], Path(".")):
+    mutant = os.environ["MUTANT_UNDER_TEST"]
+    if taken_as_surviving(mutant, Path(".")):
         # An explained survivor of a module unchanged since the last run that passed
         # (tests/mutation/recorded.py): it survives, as before, without its tests.
-        items.clear()
-        config.stash[_TAKEN_AS_SURVIVING] = True
+        _run_none(config, items)
         return
     recorded = Path("mutmut-stats.json")  # a mutant's tests run from mutants/
-    if not recorded.exists():
-        return
-    durations = json.loads(recorded.read_text()).get("duration_by_test", {})
+    durations = (
+        json.loads(recorded.read_text()).get("duration_by_test", {}) if recorded.exists() else {}
+    )
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+    # Only the tests that ran the statement the mutant changed: no other can notice it.
+    ran = covering.covering_tests(mutant)
+    if ran is None:
+        return
+    kept = [item for item in items if covering.ran_the_line(item, ran)]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(
+            items=[item for item in items if not covering.ran_the_line(item, ran)]
+        )
+    items[:] = kept
+    if not kept:
+        _run_none(config, items)
+        return
+    # mutmut stops a mutant that loops after a multiple of the CPU all the function's tests
+    # took; the same multiple of what these few took stops it as surely, sooner.
+    covering.limit_cpu(sum(durations.get(item.nodeid, 0.0) for item in kept))
+
+
+def _run_none(config, items):
+    """The mutant survives without running a test (pytest_sessionfinish)."""
+    items.clear()
+    config.stash[_RUNS_NO_TESTS] = True
 
 
 def pytest_sessionfinish(session):
-    """A recorded survivor ran no tests, which pytest would report as "no tests collected":
-    mutmut is to read it as a survivor."""
-    if session.config.stash.get(_TAKEN_AS_SURVIVING, False):
+    """A mutant that runs no tests (a recorded survivor, or one whose changed line no test
+    runs) would be reported as "no tests collected": mutmut is to read it as a survivor. The
+    stats run's record of the lines each test ran is kept for the mutants' runs."""
+    if session.config.stash.get(_RUNS_NO_TESTS, False):
         session.exitstatus = pytest.ExitCode.OK
+    recorder = session.config.stash.get(_LINES_RECORDED, None)
+    if recorder is not None:
+        covering.finish_recording(recorder, _mutated_files())
 
 
 def _no_generated_parameters(items):
