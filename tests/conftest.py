@@ -42,11 +42,8 @@ def _mutation_stats_run():
 
 
 def _mutated_files():
-    """The modules `make mutation` mutates, from its configuration (copied into the mutants'
-    tree, where its tests run)."""
-    import tomllib
-
-    return tomllib.loads(Path("pyproject.toml").read_text())["tool"]["mutmut"]["only_mutate"]
+    """The modules `make mutation` mutates."""
+    return covering.mutmut_settings()["only_mutate"]
 
 
 def _recording_lines_for(item, phase):
@@ -199,11 +196,11 @@ def pytest_collection_modifyitems(config, items):
     ran = covering.covering_tests(mutant)
     if ran is None:
         return
-    kept = [item for item in items if covering.ran_the_line(item, ran)]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(
-            items=[item for item in items if not covering.ran_the_line(item, ran)]
-        )
+    kept, left = [], []
+    for item in items:
+        (kept if covering.ran_the_line(item, ran) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
     items[:] = kept
     if not kept:
         _run_none(config, items)

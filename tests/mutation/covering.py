@@ -31,6 +31,14 @@ COVERING = Path("mutmut-covering-tests.sqlite3")
 _MUTATED_FUNCTION = re.compile(r"^(?P<function>(?:x_|xǁ).+)__mutmut_(?P<which>orig|\d+)$")
 
 
+def mutmut_settings():
+    """`make mutation`'s configuration ([tool.mutmut] of pyproject.toml, copied into the
+    mutants' tree, where its tests run)."""
+    import tomllib
+
+    return tomllib.loads(Path("pyproject.toml").read_text())["tool"]["mutmut"]
+
+
 def narrowing():
     return not os.environ.get("MUTATION_BY_FUNCTION")
 
@@ -112,7 +120,7 @@ def _statement_changed(lines, orig, mutant):
             # Lines put in (first == last) go between two of the unchanged: count both.
             differ.update(range(first - (first == last), max(last, first + 1)))
     differ = sorted(orig.lineno + index for index in differ)
-    if not differ or differ[0] < orig.body[0].lineno or differ[-1] > orig.end_lineno:
+    if not differ or differ[0] < orig.body[0].lineno:
         return None  # the signature, or nothing this can see
     statements = set()
     for line in differ:
@@ -163,9 +171,8 @@ def limit_cpu(seconds_unmutated):
     timeout_multiplier, timeout_constant), if that is less than mutmut's own limit, which
     counts every test that calls the function."""
     import resource
-    import tomllib
 
-    settings = tomllib.loads(Path("pyproject.toml").read_text())["tool"]["mutmut"]
+    settings = mutmut_settings()
     allowed = (seconds_unmutated + settings["timeout_constant"]) * settings["timeout_multiplier"]
     usage = resource.getrusage(resource.RUSAGE_SELF)
     limit = int(usage.ru_utime + usage.ru_stime + 2 * allowed) + 1  # mutmut doubles it too
