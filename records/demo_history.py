@@ -19,6 +19,7 @@ from aligns.catalogues.models import Need
 from aligns.nhs import synthetic_nhs_number
 from clients.instruments import INSTRUMENTS, item_lower_is_better
 from clients.models import Client, OutcomeAnswer, OutcomeMeasure, Timepoint
+from referrals.figures import referral_days_rebuilt
 from referrals.models import DeclineReason, Referral, Status
 from reports.period import Period
 from visits.figures import figures_rebuilt
@@ -106,6 +107,7 @@ class _History:
         plans = self._plan()
         self._write(plans)
         figures_rebuilt([self.scheme.pk])
+        referral_days_rebuilt([self.scheme.pk])
         return len(plans)
 
     def _plan(self):

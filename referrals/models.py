@@ -180,3 +180,26 @@ class Referral(Person):
         today = today or timezone.localdate()
         window = self.scheme.first_contact_window
         return discharged_at(self.discharge_date) <= discharged_at(today) + window
+
+
+class ReferralDay(models.Model):
+    """One scheme's referrals sent on one day (UK time), by where each stands now, kept by
+    referrals.figures as referrals are sent and decided, so that the dashboard's referrals
+    received and accepted are a sum of some ninety days, not a count of the quarter's
+    referrals. A figure, not a record of a person: retention leaves it."""
+
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    awaiting = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "day"], name="one_referral_day_per_scheme")
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.received} referrals"

@@ -11,6 +11,7 @@ from aligns.accounts.models import Scheme
 from aligns.audit.services import attribute_change
 from aligns.errors import ActionRefused
 from clients.services import ClientMismatch, client_find_or_create
+from referrals.figures import referrals_kept
 from referrals.models import Referral, Status
 from visits.models import EpisodeStatus, SupportEpisode
 from visits.services import episode_open, episode_record_discharge
@@ -72,6 +73,7 @@ def referral_submit(*, by, ward, needs, risks, **fields):
     )
     attribute_change(referral, by=by, reason=gettext_noop("Referral submitted"))
     referral.save()
+    referrals_kept(referral)
     referral.needs.set(needs)
     referral.risks.set(risks)
     return referral
@@ -141,6 +143,7 @@ def referral_accept(*, referral, by):
     referral.decided_at = timezone.now()
     attribute_change(referral, by=by, reason=gettext_noop("Referral accepted"))
     referral.save()
+    referrals_kept(referral)
     episode = episode_open(client=client, referral=referral, by=by)
     return referral, episode
 
@@ -155,6 +158,7 @@ def referral_decline(*, referral, by, reason, note=""):
     referral.decline_note = note
     attribute_change(referral, by=by, reason=gettext_noop("Referral declined"))
     referral.save()
+    referrals_kept(referral)
     return referral
 
 
@@ -165,6 +169,7 @@ def referral_withdraw(*, referral, by, reason):
     referral.withdrawn_reason = reason
     attribute_change(referral, by=by, reason=gettext_noop("Referral withdrawn"))
     referral.save()
+    referrals_kept(referral)
     return referral
 
 

@@ -39,13 +39,16 @@ from aligns.expressions import DaysBetween, Percentile, SecondsBetween
 from aligns.routers import reading_for_reports
 from clients.instruments import INSTRUMENTS, SUM, item_lower_is_better
 from clients.models import Client, EthnicCategory, Gender, OutcomeAnswer, OutcomeMeasure, Timepoint
-from referrals.models import DeclineReason, Referral, Status
+from referrals.figures import referral_counts
+from referrals.models import DeclineReason, Referral, ReferralDay, Status
 from reports.suppression import SMALL_NUMBER, withhold
+from visits.figures import discharges_kept, scheme_figures
 from visits.models import (
     ActivityDay,
     Concern,
     ConcernCategory,
     ContactDay,
+    DischargeDay,
     EpisodeStatus,
     ExitOutcome,
     Extension,
@@ -494,18 +497,6 @@ def _referrals(context):
     return Referral.objects.filter(context.during("submitted_at"), context.of_scheme())
 
 
-def _referral_counts():
-    """Referrals received, and by status. Each counts the status (always set), not the id,
-    so that the headline's count reads the index (scheme, submitted_at, status) alone."""
-    return {
-        "received": Count("status"),
-        "accepted": Count("status", filter=Q(status=Status.ACCEPTED)),
-        "declined": Count("status", filter=Q(status=Status.DECLINED)),
-        "withdrawn": Count("status", filter=Q(status=Status.WITHDRAWN)),
-        "awaiting": Count("status", filter=Q(status=Status.SUBMITTED)),
-    }
-
-
 def _outcome_header():
     return [
         gettext("Received"),
@@ -521,7 +512,7 @@ _OUTCOME_KEYS = ["received", "accepted", "declined", "withdrawn", "awaiting"]
 
 def referral_tables(context):
     referrals = _referrals(context)
-    totals = referrals.aggregate(**_referral_counts())
+    totals = referrals.aggregate(**referral_counts())
     declined = dict(
         referrals.filter(status=Status.DECLINED)
         .values_list("decline_reason")
@@ -532,7 +523,7 @@ def referral_tables(context):
     # with none too: not from each hospital's referrals of all time.
     counted = {
         row.pop("hospital"): row
-        for row in referrals.values("hospital").annotate(**_referral_counts()).order_by()
+        for row in referrals.values("hospital").annotate(**referral_counts()).order_by()
     }
     none = dict.fromkeys(_OUTCOME_KEYS, 0)
     by_hospital = [
@@ -543,20 +534,20 @@ def referral_tables(context):
     ]
     by_ward = (
         referrals.values(*context.grouped_by("hospital__scheme", "hospital__name", "ward__name"))
-        .annotate(**_referral_counts())
+        .annotate(**referral_counts())
         .order_by("hospital__name", *context.by_scheme_name("hospital__scheme"), "ward__name")
     )
     by_role = (
         referrals.annotate(role=Lower(Trim("referrer_role")))
         .values("role")
-        .annotate(**_referral_counts())
+        .annotate(**referral_counts())
         .order_by("-received", "role")
     )
     by_month = {
         (row["month"].year, row["month"].month): row
         for row in referrals.annotate(month=TruncMonth("submitted_at"))
         .values("month")
-        .annotate(**_referral_counts())
+        .annotate(**referral_counts())
         .order_by("month")
     }
 
@@ -1602,15 +1593,47 @@ def headline_figures(scheme, period, *, now=None):
 
 
 def _headline_counts(context):
-    """The counts the headline figures are made of: counts add up across schemes."""
-    referrals = _referrals(context).aggregate(**_headline_referrals())
-    people = supported_episodes(context).aggregate(**_headline_people(context))
-    first = _discharged(context).aggregate(**_headline_first_contact(context))
-    return referrals | people | first | _contact_days(context)
+    """The counts one scheme's headline figures are made of (counts add up across schemes),
+    from the figures kept as the work is logged: the referrals and discharges a day, and, for
+    a period under way, the clients supported since it began (visits.figures); each the same
+    as counting the rows (tests/reports/test_kept_dashboard_figures.py)."""
+    referrals = _days(context, ReferralDay).aggregate(
+        **{name: Sum(name, default=0) for name in _headline_referrals()}
+    )
+    # A period running to today or beyond: the clients supported up to today (support never
+    # starts in the future), kept. (The clock's today, not `now`'s: the kept count is up to
+    # the clock.)
+    if context.period.end >= timezone.localdate():
+        kept = scheme_figures(context.scheme.pk, context.period.start)
+        people = {"clients": kept["clients_supported"]}
+    else:
+        people = supported_episodes(context).aggregate(**_headline_people(context))
+    return referrals | people | _kept_first_contacts(context) | _contact_days(context)
+
+
+def _kept_first_contacts(context):
+    """The period's discharges whose first-contact window has passed, and how many of them
+    were contacted within it, from the discharges kept a day (visits.figures). A day judged by
+    another window (the scheme's was changed since) is counted again first."""
+    scheme = context.scheme
+    passed = Q(day__lte=last_day_with_window_passed(context.now, scheme))
+    days = _days(context, DischargeDay)
+    judged_otherwise = ~Q(window_hours=scheme.first_contact_hours)
+    sums = {
+        "window_passed": Sum("discharged", filter=passed, default=0),
+        "within_72": Sum("contacted_in_time", filter=passed, default=0),
+        "judged_otherwise": Count("pk", filter=judged_otherwise),
+    }
+    figures = days.aggregate(**sums)
+    if figures.pop("judged_otherwise"):
+        discharges_kept(scheme, days.filter(judged_otherwise).values_list("day", flat=True))
+        figures = days.aggregate(**sums)
+        figures.pop("judged_otherwise")
+    return figures
 
 
 def _headline_referrals():
-    return _only(_referral_counts(), "received", "accepted")
+    return _only(referral_counts(), "received", "accepted")
 
 
 def _headline_people(context):

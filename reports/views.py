@@ -29,7 +29,8 @@ from reports.models import EXPORT_KEPT_FOR, PAGE, ExportStatus, ReportExport
 from reports.period import Period
 from reports.presenters import report_page_context, trend_charts
 from reports.services import export_is_large, export_request, report_page_build
-from visits.models import Concern, ConcernStatus, SupportEpisode
+from visits.figures import needing_action
+from visits.models import Concern, ConcernStatus
 from volunteers.models import Volunteer
 from volunteers.services import REMINDER_DAYS
 
@@ -43,7 +44,7 @@ def dashboard(request):
     last_quarter = quarter.previous_quarter()
     headlines = compare_headlines(scheme, quarter.so_far(today), last_quarter)
     trend = quarterly_trend(scheme, Period.recent_quarters(today, count=4), headlines)
-    context = SupportEpisode.objects.filter(scheme=scheme).needing_action() | {
+    context = needing_action(scheme.pk, since=quarter.start) | {
         "quarter": quarter,
         "last_quarter": last_quarter,
         "headlines": headlines,

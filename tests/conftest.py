@@ -5,6 +5,7 @@ import os
 import shutil
 import smtplib
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -305,12 +306,13 @@ def mail_server_down(settings):
 
 
 @pytest.fixture(autouse=True)
-def board_figures_agree(request):
+def kept_figures_agree(request):
     """After every test that used the database, each episode's figures kept for the episodes
     board (visits.figures.needs_kept) are what its calls and concerns say, counted here
-    another way: a service that changes a call or a concern without keeping them fails
-    whichever test drives it. A test that makes calls or concerns without the services
-    keeps them itself, as a service would (visits.figures.needs_kept)."""
+    another way, and so are the dashboard's (_dashboard_figures_agree): a service that
+    changes a call or a concern without keeping them fails whichever test drives it. A test
+    that makes calls or concerns without the services keeps them itself, as a service would
+    (visits.figures.needs_kept)."""
     uses_database = "_django_db_helper" in request.fixturenames or request.node.get_closest_marker(
         "django_db"
     )
@@ -339,6 +341,58 @@ def board_figures_agree(request):
         )
     }
     assert kept == expected, "the board's kept figures (overdue, concerns, next due) disagree"
+    _dashkept_figures_agree()
+
+
+def _dashkept_figures_agree():
+    """Each row kept for the dashboard (referrals and discharges a day, clients supported
+    since a day) is what the referrals and episodes say, counted here another way. Days with
+    no row are not checked: tests make referrals and episodes without the services; a service
+    that changes a day without counting it again leaves its row wrong, which this finds."""
+    from django.utils import timezone
+
+    from referrals.models import Referral, ReferralDay
+    from visits.models import DischargeDay, EpisodeStatus, SchemeFigures, SupportEpisode
+
+    referrals = defaultdict(Counter)
+    for scheme_id, submitted_at, status in Referral.objects.values_list(
+        "scheme_id", "submitted_at", "status"
+    ):
+        day = referrals[scheme_id, timezone.localdate(submitted_at)]
+        day["received"] += 1
+        day[{"submitted": "awaiting"}.get(status, status)] += 1
+    for kept in ReferralDay.objects.all():
+        counted = referrals[kept.scheme_id, kept.day]
+        assert [kept.received, kept.accepted, kept.declined, kept.withdrawn, kept.awaiting] == [
+            counted[name] for name in ("received", "accepted", "declined", "withdrawn", "awaiting")
+        ], f"the referrals kept for {kept.day} disagree with the referrals sent that day"
+
+    episodes = list(
+        SupportEpisode.objects.values_list(
+            "scheme_id", "client_id", "start_date", "closed_on", "first_contact_seconds"
+        )
+    )
+    for kept in DischargeDay.objects.all():
+        that_day = [e for e in episodes if e[0] == kept.scheme_id and e[2] == kept.day]
+        in_time = [e for e in that_day if e[4] is not None and e[4] <= kept.window_hours * 3600]
+        assert (kept.discharged, kept.contacted_in_time) == (len(that_day), len(in_time)), (
+            f"the discharges kept for {kept.day} disagree with the episodes started that day"
+        )
+    for kept in SchemeFigures.objects.all():
+        clients = {
+            client_id
+            for scheme_id, client_id, start, closed_on, _ in episodes
+            if scheme_id == kept.scheme_id
+            and start is not None
+            and (closed_on is None or closed_on >= kept.since)
+        }
+        open_episodes = SupportEpisode.objects.filter(scheme_id=kept.scheme_id).exclude(
+            status=EpisodeStatus.CLOSED
+        )
+        assert kept.open_episodes == open_episodes.count(), "the open support kept disagrees"
+        assert kept.clients_supported == len(clients), (
+            f"the clients supported since {kept.since} disagree"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from aligns.accounts.models import Hospital, Organisation, Role, Scheme, User, W
 from aligns.catalogues.models import Need
 from aligns.nhs import synthetic_nhs_number
 from clients.models import Client
+from referrals.figures import referrals_kept
 from referrals.models import Referral
 
 TEST_PASSWORD = "a-long-test-password-1"  # noqa: S105
@@ -160,6 +161,13 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     def risks(self, create, extracted, **kwargs):
         if create and extracted:
             self.risks.set(extracted)
+
+    @factory.post_generation
+    def kept(self, create, extracted, **kwargs):
+        """The referrals of its day counted again, as the services that send and decide a
+        referral keep them (referrals.figures)."""
+        if create:
+            referrals_kept(self)
 
 
 class ClientFactory(factory.django.DjangoModelFactory):

@@ -1,22 +1,29 @@
 """Figures kept as the work is logged, so the pages and the report read them rather than
 scan every call and visit: each episode's first successful contact; each scheme's calls and
 visits a day (visits.models.ContactDay), how many included each activity (ActivityDay) and
-who logged them (LoggerDay); and what the episodes board sorts by (each episode's overdue
-calls, concerns not yet closed and next call or visit due).
+who logged them (LoggerDay); what the episodes board sorts by (each episode's overdue calls,
+concerns not yet closed and next call or visit due); and what the manager's dashboard shows
+for the quarter under way: each scheme's discharges a day and how many were contacted in
+time (DischargeDay), and its open support and how many clients it has supported since the
+quarter began (SchemeFigures). Its referrals a day are kept by referrals.figures, the same way.
 
-`contact_counted` keeps the contact figures as each contact is logged, and `needs_kept` the
-board's whenever an episode's calls or concerns change (each inside the same transaction);
-`figures_rebuilt` works them all out again from the rows themselves, for data that did not
-come through the services (the migrations that added them, seed_scale, the demo). Tests
-compare the two: after every test, each episode's board figures are checked against its rows
-(tests/conftest.py: board_figures_agree).
+`contact_counted` keeps the contact figures as each contact is logged, `needs_kept` the
+board's whenever an episode's calls or concerns change, and `episode_dates_kept` the
+dashboard's whenever support starts, closes or has its start corrected (each inside the
+service's transaction). `figures_rebuilt` works them all out again from the rows themselves,
+for data that did not come through the services (the migrations that added them,
+seed_scale, the demo). Tests compare the two: after every test, each episode's board figures
+and each kept day and count are checked against the rows (tests/conftest.py:
+kept_figures_agree).
 
 A migration that adds a kept figure works them all out again with `figures_rebuilt(models=
 apps)`; as this reads every kept figure's model, the earlier migrations' steps then become
-no-ops (0014 did so for 0011, 0018 for 0014). Such a migration is run with the web and worker
-stopped, so nothing is logged by the old code after it has worked the figures out.
+no-ops (0014 did so for 0011, 0018 for 0014, 0021 for 0018). Such a migration is run with the
+web and worker stopped, so nothing is logged by the old code after it has worked the figures
+out.
 """
 
+from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -29,9 +36,12 @@ def contact_counted(contact, *, scheme_id):
 
     if contact.answered:
         # The earliest, not the latest: a contact may be logged days after it happened.
-        SupportEpisode.objects.filter(pk=contact.episode_id).filter(
+        first = SupportEpisode.objects.filter(pk=contact.episode_id).filter(
             Q(first_contact_at__isnull=True) | Q(first_contact_at__gt=contact.happened_at)
-        ).update(first_contact_at=contact.happened_at)
+        )
+        if first.update(first_contact_at=contact.happened_at):
+            episode = contact.episode
+            discharges_kept(episode.scheme, [episode.start_date])
     day = timezone.localdate(contact.happened_at)
     is_call = contact.kind == CallKind.CALL
     _add_to(
@@ -70,6 +80,126 @@ def _add_to(model, *keys, **amounts):
     model.objects.filter(matching).update(
         **{field: F(field) + amount for field, amount in amounts.items()}
     )
+
+
+def episode_dates_kept(episode, *, days_before=()):
+    """Count again what the dashboard reads of `episode`'s scheme after the episode opened,
+    closed or had its start corrected (it is locked by the caller): the discharges of its
+    start day (and of `days_before`, days it had started on until now), the scheme's open
+    support and the clients it has supported since the quarter began."""
+    discharges_kept(episode.scheme, [episode.start_date, *days_before])
+    scheme_figures_kept(episode.scheme_id)
+
+
+def discharge_counts(scheme):
+    """Discharges, and how many were first contacted within `scheme`'s window: the one
+    definition for the days kept and for checking them."""
+    in_time = Q(first_contact_seconds__lte=scheme.first_contact_window.total_seconds())
+    return {
+        "discharged": Count("start_date"),
+        "contacted_in_time": Count("start_date", filter=in_time),
+    }
+
+
+def discharges_kept(scheme, days):
+    """Count again `scheme`'s discharges on each of `days` (a None day is one not yet come)."""
+    from visits.models import DischargeDay, SupportEpisode
+
+    for day in sorted({day for day in days if day is not None}):
+        recounted(
+            DischargeDay,
+            {"scheme_id": scheme.pk, "day": day},
+            lambda day=day: SupportEpisode.objects.filter(
+                scheme_id=scheme.pk, start_date=day
+            ).aggregate(**discharge_counts(scheme)),
+            window_hours=scheme.first_contact_hours,
+        )
+
+
+def clients_supported(scheme_id, since):
+    """How many clients of the scheme have had support open on a day since `since` (support
+    starts are never in the future, so this is up to today)."""
+    from visits.models import SupportEpisode
+
+    return SupportEpisode.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=since),
+        scheme_id=scheme_id,
+        start_date__isnull=False,
+    ).aggregate(clients=Count("client", distinct=True))["clients"]
+
+
+def scheme_figures_kept(scheme_id):
+    """Count again the scheme's open support and its clients supported since the day its
+    kept figures are from, if it keeps them (the dashboard starts them: scheme_figures)."""
+    from visits.models import SchemeFigures
+
+    since = SchemeFigures.objects.filter(scheme_id=scheme_id).values_list("since", flat=True)
+    since = since.first()
+    if since is not None:
+        # The figures and the day they are from are written together: a dashboard that moved
+        # the day on meanwhile finds the old day, and counts again.
+        recounted(
+            SchemeFigures,
+            {"scheme_id": scheme_id},
+            lambda: _scheme_counts(scheme_id, since),
+            since=since,
+        )
+
+
+def scheme_figures(scheme_id, since):
+    """{"open_episodes", "clients_supported"}: the scheme's open support, and the clients it
+    has supported since `since`. Kept (one row) when from that day; else counted now and kept
+    from then on (once a quarter)."""
+    from visits.models import SchemeFigures
+
+    kept = SchemeFigures.objects.filter(scheme_id=scheme_id, since=since)
+    figures = kept.values("open_episodes", "clients_supported").first()
+    if figures is not None:
+        return figures
+    figures = {}
+
+    def count():
+        figures.update(_scheme_counts(scheme_id, since))
+        return figures
+
+    recounted(SchemeFigures, {"scheme_id": scheme_id}, count, since=since)
+    return figures
+
+
+def _scheme_counts(scheme_id, since):
+    from visits.models import SupportEpisode
+
+    return {
+        "open_episodes": SupportEpisode.objects.filter(scheme_id=scheme_id).open().count(),
+        "clients_supported": clients_supported(scheme_id, since),
+    }
+
+
+def needing_action(scheme_id, since):
+    """The dashboard's tiles that open the episodes board: open support (kept), and its
+    overdue calls as the board counts them, summed through the board's index over only the
+    episodes that have any (scheme_figures' `since`: the day the dashboard's are from)."""
+    from visits.models import SupportEpisode
+
+    overdue = (
+        SupportEpisode.objects.filter(scheme_id=scheme_id, overdue_calls__gt=0)
+        .open()
+        .aggregate(overdue_calls=Sum("overdue_calls", default=0))
+    )
+    return {"open_episodes": scheme_figures(scheme_id, since)["open_episodes"]} | overdue
+
+
+def recounted(model, key, counted, **fields):
+    """Set the row of `model` with `key` to the figures `counted()` gives, and to `fields`.
+    The row is locked before counting, until the caller's transaction ends: two people
+    changing what it counts at the same moment then count one after the other, the second
+    seeing the first's change (each statement reads what was committed before it began), so
+    neither keeps a count missing the other's."""
+    with transaction.atomic():
+        model.objects.bulk_create([model(**key, **fields)], ignore_conflicts=True)
+        rows = model.objects.filter(**key)
+        list(rows.select_for_update().values_list("pk"))
+        rows.update(**counted(), **fields)
 
 
 def needs_kept(episodes, *, models=None):
@@ -130,7 +260,7 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
     )
     day = TruncDate("happened_at", tzinfo=timezone.get_default_timezone())
     call = Q(kind=CallKind.CALL)
-    _rebuilt(
+    rebuilt(
         models.get_model("visits", "ContactDay"),
         scheme_ids,
         contacts.annotate(day=day).values("episode__scheme_id", "day"),
@@ -141,7 +271,7 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
         calls_successful=Count("pk", filter=call & Q(answered=True)),
         call_minutes=Sum("duration_minutes", filter=call, default=0),  # a day of visits only
     )
-    _rebuilt(
+    rebuilt(
         models.get_model("visits", "ActivityDay"),
         scheme_ids,
         contacts.filter(activities__isnull=False)
@@ -150,7 +280,23 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
         contacts=Count("pk"),
         renamed={"activities": "need_id"},
     )
-    _rebuilt(
+    in_time = Q(first_contact_seconds__lte=F("scheme__first_contact_hours") * 3600)
+    rebuilt(
+        models.get_model("visits", "DischargeDay"),
+        scheme_ids,
+        episodes.filter(start_date__isnull=False).values(
+            "scheme_id", "start_date", "scheme__first_contact_hours"
+        ),
+        discharged=Count("pk"),
+        contacted_in_time=Count("pk", filter=in_time),
+        renamed={"start_date": "day", "scheme__first_contact_hours": "window_hours"},
+    )
+    # Counted again by the dashboard that next reads them (scheme_figures).
+    scheme_figures = models.get_model("visits", "SchemeFigures").objects.all()
+    if scheme_ids is not None:
+        scheme_figures = scheme_figures.filter(scheme_id__in=scheme_ids)
+    scheme_figures.delete()
+    rebuilt(
         models.get_model("visits", "LoggerDay"),
         scheme_ids,
         contacts.annotate(day=day).values("episode__scheme_id", "day", "logged_by"),
@@ -160,8 +306,8 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
     )
 
 
-def _rebuilt(model, scheme_ids, grouped, *, renamed=None, **aggregates):
-    """Replace the schemes' rows of `model` by the totals of `grouped` (contacts grouped by
+def rebuilt(model, scheme_ids, grouped, *, renamed=None, **aggregates):
+    """Replace the schemes' rows of `model` by the totals of `grouped` (rows grouped by
     scheme, day and any other key, named in the row as `renamed` says)."""
     renamed = {"episode__scheme_id": "scheme_id", **(renamed or {})}
     rows = model.objects.all()

@@ -100,15 +100,6 @@ class SupportEpisodeQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_EPISODE_STATUSES)
 
-    def needing_action(self):
-        """How many are open, and their overdue calls: the dashboard's tiles that open the
-        board, counted as the board counts them (from the figures kept on each open
-        episode), in one read of the board's index."""
-        return self.open().aggregate(
-            open_episodes=models.Count("pk"),
-            overdue_calls=models.Sum("overdue_calls", default=0),
-        )
-
 
 class SupportEpisode(models.Model):
     scheme = models.ForeignKey(
@@ -583,6 +574,47 @@ class LoggerDay(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.contacts} logged by {self.logged_by_id}"
+
+
+class DischargeDay(models.Model):
+    """One scheme's discharges on one day (the day support started) and how many of them were
+    first contacted within the scheme's first-contact window, kept by visits.figures whenever
+    an episode's start or first contact changes, so that the dashboard's share contacted in
+    time is a sum of some ninety days, not a count of the quarter's episodes. `window_hours`
+    is the window they were judged by: a day judged by another is counted again when read.
+    A figure, not a record of a person: retention leaves it."""
+
+    scheme = models.ForeignKey("accounts.Scheme", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    window_hours = models.PositiveSmallIntegerField()
+    discharged = models.PositiveIntegerField(default=0)
+    contacted_in_time = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "day"], name="one_discharge_day_per_scheme")
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.contacted_in_time} of {self.discharged} contacted in time"
+
+
+class SchemeFigures(models.Model):
+    """What the dashboard shows of one scheme that cannot be added up by day: how many
+    episodes of support are open, and how many clients have had support open on a day since
+    `since` (the start of the quarter under way when the dashboard last read them). Kept by
+    visits.figures whenever support starts, closes or has its start corrected: counting them
+    on each load grows with the scheme."""
+
+    scheme = models.OneToOneField(
+        "accounts.Scheme", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    since = models.DateField()
+    clients_supported = models.PositiveIntegerField(default=0)
+    open_episodes = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.open_episodes} open; {self.clients_supported} clients since {self.since}"
 
 
 class ConcernCategory(models.TextChoices):

@@ -21,7 +21,7 @@ from aligns.transitions import move, move_all
 from clients.assessment import RiskLevel
 from clients.models import RiskAssessment
 from clients.services import assessment_in_force, consent_to_share, home_visit_refusal
-from visits.figures import contact_counted, needs_kept
+from visits.figures import contact_counted, episode_dates_kept, needs_kept
 from visits.models import (
     ASSIGNMENT_TRANSITIONS,
     CALL_TRANSITIONS,
@@ -145,6 +145,7 @@ def episode_open(*, client, referral, by):
         attribute_change(episode, by=by, reason=gettext_noop("Opened on accepting the referral"))
         episode.save()
         _replan(episode)
+        episode_dates_kept(episode)
         return episode
 
 
@@ -160,9 +161,11 @@ def episode_record_discharge(*, episode, discharged_on, by):
             attribute_change(episode, by=by, reason=gettext_noop("Discharge date corrected"))
         else:
             return episode
+        started_before = episode.start_date
         episode.start_date = discharged_on
         episode.save()
         _replan(episode)
+        episode_dates_kept(episode, days_before=[started_before])
         return episode
 
 
@@ -307,6 +310,7 @@ def episode_close(*, episode, outcome, by, closed_on=None):
         episode.save()
         calls_move(episode.calls, CallStatus.CANCELLED)
         needs_kept([episode.pk])
+        episode_dates_kept(episode)
         _assignments_end(episode, by=by)
         return episode
 

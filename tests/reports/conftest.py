@@ -27,7 +27,7 @@ from tests.factories import (
     UserFactory,
     WardFactory,
 )
-from visits.figures import contact_counted, needs_kept
+from visits.figures import contact_counted, episode_dates_kept, needs_kept
 from visits.models import (
     CallKind,
     CommunityService,
@@ -70,10 +70,12 @@ class SchemeData:
         return ClientFactory(scheme=self.scheme, **fields)
 
     def episode(self, referral, client, start_date, status=EpisodeStatus.ACTIVE, **fields):
-        return SupportEpisode.objects.create(
+        episode = SupportEpisode.objects.create(
             scheme=self.scheme, client=client, referral=referral, status=status,
             start_date=start_date, opened_by=self.coordinator, **fields,
         )  # fmt: skip
+        episode_dates_kept(episode)  # as the services that open and close it keep it
+        return episode
 
     def contact(self, episode, happened_at, *, by, kind=CallKind.CALL, answered=True,
                 minutes=0, activities=()):  # fmt: skip

@@ -149,3 +149,28 @@ def test_the_overdue_sweep_passes_over_an_episode_a_service_is_changing_and_take
     assert sweep_overdue(at(2026, 11, 6, 9, 5)) == 1
     episode.refresh_from_db()
     assert episode.overdue_calls == 1
+
+
+def test_two_referrals_of_one_day_declined_at_the_same_moment_are_both_counted(scheme, coordinator):
+    """Each decision counts its day's referrals again (referrals.figures). Counting before
+    the day's row is locked, the second would count without the first's decision, not yet
+    committed, and then write that count over the first's: one declined, not two."""
+    from referrals.models import DeclineReason, ReferralDay
+    from referrals.services import referral_decline
+    from tests.factories import ReferralFactory
+
+    with time_machine.travel(MONDAY, tick=False):
+        first, second = ReferralFactory.create_batch(2, ward__hospital__scheme=scheme)
+
+    def decline(referral):
+        referral_decline(referral=referral, by=coordinator, reason=DeclineReason.OUT_OF_AREA)
+
+    release = _holding(lambda: decline(first))
+    waiting = threading.Thread(target=lambda: (decline(second), connections.close_all()))
+    waiting.start()
+    waiting.join(timeout=1)  # it waits for the first's lock on the day's row
+    release()
+    waiting.join(timeout=30)
+
+    kept = ReferralDay.objects.get(scheme=scheme, day=datetime.date(2026, 11, 2))
+    assert (kept.received, kept.declined, kept.awaiting) == (2, 2, 0)

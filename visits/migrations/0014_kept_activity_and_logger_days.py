@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def work_out_from_the_contacts(apps, schema_editor):
-    # 0018_board_figures_kept works every kept figure out again (figures_rebuilt reads fields
+    # 0021_kept_dashboard_figures works every kept figure out again (figures_rebuilt reads fields
     # this state has not got yet), as this step once did for 0011's.
     pass
 

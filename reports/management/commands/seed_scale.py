@@ -44,6 +44,7 @@ from aligns.catalogues.models import KnownRisk, Need
 from aligns.nhs import synthetic_nhs_number
 from clients.instruments import INSTRUMENTS, item_lower_is_better
 from clients.models import Client, EthnicCategory, OutcomeAnswer, OutcomeMeasure, Timepoint
+from referrals.figures import referral_days_rebuilt
 from referrals.models import DeclineReason, Referral, Status
 from visits.figures import figures_rebuilt
 from visits.models import (
@@ -837,10 +838,11 @@ class _SchemeBuilder:
         self.say(f"  contact activities: {self.made.get('contact activities', 0):,}")
 
     def _kept_figures(self):
-        """The figures the services keep as the work is logged (contacts, calls and concerns),
-        worked out at once from the rows."""
+        """The figures the services keep as the work is logged (referrals, discharges,
+        contacts, calls and concerns), worked out at once from the rows."""
         started = time.perf_counter()
         figures_rebuilt([self.scheme.pk])
+        referral_days_rebuilt([self.scheme.pk])
         days = ContactDay.objects.filter(scheme=self.scheme).count()
         self.step("days of kept contact figures", started, days)
 
