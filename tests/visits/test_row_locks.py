@@ -153,8 +153,9 @@ def test_the_overdue_sweep_passes_over_an_episode_a_service_is_changing_and_take
 
 def test_two_referrals_of_one_day_declined_at_the_same_moment_are_both_counted(scheme, coordinator):
     """Each decision counts its day's referrals again (referrals.figures). Counting before
-    the day's row is locked, the second would count without the first's decision, not yet
-    committed, and then write that count over the first's: one declined, not two."""
+    it has the day's row (its insert and its lock both wait for the first's change to end),
+    the second would count without the first's decision, not yet committed, and then write
+    that count over the first's: one declined, not two."""
     from referrals.models import DeclineReason, ReferralDay
     from referrals.services import referral_decline
     from tests.factories import ReferralFactory
