@@ -91,10 +91,11 @@ def episode_dates_kept(episode, *, days_before=()):
     scheme_figures_kept(episode.scheme_id)
 
 
-def discharge_counts(scheme):
-    """Discharges, and how many were first contacted within `scheme`'s window: the one
-    definition for the days kept and for checking them."""
-    in_time = Q(first_contact_seconds__lte=scheme.first_contact_window.total_seconds())
+def discharge_counts(window_seconds):
+    """Discharges, and how many were first contacted within the window (its seconds: a
+    number, or an expression of each row's scheme): the one definition for the days kept as
+    the work is done and worked out again."""
+    in_time = Q(first_contact_seconds__lte=window_seconds)
     return {
         "discharged": Count("start_date"),
         "contacted_in_time": Count("start_date", filter=in_time),
@@ -111,7 +112,7 @@ def discharges_kept(scheme, days):
             {"scheme_id": scheme.pk, "day": day},
             lambda day=day: SupportEpisode.objects.filter(
                 scheme_id=scheme.pk, start_date=day
-            ).aggregate(**discharge_counts(scheme)),
+            ).aggregate(**discharge_counts(scheme.first_contact_window.total_seconds())),
             window_hours=scheme.first_contact_hours,
         )
 
@@ -280,22 +281,20 @@ def figures_rebuilt(scheme_ids=None, *, models=None):
         contacts=Count("pk"),
         renamed={"activities": "need_id"},
     )
-    in_time = Q(first_contact_seconds__lte=F("scheme__first_contact_hours") * 3600)
     rebuilt(
         models.get_model("visits", "DischargeDay"),
         scheme_ids,
         episodes.filter(start_date__isnull=False).values(
             "scheme_id", "start_date", "scheme__first_contact_hours"
         ),
-        discharged=Count("pk"),
-        contacted_in_time=Count("pk", filter=in_time),
+        **discharge_counts(F("scheme__first_contact_hours") * 3600),
         renamed={"start_date": "day", "scheme__first_contact_hours": "window_hours"},
     )
     # Counted again by the dashboard that next reads them (scheme_figures).
-    scheme_figures = models.get_model("visits", "SchemeFigures").objects.all()
+    kept_for_schemes = models.get_model("visits", "SchemeFigures").objects.all()
     if scheme_ids is not None:
-        scheme_figures = scheme_figures.filter(scheme_id__in=scheme_ids)
-    scheme_figures.delete()
+        kept_for_schemes = kept_for_schemes.filter(scheme_id__in=scheme_ids)
+    kept_for_schemes.delete()
     rebuilt(
         models.get_model("visits", "LoggerDay"),
         scheme_ids,
