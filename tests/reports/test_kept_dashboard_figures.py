@@ -25,9 +25,9 @@ from referrals.services import (
 )
 from reports.figures import build_report, headline_figures
 from reports.period import Period
-from tests.factories import ReferralFactory, WardFactory
+from tests.factories import CoordinatorFactory, ReferralFactory, WardFactory
 from tests.reports.conftest import QUARTER, at, day
-from visits.figures import figures_rebuilt
+from visits.figures import figures_rebuilt, needing_action
 from visits.models import CallKind, DischargeDay, ExitOutcome, SchemeFigures
 from visits.services import contact_log, episode_close, episode_record_discharge
 from visits.sweeps import sweep_overdue
@@ -100,6 +100,23 @@ def test_referrals_sent_and_decided_through_the_services_are_on_the_dashboard_at
     assert kept() == [4, 1, 1, 0, 2]
     referral_withdraw(referral=sent[2], by=coordinator, reason="Patient moved away")
     assert kept() == [4, 1, 1, 1, 1]
+
+
+def test_a_referral_counts_on_the_day_it_was_sent_and_no_other(
+    scheme, ward, ward_staff, coordinator
+):
+    with time_machine.travel(at(2026, 11, 10, 23, 0), tick=False):
+        late = send(ward, ward_staff)
+    with time_machine.travel(at(2026, 11, 11, 0, 30), tick=False):
+        send(ward, ward_staff)
+        # Decided after midnight: its own day, the 10th, counted again.
+        referral_accept(referral=late, by=coordinator)
+        assert shown(scheme)["Referrals received"] == 2
+    kept = ReferralDay.objects.filter(scheme=scheme).order_by("day")
+    assert [(row.day, row.received, row.accepted) for row in kept] == [
+        (day(2026, 11, 10), 1, 1),
+        (day(2026, 11, 11), 1, 0),
+    ]
 
 
 def test_a_referral_sent_at_half_past_midnight_uk_time_counts_in_the_quarter_it_was_sent_in(
@@ -241,7 +258,7 @@ def test_the_kept_figures_are_the_reports_for_the_quarter_so_far(hand_built):
 
 
 def test_the_figures_worked_out_again_from_the_rows_are_those_the_services_kept(
-    scheme, ward, ward_staff, coordinator
+    scheme, ward, ward_staff, coordinator, other_scheme
 ):
     # What seed_scale, the demo and the migrations that add a figure rely on. One referral
     # sent at 00:30 UK summer time, counted on the UK day.
@@ -253,15 +270,19 @@ def test_the_figures_worked_out_again_from_the_rows_are_those_the_services_kept(
         referral_decline(referral=send(ward, ward_staff), by=coordinator,
                          reason=DeclineReason.DUPLICATE)  # fmt: skip
         episodes = [home_on(ward, coordinator, day(2026, 11, 2)) for _ in range(2)]
+        elsewhere = WardFactory(hospital__scheme=other_scheme)
+        home_on(elsewhere, CoordinatorFactory(scheme=other_scheme), day(2026, 11, 2))
     with time_machine.travel(at(2026, 11, 6, 12, 0), tick=False):
         answered_call(episodes[0], coordinator, at(2026, 11, 3, 23, 0))
         kept = every_kept_row(scheme)
+        kept_elsewhere = every_kept_row(other_scheme)
         assert shown(scheme)[CONTACTED] == 50.0
 
         figures_rebuilt([scheme.pk])
         referral_days_rebuilt([scheme.pk])
 
         assert every_kept_row(scheme) == kept
+        assert every_kept_row(other_scheme) == kept_elsewhere  # only the scheme given
         assert shown(scheme)[CONTACTED] == 50.0
         assert shown(scheme)["Clients supported"] == 2  # counted again when read
 
@@ -279,21 +300,32 @@ def every_kept_row(scheme):
 
 
 def test_the_open_support_and_overdue_calls_tiles_follow_support_opening_closing_and_calls_missed(
-    client, scheme, ward, coordinator, manager
+    client, scheme, ward, coordinator, manager, other_scheme
 ):
     def tiles():
         client.force_login(manager)  # each day: a session ends after hours idle
         context = client.get(reverse("reports:dashboard")).context
         return context["open_episodes"], context["overdue_calls"]
 
+    def tiles_elsewhere():
+        figures = needing_action(other_scheme.pk, since=day(2026, 10, 1))
+        return figures["open_episodes"], figures["overdue_calls"]
+
+    with time_machine.travel(at(2026, 11, 1, 8, 0), tick=False):
+        # Another scheme, its figures kept first: three open, none of ours.
+        elsewhere = WardFactory(hospital__scheme=other_scheme)
+        for _ in range(3):
+            home_on(elsewhere, CoordinatorFactory(scheme=other_scheme), day(2026, 11, 1))
+        assert tiles_elsewhere() == (3, 0)
     with time_machine.travel(at(2026, 11, 2, 8, 0), tick=False):
         assert tiles() == (0, 0)  # kept from now
         closing = home_on(ward, coordinator, day(2026, 11, 2))
         home_on(ward, coordinator, day(2026, 11, 2))
         assert tiles() == (2, 0)
     with time_machine.travel(at(2026, 11, 6, 9, 0), tick=False):
-        # Nobody called either within 72 hours of going home: a first call overdue each.
+        # Nobody called anyone within 72 hours of going home: a first call overdue each.
         sweep_overdue()
         assert tiles() == (2, 2)
         episode_close(episode=closing, outcome=ExitOutcome.MOVED_AWAY, by=coordinator)
         assert tiles() == (1, 1)
+        assert tiles_elsewhere() == (3, 3)
