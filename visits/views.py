@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.staticfiles import finders
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -333,19 +332,24 @@ def concern_sent(request, pk):
 @permission_required(Permission.VIEW_EPISODES, raise_exception=True)
 def work_queue(request):
     """Everything waiting for a coordinator: unacknowledged alerts, newest first."""
-    alerts = (
-        Alert.objects.visible_to(request.user)
-        .open()
-        .select_related("episode__client", "concern", "scheduled_call", "assignment__volunteer")
-        # A lapsed check's alert says whether the check is current again (Alert.shown).
-        .annotate(check_renewed=dbs_current(timezone.localdate(), "assignment__volunteer"))
-        .order_by("-created_at")
-    )
+    alerts = Alert.objects.visible_to(request.user).open().order_by("-created_at")
     in_hand = Concern.objects.filter(
         episode__in=SupportEpisode.objects.visible_to(request.user),
         status=ConcernStatus.ACKNOWLEDGED,
     ).select_related("episode__client", "acknowledged_by")
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    page = annotated_page(
+        alerts,
+        request.GET.get("page"),
+        50,
+        lambda rows: (
+            rows.select_related(
+                "episode__client", "concern", "scheduled_call", "assignment__volunteer"
+            )
+            # A lapsed check's alert says whether the check is current again (Alert.shown): asked
+            # of the page's alerts alone, not of every volunteer's checks.
+            .annotate(check_renewed=dbs_current(timezone.localdate(), "assignment__volunteer"))
+        ),
+    )
     return render(request, "visits/work_queue.html", {"page": page, "in_hand": in_hand})
 
 
