@@ -341,10 +341,10 @@ def kept_figures_agree(request):
         )
     }
     assert kept == expected, "the board's kept figures (overdue, concerns, next due) disagree"
-    _dashkept_figures_agree()
+    _dashboard_figures_agree()
 
 
-def _dashkept_figures_agree():
+def _dashboard_figures_agree():
     """Each row kept for the dashboard (referrals and discharges a day, clients supported
     since a day) is what the referrals and episodes say, counted here another way. Days with
     no row are not checked: tests make referrals and episodes without the services; a service

@@ -391,11 +391,10 @@ def test_the_ward_sees_the_date_of_first_contact_once_made_but_no_case_notes(
 
     from django.utils import timezone
 
+    from referrals.figures import referral_days_rebuilt
     from visits.services import contact_log
 
     coordinator = CoordinatorFactory(scheme=referral.scheme)
-    from referrals.figures import referral_days_rebuilt
-
     referral.submitted_at = timezone.make_aware(datetime.datetime(2026, 11, 18, 15, 0))
     referral.save()
     referral_days_rebuilt([referral.scheme_id])  # sent on another day: counted there
