@@ -42,7 +42,7 @@ from clients.models import Client, EthnicCategory, Gender, OutcomeAnswer, Outcom
 from referrals.figures import referral_counts
 from referrals.models import DeclineReason, Referral, ReferralDay, Status
 from reports.suppression import SMALL_NUMBER, withhold
-from visits.figures import discharges_kept, scheme_figures
+from visits.figures import contacted_in_time, discharges_kept, scheme_figures
 from visits.models import (
     ActivityDay,
     Concern,
@@ -729,7 +729,7 @@ def _first_contact_windows(context):
 
     def judged(scheme):
         passed = Q(start_date__lte=last_day_with_window_passed(context.now, scheme))
-        in_time = Q(first_contact_seconds__lte=scheme.first_contact_window.total_seconds())
+        in_time = contacted_in_time(scheme.first_contact_window.total_seconds())
         return passed, passed & in_time
 
     groups = _same_first_contact_rules(context.schemes, context.now)

@@ -91,14 +91,18 @@ def episode_dates_kept(episode, *, days_before=()):
     scheme_figures_kept(episode.scheme_id)
 
 
+def contacted_in_time(window_seconds):
+    """Discharges first contacted within the window (its seconds: a number, or an expression
+    of each row's scheme): the one rule for the report and the figures kept."""
+    return Q(first_contact_seconds__lte=window_seconds)
+
+
 def discharge_counts(window_seconds):
-    """Discharges, and how many were first contacted within the window (its seconds: a
-    number, or an expression of each row's scheme): the one definition for the days kept as
-    the work is done and worked out again."""
-    in_time = Q(first_contact_seconds__lte=window_seconds)
+    """Discharges, and how many were first contacted within the window: the days kept as the
+    work is done and worked out again."""
     return {
         "discharged": Count("start_date"),
-        "contacted_in_time": Count("start_date", filter=in_time),
+        "contacted_in_time": Count("start_date", filter=contacted_in_time(window_seconds)),
     }
 
 
