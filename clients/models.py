@@ -346,6 +346,12 @@ class Timepoint(models.TextChoices):
     END = "end", _("End of support")
 
 
+# Kept as each measure is recorded, for the report's outcome pairs: worked out from the
+# answers and the client's other measures (clients/outcomes.py), so not part of the
+# record's history.
+KEPT_MEASURE_FIGURES = ["scores", "baseline"]
+
+
 class OutcomeMeasure(models.Model):
     """One completed instrument for one client at one timepoint; answers are rows below."""
 
@@ -365,8 +371,16 @@ class OutcomeMeasure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # What the answers score (clients.outcomes.scored): {"total": n} for an instrument whose
+    # items add up, {item code: n} for one whose items stand alone; no key where unanswered.
+    scores = models.JSONField(default=dict, editable=False)
+    # An end measure's baseline: the client's latest of the same instrument taken on or
+    # before it (clients.outcomes.ends_paired). None for a baseline, or an end without one.
+    baseline = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=KEPT_MEASURE_FIGURES)
 
     class Meta:
         ordering = ["taken_on", "pk"]

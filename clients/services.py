@@ -28,6 +28,7 @@ from clients.models import (
     OutcomeMeasure,
     RiskAssessment,
 )
+from clients.outcomes import ends_paired, scored
 
 
 class ClientActionRefused(ActionRefused):
@@ -367,6 +368,7 @@ def measure_record(*, client, instrument, timepoint, taken_on, values, by, episo
             timepoint=timepoint,
             taken_on=taken_on,
             recorded_by=by,
+            scores=scored(definition, values),
         )
         attribute_change(measure, by=by, reason=OUTCOME_MEASURE_RECORDED)
         measure.save()
@@ -379,4 +381,8 @@ def measure_record(*, client, instrument, timepoint, taken_on, values, by, episo
             default_user=by,
             default_change_reason=OUTCOME_MEASURE_RECORDED,
         )
+        # An end is paired with its baseline; a baseline (entered late, say) may become the
+        # one an end of this client's is compared with.
+        ends_paired(OutcomeMeasure.objects.filter(client=client, instrument=definition.code))
+        measure.refresh_from_db(fields=["baseline"])
         return measure

@@ -19,6 +19,7 @@ from aligns.catalogues.models import Need
 from aligns.nhs import synthetic_nhs_number
 from clients.instruments import INSTRUMENTS, item_lower_is_better
 from clients.models import Client, OutcomeAnswer, OutcomeMeasure, Timepoint
+from clients.outcomes import ends_paired, scored
 from referrals.figures import referral_days_rebuilt
 from referrals.models import DeclineReason, Referral, Status
 from reports.period import Period
@@ -108,6 +109,7 @@ class _History:
         self._write(plans)
         figures_rebuilt([self.scheme.pk])
         referral_days_rebuilt([self.scheme.pk])
+        ends_paired(OutcomeMeasure.objects.filter(client__scheme=self.scheme))
         return len(plans)
 
     def _plan(self):
@@ -408,6 +410,8 @@ class _History:
                     recorded_at=datetime.combine(taken_on, time(15), self.now.tzinfo),
                 )
                 values = [self._answer(instrument, item, timepoint) for item in instrument.items]
+                codes = [item.code for item in instrument.items]
+                measure.scores = scored(instrument, dict(zip(codes, values, strict=True)))
                 measures.append((measure, self._answers_for(instrument, values)))
         return measures
 

@@ -18,7 +18,7 @@ from aligns.audit.models import SharingLogEntry
 from aligns.text import lower_first
 from clients.assessment import QUESTIONS
 from clients.instruments import INSTRUMENTS
-from clients.models import OutcomeAnswer, OutcomeMeasure, RiskAssessment
+from clients.models import KEPT_MEASURE_FIGURES, OutcomeAnswer, OutcomeMeasure, RiskAssessment
 from records.kinds import kind_for_model, namers
 from referrals.models import Referral
 from visits.models import (
@@ -39,6 +39,9 @@ _SKIPPED = {
     # What the episodes board sorts by, counted from the calls and concerns the copy lists;
     # the seconds from discharge to the first contact, both of which it shows.
     *BOARD_FIGURES, "first_contact_seconds",
+    # A measure's scores, worked out from the answers the copy lists, and which of the
+    # person's baseline measures (each listed) an end measure is compared with in reports.
+    *KEPT_MEASURE_FIGURES,
 }  # fmt: skip
 
 

@@ -309,7 +309,8 @@ def mail_server_down(settings):
 def kept_figures_agree(request):
     """After every test that used the database, each episode's figures kept for the episodes
     board (visits.figures.needs_kept) are what its calls and concerns say, counted here
-    another way, and so are the dashboard's (_dashboard_figures_agree): a service that
+    another way, and so are the dashboard's (_dashboard_figures_agree) and the outcome
+    measures' scores and pairs (_outcome_pairs_agree): a service that
     changes a call or a concern without keeping them fails whichever test drives it. A test
     that makes calls or concerns without the services keeps them itself, as a service would
     (visits.figures.needs_kept)."""
@@ -342,6 +343,7 @@ def kept_figures_agree(request):
     }
     assert kept == expected, "the board's kept figures (overdue, concerns, next due) disagree"
     _dashboard_figures_agree()
+    _outcome_pairs_agree()
 
 
 def _dashboard_figures_agree():
@@ -393,6 +395,37 @@ def _dashboard_figures_agree():
         assert kept.clients_supported == len(clients), (
             f"the clients supported since {kept.since} disagree"
         )
+
+
+def _outcome_pairs_agree():
+    """Each outcome measure's kept scores are what its answers say (a total only when every
+    item was answered), and each end measure is paired with the client's latest baseline of
+    its instrument taken on or before it (the later recorded of two the same day): what the
+    report's outcomes table reads (clients.outcomes)."""
+    from clients.instruments import INSTRUMENTS, SUM
+    from clients.models import OutcomeAnswer, OutcomeMeasure, Timepoint
+
+    answers = defaultdict(dict)
+    for measure_id, item, value in OutcomeAnswer.objects.values_list("measure_id", "item", "value"):
+        answers[measure_id][item] = value
+    measures = list(OutcomeMeasure.objects.order_by("taken_on", "pk"))
+    for measure in measures:
+        given = {item: value for item, value in answers[measure.pk].items() if value is not None}
+        if INSTRUMENTS[measure.instrument].scoring == SUM:
+            complete = len(given) == len(INSTRUMENTS[measure.instrument].items)
+            given = {"total": sum(given.values())} if complete else {}
+        assert measure.scores == given, f"measure {measure.pk}'s kept scores disagree"
+        if measure.timepoint == Timepoint.END:
+            baselines = [
+                other.pk
+                for other in measures
+                if (other.client_id, other.instrument, other.timepoint)
+                == (measure.client_id, measure.instrument, Timepoint.BASELINE)
+                and other.taken_on <= measure.taken_on
+            ]
+            assert measure.baseline_id == (baselines[-1] if baselines else None), (
+                f"end measure {measure.pk} is paired with the wrong baseline"
+            )
 
 
 @pytest.fixture(autouse=True)

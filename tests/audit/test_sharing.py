@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from aligns.accounts.models import Role
 from aligns.audit.models import AppendOnlyError, LawfulBasis, SharingLogEntry
-from clients.models import ConsentKind
-from clients.services import consent_record, consent_to_share
+from clients.models import ConsentKind, Timepoint
+from clients.services import consent_record, consent_to_share, measure_record
 from referrals import fhir
 from referrals.services import referral_accept
 from tests.factories import ReferralFactory
@@ -424,3 +424,25 @@ def test_the_consent_sentence_on_the_share_page_is_whole_and_in_the_readers_lang
     client.post(url, SHARE)
     entry = SharingLogEntry.objects.get()
     assert entry.consent_summary == "Client gave consent to share on 21 December 2026"
+
+
+def test_the_shared_summary_compares_the_end_measure_with_its_own_baseline(
+    client, episode, coordinator
+):
+    def loneliness(timepoint, taken_on, values):
+        measure_record(
+            client=episode.client, instrument="ucla3", timepoint=timepoint, taken_on=taken_on,
+            values=dict(zip(("companionship", "left_out", "isolated"), values, strict=True)),
+            by=coordinator,
+        )  # fmt: skip
+
+    loneliness(Timepoint.BASELINE, datetime.date(2026, 9, 1), (3, 3, 3))
+    loneliness(Timepoint.END, datetime.date(2026, 10, 20), (2, 2, 1))
+    # Readmitted and supported again: a new baseline, whose end is still to come.
+    loneliness(Timepoint.BASELINE, datetime.date(2026, 11, 2), (1, 1, 1))
+
+    client.force_login(coordinator)
+    response = client.post(reverse("visits:share_summary", args=[episode.pk]), SHARE)
+
+    assert "Total 9 → 5" in response.content.decode()
+    assert "Total 3 →" not in response.content.decode()

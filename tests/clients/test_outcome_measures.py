@@ -1,12 +1,16 @@
 """Outcome measures: scoring with missing answers, and the change from baseline to end."""
 
 import datetime
+from datetime import timedelta
 
 import pytest
 
 from clients.models import OutcomeMeasure, Timepoint
 from clients.outcomes import changes, scores
 from clients.services import ClientActionRefused, measure_record
+from reports.figures import build_report
+from reports.period import Period
+from tests.factories import ClientFactory
 
 DAY = datetime.date(2026, 11, 1)
 
@@ -123,3 +127,105 @@ def test_answers_are_in_history_with_who_recorded_them(client_record, coordinato
 
     answer = measure.answers.first()
     assert answer.history.get().history_user == coordinator
+
+
+# --- The pairs the report compares (each end measure keeps its scores and its baseline) ----
+
+QUARTER = Period.quarter_containing(DAY)
+
+
+def ucla(client, by, timepoint, taken_on, total_of_three):
+    """A UCLA measure whose three items add up to `total_of_three` (3 to 9)."""
+    first = min(total_of_three - 2, 3)
+    second = min(total_of_three - first - 1, 3)
+    return measure_record(
+        client=client, instrument="ucla3", timepoint=timepoint, taken_on=taken_on, by=by,
+        values={"companionship": first, "left_out": second,
+                "isolated": total_of_three - first - second},
+    )  # fmt: skip
+
+
+def loneliness_pairs(scheme):
+    """The report's UCLA row: pairs, mean at baseline, mean at end, mean change."""
+    rows = build_report(scheme, QUARTER).table("outcomes").export_rows(False)
+    (row,) = [row for row in rows if row[0].startswith("UCLA")]
+    return row[2:6]
+
+
+def test_a_baseline_entered_after_the_end_measure_is_the_one_the_report_compares_it_with(
+    client_record, coordinator
+):
+    end = ucla(client_record, coordinator, Timepoint.END, DAY, 5)
+    assert end.baseline is None
+    assert loneliness_pairs(client_record.scheme)[0] == 0
+
+    baseline = ucla(client_record, coordinator, Timepoint.BASELINE, DAY - timedelta(days=30), 9)
+
+    end.refresh_from_db()
+    assert end.baseline == baseline
+    assert loneliness_pairs(client_record.scheme) == [1, 9.0, 5.0, -4.0]
+
+
+def test_a_baseline_taken_after_the_end_measure_does_not_replace_the_one_before_it(
+    client_record, coordinator
+):
+    ucla(client_record, coordinator, Timepoint.BASELINE, DAY - timedelta(days=30), 9)
+    ucla(client_record, coordinator, Timepoint.END, DAY, 5)
+    # A new episode of support, a month later: its baseline is for the next end measure.
+    ucla(client_record, coordinator, Timepoint.BASELINE, DAY + timedelta(days=1), 3)
+
+    assert loneliness_pairs(client_record.scheme) == [1, 9.0, 5.0, -4.0]
+
+
+def test_of_two_baselines_taken_the_same_day_the_end_is_compared_with_the_later_recorded(
+    client_record, coordinator
+):
+    # Taken the same day as the end measure: on or before it.
+    ucla(client_record, coordinator, Timepoint.BASELINE, DAY, 9)
+    end = ucla(client_record, coordinator, Timepoint.END, DAY, 5)
+    corrected = ucla(client_record, coordinator, Timepoint.BASELINE, DAY, 8)
+
+    end.refresh_from_db()
+    assert end.baseline == corrected
+    assert loneliness_pairs(client_record.scheme) == [1, 8.0, 5.0, -3.0]
+
+
+def test_an_end_is_paired_only_with_a_baseline_of_its_own_client_and_instrument(
+    client_record, coordinator, scheme
+):
+    other = ClientFactory(scheme=scheme)
+    ucla(other, coordinator, Timepoint.BASELINE, DAY - timedelta(days=30), 9)
+    measure_record(
+        client=client_record, instrument="ons4", timepoint=Timepoint.BASELINE, by=coordinator,
+        taken_on=DAY - timedelta(days=30),
+        values={"life_satisfaction": 5, "worthwhile": 5, "happiness": 5, "anxiety": 5},
+    )  # fmt: skip
+
+    end = ucla(client_record, coordinator, Timepoint.END, DAY, 5)
+
+    assert end.baseline is None
+    assert loneliness_pairs(scheme)[0] == 0
+
+
+def test_a_score_that_cannot_be_given_is_kept_as_absent_never_as_zero(client_record, coordinator):
+    total_missing = record(client_record, coordinator, "ucla3", Timepoint.BASELINE,
+                           companionship=3, left_out=None, isolated=3)  # fmt: skip
+    item_missing = record(client_record, coordinator, "ons4", Timepoint.BASELINE,
+                          life_satisfaction=0, worthwhile=7, happiness=5, anxiety=None)  # fmt: skip
+
+    assert total_missing.scores == {}
+    assert item_missing.scores == {"life_satisfaction": 0, "worthwhile": 7, "happiness": 5}
+
+
+def test_a_baseline_taken_for_new_support_is_not_compared_with_the_end_of_the_last(
+    client_record, coordinator
+):
+    ucla(client_record, coordinator, Timepoint.BASELINE, DAY - timedelta(days=60), 9)
+    ucla(client_record, coordinator, Timepoint.END, DAY - timedelta(days=10), 5)
+    ucla(client_record, coordinator, Timepoint.BASELINE, DAY, 3)  # readmitted, supported again
+
+    (change,) = changes(measures(client_record), "ucla3")
+
+    # The client's page and the summary shared with the GP compare as the report does.
+    assert (change.baseline, change.end, change.difference) == (9, 5, -4)
+    assert loneliness_pairs(client_record.scheme) == [1, 9.0, 5.0, -4.0]

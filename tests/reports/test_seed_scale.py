@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.test import Client as Browser
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils import timezone
 from aligns.accounts.models import Role, Scheme, User
 from aligns.nhs import is_valid_nhs_number
 from clients.models import Client, OutcomeAnswer
-from referrals.models import Referral, Status
+from referrals.models import Referral, ReferralDay, Status
 from reports.management.commands import benchmark_report
 from reports.management.commands.seed_scale import planned_counts
 from reports.period import Period
@@ -246,3 +246,19 @@ def test_several_schemes_are_one_providers_whose_manager_sees_them_all():
     assert {scheme.organisation for scheme in schemes} == {organisation}
     assert manager.organisation == organisation
     assert [scheme for scheme, _ in page.context["rows"]] == list(schemes)
+
+
+def test_benchmark_stops_when_a_kept_day_disagrees_with_the_records():
+    seed(LARGE)
+    scheme = Scheme.objects.get(slug="scale-test")
+    quarter = Period.quarter_containing(timezone.localdate()).previous_quarter()
+    day = ReferralDay.objects.filter(scheme=scheme, day__range=(quarter.start, quarter.end))
+    kept = day.order_by("day").first()
+    ReferralDay.objects.filter(pk=kept.pk).update(accepted=F("accepted") + 1)
+
+    with pytest.raises(CommandError, match=r"accepted: kept \d+, counted \d+"):
+        call_command(
+            "benchmark_report", scheme=scheme.slug, quarter=str(quarter.start), repeat=1,
+            stdout=StringIO(),
+        )  # fmt: skip
+    ReferralDay.objects.filter(pk=kept.pk).update(accepted=kept.accepted)

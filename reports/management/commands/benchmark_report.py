@@ -6,7 +6,9 @@
 For a scheme (by default the one with most referrals) and a quarter (by default the last
 complete quarter before the scheme's latest data), it first checks that one raw SQL query
 gives the same headline figures as the report (referrals by outcome, episodes and clients
-supported, calls and visits attempted, successful and their hours) and stops if not. Then it
+supported, calls and visits attempted, successful and their hours), and that the dashboard's
+figures summed from the rows kept as the work is done (referrals, discharges and contacts a
+day) are the same as those counted from the records, and stops if not. Then it
 times build_report() in full and the raw query, after a warm-up run of each, and prints the
 median, minimum and maximum of each and the ratio. --sections times each section of the report.
 """
@@ -123,8 +125,32 @@ def report_headline(report):
     return result
 
 
+def kept_headline(scheme, period, report, raw):
+    """The headline figures the dashboard sums from the rows kept as the work is done
+    (referrals and discharges a day, contacts a day), each beside the same figure counted
+    from the records: by the raw query, or by the report's table of discharges contacted in
+    time. {name: (kept, counted)}."""
+    kept = figures.headline_counts(scheme, period, now=report.generated_at)
+    (discharges, in_time) = [
+        cell.value for cell in report.table("contacted_within_72_hours").rows[0][1:3]
+    ]
+    return {
+        "received": (kept["received"], raw["received"]),
+        "accepted": (kept["accepted"], raw["accepted"]),
+        "clients": (kept["clients"], raw["clients"]),
+        "discharges with the window passed": (kept["window_passed"], discharges),
+        "contacted in time": (kept["within_72"], in_time),
+        "successful calls and visits": (
+            kept["successful"],
+            raw["calls_answered"] + raw["visits_made"],
+        ),
+        "hours": (kept["minutes"] / 60, raw["call_hours"] + raw["visit_hours"]),
+    }
+
+
 def cross_check(scheme, period):
-    """Raise CommandError unless the raw query and the report agree; return both."""
+    """Raise CommandError unless the raw query, the report and the kept figures agree;
+    return the raw query's figures."""
     report = figures.build_report(scheme, period)
     raw = raw_headline(scheme, period)
     shown = report_headline(report)
@@ -133,9 +159,14 @@ def cross_check(scheme, period):
         for name in CHECKS
         if shown[name] is None or not math.isclose(raw[name], shown[name], abs_tol=1e-9)
     ]
+    wrong += [
+        f"{name}: kept {kept!r}, counted {counted!r}"
+        for name, (kept, counted) in kept_headline(scheme, period, report, raw).items()
+        if not math.isclose(kept, counted, abs_tol=1e-6)
+    ]
     if wrong:
         raise CommandError(
-            "The raw query and the report disagree for "
+            "The raw query, the report and the kept figures disagree for "
             f"{scheme} ({period}):\n  " + "\n  ".join(wrong)
         )
     return raw
@@ -184,7 +215,7 @@ class Command(BaseCommand):
 
         raw = cross_check(scheme, period)
         self.stdout.write(
-            "Cross-check passed: the raw query matches the report: "
+            "Cross-check passed: the raw query matches the report and the figures kept: "
             + ", ".join(
                 f"{name} {value:,.1f}" if isinstance(value, float) else f"{name} {value:,}"
                 for name, value in raw.items()

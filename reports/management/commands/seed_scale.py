@@ -24,6 +24,7 @@ never-issued 999 range. The same --seed on the same day gives the same data.
 """
 
 import io
+import json
 import math
 import random
 import time
@@ -44,6 +45,7 @@ from aligns.catalogues.models import KnownRisk, Need
 from aligns.nhs import synthetic_nhs_number
 from clients.instruments import INSTRUMENTS, item_lower_is_better
 from clients.models import Client, EthnicCategory, OutcomeAnswer, OutcomeMeasure, Timepoint
+from clients.outcomes import ends_paired, scored
 from referrals.figures import referral_days_rebuilt
 from referrals.models import DeclineReason, Referral, Status
 from visits.figures import figures_rebuilt
@@ -1134,29 +1136,38 @@ class _SchemeBuilder:
                     )
         answers = 0
         for batch in _batches(planned, NARROW_BATCH):
+            values = [self._answers(measure, instrument) for measure, instrument in batch]
+            for (measure, instrument), answered in zip(batch, values, strict=True):
+                measure["scores"] = scored(instrument, answered)
             ids = self.insert(OutcomeMeasure, [measure for measure, _ in batch])
-            rows = []
-            for pk, (measure, instrument) in zip(ids, batch, strict=True):
-                end = measure["timepoint"] == Timepoint.END
-                for item in instrument.items:
-                    values = [value for value, _ in item.choices]
-                    if rng.random() < MISSING_ANSWER_SHARE:
-                        value = None
-                    elif end:  # a little better at the end, on the whole
-                        better = (
-                            min(values)
-                            if item_lower_is_better(instrument, item.code)
-                            else max(values)
-                        )
-                        value = better if rng.random() < 0.25 else rng.choice(values)
-                    else:
-                        value = rng.choice(values)
-                    rows.append({"measure_id": pk, "item": item.code, "value": value})
+            rows = [
+                {"measure_id": pk, "item": item, "value": value}
+                for pk, answered in zip(ids, values, strict=True)
+                for item, value in answered.items()
+            ]
             self.insert(OutcomeAnswer, rows, returning=False)
             answers += len(rows)
+        ends_paired(OutcomeMeasure.objects.filter(client__scheme=self.scheme))
         self.step("outcome measures", started, len(planned))
         self.made["outcome answers"] = answers
         self.say(f"  outcome answers: {answers:,}")
+
+    def _answers(self, measure, instrument):
+        """{item code: value or None} for one measure: a few unanswered, and a little better
+        at the end, on the whole."""
+        rng = self.rng
+        answered = {}
+        for item in instrument.items:
+            values = [value for value, _ in item.choices]
+            if rng.random() < MISSING_ANSWER_SHARE:
+                value = None
+            elif measure["timepoint"] == Timepoint.END:
+                better = min(values) if item_lower_is_better(instrument, item.code) else max(values)
+                value = better if rng.random() < 0.25 else rng.choice(values)
+            else:
+                value = rng.choice(values)
+            answered[item.code] = value
+        return answered
 
 
 class _Writer:
@@ -1227,6 +1238,7 @@ _COPY_FORMATS = {
     str: lambda value: value.translate(_COPY_ESCAPES),
     date: str,
     datetime: lambda value: value.isoformat(" "),  # with its UTC offset
+    dict: lambda value: json.dumps(value).translate(_COPY_ESCAPES),  # a JSON field
 }
 
 
