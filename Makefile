@@ -68,7 +68,8 @@ MUTANTS ?= visits.services.* visits.sweeps.* clients.assessment.* clients.servic
   reports.figures.x__readmitted_within* reports.figures.x__percent* \
   reports.figures.x_headline_figures* reports.figures.x__headline_counts* \
   reports.figures.x__headline_cells* reports.figures.x__contact_days* \
-  reports.figures.x__kept_first_contacts* reports.figures.x_compare_headlines* \
+  reports.figures.x__kept_first_contacts* reports.figures.x__kept_clients* \
+  reports.figures.x_compare_headlines* \
   reports.figures.x_organisation_figures* visits.figures.* referrals.figures.*
 mutation: install
 	# From a clean copy: after a change, mutmut re-learns which tests call a changed function

@@ -28,6 +28,18 @@ def reading_for_reports():
         _reading_for_reports.reset(token)
 
 
+@contextmanager
+def reading_from_the_primary():
+    """Within this block, reads come from the primary even inside `reading_for_reports()`:
+    a figure kept on the primary (visits.figures.recounted) must be counted from the
+    primary's rows, under the primary's lock, never from a replica seconds behind."""
+    token = _reading_for_reports.set(False)
+    try:
+        yield
+    finally:
+        _reading_for_reports.reset(token)
+
+
 class ReportsReplicaRouter:
     def db_for_read(self, model, **hints):
         if _reading_for_reports.get() and REPORTS_DATABASE in settings.DATABASES:

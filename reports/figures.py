@@ -56,6 +56,7 @@ from visits.models import (
     LoggerDay,
     OnwardReferral,
     Readmission,
+    SchemeFigures,
     ServiceCategory,
     SupportEpisode,
 )
@@ -1581,42 +1582,99 @@ def headline_counts(scheme, period, *, now=None):
 
 
 def _headline_counts(context):
-    """The counts one scheme's headline figures are made of (counts add up across schemes),
-    from the figures kept as the work is logged: the referrals and discharges a day, and, for
-    a period under way, the clients supported since it began (visits.figures); each the same
-    as counting the rows (tests/reports/test_kept_dashboard_figures.py)."""
-    referrals = _days(context, ReferralDay).aggregate(
-        **{name: Sum(name, default=0) for name in _headline_referrals()}
+    """The counts one scheme's headline figures are made of (_headline_counts_by_scheme)."""
+    return _headline_counts_by_scheme([context.scheme], context.period, context.now)[
+        context.scheme.pk
+    ]
+
+
+def _headline_counts_by_scheme(schemes, period, now):
+    """The counts each scheme's headline figures are made of (counts add up across schemes),
+    from the figures kept as the work is logged: the referrals, discharges and contacts a day
+    and, for a period under way, the clients supported since it began (visits.figures); each
+    the same as counting the rows (tests/reports/test_kept_dashboard_figures.py). Each figure
+    in one query grouped by scheme, so a provider's page costs the same for 5 schemes as for
+    100, and a manager's dashboard is the same reading for one. {scheme id: counts}."""
+    context = _Context(list(schemes), period, now)
+    counts = {scheme.pk: {} for scheme in context.schemes}
+
+    def by_scheme(queryset, aggregates):
+        for row in queryset.values("scheme").annotate(**aggregates).order_by():
+            counts[row.pop("scheme")].update(row)
+        return list(aggregates)
+
+    names = by_scheme(
+        _days(context, ReferralDay),
+        {name: Sum(name, default=0) for name in _headline_referrals()},
     )
     # A period running to today or beyond: the clients supported up to today (support never
     # starts in the future), kept. (The clock's today, not `now`'s: the kept count is up to
     # the clock.)
-    if context.period.end >= timezone.localdate():
-        kept = scheme_figures(context.scheme.pk, context.period.start)
-        people = {"clients": kept["clients_supported"]}
+    if period.end >= timezone.localdate():
+        for scheme_id, clients in _kept_clients(context.schemes, period.start).items():
+            counts[scheme_id]["clients"] = clients
+        names.append("clients")
     else:
-        people = supported_episodes(context).aggregate(**_headline_people(context))
-    return referrals | people | _kept_first_contacts(context) | _contact_days(context)
+        names += by_scheme(supported_episodes(context), _headline_people(context))
+    for scheme_id, figures in _kept_first_contacts(context).items():
+        counts[scheme_id].update(figures)
+    names += ["window_passed", "within_72"]
+    names += by_scheme(_days(context), _CONTACT_DAY_SUMS)
+    # A scheme with no rows of a kind has none of its figures: each is then 0.
+    return {pk: {name: figures.get(name) or 0 for name in names} for pk, figures in counts.items()}
+
+
+def _kept_clients(schemes, since):
+    """{scheme id: clients supported since `since`}, as kept (visits.figures.scheme_figures):
+    one reading for all the schemes, a scheme whose figures are from another day counted now
+    (and kept from then on)."""
+    kept = dict(
+        SchemeFigures.objects.filter(scheme__in=schemes, since=since).values_list(
+            "scheme", "clients_supported"
+        )
+    )
+    for scheme in schemes:
+        if scheme.pk not in kept:
+            kept[scheme.pk] = scheme_figures(scheme.pk, since)["clients_supported"]
+    return kept
 
 
 def _kept_first_contacts(context):
     """The period's discharges whose first-contact window has passed, and how many of them
-    were contacted within it, from the discharges kept a day (visits.figures). A day judged by
+    were contacted within it, from the discharges kept a day (visits.figures), each scheme's
+    judged by its own window: {scheme id: {"window_passed", "within_72"}}. A day judged by
     another window (the scheme's was changed since) is counted again first."""
-    scheme = context.scheme
-    passed = Q(day__lte=last_day_with_window_passed(context.now, scheme))
+    passed, judged_otherwise = Q(pk__in=[]), Q(pk__in=[])
+    for group in _same_first_contact_rules(context.schemes, context.now):
+        rules = group[0]
+        last_day = last_day_with_window_passed(context.now, rules)
+        passed |= Q(scheme__in=group, day__lte=last_day)
+        judged_otherwise |= Q(scheme__in=group) & ~Q(window_hours=rules.first_contact_hours)
     days = _days(context, DischargeDay)
-    judged_otherwise = ~Q(window_hours=scheme.first_contact_hours)
     sums = {
         "window_passed": Sum("discharged", filter=passed, default=0),
         "within_72": Sum("contacted_in_time", filter=passed, default=0),
         "judged_otherwise": Count("pk", filter=judged_otherwise),
     }
-    figures = days.aggregate(**sums)
-    if figures.pop("judged_otherwise"):
-        discharges_kept(scheme, days.filter(judged_otherwise).values_list("day", flat=True))
-        figures = days.aggregate(**sums)
-        figures.pop("judged_otherwise")
+
+    def read():
+        return {row.pop("scheme"): row for row in days.values("scheme").annotate(**sums).order_by()}
+
+    figures = read()
+    stale = [
+        scheme for scheme in context.schemes if figures.get(scheme.pk, {}).get("judged_otherwise")
+    ]
+    for scheme in stale:
+        discharges_kept(
+            scheme,
+            days.filter(scheme=scheme)
+            .exclude(window_hours=scheme.first_contact_hours)
+            .values_list("day", flat=True),
+        )
+    if stale:
+        figures = read()
+    for row in figures.values():
+        del row["judged_otherwise"]
     return figures
 
 
@@ -1626,34 +1684,6 @@ def _headline_referrals():
 
 def _headline_people(context):
     return _only(_people_counts(context), "clients")
-
-
-_HEADLINE_FIRST_CONTACT = ("window_passed", "within_72")
-
-
-def _headline_first_contact(context):
-    return _only(_first_contact_figures(context), *_HEADLINE_FIRST_CONTACT)
-
-
-def _headline_counts_by_scheme(schemes, period, now):
-    """_headline_counts of each of `schemes`: each figure in one query grouped by scheme, not
-    one query per scheme, so a provider's page costs the same for 5 schemes as for 100 (each
-    scheme's discharges judged by its own first-contact window within the one query:
-    _first_contact_windows)."""
-    context = _Context(list(schemes), period, now)
-    counts = {scheme.pk: {} for scheme in schemes}
-
-    def by_scheme(queryset, aggregates):
-        for row in queryset.values("scheme").annotate(**aggregates).order_by():
-            counts[row.pop("scheme")].update(row)
-        return list(aggregates)
-
-    names = by_scheme(_referrals(context), _headline_referrals())
-    names += by_scheme(supported_episodes(context), _headline_people(context))
-    names += by_scheme(_discharged(context), _headline_first_contact(context))
-    names += by_scheme(_days(context), _CONTACT_DAY_SUMS)
-    # A scheme with no rows of a kind has none of its figures: each is then 0.
-    return {pk: {name: figures.get(name) or 0 for name in names} for pk, figures in counts.items()}
 
 
 def _same_first_contact_rules(schemes, now):

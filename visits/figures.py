@@ -28,6 +28,8 @@ from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from aligns.routers import reading_from_the_primary
+
 
 def contact_counted(contact, *, scheme_id):
     """Count a contact just logged, with its activities (the episode is locked by the
@@ -199,8 +201,9 @@ def recounted(model, key, counted, **fields):
     The row is locked before counting, until the caller's transaction ends: two people
     changing what it counts at the same moment then count one after the other, the second
     seeing the first's change (each statement reads what was committed before it began), so
-    neither keeps a count missing the other's."""
-    with transaction.atomic():
+    neither keeps a count missing the other's. Counted from the primary, even for a report
+    reading a replica (the organisation's page, the first to look this quarter)."""
+    with reading_from_the_primary(), transaction.atomic():
         model.objects.bulk_create([model(**key, **fields)], ignore_conflicts=True)
         rows = model.objects.filter(**key)
         list(rows.select_for_update().values_list("pk"))

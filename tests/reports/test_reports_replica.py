@@ -84,6 +84,11 @@ def test_an_export_reads_from_the_replica_and_records_its_progress_on_the_primar
 
 def test_the_organisation_figures_are_read_from_the_replica(scheme, reports_replica):
     ReferralFactory(ward__hospital__scheme=scheme)
+    # The quarter's first look starts each scheme's kept count of clients: counted on the
+    # primary, where it is kept under a lock, never from a replica seconds behind.
+    with CaptureQueriesContext(connections["default"]) as first_look:
+        organisation_figures([scheme], this_quarter())
+    assert any("COUNT(DISTINCT" in query["sql"] for query in first_look.captured_queries)
 
     with CaptureQueriesContext(connections["default"]) as on_primary:
         rows, together = organisation_figures([scheme], this_quarter())

@@ -219,7 +219,7 @@ def test_the_pages_benchmark_times_every_page_in_both_schemes_alternated():
     lines = out.getvalue().splitlines()
     assert "Large: scale-test (100 episodes); small: scale-test-2 (50 episodes)" in lines[0]
     timed = [line.split()[0] for line in lines[2:]]
-    assert len(timed) == 14 and timed[0] == "Dashboard" and timed[-1] == "Report"
+    assert len(timed) == 15 and timed[0] == "Dashboard" and timed[-1] == "Organisation"
     # Each row: both sides' min/median, the ratio, and the queries of each side.
     assert all(re.search(r"[\d.]+/\s*[\d.]+ .* \d+\.\d\d +\d+/\d+", line) for line in lines[2:])
 

@@ -70,13 +70,17 @@ class _Side:
             .order_by("pk")
             .first()
         )
-        if None in (self.running, self.volunteer_user):
+        if None in (self.running, self.volunteer_user, scheme.organisation_id):
             raise CommandError(f"{scheme.slug} lacks what the pages need: run seed_scale.")
 
     def browser(self, role):
         if role not in self.browsers:
             if role == Role.VOLUNTEER:
                 user = self.volunteer_user
+            elif role == Role.ORGANISATION_MANAGER:
+                user = User.objects.filter(
+                    organisation=self.scheme.organisation_id, role=role, is_active=True
+                ).first()
             else:
                 user = User.objects.filter(scheme=self.scheme, role=role, is_active=True).first()
             browser = Browser()
@@ -109,6 +113,8 @@ def pages(side):
         # Last quarter's report: a large scheme's from the figures the worker kept (worked out
         # by the warm-up fetch), a small one's worked out while the page waits.
         ("Report page", Role.MANAGER, reverse("reports:report") + f"?quarter={last_quarter}"),
+        # The provider's page: its schemes' figures this quarter, each and all together.
+        ("Organisation page", Role.ORGANISATION_MANAGER, reverse("reports:organisation")),
     ]
 
 

@@ -294,8 +294,9 @@ class Command(BaseCommand):
             transaction.atomic(),
             _foreign_keys_checked_at_the_end(FILLED, self.stdout.write, own_transaction),
         ):
-            # Several schemes are one provider's, as a national charity's local services are.
-            organisation = _provider() if schemes > 1 else None
+            # The schemes are one provider's, as a national charity's local services are (a
+            # single scheme is a provider's too: its organisation's page is timed beside it).
+            organisation = _provider()
             for _ in range(schemes):
                 _SchemeBuilder(self, rng, counts, organisation).build()
         if connection.vendor == "postgresql":
