@@ -352,6 +352,10 @@ def goal_review(*, goal, outcome, by):
 def measure_record(*, client, instrument, timepoint, taken_on, values, by, episode=None):
     """Record an instrument's answers ({item code: integer or None for missing})."""
     with transaction.atomic():
+        # A baseline and an end of the same client recorded at once would each pair the ends
+        # before the other's row is committed, leaving the end unpaired: the client's row lock
+        # makes the second wait for the first and pair with its measure.
+        Client.objects.select_for_update(of=("self",)).get(pk=client.pk)
         definition = INSTRUMENTS[instrument]
         for item in definition.items:
             value = values.get(item.code)

@@ -3,7 +3,7 @@ locks (PostgreSQL only: SQLite locks the whole database, so nothing would run at
 
 import threading
 
-from django.db import connections
+from django.db import connections, transaction
 
 
 def at_once(*work, timeout=60):
@@ -27,3 +27,32 @@ def at_once(*work, timeout=60):
     for thread in threads:
         thread.join(timeout=timeout)
     return outcomes
+
+
+def holding(change):
+    """Run `change` in a transaction in another connection and keep it open (and its locks
+    held) until the returned `release` is called."""
+    held, release, failures = threading.Event(), threading.Event(), []
+
+    def run():
+        try:
+            with transaction.atomic():
+                change()
+                held.set()
+                release.wait(timeout=30)
+        except Exception as error:  # noqa: BLE001 - reported to the caller
+            failures.append(error)
+            held.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    assert held.wait(timeout=30)
+    assert not failures, failures
+
+    def done():
+        release.set()
+        thread.join(timeout=30)
+
+    return done

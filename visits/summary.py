@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from aligns.catalogues.models import Need
 from clients.instruments import INSTRUMENTS
+from clients.models import Timepoint
 from clients.outcomes import all_changes
 from visits.models import CallKind
 
@@ -49,7 +50,11 @@ def outcome_summary(episode):
         .annotate(times=Count("contacts"))
         .order_by("position")
     )
-    measures = client.measures.prefetch_related("answers")
+    # The end measures taken for this episode, each with the baseline it is paired with: a
+    # summary of an earlier episode, shared after a later one ended, shows its own change.
+    measures = client.measures.filter(
+        Q(timepoint=Timepoint.BASELINE) | Q(episode=episode)
+    ).prefetch_related("answers")
     return OutcomeSummary(
         episode=episode,
         client=client,

@@ -16,7 +16,8 @@ from clients.services import consent_record, consent_to_share, measure_record
 from referrals import fhir
 from referrals.services import referral_accept
 from tests.factories import ReferralFactory
-from visits.services import concern_close, concern_raise
+from visits.models import ExitOutcome
+from visits.services import concern_close, concern_raise, episode_close
 
 SHARE = {
     "recipient_organisation": "Riverside Medical Centre",
@@ -426,23 +427,55 @@ def test_the_consent_sentence_on_the_share_page_is_whole_and_in_the_readers_lang
     assert entry.consent_summary == "Client gave consent to share on 21 December 2026"
 
 
+def loneliness(episode, coordinator, timepoint, taken_on, values):
+    """UCLA-3 answers recorded for the episode, as the client's page records them."""
+    measure_record(
+        client=episode.client, instrument="ucla3", timepoint=timepoint, taken_on=taken_on,
+        values=dict(zip(("companionship", "left_out", "isolated"), values, strict=True)),
+        by=coordinator, episode=episode,
+    )  # fmt: skip
+
+
 def test_the_shared_summary_compares_the_end_measure_with_its_own_baseline(
     client, episode, coordinator
 ):
-    def loneliness(timepoint, taken_on, values):
-        measure_record(
-            client=episode.client, instrument="ucla3", timepoint=timepoint, taken_on=taken_on,
-            values=dict(zip(("companionship", "left_out", "isolated"), values, strict=True)),
-            by=coordinator,
-        )  # fmt: skip
-
-    loneliness(Timepoint.BASELINE, datetime.date(2026, 9, 1), (3, 3, 3))
-    loneliness(Timepoint.END, datetime.date(2026, 10, 20), (2, 2, 1))
+    loneliness(episode, coordinator, Timepoint.BASELINE, datetime.date(2026, 9, 1), (3, 3, 3))
+    loneliness(episode, coordinator, Timepoint.END, datetime.date(2026, 10, 20), (2, 2, 1))
     # Readmitted and supported again: a new baseline, whose end is still to come.
-    loneliness(Timepoint.BASELINE, datetime.date(2026, 11, 2), (1, 1, 1))
+    loneliness(episode, coordinator, Timepoint.BASELINE, datetime.date(2026, 11, 2), (1, 1, 1))
 
     client.force_login(coordinator)
     response = client.post(reverse("visits:share_summary", args=[episode.pk]), SHARE)
 
     assert "Total 9 → 5" in response.content.decode()
     assert "Total 3 →" not in response.content.decode()
+
+
+def test_an_earlier_episodes_summary_shows_its_own_change_after_a_later_one_has_ended(
+    client, episode, coordinator
+):
+    """Shared late (the GP asks after the client's second spell of support has ended), the
+    first episode's summary still reports the change the first episode saw."""
+    loneliness(episode, coordinator, Timepoint.BASELINE, datetime.date(2026, 9, 1), (3, 3, 3))
+    loneliness(episode, coordinator, Timepoint.END, datetime.date(2026, 10, 20), (2, 2, 1))
+    episode_close(
+        episode=episode, outcome=ExitOutcome.READMITTED, by=coordinator,
+        closed_on=datetime.date(2026, 10, 21),
+    )  # fmt: skip
+    readmission = ReferralFactory(
+        ward__hospital__scheme=episode.scheme, nhs_number=episode.client.nhs_number,
+        date_of_birth=episode.client.date_of_birth, nhs_number_verified=True,
+        consent_to_share_with_nhs=True,
+    )  # fmt: skip
+    again = referral_accept(referral=readmission, by=coordinator)[1]
+    assert again.client == episode.client
+    loneliness(again, coordinator, Timepoint.BASELINE, datetime.date(2026, 11, 2), (2, 2, 2))
+    loneliness(again, coordinator, Timepoint.END, datetime.date(2026, 11, 30), (1, 1, 1))
+
+    client.force_login(coordinator)
+    first = client.post(reverse("visits:share_summary", args=[episode.pk]), SHARE)
+    second = client.post(reverse("visits:share_summary", args=[again.pk]), SHARE)
+
+    assert "Total 9 → 5" in first.content.decode()
+    assert "Total 6 → 3" not in first.content.decode()
+    assert "Total 6 → 3" in second.content.decode()

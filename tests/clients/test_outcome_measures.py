@@ -1,16 +1,19 @@
 """Outcome measures: scoring with missing answers, and the change from baseline to end."""
 
 import datetime
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 
 from clients.models import OutcomeMeasure, Timepoint
 from clients.outcomes import changes, scores
 from clients.services import ClientActionRefused, measure_record
 from reports.figures import build_report
 from reports.period import Period
-from tests.factories import ClientFactory
+from tests.concurrency import holding
+from tests.factories import ClientFactory, CoordinatorFactory
 
 DAY = datetime.date(2026, 11, 1)
 
@@ -229,3 +232,28 @@ def test_a_baseline_taken_for_new_support_is_not_compared_with_the_end_of_the_la
     # The client's page and the summary shared with the GP compare as the report does.
     assert (change.baseline, change.end, change.difference) == (9, 5, -4)
     assert loneliness_pairs(client_record.scheme) == [1, 9.0, 5.0, -4.0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (set DATABASE_URL)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_end_recorded_while_its_baseline_is_still_being_recorded_is_paired_with_it():
+    """The end waits for the baseline's transaction (the client's row lock) and pairs with it.
+    Without the lock each pairs before the other is committed and the end stays unpaired.
+    SQLite serialises the two writes anyway, so this runs on PostgreSQL only (as in CI)."""
+    client_record = ClientFactory()
+    coordinator = CoordinatorFactory(scheme=client_record.scheme)
+    ucla = {"companionship": 3, "left_out": 3, "isolated": 3}
+    baselines = []
+    release = holding(
+        lambda: baselines.append(
+            record(client_record, coordinator, "ucla3", Timepoint.BASELINE, **ucla)
+        )
+    )
+    threading.Timer(1.0, release).start()
+
+    end = record(client_record, coordinator, "ucla3", Timepoint.END, **ucla)
+    release()
+
+    assert end.baseline_id == baselines[0].pk

@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.db import OperationalError, connection, connections, transaction
 
+from tests.concurrency import holding
 from tests.visits.conftest import at
 from visits.models import CallStatus, ScheduledCall
 from visits.services import contact_log, episode_extend
@@ -27,35 +28,6 @@ pytestmark = [
 ]
 
 MONDAY = at(2026, 11, 2, 8, 0)
-
-
-def _holding(change):
-    """Run `change` in a transaction in another connection and keep it open (and its locks
-    held) until the returned `release` is called."""
-    held, release, failures = threading.Event(), threading.Event(), []
-
-    def run():
-        try:
-            with transaction.atomic():
-                change()
-                held.set()
-                release.wait(timeout=30)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            failures.append(error)
-            held.set()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert held.wait(timeout=30)
-    assert not failures, failures
-
-    def done():
-        release.set()
-        thread.join(timeout=30)
-
-    return done
 
 
 def _without_waiting(change):
@@ -80,7 +52,7 @@ def test_changing_one_episode_does_not_wait_for_a_change_to_another_in_the_same_
 ):
     first, second = two_episodes
     assert first.scheme_id == second.scheme_id
-    release = _holding(
+    release = holding(
         lambda: episode_extend(episode=first, weeks=1, reason="Settling in", by=coordinator)
     )
     try:
@@ -103,7 +75,7 @@ def test_logging_a_call_does_not_wait_for_the_overdue_sweep_of_another_episode(
         # Home on Thursday: its first call is not due, so the sweep below does not claim it.
         second = make_active_episode(went_home=datetime.date(2026, 11, 5))
     # The sweep holds the overdue call it claimed (read with its episode, scheme and client).
-    release = _holding(lambda: sweep_overdue(at(2026, 11, 6, 9, 0)))
+    release = holding(lambda: sweep_overdue(at(2026, 11, 6, 9, 0)))
     try:
         contact, _ = _without_waiting(
             lambda: contact_log(
@@ -135,7 +107,7 @@ def test_the_overdue_sweep_passes_over_an_episode_a_service_is_changing_and_take
 
     with time_machine.travel(MONDAY, tick=False):
         episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
-    release = _holding(
+    release = holding(
         lambda: SupportEpisode.objects.select_for_update(of=("self",)).get(pk=episode.pk)
     )
     try:
@@ -166,7 +138,7 @@ def test_two_referrals_of_one_day_declined_at_the_same_moment_are_both_counted(s
     def decline(referral):
         referral_decline(referral=referral, by=coordinator, reason=DeclineReason.OUT_OF_AREA)
 
-    release = _holding(lambda: decline(first))
+    release = holding(lambda: decline(first))
     waiting = threading.Thread(target=lambda: (decline(second), connections.close_all()))
     waiting.start()
     waiting.join(timeout=1)  # it waits for the first's lock on the day's row
