@@ -1148,6 +1148,12 @@ class _SchemeBuilder:
             ]
             self.insert(OutcomeAnswer, rows, returning=False)
             answers += len(rows)
+        if connection.vendor == "postgresql":
+            # Without statistics of the rows just written the planner takes the table for
+            # empty and looks up each end's baseline by reading every measure: hours at
+            # national size, against seconds with them.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {OutcomeMeasure._meta.db_table}")
         ends_paired(OutcomeMeasure.objects.filter(client__scheme=self.scheme))
         self.step("outcome measures", started, len(planned))
         self.made["outcome answers"] = answers
