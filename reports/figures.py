@@ -1605,7 +1605,7 @@ def _headline_counts_by_scheme(schemes, period, now):
 
     names = by_scheme(
         _days(context, ReferralDay),
-        {name: Sum(name, default=0) for name in _headline_referrals()},
+        {name: Sum(name) for name in _headline_referrals()},
     )
     # A period running to today or beyond: the clients supported up to today (support never
     # starts in the future), kept. (The clock's today, not `now`'s: the kept count is up to
@@ -1620,7 +1620,8 @@ def _headline_counts_by_scheme(schemes, period, now):
         counts[scheme_id].update(figures)
     names += ["window_passed", "within_72"]
     names += by_scheme(_days(context), _CONTACT_DAY_SUMS)
-    # A scheme with no rows of a kind has none of its figures: each is then 0.
+    # A scheme with no rows of a kind has none of its figures, and a sum over no rows is
+    # None: each is then 0.
     return {pk: {name: figures.get(name) or 0 for name in names} for pk, figures in counts.items()}
 
 
@@ -1652,8 +1653,10 @@ def _kept_first_contacts(context):
         judged_otherwise |= Q(scheme__in=group) & ~Q(window_hours=rules.first_contact_hours)
     days = _days(context, DischargeDay)
     sums = {
-        "window_passed": Sum("discharged", filter=passed, default=0),
-        "within_72": Sum("contacted_in_time", filter=passed, default=0),
+        # None where no day has passed its window: 0 in the scheme's counts, as every
+        # figure it has no rows for (_headline_counts_by_scheme).
+        "window_passed": Sum("discharged", filter=passed),
+        "within_72": Sum("contacted_in_time", filter=passed),
         "judged_otherwise": Count("pk", filter=judged_otherwise),
     }
 

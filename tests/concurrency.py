@@ -3,7 +3,7 @@ locks (PostgreSQL only: SQLite locks the whole database, so nothing would run at
 
 import threading
 
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 
 
 def at_once(*work, timeout=60):
@@ -56,3 +56,11 @@ def holding(change):
         thread.join(timeout=30)
 
     return done
+
+
+def without_waiting(change):
+    """Run `change` in this connection, failing instead of waiting more than a moment for a lock."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '500ms'")
+        return change()

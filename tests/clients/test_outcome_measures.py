@@ -5,14 +5,14 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 
 from clients.models import OutcomeMeasure, Timepoint
 from clients.outcomes import changes, scores
 from clients.services import ClientActionRefused, measure_record
 from reports.figures import build_report
 from reports.period import Period
-from tests.concurrency import holding
+from tests.concurrency import holding, without_waiting
 from tests.factories import ClientFactory, CoordinatorFactory
 
 DAY = datetime.date(2026, 11, 1)
@@ -257,3 +257,25 @@ def test_an_end_recorded_while_its_baseline_is_still_being_recorded_is_paired_wi
     release()
 
     assert end.baseline_id == baselines[0].pk
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (set DATABASE_URL)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_recording_one_clients_measure_does_not_wait_for_another_clients():
+    """Two coordinators recording measures of two clients at once: each pairs only its own
+    client's measures, so neither waits for the other's rows."""
+    ours, theirs = ClientFactory(), ClientFactory()
+    coordinator = CoordinatorFactory(scheme=ours.scheme)
+    ucla = {"companionship": 2, "left_out": 2, "isolated": 2}
+    record(theirs, coordinator, "ucla3", Timepoint.END, **ucla)
+    # Their baseline entered late pairs (and so locks) their end measure, until committed.
+    release = holding(lambda: record(theirs, coordinator, "ucla3", Timepoint.BASELINE, **ucla))
+    try:
+        end = without_waiting(lambda: record(ours, coordinator, "ucla3", Timepoint.END, **ucla))
+    except OperationalError as waited:
+        pytest.fail(f"Recording one client's measure waited for another's: {waited}")
+    finally:
+        release()
+    assert end.client == ours

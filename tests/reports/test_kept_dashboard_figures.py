@@ -27,7 +27,7 @@ from reports.figures import build_report, headline_figures
 from reports.period import Period
 from tests.factories import CoordinatorFactory, ReferralFactory, WardFactory
 from tests.reports.conftest import QUARTER, at, day
-from visits.figures import figures_rebuilt, needing_action
+from visits.figures import figures_rebuilt, needing_action, scheme_figures
 from visits.models import CallKind, DischargeDay, ExitOutcome, SchemeFigures
 from visits.services import contact_log, episode_close, episode_record_discharge
 from visits.sweeps import sweep_overdue
@@ -197,6 +197,9 @@ def test_clients_supported_this_quarter_are_kept_as_support_starts_and_ends(
         home_on(ward, coordinator, day(2026, 11, 2))
         assert shown(scheme)["Clients supported"] == 2
         assert SchemeFigures.objects.get(scheme=scheme).clients_supported == 2
+        # Read back from the row kept, as the dashboard's tiles read it.
+        kept = scheme_figures(scheme.pk, day(2026, 10, 1))
+        assert kept == {"open_episodes": 2, "clients_supported": 2}
 
     with time_machine.travel(at(2026, 12, 14, 9, 0), tick=False):
         episode_close(episode=ending, outcome=ExitOutcome.MOVED_AWAY, by=coordinator)

@@ -6,6 +6,7 @@ them: tests/aligns/test_access_matrix.py.)"""
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -166,6 +167,10 @@ def test_the_page_shows_this_quarters_figures_without_being_asked_and_links_to_t
     assert f"{scheme_link}?quarter={this_quarter()['quarter']}" in page.content.decode()
 
 
+# Discharges some days ago, in the quarter under way, whatever day the tests run.
+MID_QUARTER = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=datetime.UTC)
+
+
 def _a_discharge_contacted_after(scheme, hours, went_home, coordinator_of):
     """A client of `scheme` home on `went_home` (midday, as assumed) and first reached
     `hours` later."""
@@ -184,6 +189,7 @@ def _a_discharge_contacted_after(scheme, hours, went_home, coordinator_of):
     )  # fmt: skip
 
 
+@time_machine.travel(MID_QUARTER, tick=False)
 def test_each_scheme_is_judged_by_its_own_first_contact_window_as_on_its_own_dashboard(db):
     """Worked out together (one query per figure), each scheme's figures are those it shows
     on its own (worked out alone): three schemes, two of them with a 24-hour window."""
@@ -231,6 +237,7 @@ def test_the_organisations_figures_cost_the_same_queries_for_two_schemes_as_for_
     assert len(for_six) == len(for_two) <= 4
 
 
+@time_machine.travel(MID_QUARTER, tick=False)
 def test_a_scheme_whose_window_was_changed_is_judged_by_its_new_one_beside_the_others(db):
     organisation = OrganisationFactory()
     changed, unchanged = (SchemeFactory(organisation=organisation) for _ in range(2))
@@ -250,3 +257,31 @@ def test_a_scheme_whose_window_was_changed_is_judged_by_its_new_one_beside_the_o
 
     assert [round(cells[ORGANISATION].value) for _, cells in rows] == [33, 100]
     assert round(together[ORGANISATION].value) == 67  # 4 of 6
+
+
+@time_machine.travel(MID_QUARTER, tick=False)
+def test_a_discharge_still_inside_its_schemes_window_waits_though_anothers_has_passed(db):
+    """Worked out together, a scheme's discharges wait for its own window to pass, not for
+    the shortest: home two days ago, a 24-hour scheme's discharge is judged, a 72-hour
+    scheme's is not yet (its share stays empty, as on its own dashboard)."""
+    organisation = OrganisationFactory()
+    quick, usual = (
+        SchemeFactory(organisation=organisation, first_contact_hours=hours) for hours in (24, 72)
+    )
+    went_home = timezone.localdate() - datetime.timedelta(days=2)
+
+    def coordinator_of(scheme):
+        return UserFactory(scheme=scheme, role=Role.COORDINATOR)
+
+    for scheme in (quick, usual):
+        _a_discharge_contacted_after(scheme, 20, went_home, coordinator_of)
+    period = Period.quarter_containing(timezone.localdate())
+
+    rows, together = organisation_figures([quick, usual], period)
+
+    assert [cells[ORGANISATION].value for _, cells in rows] == [100, None]
+    assert together[ORGANISATION].value == 100  # 1 of 1: the 72-hour scheme's not yet judged
+    assert (
+        rows[1][1][ORGANISATION].value
+        == headline_figures(usual, period)["Contacted within 72 hours of discharge"].value
+    )

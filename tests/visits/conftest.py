@@ -14,7 +14,14 @@ from tests.volunteers.conftest import (  # noqa: F401
     mandatory_course,
     postcodes,
 )
-from visits.models import ActivityDay, Assignment, ContactDay, LoggerDay, SupportEpisode
+from visits.models import (
+    ActivityDay,
+    Assignment,
+    ContactDay,
+    DischargeDay,
+    LoggerDay,
+    SupportEpisode,
+)
 from volunteers.models import DbsCheck, DbsLevel, Volunteer
 
 LONDON = timezone.get_default_timezone()
@@ -42,6 +49,11 @@ def kept_figures():
         ),
         "loggers": sorted(
             LoggerDay.objects.values_list("scheme", "day", "logged_by", "contacts", "minutes")
+        ),
+        "discharges": sorted(
+            DischargeDay.objects.values_list(
+                "scheme", "day", "window_hours", "discharged", "contacted_in_time"
+            )
         ),
     }  # fmt: skip
 

@@ -261,3 +261,21 @@ def test_a_discharge_date_corrected_after_the_first_call_rejudges_the_first_cont
     episode.refresh_from_db()
     assert (late, in_time) == (0, 100)
     assert episode.first_contact_seconds == 47 * 3600
+
+
+def test_worked_out_again_a_first_contact_half_a_minute_late_is_still_late(
+    make_active_episode, coordinator
+):
+    """Home on Monday 2 November (midday, as assumed), first spoken with 72 hours and 30
+    seconds later: late as the day was kept, and late when the figures are worked out again
+    from the records (the same window, in seconds)."""
+    with time_machine.travel(at(2026, 11, 2, 9, 0), tick=False):
+        episode = make_active_episode(went_home=datetime.date(2026, 11, 2))
+    with time_machine.travel(at(2026, 11, 6, 9, 0), tick=False):
+        log(episode, coordinator, at(2026, 11, 5, 12, 0, 30))
+    kept = kept_figures()
+    assert kept["discharges"] == [(episode.scheme_id, datetime.date(2026, 11, 2), 72, 1, 0)]
+
+    figures_rebuilt([episode.scheme_id])
+
+    assert kept_figures() == kept

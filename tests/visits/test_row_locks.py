@@ -12,9 +12,9 @@ import threading
 
 import pytest
 import time_machine
-from django.db import OperationalError, connection, connections, transaction
+from django.db import OperationalError, connection, connections
 
-from tests.concurrency import holding
+from tests.concurrency import holding, without_waiting
 from tests.visits.conftest import at
 from visits.models import CallStatus, ScheduledCall
 from visits.services import contact_log, episode_extend
@@ -28,14 +28,6 @@ pytestmark = [
 ]
 
 MONDAY = at(2026, 11, 2, 8, 0)
-
-
-def _without_waiting(change):
-    """Run `change` in this connection, failing instead of waiting more than a moment for a lock."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL lock_timeout = '500ms'")
-        return change()
 
 
 @pytest.fixture
@@ -56,7 +48,7 @@ def test_changing_one_episode_does_not_wait_for_a_change_to_another_in_the_same_
         lambda: episode_extend(episode=first, weeks=1, reason="Settling in", by=coordinator)
     )
     try:
-        extended = _without_waiting(
+        extended = without_waiting(
             lambda: episode_extend(episode=second, weeks=2, reason="Falls", by=coordinator)
         )
     except OperationalError as waited:
@@ -77,7 +69,7 @@ def test_logging_a_call_does_not_wait_for_the_overdue_sweep_of_another_episode(
     # The sweep holds the overdue call it claimed (read with its episode, scheme and client).
     release = holding(lambda: sweep_overdue(at(2026, 11, 6, 9, 0)))
     try:
-        contact, _ = _without_waiting(
+        contact, _ = without_waiting(
             lambda: contact_log(
                 episode=second,
                 by=coordinator,
@@ -111,7 +103,7 @@ def test_the_overdue_sweep_passes_over_an_episode_a_service_is_changing_and_take
         lambda: SupportEpisode.objects.select_for_update(of=("self",)).get(pk=episode.pk)
     )
     try:
-        marked = _without_waiting(lambda: sweep_overdue(at(2026, 11, 6, 9, 0)))
+        marked = without_waiting(lambda: sweep_overdue(at(2026, 11, 6, 9, 0)))
     except OperationalError as waited:
         pytest.fail(f"The sweep waited for the episode a service holds: {waited}")
     finally:
