@@ -269,13 +269,22 @@ def goal_review_view(request, pk, goal_pk):
     )
 
 
+def _support_measured(client, taken_on):
+    """The support a measure taken on `taken_on` is kept with (and reported on, as in the
+    summary shared with the GP): the latest opened by that day, so an end measure entered
+    after the client's next support began stays with the support it ended; one taken before
+    any support opened (at the ward, say) goes with the first. None for a client never
+    supported."""
+    episodes = client.support_episodes.order_by("-opened_at")
+    return episodes.filter(opened_at__date__lte=taken_on).first() or episodes.last()
+
+
 @permission_required(Permission.CHANGE_CLIENT, raise_exception=True)
 def measure_new(request, pk, instrument):
     client = _client(request, pk)
     if instrument not in INSTRUMENTS:
         return redirect("records:client", pk=client.pk)
     form = MeasureForm(posted(request), instrument=instrument)
-    episode = client.support_episodes.order_by("-opened_at").first()
     return _form_page(
         request,
         client,
@@ -288,7 +297,7 @@ def measure_new(request, pk, instrument):
             timepoint=form.cleaned_data["timepoint"],
             taken_on=form.cleaned_data["taken_on"],
             values=form.values(),
-            episode=episode,
+            episode=_support_measured(client, form.cleaned_data["taken_on"]),
             by=request.user,
         ),
         success=gettext("Answers recorded. Unanswered items are kept as missing."),

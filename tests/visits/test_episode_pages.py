@@ -915,3 +915,40 @@ def test_a_measure_recorded_from_the_client_record_belongs_to_their_current_supp
         coordinator,
         datetime.date(2026, 11, 4),
     )
+
+
+def test_an_end_measure_entered_after_the_next_support_began_stays_with_the_support_it_ended(
+    client, coordinator, episode
+):
+    """Home on 2 November, support closed on the 20th; readmitted, new support from the 25th.
+    The coordinator enters the first support's end measure, taken on the 19th, a day later:
+    it belongs to the first support (whose summary shares it), not the new one."""
+    from referrals.services import referral_accept
+    from tests.factories import ReferralFactory
+    from visits.services import episode_close
+
+    with time_machine.travel(at(2026, 11, 20, 9, 0), tick=False):
+        episode_close(episode=episode, outcome=ExitOutcome.READMITTED, by=coordinator)
+    with time_machine.travel(at(2026, 11, 25, 9, 0), tick=False):
+        readmission = ReferralFactory(
+            ward__hospital__scheme=episode.scheme, nhs_number=episode.client.nhs_number,
+            date_of_birth=episode.client.date_of_birth, nhs_number_verified=True,
+        )  # fmt: skip
+        _, again = referral_accept(referral=readmission, by=coordinator)
+    assert again.client == episode.client
+    client.force_login(coordinator)
+    url = reverse("clients:measure_new", args=[episode.client.pk, "ucla3"])
+    answers = {"companionship": "1", "left_out": "1", "isolated": "2"}
+
+    def taken_on(day, timepoint):
+        data = {"timepoint": timepoint, "taken_on_day": str(day), "taken_on_month": "11",
+                "taken_on_year": "2026", **answers}  # fmt: skip
+        with time_machine.travel(at(2026, 11, 26, 9, 0), tick=False):
+            assert client.post(url, data).status_code == 302
+
+    taken_on(19, "end")
+    taken_on(26, "baseline")
+    taken_on(1, "baseline")  # before any support opened: the first support's
+
+    kept = dict(episode.client.measures.values_list("taken_on__day", "episode"))
+    assert kept == {1: episode.pk, 19: episode.pk, 26: again.pk}
