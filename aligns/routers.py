@@ -17,27 +17,26 @@ _reading_for_reports = ContextVar("reading_for_reports", default=False)
 
 
 @contextmanager
+def _reports_may_read_the_replica(allowed):
+    token = _reading_for_reports.set(allowed)
+    try:
+        yield
+    finally:
+        _reading_for_reports.reset(token)
+
+
 def reading_for_reports():
     """Within this block, reads may come from the reports replica (a few seconds behind the
     primary at most: a report covers closed days and the day so far, so that is acceptable;
     a page a person acts on is not, so pages never open this)."""
-    token = _reading_for_reports.set(True)
-    try:
-        yield
-    finally:
-        _reading_for_reports.reset(token)
+    return _reports_may_read_the_replica(True)
 
 
-@contextmanager
 def reading_from_the_primary():
     """Within this block, reads come from the primary even inside `reading_for_reports()`:
     a figure kept on the primary (visits.figures.recounted) must be counted from the
     primary's rows, under the primary's lock, never from a replica seconds behind."""
-    token = _reading_for_reports.set(False)
-    try:
-        yield
-    finally:
-        _reading_for_reports.reset(token)
+    return _reports_may_read_the_replica(False)
 
 
 class ReportsReplicaRouter:
